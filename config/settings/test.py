@@ -1,0 +1,11 @@
+"""pytest: a real PostGIS, no tile fetches, fast password hashing."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-not-secret"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+LEAFLET_CONFIG = {**LEAFLET_CONFIG, "TILES": []}
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+LOGGING["root"]["level"] = "WARNING"

@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Sets up everything the project needs on a Debian/Ubuntu machine, idempotently:
+#   1. system packages (PostgreSQL 15 + PostGIS 3, GDAL, gettext, Chromium) when missing;
+#   2. a virtualenv in .venv with the project and its dev tools;
+#   3. a PostGIS database: the server in DATABASE_URL when set, else a private cluster
+#      under .local/pgdata (started on demand, run by an unprivileged user);
+#   4. writes .local/env with the DATABASE_URL that the Makefile exports.
+# Usage: scripts/bootstrap.sh [--with-browser]
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+LOCAL="$ROOT/.local"
+mkdir -p "$LOCAL"
+
+WITH_BROWSER=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-browser) WITH_BROWSER=1 ;;
+    *) echo "unknown option: $arg" >&2; exit 2 ;;
+  esac
+done
+
+say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else echo "Need root to run: $*  (install sudo or run as root)" >&2; exit 1
+  fi
+}
+
+# ---------------------------------------------------------------- 1. packages
+PG_VERSION=${PG_VERSION:-15}
+PG_BIN="/usr/lib/postgresql/$PG_VERSION/bin"
+packages=(postgresql-$PG_VERSION postgresql-$PG_VERSION-postgis-3 postgresql-client-$PG_VERSION
+          gdal-bin libgdal-dev gettext python3-venv)
+[ "$WITH_BROWSER" -eq 1 ] && packages+=(chromium)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  say "Installing system packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -q
+  # Don't let the package's own cluster creation start a second server on 5432 if none runs.
+  as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# ---------------------------------------------------------------- 2. virtualenv
+PYTHON=${PYTHON:-}
+if [ -z "$PYTHON" ]; then
+  for candidate in python3.11 python3.12 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 &&
+       "$candidate" -c 'import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] < (3, 13) else 1)'; then
+      PYTHON=$candidate; break
+    fi
+  done
+fi
+[ -n "$PYTHON" ] || { echo "Python 3.11 or 3.12 is required" >&2; exit 1; }
+
+stamp="$LOCAL/venv.stamp"
+if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  say "Creating virtualenv with $PYTHON"
+  [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e '.[dev]'
+  touch "$stamp"
+fi
+
+# ---------------------------------------------------------------- 3. database
+write_env() {
+  printf 'DATABASE_URL=%s\n' "$1" > "$LOCAL/env"
+}
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  say "Using the database server in DATABASE_URL"
+  write_env "$DATABASE_URL"
+  exit 0
+fi
+
+PGPORT_PRIVATE=${IMIS_PG_PORT:-54329}
+PGDATA_DIR="$LOCAL/pgdata"
+PGLOG="$LOCAL/postgres.log"
+
+# initdb and pg_ctl refuse to run as root: run them as the postgres system user then.
+run_pg() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+if [ "$(id -u)" -eq 0 ]; then
+  id postgres >/dev/null 2>&1 || { echo "the postgres system user is missing" >&2; exit 1; }
+  if ! runuser -u postgres -- test -x "$LOCAL"; then
+    # The checkout lies where the postgres user cannot reach (e.g. under /root): keep the
+    # cluster in a private folder of its own and link it from .local.
+    alt="/var/tmp/imis-pgdata-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
+    mkdir -p "$alt"; chown postgres: "$alt"; chmod 700 "$alt"
+    [ -L "$PGDATA_DIR" ] || ln -sfn "$alt" "$PGDATA_DIR"
+  fi
+  mkdir -p "$PGDATA_DIR"; chown postgres: "$PGDATA_DIR"
+  touch "$PGLOG"; chown postgres: "$PGLOG"
+fi
+
+if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
+  say "Creating a private PostGIS cluster in .local/pgdata"
+  run_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U imis --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  cat >> "$PGDATA_DIR/postgresql.conf" <<CONF
+listen_addresses = '127.0.0.1'
+port = $PGPORT_PRIVATE
+unix_socket_directories = ''
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+jit = off
+shared_buffers = 256MB
+work_mem = 32MB
+maintenance_work_mem = 256MB
+CONF
+fi
+
+if ! run_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+  say "Starting the private PostGIS cluster on 127.0.0.1:$PGPORT_PRIVATE"
+  run_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGLOG" -w -t 60 start >/dev/null
+fi
+
+URL="postgres://imis@127.0.0.1:$PGPORT_PRIVATE/imis"
+if ! psql "postgres://imis@127.0.0.1:$PGPORT_PRIVATE/postgres" -tAc \
+     "SELECT 1 FROM pg_database WHERE datname = 'imis'" | grep -q 1; then
+  psql -q "postgres://imis@127.0.0.1:$PGPORT_PRIVATE/postgres" -c "CREATE DATABASE imis"
+fi
+write_env "$URL"

@@ -1,0 +1,69 @@
+"""Code lists of the building and road registers (shared design: domain reference).
+
+Stored values are stable English codes; labels are translatable (English and Bangla).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StructureType(models.TextChoices):
+    RCC_FRAMED = "rcc_framed", _("RCC framed")
+    LOAD_BEARING = "load_bearing", _("Load bearing")
+    CGI_SHEET = "cgi_sheet", _("CGI sheet")
+    WOODEN_MUD = "wooden_mud", _("Wooden / mud")
+
+
+class FunctionalUse(models.TextChoices):
+    RESIDENTIAL = "residential", _("Residential")
+    MIXED = "mixed", _("Mixed (residential and commercial)")
+    EDUCATIONAL = "educational", _("Educational")
+    HEALTH = "health", _("Health")
+    COMMERCIAL = "commercial", _("Commercial")
+    INDUSTRIAL = "industrial", _("Industrial")
+    AGRICULTURE = "agriculture", _("Agriculture / livestock")
+    PUBLIC_INSTITUTION = "public_institution", _("Public institution")
+    GOVERNMENT = "government", _("Government")
+    RECREATIONAL = "recreational", _("Recreational")
+    SOCIAL = "social", _("Social")
+    RELIGIOUS = "religious", _("Cultural / religious")
+    FINANCIAL = "financial", _("Financial")
+    VACANT = "vacant", _("Vacant / under construction")
+
+
+class WaterSource(models.TextChoices):
+    MUNICIPAL_SUPPLY = "municipal_supply", _("Municipal supply")
+    DEEP_BORING = "deep_boring", _("Deep boring")
+    TUBE_WELL = "tube_well", _("Tube well")
+    DUG_WELL = "dug_well", _("Dug well")
+    TANKER = "tanker", _("Tanker")
+    JAR = "jar", _("Jar")
+    RIVER_CANAL = "river_canal", _("River / canal")
+    POND = "pond", _("Pond")
+    RAINWATER = "rainwater", _("Rainwater")
+    OTHER = "other", _("Other")
+
+
+class RoadHierarchy(models.TextChoices):
+    STRATEGIC_URBAN = "strategic_urban", _("Strategic urban road")
+    FEEDER = "feeder", _("Feeder road")
+    OTHER = "other", _("Other road")
+
+
+class RoadSurface(models.TextChoices):
+    EARTHEN = "earthen", _("Earthen")
+    GRAVELLED = "gravelled", _("Gravelled")
+    METALLED = "metalled", _("Metalled")
+    BRICK_PAVED = "brick_paved", _("Brick paved")
+
+
+class MembershipRole(models.TextChoices):
+    MUNICIPAL_ADMIN = "municipal_admin", _("Municipal admin")
+    GIS_OFFICER = "gis_officer", _("GIS officer")
+    EXECUTIVE = "executive", _("Municipal executive")
+    SURVEY_SUPERVISOR = "survey_supervisor", _("Survey supervisor")
+    ENUMERATOR = "enumerator", _("Enumerator")
+
+
+# Roles allowed to edit the registers of geography (wards, buildings, roads).
+REGISTER_EDITOR_ROLES = frozenset({MembershipRole.MUNICIPAL_ADMIN, MembershipRole.GIS_OFFICER})
