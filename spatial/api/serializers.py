@@ -1,0 +1,200 @@
+"""Input serializers parse and check request data; output serializers render small payloads
+(detail views). No serializer writes: services do."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+from rest_framework_gis.fields import GeometryField
+from rest_framework_gis.serializers import GeoFeatureModelSerializer
+
+from ..geometry import parse_geojson_geometry
+from ..layers import COORDINATE_DECIMALS
+from ..models import Building, Municipality, Road, Ward
+
+
+class StrictFieldsMixin:
+    """Refuse unknown keys instead of silently dropping them (mass assignment, typos)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: [_("Unknown or read-only field.")] for name in unknown}
+                )
+        return super().to_internal_value(data)
+
+
+class BBoxField(serializers.Field):
+    default_error_messages = {
+        "format": _("bbox must be minLon,minLat,maxLon,maxLat (four numbers)."),
+        "finite": _("bbox values must be finite numbers."),
+        "range": _("bbox must be longitudes in [-180, 180] and latitudes in [-90, 90]."),
+        "order": _("bbox minimum must be less than its maximum (minLon,minLat,maxLon,maxLat)."),
+    }
+
+    def to_internal_value(self, data: Any) -> tuple[float, float, float, float]:
+        parts = str(data).split(",")
+        if len(parts) != 4:
+            self.fail("format")
+        try:
+            values = [float(part) for part in parts]
+        except ValueError:
+            self.fail("format")
+        if not all(math.isfinite(value) for value in values):
+            self.fail("finite")
+        min_lon, min_lat, max_lon, max_lat = values
+        if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+            self.fail("range")
+        if not (-90 <= min_lat <= 90 and -90 <= max_lat <= 90):
+            self.fail("range")
+        if min_lon >= max_lon or min_lat >= max_lat:
+            self.fail("order")
+        return (min_lon, min_lat, max_lon, max_lat)
+
+    def to_representation(self, value: Any) -> str:
+        return ",".join(str(v) for v in value)
+
+
+class LayerQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    """Query parameters of a layer list (all optional)."""
+
+    bbox = BBoxField(required=False, help_text=_("minLon,minLat,maxLon,maxLat in EPSG:4326"))
+    ward = serializers.IntegerField(required=False, min_value=1, help_text=_("Ward id"))
+    municipality = serializers.SlugField(required=False, help_text=_("Municipality code"))
+    limit = serializers.IntegerField(required=False, min_value=1)
+    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+    format = serializers.CharField(required=False)
+
+
+class GeometryInputField(serializers.Field):
+    """A GeoJSON geometry, parsed and checked by spatial.geometry."""
+
+    def __init__(self, *, allowed_types: tuple[str, ...], **kwargs: Any) -> None:
+        self.allowed_types = allowed_types
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return parse_geojson_geometry(data, allowed_types=self.allowed_types, field="geometry")
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict["geometry"]) from exc
+
+
+class FeatureInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    """An RFC 7946 Feature: {"type": "Feature", "geometry": {...}, "properties": {...}}."""
+
+    type = serializers.ChoiceField(choices=["Feature"])
+    id = serializers.JSONField(required=False)
+    geometry = serializers.JSONField()
+    properties = serializers.DictField(required=False, default=dict)
+
+
+class WardPropertiesSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    geometry = GeometryInputField(allowed_types=("Polygon", "MultiPolygon"), required=False)
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Ward
+        fields = ["municipality", "number", "name", "name_bn", "geometry"]
+        validators: list = []  # uniqueness is checked by the service with the municipality
+
+
+class BuildingPropertiesSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    geometry = GeometryInputField(allowed_types=("Polygon",), required=False)
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.all(), required=False
+    )
+    floor_count = serializers.IntegerField(min_value=1, max_value=60, required=False, allow_null=True)
+    construction_year = serializers.IntegerField(
+        min_value=1800, max_value=2100, required=False, allow_null=True
+    )
+    household_count = serializers.IntegerField(
+        min_value=0, max_value=500, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Building
+        fields = [
+            "municipality", "holding_number", "main_building", "access_road", "structure_type",
+            "floor_count", "construction_year", "functional_use", "use_subcategory",
+            "household_count", "population_male", "population_female", "population_other",
+            "population_disabled", "water_source", "has_toilet", "toilet_count",
+            "vacutug_accessible", "geometry",
+        ]
+        validators: list = []
+
+
+class RoadPropertiesSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    geometry = GeometryInputField(allowed_types=("LineString",), required=False)
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Road
+        fields = [
+            "municipality", "code", "name", "hierarchy", "surface", "right_of_way_m",
+            "carriageway_width_m", "geometry",
+        ]
+        validators: list = []
+
+
+def _geometry_field() -> GeometryField:
+    return GeometryField(precision=COORDINATE_DECIMALS, read_only=True)
+
+
+class WardFeatureSerializer(GeoFeatureModelSerializer):
+    geom = _geometry_field()
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Ward
+        geo_field = "geom"
+        fields = ["id", "municipality", "number", "name", "name_bn", "area_m2", "geom"]
+
+
+class BuildingFeatureSerializer(GeoFeatureModelSerializer):
+    geom = _geometry_field()
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    ward_number = serializers.IntegerField(source="ward.number", read_only=True, default=None)
+    population = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Building
+        geo_field = "geom"
+        fields = [
+            "id", "municipality", "bin", "holding_number", "ward", "ward_number",
+            "low_income_community", "main_building", "access_road", "structure_type",
+            "floor_count", "construction_year", "functional_use", "use_subcategory",
+            "household_count", "population", "population_male", "population_female",
+            "population_other", "population_disabled", "water_source", "has_toilet",
+            "toilet_count", "vacutug_accessible", "footprint_area_m2", "created_at",
+            "updated_at", "geom",
+        ]
+
+
+class RoadFeatureSerializer(GeoFeatureModelSerializer):
+    geom = _geometry_field()
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Road
+        geo_field = "geom"
+        fields = [
+            "id", "municipality", "code", "name", "hierarchy", "surface", "right_of_way_m",
+            "carriageway_width_m", "length_m", "geom",
+        ]
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Municipality
+        fields = ["id", "code", "name", "name_bn", "area_m2"]

@@ -1,0 +1,260 @@
+"""GeoJSON API for wards, buildings and roads. Thin: parse, call a selector or service,
+render. Lists are FeatureCollections built by PostGIS and streamed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import StreamingHttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors, services
+from ..layers import BUILDINGS, ROADS, WARDS, Layer, stream_feature_collection
+from ..models import Municipality, Ward
+from .serializers import (
+    BuildingFeatureSerializer,
+    BuildingPropertiesSerializer,
+    FeatureInputSerializer,
+    LayerQuerySerializer,
+    MunicipalitySerializer,
+    RoadFeatureSerializer,
+    RoadPropertiesSerializer,
+    WardFeatureSerializer,
+    WardPropertiesSerializer,
+)
+
+GEOJSON = "application/geo+json"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """What the generic layer views need to know about one register."""
+
+    layer: Layer
+    properties_serializer: type[serializers.Serializer]
+    output_serializer: type[serializers.Serializer]
+    get: Callable[..., Any]
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+    id_kwarg: str
+
+
+RESOURCES = {
+    "wards": Resource(
+        WARDS, WardPropertiesSerializer, WardFeatureSerializer, selectors.ward_get,
+        services.ward_create, services.ward_update, services.ward_delete, "ward",
+    ),
+    "buildings": Resource(
+        BUILDINGS, BuildingPropertiesSerializer, BuildingFeatureSerializer,
+        selectors.building_get, services.building_create, services.building_update,
+        services.building_delete, "building",
+    ),
+    "roads": Resource(
+        ROADS, RoadPropertiesSerializer, RoadFeatureSerializer, selectors.road_get,
+        services.road_create, services.road_update, services.road_delete, "road",
+    ),
+}
+
+LIST_PARAMETERS = [
+    OpenApiParameter("bbox", str, description="minLon,minLat,maxLon,maxLat (EPSG:4326)"),
+    OpenApiParameter("ward", int, description="Only features in this ward (id)"),
+    OpenApiParameter("municipality", str, description="Only this municipality (code)"),
+    OpenApiParameter("limit", int, description="Page size (default 1000)"),
+    OpenApiParameter("offset", int, description="Features to skip"),
+]
+FEATURE_COLLECTION = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description=(
+        "RFC 7946 FeatureCollection with numberMatched, numberReturned and next/prev links."
+    ),
+)
+
+
+def _parse_feature(request: Request, resource: Resource, *, partial: bool) -> dict[str, Any]:
+    """Validate a Feature body into service keyword arguments (geometry -> geom)."""
+    feature = FeatureInputSerializer(data=request.data)
+    feature.is_valid(raise_exception=True)
+    data = dict(feature.validated_data.get("properties") or {})
+    if "geometry" in feature.validated_data:
+        data["geometry"] = feature.validated_data["geometry"]
+    properties = resource.properties_serializer(data=data, partial=partial)
+    properties.is_valid(raise_exception=True)
+    values = dict(properties.validated_data)
+    if "geometry" in values:
+        values["geom"] = values.pop("geometry")
+    elif not partial:
+        raise ValidationError({"geometry": [_("This field is required.")]})
+    return values
+
+
+def _require_editor(user: Any, municipality: Municipality) -> None:
+    if not selectors.can_edit_registers(user=user, municipality=municipality):
+        raise exceptions.PermissionDenied(
+            _("You may not edit the registers of %(municipality)s.")
+            % {"municipality": municipality.name}
+        )
+
+
+class LayerListView(APIView):
+    resource_name: ClassVar[str]
+
+    @property
+    def resource(self) -> Resource:
+        return RESOURCES[self.resource_name]
+
+    def _resolve_filters(self, params: dict) -> tuple[Ward | None, Municipality | None]:
+        ward = municipality = None
+        if "ward" in params:
+            try:
+                ward = selectors.ward_get(user=self.request.user, ward_id=params["ward"])
+            except Ward.DoesNotExist:
+                raise ValidationError(
+                    {"ward": [_("Unknown ward %(ward)s.") % {"ward": params["ward"]}]}
+                ) from None
+        if "municipality" in params:
+            try:
+                municipality = selectors.municipality_get(
+                    user=self.request.user, code=params["municipality"]
+                )
+            except Municipality.DoesNotExist:
+                raise ValidationError(
+                    {"municipality": [_("Unknown municipality %(code)s.")
+                                      % {"code": params["municipality"]}]}
+                ) from None
+        return ward, municipality
+
+    def _links(self, request: Request, params: dict, matched: int, limit: int, offset: int):
+        def page(new_offset: int) -> str:
+            query = {k: v for k, v in request.query_params.items() if k != "offset"}
+            query["offset"] = str(new_offset)
+            query["limit"] = str(limit)
+            return request.build_absolute_uri(request.path) + "?" + urlencode(query)
+
+        links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
+        if offset + limit < matched:
+            links.append({"rel": "next", "type": GEOJSON, "href": page(offset + limit)})
+        if offset > 0:
+            links.append({"rel": "prev", "type": GEOJSON, "href": page(max(0, offset - limit))})
+        return links
+
+    def get(self, request: Request) -> StreamingHttpResponse:
+        query_input = LayerQuerySerializer(data=request.query_params)
+        query_input.is_valid(raise_exception=True)
+        params = query_input.validated_data
+        limit = min(
+            params.get("limit", settings.IMIS["DEFAULT_PAGE_SIZE"]), settings.IMIS["MAX_PAGE_SIZE"]
+        )
+        ward, municipality = self._resolve_filters(params)
+        query = selectors.layer_query(
+            user=request.user, bbox=params.get("bbox"), ward=ward, municipality=municipality,
+            limit=limit, offset=params["offset"],
+        )
+        matched = selectors.layer_count(layer=self.resource.layer, query=query)
+        links = self._links(request, params, matched, limit, params["offset"])
+        return StreamingHttpResponse(
+            stream_feature_collection(
+                self.resource.layer, query, number_matched=matched, links=links
+            ),
+            content_type=GEOJSON,
+        )
+
+    def post(self, request: Request) -> Response:
+        values = _parse_feature(request, self.resource, partial=False)
+        municipality = values.pop("municipality", None)
+        if municipality is None:
+            editable = [
+                m for m in selectors.municipality_list(user=request.user)
+                if selectors.can_edit_registers(user=request.user, municipality=m)
+            ]
+            if len(editable) != 1:
+                raise ValidationError({"municipality": [_("This field is required.")]})
+            municipality = editable[0]
+        elif not selectors.municipality_list(user=request.user).filter(pk=municipality.pk).exists():
+            raise ValidationError({"municipality": [_("Unknown municipality.")]})
+        _require_editor(request.user, municipality)
+        created = self.resource.create(municipality=municipality, **values)
+        body = self.resource.output_serializer(created).data
+        return Response(body, status=status.HTTP_201_CREATED, content_type=GEOJSON)
+
+
+class LayerDetailView(APIView):
+    resource_name: ClassVar[str]
+
+    @property
+    def resource(self) -> Resource:
+        return RESOURCES[self.resource_name]
+
+    def _object(self, pk: int) -> Any:
+        return self.resource.get(user=self.request.user, **{f"{self.resource.id_kwarg}_id": pk})
+
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(self.resource.output_serializer(self._object(pk)).data,
+                        content_type=GEOJSON)
+
+    def _update(self, request: Request, pk: int, *, partial: bool) -> Response:
+        instance = self._object(pk)
+        _require_editor(request.user, instance.municipality)
+        values = _parse_feature(request, self.resource, partial=partial)
+        municipality = values.pop("municipality", None)
+        if municipality is not None and municipality.pk != instance.municipality_id:
+            raise ValidationError({"municipality": [_("A record cannot move to another municipality.")]})
+        updated = self.resource.update(**{self.resource.id_kwarg: instance}, **values)
+        return Response(self.resource.output_serializer(updated).data, content_type=GEOJSON)
+
+    def put(self, request: Request, pk: int) -> Response:
+        return self._update(request, pk, partial=False)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        return self._update(request, pk, partial=True)
+
+    def delete(self, request: Request, pk: int) -> Response:
+        instance = self._object(pk)
+        _require_editor(request.user, instance.municipality)
+        self.resource.delete(**{self.resource.id_kwarg: instance})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _layer_views(name: str, label: str) -> tuple[type[APIView], type[APIView]]:
+    resource = RESOURCES[name]
+    list_view = type(f"{label}ListView", (LayerListView,), {"resource_name": name})
+    detail_view = type(f"{label}DetailView", (LayerDetailView,), {"resource_name": name})
+    tag = [name]
+    list_view.get = extend_schema(
+        parameters=LIST_PARAMETERS, responses={200: FEATURE_COLLECTION}, tags=tag,
+        summary=f"List {name} as a GeoJSON FeatureCollection",
+    )(list_view.get)
+    list_view.post = extend_schema(
+        request=OpenApiTypes.OBJECT, responses={201: resource.output_serializer}, tags=tag,
+        summary=f"Create a {resource.id_kwarg} from a GeoJSON Feature",
+    )(list_view.post)
+    for method in ("get", "put", "patch", "delete"):
+        setattr(detail_view, method, extend_schema(
+            request=OpenApiTypes.OBJECT if method in ("put", "patch") else None,
+            responses={204: None} if method == "delete" else {200: resource.output_serializer},
+            tags=tag,
+        )(getattr(LayerDetailView, method)))
+    return list_view, detail_view
+
+
+WardListView, WardDetailView = _layer_views("wards", "Ward")
+BuildingListView, BuildingDetailView = _layer_views("buildings", "Building")
+RoadListView, RoadDetailView = _layer_views("roads", "Road")
+
+
+class MunicipalityListView(APIView):
+    @extend_schema(responses={200: MunicipalitySerializer(many=True)}, tags=["municipalities"])
+    def get(self, request: Request) -> Response:
+        municipalities = selectors.municipality_list(user=request.user)
+        return Response(MunicipalitySerializer(municipalities, many=True).data)

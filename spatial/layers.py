@@ -1,0 +1,165 @@
+"""Map layers built by PostGIS: each feature is rendered to GeoJSON text in SQL and the
+FeatureCollection is streamed, so no model instance is created on the hot read path.
+
+A `Layer` names its table, its filter columns and its properties as SQL expressions over the
+alias `t`. Identifiers come from this module only; values always travel as parameters.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+# RFC 7946 recommends about 6 decimals; 7 keeps ~1 cm at Bangladesh's latitudes.
+COORDINATE_DECIMALS = 7
+FETCH_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    table: str
+    properties: dict[str, str]
+    joins: str = ""
+    # SQL testing "feature in ward %s" for this layer.
+    ward_condition: str = "t.ward_id = %s"
+    order_by: str = "t.id"
+    geometry: str = "t.geom"
+    extra_filters: dict[str, str] = field(default_factory=dict)
+
+    def feature_sql(self) -> str:
+        props = ", ".join(f"'{key}', {expr}" for key, expr in self.properties.items())
+        return (
+            "'{\"type\":\"Feature\",\"id\":' || t.id"
+            f" || ',\"geometry\":' || ST_AsGeoJSON({self.geometry}, {COORDINATE_DECIMALS})"
+            f" || ',\"properties\":' || json_build_object({props})::text || '}}'"
+        )
+
+
+WARDS = Layer(
+    name="wards",
+    table="spatial_ward",
+    properties={
+        "municipality": "t.municipality_id",
+        "number": "t.number",
+        "name": "t.name",
+        "name_bn": "t.name_bn",
+        "area_m2": "round(t.area_m2::numeric, 1)",
+        "building_count": (
+            "(SELECT count(*) FROM spatial_building b WHERE b.ward_id = t.id)"
+        ),
+    },
+    ward_condition="t.id = %s",
+    order_by="t.municipality_id, t.number",
+)
+
+ROADS = Layer(
+    name="roads",
+    table="spatial_road",
+    properties={
+        "municipality": "t.municipality_id",
+        "code": "t.code",
+        "name": "t.name",
+        "hierarchy": "t.hierarchy",
+        "surface": "t.surface",
+        "right_of_way_m": "t.right_of_way_m",
+        "carriageway_width_m": "t.carriageway_width_m",
+        "length_m": "round(t.length_m::numeric, 1)",
+    },
+    ward_condition=(
+        "ST_Intersects(t.geom, (SELECT w.geom FROM spatial_ward w WHERE w.id = %s))"
+    ),
+)
+
+BUILDINGS = Layer(
+    name="buildings",
+    table="spatial_building",
+    joins="LEFT JOIN spatial_ward w ON w.id = t.ward_id",
+    properties={
+        "municipality": "t.municipality_id",
+        "bin": "t.bin",
+        "holding_number": "t.holding_number",
+        "ward": "t.ward_id",
+        "ward_number": "w.number",
+        "structure_type": "t.structure_type",
+        "functional_use": "t.functional_use",
+        "floor_count": "t.floor_count",
+        "household_count": "t.household_count",
+        "population": (
+            "CASE WHEN num_nonnulls(t.population_male, t.population_female, t.population_other)"
+            " = 0 THEN NULL ELSE coalesce(t.population_male, 0)"
+            " + coalesce(t.population_female, 0) + coalesce(t.population_other, 0) END"
+        ),
+        "water_source": "t.water_source",
+        "has_toilet": "t.has_toilet",
+        "low_income_community": "t.low_income_community_id",
+        "footprint_area_m2": "round(t.footprint_area_m2::numeric, 1)",
+    },
+)
+
+LAYERS = {layer.name: layer for layer in (WARDS, ROADS, BUILDINGS)}
+
+
+@dataclass(frozen=True)
+class LayerQuery:
+    """Filters of one layer read. `municipality_ids=None` means no tenancy restriction."""
+
+    municipality_ids: Sequence[int] | None
+    bbox: tuple[float, float, float, float] | None = None
+    ward_id: int | None = None
+    limit: int = 1000
+    offset: int = 0
+
+    def where(self, layer: Layer) -> tuple[str, list]:
+        clauses: list[str] = []
+        params: list = []
+        if self.municipality_ids is not None:
+            clauses.append("t.municipality_id = ANY(%s)")
+            params.append(list(self.municipality_ids))
+        if self.bbox is not None:
+            clauses.append(f"ST_Intersects({layer.geometry}, ST_MakeEnvelope(%s, %s, %s, %s, 4326))")
+            params.extend(self.bbox)
+        if self.ward_id is not None:
+            clauses.append(layer.ward_condition)
+            params.append(self.ward_id)
+        return (" AND ".join(clauses) or "TRUE"), params
+
+
+def count_features(layer: Layer, query: LayerQuery) -> int:
+    where, params = query.where(layer)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {layer.table} t WHERE {where}", params)  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def iter_feature_texts(layer: Layer, query: LayerQuery) -> Iterator[list[str]]:
+    """Yield lists of GeoJSON Feature texts, FETCH_CHUNK at a time, from a server-side
+    cursor, so memory stays flat however many features match."""
+    where, params = query.where(layer)
+    sql = (
+        f"SELECT {layer.feature_sql()} FROM {layer.table} t {layer.joins}"  # noqa: S608
+        f" WHERE {where} ORDER BY {layer.order_by} LIMIT %s OFFSET %s"
+    )
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [*params, query.limit, query.offset])
+        while rows := cursor.fetchmany(FETCH_CHUNK):
+            yield [row[0] for row in rows]
+
+
+def stream_feature_collection(
+    layer: Layer, query: LayerQuery, *, number_matched: int, links: list[dict]
+) -> Iterator[bytes]:
+    """RFC 7946 FeatureCollection as bytes, with OGC API paging members
+    (`numberMatched`, `numberReturned`, `links`). `numberReturned` is written last, so it
+    counts what was actually sent."""
+    head = {"type": "FeatureCollection", "numberMatched": number_matched, "links": links}
+    yield (json.dumps(head)[:-1] + ',"features":[').encode()
+    returned = 0
+    for chunk in iter_feature_texts(layer, query):
+        prefix = "," if returned else ""
+        returned += len(chunk)
+        yield (prefix + ",".join(chunk)).encode()
+    yield f'],"numberReturned":{returned}}}'.encode()

@@ -1,0 +1,100 @@
+"""Reads of the municipal geography, always scoped to what the user may see.
+
+An object outside the user's municipalities is reported as missing (the API answers 404),
+so existence does not leak across tenants.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.gis.db.models import Extent
+from django.db.models import QuerySet
+
+from .choices import REGISTER_EDITOR_ROLES
+from .layers import Layer, LayerQuery, count_features
+from .models import Building, Municipality, Road, Ward
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def visible_municipality_ids(user: User) -> list[int] | None:
+    """Ids of the municipalities `user` may read; None means all (superusers)."""
+    if not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        return None
+    return list(
+        Municipality.objects.filter(memberships__user=user).values_list("id", flat=True).distinct()
+    )
+
+
+def municipality_list(*, user: User) -> QuerySet[Municipality]:
+    ids = visible_municipality_ids(user)
+    queryset = Municipality.objects.defer("boundary")
+    return queryset if ids is None else queryset.filter(id__in=ids)
+
+
+def municipality_get(*, user: User, code: str) -> Municipality:
+    """Raises Municipality.DoesNotExist when unknown or not visible to `user`."""
+    return municipality_list(user=user).get(code=code)
+
+
+def can_edit_registers(*, user: User, municipality: Municipality) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return municipality.memberships.filter(user=user, role__in=REGISTER_EDITOR_ROLES).exists()
+
+
+def _scoped(queryset: QuerySet, user: User) -> QuerySet:
+    ids = visible_municipality_ids(user)
+    return queryset if ids is None else queryset.filter(municipality_id__in=ids)
+
+
+def ward_get(*, user: User, ward_id: int) -> Ward:
+    return _scoped(Ward.objects.select_related("municipality"), user).get(pk=ward_id)
+
+
+def building_get(*, user: User, building_id: int) -> Building:
+    return _scoped(
+        Building.objects.select_related("municipality", "ward"), user
+    ).get(pk=building_id)
+
+
+def road_get(*, user: User, road_id: int) -> Road:
+    return _scoped(Road.objects.select_related("municipality"), user).get(pk=road_id)
+
+
+def layer_query(
+    *,
+    user: User,
+    bbox: tuple[float, float, float, float] | None = None,
+    ward: Ward | None = None,
+    municipality: Municipality | None = None,
+    limit: int,
+    offset: int = 0,
+) -> LayerQuery:
+    """The filters of a layer read for `user`. `ward` and `municipality` must already be
+    resolved through this module (so they are in the user's scope)."""
+    ids = visible_municipality_ids(user)
+    if municipality is not None:
+        ids = [municipality.pk]
+    return LayerQuery(
+        municipality_ids=ids,
+        bbox=bbox,
+        ward_id=ward.pk if ward is not None else None,
+        limit=limit,
+        offset=offset,
+    )
+
+
+def layer_count(*, layer: Layer, query: LayerQuery) -> int:
+    return count_features(layer, query)
+
+
+def municipality_extent(*, user: User) -> tuple[float, float, float, float] | None:
+    """Bounding box (lon/lat) of all municipalities the user sees, for the map's first view."""
+    queryset = municipality_list(user=user)
+    extent = queryset.aggregate(extent=Extent("boundary"))["extent"]
+    return tuple(extent) if extent else None

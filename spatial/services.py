@@ -1,0 +1,221 @@
+"""Writes to the municipal geography. Each service validates the domain rules, writes in one
+transaction and returns the saved object with its database-derived values (BIN, ward,
+areas) read back. Raises django.core.exceptions.ValidationError with per-field messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from .geometry import check_within_municipality
+from .models import Building, Municipality, Road, Ward
+
+# Refreshed after writes: generated columns and trigger-derived columns.
+_BUILDING_DERIVED = ["bin", "ward", "low_income_community", "footprint_area_m2"]
+
+
+def _as_multipolygon(geom: GEOSGeometry) -> MultiPolygon:
+    if isinstance(geom, Polygon):
+        return MultiPolygon(geom, srid=geom.srid)
+    return geom
+
+
+def _apply(instance: Any, changes: dict[str, Any]) -> None:
+    for name, value in changes.items():
+        setattr(instance, name, value)
+
+
+def _check_same_municipality(municipality: Municipality, **related: Any) -> None:
+    errors = {
+        name: [_("Must belong to %(municipality)s.") % {"municipality": municipality.name}]
+        for name, obj in related.items()
+        if obj is not None and obj.municipality_id != municipality.pk
+    }
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate(instance: Any) -> None:
+    # Field choices, ranges and model constraints; geometry was checked on the way in.
+    instance.full_clean(exclude=["geom", "boundary", "municipality"])
+
+
+@transaction.atomic
+def municipality_create(
+    *, code: str, name: str, boundary: GEOSGeometry, name_bn: str = ""
+) -> Municipality:
+    municipality = Municipality(
+        code=code, name=name, name_bn=name_bn, boundary=_as_multipolygon(boundary)
+    )
+    municipality.full_clean(exclude=["boundary"])
+    municipality.save()
+    municipality.refresh_from_db(fields=["area_m2"])
+    return municipality
+
+
+def buildings_rederive_membership(*, municipality: Municipality) -> int:
+    """Re-derive every building's ward and low-income community from the current
+    boundaries, in one set-based UPDATE. Returns the number of buildings changed."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH derived AS (
+              SELECT b.id,
+                (SELECT w.id FROM spatial_ward w
+                  WHERE w.municipality_id = b.municipality_id
+                    AND ST_Intersects(w.geom, ST_PointOnSurface(b.geom))
+                  ORDER BY w.number LIMIT 1) AS ward_id,
+                (SELECT l.id FROM spatial_lowincomecommunity l
+                  WHERE l.municipality_id = b.municipality_id
+                    AND ST_Intersects(l.geom, ST_PointOnSurface(b.geom))
+                  ORDER BY l.id LIMIT 1) AS lic_id
+              FROM spatial_building b WHERE b.municipality_id = %s
+            )
+            UPDATE spatial_building b
+               SET ward_id = d.ward_id, low_income_community_id = d.lic_id
+              FROM derived d
+             WHERE b.id = d.id
+               AND (b.ward_id IS DISTINCT FROM d.ward_id
+                    OR b.low_income_community_id IS DISTINCT FROM d.lic_id)
+            """,
+            [municipality.pk],
+        )
+        return cursor.rowcount
+
+
+def _check_ward_overlap(ward: Ward) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT w.number FROM spatial_ward w
+             WHERE w.municipality_id = %s AND w.id IS DISTINCT FROM %s
+               AND ST_Intersects(w.geom, ST_GeomFromEWKB(%s))
+               AND ST_Area(ST_Intersection(w.geom, ST_GeomFromEWKB(%s))::geography) > 1
+             ORDER BY w.number
+            """,
+            [ward.municipality_id, ward.pk, bytes(ward.geom.ewkb), bytes(ward.geom.ewkb)],
+        )
+        overlapping = [row[0] for row in cursor.fetchall()]
+    if overlapping:
+        raise ValidationError(
+            {
+                "geometry": [
+                    _("Ward boundary overlaps ward(s) %(wards)s.")
+                    % {"wards": ", ".join(str(n) for n in overlapping)}
+                ]
+            }
+        )
+
+
+@transaction.atomic
+def ward_create(
+    *, municipality: Municipality, number: int, geom: GEOSGeometry, **attributes: Any
+) -> Ward:
+    ward = Ward(municipality=municipality, number=number, geom=_as_multipolygon(geom))
+    _apply(ward, attributes)
+    check_within_municipality(ward.geom, municipality)
+    _validate(ward)
+    _check_ward_overlap(ward)
+    ward.save()
+    buildings_rederive_membership(municipality=municipality)
+    ward.refresh_from_db(fields=["area_m2"])
+    return ward
+
+
+@transaction.atomic
+def ward_update(*, ward: Ward, **changes: Any) -> Ward:
+    if "geom" in changes:
+        changes["geom"] = _as_multipolygon(changes["geom"])
+        check_within_municipality(changes["geom"], ward.municipality)
+    _apply(ward, changes)
+    _validate(ward)
+    if "geom" in changes:
+        _check_ward_overlap(ward)
+    ward.save()
+    if "geom" in changes:
+        buildings_rederive_membership(municipality=ward.municipality)
+    ward.refresh_from_db(fields=["area_m2"])
+    return ward
+
+
+@transaction.atomic
+def ward_delete(*, ward: Ward) -> None:
+    municipality = ward.municipality
+    ward.delete()
+    buildings_rederive_membership(municipality=municipality)
+
+
+@transaction.atomic
+def building_create(
+    *, municipality: Municipality, geom: GEOSGeometry, **attributes: Any
+) -> Building:
+    """Create a building; its BIN comes from the municipality's sequence and its ward and
+    LIC from the footprint's point on surface. Raises ValidationError when the footprint
+    lies outside the municipality or attributes break the register's rules."""
+    check_within_municipality(geom, municipality)
+    _check_same_municipality(
+        municipality,
+        main_building=attributes.get("main_building"),
+        access_road=attributes.get("access_road"),
+    )
+    building = Building(municipality=municipality, geom=geom)
+    _apply(building, attributes)
+    _validate(building)
+    building.save()
+    building.refresh_from_db(fields=_BUILDING_DERIVED)
+    return building
+
+
+@transaction.atomic
+def building_update(*, building: Building, **changes: Any) -> Building:
+    if "geom" in changes:
+        check_within_municipality(changes["geom"], building.municipality)
+    _check_same_municipality(
+        building.municipality,
+        main_building=changes.get("main_building"),
+        access_road=changes.get("access_road"),
+    )
+    if changes.get("main_building") is not None and changes["main_building"].pk == building.pk:
+        raise ValidationError({"main_building": [_("A building cannot be its own main building.")]})
+    _apply(building, changes)
+    _validate(building)
+    building.save()
+    building.refresh_from_db(fields=_BUILDING_DERIVED)
+    return building
+
+
+@transaction.atomic
+def building_delete(*, building: Building) -> None:
+    building.delete()
+
+
+@transaction.atomic
+def road_create(*, municipality: Municipality, geom: GEOSGeometry, **attributes: Any) -> Road:
+    check_within_municipality(geom, municipality)
+    road = Road(municipality=municipality, geom=geom)
+    _apply(road, attributes)
+    _validate(road)
+    road.save()
+    road.refresh_from_db(fields=["length_m"])
+    return road
+
+
+@transaction.atomic
+def road_update(*, road: Road, **changes: Any) -> Road:
+    if "geom" in changes:
+        check_within_municipality(changes["geom"], road.municipality)
+    _apply(road, changes)
+    _validate(road)
+    road.save()
+    road.refresh_from_db(fields=["length_m"])
+    return road
+
+
+@transaction.atomic
+def road_delete(*, road: Road) -> None:
+    road.delete()

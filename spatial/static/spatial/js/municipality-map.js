@@ -1,0 +1,121 @@
+// Municipal map page: wards, roads by hierarchy, and building footprints by view extent.
+(function () {
+  "use strict";
+  var element = document.getElementById("municipality-map");
+  var config = IMISMap.readConfig(element);
+  var labels = config.labels;
+  var status = document.getElementById("map-status");
+  var map = IMISMap.createMap(element, config);
+
+  var ROAD_STYLE = {
+    strategic_urban: { color: "#b2182b", weight: 5 },
+    feeder: { color: "#ef8a62", weight: 3 },
+    other: { color: "#878787", weight: 1.5 },
+  };
+  var WARD_STYLE = { color: "#2166ac", weight: 2, fill: true, fillOpacity: 0.04, className: "imis-ward" };
+  var BUILDING_STYLE = { color: "#5e3c99", weight: 1, fillColor: "#b2abd2", fillOpacity: 0.7, className: "imis-building" };
+
+  var wards = L.geoJSON(null, {
+    style: function () { return WARD_STYLE; },
+    onEachFeature: function (feature, layer) {
+      var p = feature.properties;
+      layer.bindTooltip(labels.ward + " " + p.number, { permanent: false, direction: "center" });
+      layer.bindPopup(IMISMap.popupTable([
+        [labels.ward, p.number + (p.name ? " – " + p.name : "")],
+        [labels.buildings, p.building_count],
+      ]));
+    },
+  }).addTo(map);
+
+  var roads = L.geoJSON(null, {
+    style: function (feature) {
+      var style = ROAD_STYLE[feature.properties.hierarchy] || ROAD_STYLE.other;
+      return { color: style.color, weight: style.weight, className: "imis-road imis-road-" + feature.properties.hierarchy };
+    },
+    onEachFeature: function (feature, layer) {
+      var p = feature.properties;
+      layer.bindPopup(IMISMap.popupTable([
+        ["", p.name || p.code],
+        ["", labels.hierarchyLabels[p.hierarchy]],
+        [labels.length, p.length_m],
+      ]));
+    },
+  }).addTo(map);
+
+  var buildings = L.geoJSON(null, {
+    style: function () { return BUILDING_STYLE; },
+    onEachFeature: function (feature, layer) {
+      var p = feature.properties;
+      layer.bindPopup(IMISMap.popupTable([
+        [labels.bin, p.bin],
+        [labels.holding, p.holding_number],
+        [labels.ward, p.ward_number],
+        [labels.use, p.functional_use],
+        [labels.floors, p.floor_count],
+        [labels.population, p.population],
+        [labels.area, p.footprint_area_m2],
+      ]));
+    },
+  }).addTo(map);
+
+  L.control.layers(null, (function () {
+    var overlays = {};
+    overlays[labels.wards] = wards;
+    overlays[labels.roads] = roads;
+    overlays[labels.buildings] = buildings;
+    return overlays;
+  })(), { collapsed: false }).addTo(map);
+
+  IMISMap.legend(map, labels.legend, [
+    { shape: "area", color: WARD_STYLE.color, fill: "transparent", label: labels.wards },
+    { shape: "line", color: ROAD_STYLE.strategic_urban.color, weight: 5, label: labels.hierarchyLabels.strategic_urban },
+    { shape: "line", color: ROAD_STYLE.feeder.color, weight: 3, label: labels.hierarchyLabels.feeder },
+    { shape: "line", color: ROAD_STYLE.other.color, weight: 2, label: labels.hierarchyLabels.other },
+    { shape: "area", color: BUILDING_STYLE.color, fill: BUILDING_STYLE.fillColor, label: labels.buildings },
+  ]);
+
+  function setStatus(text) { status.textContent = text; }
+
+  function load(layer, url) {
+    return IMISMap.fetchGeoJSON(url).then(function (data) {
+      layer.clearLayers();
+      layer.addData(data);
+      return data;
+    });
+  }
+
+  var buildingRequest = {};
+  function refreshBuildings() {
+    if (map.getZoom() < config.buildingsMinZoom) {
+      if (buildingRequest.controller) { buildingRequest.controller.abort(); }
+      buildings.clearLayers();
+      element.dataset.buildingsLoaded = "0";
+      setStatus(labels.zoomForBuildings);
+      return;
+    }
+    var b = map.getBounds();
+    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); }).join(",");
+    setStatus(labels.loading);
+    IMISMap.fetchGeoJSON(config.urls.buildings + "?limit=" + config.buildingsLimit + "&bbox=" + bbox, buildingRequest)
+      .then(function (data) {
+        buildings.clearLayers();
+        buildings.addData(data);
+        element.dataset.buildingsLoaded = String(data.numberReturned);
+        var template = data.numberMatched > data.numberReturned ? labels.buildingsTruncated : labels.buildingsShown;
+        setStatus(IMISMap.format(template, { count: data.numberReturned }));
+      })
+      .catch(function (error) {
+        if (error.name !== "AbortError") { setStatus(labels.loadFailed + ": " + error.message); }
+      });
+  }
+
+  Promise.all([load(wards, config.urls.wards), load(roads, config.urls.roads)])
+    .then(function (results) {
+      element.dataset.wardsLoaded = String(results[0].numberReturned);
+      element.dataset.roadsLoaded = String(results[1].numberReturned);
+    })
+    .catch(function (error) { setStatus(labels.loadFailed + ": " + error.message); });
+  map.on("moveend", refreshBuildings);
+  refreshBuildings();
+  element.dataset.ready = "1";
+})();

@@ -1,0 +1,50 @@
+"""Web pages of the spatial app. Page data goes to the browser through json_script."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import selectors
+from .choices import RoadHierarchy
+
+
+@login_required
+def municipality_map(request: HttpRequest) -> HttpResponse:
+    municipalities = list(selectors.municipality_list(user=request.user))
+    config = {
+        "extent": selectors.municipality_extent(user=request.user),
+        "tiles": settings.LEAFLET_CONFIG["TILES"],
+        "buildingsMinZoom": settings.IMIS["BUILDINGS_MIN_ZOOM"],
+        "buildingsLimit": 5000,
+        "urls": {
+            "wards": reverse("spatial-api:ward-list") + "?limit=1000",
+            "roads": reverse("spatial-api:road-list") + "?limit=50000",
+            "buildings": reverse("spatial-api:building-list"),
+        },
+        "labels": {
+            "wards": _("Wards"),
+            "roads": _("Roads"),
+            "buildings": _("Buildings"),
+            "ward": _("Ward"),
+            "legend": _("Legend"),
+            "zoomForBuildings": _("Zoom in to see building footprints"),
+            "loading": _("Loading…"),
+            "buildingsShown": _("%(count)s buildings shown"),
+            "buildingsTruncated": _("Showing the first %(count)s buildings; zoom in for all"),
+            "loadFailed": _("Could not load the layer"),
+            "bin": _("BIN"),
+            "holding": _("Holding number"),
+            "use": _("Functional use"),
+            "floors": _("Floors"),
+            "population": _("Population"),
+            "area": _("Footprint area (m²)"),
+            "length": _("Length (m)"),
+            "hierarchyLabels": {choice.value: str(choice.label) for choice in RoadHierarchy},
+        },
+    }
+    return render(
+        request, "spatial/map.html", {"map_config": config, "municipalities": municipalities}
+    )
