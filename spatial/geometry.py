@@ -93,8 +93,7 @@ def _check_rings(geom_type: str, coords: list, field: str) -> None:
                 raise _fail(_("A polygon ring needs at least 4 positions."), field)
             if list(ring[0]) != list(ring[-1]):
                 raise _fail(
-                    _("A polygon ring must end where it starts (%(point)s).")
-                    % {"point": ring[0]},
+                    _("A polygon ring must end where it starts (%(point)s).") % {"point": ring[0]},
                     field,
                 )
 
@@ -153,10 +152,9 @@ def parse_geojson_geometry(
         raise _fail(_("Geometry has no coordinates."), field)
 
     limit = settings.IMIS["MAX_VERTICES"]
-    count = 0
-    for position in _iter_positions(coords, _POSITION_DEPTH[geom_type], field):
+    positions = _iter_positions(coords, _POSITION_DEPTH[geom_type], field)
+    for count, position in enumerate(positions, start=1):
         _check_position(position, field)
-        count += 1
         if count > limit:
             raise _fail(
                 _("Geometry has more than %(limit)s vertices; simplify it first.")

@@ -33,7 +33,7 @@ class Layer:
     def feature_sql(self) -> str:
         props = ", ".join(f"'{key}', {expr}" for key, expr in self.properties.items())
         return (
-            "'{\"type\":\"Feature\",\"id\":' || t.id"
+            '\'{"type":"Feature","id":\' || t.id'
             f" || ',\"geometry\":' || ST_AsGeoJSON({self.geometry}, {COORDINATE_DECIMALS})"
             f" || ',\"properties\":' || json_build_object({props})::text || '}}'"
         )
@@ -48,9 +48,7 @@ WARDS = Layer(
         "name": "t.name",
         "name_bn": "t.name_bn",
         "area_m2": "round(t.area_m2::numeric, 1)",
-        "building_count": (
-            "(SELECT count(*) FROM spatial_building b WHERE b.ward_id = t.id)"
-        ),
+        "building_count": ("(SELECT count(*) FROM spatial_building b WHERE b.ward_id = t.id)"),
     },
     ward_condition="t.id = %s",
     order_by="t.municipality_id, t.number",
@@ -69,9 +67,7 @@ ROADS = Layer(
         "carriageway_width_m": "t.carriageway_width_m",
         "length_m": "round(t.length_m::numeric, 1)",
     },
-    ward_condition=(
-        "ST_Intersects(t.geom, (SELECT w.geom FROM spatial_ward w WHERE w.id = %s))"
-    ),
+    ward_condition=("ST_Intersects(t.geom, (SELECT w.geom FROM spatial_ward w WHERE w.id = %s))"),
 )
 
 BUILDINGS = Layer(
@@ -120,7 +116,9 @@ class LayerQuery:
             clauses.append("t.municipality_id = ANY(%s)")
             params.append(list(self.municipality_ids))
         if self.bbox is not None:
-            clauses.append(f"ST_Intersects({layer.geometry}, ST_MakeEnvelope(%s, %s, %s, %s, 4326))")
+            clauses.append(
+                f"ST_Intersects({layer.geometry}, ST_MakeEnvelope(%s, %s, %s, %s, 4326))"
+            )
             params.extend(self.bbox)
         if self.ward_id is not None:
             clauses.append(layer.ward_condition)

@@ -122,9 +122,7 @@ class Road(models.Model):
     code = models.CharField(_("road code"), max_length=40, blank=True)
     name = models.CharField(_("name"), max_length=160, blank=True)
     hierarchy = models.CharField(_("hierarchy"), max_length=20, choices=RoadHierarchy.choices)
-    surface = models.CharField(
-        _("surface"), max_length=20, choices=RoadSurface.choices, blank=True
-    )
+    surface = models.CharField(_("surface"), max_length=20, choices=RoadSurface.choices, blank=True)
     right_of_way_m = models.DecimalField(
         _("right of way (m)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
@@ -161,20 +159,38 @@ class Building(models.Model):
     # the point on the footprint's surface.
     bin = DatabaseFilledCharField(_("BIN"), max_length=20, blank=True, editable=False)
     ward = DatabaseFilledForeignKey(
-        Ward, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
-        related_name="buildings", verbose_name=_("ward"),
+        Ward,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="buildings",
+        verbose_name=_("ward"),
     )
     low_income_community = DatabaseFilledForeignKey(
-        LowIncomeCommunity, on_delete=models.SET_NULL, null=True, blank=True, editable=False,
-        related_name="buildings", verbose_name=_("low-income community"),
+        LowIncomeCommunity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="buildings",
+        verbose_name=_("low-income community"),
     )
     holding_number = models.CharField(_("holding number"), max_length=40, blank=True)
     main_building = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="auxiliary_buildings", verbose_name=_("main building"),
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="auxiliary_buildings",
+        verbose_name=_("main building"),
     )
     access_road = models.ForeignKey(
-        Road, on_delete=models.SET_NULL, null=True, blank=True, related_name="buildings",
+        Road,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="buildings",
         verbose_name=_("access road"),
     )
     structure_type = models.CharField(
@@ -190,9 +206,7 @@ class Building(models.Model):
     use_subcategory = models.CharField(_("use sub-category"), max_length=80, blank=True)
     household_count = models.PositiveSmallIntegerField(_("households"), null=True, blank=True)
     population_male = models.PositiveIntegerField(_("male population"), null=True, blank=True)
-    population_female = models.PositiveIntegerField(
-        _("female population"), null=True, blank=True
-    )
+    population_female = models.PositiveIntegerField(_("female population"), null=True, blank=True)
     population_other = models.PositiveIntegerField(_("other population"), null=True, blank=True)
     population_disabled = models.PositiveIntegerField(
         _("people with disabilities"), null=True, blank=True
@@ -221,9 +235,7 @@ class Building(models.Model):
                 fields=["municipality", "bin"], name="building_bin_unique_in_municipality"
             ),
             models.CheckConstraint(
-                condition=Q(toilet_count__isnull=True)
-                | Q(has_toilet=True)
-                | Q(toilet_count=0),
+                condition=Q(toilet_count__isnull=True) | Q(has_toilet=True) | Q(toilet_count=0),
                 name="building_toilets_only_if_has_toilet",
             ),
         ]
@@ -253,7 +265,9 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=30, choices=MembershipRole.choices)
     wards = models.ManyToManyField(
-        Ward, blank=True, related_name="memberships",
+        Ward,
+        blank=True,
+        related_name="memberships",
         help_text=_("Leave empty for the whole municipality."),
     )
 

@@ -57,9 +57,9 @@ def ward_get(*, user: User, ward_id: int) -> Ward:
 
 
 def building_get(*, user: User, building_id: int) -> Building:
-    return _scoped(
-        Building.objects.select_related("municipality", "ward"), user
-    ).get(pk=building_id)
+    return _scoped(Building.objects.select_related("municipality", "ward"), user).get(
+        pk=building_id
+    )
 
 
 def road_get(*, user: User, road_id: int) -> Road:

@@ -133,6 +133,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["config.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
+        "config.renderers.GeoJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }

@@ -1,6 +1,6 @@
 """pytest: a real PostGIS, no tile fetches, fast password hashing."""
 
-from .base import *  # noqa: F403
+from .base import *
 
 DEBUG = False
 SECRET_KEY = "test-only-not-secret"  # noqa: S105

@@ -112,7 +112,9 @@ class BuildingPropertiesSerializer(StrictFieldsMixin, serializers.ModelSerialize
     municipality = serializers.SlugRelatedField(
         slug_field="code", queryset=Municipality.objects.all(), required=False
     )
-    floor_count = serializers.IntegerField(min_value=1, max_value=60, required=False, allow_null=True)
+    floor_count = serializers.IntegerField(
+        min_value=1, max_value=60, required=False, allow_null=True
+    )
     construction_year = serializers.IntegerField(
         min_value=1800, max_value=2100, required=False, allow_null=True
     )
@@ -123,11 +125,25 @@ class BuildingPropertiesSerializer(StrictFieldsMixin, serializers.ModelSerialize
     class Meta:
         model = Building
         fields = [
-            "municipality", "holding_number", "main_building", "access_road", "structure_type",
-            "floor_count", "construction_year", "functional_use", "use_subcategory",
-            "household_count", "population_male", "population_female", "population_other",
-            "population_disabled", "water_source", "has_toilet", "toilet_count",
-            "vacutug_accessible", "geometry",
+            "municipality",
+            "holding_number",
+            "main_building",
+            "access_road",
+            "structure_type",
+            "floor_count",
+            "construction_year",
+            "functional_use",
+            "use_subcategory",
+            "household_count",
+            "population_male",
+            "population_female",
+            "population_other",
+            "population_disabled",
+            "water_source",
+            "has_toilet",
+            "toilet_count",
+            "vacutug_accessible",
+            "geometry",
         ]
         validators: list = []
 
@@ -141,8 +157,14 @@ class RoadPropertiesSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Road
         fields = [
-            "municipality", "code", "name", "hierarchy", "surface", "right_of_way_m",
-            "carriageway_width_m", "geometry",
+            "municipality",
+            "code",
+            "name",
+            "hierarchy",
+            "surface",
+            "right_of_way_m",
+            "carriageway_width_m",
+            "geometry",
         ]
         validators: list = []
 
@@ -171,13 +193,34 @@ class BuildingFeatureSerializer(GeoFeatureModelSerializer):
         model = Building
         geo_field = "geom"
         fields = [
-            "id", "municipality", "bin", "holding_number", "ward", "ward_number",
-            "low_income_community", "main_building", "access_road", "structure_type",
-            "floor_count", "construction_year", "functional_use", "use_subcategory",
-            "household_count", "population", "population_male", "population_female",
-            "population_other", "population_disabled", "water_source", "has_toilet",
-            "toilet_count", "vacutug_accessible", "footprint_area_m2", "created_at",
-            "updated_at", "geom",
+            "id",
+            "municipality",
+            "bin",
+            "holding_number",
+            "ward",
+            "ward_number",
+            "low_income_community",
+            "main_building",
+            "access_road",
+            "structure_type",
+            "floor_count",
+            "construction_year",
+            "functional_use",
+            "use_subcategory",
+            "household_count",
+            "population",
+            "population_male",
+            "population_female",
+            "population_other",
+            "population_disabled",
+            "water_source",
+            "has_toilet",
+            "toilet_count",
+            "vacutug_accessible",
+            "footprint_area_m2",
+            "created_at",
+            "updated_at",
+            "geom",
         ]
 
 
@@ -189,8 +232,16 @@ class RoadFeatureSerializer(GeoFeatureModelSerializer):
         model = Road
         geo_field = "geom"
         fields = [
-            "id", "municipality", "code", "name", "hierarchy", "surface", "right_of_way_m",
-            "carriageway_width_m", "length_m", "geom",
+            "id",
+            "municipality",
+            "code",
+            "name",
+            "hierarchy",
+            "surface",
+            "right_of_way_m",
+            "carriageway_width_m",
+            "length_m",
+            "geom",
         ]
 
 

@@ -53,17 +53,34 @@ class Resource:
 
 RESOURCES = {
     "wards": Resource(
-        WARDS, WardPropertiesSerializer, WardFeatureSerializer, selectors.ward_get,
-        services.ward_create, services.ward_update, services.ward_delete, "ward",
+        WARDS,
+        WardPropertiesSerializer,
+        WardFeatureSerializer,
+        selectors.ward_get,
+        services.ward_create,
+        services.ward_update,
+        services.ward_delete,
+        "ward",
     ),
     "buildings": Resource(
-        BUILDINGS, BuildingPropertiesSerializer, BuildingFeatureSerializer,
-        selectors.building_get, services.building_create, services.building_update,
-        services.building_delete, "building",
+        BUILDINGS,
+        BuildingPropertiesSerializer,
+        BuildingFeatureSerializer,
+        selectors.building_get,
+        services.building_create,
+        services.building_update,
+        services.building_delete,
+        "building",
     ),
     "roads": Resource(
-        ROADS, RoadPropertiesSerializer, RoadFeatureSerializer, selectors.road_get,
-        services.road_create, services.road_update, services.road_delete, "road",
+        ROADS,
+        RoadPropertiesSerializer,
+        RoadFeatureSerializer,
+        selectors.road_get,
+        services.road_create,
+        services.road_update,
+        services.road_delete,
+        "road",
     ),
 }
 
@@ -130,8 +147,11 @@ class LayerListView(APIView):
                 )
             except Municipality.DoesNotExist:
                 raise ValidationError(
-                    {"municipality": [_("Unknown municipality %(code)s.")
-                                      % {"code": params["municipality"]}]}
+                    {
+                        "municipality": [
+                            _("Unknown municipality %(code)s.") % {"code": params["municipality"]}
+                        ]
+                    }
                 ) from None
         return ward, municipality
 
@@ -158,8 +178,12 @@ class LayerListView(APIView):
         )
         ward, municipality = self._resolve_filters(params)
         query = selectors.layer_query(
-            user=request.user, bbox=params.get("bbox"), ward=ward, municipality=municipality,
-            limit=limit, offset=params["offset"],
+            user=request.user,
+            bbox=params.get("bbox"),
+            ward=ward,
+            municipality=municipality,
+            limit=limit,
+            offset=params["offset"],
         )
         matched = selectors.layer_count(layer=self.resource.layer, query=query)
         links = self._links(request, params, matched, limit, params["offset"])
@@ -175,7 +199,8 @@ class LayerListView(APIView):
         municipality = values.pop("municipality", None)
         if municipality is None:
             editable = [
-                m for m in selectors.municipality_list(user=request.user)
+                m
+                for m in selectors.municipality_list(user=request.user)
                 if selectors.can_edit_registers(user=request.user, municipality=m)
             ]
             if len(editable) != 1:
@@ -200,8 +225,9 @@ class LayerDetailView(APIView):
         return self.resource.get(user=self.request.user, **{f"{self.resource.id_kwarg}_id": pk})
 
     def get(self, request: Request, pk: int) -> Response:
-        return Response(self.resource.output_serializer(self._object(pk)).data,
-                        content_type=GEOJSON)
+        return Response(
+            self.resource.output_serializer(self._object(pk)).data, content_type=GEOJSON
+        )
 
     def _update(self, request: Request, pk: int, *, partial: bool) -> Response:
         instance = self._object(pk)
@@ -209,7 +235,9 @@ class LayerDetailView(APIView):
         values = _parse_feature(request, self.resource, partial=partial)
         municipality = values.pop("municipality", None)
         if municipality is not None and municipality.pk != instance.municipality_id:
-            raise ValidationError({"municipality": [_("A record cannot move to another municipality.")]})
+            raise ValidationError(
+                {"municipality": [_("A record cannot move to another municipality.")]}
+            )
         updated = self.resource.update(**{self.resource.id_kwarg: instance}, **values)
         return Response(self.resource.output_serializer(updated).data, content_type=GEOJSON)
 
@@ -232,19 +260,27 @@ def _layer_views(name: str, label: str) -> tuple[type[APIView], type[APIView]]:
     detail_view = type(f"{label}DetailView", (LayerDetailView,), {"resource_name": name})
     tag = [name]
     list_view.get = extend_schema(
-        parameters=LIST_PARAMETERS, responses={200: FEATURE_COLLECTION}, tags=tag,
+        parameters=LIST_PARAMETERS,
+        responses={200: FEATURE_COLLECTION},
+        tags=tag,
         summary=f"List {name} as a GeoJSON FeatureCollection",
     )(list_view.get)
     list_view.post = extend_schema(
-        request=OpenApiTypes.OBJECT, responses={201: resource.output_serializer}, tags=tag,
+        request=OpenApiTypes.OBJECT,
+        responses={201: resource.output_serializer},
+        tags=tag,
         summary=f"Create a {resource.id_kwarg} from a GeoJSON Feature",
     )(list_view.post)
     for method in ("get", "put", "patch", "delete"):
-        setattr(detail_view, method, extend_schema(
-            request=OpenApiTypes.OBJECT if method in ("put", "patch") else None,
-            responses={204: None} if method == "delete" else {200: resource.output_serializer},
-            tags=tag,
-        )(getattr(LayerDetailView, method)))
+        setattr(
+            detail_view,
+            method,
+            extend_schema(
+                request=OpenApiTypes.OBJECT if method in ("put", "patch") else None,
+                responses={204: None} if method == "delete" else {200: resource.output_serializer},
+                tags=tag,
+            )(getattr(LayerDetailView, method)),
+        )
     return list_view, detail_view
 
 

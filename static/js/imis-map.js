@@ -23,12 +23,21 @@
     (config.tiles || []).forEach(function (tile) {
       L.tileLayer(tile[1], tile[2] || {}).addTo(map);
     });
-    if (config.extent) {
+    var hash = /^#map=(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(window.location.hash);
+    if (hash) {
+      map.setView([parseFloat(hash[2]), parseFloat(hash[3])], parseInt(hash[1], 10));
+    } else if (config.extent) {
       map.fitBounds([[config.extent[1], config.extent[0]], [config.extent[3], config.extent[2]]]);
     } else {
       map.setView(config.center || [22.943, 90.829], config.zoom || 13);
     }
     L.control.scale({ imperial: false }).addTo(map);
+    // Keep the view in the address (#map=zoom/lat/lon) so a view can be shared or reloaded.
+    map.on("moveend", function () {
+      var c = map.getCenter();
+      var value = "#map=" + map.getZoom() + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5);
+      window.history.replaceState(null, "", value);
+    });
     return map;
   }
 

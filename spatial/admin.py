@@ -1,0 +1,65 @@
+from django.contrib import admin
+from leaflet.admin import LeafletGeoAdmin
+
+from .models import Building, LowIncomeCommunity, Membership, Municipality, Road, Ward
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(LeafletGeoAdmin):
+    list_display = ["name", "code", "name_bn", "area_m2"]
+    search_fields = ["name", "code"]
+    readonly_fields = ["area_m2"]
+
+
+@admin.register(Ward)
+class WardAdmin(LeafletGeoAdmin):
+    list_display = ["number", "name", "municipality", "area_m2"]
+    list_filter = ["municipality"]
+    readonly_fields = ["area_m2"]
+
+
+@admin.register(LowIncomeCommunity)
+class LowIncomeCommunityAdmin(LeafletGeoAdmin):
+    list_display = ["name", "municipality", "household_count", "population"]
+    list_filter = ["municipality"]
+    readonly_fields = ["area_m2"]
+
+
+@admin.register(Road)
+class RoadAdmin(LeafletGeoAdmin):
+    list_display = ["code", "name", "hierarchy", "surface", "carriageway_width_m", "length_m"]
+    list_filter = ["municipality", "hierarchy", "surface"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["length_m"]
+
+
+@admin.register(Building)
+class BuildingAdmin(LeafletGeoAdmin):
+    list_display = [
+        "bin",
+        "holding_number",
+        "ward",
+        "functional_use",
+        "structure_type",
+        "floor_count",
+    ]
+    list_filter = ["municipality", "functional_use", "structure_type"]
+    search_fields = ["bin", "holding_number"]
+    readonly_fields = [
+        "bin",
+        "ward",
+        "low_income_community",
+        "footprint_area_m2",
+        "created_at",
+        "updated_at",
+    ]
+    raw_id_fields = ["main_building", "access_road"]
+    list_select_related = ["ward"]
+    show_full_result_count = False
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "municipality", "role"]
+    list_filter = ["municipality", "role"]
+    filter_horizontal = ["wards"]

@@ -1,0 +1,72 @@
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from fixtures import demo
+from spatial.choices import MembershipRole
+from spatial.models import Membership
+
+# Local demo accounts only: `make run` creates them on a fresh database.
+DEMO_USERS = [
+    ("admin", "admin", None, True),
+    ("gis", "gis", MembershipRole.GIS_OFFICER, False),
+    ("executive", "executive", MembershipRole.EXECUTIVE, False),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate the demo municipality (Lakshmipur, 15 wards, roads, buildings, LICs). "
+        "Deterministic for a seed; replaces an existing demo municipality with the same code."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--buildings", type=int, default=20_000)
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--code", default=demo.DEFAULT_CODE)
+        parser.add_argument(
+            "--with-users",
+            action="store_true",
+            help="Also create demo accounts admin/admin, gis/gis, executive/executive.",
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already holds a municipality.",
+        )
+
+    def handle(self, *args, **options):
+        from spatial.models import Municipality
+
+        if options["if_empty"] and Municipality.objects.exists():
+            self.stdout.write("Database already has data; demo generation skipped.")
+            return
+        if not 100 <= options["buildings"] <= 2_000_000:
+            raise CommandError("--buildings must be between 100 and 2,000,000")
+        result = demo.generate(
+            buildings=options["buildings"],
+            seed=options["seed"],
+            code=options["code"],
+            progress=lambda message: self.stdout.write(f"  {message}"),
+        )
+        if options["with_users"]:
+            self._users(result.municipality)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Generated {result.municipality.name}: {result.wards} wards, "
+                f"{result.roads} roads, {result.buildings} buildings in {result.seconds:.1f} s"
+            )
+        )
+
+    @transaction.atomic
+    def _users(self, municipality):
+        User = get_user_model()
+        for username, password, role, superuser in DEMO_USERS:
+            user, _ = User.objects.get_or_create(
+                username=username, defaults={"is_staff": superuser, "is_superuser": superuser}
+            )
+            user.set_password(password)
+            user.save()
+            if role:
+                Membership.objects.get_or_create(user=user, municipality=municipality, role=role)
+            self.stdout.write(f"  demo account: {username} / {password}")
