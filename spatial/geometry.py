@@ -72,6 +72,15 @@ def _check_position(position: Sequence[Any], field: str) -> None:
         if not math.isfinite(value):
             raise _fail(_("Coordinates must be finite numbers (no NaN or infinity)."), field)
     lon, lat = position
+    if abs(lat) > 90 and abs(lon) <= 90 and abs(lat) <= 180:
+        raise _fail(
+            _(
+                "Coordinates look swapped: GeoJSON positions are [longitude, latitude], "
+                "got [%(lon)s, %(lat)s]."
+            )
+            % {"lon": lon, "lat": lat},
+            field,
+        )
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise _fail(
             _(
@@ -188,7 +197,7 @@ def check_within_municipality(
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            WITH g AS (SELECT ST_GeomFromEWKB(%s) AS geom),
+            WITH g AS (SELECT ST_SetSRID(ST_GeomFromWKB(%s), 4326) AS geom),
                  m AS (SELECT boundary FROM spatial_municipality WHERE id = %s)
             SELECT
               (SELECT max(ST_Distance(m.boundary::geography, dp.geom::geography))
@@ -196,7 +205,7 @@ def check_within_municipality(
               ST_Intersects(m.boundary, ST_FlipCoordinates(g.geom))
             FROM g, m
             """,
-            [bytes(geom.ewkb), municipality.pk],
+            [bytes(geom.wkb), municipality.pk],
         )
         farthest, flipped_inside = cursor.fetchone()
     if farthest is not None and farthest <= margin:

@@ -9,3 +9,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 LEAFLET_CONFIG = {**LEAFLET_CONFIG, "TILES": []}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 LOGGING["root"]["level"] = "WARNING"
+# Django serves static files itself here; WhiteNoise is for production.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]

@@ -101,6 +101,8 @@ FEATURE_COLLECTION = OpenApiResponse(
 
 def _parse_feature(request: Request, resource: Resource, *, partial: bool) -> dict[str, Any]:
     """Validate a Feature body into service keyword arguments (geometry -> geom)."""
+    if isinstance(request.data, dict) and request.data.get("type") != "Feature":
+        raise ValidationError({"type": [_('Send one GeoJSON Feature (type "Feature").')]})
     feature = FeatureInputSerializer(data=request.data)
     feature.is_valid(raise_exception=True)
     data = dict(feature.validated_data.get("properties") or {})
@@ -197,16 +199,14 @@ class LayerListView(APIView):
     def post(self, request: Request) -> Response:
         values = _parse_feature(request, self.resource, partial=False)
         municipality = values.pop("municipality", None)
+        visible = selectors.municipality_list(user=request.user)
         if municipality is None:
-            editable = [
-                m
-                for m in selectors.municipality_list(user=request.user)
-                if selectors.can_edit_registers(user=request.user, municipality=m)
-            ]
-            if len(editable) != 1:
+            # Users of one municipality need not name it.
+            only = list(visible[:2])
+            if len(only) != 1:
                 raise ValidationError({"municipality": [_("This field is required.")]})
-            municipality = editable[0]
-        elif not selectors.municipality_list(user=request.user).filter(pk=municipality.pk).exists():
+            municipality = only[0]
+        elif not visible.filter(pk=municipality.pk).exists():
             raise ValidationError({"municipality": [_("Unknown municipality.")]})
         _require_editor(request.user, municipality)
         created = self.resource.create(municipality=municipality, **values)

@@ -1,0 +1,72 @@
+# The command index of the project: `make help` lists the targets.
+# `make run` and `make test` set everything up on a fresh Debian/Ubuntu machine.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+# Every recipe line sees the DATABASE_URL that scripts/bootstrap.sh chose.
+WITH_ENV := set -a; [ -z "$$DATABASE_URL" ] && [ -f .local/env ] && . .local/env; set +a;
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_BUILDINGS ?= 20000
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z][a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+.PHONY: setup
+setup: ## Install system packages, the virtualenv and a PostGIS database (idempotent)
+	@bash scripts/bootstrap.sh
+
+.PHONY: setup-test
+setup-test:
+	@bash scripts/bootstrap.sh --with-browser
+
+.PHONY: migrate
+migrate: ## Apply database migrations and compile translations
+	@$(WITH_ENV) $(PY) manage.py migrate --noinput -v 0
+	@$(PY) manage.py compilemessages -v 0 --ignore=.venv
+
+.PHONY: demo
+demo: setup migrate ## (Re)generate the demo municipality (DEMO_BUILDINGS=20000) with demo accounts
+	@$(WITH_ENV) $(PY) manage.py generate_demo --buildings $(DEMO_BUILDINGS) --with-users
+
+.PHONY: run
+run: setup migrate ## Set up, load the demo municipality when the database is empty, serve on :8000
+	@$(WITH_ENV) $(PY) manage.py generate_demo --if-empty --buildings $(DEMO_BUILDINGS) --with-users
+	@echo "Open http://$(HOST):$(PORT)/ and log in as gis / gis (GIS officer) or admin / admin."
+	@$(WITH_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+.PHONY: test
+test: setup-test check ## Set up and run every check and test (lint, checks, pytest incl. browser)
+	@$(WITH_ENV) $(PY) -m pytest
+
+.PHONY: check
+check: ## ruff, Django system checks, missing migrations
+	@.venv/bin/ruff check .
+	@.venv/bin/ruff format --check .
+	@$(WITH_ENV) $(PY) manage.py check
+	@$(WITH_ENV) $(PY) manage.py makemigrations --check --dry-run
+	@$(PY) manage.py compilemessages -v 0 --ignore=.venv
+
+.PHONY: lint
+lint: ## ruff lint
+	@.venv/bin/ruff check .
+
+.PHONY: fmt
+fmt: ## Format and autofix with ruff
+	@.venv/bin/ruff format .
+	@.venv/bin/ruff check --fix .
+
+.PHONY: bench
+bench: setup migrate ## Benchmarks: project path vs raw SQL on generated data (BENCH_BUILDINGS=150000)
+	@$(WITH_ENV) $(PY) bench/run.py
+
+.PHONY: messages
+messages: ## Refresh the Bangla message catalogue after changing user-facing strings
+	@$(PY) manage.py makemessages -l bn --ignore=.venv --ignore=.local
+	@$(PY) manage.py makemessages -d djangojs -l bn --ignore=.venv --ignore=.local
+
+.PHONY: db-stop
+db-stop: ## Stop the private PostGIS cluster (when one was started)
+	@bash scripts/db-stop.sh

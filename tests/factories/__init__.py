@@ -1,0 +1,113 @@
+"""factory_boy factories. Geometries fall inside their municipality (and ward) by default.
+
+The test town is a 6 km x 5.5 km rectangle near Lakshmipur split into two wards at
+longitude 90.83: ward 1 to the west, ward 2 to the east.
+"""
+
+import math
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import LineString, MultiPolygon, Polygon
+from factory.django import DjangoModelFactory
+
+from spatial.choices import MembershipRole, RoadHierarchy
+from spatial.models import Building, Membership, Municipality, Road, Ward
+
+WEST, SOUTH, EAST, NORTH = 90.80, 22.92, 90.86, 22.97
+SPLIT = 90.83
+M_PER_DEG_LAT = 110_574.0
+
+
+def m_per_deg_lon(lat: float) -> float:
+    return 111_320.0 * math.cos(math.radians(lat))
+
+
+def square(lon: float, lat: float, size_m: float = 10.0) -> Polygon:
+    """A size_m x size_m square with its south-west corner at (lon, lat)."""
+    dx = size_m / m_per_deg_lon(lat)
+    dy = size_m / M_PER_DEG_LAT
+    polygon = Polygon.from_bbox((lon, lat, lon + dx, lat + dy))
+    polygon.srid = 4326
+    return polygon
+
+
+def box(west: float, south: float, east: float, north: float) -> MultiPolygon:
+    return MultiPolygon(Polygon.from_bbox((west, south, east, north)), srid=4326)
+
+
+class MunicipalityFactory(DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    code = factory.Sequence(lambda n: f"town-{n}")
+    name = factory.Sequence(lambda n: f"Town {n}")
+    name_bn = "শহর"
+    boundary = factory.LazyFunction(lambda: box(WEST, SOUTH, EAST, NORTH))
+
+
+class WardFactory(DjangoModelFactory):
+    class Meta:
+        model = Ward
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    name = factory.LazyAttribute(lambda o: f"Ward {o.number}")
+    geom = factory.LazyAttribute(lambda o: o.municipality.boundary)
+
+
+def _building_position(n: int) -> tuple[float, float]:
+    # A 40 x 40 grid of 10 m squares, 30 m apart, in the south-west of ward 1.
+    return WEST + 0.001 + (n % 40) * 0.0003, SOUTH + 0.001 + (n // 40 % 40) * 0.0003
+
+
+class BuildingFactory(DjangoModelFactory):
+    class Meta:
+        model = Building
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    holding_number = factory.Sequence(lambda n: f"01-{n:04d}")
+    functional_use = "residential"
+    structure_type = "rcc_framed"
+    floor_count = 2
+    household_count = 1
+    geom = factory.Sequence(lambda n: square(*_building_position(n)))
+
+
+class RoadFactory(DjangoModelFactory):
+    class Meta:
+        model = Road
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    code = factory.Sequence(lambda n: f"R{n:05d}")
+    name = factory.Sequence(lambda n: f"Road {n}")
+    hierarchy = RoadHierarchy.FEEDER
+    surface = "metalled"
+    right_of_way_m = 10
+    carriageway_width_m = 5
+    geom = factory.LazyFunction(
+        lambda: LineString((WEST + 0.002, SOUTH + 0.02), (EAST - 0.002, SOUTH + 0.02), srid=4326)
+    )
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "pw")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    municipality = factory.SubFactory(MunicipalityFactory)
+    role = MembershipRole.GIS_OFFICER

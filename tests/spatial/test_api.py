@@ -1,0 +1,350 @@
+import json
+import re
+
+import pytest
+from django.urls import reverse
+
+from spatial.models import Building
+
+from ..conftest import client_for
+from ..factories import SPLIT, BuildingFactory, RoadFactory, square
+
+pytestmark = pytest.mark.django_db
+
+BUILDINGS = reverse("spatial-api:building-list")
+
+
+def read(response) -> dict:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return json.loads(body)
+
+
+def feature(geometry: dict, **properties) -> dict:
+    return {"type": "Feature", "geometry": geometry, "properties": properties}
+
+
+def polygon(lon=90.81, lat=22.93, d=0.0001) -> dict:
+    return {
+        "type": "Polygon",
+        "coordinates": [
+            [[lon, lat], [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]
+        ],
+    }
+
+
+def post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+# ------------------------------------------------------------------ reading
+def test_list_is_an_rfc7946_feature_collection(gis_client, town):
+    building = BuildingFactory(municipality=town.municipality, geom=square(90.8123456789, 22.93))
+    response = gis_client.get(BUILDINGS)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    body = read(response)
+    assert body["type"] == "FeatureCollection"
+    assert "crs" not in body
+    assert body["numberMatched"] == body["numberReturned"] == 1
+    item = body["features"][0]
+    assert item["id"] == building.pk
+    assert item["properties"]["bin"] == building.bin
+    assert item["properties"]["ward_number"] == 1
+    lon, lat = item["geometry"]["coordinates"][0][0]
+    assert (lon, lat) == (pytest.approx(90.8123457, abs=1e-9), pytest.approx(22.93, abs=1e-9))
+    assert all(len(str(value).split(".")[-1]) <= 7 for value in (lon, lat))
+
+
+def test_bbox_filter_keeps_only_intersecting_features(gis_client, town):
+    inside = BuildingFactory(municipality=town.municipality, geom=square(90.81, 22.93))
+    BuildingFactory(municipality=town.municipality, geom=square(90.85, 22.96))
+    body = read(gis_client.get(BUILDINGS, {"bbox": "90.805,22.925,90.815,22.935"}))
+    assert [f["id"] for f in body["features"]] == [inside.pk]
+
+
+def test_ward_filter(gis_client, town):
+    BuildingFactory(municipality=town.municipality, geom=square(SPLIT - 0.01, 22.93))
+    east = BuildingFactory(municipality=town.municipality, geom=square(SPLIT + 0.01, 22.93))
+    body = read(gis_client.get(BUILDINGS, {"ward": town.east.pk}))
+    assert [f["id"] for f in body["features"]] == [east.pk]
+
+
+def test_paging_with_next_links(gis_client, town):
+    ids = [BuildingFactory(municipality=town.municipality).pk for _ in range(5)]
+    first = read(gis_client.get(BUILDINGS, {"limit": 2}))
+    assert first["numberMatched"] == 5
+    assert first["numberReturned"] == 2
+    next_link = next(link for link in first["links"] if link["rel"] == "next")
+    assert next_link["type"] == "application/geo+json"
+    second = read(gis_client.get(next_link["href"]))
+    last = read(gis_client.get(BUILDINGS, {"limit": 2, "offset": 4}))
+    seen = [f["id"] for page in (first, second, last) for f in page["features"]]
+    assert seen == ids
+    assert not any(link["rel"] == "next" for link in last["links"])
+
+
+def test_list_query_count_does_not_grow_with_features(gis_client, town, django_assert_num_queries):
+    for _ in range(3):
+        BuildingFactory(municipality=town.municipality)
+    # membership scope, count, features
+    with django_assert_num_queries(3):
+        small = read(gis_client.get(BUILDINGS))
+    for _ in range(30):
+        BuildingFactory(municipality=town.municipality)
+    with django_assert_num_queries(3):
+        large = read(gis_client.get(BUILDINGS))
+    assert (small["numberReturned"], large["numberReturned"]) == (3, 33)
+
+
+def test_wards_and_roads_lists(gis_client, town):
+    RoadFactory(municipality=town.municipality)
+    wards = read(gis_client.get(reverse("spatial-api:ward-list")))
+    roads = read(gis_client.get(reverse("spatial-api:road-list"), {"ward": town.west.pk}))
+    assert sorted(f["properties"]["number"] for f in wards["features"]) == [1, 2]
+    assert wards["features"][0]["geometry"]["type"] == "MultiPolygon"
+    assert roads["numberReturned"] == 1
+    assert roads["features"][0]["properties"]["length_m"] > 0
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"bbox": "90.9,22.9,90.8,23.0"}, "bbox"),
+        ({"bbox": "nan,22.9,90.9,23.0"}, "bbox"),
+        ({"bbox": "90.8,22.9,inf,23.0"}, "bbox"),
+        ({"bbox": "90.8,22.9,90.9"}, "bbox"),
+        ({"bbox": "a,b,c,d"}, "bbox"),
+        ({"bbox": "90.8,-95,90.9,23"}, "bbox"),
+        ({"ward": "abc"}, "ward"),
+        ({"ward": "999999"}, "ward"),
+        ({"limit": "0"}, "limit"),
+        ({"offset": "-1"}, "offset"),
+        ({"municipality": "nowhere"}, "municipality"),
+        ({"colour": "red"}, "colour"),
+    ],
+)
+def test_bad_query_parameters_get_400_naming_the_field(gis_client, town, params, field):
+    response = gis_client.get(BUILDINGS, params)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+def test_ward_of_another_municipality_is_unknown(gis_client, town, other_town):
+    response = gis_client.get(BUILDINGS, {"ward": other_town.west.pk})
+    assert response.status_code == 400
+    assert "Unknown ward" in response.json()["errors"]["ward"][0]
+
+
+def test_list_is_scoped_to_the_users_municipalities(gis_client, town, other_town):
+    mine = BuildingFactory(municipality=town.municipality)
+    BuildingFactory(municipality=other_town.municipality, geom=square(91.01, 22.93))
+    body = read(gis_client.get(BUILDINGS))
+    assert [f["id"] for f in body["features"]] == [mine.pk]
+
+
+def test_detail_of_another_municipality_is_404(gis_client, other_town):
+    theirs = BuildingFactory(municipality=other_town.municipality, geom=square(91.01, 22.93))
+    url = reverse("spatial-api:building-detail", args=[theirs.pk])
+    assert gis_client.get(url).status_code == 404
+    assert gis_client.delete(url).status_code == 404
+    assert Building.objects.filter(pk=theirs.pk).exists()
+
+
+def test_anonymous_gets_nothing(client, town):
+    BuildingFactory(municipality=town.municipality)
+    assert client.get(BUILDINGS).status_code in (401, 403)
+
+
+# ------------------------------------------------------------------ writing
+def test_gis_officer_creates_a_building(gis_client, town):
+    response = post(
+        gis_client,
+        BUILDINGS,
+        feature(polygon(), holding_number="01-0042", floor_count=3, functional_use="residential"),
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["type"] == "Feature"
+    assert re.fullmatch(r"B\d{6}", body["properties"]["bin"])
+    assert body["properties"]["ward"] == town.west.pk
+    assert body["properties"]["municipality"] == town.municipality.code
+    assert body["properties"]["footprint_area_m2"] > 100
+
+
+def test_patch_updates_attributes_and_geometry(gis_client, town):
+    building = BuildingFactory(municipality=town.municipality)
+    url = reverse("spatial-api:building-detail", args=[building.pk])
+    response = gis_client.patch(
+        url,
+        json.dumps(
+            {"type": "Feature", "geometry": polygon(SPLIT + 0.01), "properties": {"floor_count": 5}}
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    building.refresh_from_db()
+    assert building.floor_count == 5
+    assert building.ward == town.east
+
+
+def test_delete(gis_client, town):
+    building = BuildingFactory(municipality=town.municipality)
+    response = gis_client.delete(reverse("spatial-api:building-detail", args=[building.pk]))
+    assert response.status_code == 204
+    assert not Building.objects.filter(pk=building.pk).exists()
+
+
+def test_executive_may_read_but_not_write(executive, town):
+    client = client_for(executive)
+    building = BuildingFactory(municipality=town.municipality)
+    assert client.get(reverse("spatial-api:building-detail", args=[building.pk])).status_code == 200
+    assert post(client, BUILDINGS, feature(polygon())).status_code == 403
+    response = client.delete(reverse("spatial-api:building-detail", args=[building.pk]))
+    assert response.status_code == 403
+    assert Building.objects.count() == 1
+
+
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[90.81, 22.93], [90.82, 22.94], [90.82, 22.93], [90.81, 22.94], [90.81, 22.93]]
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        (feature(BOWTIE), "geometry", "Self-intersection"),
+        (feature({"type": "Point", "coordinates": [90.81, 22.93]}), "geometry", "type Polygon"),
+        (
+            feature(
+                {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [[90.81, 22.93, 1], [90.82, 22.93, 1], [90.82, 22.94, 1], [90.81, 22.93, 1]]
+                    ],
+                }
+            ),
+            "geometry",
+            "3D",
+        ),
+        (
+            feature(
+                {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [[22.93, 90.81], [22.93, 90.82], [22.94, 90.82], [22.93, 90.81]]
+                    ],
+                }
+            ),
+            "geometry",
+            "swapped",
+        ),
+        (feature(polygon(91.5, 22.93)), "geometry", "outside"),
+        (
+            feature(
+                {
+                    "type": "Polygon",
+                    "coordinates": [[["x", 22.93], [90.82, 22.93], [90.82, 22.94], ["x", 22.93]]],
+                }
+            ),
+            "geometry",
+            "numbers",
+        ),
+        (feature(polygon(), floor_count="many"), "floor_count", "integer"),
+        (feature(polygon(), floor_count=-2), "floor_count", "greater than"),
+        (feature(polygon(), functional_use="castle"), "functional_use", "valid choice"),
+        (feature(polygon(), bin="B999999"), "bin", "Unknown"),
+        (feature(polygon(), ward=1), "ward", "Unknown"),
+        (feature(polygon(), municipality="nowhere"), "municipality", "does not exist"),
+        ({"type": "Feature", "properties": {}}, "geometry", "required"),
+        ({"type": "FeatureCollection", "features": []}, "type", "one GeoJSON Feature"),
+        ([1, 2, 3], "non_field_errors", "Invalid data"),
+    ],
+)
+def test_bad_writes_get_400_naming_the_field_and_write_nothing(
+    gis_client, town, body, field, words
+):
+    response = post(gis_client, BUILDINGS, body)
+    assert response.status_code == 400, response.content
+    payload = response.json()
+    assert field in payload["errors"], payload
+    assert words in json.dumps(payload["errors"][field]), payload
+    assert payload["detail"]
+    assert not Building.objects.exists()
+
+
+def test_malformed_json_is_a_400(gis_client, town):
+    response = gis_client.post(BUILDINGS, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+
+
+def test_nan_in_json_is_refused(gis_client, town):
+    body = json.dumps(feature(polygon())).replace("[90.81, ", "[NaN, ", 1)
+    assert "NaN" in body
+    response = gis_client.post(BUILDINGS, body, content_type="application/json")
+    assert response.status_code == 400
+    assert not Building.objects.exists()
+
+
+def test_huge_payload_is_refused_with_413(gis_client, town, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = feature(polygon(), use_subcategory="x" * 20_000)
+    response = post(gis_client, BUILDINGS, body)
+    assert response.status_code == 413
+    assert not Building.objects.exists()
+
+
+def test_municipality_cannot_be_changed_by_update(gis_client, town, other_town):
+    building = BuildingFactory(municipality=town.municipality)
+    response = gis_client.patch(
+        reverse("spatial-api:building-detail", args=[building.pk]),
+        json.dumps(
+            {"type": "Feature", "properties": {"municipality": other_town.municipality.code}}
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    building.refresh_from_db()
+    assert building.municipality == town.municipality
+
+
+def test_ward_create_with_overlap_is_refused(gis_client, town):
+    west, south, east, north = town.municipality.boundary.extent
+    body = feature(
+        {
+            "type": "Polygon",
+            "coordinates": [
+                [[west, south], [east, south], [east, north], [west, north], [west, south]]
+            ],
+        },
+        number=3,
+    )
+    response = post(gis_client, reverse("spatial-api:ward-list"), body)
+    assert response.status_code == 400
+    assert "overlaps" in response.json()["errors"]["geometry"][0]
+
+
+def test_road_create(gis_client, town):
+    body = feature(
+        {"type": "LineString", "coordinates": [[90.81, 22.93], [90.82, 22.93]]},
+        hierarchy="feeder",
+        surface="brick_paved",
+        right_of_way_m="8",
+        carriageway_width_m="4",
+    )
+    response = post(gis_client, reverse("spatial-api:road-list"), body)
+    assert response.status_code == 201, response.content
+    assert response.json()["properties"]["length_m"] == pytest.approx(1025, rel=0.01)
+
+
+def test_openapi_schema_describes_the_layers(gis_client):
+    response = gis_client.get(reverse("api-schema"), {"format": "json"})
+    assert response.status_code == 200
+    paths = json.loads(response.content)["paths"]
+    for path in ("/api/v1/buildings/", "/api/v1/wards/{id}/", "/api/v1/roads/"):
+        assert path in paths
+    parameters = {p["name"] for p in paths["/api/v1/buildings/"]["get"]["parameters"]}
+    assert {"bbox", "ward", "limit", "offset"} <= parameters
