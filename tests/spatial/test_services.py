@@ -64,7 +64,7 @@ def test_moving_a_ward_boundary_rederives_building_wards(town):
 
 
 def test_overlapping_wards_are_refused(town):
-    west, south, east, north = town.municipality.boundary.extent
+    west, south, _east, north = town.municipality.boundary.extent
     with pytest.raises(ValidationError) as exc_info:
         services.ward_update(ward=town.west, geom=box(west, south, SPLIT + 0.01, north))
     assert "overlaps ward(s) 2" in str(exc_info.value)
