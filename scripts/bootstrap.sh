@@ -35,7 +35,8 @@ PG_VERSION=${PG_VERSION:-15}
 PG_BIN="/usr/lib/postgresql/$PG_VERSION/bin"
 packages=(postgresql-$PG_VERSION postgresql-$PG_VERSION-postgis-3 postgresql-client-$PG_VERSION
           gdal-bin libgdal-dev gettext python3-venv)
-[ "$WITH_BROWSER" -eq 1 ] && packages+=(chromium)
+# Chromium for the browser tests, and a Bengali font so Bangla pages render in them.
+[ "$WITH_BROWSER" -eq 1 ] && packages+=(chromium fonts-lohit-beng-bengali)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -18,14 +18,21 @@
     return div.innerHTML;
   }
 
+  // A view named in the address: #map=zoom/lat/lon. Returns whether one was applied.
+  function viewFromHash(map) {
+    var hash = /^#map=(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(window.location.hash);
+    if (!hash) { return false; }
+    map.setView([parseFloat(hash[2]), parseFloat(hash[3])], parseInt(hash[1], 10));
+    return true;
+  }
+
   function createMap(element, config) {
     var map = L.map(element, { preferCanvas: false, zoomControl: true });
     (config.tiles || []).forEach(function (tile) {
       L.tileLayer(tile[1], tile[2] || {}).addTo(map);
     });
-    var hash = /^#map=(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/.exec(window.location.hash);
-    if (hash) {
-      map.setView([parseFloat(hash[2]), parseFloat(hash[3])], parseInt(hash[1], 10));
+    if (viewFromHash(map)) {
+      // the address named a view
     } else if (config.extent) {
       map.fitBounds([[config.extent[1], config.extent[0]], [config.extent[3], config.extent[2]]]);
     } else {
@@ -33,6 +40,7 @@
     }
     L.control.scale({ imperial: false }).addTo(map);
     // Keep the view in the address (#map=zoom/lat/lon) so a view can be shared or reloaded.
+    window.addEventListener("hashchange", function () { viewFromHash(map); });
     map.on("moveend", function () {
       var c = map.getCenter();
       var value = "#map=" + map.getZoom() + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5);

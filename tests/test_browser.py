@@ -1,0 +1,133 @@
+"""The map page in a real Chromium (Debian's), driven by Playwright. No tile is fetched:
+test settings configure no tile layer and the browser's background networking is off."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.gis.geos import LineString
+
+from spatial.choices import MembershipRole
+
+from .conftest import make_town
+from .factories import BuildingFactory, MembershipFactory, RoadFactory, square
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-gpu",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    # Anything leaving the test server would be a tile or CDN fetch: fail loudly instead.
+    outside: list[str] = []
+
+    def guard(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not outside, f"page fetched from outside the test server: {outside[:3]}"
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def log_in(page, live_server, user):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pw")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+@pytest.fixture
+def mapped_town(db):
+    town = make_town()
+    user = MembershipFactory(municipality=town.municipality, role=MembershipRole.GIS_OFFICER).user
+    RoadFactory(
+        municipality=town.municipality,
+        hierarchy="strategic_urban",
+        geom=LineString((90.805, 22.9405), (90.855, 22.9405), srid=4326),
+    )
+    RoadFactory(
+        municipality=town.municipality,
+        hierarchy="other",
+        geom=LineString((90.8295, 22.93), (90.8295, 22.96), srid=4326),
+    )
+    for i in range(6):
+        BuildingFactory(
+            municipality=town.municipality, geom=square(90.8285 + i * 0.0003, 22.9412, 12)
+        )
+    return town, user
+
+
+def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):
+    ARTIFACTS.mkdir(exist_ok=True)
+    _town, user = mapped_town
+    log_in(page, live_server, user)
+    element = page.locator("#municipality-map[data-wards-loaded]")
+    element.wait_for()
+    assert page.locator("path.imis-ward").count() == 2
+    assert page.locator("path.imis-road").count() == 2
+    assert page.locator("path.imis-road-strategic_urban").count() == 1
+    assert page.locator("path.imis-building").count() == 0
+    assert "Zoom in" in page.inner_text("#map-status")
+    assert page.locator(".imis-legend").is_visible()
+    assert page.locator(".leaflet-control-layers").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "map-overview.png"))
+
+    page.goto(f"{live_server.url}/#map=18/22.94130/90.82930")
+    page.wait_for_selector("#municipality-map[data-buildings-loaded='6']")
+    assert page.locator("path.imis-building").count() == 6
+    assert "6 buildings shown" in page.inner_text("#map-status")
+    page.screenshot(path=str(ARTIFACTS / "map-buildings.png"))
+
+    # A building's popup shows its BIN.
+    page.locator("path.imis-building").first.click()
+    assert "B00000" in page.inner_text(".leaflet-popup-content")
+
+    # The layer switcher hides the roads.
+    page.locator(".leaflet-control-layers label", has_text="Roads").locator("input").uncheck()
+    assert page.locator("path.imis-road").count() == 0
+
+
+def test_map_speaks_bangla(page, live_server, mapped_town):
+    ARTIFACTS.mkdir(exist_ok=True)
+    _town, user = mapped_town
+    log_in(page, live_server, user)
+    page.locator("#municipality-map[data-wards-loaded]").wait_for()
+    page.select_option("#imis-language-select", "bn")
+    page.wait_for_selector("html[lang='bn']")
+    page.locator("#municipality-map[data-wards-loaded]").wait_for()
+    assert "প্রতীক নির্দেশিকা" in page.inner_text(".imis-legend")
+    assert "প্রধান নগর সড়ক" in page.inner_text(".imis-legend")
+    assert "ভবন দেখতে জুম ইন করুন" in page.inner_text("#map-status")
+    page.screenshot(path=str(ARTIFACTS / "map-bangla.png"))

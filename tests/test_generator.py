@@ -1,0 +1,160 @@
+"""The demo municipality generator: deterministic, realistic, and clean."""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from fixtures import demo
+from spatial.models import Building, LowIncomeCommunity, Municipality, Road, Ward
+
+pytestmark = pytest.mark.django_db
+
+N = 3000
+
+
+def fingerprint(code: str) -> str:
+    """A hash of every building, road and ward as stored, in BIN/code order."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT md5(string_agg(x, '|' ORDER BY x)) FROM (
+              SELECT b.bin || b.holding_number || ST_AsText(b.geom, 7) || b.structure_type
+                     || b.functional_use || coalesce(b.population_male, -1)
+                     || coalesce(w.number, -1) AS x
+                FROM spatial_building b JOIN spatial_municipality m ON m.id = b.municipality_id
+                LEFT JOIN spatial_ward w ON w.id = b.ward_id
+               WHERE m.code = %s
+              UNION ALL
+              SELECT r.code || r.hierarchy || ST_AsText(r.geom, 7) FROM spatial_road r
+                JOIN spatial_municipality m ON m.id = r.municipality_id WHERE m.code = %s
+              UNION ALL
+              SELECT w.number || ST_AsText(w.geom, 7) FROM spatial_ward w
+                JOIN spatial_municipality m ON m.id = w.municipality_id WHERE m.code = %s
+            ) parts
+            """,
+            [code, code, code],
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        result = demo.generate(buildings=N, seed=11, code="gen-a")
+        yield result
+        demo.purge("gen-a")
+
+
+def test_same_seed_same_town_and_another_seed_another(generated):
+    first = fingerprint("gen-a")
+    demo.generate(buildings=N, seed=11, code="gen-b")
+    demo.generate(buildings=N, seed=12, code="gen-c")
+    assert fingerprint("gen-b") == first
+    assert fingerprint("gen-c") != first
+
+
+def test_counts_are_as_asked(generated):
+    municipality = generated.municipality
+    assert Building.objects.filter(municipality=municipality).count() == N
+    assert Ward.objects.filter(municipality=municipality).count() == 15
+    assert LowIncomeCommunity.objects.filter(municipality=municipality).count() >= 5
+    hierarchies = set(
+        Road.objects.filter(municipality=municipality).values_list("hierarchy", flat=True)
+    )
+    assert hierarchies == {"strategic_urban", "feeder", "other"}
+
+
+def test_every_building_is_valid_and_inside_a_ward(generated):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT count(*) FILTER (WHERE ward_id IS NULL),
+                   count(*) FILTER (WHERE NOT ST_IsValid(geom)),
+                   count(*) FILTER (WHERE footprint_area_m2 NOT BETWEEN 8 AND 1500)
+              FROM spatial_building WHERE municipality_id = %s
+            """,
+            [generated.municipality.pk],
+        )
+        assert cursor.fetchone() == (0, 0, 0)
+
+
+def test_wards_tessellate_the_boundary(generated):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT ST_Area(ST_SymDifference(m.boundary, ST_Union(w.geom))::geography),
+                   (SELECT coalesce(sum(ST_Area(ST_Intersection(a.geom, b.geom)::geography)), 0)
+                      FROM spatial_ward a JOIN spatial_ward b
+                        ON a.municipality_id = b.municipality_id AND a.id < b.id
+                       AND ST_Intersects(a.geom, b.geom)
+                     WHERE a.municipality_id = m.id)
+              FROM spatial_municipality m JOIN spatial_ward w ON w.municipality_id = m.id
+             WHERE m.id = %s GROUP BY m.id
+            """,
+            [generated.municipality.pk],
+        )
+        gap_m2, overlap_m2 = cursor.fetchone()
+    assert gap_m2 < 10
+    assert overlap_m2 < 10
+
+
+def test_buildings_do_not_overlap_each_other_or_roads(generated):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT
+              (SELECT count(*) FROM spatial_building a JOIN spatial_building b
+                 ON a.id < b.id AND ST_Intersects(a.geom, b.geom)
+               WHERE a.municipality_id = %(m)s AND b.municipality_id = %(m)s),
+              (SELECT count(*) FROM spatial_building b JOIN spatial_road r
+                 ON ST_Intersects(b.geom, r.geom)
+               WHERE b.municipality_id = %(m)s AND r.municipality_id = %(m)s)
+            """,
+            {"m": generated.municipality.pk},
+        )
+        assert cursor.fetchone() == (0, 0)
+
+
+def test_the_core_is_denser_than_the_fringe(generated):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH c AS (SELECT ST_Centroid(boundary) AS centre FROM spatial_municipality
+                       WHERE id = %(m)s)
+            SELECT count(*) FILTER (WHERE ST_DWithin(b.geom::geography, c.centre::geography, 1000)),
+                   count(*) FILTER (WHERE NOT ST_DWithin(b.geom::geography, c.centre::geography,
+                                                         2000))
+              FROM spatial_building b, c WHERE b.municipality_id = %(m)s
+            """,
+            {"m": generated.municipality.pk},
+        )
+        core, fringe = cursor.fetchone()
+    # The core disc (pi km^2) holds more buildings per km^2 than the ring beyond 2 km.
+    area = generated.municipality.area_m2 / 1e6
+    assert core / 3.14 > 2 * fringe / max(area - 12.57, 1)
+
+
+def test_attributes_are_plausible(generated):
+    buildings = Building.objects.filter(municipality=generated.municipality)
+    residential = buildings.filter(functional_use="residential").count()
+    assert 0.5 * N < residential < 0.9 * N
+    assert buildings.filter(low_income_community__isnull=False).count() > 0
+    assert buildings.exclude(structure_type="rcc_framed").filter(floor_count__gt=3).count() == 0
+    lived_in = buildings.filter(household_count__gt=0)
+    assert lived_in.filter(population_male__isnull=True).count() == 0
+    assert buildings.filter(has_toilet=False, toilet_count__gt=0).count() == 0
+
+
+def test_command_skips_when_data_exists(generated, capsys):
+    call_command("generate_demo", "--if-empty", "--buildings", "200")
+    assert "skipped" in capsys.readouterr().out
+    assert not Municipality.objects.filter(code=demo.DEFAULT_CODE).exists()
+
+
+def test_command_creates_demo_accounts(capsys, db):
+    call_command("generate_demo", "--buildings", "300", "--with-users", "--code", "gen-users")
+    from django.contrib.auth import get_user_model
+
+    gis = get_user_model().objects.get(username="gis")
+    assert gis.memberships.get().municipality.code == "gen-users"
+    assert "300 buildings" in capsys.readouterr().out
