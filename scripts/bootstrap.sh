@@ -81,7 +81,6 @@ if [ -n "${DATABASE_URL:-}" ]; then
   exit 0
 fi
 
-PGPORT_PRIVATE=${IMIS_PG_PORT:-54329}
 PGDATA_DIR="$LOCAL/pgdata"
 PGLOG="$LOCAL/postgres.log"
 
@@ -108,7 +107,6 @@ if [ ! -f "$PGDATA_DIR/PG_VERSION" ]; then
   run_pg "$PG_BIN/initdb" -D "$PGDATA_DIR" -U imis --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   cat >> "$PGDATA_DIR/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
-port = $PGPORT_PRIVATE
 unix_socket_directories = ''
 fsync = off
 synchronous_commit = off
@@ -120,10 +118,18 @@ maintenance_work_mem = 256MB
 CONF
 fi
 
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 if ! run_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" status >/dev/null 2>&1; then
+  # Keep the port the cluster had; move on when another server took it meanwhile.
+  PGPORT_PRIVATE=${IMIS_PG_PORT:-$(cat "$LOCAL/pgport" 2>/dev/null || echo 54329)}
+  while port_busy "$PGPORT_PRIVATE"; do PGPORT_PRIVATE=$((PGPORT_PRIVATE + 1)); done
+  echo "$PGPORT_PRIVATE" > "$LOCAL/pgport"
   say "Starting the private PostGIS cluster on 127.0.0.1:$PGPORT_PRIVATE"
-  run_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGLOG" -w -t 60 start >/dev/null
+  run_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" -l "$PGLOG" -o "-p $PGPORT_PRIVATE" -w -t 60 \
+    start >/dev/null
 fi
+PGPORT_PRIVATE=$(cat "$LOCAL/pgport")
 
 URL="postgres://imis@127.0.0.1:$PGPORT_PRIVATE/imis"
 if ! psql "postgres://imis@127.0.0.1:$PGPORT_PRIVATE/postgres" -tAc \
