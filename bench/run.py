@@ -1,0 +1,117 @@
+"""Benchmarks: the project's path against raw PostGIS and a naive serializer, same data,
+one run, ratios printed.
+
+    make bench                      # 150,000 buildings (tier M)
+    BENCH_BUILDINGS=20000 make bench
+
+Generates the bench municipality once (code `bench-<N>`), reports how long that took, then
+times the densest ward's buildings as GeoJSON three ways:
+  raw SQL     the same features rendered by PostGIS and aggregated in one statement
+  project     GET /api/v1/buildings/?ward=...  (auth, scoping, count, streamed response)
+  naive       djangorestframework-gis GeoFeatureModelSerializer over the same queryset
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from rest_framework.renderers import JSONRenderer  # noqa: E402
+
+from fixtures import demo  # noqa: E402
+from spatial.api.serializers import BuildingFeatureSerializer  # noqa: E402
+from spatial.layers import BUILDINGS, LayerQuery  # noqa: E402
+from spatial.models import Building, Municipality  # noqa: E402
+
+REPEATS = int(os.environ.get("BENCH_REPEATS", "7"))
+
+
+def timed(fn, repeats: int = REPEATS) -> tuple[float, float, int]:
+    fn()  # warm-up
+    samples, size = [], 0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        size = fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return statistics.median(samples), p95, size
+
+
+def main() -> None:
+    setup_test_environment()
+    buildings = int(os.environ.get("BENCH_BUILDINGS", "150000"))
+    code = f"bench-{buildings}"
+    municipality = Municipality.objects.filter(code=code).first()
+    if municipality is None:
+        result = demo.generate(buildings=buildings, seed=7, code=code)
+        municipality = result.municipality
+        print(f"generate_demo --buildings {buildings}: {result.seconds:.1f} s")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ward_id, count(*) FROM spatial_building WHERE municipality_id = %s "
+            "GROUP BY ward_id ORDER BY 2 DESC LIMIT 1",
+            [municipality.pk],
+        )
+        ward_id, ward_count = cursor.fetchone()
+    print(f"densest ward: {ward_count} buildings of {buildings}")
+
+    query = LayerQuery(municipality_ids=[municipality.pk], ward_id=ward_id, limit=100_000)
+    where, params = query.where(BUILDINGS)
+    raw_sql = (
+        'SELECT \'{"type":"FeatureCollection","features":[\' || '  # noqa: S608
+        f"coalesce(string_agg(f, ',' ORDER BY id), '') || ']}}' FROM ("
+        f"SELECT t.id, {BUILDINGS.feature_sql()} AS f FROM {BUILDINGS.table} t {BUILDINGS.joins}"
+        f" WHERE {where}) s"
+    )
+
+    def raw() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(raw_sql, params)
+            return len(cursor.fetchone()[0])
+
+    user = get_user_model().objects.filter(is_superuser=True).first() or (
+        get_user_model().objects.create_superuser("bench", password="bench-only")  # noqa: S106
+    )
+    client = Client()
+    client.force_login(user)
+    url = f"/api/v1/buildings/?ward={ward_id}&limit=100000"
+
+    def project() -> int:
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return sum(len(chunk) for chunk in response.streaming_content)
+
+    def naive() -> int:
+        queryset = Building.objects.filter(ward_id=ward_id).select_related("municipality", "ward")
+        return len(JSONRenderer().render(BuildingFeatureSerializer(queryset, many=True).data))
+
+    rows = [
+        ("raw SQL", *timed(raw)),
+        ("project", *timed(project)),
+        ("naive serializer", *timed(naive, max(3, REPEATS // 2))),
+    ]
+    base = rows[0][1]
+    print(f"\nbuildings of the densest ward as GeoJSON ({ward_count} features)")
+    print(f"{'path':<18}{'median ms':>11}{'p95 ms':>9}{'MB':>7}{'x raw':>8}")
+    for name, median, p95, size in rows:
+        print(f"{name:<18}{median:>11.1f}{p95:>9.1f}{size / 1e6:>7.1f}{median / base:>8.2f}")
+    print(f"\nproject is {rows[2][1] / rows[1][1]:.1f}x faster than the naive serializer")
+
+
+if __name__ == "__main__":
+    main()
