@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -93,7 +93,8 @@ def main() -> None:
 
     def project() -> int:
         response = client.get(url)
-        assert response.status_code == 200, response.status_code
+        if response.status_code != 200:
+            raise RuntimeError(f"project path answered {response.status_code}")
         return sum(len(chunk) for chunk in response.streaming_content)
 
     def naive() -> int:
