@@ -42,11 +42,12 @@ test: setup-test check ## Set up and run every check and test (lint, checks, pyt
 	@$(WITH_ENV) $(PY) -m pytest
 
 .PHONY: check
-check: ## ruff, Django system checks, missing migrations
+check: ## ruff, Django system checks, missing migrations, OpenAPI schema validity
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
 	@$(WITH_ENV) $(PY) manage.py check
 	@$(WITH_ENV) $(PY) manage.py makemigrations --check --dry-run
+	@$(WITH_ENV) $(PY) manage.py spectacular --validate --fail-on-warn > /dev/null
 	@$(PY) manage.py compilemessages -v 0 --ignore=.venv
 
 .PHONY: lint

@@ -13,7 +13,12 @@ from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -254,39 +259,74 @@ class LayerDetailView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-def _layer_views(name: str, label: str) -> tuple[type[APIView], type[APIView]]:
+def _list_schema(name: str) -> dict:
     resource = RESOURCES[name]
-    list_view = type(f"{label}ListView", (LayerListView,), {"resource_name": name})
-    detail_view = type(f"{label}DetailView", (LayerDetailView,), {"resource_name": name})
-    tag = [name]
-    list_view.get = extend_schema(
-        parameters=LIST_PARAMETERS,
-        responses={200: FEATURE_COLLECTION},
-        tags=tag,
-        summary=f"List {name} as a GeoJSON FeatureCollection",
-    )(list_view.get)
-    list_view.post = extend_schema(
-        request=OpenApiTypes.OBJECT,
-        responses={201: resource.output_serializer},
-        tags=tag,
-        summary=f"Create a {resource.id_kwarg} from a GeoJSON Feature",
-    )(list_view.post)
-    for method in ("get", "put", "patch", "delete"):
-        setattr(
-            detail_view,
-            method,
-            extend_schema(
-                request=OpenApiTypes.OBJECT if method in ("put", "patch") else None,
-                responses={204: None} if method == "delete" else {200: resource.output_serializer},
-                tags=tag,
-            )(getattr(LayerDetailView, method)),
-        )
-    return list_view, detail_view
+    return {
+        "get": extend_schema(
+            operation_id=f"{name}_list",
+            parameters=LIST_PARAMETERS,
+            responses={200: FEATURE_COLLECTION},
+            tags=[name],
+            summary=f"List {name} as a GeoJSON FeatureCollection",
+        ),
+        "post": extend_schema(
+            operation_id=f"{name}_create",
+            request=OpenApiTypes.OBJECT,
+            responses={201: resource.output_serializer},
+            tags=[name],
+            summary=f"Create a {resource.id_kwarg} from a GeoJSON Feature",
+        ),
+    }
 
 
-WardListView, WardDetailView = _layer_views("wards", "Ward")
-BuildingListView, BuildingDetailView = _layer_views("buildings", "Building")
-RoadListView, RoadDetailView = _layer_views("roads", "Road")
+def _detail_schema(name: str) -> dict:
+    output = RESOURCES[name].output_serializer
+    return {
+        "get": extend_schema(operation_id=f"{name}_retrieve", responses={200: output}, tags=[name]),
+        "put": extend_schema(
+            operation_id=f"{name}_update",
+            request=OpenApiTypes.OBJECT,
+            responses={200: output},
+            tags=[name],
+        ),
+        "patch": extend_schema(
+            operation_id=f"{name}_partial_update",
+            request=OpenApiTypes.OBJECT,
+            responses={200: output},
+            tags=[name],
+        ),
+        "delete": extend_schema(operation_id=f"{name}_destroy", responses={204: None}, tags=[name]),
+    }
+
+
+@extend_schema_view(**_list_schema("wards"))
+class WardListView(LayerListView):
+    resource_name = "wards"
+
+
+@extend_schema_view(**_detail_schema("wards"))
+class WardDetailView(LayerDetailView):
+    resource_name = "wards"
+
+
+@extend_schema_view(**_list_schema("buildings"))
+class BuildingListView(LayerListView):
+    resource_name = "buildings"
+
+
+@extend_schema_view(**_detail_schema("buildings"))
+class BuildingDetailView(LayerDetailView):
+    resource_name = "buildings"
+
+
+@extend_schema_view(**_list_schema("roads"))
+class RoadListView(LayerListView):
+    resource_name = "roads"
+
+
+@extend_schema_view(**_detail_schema("roads"))
+class RoadDetailView(LayerDetailView):
+    resource_name = "roads"
 
 
 class MunicipalityListView(APIView):
