@@ -3,8 +3,8 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
-# Every recipe line sees the DATABASE_URL that scripts/bootstrap.sh chose.
-WITH_ENV := set -a; [ -z "$$DATABASE_URL" ] && [ -f .local/env ] && . .local/env; set +a;
+# Every recipe line sees .env (when present) and the DATABASE_URL that bootstrap chose.
+WITH_ENV := set -a; [ -f .env ] && . ./.env; [ -z "$$DATABASE_URL" ] && [ -f .local/env ] && . .local/env; set +a;
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_BUILDINGS ?= 20000
@@ -16,11 +16,11 @@ help: ## List the targets
 
 .PHONY: setup
 setup: ## Install system packages, the virtualenv and a PostGIS database (idempotent)
-	@bash scripts/bootstrap.sh
+	@$(WITH_ENV) bash scripts/bootstrap.sh
 
 .PHONY: setup-test
 setup-test:
-	@bash scripts/bootstrap.sh --with-browser
+	@$(WITH_ENV) bash scripts/bootstrap.sh --with-browser
 
 .PHONY: migrate
 migrate: ## Apply database migrations and compile translations

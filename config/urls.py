@@ -8,7 +8,13 @@ urlpatterns = [
     path("", include("spatial.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            extra_context={"show_demo_accounts": settings.IMIS.get("SHOW_DEMO_ACCOUNTS")}
+        ),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

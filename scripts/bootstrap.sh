@@ -13,6 +13,9 @@ ROOT=$(pwd)
 LOCAL="$ROOT/.local"
 mkdir -p "$LOCAL"
 
+# A developer's .env may name the database server.
+if [ -f .env ] && [ -z "${DATABASE_URL:-}" ]; then set -a; . ./.env; set +a; fi
+
 WITH_BROWSER=0
 for arg in "$@"; do
   case "$arg" in

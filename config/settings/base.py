@@ -183,7 +183,7 @@ IMIS = {
     # Most vertices accepted in one geometry written through the API.
     "MAX_VERTICES": int(os.environ.get("IMIS_MAX_VERTICES", "20000")),
     # Below this zoom the map does not load building footprints.
-    "BUILDINGS_MIN_ZOOM": 16,
+    "BUILDINGS_MIN_ZOOM": 17,
 }
 
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial reference

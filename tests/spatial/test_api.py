@@ -348,3 +348,15 @@ def test_openapi_schema_describes_the_layers(gis_client):
         assert path in paths
     parameters = {p["name"] for p in paths["/api/v1/buildings/"]["get"]["parameters"]}
     assert {"bbox", "ward", "limit", "offset"} <= parameters
+
+
+def test_token_authentication_for_field_apps(gis_officer, town, client):
+    BuildingFactory(municipality=town.municipality)
+    response = client.post(
+        reverse("api-token"), {"username": gis_officer.username, "password": "pw"}
+    )
+    assert response.status_code == 200
+    token = response.json()["token"]
+    listed = client.get(BUILDINGS, HTTP_AUTHORIZATION=f"Token {token}")
+    assert listed.status_code == 200
+    assert read(listed)["numberReturned"] == 1

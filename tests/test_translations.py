@@ -1,0 +1,55 @@
+"""Every user-facing string has a Bangla translation, and the catalogue is current."""
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "locale" / "bn" / "LC_MESSAGES" / "django.po"
+
+
+def entries(text: str) -> list[tuple[str, str]]:
+    """(msgid, msgstr) pairs of a .po file, continuation lines joined; header skipped."""
+    pairs = []
+    for block in text.split("\n\n"):
+        fields: dict[str, str] = {}
+        current = None
+        for line in block.splitlines():
+            match = re.match(r'^(msgid|msgstr) "(.*)"$', line)
+            if match:
+                current = match[1]
+                fields[current] = match[2]
+            elif line.startswith('"') and current:
+                fields[current] += line[1:-1]
+            elif line.startswith("#~"):
+                current = None
+        if fields.get("msgid"):
+            pairs.append((fields["msgid"], fields.get("msgstr", "")))
+    return pairs
+
+
+def test_every_string_has_a_bangla_translation():
+    untranslated = [msgid for msgid, msgstr in entries(CATALOGUE.read_text()) if not msgstr]
+    assert not untranslated
+
+
+def test_catalogue_holds_every_marked_string(tmp_path):
+    copy = tmp_path / "project"
+    shutil.copytree(
+        ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".local", ".git", "test-artifacts", "__pycache__", "tests"
+        ),
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "bn", "-v", "0"],
+        cwd=copy,
+        check=True,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
+    )
+    fresh = {msgid for msgid, _ in entries((copy / CATALOGUE.relative_to(ROOT)).read_text())}
+    known = {msgid for msgid, _ in entries(CATALOGUE.read_text())}
+    assert fresh <= known, f"run `make messages` and translate: {sorted(fresh - known)}"
