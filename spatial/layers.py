@@ -96,7 +96,21 @@ BUILDINGS = Layer(
     },
 )
 
-LAYERS = {layer.name: layer for layer in (WARDS, ROADS, BUILDINGS)}
+LOW_INCOME_COMMUNITIES = Layer(
+    name="low-income-communities",
+    table="spatial_lowincomecommunity",
+    properties={
+        "municipality": "t.municipality_id",
+        "name": "t.name",
+        "name_bn": "t.name_bn",
+        "household_count": "t.household_count",
+        "population": "t.population",
+        "area_m2": "round(t.area_m2::numeric, 1)",
+    },
+    ward_condition=("ST_Intersects(t.geom, (SELECT w.geom FROM spatial_ward w WHERE w.id = %s))"),
+)
+
+LAYERS = {layer.name: layer for layer in (WARDS, ROADS, BUILDINGS, LOW_INCOME_COMMUNITIES)}
 
 
 @dataclass(frozen=True)

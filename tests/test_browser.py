@@ -7,9 +7,10 @@ import pytest
 from django.contrib.gis.geos import LineString
 
 from spatial.choices import MembershipRole
+from spatial.models import LowIncomeCommunity
 
 from .conftest import make_town
-from .factories import BuildingFactory, MembershipFactory, RoadFactory, square
+from .factories import BuildingFactory, MembershipFactory, RoadFactory, box, square
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -82,6 +83,9 @@ def mapped_town(db):
         hierarchy="other",
         geom=LineString((90.8295, 22.93), (90.8295, 22.96), srid=4326),
     )
+    LowIncomeCommunity.objects.create(
+        municipality=town.municipality, name="Bagbari Bosti", geom=box(90.84, 22.93, 90.845, 22.935)
+    )
     for i in range(6):
         BuildingFactory(
             municipality=town.municipality, geom=square(90.8285 + i * 0.0003, 22.9412, 12)
@@ -96,6 +100,7 @@ def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):
     element = page.locator("#municipality-map[data-wards-loaded]")
     element.wait_for()
     assert page.locator("path.imis-ward").count() == 2
+    assert page.locator("path.imis-lic").count() == 1
     assert page.locator("path.imis-road").count() == 2
     assert page.locator("path.imis-road-strategic_urban").count() == 1
     assert page.locator("path.imis-building").count() == 0

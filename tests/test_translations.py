@@ -11,7 +11,8 @@ CATALOGUE = ROOT / "locale" / "bn" / "LC_MESSAGES" / "django.po"
 
 
 def entries(text: str) -> list[tuple[str, str]]:
-    """(msgid, msgstr) pairs of a .po file, continuation lines joined; header skipped."""
+    """(msgid, msgstr) pairs of a .po file, continuation lines joined; header skipped.
+    A fuzzy entry counts as untranslated (compilemessages leaves it out)."""
     pairs = []
     for block in text.split("\n\n"):
         fields: dict[str, str] = {}
@@ -26,7 +27,8 @@ def entries(text: str) -> list[tuple[str, str]]:
             elif line.startswith("#~"):
                 current = None
         if fields.get("msgid"):
-            pairs.append((fields["msgid"], fields.get("msgstr", "")))
+            fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in block.splitlines())
+            pairs.append((fields["msgid"], "" if fuzzy else fields.get("msgstr", "")))
     return pairs
 
 

@@ -11,5 +11,10 @@ urlpatterns = [
     path("buildings/", views.BuildingListView.as_view(), name="building-list"),
     path("buildings/<int:pk>/", views.BuildingDetailView.as_view(), name="building-detail"),
     path("roads/", views.RoadListView.as_view(), name="road-list"),
+    path(
+        "low-income-communities/",
+        views.LowIncomeCommunityListView.as_view(),
+        name="low-income-community-list",
+    ),
     path("roads/<int:pk>/", views.RoadDetailView.as_view(), name="road-detail"),
 ]

@@ -25,7 +25,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors, services
-from ..layers import BUILDINGS, ROADS, WARDS, Layer, stream_feature_collection
+from ..layers import (
+    BUILDINGS,
+    LOW_INCOME_COMMUNITIES,
+    ROADS,
+    WARDS,
+    Layer,
+    stream_feature_collection,
+)
 from ..models import Municipality, Ward
 from .serializers import (
     BuildingFeatureSerializer,
@@ -49,10 +56,10 @@ class Resource:
     layer: Layer
     properties_serializer: type[serializers.Serializer]
     output_serializer: type[serializers.Serializer]
-    get: Callable[..., Any]
-    create: Callable[..., Any]
-    update: Callable[..., Any]
-    delete: Callable[..., Any]
+    get: Callable[..., Any] | None
+    create: Callable[..., Any] | None
+    update: Callable[..., Any] | None
+    delete: Callable[..., Any] | None
     id_kwarg: str
 
 
@@ -76,6 +83,16 @@ RESOURCES = {
         services.building_update,
         services.building_delete,
         "building",
+    ),
+    "low-income-communities": Resource(
+        LOW_INCOME_COMMUNITIES,
+        serializers.Serializer,
+        serializers.Serializer,
+        None,
+        None,
+        None,
+        None,
+        "low_income_community",
     ),
     "roads": Resource(
         ROADS,
@@ -327,6 +344,22 @@ class RoadListView(LayerListView):
 @extend_schema_view(**_detail_schema("roads"))
 class RoadDetailView(LayerDetailView):
     resource_name = "roads"
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="low_income_communities_list",
+        parameters=LIST_PARAMETERS,
+        responses={200: FEATURE_COLLECTION},
+        tags=["low-income-communities"],
+        summary="List low-income communities as a GeoJSON FeatureCollection",
+    )
+)
+class LowIncomeCommunityListView(LayerListView):
+    """Read only for now: LIC boundaries come from the municipality's own mapping."""
+
+    resource_name = "low-income-communities"
+    http_method_names = ["get", "head", "options"]
 
 
 class MunicipalityListView(APIView):

@@ -360,3 +360,21 @@ def test_token_authentication_for_field_apps(gis_officer, town, client):
     listed = client.get(BUILDINGS, HTTP_AUTHORIZATION=f"Token {token}")
     assert listed.status_code == 200
     assert read(listed)["numberReturned"] == 1
+
+
+def test_low_income_communities_are_listed_read_only(gis_client, town):
+    from spatial.models import LowIncomeCommunity
+
+    from ..factories import box
+
+    LowIncomeCommunity.objects.create(
+        municipality=town.municipality,
+        name="Bagbari Bosti",
+        household_count=40,
+        geom=box(90.81, 22.93, 90.812, 22.932),
+    )
+    url = reverse("spatial-api:low-income-community-list")
+    body = read(gis_client.get(url, {"ward": town.west.pk}))
+    assert [f["properties"]["name"] for f in body["features"]] == ["Bagbari Bosti"]
+    assert body["features"][0]["properties"]["area_m2"] > 40_000
+    assert post(gis_client, url, feature(polygon())).status_code == 405

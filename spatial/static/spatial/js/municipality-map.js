@@ -27,6 +27,19 @@
     },
   }).addTo(map);
 
+  var LIC_STYLE = { color: "#d95f02", weight: 1.5, dashArray: "4 3", fillColor: "#fdb863", fillOpacity: 0.25, className: "imis-lic" };
+  var lics = L.geoJSON(null, {
+    style: function () { return LIC_STYLE; },
+    onEachFeature: function (feature, layer) {
+      var p = feature.properties;
+      layer.bindPopup(IMISMap.popupTable([
+        [labels.lics, p.name + (p.name_bn ? " (" + p.name_bn + ")" : "")],
+        [labels.households, p.household_count],
+        [labels.population, p.population],
+      ]));
+    },
+  }).addTo(map);
+
   var roads = L.geoJSON(null, {
     style: function (feature) {
       var style = ROAD_STYLE[feature.properties.hierarchy] || ROAD_STYLE.other;
@@ -61,6 +74,7 @@
   L.control.layers(null, (function () {
     var overlays = {};
     overlays[labels.wards] = wards;
+    overlays[labels.lics] = lics;
     overlays[labels.roads] = roads;
     overlays[labels.buildings] = buildings;
     return overlays;
@@ -68,6 +82,7 @@
 
   IMISMap.legend(map, labels.legend, [
     { shape: "area", color: WARD_STYLE.color, fill: "transparent", label: labels.wards },
+    { shape: "area", color: LIC_STYLE.color, fill: LIC_STYLE.fillColor, label: labels.lics },
     { shape: "line", color: ROAD_STYLE.strategic_urban.color, weight: 5, label: labels.hierarchyLabels.strategic_urban },
     { shape: "line", color: ROAD_STYLE.feeder.color, weight: 3, label: labels.hierarchyLabels.feeder },
     { shape: "line", color: ROAD_STYLE.other.color, weight: 2, label: labels.hierarchyLabels.other },
@@ -109,10 +124,11 @@
       });
   }
 
-  Promise.all([load(wards, config.urls.wards), load(roads, config.urls.roads)])
+  Promise.all([load(wards, config.urls.wards), load(roads, config.urls.roads), load(lics, config.urls.lics)])
     .then(function (results) {
       element.dataset.wardsLoaded = String(results[0].numberReturned);
       element.dataset.roadsLoaded = String(results[1].numberReturned);
+      element.dataset.licsLoaded = String(results[2].numberReturned);
     })
     .catch(function (error) { setStatus(labels.loadFailed + ": " + error.message); });
   map.on("moveend", refreshBuildings);
