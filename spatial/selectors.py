@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.db.models import Extent
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from .choices import REGISTER_EDITOR_ROLES
 from .layers import Layer, LayerQuery, count_features
@@ -37,6 +39,20 @@ def municipality_list(*, user: User) -> QuerySet[Municipality]:
 def municipality_get(*, user: User, code: str) -> Municipality:
     """Raises Municipality.DoesNotExist when unknown or not visible to `user`."""
     return municipality_list(user=user).get(code=code)
+
+
+def municipality_for_new_record(*, user: User, requested: Municipality | None) -> Municipality:
+    """The municipality a new record goes to: the one requested, if the user sees it, or
+    the user's only municipality. Raises ValidationError (field `municipality`) otherwise."""
+    visible = municipality_list(user=user)
+    if requested is None:
+        only = list(visible[:2])
+        if len(only) != 1:
+            raise ValidationError({"municipality": [_("This field is required.")]})
+        return only[0]
+    if not visible.filter(pk=requested.pk).exists():
+        raise ValidationError({"municipality": [_("Unknown municipality.")]})
+    return requested
 
 
 def can_edit_registers(*, user: User, municipality: Municipality) -> bool:

@@ -220,16 +220,9 @@ class LayerListView(APIView):
 
     def post(self, request: Request) -> Response:
         values = _parse_feature(request, self.resource, partial=False)
-        municipality = values.pop("municipality", None)
-        visible = selectors.municipality_list(user=request.user)
-        if municipality is None:
-            # Users of one municipality need not name it.
-            only = list(visible[:2])
-            if len(only) != 1:
-                raise ValidationError({"municipality": [_("This field is required.")]})
-            municipality = only[0]
-        elif not visible.filter(pk=municipality.pk).exists():
-            raise ValidationError({"municipality": [_("Unknown municipality.")]})
+        municipality = selectors.municipality_for_new_record(
+            user=request.user, requested=values.pop("municipality", None)
+        )
         _require_editor(request.user, municipality)
         created = self.resource.create(municipality=municipality, **values)
         body = self.resource.output_serializer(created).data
