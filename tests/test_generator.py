@@ -158,3 +158,15 @@ def test_command_creates_demo_accounts(capsys, db):
     gis = get_user_model().objects.get(username="gis")
     assert gis.memberships.get().municipality.code == "gen-users"
     assert "300 buildings" in capsys.readouterr().out
+
+
+def test_auxiliary_buildings_share_their_main_buildings_holding(generated):
+    auxiliary = Building.objects.filter(
+        municipality=generated.municipality, main_building__isnull=False
+    ).select_related("main_building")
+    assert auxiliary.exists()
+    for building in auxiliary:
+        assert building.holding_number == building.main_building.holding_number
+        assert building.main_building.main_building_id is None
+        assert building.household_count == 0
+        assert building.main_building.footprint_area_m2 > building.footprint_area_m2
