@@ -5,10 +5,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .choices import RoadHierarchy
+from .choices import FunctionalUse, RoadHierarchy
 
 
 @login_required
@@ -17,6 +18,7 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
     config = {
         "extent": selectors.municipality_extent(user=request.user),
         "tiles": settings.LEAFLET_CONFIG["TILES"],
+        "language": get_language(),
         "buildingsMinZoom": settings.IMIS["BUILDINGS_MIN_ZOOM"],
         "buildingsLimit": 5000,
         "urls": {
@@ -46,6 +48,7 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
             "area": _("Footprint area (m²)"),
             "length": _("Length (m)"),
             "hierarchyLabels": {choice.value: str(choice.label) for choice in RoadHierarchy},
+            "useLabels": {choice.value: str(choice.label) for choice in FunctionalUse},
         },
     }
     return render(

@@ -115,9 +115,11 @@ def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):
     assert "6 buildings shown" in page.inner_text("#map-status")
     page.screenshot(path=str(ARTIFACTS / "map-buildings.png"))
 
-    # A building's popup shows its BIN.
+    # A building's popup shows its BIN and its use in words.
     page.locator("path.imis-building").first.click()
-    assert "B00000" in page.inner_text(".leaflet-popup-content")
+    popup = page.inner_text(".leaflet-popup-content")
+    assert "B00000" in popup
+    assert "Residential" in popup
 
     # The layer switcher hides the roads.
     page.locator(".leaflet-control-layers label", has_text="Roads").locator("input").uncheck()

@@ -19,9 +19,10 @@
     style: function () { return WARD_STYLE; },
     onEachFeature: function (feature, layer) {
       var p = feature.properties;
-      layer.bindTooltip(labels.ward + " " + p.number, { permanent: false, direction: "center" });
+      var name = config.language === "bn" && p.name_bn ? p.name_bn : p.name;
+      layer.bindTooltip(name || labels.ward + " " + p.number, { permanent: false, direction: "center" });
       layer.bindPopup(IMISMap.popupTable([
-        [labels.ward, p.number + (p.name ? " – " + p.name : "")],
+        [labels.ward, p.number + (name ? " – " + name : "")],
         [labels.buildings, p.building_count],
       ]));
     },
@@ -33,7 +34,7 @@
     onEachFeature: function (feature, layer) {
       var p = feature.properties;
       layer.bindPopup(IMISMap.popupTable([
-        [labels.lics, p.name + (p.name_bn ? " (" + p.name_bn + ")" : "")],
+        [labels.lics, config.language === "bn" && p.name_bn ? p.name_bn : p.name],
         [labels.households, p.household_count],
         [labels.population, p.population],
       ]));
@@ -63,7 +64,7 @@
         [labels.bin, p.bin],
         [labels.holding, p.holding_number],
         [labels.ward, p.ward_number],
-        [labels.use, p.functional_use],
+        [labels.use, labels.useLabels[p.functional_use] || p.functional_use],
         [labels.floors, p.floor_count],
         [labels.population, p.population],
         [labels.area, p.footprint_area_m2],
