@@ -89,17 +89,19 @@ PGLOG="$LOCAL/postgres.log"
 
 # initdb and pg_ctl refuse to run as root: run them as the postgres system user then.
 run_pg() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 if [ "$(id -u)" -eq 0 ]; then
   id postgres >/dev/null 2>&1 || { echo "the postgres system user is missing" >&2; exit 1; }
   if ! runuser -u postgres -- test -x "$LOCAL"; then
     # The checkout lies where the postgres user cannot reach (e.g. under /root): keep the
-    # cluster in a private folder of its own and link it from .local.
+    # cluster in a folder of its own, linked from .local for people looking for it.
     alt="/var/tmp/imis-pgdata-$(printf '%s' "$ROOT" | sha1sum | cut -c1-12)"
     mkdir -p "$alt"; chown postgres: "$alt"; chmod 700 "$alt"
-    [ -L "$PGDATA_DIR" ] || ln -sfn "$alt" "$PGDATA_DIR"
+    ln -sfn "$alt" "$LOCAL/pgdata"
+    PGDATA_DIR="$alt"
+    PGLOG="$alt.log"
   fi
   mkdir -p "$PGDATA_DIR"; chown postgres: "$PGDATA_DIR"
   touch "$PGLOG"; chown postgres: "$PGLOG"
