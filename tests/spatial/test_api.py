@@ -378,3 +378,12 @@ def test_low_income_communities_are_listed_read_only(gis_client, town):
     assert [f["properties"]["name"] for f in body["features"]] == ["Bagbari Bosti"]
     assert body["features"][0]["properties"]["area_m2"] > 40_000
     assert post(gis_client, url, feature(polygon())).status_code == 405
+
+
+def test_api_docs_are_public_and_served_from_own_static_files(client):
+    response = client.get(reverse("api-docs"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
+    assert "cdn." not in page
+    assert client.get(reverse("api-schema")).status_code == 200
