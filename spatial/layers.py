@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 
 # RFC 7946 recommends about 6 decimals; 7 keeps ~1 cm at Bangladesh's latitudes.
 COORDINATE_DECIMALS = 7
@@ -155,7 +155,9 @@ def iter_feature_texts(layer: Layer, query: LayerQuery) -> Iterator[list[str]]:
         f"SELECT {layer.feature_sql()} FROM {layer.table} t {layer.joins}"  # noqa: S608
         f" WHERE {where} ORDER BY {layer.order_by} LIMIT %s OFFSET %s"
     )
-    with connection.chunked_cursor() as cursor:
+    # Inside a transaction the server-side cursor streams as rows are fetched; outside one it
+    # would be WITH HOLD and materialise the whole result before the first row.
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql, [*params, query.limit, query.offset])
         while rows := cursor.fetchmany(FETCH_CHUNK):
             yield [row[0] for row in rows]
