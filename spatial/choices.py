@@ -57,6 +57,25 @@ class RoadSurface(models.TextChoices):
     BRICK_PAVED = "brick_paved", _("Brick paved")
 
 
+class WaterPointType(models.TextChoices):
+    TUBE_WELL = "tube_well", _("Tube well")
+    DEEP_TUBE_WELL = "deep_tube_well", _("Deep tube well")
+    DUG_WELL = "dug_well", _("Dug well")
+    STANDPIPE = "standpipe", _("Public standpipe")
+    PRODUCTION_WELL = "production_well", _("Municipal production well")
+
+
+# Water points a containment must keep its distance from (domain reference: compliance).
+GROUNDWATER_WELL_TYPES = frozenset(
+    {
+        WaterPointType.TUBE_WELL,
+        WaterPointType.DEEP_TUBE_WELL,
+        WaterPointType.DUG_WELL,
+        WaterPointType.PRODUCTION_WELL,
+    }
+)
+
+
 class MembershipRole(models.TextChoices):
     MUNICIPAL_ADMIN = "municipal_admin", _("Municipal admin")
     GIS_OFFICER = "gis_officer", _("GIS officer")

@@ -17,6 +17,7 @@ from .choices import (
     RoadHierarchy,
     RoadSurface,
     StructureType,
+    WaterPointType,
     WaterSource,
 )
 
@@ -252,6 +253,28 @@ class Building(models.Model):
         if all(part is None for part in parts):
             return None
         return sum(part or 0 for part in parts)
+
+
+class WaterPoint(models.Model):
+    """A drinking-water source in the municipality (tube well, dug well, standpipe ...)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="water_points"
+    )
+    code = models.CharField(_("code"), max_length=40, blank=True)
+    point_type = models.CharField(_("type"), max_length=20, choices=WaterPointType.choices)
+    depth_m = models.DecimalField(
+        _("depth (m)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    geom = models.PointField(_("location"), srid=SRID)
+
+    class Meta:
+        verbose_name = _("water point")
+        verbose_name_plural = _("water points")
+        ordering = ["municipality", "id"]
+
+    def __str__(self) -> str:
+        return self.code or f"{self.get_point_type_display()} {self.pk}"
 
 
 class Membership(models.Model):

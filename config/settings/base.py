@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.gis",
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "rest_framework_gis",
@@ -184,6 +185,12 @@ IMIS = {
     "MAX_VERTICES": int(os.environ.get("IMIS_MAX_VERTICES", "20000")),
     # Below this zoom the map does not load building footprints.
     "BUILDINGS_MIN_ZOOM": 17,
+    # Classification settings (domain reference, "Classifications").
+    "JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED": env_bool("IMIS_JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", True),
+    "SEWER_TREATED": env_bool("IMIS_SEWER_TREATED", False),
+    "PITS_IN_GROUNDWATER_RISK": env_bool("IMIS_PITS_IN_GROUNDWATER_RISK", False),
+    # A containment must lie within this distance of every building it serves.
+    "CONTAINMENT_MAX_DISTANCE_M": float(os.environ.get("IMIS_CONTAINMENT_MAX_DISTANCE_M", "50")),
 }
 
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial reference

@@ -1,0 +1,95 @@
+"""Code lists of on-site sanitation (shared design: domain reference, SFD lists A and B,
+MICS WS11-WS13). Stored values are stable English codes; labels are translatable."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContainmentType(models.TextChoices):
+    """SFD "List A" style containment."""
+
+    SEPTIC_TANK = "septic_tank", _("Septic tank")
+    FULLY_LINED_TANK = "fully_lined_tank", _("Fully lined tank")
+    LINED_PIT_OPEN_BOTTOM = (
+        "lined_pit_open_bottom",
+        _("Lined pit, semi-permeable walls, open bottom"),
+    )
+    UNLINED_PIT = "unlined_pit", _("Unlined pit")
+    TWIN_PIT = "twin_pit", _("Twin / double pit")
+    HOLDING_TANK = "holding_tank", _("Holding tank")
+    ONSITE_TREATMENT = "onsite_treatment", _("On-site treatment (DEWATS, biogas)")
+    COMPOSTING = "composting", _("Composting toilet")
+    NONE = "none", _("No containment")
+
+
+class Outlet(models.TextChoices):
+    """SFD "List B": where the containment's effluent goes."""
+
+    SEWER = "sewer", _("Sewer")
+    SOAK_PIT = "soak_pit", _("Soak pit")
+    OPEN_DRAIN = "open_drain", _("Open or storm drain")
+    WATER_BODY = "water_body", _("Water body")
+    OPEN_GROUND = "open_ground", _("Open ground")
+    NO_OUTLET = "no_outlet", _("No outlet")
+    DONT_KNOW = "dont_know", _("Don't know")
+
+
+class ToiletType(models.TextChoices):
+    """MICS WS11 facility type, grouped as the JMP ladder needs it."""
+
+    FLUSH = "flush", _("Flush / pour-flush")
+    VIP = "vip", _("Ventilated improved pit latrine")
+    PIT_WITH_SLAB = "pit_with_slab", _("Pit latrine with slab")
+    PIT_WITHOUT_SLAB = "pit_without_slab", _("Pit latrine without slab / open pit")
+    COMPOSTING = "composting", _("Composting toilet")
+    BUCKET = "bucket", _("Bucket")
+    HANGING = "hanging", _("Hanging toilet / latrine")
+
+
+class SludgeDestination(models.TextChoices):
+    """MICS WS13: where the contents went the last time the containment was emptied."""
+
+    TREATMENT_PLANT = "treatment_plant", _("Removed to a treatment plant")
+    BURIED_ON_SITE = "buried_on_site", _("Buried in a covered pit on site")
+    OPEN_GROUND = "open_ground", _("Emptied to open ground")
+    DRAIN_OR_WATER = "drain_or_water", _("Emptied to a drain or water body")
+    DONT_KNOW = "dont_know", _("Don't know")
+
+
+class ContainmentLocation(models.TextChoices):
+    INSIDE = "inside", _("Inside the building")
+    OUTSIDE = "outside", _("Outside the building")
+
+
+class JmpRung(models.TextChoices):
+    SAFELY_MANAGED = "safely_managed", _("Safely managed")
+    BASIC = "basic", _("Basic")
+    LIMITED = "limited", _("Limited")
+    UNIMPROVED = "unimproved", _("Unimproved")
+    OPEN_DEFECATION = "open_defecation", _("Open defecation")
+
+
+class SfdClass(models.TextChoices):
+    CONTAINED = "contained", _("Contained")
+    NOT_CONTAINED = "not_contained", _("Not contained")
+    SEWERED = "sewered", _("Sewered")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class ComplianceStatus(models.TextChoices):
+    COMPLIANT = "compliant", _("Compliant")
+    NON_COMPLIANT = "non_compliant", _("Non-compliant")
+    UNKNOWN = "unknown", _("Unknown (data missing)")
+
+
+class RuleOutcome(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+IMPROVED_TOILETS = frozenset(
+    {ToiletType.FLUSH, ToiletType.VIP, ToiletType.PIT_WITH_SLAB, ToiletType.COMPOSTING}
+)
+# SFD: effluent reaching these is not contained.
+UNCONTAINED_OUTLETS = frozenset({Outlet.OPEN_DRAIN, Outlet.WATER_BODY, Outlet.OPEN_GROUND})

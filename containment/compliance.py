@@ -1,0 +1,310 @@
+"""Septic-tank compliance (BNBC Part 8 Ch. 6, IRF-FSM 2017; numeric values are settings of a
+versioned rule set, see ComplianceRuleSet).
+
+Five rules, each with outcome pass / fail / unknown and a reason code with parameters:
+  type      the containment type is an approved one
+  outlet    the effluent does not go to a forbidden outlet ("don't know" is unknown)
+  emptying  years since the last emptying (or since construction when never emptied) are at
+            most the maximum
+  well      no tube well or dug well closer than the minimum distance (metres, PostGIS)
+  volume    effective volume is at least the per-user figure x the people using it
+Status: non-compliant if any rule fails, else unknown if any is unknown, else compliant.
+
+`evaluate()` is the reference, one containment at a time, used by tests and for explaining a
+single containment. `assess()` does the same for a whole municipality in one SQL statement;
+tests check the two agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from spatial.choices import GROUNDWATER_WELL_TYPES
+
+from .choices import ComplianceStatus, ContainmentType, Outlet, RuleOutcome
+from .models import ComplianceRuleSet
+
+RULES = ("type", "outlet", "emptying", "well", "volume")
+DAYS_PER_YEAR = Decimal("365.25")
+# How many nearest water points (by index order) are measured exactly on the spheroid.
+_WELL_CANDIDATES = 5
+
+
+@dataclass(frozen=True)
+class ContainmentFacts:
+    """What the rules read about one containment; the last two are computed in PostGIS."""
+
+    containment_type: str
+    outlet: str
+    ever_emptied: bool | None
+    last_emptied_on: dt.date | None
+    construction_year: int | None
+    effective_volume_m3: Decimal | None
+    users: int | None
+    well_distance_m: float | None
+
+
+def _outcome(outcome: str, code: str, **params: Any) -> dict[str, Any]:
+    return {"outcome": outcome, "code": code, "params": params}
+
+
+def years_since_emptying(facts: ContainmentFacts, as_of: dt.date) -> Decimal | None:
+    if facts.last_emptied_on is not None:
+        return Decimal((as_of - facts.last_emptied_on).days) / DAYS_PER_YEAR
+    if facts.ever_emptied is False and facts.construction_year is not None:
+        return Decimal(as_of.year - facts.construction_year)
+    return None
+
+
+def evaluate(
+    facts: ContainmentFacts, rules: ComplianceRuleSet, as_of: dt.date
+) -> tuple[str, dict[str, dict[str, Any]]]:
+    """(status, outcomes) of one containment under one rule set on date `as_of`."""
+    outcomes: dict[str, dict[str, Any]] = {}
+    if facts.containment_type in rules.approved_types:
+        outcomes["type"] = _outcome(RuleOutcome.PASS, "type_approved", type=facts.containment_type)
+    else:
+        outcomes["type"] = _outcome(
+            RuleOutcome.FAIL, "type_not_approved", type=facts.containment_type
+        )
+
+    if facts.outlet in ("", Outlet.DONT_KNOW):
+        outcomes["outlet"] = _outcome(RuleOutcome.UNKNOWN, "outlet_unknown")
+    elif facts.outlet in rules.forbidden_outlets:
+        outcomes["outlet"] = _outcome(RuleOutcome.FAIL, "outlet_forbidden", outlet=facts.outlet)
+    else:
+        outcomes["outlet"] = _outcome(RuleOutcome.PASS, "outlet_allowed", outlet=facts.outlet)
+
+    years = years_since_emptying(facts, as_of)
+    maximum = float(rules.max_years_since_emptying)
+    if years is None:
+        outcomes["emptying"] = _outcome(RuleOutcome.UNKNOWN, "emptying_unknown")
+    else:
+        never = facts.last_emptied_on is None
+        code = ("never_emptied_" if never else "emptied_") + (
+            "overdue" if years > rules.max_years_since_emptying else "recently"
+        )
+        outcome = RuleOutcome.FAIL if code.endswith("overdue") else RuleOutcome.PASS
+        outcomes["emptying"] = _outcome(outcome, code, years=round(float(years), 1), max=maximum)
+
+    minimum = float(rules.min_well_distance_m)
+    if facts.well_distance_m is None:
+        outcomes["well"] = _outcome(RuleOutcome.PASS, "no_well_recorded", min=minimum)
+    elif facts.well_distance_m < minimum:
+        outcomes["well"] = _outcome(
+            RuleOutcome.FAIL,
+            "well_too_close",
+            distance=round(facts.well_distance_m, 1),
+            min=minimum,
+        )
+    else:
+        outcomes["well"] = _outcome(
+            RuleOutcome.PASS,
+            "well_far_enough",
+            distance=round(facts.well_distance_m, 1),
+            min=minimum,
+        )
+
+    if facts.effective_volume_m3 is None or facts.users is None:
+        outcomes["volume"] = _outcome(RuleOutcome.UNKNOWN, "volume_unknown")
+    else:
+        required = rules.min_volume_per_user_m3 * facts.users
+        params = {
+            "volume": round(float(facts.effective_volume_m3), 2),
+            "required": round(float(required), 2),
+            "users": facts.users,
+        }
+        if facts.effective_volume_m3 < required:
+            outcomes["volume"] = _outcome(RuleOutcome.FAIL, "volume_too_small", **params)
+        else:
+            outcomes["volume"] = _outcome(RuleOutcome.PASS, "volume_sufficient", **params)
+    return _status(outcomes), outcomes
+
+
+def _status(outcomes: dict[str, dict[str, Any]]) -> str:
+    results = {rule["outcome"] for rule in outcomes.values()}
+    if RuleOutcome.FAIL in results:
+        return ComplianceStatus.NON_COMPLIANT
+    if RuleOutcome.UNKNOWN in results:
+        return ComplianceStatus.UNKNOWN
+    return ComplianceStatus.COMPLIANT
+
+
+# ---------------------------------------------------------------- set-based, in PostGIS
+_WELL_TYPES = ", ".join(f"'{code}'" for code in sorted(GROUNDWATER_WELL_TYPES))
+
+FACTS_SQL = f"""
+SELECT c.id, c.containment_type, c.outlet, c.ever_emptied, c.last_emptied_on,
+       c.construction_year, c.effective_volume_m3,
+       coalesce(c.users, served.people) AS users,
+       well.distance AS well_distance_m
+  FROM containment_containment c
+  LEFT JOIN LATERAL (
+    SELECT CASE WHEN count(b.population_male) + count(b.population_female)
+                     + count(b.population_other) > 0
+                THEN sum(coalesce(b.population_male, 0) + coalesce(b.population_female, 0)
+                         + coalesce(b.population_other, 0)) END AS people
+      FROM containment_containmentbuilding l JOIN spatial_building b ON b.id = l.building_id
+     WHERE l.containment_id = c.id
+  ) served ON TRUE
+  LEFT JOIN LATERAL (
+    SELECT min(ST_Distance(near.geom::geography, c.geom::geography)) AS distance
+      FROM (SELECT w.geom FROM spatial_waterpoint w
+             WHERE w.municipality_id = c.municipality_id AND w.point_type IN ({_WELL_TYPES})
+             ORDER BY w.geom <-> c.geom LIMIT {_WELL_CANDIDATES}) near
+  ) well ON TRUE
+"""
+
+
+def _rule_json(outcome: str, code: str, params: str = "'{}'::jsonb") -> str:
+    return f"jsonb_build_object('outcome', '{outcome}', 'code', '{code}', 'params', {params})"
+
+
+ASSESS_SQL = f"""
+WITH rs AS (SELECT * FROM {ComplianceRuleSet._meta.db_table} WHERE id = %(rule_set)s),
+facts AS ({FACTS_SQL} WHERE c.municipality_id = %(municipality)s
+          AND (%(containment)s::bigint IS NULL OR c.id = %(containment)s::bigint)),
+years AS (
+  SELECT f.*, CASE
+      WHEN f.last_emptied_on IS NOT NULL
+        THEN (%(as_of)s::date - f.last_emptied_on)::numeric / 365.25
+      WHEN f.ever_emptied IS FALSE AND f.construction_year IS NOT NULL
+        THEN (extract(year FROM %(as_of)s::date) - f.construction_year)::numeric
+    END AS years
+  FROM facts f
+),
+outcomes AS (
+  SELECT y.id, y.well_distance_m, jsonb_build_object(
+    'type', CASE WHEN y.containment_type = ANY(rs.approved_types)
+      THEN {_rule_json("pass", "type_approved", "jsonb_build_object('type', y.containment_type)")}
+      ELSE {
+    _rule_json("fail", "type_not_approved", "jsonb_build_object('type', y.containment_type)")
+} END,
+    'outlet', CASE
+      WHEN y.outlet IN ('', 'dont_know') THEN {_rule_json("unknown", "outlet_unknown")}
+      WHEN y.outlet = ANY(rs.forbidden_outlets)
+        THEN {_rule_json("fail", "outlet_forbidden", "jsonb_build_object('outlet', y.outlet)")}
+      ELSE {_rule_json("pass", "outlet_allowed", "jsonb_build_object('outlet', y.outlet)")} END,
+    'emptying', CASE
+      WHEN y.years IS NULL THEN {_rule_json("unknown", "emptying_unknown")}
+      ELSE jsonb_build_object(
+        'outcome', CASE WHEN y.years > rs.max_years_since_emptying THEN 'fail' ELSE 'pass' END,
+        'code', CASE WHEN y.last_emptied_on IS NULL THEN 'never_emptied_' ELSE 'emptied_' END
+                || CASE WHEN y.years > rs.max_years_since_emptying THEN 'overdue'
+                        ELSE 'recently' END,
+        'params', jsonb_build_object('years', round(y.years, 1)::float8,
+                                     'max', rs.max_years_since_emptying::float8)) END,
+    'well', CASE
+      WHEN y.well_distance_m IS NULL THEN {
+    _rule_json(
+        "pass", "no_well_recorded", "jsonb_build_object('min', rs.min_well_distance_m::float8)"
+    )
+}
+      ELSE jsonb_build_object(
+        'outcome', CASE WHEN y.well_distance_m < rs.min_well_distance_m THEN 'fail'
+                        ELSE 'pass' END,
+        'code', CASE WHEN y.well_distance_m < rs.min_well_distance_m THEN 'well_too_close'
+                     ELSE 'well_far_enough' END,
+        'params', jsonb_build_object('distance', round(y.well_distance_m::numeric, 1)::float8,
+                                     'min', rs.min_well_distance_m::float8)) END,
+    'volume', CASE
+      WHEN y.effective_volume_m3 IS NULL OR y.users IS NULL
+        THEN {_rule_json("unknown", "volume_unknown")}
+      ELSE jsonb_build_object(
+        'outcome', CASE WHEN y.effective_volume_m3 < rs.min_volume_per_user_m3 * y.users
+                        THEN 'fail' ELSE 'pass' END,
+        'code', CASE WHEN y.effective_volume_m3 < rs.min_volume_per_user_m3 * y.users
+                     THEN 'volume_too_small' ELSE 'volume_sufficient' END,
+        'params', jsonb_build_object(
+          'volume', round(y.effective_volume_m3, 2)::float8,
+          'required', round(rs.min_volume_per_user_m3 * y.users, 2)::float8,
+          'users', y.users)) END
+  ) AS outcomes
+  FROM years y, rs
+)
+INSERT INTO containment_complianceassessment
+       (containment_id, rule_set_id, status, outcomes, well_distance_m, assessed_at)
+SELECT o.id, %(rule_set)s,
+       CASE WHEN jsonb_path_exists(o.outcomes, '$.*.outcome ? (@ == "fail")') THEN 'non_compliant'
+            WHEN jsonb_path_exists(o.outcomes, '$.*.outcome ? (@ == "unknown")') THEN 'unknown'
+            ELSE 'compliant' END,
+       o.outcomes, o.well_distance_m, %(now)s
+  FROM outcomes o
+ON CONFLICT (containment_id, rule_set_id) DO UPDATE
+   SET status = EXCLUDED.status, outcomes = EXCLUDED.outcomes,
+       well_distance_m = EXCLUDED.well_distance_m, assessed_at = EXCLUDED.assessed_at
+"""
+
+
+def local_today() -> dt.date:
+    return timezone.localdate()
+
+
+def assess(
+    *,
+    rule_set: ComplianceRuleSet,
+    containment_id: int | None = None,
+    as_of: dt.date | None = None,
+) -> int:
+    """Assess every containment of the rule set's municipality (or one) in one statement;
+    replaces earlier results of the same rule set. Returns the number of rows written."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ASSESS_SQL,
+            {
+                "rule_set": rule_set.pk,
+                "municipality": rule_set.municipality_id,
+                "containment": containment_id,
+                "as_of": as_of or local_today(),
+                "now": timezone.now(),
+            },
+        )
+        return cursor.rowcount
+
+
+def facts_for(*, containment_ids: list[int]) -> dict[int, ContainmentFacts]:
+    """The facts the rules read, computed by the same SQL the set-based pass uses."""
+    with connection.cursor() as cursor:
+        cursor.execute(FACTS_SQL + " WHERE c.id = ANY(%(ids)s)", {"ids": containment_ids})
+        return {row[0]: ContainmentFacts(*row[1:]) for row in cursor.fetchall()}
+
+
+# ---------------------------------------------------------------- reasons in words
+def describe(rule: str, result: dict[str, Any]) -> str:
+    """One rule's outcome as a sentence in the active language."""
+    params = result.get("params") or {}
+    type_label = dict(ContainmentType.choices).get(params.get("type"), params.get("type"))
+    outlet_label = dict(Outlet.choices).get(params.get("outlet"), params.get("outlet"))
+    texts = {
+        "type_approved": _("%(type)s is an approved containment type."),
+        "type_not_approved": _("%(type)s is not an approved containment type."),
+        "outlet_unknown": _("Where the effluent goes is not known."),
+        "outlet_forbidden": _("Effluent goes to a forbidden outlet: %(outlet)s."),
+        "outlet_allowed": _("Effluent goes to %(outlet)s."),
+        "emptying_unknown": _("When it was last emptied is not known."),
+        "emptied_recently": _("Emptied %(years)s years ago (at most %(max)s allowed)."),
+        "emptied_overdue": _("Last emptied %(years)s years ago; at most %(max)s allowed."),
+        "never_emptied_recently": _("Never emptied, built %(years)s years ago."),
+        "never_emptied_overdue": _(
+            "Never emptied in %(years)s years since construction; at most %(max)s allowed."
+        ),
+        "no_well_recorded": _("No tube well or dug well is recorded nearby."),
+        "well_too_close": _("A well is %(distance)s m away; at least %(min)s m required."),
+        "well_far_enough": _("Nearest well %(distance)s m away (at least %(min)s m required)."),
+        "volume_unknown": _("Volume or number of users is not known."),
+        "volume_too_small": _(
+            "Volume %(volume)s m³ is below the %(required)s m³ needed for %(users)s users."
+        ),
+        "volume_sufficient": _(
+            "Volume %(volume)s m³ is enough for %(users)s users (%(required)s m³ needed)."
+        ),
+    }
+    template = texts.get(result.get("code"), result.get("code", ""))
+    return template % {**params, "type": type_label, "outlet": outlet_label}
