@@ -33,8 +33,8 @@ from .models import ComplianceRuleSet
 
 RULES = ("type", "outlet", "emptying", "well", "volume")
 DAYS_PER_YEAR = Decimal("365.25")
-# How many nearest water points (by index order) are measured exactly on the spheroid.
-_WELL_CANDIDATES = 5
+# Wells farther than this are "none nearby"; every rule set's minimum distance must be less.
+WELL_SEARCH_RADIUS_M = 100
 
 
 @dataclass(frozen=True)
@@ -155,10 +155,13 @@ SELECT c.id, c.containment_type, c.outlet, c.ever_emptied, c.last_emptied_on,
      WHERE l.containment_id = c.id
   ) served ON TRUE
   LEFT JOIN LATERAL (
-    SELECT min(ST_Distance(near.geom::geography, c.geom::geography)) AS distance
-      FROM (SELECT w.geom FROM spatial_waterpoint w
-             WHERE w.municipality_id = c.municipality_id AND w.point_type IN ({_WELL_TYPES})
-             ORDER BY w.geom <-> c.geom LIMIT {_WELL_CANDIDATES}) near
+    -- The index finds wells within the search radius (a degree box at least that wide
+    -- anywhere in Bangladesh), then the distance is measured in metres on the spheroid.
+    SELECT min(ST_Distance(w.geom::geography, c.geom::geography)) AS distance
+      FROM spatial_waterpoint w
+     WHERE w.geom && ST_Expand(c.geom, {WELL_SEARCH_RADIUS_M / 100_000})
+       AND w.municipality_id = c.municipality_id AND w.point_type IN ({_WELL_TYPES})
+       AND ST_DWithin(w.geom::geography, c.geom::geography, {WELL_SEARCH_RADIUS_M})
   ) well ON TRUE
 """
 
@@ -295,7 +298,7 @@ def describe(rule: str, result: dict[str, Any]) -> str:
         "never_emptied_overdue": _(
             "Never emptied in %(years)s years since construction; at most %(max)s allowed."
         ),
-        "no_well_recorded": _("No tube well or dug well is recorded nearby."),
+        "no_well_recorded": _("No tube well or dug well is recorded within 100 m."),
         "well_too_close": _("A well is %(distance)s m away; at least %(min)s m required."),
         "well_far_enough": _("Nearest well %(distance)s m away (at least %(min)s m required)."),
         "volume_unknown": _("Volume or number of users is not known."),

@@ -224,6 +224,7 @@ class ComplianceRuleSet(models.Model):
             models.CheckConstraint(
                 condition=Q(max_years_since_emptying__gt=0)
                 & Q(min_well_distance_m__gte=0)
+                & Q(min_well_distance_m__lte=100)
                 & Q(min_volume_per_user_m3__gte=0),
                 name="rule_set_values_possible",
             ),
