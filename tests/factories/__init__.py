@@ -8,7 +8,7 @@ import math
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.gis.geos import LineString, MultiPolygon, Polygon
+from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from factory.django import DjangoModelFactory
 
 from spatial.choices import MembershipRole, RoadHierarchy
@@ -111,3 +111,33 @@ class MembershipFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     municipality = factory.SubFactory(MunicipalityFactory)
     role = MembershipRole.GIS_OFFICER
+
+
+class ContainmentFactory(DjangoModelFactory):
+    """A septic tank to a soak pit, 5 m east of its building (pass `buildings=[...]`)."""
+
+    class Meta:
+        model = "containment.Containment"
+        skip_postgeneration_save = True
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    containment_type = "septic_tank"
+    outlet = "soak_pit"
+    toilet_type = "flush"
+    shared_facility = False
+    length_m = 2
+    width_m = 1.5
+    depth_m = 1.5
+    construction_year = 2018
+    ever_emptied = False
+    geom = factory.LazyFunction(lambda: Point(WEST + 0.0012, SOUTH + 0.00105, srid=4326))
+
+    @factory.post_generation
+    def buildings(obj, create, extracted, **kwargs):
+        from containment.models import ContainmentBuilding
+
+        if create and extracted:
+            for position, building in enumerate(extracted):
+                ContainmentBuilding.objects.create(
+                    containment=obj, building=building, is_responsible=position == 0
+                )
