@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
+from django.db import connection
 from django.db.models import QuerySet
 
+from spatial.choices import MembershipRole
 from spatial.models import Municipality
 from spatial.selectors import User, visible_municipality_ids
 
@@ -32,6 +36,65 @@ def containment_get(*, user: User, containment_id: int) -> Containment:
         containment_list(user=user)
         .prefetch_related("building_links__building")
         .get(pk=containment_id)
+    )
+
+
+def containment_with_classes(*, containment_id: int) -> Containment:
+    """One containment with its classes annotated, unscoped: for rendering the result of a
+    write the caller was already allowed to make."""
+    return (
+        Containment.objects.select_related("ward", "municipality")
+        .annotate(sfd_class=sfd_class_annotation(), jmp_rung=facility_rung_annotation())
+        .prefetch_related("building_links__building")
+        .get(pk=containment_id)
+    )
+
+
+def compliance_summary_by_ward(*, municipality: Municipality) -> list[dict]:
+    """Per ward: containments by compliance status under the newest rule set, and how often
+    each rule failed. One query."""
+    rule_set = active_rule_set(municipality=municipality)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT w.id, w.number, w.name,
+                   count(c.id) AS containments,
+                   count(*) FILTER (WHERE a.status = 'compliant') AS compliant,
+                   count(*) FILTER (WHERE a.status = 'non_compliant') AS non_compliant,
+                   count(*) FILTER (WHERE a.status = 'unknown') AS unknown,
+                   count(c.id) FILTER (WHERE a.status IS NULL) AS not_assessed,
+                   coalesce((SELECT jsonb_object_agg(k, n) FROM (
+                       SELECT e.key AS k, count(*) AS n
+                         FROM containment_containment c2
+                         JOIN containment_complianceassessment a2
+                           ON a2.containment_id = c2.id AND a2.rule_set_id = %(rule_set)s
+                         CROSS JOIN jsonb_each(a2.outcomes) e
+                        WHERE c2.ward_id = w.id AND e.value->>'outcome' = 'fail'
+                        GROUP BY e.key) f), '{}'::jsonb) AS failed_rules
+              FROM spatial_ward w
+              LEFT JOIN containment_containment c ON c.ward_id = w.id
+              LEFT JOIN containment_complianceassessment a
+                ON a.containment_id = c.id AND a.rule_set_id = %(rule_set)s
+             WHERE w.municipality_id = %(municipality)s
+             GROUP BY w.id ORDER BY w.number
+            """,
+            {"municipality": municipality.pk, "rule_set": rule_set.pk if rule_set else None},
+        )
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        # Django leaves jsonb undecoded on raw cursors.
+        if isinstance(row["failed_rules"], str):
+            row["failed_rules"] = json.loads(row["failed_rules"])
+    return rows
+
+
+def can_manage_rules(*, user: User, municipality: Municipality) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or municipality.memberships.filter(user=user, role=MembershipRole.MUNICIPAL_ADMIN).exists()
     )
 
 

@@ -28,6 +28,8 @@ class Layer:
     ward_condition: str = "t.ward_id = %s"
     order_by: str = "t.id"
     geometry: str = "t.geom"
+    # Named filters beyond bbox/ward: name -> SQL condition with one %s (aliases of `joins`
+    # may be used; counts include the joins).
     extra_filters: dict[str, str] = field(default_factory=dict)
 
     def feature_sql(self) -> str:
@@ -122,6 +124,7 @@ class LayerQuery:
     ward_id: int | None = None
     limit: int = 1000
     offset: int = 0
+    extra: dict[str, object] = field(default_factory=dict)
 
     def where(self, layer: Layer) -> tuple[str, list]:
         clauses: list[str] = []
@@ -137,13 +140,19 @@ class LayerQuery:
         if self.ward_id is not None:
             clauses.append(layer.ward_condition)
             params.append(self.ward_id)
+        for name, value in self.extra.items():
+            clauses.append(layer.extra_filters[name])
+            params.append(value)
         return (" AND ".join(clauses) or "TRUE"), params
 
 
 def count_features(layer: Layer, query: LayerQuery) -> int:
     where, params = query.where(layer)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {layer.table} t WHERE {where}", params)  # noqa: S608
+        cursor.execute(
+            f"SELECT count(*) FROM {layer.table} t {layer.joins} WHERE {where}",  # noqa: S608
+            params,
+        )
         return cursor.fetchone()[0]
 
 

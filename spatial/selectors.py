@@ -90,6 +90,7 @@ def layer_query(
     municipality: Municipality | None = None,
     limit: int,
     offset: int = 0,
+    extra: dict | None = None,
 ) -> LayerQuery:
     """The filters of a layer read for `user`. `ward` and `municipality` must already be
     resolved through this module (so they are in the user's scope)."""
@@ -102,6 +103,7 @@ def layer_query(
         ward_id=ward.pk if ward is not None else None,
         limit=limit,
         offset=offset,
+        extra=extra or {},
     )
 
 

@@ -150,6 +150,7 @@ def _require_editor(user: Any, municipality: Municipality) -> None:
 
 class LayerListView(APIView):
     resource_name: ClassVar[str]
+    query_serializer: ClassVar[type[serializers.Serializer]] = LayerQuerySerializer
 
     @property
     def resource(self) -> Resource:
@@ -194,7 +195,7 @@ class LayerListView(APIView):
         return links
 
     def get(self, request: Request) -> StreamingHttpResponse:
-        query_input = LayerQuerySerializer(data=request.query_params)
+        query_input = self.query_serializer(data=request.query_params)
         query_input.is_valid(raise_exception=True)
         params = query_input.validated_data
         limit = min(
@@ -208,6 +209,7 @@ class LayerListView(APIView):
             municipality=municipality,
             limit=limit,
             offset=params["offset"],
+            extra={k: params[k] for k in self.resource.layer.extra_filters if k in params},
         )
         matched = selectors.layer_count(layer=self.resource.layer, query=query)
         links = self._links(request, params, matched, limit, params["offset"])

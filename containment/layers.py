@@ -1,0 +1,61 @@
+"""The containment map layer, rendered by PostGIS (see spatial/layers.py): each containment
+with its SFD class, JMP facility rung and the outcome of the newest rule set version."""
+
+from __future__ import annotations
+
+from spatial.layers import Layer
+
+from .classification import classification_params, facility_rung_sql, sfd_class_sql
+
+
+def _inline(sql: str) -> str:
+    """Settings become SQL literals: they come from configuration, never from a request."""
+    return sql % {k: "TRUE" if v else "FALSE" for k, v in classification_params().items()}
+
+
+def containments_layer() -> Layer:
+    # Built on demand so that the classification settings in force are used.
+    sfd = _inline(sfd_class_sql("t"))
+    return Layer(
+        name="containments",
+        table="containment_containment",
+        joins=(
+            "LEFT JOIN spatial_ward w ON w.id = t.ward_id "
+            "LEFT JOIN LATERAL (SELECT a.status, a.outcomes, a.well_distance_m, r.version"
+            " FROM containment_complianceassessment a"
+            " JOIN containment_complianceruleset r ON r.id = a.rule_set_id"
+            " WHERE a.containment_id = t.id ORDER BY r.version DESC LIMIT 1) a ON TRUE "
+            "LEFT JOIN LATERAL (SELECT b.id, b.bin, b.holding_number"
+            " FROM containment_containmentbuilding l JOIN spatial_building b"
+            " ON b.id = l.building_id WHERE l.containment_id = t.id AND l.is_responsible) rb"
+            " ON TRUE"
+        ),
+        properties={
+            "municipality": "t.municipality_id",
+            "code": "t.code",
+            "containment_type": "t.containment_type",
+            "outlet": "t.outlet",
+            "toilet_type": "t.toilet_type",
+            "ward": "t.ward_id",
+            "ward_number": "w.number",
+            "effective_volume_m3": "t.effective_volume_m3",
+            "construction_year": "t.construction_year",
+            "last_emptied_on": "t.last_emptied_on",
+            "sfd_class": sfd,
+            "jmp_rung": _inline(facility_rung_sql("t")),
+            "compliance_status": "a.status",
+            "rule_set_version": "a.version",
+            "failed_rules": (
+                "(SELECT coalesce(json_agg(e.key ORDER BY e.key), '[]'::json)"
+                " FROM jsonb_each(a.outcomes) e WHERE e.value->>'outcome' = 'fail')"
+            ),
+            "well_distance_m": "round(a.well_distance_m::numeric, 1)",
+            "building": "rb.id",
+            "building_bin": "rb.bin",
+            "holding_number": "rb.holding_number",
+        },
+        extra_filters={
+            "status": "a.status = %s",
+            "sfd_class": f"{sfd} = %s",
+        },
+    )
