@@ -8,8 +8,14 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from containment.choices import ComplianceStatus, ContainmentType, JmpRung, Outlet, SfdClass
+
 from . import selectors
 from .choices import FunctionalUse, RoadHierarchy
+
+
+def _labels(choices) -> dict[str, str]:
+    return {choice.value: str(choice.label) for choice in choices}
 
 
 @login_required
@@ -26,6 +32,8 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
             "roads": reverse("spatial-api:road-list") + "?limit=50000",
             "buildings": reverse("spatial-api:building-list"),
             "lics": reverse("spatial-api:low-income-community-list") + "?limit=1000",
+            "containments": reverse("containment-api:containment-list"),
+            "containmentDetail": reverse("containment-api:containment-detail", args=[0]),
         },
         "labels": {
             "wards": _("Wards"),
@@ -47,8 +55,20 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
             "population": _("Population"),
             "area": _("Footprint area (m²)"),
             "length": _("Length (m)"),
-            "hierarchyLabels": {choice.value: str(choice.label) for choice in RoadHierarchy},
-            "useLabels": {choice.value: str(choice.label) for choice in FunctionalUse},
+            "hierarchyLabels": _labels(RoadHierarchy),
+            "useLabels": _labels(FunctionalUse),
+            "typeLabels": _labels(ContainmentType),
+            "outletLabels": _labels(Outlet),
+            "sfdLabels": _labels(SfdClass),
+            "rungLabels": _labels(JmpRung),
+            "statusLabels": _labels(ComplianceStatus),
+            "containments": _("Containments (compliance)"),
+            "containment": _("Containment"),
+            "containmentType": _("Type"),
+            "outlet": _("Outlet"),
+            "sfdClass": _("SFD"),
+            "jmpRung": _("JMP ladder"),
+            "compliance": _("Compliance"),
         },
     }
     return render(

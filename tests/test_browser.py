@@ -4,13 +4,21 @@ test settings configure no tile layer and the browser's background networking is
 from pathlib import Path
 
 import pytest
-from django.contrib.gis.geos import LineString
+from django.contrib.gis.geos import LineString, Point
 
+from containment import services
 from spatial.choices import MembershipRole
 from spatial.models import LowIncomeCommunity
 
 from .conftest import make_town
-from .factories import BuildingFactory, MembershipFactory, RoadFactory, box, square
+from .factories import (
+    BuildingFactory,
+    ContainmentFactory,
+    MembershipFactory,
+    RoadFactory,
+    box,
+    square,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -86,10 +94,23 @@ def mapped_town(db):
     LowIncomeCommunity.objects.create(
         municipality=town.municipality, name="Bagbari Bosti", geom=box(90.84, 22.93, 90.845, 22.935)
     )
-    for i in range(6):
+    buildings = [
         BuildingFactory(
             municipality=town.municipality, geom=square(90.8285 + i * 0.0003, 22.9412, 12)
         )
+        for i in range(6)
+    ]
+    for building, outlet in zip(buildings[:2], ("open_drain", "soak_pit"), strict=True):
+        centre = building.geom.centroid
+        ContainmentFactory(
+            municipality=town.municipality,
+            buildings=[building],
+            outlet=outlet,
+            construction_year=2025,
+            users=4,
+            geom=Point(centre.x, centre.y - 0.00008, srid=4326),
+        )
+    services.rule_set_ensure(municipality=town.municipality)
     return town, user
 
 
@@ -114,6 +135,16 @@ def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):
     assert page.locator("path.imis-building").count() == 6
     assert "6 buildings shown" in page.inner_text("#map-status")
     page.screenshot(path=str(ARTIFACTS / "map-buildings.png"))
+
+    # Containments are coloured by compliance; a popup explains the rules in words.
+    page.wait_for_selector("#municipality-map[data-containments-loaded='2']")
+    assert page.locator("path.imis-status-non_compliant").count() == 1
+    assert page.locator("path.imis-status-compliant").count() == 1
+    page.locator("path.imis-status-non_compliant").click()
+    page.wait_for_selector(".imis-reasons li.imis-rule-fail")
+    assert "forbidden outlet" in page.inner_text(".imis-reasons")
+    page.screenshot(path=str(ARTIFACTS / "map-compliance.png"))
+    page.keyboard.press("Escape")
 
     # A building's popup shows its BIN and its use in words.
     page.locator("path.imis-building").first.click()

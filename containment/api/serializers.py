@@ -138,8 +138,12 @@ class ContainmentFeatureSerializer(GeoFeatureModelSerializer):
             "assessed_at": assessment.assessed_at,
             "well_distance_m": assessment.well_distance_m,
             "rules": {
-                rule: {**result, "reason": compliance.describe(rule, result)}
-                for rule, result in assessment.outcomes.items()
+                rule: {
+                    **assessment.outcomes[rule],
+                    "reason": compliance.describe(rule, assessment.outcomes[rule]),
+                }
+                for rule in compliance.RULES
+                if rule in assessment.outcomes
             },
         }
 

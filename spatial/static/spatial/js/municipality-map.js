@@ -72,12 +72,57 @@
     },
   }).addTo(map);
 
+  var STATUS_COLOURS = { compliant: "#1a9641", non_compliant: "#d7191c", unknown: "#969696" };
+  var containments = L.geoJSON(null, {
+    pointToLayer: function (feature, latlng) {
+      var status = feature.properties.compliance_status || "unknown";
+      return L.circleMarker(latlng, {
+        radius: 5, weight: 1, color: "#222", fillOpacity: 0.9,
+        fillColor: STATUS_COLOURS[status] || STATUS_COLOURS.unknown,
+        className: "imis-containment imis-status-" + status,
+      });
+    },
+    onEachFeature: function (feature, layer) {
+      var p = feature.properties;
+      layer.bindPopup(function () {
+        var box = document.createElement("div");
+        box.innerHTML = IMISMap.popupTable([
+          [labels.containment, p.code],
+          [labels.containmentType, labels.typeLabels[p.containment_type]],
+          [labels.outlet, labels.outletLabels[p.outlet]],
+          [labels.sfdClass, labels.sfdLabels[p.sfd_class]],
+          [labels.jmpRung, labels.rungLabels[p.jmp_rung]],
+          [labels.compliance, labels.statusLabels[p.compliance_status]],
+          [labels.bin, p.building_bin],
+          [labels.holding, p.holding_number],
+        ]);
+        var reasons = document.createElement("ul");
+        reasons.className = "imis-reasons";
+        box.appendChild(reasons);
+        // Reasons in words come from the detail, in the page's language.
+        IMISMap.fetchGeoJSON(config.urls.containmentDetail.replace("/0/", "/" + feature.id + "/"))
+          .then(function (detail) {
+            var rules = (detail.properties.compliance || {}).rules || {};
+            Object.keys(rules).forEach(function (rule) {
+              var item = document.createElement("li");
+              item.className = "imis-rule-" + rules[rule].outcome;
+              item.textContent = rules[rule].reason;
+              reasons.appendChild(item);
+            });
+          })
+          .catch(function () { reasons.textContent = labels.loadFailed; });
+        return box;
+      });
+    },
+  }).addTo(map);
+
   L.control.layers(null, (function () {
     var overlays = {};
     overlays[labels.wards] = wards;
     overlays[labels.lics] = lics;
     overlays[labels.roads] = roads;
     overlays[labels.buildings] = buildings;
+    overlays[labels.containments] = containments;
     return overlays;
   })(), { collapsed: false }).addTo(map);
 
@@ -88,6 +133,9 @@
     { shape: "line", color: ROAD_STYLE.feeder.color, weight: 3, label: labels.hierarchyLabels.feeder },
     { shape: "line", color: ROAD_STYLE.other.color, weight: 2, label: labels.hierarchyLabels.other },
     { shape: "area", color: BUILDING_STYLE.color, fill: BUILDING_STYLE.fillColor, label: labels.buildings },
+    { shape: "dot", color: "#222", fill: STATUS_COLOURS.compliant, label: labels.statusLabels.compliant },
+    { shape: "dot", color: "#222", fill: STATUS_COLOURS.non_compliant, label: labels.statusLabels.non_compliant },
+    { shape: "dot", color: "#222", fill: STATUS_COLOURS.unknown, label: labels.statusLabels.unknown },
   ]);
 
   function setStatus(text) { status.textContent = text; }
@@ -100,25 +148,43 @@
     });
   }
 
+  // Detail layers load by view extent once zoomed in; a newer view aborts older requests.
+  function extentQuery() {
+    var b = map.getBounds();
+    return "bbox=" + [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]
+      .map(function (v) { return v.toFixed(6); }).join(",");
+  }
+
   var buildingRequest = {};
-  function refreshBuildings() {
+  var containmentRequest = {};
+  function refreshDetail() {
     if (map.getZoom() < config.buildingsMinZoom) {
-      if (buildingRequest.controller) { buildingRequest.controller.abort(); }
+      [buildingRequest, containmentRequest].forEach(function (r) { if (r.controller) { r.controller.abort(); } });
       buildings.clearLayers();
+      containments.clearLayers();
       element.dataset.buildingsLoaded = "0";
+      element.dataset.containmentsLoaded = "0";
       setStatus(labels.zoomForBuildings);
       return;
     }
-    var b = map.getBounds();
-    var bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map(function (v) { return v.toFixed(6); }).join(",");
     setStatus(labels.loading);
-    IMISMap.fetchGeoJSON(config.urls.buildings + "?limit=" + config.buildingsLimit + "&bbox=" + bbox, buildingRequest)
+    var query = "?limit=" + config.buildingsLimit + "&" + extentQuery();
+    IMISMap.fetchGeoJSON(config.urls.buildings + query, buildingRequest)
       .then(function (data) {
         buildings.clearLayers();
         buildings.addData(data);
         element.dataset.buildingsLoaded = String(data.numberReturned);
         var template = data.numberMatched > data.numberReturned ? labels.buildingsTruncated : labels.buildingsShown;
         setStatus(IMISMap.format(template, { count: data.numberReturned }));
+      })
+      .catch(function (error) {
+        if (error.name !== "AbortError") { setStatus(labels.loadFailed + ": " + error.message); }
+      });
+    IMISMap.fetchGeoJSON(config.urls.containments + query, containmentRequest)
+      .then(function (data) {
+        containments.clearLayers();
+        containments.addData(data);
+        element.dataset.containmentsLoaded = String(data.numberReturned);
       })
       .catch(function (error) {
         if (error.name !== "AbortError") { setStatus(labels.loadFailed + ": " + error.message); }
@@ -132,7 +198,7 @@
       element.dataset.licsLoaded = String(results[2].numberReturned);
     })
     .catch(function (error) { setStatus(labels.loadFailed + ": " + error.message); });
-  map.on("moveend", refreshBuildings);
-  refreshBuildings();
+  map.on("moveend", refreshDetail);
+  refreshDetail();
   element.dataset.ready = "1";
 })();
