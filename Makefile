@@ -62,6 +62,7 @@ fmt: ## Format and autofix with ruff
 .PHONY: bench
 bench: setup migrate ## Benchmarks: project path vs raw SQL on generated data (BENCH_BUILDINGS=150000)
 	@$(WITH_ENV) $(PY) bench/run.py
+	@$(WITH_ENV) $(PY) bench/compliance.py
 
 .PHONY: messages
 messages: ## Refresh the Bangla message catalogue after changing user-facing strings

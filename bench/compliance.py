@@ -1,0 +1,61 @@
+"""Benchmark: re-assessing every containment of a municipality.
+
+    BENCH_BUILDINGS=150000 .venv/bin/python bench/compliance.py
+
+Times the set-based SQL pass (containment.compliance.assess, one INSERT ... SELECT) against
+a per-containment Python loop over the same facts with the reference evaluator (reading the
+facts in one query and not writing anything, so the loop is flattered), in one run.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django
+
+django.setup()
+
+from containment import compliance, services  # noqa: E402
+from containment.models import Containment  # noqa: E402
+from fixtures import demo  # noqa: E402
+from spatial.models import Municipality  # noqa: E402
+
+
+def main() -> None:
+    buildings = int(os.environ.get("BENCH_BUILDINGS", "150000"))
+    code = f"bench-{buildings}"
+    municipality = Municipality.objects.filter(code=code).first()
+    if municipality is None or not Containment.objects.filter(municipality=municipality).exists():
+        municipality = demo.generate(buildings=buildings, seed=7, code=code).municipality
+    rule_set = services.rule_set_ensure(municipality=municipality)
+    count = Containment.objects.filter(municipality=municipality).count()
+    today = compliance.local_today()
+
+    compliance.assess(rule_set=rule_set, as_of=today)  # warm-up
+    sql_times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        compliance.assess(rule_set=rule_set, as_of=today)
+        sql_times.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    ids = list(Containment.objects.filter(municipality=municipality).values_list("id", flat=True))
+    facts = compliance.facts_for(containment_ids=ids)
+    for item in facts.values():
+        compliance.evaluate(item, rule_set, today)
+    loop = time.perf_counter() - start
+
+    best = min(sql_times)
+    print(f"containments: {count} ({buildings} buildings)")
+    print(f"set-based SQL assessment (writes every row): best {best:.2f} s of 3")
+    print(f"Python loop, reference evaluator (reads only): {loop:.2f} s ({loop / best:.1f}x)")
+
+
+if __name__ == "__main__":
+    main()
