@@ -93,3 +93,21 @@ IMPROVED_TOILETS = frozenset(
 )
 # SFD: effluent reaching these is not contained.
 UNCONTAINED_OUTLETS = frozenset({Outlet.OPEN_DRAIN, Outlet.WATER_BODY, Outlet.OPEN_GROUND})
+
+
+class TreatmentPlantType(models.TextChoices):
+    FSTP = "fstp", _("Faecal sludge treatment plant")
+    CO_TREATMENT = "co_treatment", _("Co-treatment with wastewater")
+    DEWATS = "dewats", _("DEWATS")
+    SANITARY_LANDFILL = "landfill", _("Sanitary landfill trench")
+
+
+class RequestStatus(models.TextChoices):
+    """The desludging service chain; each step is recorded with its time."""
+
+    REQUESTED = "requested", _("Requested")
+    SCHEDULED = "scheduled", _("Scheduled")
+    EMPTIED = "emptied", _("Emptied")
+    DELIVERED = "delivered", _("Sludge delivered")
+    CLOSED = "closed", _("Closed with feedback")
+    CANCELLED = "cancelled", _("Cancelled")

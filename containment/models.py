@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +27,10 @@ from .choices import (
     ContainmentLocation,
     ContainmentType,
     Outlet,
+    RequestStatus,
     SludgeDestination,
     ToiletType,
+    TreatmentPlantType,
 )
 
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
@@ -261,3 +263,178 @@ class ComplianceAssessment(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["rule_set", "status"], name="assessment_status_idx")]
+
+
+# ---------------------------------------------------------------- the desludging chain
+class TreatmentPlant(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="treatment_plants"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    plant_type = models.CharField(_("type"), max_length=20, choices=TreatmentPlantType.choices)
+    capacity_m3_per_day = models.DecimalField(
+        _("capacity (m³/day)"), max_digits=7, decimal_places=1, validators=POSITIVE
+    )
+    is_active = models.BooleanField(_("in operation"), default=True)
+    geom = models.PointField(_("location"), srid=SRID)
+
+    class Meta:
+        verbose_name = _("treatment plant")
+        verbose_name_plural = _("treatment plants")
+        ordering = ["municipality", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceProvider(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="service_providers"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    wards = models.ManyToManyField(Ward, related_name="service_providers", blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("service provider")
+        verbose_name_plural = _("service providers")
+        ordering = ["municipality", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Vehicle(models.Model):
+    provider = models.ForeignKey(ServiceProvider, on_delete=models.CASCADE, related_name="vehicles")
+    registration = models.CharField(_("registration number"), max_length=30)
+    capacity_m3 = models.DecimalField(
+        _("capacity (m³)"), max_digits=5, decimal_places=2, validators=POSITIVE
+    )
+    is_active = models.BooleanField(_("in service"), default=True)
+
+    class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        ordering = ["provider", "registration"]
+
+    def __str__(self) -> str:
+        return self.registration
+
+
+class EmptyingRequest(models.Model):
+    """One desludging job from application to feedback. The status moves only through
+    containment.desludging (a state machine); each step stamps its time."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="emptying_requests"
+    )
+    containment = models.ForeignKey(
+        Containment, on_delete=models.PROTECT, related_name="emptying_requests"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=RequestStatus.choices,
+        default=RequestStatus.REQUESTED,
+    )
+    owner_name = models.CharField(_("owner"), max_length=120, blank=True)
+    owner_phone = models.CharField(_("owner's phone"), max_length=30, blank=True)
+    applicant_name = models.CharField(_("applicant"), max_length=120)
+    applicant_phone = models.CharField(_("applicant's phone"), max_length=30)
+    proposed_date = models.DateField(_("proposed date"), null=True, blank=True)
+    is_emergency = models.BooleanField(_("emergency"), default=False)
+    provider = models.ForeignKey(
+        ServiceProvider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+    )
+    scheduled_for = models.DateField(_("scheduled for"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    scheduled_at = models.DateTimeField(null=True, blank=True)
+    emptied_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("emptying request")
+        verbose_name_plural = _("emptying requests")
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["municipality", "status"], name="request_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="request_cancelled_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["requested", "cancelled"])
+                | (Q(scheduled_for__isnull=False) & Q(provider__isnull=False)),
+                name="request_scheduled_has_date_and_provider",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.containment} – {self.get_status_display()}"
+
+
+class Emptying(models.Model):
+    request = models.OneToOneField(
+        EmptyingRequest, on_delete=models.CASCADE, related_name="emptying"
+    )
+    emptied_on = models.DateField(_("emptied on"))
+    volume_m3 = models.DecimalField(
+        _("volume emptied (m³)"), max_digits=6, decimal_places=2, validators=POSITIVE
+    )
+    vehicle = models.ForeignKey(Vehicle, on_delete=models.PROTECT, related_name="emptyings")
+    crew = models.CharField(_("crew"), max_length=200, blank=True)
+    trips = models.PositiveSmallIntegerField(_("trips"), default=1)
+    cost_bdt = models.DecimalField(
+        _("cost (BDT)"), max_digits=9, decimal_places=2, null=True, blank=True
+    )
+    receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("emptying")
+        verbose_name_plural = _("emptyings")
+        constraints = [
+            models.CheckConstraint(condition=Q(trips__gte=1), name="emptying_at_least_one_trip"),
+        ]
+
+
+class SludgeDelivery(models.Model):
+    emptying = models.OneToOneField(Emptying, on_delete=models.CASCADE, related_name="delivery")
+    plant = models.ForeignKey(TreatmentPlant, on_delete=models.PROTECT, related_name="deliveries")
+    volume_m3 = models.DecimalField(
+        _("volume delivered (m³)"), max_digits=6, decimal_places=2, validators=POSITIVE
+    )
+    delivered_at = models.DateTimeField(_("delivered at"))
+
+    class Meta:
+        verbose_name = _("sludge delivery")
+        verbose_name_plural = _("sludge deliveries")
+
+
+class ServiceFeedback(models.Model):
+    request = models.OneToOneField(
+        EmptyingRequest, on_delete=models.CASCADE, related_name="feedback"
+    )
+    service_quality = models.PositiveSmallIntegerField(
+        _("service quality (1-5)"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    ppe_worn = models.BooleanField(_("crew wore protective equipment"))
+    comments = models.TextField(_("comments"), blank=True)
+
+    class Meta:
+        verbose_name = _("service feedback")
+        verbose_name_plural = _("service feedback")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(service_quality__gte=1) & Q(service_quality__lte=5),
+                name="feedback_quality_1_to_5",
+            ),
+        ]

@@ -1,0 +1,239 @@
+"""Services of the desludging chain: request -> scheduled -> emptied -> sludge delivered ->
+closed with feedback (or cancelled before emptying). A real state machine: every step locks
+the request row, checks the transition is allowed, stamps its time and writes in one
+transaction. Illegal steps raise ValidationError({"status": ...}) with what to do instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import compliance
+from .choices import RequestStatus, SludgeDestination
+from .models import (
+    Containment,
+    Emptying,
+    EmptyingRequest,
+    ServiceFeedback,
+    ServiceProvider,
+    SludgeDelivery,
+    TreatmentPlant,
+    Vehicle,
+)
+from .selectors import active_rule_set
+
+S = RequestStatus
+TRANSITIONS: dict[str, set[str]] = {
+    S.REQUESTED: {S.SCHEDULED, S.CANCELLED},
+    S.SCHEDULED: {S.SCHEDULED, S.EMPTIED, S.CANCELLED},  # re-scheduling is allowed
+    S.EMPTIED: {S.DELIVERED},
+    S.DELIVERED: {S.CLOSED},
+    S.CLOSED: set(),
+    S.CANCELLED: set(),
+}
+
+
+def _fail(field: str, message: str) -> ValidationError:
+    return ValidationError({field: [message]})
+
+
+def _locked(request: EmptyingRequest, to: str) -> EmptyingRequest:
+    """Re-read the request under a row lock and check the step; two clerks cannot both
+    record the same step."""
+    locked = EmptyingRequest.objects.select_for_update().get(pk=request.pk)
+    if to not in TRANSITIONS[locked.status]:
+        raise _fail(
+            "status",
+            _("A request that is %(current)s cannot become %(target)s.")
+            % {"current": S(locked.status).label, "target": S(to).label},
+        )
+    return locked
+
+
+@transaction.atomic
+def request_create(
+    *,
+    containment: Containment,
+    applicant_name: str,
+    applicant_phone: str,
+    proposed_date: dt.date | None = None,
+    is_emergency: bool = False,
+    **contacts: Any,
+) -> EmptyingRequest:
+    today = timezone.localdate()
+    if proposed_date is not None and proposed_date < today:
+        raise _fail("proposed_date", _("The proposed date lies in the past."))
+    request = EmptyingRequest(
+        municipality_id=containment.municipality_id,
+        containment=containment,
+        applicant_name=applicant_name,
+        applicant_phone=applicant_phone,
+        proposed_date=proposed_date,
+        is_emergency=is_emergency,
+        requested_at=timezone.now(),
+        **contacts,
+    )
+    request.full_clean(exclude=["municipality", "containment", "provider"])
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_schedule(
+    *, request: EmptyingRequest, scheduled_for: dt.date, provider: ServiceProvider
+) -> EmptyingRequest:
+    request = _locked(request, S.SCHEDULED)
+    if scheduled_for < request.requested_at.astimezone(timezone.get_current_timezone()).date():
+        raise _fail("scheduled_for", _("The visit cannot be before the request."))
+    if provider.municipality_id != request.municipality_id or not provider.is_active:
+        raise _fail("provider", _("This provider does not work in this municipality."))
+    ward_id = request.containment.ward_id
+    if ward_id and not provider.wards.filter(pk=ward_id).exists():
+        raise _fail("provider", _("This provider does not serve the containment's ward."))
+    request.status, request.scheduled_for, request.provider = S.SCHEDULED, scheduled_for, provider
+    request.scheduled_at = timezone.now()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def request_record_emptying(
+    *,
+    request: EmptyingRequest,
+    emptied_on: dt.date,
+    volume_m3: Decimal,
+    vehicle: Vehicle,
+    trips: int = 1,
+    crew: str = "",
+    cost_bdt: Decimal | None = None,
+    receipt_number: str = "",
+) -> Emptying:
+    """Record the emptying; updates the containment's last-emptied date and count and
+    re-assesses its compliance."""
+    request = _locked(request, S.EMPTIED)
+    containment = Containment.objects.select_for_update().get(pk=request.containment_id)
+    today = timezone.localdate()
+    requested_on = request.requested_at.astimezone(timezone.get_current_timezone()).date()
+    if emptied_on > today:
+        raise _fail("emptied_on", _("The emptying date lies in the future."))
+    if emptied_on < requested_on:
+        raise _fail("emptied_on", _("The emptying date is before the request."))
+    if vehicle.provider_id != request.provider_id:
+        raise _fail("vehicle", _("The vehicle belongs to another provider."))
+    if containment.effective_volume_m3 is not None and volume_m3 > containment.effective_volume_m3:
+        raise _fail(
+            "volume_m3",
+            _("%(volume)s m³ is more than the containment holds (%(capacity)s m³).")
+            % {"volume": volume_m3, "capacity": containment.effective_volume_m3},
+        )
+    if volume_m3 > vehicle.capacity_m3 * trips:
+        raise _fail(
+            "volume_m3",
+            _("%(volume)s m³ do not fit in %(trips)s trip(s) of a %(capacity)s m³ vehicle.")
+            % {"volume": volume_m3, "trips": trips, "capacity": vehicle.capacity_m3},
+        )
+    emptying = Emptying(
+        request=request,
+        emptied_on=emptied_on,
+        volume_m3=volume_m3,
+        vehicle=vehicle,
+        trips=trips,
+        crew=crew,
+        cost_bdt=cost_bdt,
+        receipt_number=receipt_number,
+    )
+    emptying.full_clean(exclude=["request", "vehicle"])
+    emptying.save()
+    request.status, request.emptied_at = S.EMPTIED, timezone.now()
+    request.save(update_fields=["status", "emptied_at"])
+    if containment.last_emptied_on is None or emptied_on >= containment.last_emptied_on:
+        containment.last_emptied_on = emptied_on
+    containment.ever_emptied = True
+    containment.times_emptied = (containment.times_emptied or 0) + 1
+    # Where the sludge went is known once it is delivered.
+    containment.sludge_destination = ""
+    containment.save(
+        update_fields=[
+            "last_emptied_on",
+            "ever_emptied",
+            "times_emptied",
+            "sludge_destination",
+            "updated_at",
+        ]
+    )
+    _reassess(containment)
+    return emptying
+
+
+@transaction.atomic
+def request_record_delivery(
+    *,
+    request: EmptyingRequest,
+    plant: TreatmentPlant,
+    volume_m3: Decimal,
+    delivered_at: dt.datetime,
+) -> SludgeDelivery:
+    request = _locked(request, S.DELIVERED)
+    emptying = request.emptying
+    if plant.municipality_id != request.municipality_id:
+        raise _fail("plant", _("The treatment plant is in another municipality."))
+    if volume_m3 > emptying.volume_m3:
+        raise _fail(
+            "volume_m3",
+            _("More sludge delivered (%(delivered)s m³) than emptied (%(emptied)s m³).")
+            % {"delivered": volume_m3, "emptied": emptying.volume_m3},
+        )
+    local = delivered_at.astimezone(timezone.get_current_timezone()).date()
+    if local < emptying.emptied_on or delivered_at > timezone.now():
+        raise _fail("delivered_at", _("Delivery must be after the emptying and not in the future."))
+    delivery = SludgeDelivery.objects.create(
+        emptying=emptying, plant=plant, volume_m3=volume_m3, delivered_at=delivered_at
+    )
+    request.status, request.delivered_at = S.DELIVERED, timezone.now()
+    request.save(update_fields=["status", "delivered_at"])
+    Containment.objects.filter(pk=request.containment_id).update(
+        sludge_destination=SludgeDestination.TREATMENT_PLANT, updated_at=timezone.now()
+    )
+    return delivery
+
+
+@transaction.atomic
+def request_record_feedback(
+    *, request: EmptyingRequest, service_quality: int, ppe_worn: bool, comments: str = ""
+) -> ServiceFeedback:
+    request = _locked(request, S.CLOSED)
+    feedback = ServiceFeedback(
+        request=request, service_quality=service_quality, ppe_worn=ppe_worn, comments=comments
+    )
+    feedback.full_clean(exclude=["request"])
+    feedback.save()
+    request.status, request.closed_at = S.CLOSED, timezone.now()
+    request.save(update_fields=["status", "closed_at"])
+    return feedback
+
+
+@transaction.atomic
+def request_cancel(*, request: EmptyingRequest, reason: str) -> EmptyingRequest:
+    if not reason.strip():
+        raise _fail("reason", _("Say why the request is cancelled."))
+    request = _locked(request, S.CANCELLED)
+    request.status, request.cancelled_at, request.cancel_reason = (
+        S.CANCELLED,
+        timezone.now(),
+        reason.strip()[:200],
+    )
+    request.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    return request
+
+
+def _reassess(containment: Containment) -> None:
+    rule_set = active_rule_set(municipality=containment.municipality)
+    if rule_set is not None:
+        compliance.assess(rule_set=rule_set, containment_id=containment.pk)
