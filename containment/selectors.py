@@ -7,12 +7,19 @@ import json
 from django.db import connection
 from django.db.models import QuerySet
 
-from spatial.choices import MembershipRole
-from spatial.models import Municipality
+from spatial.choices import DESLUDGING_DESK_ROLES, MembershipRole
+from spatial.models import Membership, Municipality
 from spatial.selectors import User, visible_municipality_ids
 
 from .classification import facility_rung_annotation, sfd_class_annotation
-from .models import ComplianceAssessment, ComplianceRuleSet, Containment
+from .models import (
+    ComplianceAssessment,
+    ComplianceRuleSet,
+    Containment,
+    EmptyingRequest,
+    ServiceProvider,
+    TreatmentPlant,
+)
 
 
 def _scoped(queryset: QuerySet, user: User) -> QuerySet:
@@ -112,3 +119,50 @@ def current_assessment(*, containment: Containment) -> ComplianceAssessment | No
     if rule_set is None:
         return None
     return ComplianceAssessment.objects.filter(containment=containment, rule_set=rule_set).first()
+
+
+# ---------------------------------------------------------------- desludging chain
+def can_run_desludging(*, user: User, municipality_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user, municipality_id=municipality_id, role__in=DESLUDGING_DESK_ROLES
+        ).exists()
+    )
+
+
+def emptying_request_list(
+    *, user: User, status: str | None = None, ward_id: int | None = None
+) -> QuerySet[EmptyingRequest]:
+    queryset = _scoped(
+        EmptyingRequest.objects.select_related(
+            "containment",
+            "containment__ward",
+            "provider",
+            "emptying",
+            "emptying__vehicle",
+            "emptying__delivery",
+            "emptying__delivery__plant",
+            "feedback",
+        ),
+        user,
+    )
+    if status:
+        queryset = queryset.filter(status=status)
+    if ward_id:
+        queryset = queryset.filter(containment__ward_id=ward_id)
+    return queryset.order_by("-is_emergency", "-requested_at", "-id")
+
+
+def emptying_request_get(*, user: User, request_id: int) -> EmptyingRequest:
+    return emptying_request_list(user=user).get(pk=request_id)
+
+
+def treatment_plant_list(*, user: User) -> QuerySet[TreatmentPlant]:
+    return _scoped(TreatmentPlant.objects.all(), user)
+
+
+def service_provider_list(*, user: User) -> QuerySet[ServiceProvider]:
+    return _scoped(ServiceProvider.objects.prefetch_related("vehicles", "wards"), user)

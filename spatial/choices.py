@@ -82,7 +82,11 @@ class MembershipRole(models.TextChoices):
     EXECUTIVE = "executive", _("Municipal executive")
     SURVEY_SUPERVISOR = "survey_supervisor", _("Survey supervisor")
     ENUMERATOR = "enumerator", _("Enumerator")
+    FSM_HELP_DESK = "fsm_help_desk", _("FSM help desk")
 
+
+# Roles allowed to record desludging requests and their steps.
+DESLUDGING_DESK_ROLES = frozenset({MembershipRole.MUNICIPAL_ADMIN, MembershipRole.FSM_HELP_DESK})
 
 # Roles allowed to edit the registers of geography (wards, buildings, roads).
 REGISTER_EDITOR_ROLES = frozenset({MembershipRole.MUNICIPAL_ADMIN, MembershipRole.GIS_OFFICER})

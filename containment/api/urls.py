@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import desludging, views
 
 app_name = "containment-api"
 
@@ -13,4 +13,43 @@ urlpatterns = [
     ),
     path("compliance/rule-sets/", views.RuleSetListView.as_view(), name="rule-set-list"),
     path("compliance/wards/", views.WardComplianceView.as_view(), name="compliance-by-ward"),
+    path("emptying-requests/", desludging.EmptyingRequestListView.as_view(), name="request-list"),
+    path(
+        "emptying-requests/<int:pk>/",
+        desludging.EmptyingRequestDetailView.as_view(),
+        name="request-detail",
+    ),
+    path(
+        "emptying-requests/<int:pk>/schedule/",
+        desludging.ScheduleView.as_view(),
+        name="request-schedule",
+    ),
+    path(
+        "emptying-requests/<int:pk>/emptying/",
+        desludging.EmptyingView.as_view(),
+        name="request-emptying",
+    ),
+    path(
+        "emptying-requests/<int:pk>/delivery/",
+        desludging.DeliveryView.as_view(),
+        name="request-delivery",
+    ),
+    path(
+        "emptying-requests/<int:pk>/feedback/",
+        desludging.FeedbackView.as_view(),
+        name="request-feedback",
+    ),
+    path(
+        "emptying-requests/<int:pk>/cancel/", desludging.CancelView.as_view(), name="request-cancel"
+    ),
+    path(
+        "treatment-plants/",
+        desludging.TreatmentPlantListView.as_view(),
+        name="treatment-plant-list",
+    ),
+    path(
+        "service-providers/",
+        desludging.ServiceProviderListView.as_view(),
+        name="service-provider-list",
+    ),
 ]

@@ -1,0 +1,95 @@
+from django.contrib import admin
+from leaflet.admin import LeafletGeoAdmin
+
+from .models import (
+    ComplianceAssessment,
+    ComplianceRuleSet,
+    Containment,
+    ContainmentBuilding,
+    Emptying,
+    EmptyingRequest,
+    ServiceFeedback,
+    ServiceProvider,
+    SludgeDelivery,
+    TreatmentPlant,
+    Vehicle,
+)
+
+
+class BuildingLinkInline(admin.TabularInline):
+    model = ContainmentBuilding
+    raw_id_fields = ["building"]
+    extra = 0
+
+
+@admin.register(Containment)
+class ContainmentAdmin(LeafletGeoAdmin):
+    list_display = ["code", "containment_type", "outlet", "ward", "last_emptied_on"]
+    list_filter = ["municipality", "containment_type", "outlet"]
+    search_fields = ["code"]
+    readonly_fields = ["code", "ward", "effective_volume_m3", "created_at", "updated_at"]
+    inlines = [BuildingLinkInline]
+    list_select_related = ["ward"]
+    show_full_result_count = False
+
+
+@admin.register(ComplianceRuleSet)
+class ComplianceRuleSetAdmin(admin.ModelAdmin):
+    """Read only: a new version is published through the API so that it re-assesses."""
+
+    list_display = ["municipality", "version", "created_at"]
+    list_filter = ["municipality"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ComplianceAssessment)
+class ComplianceAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["containment", "rule_set", "status", "assessed_at"]
+    list_filter = ["status", "rule_set__municipality"]
+    raw_id_fields = ["containment"]
+    show_full_result_count = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(TreatmentPlant)
+class TreatmentPlantAdmin(LeafletGeoAdmin):
+    list_display = ["name", "plant_type", "capacity_m3_per_day", "is_active", "municipality"]
+    list_filter = ["municipality", "plant_type", "is_active"]
+
+
+class VehicleInline(admin.TabularInline):
+    model = Vehicle
+    extra = 0
+
+
+@admin.register(ServiceProvider)
+class ServiceProviderAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "is_active", "municipality"]
+    list_filter = ["municipality", "is_active"]
+    filter_horizontal = ["wards"]
+    inlines = [VehicleInline]
+
+
+@admin.register(EmptyingRequest)
+class EmptyingRequestAdmin(admin.ModelAdmin):
+    """Read only: steps are recorded through the API so the state machine applies."""
+
+    list_display = ["containment", "status", "is_emergency", "requested_at", "scheduled_for"]
+    list_filter = ["municipality", "status", "is_emergency"]
+    raw_id_fields = ["containment"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register([Emptying, SludgeDelivery, ServiceFeedback])

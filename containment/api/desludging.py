@@ -1,0 +1,351 @@
+"""The desludging chain under /api/v1/: requests and their steps, plants, providers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_gis.fields import GeometryField
+
+from spatial.api.serializers import StrictFieldsMixin
+from spatial.layers import COORDINATE_DECIMALS
+
+from .. import desludging, selectors
+from ..choices import RequestStatus
+from ..models import Containment, EmptyingRequest, ServiceProvider, TreatmentPlant, Vehicle
+
+
+# ---------------------------------------------------------------- serializers
+class RequestInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    containment = serializers.PrimaryKeyRelatedField(queryset=Containment.objects.all())
+    applicant_name = serializers.CharField(max_length=120)
+    applicant_phone = serializers.CharField(max_length=30)
+    owner_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    owner_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    proposed_date = serializers.DateField(required=False, allow_null=True)
+    is_emergency = serializers.BooleanField(required=False, default=False)
+
+
+class ScheduleInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    scheduled_for = serializers.DateField()
+    provider = serializers.PrimaryKeyRelatedField(queryset=ServiceProvider.objects.all())
+
+
+class EmptyingInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    emptied_on = serializers.DateField()
+    volume_m3 = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
+    vehicle = serializers.PrimaryKeyRelatedField(queryset=Vehicle.objects.all())
+    trips = serializers.IntegerField(min_value=1, max_value=50, default=1)
+    crew = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    cost_bdt = serializers.DecimalField(
+        max_digits=9, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    receipt_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class DeliveryInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    plant = serializers.PrimaryKeyRelatedField(queryset=TreatmentPlant.objects.all())
+    volume_m3 = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
+    delivered_at = serializers.DateTimeField()
+
+
+class FeedbackInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    service_quality = serializers.IntegerField(min_value=1, max_value=5)
+    ppe_worn = serializers.BooleanField()
+    comments = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class CancelInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class EmptyingRequestSerializer(serializers.ModelSerializer):
+    containment_code = serializers.CharField(source="containment.code", read_only=True)
+    ward_number = serializers.IntegerField(
+        source="containment.ward.number", read_only=True, default=None
+    )
+    emptying = serializers.SerializerMethodField()
+    delivery = serializers.SerializerMethodField()
+    feedback = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EmptyingRequest
+        fields = [
+            "id",
+            "containment",
+            "containment_code",
+            "ward_number",
+            "status",
+            "owner_name",
+            "owner_phone",
+            "applicant_name",
+            "applicant_phone",
+            "proposed_date",
+            "is_emergency",
+            "provider",
+            "scheduled_for",
+            "cancel_reason",
+            "requested_at",
+            "scheduled_at",
+            "emptied_at",
+            "delivered_at",
+            "closed_at",
+            "cancelled_at",
+            "emptying",
+            "delivery",
+            "feedback",
+        ]
+
+    def get_emptying(self, obj: EmptyingRequest) -> dict[str, Any] | None:
+        emptying = getattr(obj, "emptying", None)
+        if emptying is None:
+            return None
+        return {
+            "emptied_on": emptying.emptied_on,
+            "volume_m3": str(emptying.volume_m3),
+            "vehicle": emptying.vehicle.registration,
+            "trips": emptying.trips,
+            "crew": emptying.crew,
+            "cost_bdt": emptying.cost_bdt and str(emptying.cost_bdt),
+            "receipt_number": emptying.receipt_number,
+        }
+
+    def get_delivery(self, obj: EmptyingRequest) -> dict[str, Any] | None:
+        delivery = getattr(getattr(obj, "emptying", None), "delivery", None)
+        if delivery is None:
+            return None
+        return {
+            "plant": delivery.plant.name,
+            "volume_m3": str(delivery.volume_m3),
+            "delivered_at": delivery.delivered_at,
+        }
+
+    def get_feedback(self, obj: EmptyingRequest) -> dict[str, Any] | None:
+        feedback = getattr(obj, "feedback", None)
+        if feedback is None:
+            return None
+        return {
+            "service_quality": feedback.service_quality,
+            "ppe_worn": feedback.ppe_worn,
+            "comments": feedback.comments,
+        }
+
+
+class TreatmentPlantSerializer(serializers.ModelSerializer):
+    geom = GeometryField(precision=COORDINATE_DECIMALS, read_only=True)
+
+    class Meta:
+        model = TreatmentPlant
+        fields = ["id", "name", "plant_type", "capacity_m3_per_day", "is_active", "geom"]
+
+
+class ServiceProviderSerializer(serializers.ModelSerializer):
+    vehicles = serializers.SerializerMethodField()
+    wards = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ServiceProvider
+        fields = ["id", "name", "phone", "is_active", "wards", "vehicles"]
+
+    def get_vehicles(self, obj: ServiceProvider) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": v.pk,
+                "registration": v.registration,
+                "capacity_m3": str(v.capacity_m3),
+                "is_active": v.is_active,
+            }
+            for v in obj.vehicles.all()
+        ]
+
+    def get_wards(self, obj: ServiceProvider) -> list[int]:
+        return [ward.number for ward in obj.wards.all()]
+
+
+class RequestQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
+    ward = serializers.IntegerField(min_value=1, required=False)
+    limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
+    offset = serializers.IntegerField(min_value=0, default=0)
+
+
+# ---------------------------------------------------------------- views
+def _require_desk(user: Any, municipality_id: int) -> None:
+    if not selectors.can_run_desludging(user=user, municipality_id=municipality_id):
+        raise exceptions.PermissionDenied(_("Only the FSM help desk may record this."))
+
+
+def _same_municipality(request_obj: EmptyingRequest, **objects: Any) -> None:
+    for field, obj in objects.items():
+        municipality_id = getattr(obj, "municipality_id", None) or getattr(
+            getattr(obj, "provider", None), "municipality_id", None
+        )
+        if obj is not None and municipality_id != request_obj.municipality_id:
+            raise ValidationError({field: [_("Unknown %(field)s.") % {"field": field}]})
+
+
+class EmptyingRequestListView(APIView):
+    @extend_schema(
+        operation_id="emptying_requests_list",
+        tags=["desludging"],
+        parameters=[
+            OpenApiParameter("status", str),
+            OpenApiParameter("ward", int),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("offset", int),
+        ],
+        responses={200: EmptyingRequestSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        query = RequestQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        requests = selectors.emptying_request_list(
+            user=request.user, status=params.get("status"), ward_id=params.get("ward")
+        )
+        page = requests[params["offset"] : params["offset"] + params["limit"]]
+        return Response(EmptyingRequestSerializer(page, many=True).data)
+
+    @extend_schema(
+        operation_id="emptying_requests_create",
+        tags=["desludging"],
+        request=RequestInputSerializer,
+        responses={201: EmptyingRequestSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = RequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        containment = values.pop("containment")
+        try:
+            selectors.containment_get(user=request.user, containment_id=containment.pk)
+        except Containment.DoesNotExist:
+            raise ValidationError({"containment": [_("Unknown containment.")]}) from None
+        _require_desk(request.user, containment.municipality_id)
+        created = desludging.request_create(containment=containment, **values)
+        return Response(EmptyingRequestSerializer(created).data, status=status.HTTP_201_CREATED)
+
+
+class EmptyingRequestDetailView(APIView):
+    @extend_schema(
+        operation_id="emptying_requests_retrieve",
+        tags=["desludging"],
+        responses={200: EmptyingRequestSerializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        found = selectors.emptying_request_get(user=request.user, request_id=pk)
+        return Response(EmptyingRequestSerializer(found).data)
+
+
+class _StepView(APIView):
+    """POST one step of the chain; the body is parsed by `input_serializer`."""
+
+    input_serializer: type[serializers.Serializer]
+
+    def step(self, request_obj: EmptyingRequest, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, pk: int) -> Response:
+        request_obj = selectors.emptying_request_get(user=request.user, request_id=pk)
+        _require_desk(request.user, request_obj.municipality_id)
+        data = self.input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.step(request_obj, dict(data.validated_data))
+        fresh = selectors.emptying_request_get(user=request.user, request_id=pk)
+        return Response(EmptyingRequestSerializer(fresh).data)
+
+
+def _step_schema(name: str, body: type[serializers.Serializer]) -> Any:
+    return extend_schema(
+        operation_id=f"emptying_requests_{name}",
+        tags=["desludging"],
+        request=body,
+        responses={200: EmptyingRequestSerializer},
+    )
+
+
+class ScheduleView(_StepView):
+    input_serializer = ScheduleInputSerializer
+
+    @_step_schema("schedule", ScheduleInputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def step(self, request_obj, values):
+        _same_municipality(request_obj, provider=values["provider"])
+        desludging.request_schedule(request=request_obj, **values)
+
+
+class EmptyingView(_StepView):
+    input_serializer = EmptyingInputSerializer
+
+    @_step_schema("record_emptying", EmptyingInputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def step(self, request_obj, values):
+        _same_municipality(request_obj, vehicle=values["vehicle"])
+        desludging.request_record_emptying(request=request_obj, **values)
+
+
+class DeliveryView(_StepView):
+    input_serializer = DeliveryInputSerializer
+
+    @_step_schema("record_delivery", DeliveryInputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def step(self, request_obj, values):
+        _same_municipality(request_obj, plant=values["plant"])
+        desludging.request_record_delivery(request=request_obj, **values)
+
+
+class FeedbackView(_StepView):
+    input_serializer = FeedbackInputSerializer
+
+    @_step_schema("record_feedback", FeedbackInputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def step(self, request_obj, values):
+        desludging.request_record_feedback(request=request_obj, **values)
+
+
+class CancelView(_StepView):
+    input_serializer = CancelInputSerializer
+
+    @_step_schema("cancel", CancelInputSerializer)
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def step(self, request_obj, values):
+        desludging.request_cancel(request=request_obj, **values)
+
+
+class TreatmentPlantListView(APIView):
+    @extend_schema(
+        operation_id="treatment_plants_list",
+        tags=["desludging"],
+        responses={200: TreatmentPlantSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        plants = selectors.treatment_plant_list(user=request.user)
+        return Response(TreatmentPlantSerializer(plants, many=True).data)
+
+
+class ServiceProviderListView(APIView):
+    @extend_schema(
+        operation_id="service_providers_list",
+        tags=["desludging"],
+        responses={200: ServiceProviderSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        providers = selectors.service_provider_list(user=request.user)
+        return Response(ServiceProviderSerializer(providers, many=True).data)

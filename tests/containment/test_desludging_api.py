@@ -1,0 +1,155 @@
+import json
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.urls import reverse
+from django.utils import timezone
+
+from containment import desludging
+from containment.models import EmptyingRequest, ServiceProvider, TreatmentPlant, Vehicle
+from spatial.choices import MembershipRole
+
+from ..conftest import client_for
+from ..factories import BuildingFactory, ContainmentFactory, MembershipFactory, square
+
+pytestmark = pytest.mark.django_db
+
+
+def post(client, url, body):
+    return client.post(url, json.dumps(body), content_type="application/json")
+
+
+@pytest.fixture
+def desk(town):
+    return client_for(
+        MembershipFactory(municipality=town.municipality, role=MembershipRole.FSM_HELP_DESK).user
+    )
+
+
+@pytest.fixture
+def registers(town):
+    building = BuildingFactory(municipality=town.municipality)
+    containment = ContainmentFactory(municipality=town.municipality, buildings=[building])
+    provider = ServiceProvider.objects.create(municipality=town.municipality, name="Vacutug")
+    provider.wards.add(town.west)
+    vehicle = Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
+    plant = TreatmentPlant.objects.create(
+        municipality=town.municipality,
+        name="FSTP",
+        plant_type="fstp",
+        capacity_m3_per_day=30,
+        geom=Point(90.85, 22.95, srid=4326),
+    )
+    return containment, provider, vehicle, plant
+
+
+def test_the_chain_through_the_api(desk, registers):
+    containment, provider, vehicle, plant = registers
+    created = post(
+        desk,
+        reverse("containment-api:request-list"),
+        {
+            "containment": containment.pk,
+            "applicant_name": "Karim",
+            "applicant_phone": "017",
+            "is_emergency": True,
+        },
+    )
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    today = timezone.localdate().isoformat()
+    steps = [
+        ("request-schedule", {"scheduled_for": today, "provider": provider.pk}, "scheduled"),
+        (
+            "request-emptying",
+            {"emptied_on": today, "volume_m3": "2.5", "vehicle": vehicle.pk},
+            "emptied",
+        ),
+        (
+            "request-delivery",
+            {"plant": plant.pk, "volume_m3": "2.5", "delivered_at": timezone.now().isoformat()},
+            "delivered",
+        ),
+        ("request-feedback", {"service_quality": 5, "ppe_worn": True}, "closed"),
+    ]
+    for name, body, expected in steps:
+        response = post(desk, reverse(f"containment-api:{name}", args=[pk]), body)
+        assert response.status_code == 200, (name, response.content)
+        assert response.json()["status"] == expected
+    body = desk.get(reverse("containment-api:request-detail", args=[pk])).json()
+    assert body["emptying"]["volume_m3"] == "2.50"
+    assert body["delivery"]["plant"] == "FSTP"
+    assert body["feedback"]["service_quality"] == 5
+
+
+def test_a_step_out_of_order_is_a_400_naming_the_status(desk, registers):
+    containment, _provider, vehicle, _plant = registers
+    request = desludging.request_create(
+        containment=containment, applicant_name="A", applicant_phone="1"
+    )
+    response = post(
+        desk,
+        reverse("containment-api:request-emptying", args=[request.pk]),
+        {
+            "emptied_on": timezone.localdate().isoformat(),
+            "volume_m3": "1",
+            "vehicle": vehicle.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert "cannot become" in response.json()["errors"]["status"][0]
+    assert EmptyingRequest.objects.get(pk=request.pk).status == "requested"
+
+
+def test_gis_officer_may_read_but_not_record(gis_client, registers):
+    containment = registers[0]
+    request = desludging.request_create(
+        containment=containment, applicant_name="A", applicant_phone="1"
+    )
+    assert (
+        gis_client.get(reverse("containment-api:request-detail", args=[request.pk])).status_code
+        == 200
+    )
+    response = post(
+        gis_client,
+        reverse("containment-api:request-cancel", args=[request.pk]),
+        {"reason": "duplicate"},
+    )
+    assert response.status_code == 403
+
+
+def test_requests_of_another_municipality_are_404(desk, other_town):
+    building = BuildingFactory(municipality=other_town.municipality, geom=square(91.01, 22.93))
+    theirs = ContainmentFactory(
+        municipality=other_town.municipality,
+        buildings=[building],
+        geom=Point(91.0101, 22.9301, srid=4326),
+    )
+    request = desludging.request_create(containment=theirs, applicant_name="A", applicant_phone="1")
+    assert desk.get(reverse("containment-api:request-detail", args=[request.pk])).status_code == 404
+    created = post(
+        desk,
+        reverse("containment-api:request-list"),
+        {"containment": theirs.pk, "applicant_name": "B", "applicant_phone": "2"},
+    )
+    assert created.status_code == 400
+
+
+def test_request_list_query_count_is_constant(desk, registers, django_assert_max_num_queries):
+    containment = registers[0]
+    for _ in range(3):
+        desludging.request_create(containment=containment, applicant_name="A", applicant_phone="1")
+    with django_assert_max_num_queries(3):
+        assert len(desk.get(reverse("containment-api:request-list")).json()) == 3
+    for _ in range(10):
+        desludging.request_create(containment=containment, applicant_name="A", applicant_phone="1")
+    with django_assert_max_num_queries(3):
+        assert len(desk.get(reverse("containment-api:request-list")).json()) == 13
+
+
+def test_registers_are_listed(desk, registers):
+    plants = desk.get(reverse("containment-api:treatment-plant-list")).json()
+    providers = desk.get(reverse("containment-api:service-provider-list")).json()
+    assert plants[0]["name"] == "FSTP"
+    assert providers[0]["vehicles"][0]["registration"] == "L-1"
+    assert providers[0]["wards"] == [1]
