@@ -170,3 +170,20 @@ def test_auxiliary_buildings_share_their_main_buildings_holding(generated):
         assert building.main_building.main_building_id is None
         assert building.household_count == 0
         assert building.main_building.footprint_area_m2 > building.footprint_area_m2
+
+
+def test_demo_has_a_consistent_desludging_history(generated):
+    from containment.models import EmptyingRequest
+
+    requests = EmptyingRequest.objects.filter(municipality=generated.municipality)
+    assert requests.filter(status="closed").exists()
+    assert requests.filter(status="requested").exists()
+    for request in requests.filter(status__in=["emptied", "closed"]).select_related(
+        "emptying", "containment", "emptying__vehicle"
+    )[:200]:
+        emptying = request.emptying
+        assert request.requested_at.date() <= emptying.emptied_on
+        assert emptying.volume_m3 <= emptying.vehicle.capacity_m3 * emptying.trips
+        volume = request.containment.effective_volume_m3
+        assert volume is None or emptying.volume_m3 <= volume
+        assert request.provider.wards.filter(pk=request.containment.ward_id).exists()
