@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from spatial.choices import DESLUDGING_DESK_ROLES, MembershipRole
@@ -103,6 +103,55 @@ def can_manage_rules(*, user: User, municipality: Municipality) -> bool:
         user.is_superuser
         or municipality.memberships.filter(user=user, role=MembershipRole.MUNICIPAL_ADMIN).exists()
     )
+
+
+ENFORCEMENT_COLUMNS = [
+    "containment",
+    "ward",
+    "building_bin",
+    "holding_number",
+    "owner",
+    "owner_phone",
+    "containment_type",
+    "outlet",
+    "last_emptied_on",
+    "well_distance_m",
+    "rule_set_version",
+    "outcomes",
+]
+
+
+def enforcement_rows(*, municipality: Municipality, ward_id: int | None = None):
+    """Non-compliant containments under the newest rule set, ward by ward, with the
+    responsible building's BIN and holding, the owner named in the latest request, and the
+    rule outcomes (render them with compliance.describe). One query, streamed."""
+    rule_set = active_rule_set(municipality=municipality)
+    if rule_set is None:
+        return
+    sql = """
+        SELECT c.code, w.number, b.bin, b.holding_number, owner.owner_name, owner.owner_phone,
+               c.containment_type, c.outlet, c.last_emptied_on,
+               round(a.well_distance_m::numeric, 1), %(version)s, a.outcomes
+          FROM containment_complianceassessment a
+          JOIN containment_containment c ON c.id = a.containment_id
+          LEFT JOIN spatial_ward w ON w.id = c.ward_id
+          LEFT JOIN containment_containmentbuilding l
+            ON l.containment_id = c.id AND l.is_responsible
+          LEFT JOIN spatial_building b ON b.id = l.building_id
+          LEFT JOIN LATERAL (
+            SELECT r.owner_name, r.owner_phone FROM containment_emptyingrequest r
+             WHERE r.containment_id = c.id AND r.owner_name <> ''
+             ORDER BY r.requested_at DESC LIMIT 1) owner ON TRUE
+         WHERE a.rule_set_id = %(rule_set)s AND a.status = 'non_compliant'
+           AND (%(ward)s::bigint IS NULL OR c.ward_id = %(ward)s::bigint)
+         ORDER BY w.number, c.code
+    """
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
+        cursor.execute(sql, {"rule_set": rule_set.pk, "version": rule_set.version, "ward": ward_id})
+        while rows := cursor.fetchmany(2000):
+            for row in rows:
+                outcomes = row[-1]
+                yield (*row[:-1], json.loads(outcomes) if isinstance(outcomes, str) else outcomes)
 
 
 def active_rule_set(*, municipality: Municipality) -> ComplianceRuleSet | None:

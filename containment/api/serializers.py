@@ -201,3 +201,9 @@ class WardComplianceSerializer(serializers.Serializer):
     unknown = serializers.IntegerField()
     not_assessed = serializers.IntegerField()
     failed_rules = serializers.DictField(child=serializers.IntegerField())
+
+
+class EnforcementQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    municipality = serializers.SlugField(required=False)
+    ward = serializers.IntegerField(min_value=1, required=False)
+    export = serializers.ChoiceField(choices=["csv", "xlsx"], required=False)

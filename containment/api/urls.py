@@ -13,6 +13,11 @@ urlpatterns = [
     ),
     path("compliance/rule-sets/", views.RuleSetListView.as_view(), name="rule-set-list"),
     path("compliance/wards/", views.WardComplianceView.as_view(), name="compliance-by-ward"),
+    path(
+        "compliance/enforcement/",
+        views.EnforcementListView.as_view(),
+        name="compliance-enforcement",
+    ),
     path("emptying-requests/", desludging.EmptyingRequestListView.as_view(), name="request-list"),
     path(
         "emptying-requests/<int:pk>/",

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -21,18 +23,21 @@ from spatial.api.views import (
     LayerListView,
     Resource,
 )
-from spatial.models import Municipality
+from spatial.models import Municipality, Ward
 
-from .. import selectors, services
+from .. import compliance, exports, selectors, services
 from ..layers import containments_layer
 from .serializers import (
     ContainmentFeatureSerializer,
     ContainmentPropertiesSerializer,
     ContainmentQuerySerializer,
+    EnforcementQuerySerializer,
     RuleSetInputSerializer,
     RuleSetSerializer,
     WardComplianceSerializer,
 )
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _create(**values: Any):
@@ -185,3 +190,61 @@ class WardComplianceView(APIView):
         municipality = _municipality_param(request)
         rows = selectors.compliance_summary_by_ward(municipality=municipality)
         return Response(WardComplianceSerializer(rows, many=True).data)
+
+
+class EnforcementListView(APIView):
+    """Non-compliant containments to follow up, per ward; JSON, or a file with
+    `export=csv` (streamed) or `export=xlsx`."""
+
+    @extend_schema(
+        operation_id="compliance_enforcement_list",
+        tags=["compliance"],
+        parameters=[
+            OpenApiParameter("municipality", str),
+            OpenApiParameter("ward", int),
+            OpenApiParameter("export", str, enum=["csv", "xlsx"]),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request):
+        query = EnforcementQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        municipality = _municipality_param(request)
+        ward_id = None
+        if "ward" in params:
+            try:
+                ward = spatial_selectors.ward_get(user=request.user, ward_id=params["ward"])
+            except Ward.DoesNotExist:
+                raise ValidationError({"ward": [_("Unknown ward %(ward)s.") % params]}) from None
+            ward_id = ward.pk
+        rows = selectors.enforcement_rows(municipality=municipality, ward_id=ward_id)
+        name = f"enforcement-{municipality.code}" + (f"-ward-{ward.number}" if ward_id else "")
+        export = params.get("export")
+        if export == "csv":
+            response = StreamingHttpResponse(
+                exports.enforcement_csv(rows, language=get_language()),
+                content_type="text/csv; charset=utf-8",
+            )
+        elif export == "xlsx":
+            response = HttpResponse(
+                exports.enforcement_xlsx(rows, title=_("Enforcement list")),
+                content_type=XLSX,
+            )
+        else:
+            keys = selectors.ENFORCEMENT_COLUMNS
+            return Response(
+                [
+                    {
+                        **dict(zip(keys[:-1], row[:-1], strict=True)),
+                        "reasons": [
+                            compliance.describe(rule, result)
+                            for rule, result in row[-1].items()
+                            if result.get("outcome") == "fail"
+                        ],
+                    }
+                    for row in rows
+                ]
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
+        return response
