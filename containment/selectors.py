@@ -16,6 +16,7 @@ from .models import (
     ComplianceAssessment,
     ComplianceRuleSet,
     Containment,
+    DesludgingPlan,
     EmptyingRequest,
     ServiceProvider,
     TreatmentPlant,
@@ -215,3 +216,7 @@ def treatment_plant_list(*, user: User) -> QuerySet[TreatmentPlant]:
 
 def service_provider_list(*, user: User) -> QuerySet[ServiceProvider]:
     return _scoped(ServiceProvider.objects.prefetch_related("vehicles", "wards"), user)
+
+
+def desludging_plan_get(*, user: User, plan_id: int) -> DesludgingPlan:
+    return _scoped(DesludgingPlan.objects.select_related("municipality"), user).get(pk=plan_id)

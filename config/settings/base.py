@@ -189,6 +189,11 @@ IMIS = {
     "JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED": env_bool("IMIS_JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", True),
     "SEWER_TREATED": env_bool("IMIS_SEWER_TREATED", False),
     "PITS_IN_GROUNDWATER_RISK": env_bool("IMIS_PITS_IN_GROUNDWATER_RISK", False),
+    # Scheduled desludging (domain reference: the desludging service chain).
+    "DAILY_TRIP_CAPACITY": int(os.environ.get("IMIS_DAILY_TRIP_CAPACITY", "20")),
+    "TRIP_VOLUME_M3": float(os.environ.get("IMIS_TRIP_VOLUME_M3", "3")),
+    "WEEKEND_DAYS": [4, 5],  # Python weekdays: Friday, Saturday
+    "HOLIDAYS": env_list("IMIS_HOLIDAYS"),  # ISO dates, comma-separated
     # A containment must lie within this distance of every building it serves.
     "CONTAINMENT_MAX_DISTANCE_M": float(os.environ.get("IMIS_CONTAINMENT_MAX_DISTANCE_M", "50")),
 }

@@ -17,9 +17,17 @@ from rest_framework_gis.fields import GeometryField
 from spatial.api.serializers import StrictFieldsMixin
 from spatial.layers import COORDINATE_DECIMALS
 
-from .. import desludging, selectors
+from .. import desludging, planner, selectors
 from ..choices import RequestStatus
-from ..models import Containment, EmptyingRequest, ServiceProvider, TreatmentPlant, Vehicle
+from ..models import (
+    Containment,
+    DesludgingPlan,
+    EmptyingRequest,
+    PlannedVisit,
+    ServiceProvider,
+    TreatmentPlant,
+    Vehicle,
+)
 
 
 # ---------------------------------------------------------------- serializers
@@ -349,3 +357,88 @@ class ServiceProviderListView(APIView):
     def get(self, request: Request) -> Response:
         providers = selectors.service_provider_list(user=request.user)
         return Response(ServiceProviderSerializer(providers, many=True).data)
+
+
+# ---------------------------------------------------------------- scheduled desludging
+class PlanInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    municipality = serializers.SlugField(required=False)
+    start_date = serializers.DateField()
+    days = serializers.IntegerField()
+    daily_trips = serializers.IntegerField(required=False)
+    trip_volume_m3 = serializers.DecimalField(max_digits=5, decimal_places=2, required=False)
+
+
+class PlannedVisitSerializer(serializers.ModelSerializer):
+    containment_code = serializers.CharField(source="containment.code", read_only=True)
+    ward_number = serializers.IntegerField(
+        source="containment.ward.number", read_only=True, default=None
+    )
+
+    class Meta:
+        model = PlannedVisit
+        fields = [
+            "position",
+            "visit_date",
+            "containment",
+            "containment_code",
+            "ward_number",
+            "band",
+            "years_since_emptying",
+            "plant_distance_m",
+            "trips",
+        ]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    visits = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DesludgingPlan
+        fields = [
+            "id",
+            "municipality",
+            "start_date",
+            "working_days",
+            "daily_trips",
+            "trip_volume_m3",
+            "created_at",
+            "visits",
+        ]
+
+    def get_visits(self, obj: DesludgingPlan) -> list[dict[str, Any]]:
+        visits = obj.visits.select_related("containment", "containment__ward")
+        return PlannedVisitSerializer(visits, many=True).data
+
+
+class PlanListView(APIView):
+    @extend_schema(
+        operation_id="desludging_plans_create",
+        tags=["desludging"],
+        request=PlanInputSerializer,
+        responses={201: PlanSerializer},
+        summary="Run the scheduled-desludging planner",
+    )
+    def post(self, request: Request) -> Response:
+        from .views import resolve_municipality
+
+        data = PlanInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        municipality = resolve_municipality(
+            user=request.user, code=values.pop("municipality", None)
+        )
+        _require_desk(request.user, municipality.pk)
+        plan = planner.plan_create(municipality=municipality, created_by=request.user, **values)
+        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
+
+
+class PlanDetailView(APIView):
+    @extend_schema(
+        operation_id="desludging_plans_retrieve",
+        tags=["desludging"],
+        responses={200: PlanSerializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        plan = selectors.desludging_plan_get(user=request.user, plan_id=pk)
+        return Response(PlanSerializer(plan).data)

@@ -47,6 +47,8 @@ urlpatterns = [
     path(
         "emptying-requests/<int:pk>/cancel/", desludging.CancelView.as_view(), name="request-cancel"
     ),
+    path("desludging-plans/", desludging.PlanListView.as_view(), name="plan-list"),
+    path("desludging-plans/<int:pk>/", desludging.PlanDetailView.as_view(), name="plan-detail"),
     path(
         "treatment-plants/",
         desludging.TreatmentPlantListView.as_view(),

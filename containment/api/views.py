@@ -122,19 +122,23 @@ class ContainmentDetailView(LayerDetailView):
         return _resource()
 
 
-def _municipality_param(request: Request) -> Municipality:
-    code = request.query_params.get("municipality")
+def resolve_municipality(*, user: Any, code: str | None) -> Municipality:
+    """The municipality named by `code` if the user sees it, or the user's only one."""
     if code is None:
-        visible = list(spatial_selectors.municipality_list(user=request.user)[:2])
+        visible = list(spatial_selectors.municipality_list(user=user)[:2])
         if len(visible) == 1:
             return visible[0]
         raise ValidationError({"municipality": [_("This field is required.")]})
     try:
-        return spatial_selectors.municipality_get(user=request.user, code=code)
+        return spatial_selectors.municipality_get(user=user, code=code)
     except Municipality.DoesNotExist:
         raise ValidationError(
             {"municipality": [_("Unknown municipality %(code)s.") % {"code": code}]}
         ) from None
+
+
+def _municipality_param(request: Request) -> Municipality:
+    return resolve_municipality(user=request.user, code=request.query_params.get("municipality"))
 
 
 class RuleSetListView(APIView):

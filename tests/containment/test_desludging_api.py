@@ -153,3 +153,36 @@ def test_registers_are_listed(desk, registers):
     assert plants[0]["name"] == "FSTP"
     assert providers[0]["vehicles"][0]["registration"] == "L-1"
     assert providers[0]["wards"] == [1]
+
+
+def test_planner_through_the_api(desk, town, registers):
+    response = post(
+        desk,
+        reverse("containment-api:plan-list"),
+        {
+            "start_date": timezone.localdate().isoformat(),
+            "days": 3,
+            "daily_trips": 5,
+        },
+    )
+    assert response.status_code == 201, response.content
+    plan = response.json()
+    assert plan["visits"][0]["containment_code"] == registers[0].code
+    again = desk.get(reverse("containment-api:plan-detail", args=[plan["id"]])).json()
+    assert again["visits"] == plan["visits"]
+    bad = post(
+        desk,
+        reverse("containment-api:plan-list"),
+        {"start_date": timezone.localdate().isoformat(), "days": 0},
+    )
+    assert bad.status_code == 400
+    assert "days" in bad.json()["errors"]
+
+
+def test_planner_needs_the_desk(gis_client, registers):
+    response = post(
+        gis_client,
+        reverse("containment-api:plan-list"),
+        {"start_date": timezone.localdate().isoformat(), "days": 3},
+    )
+    assert response.status_code == 403

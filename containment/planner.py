@@ -1,0 +1,143 @@
+"""Scheduled desludging: rank containments by years since their last emptying (more than 3,
+then unknown, then 1-3, then under 1; since construction when never emptied), then by the
+distance to the nearest treatment plant (nearest first), then by code; fill working days
+(weekends and holidays skipped, settings) up to a daily trip capacity. Containments with an
+open request are left to the help desk. Deterministic for the same data and inputs; a
+transaction-level advisory lock lets one run per municipality proceed at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from spatial.models import Municipality
+
+from .models import DesludgingPlan, PlannedVisit
+
+# Python weekday numbers: Bangladesh's weekend is Friday and Saturday.
+DEFAULT_WEEKEND = (4, 5)
+BAND_ORDER = {"over_3": 0, "unknown": 1, "1_to_3": 2, "under_1": 3}
+_LOCK_NAMESPACE = 7401  # advisory-lock class of the planner
+
+
+def working_days(start: dt.date, count: int) -> Iterator[dt.date]:
+    weekend = set(settings.IMIS.get("WEEKEND_DAYS", DEFAULT_WEEKEND))
+    holidays = {dt.date.fromisoformat(day) for day in settings.IMIS.get("HOLIDAYS", [])}
+    day, produced = start, 0
+    while produced < count:
+        if day.weekday() not in weekend and day not in holidays:
+            yield day
+            produced += 1
+        day += dt.timedelta(days=1)
+
+
+RANKED_SQL = """
+SELECT c.id, c.code, y.years, CASE
+         WHEN y.years IS NULL THEN 'unknown'
+         WHEN y.years > 3 THEN 'over_3'
+         WHEN y.years >= 1 THEN '1_to_3'
+         ELSE 'under_1' END AS band,
+       plant.distance, c.effective_volume_m3
+  FROM containment_containment c
+  CROSS JOIN LATERAL (SELECT CASE
+         WHEN c.last_emptied_on IS NOT NULL
+           THEN (%(as_of)s::date - c.last_emptied_on)::numeric / 365.25
+         WHEN c.ever_emptied IS FALSE AND c.construction_year IS NOT NULL
+           THEN (extract(year FROM %(as_of)s::date) - c.construction_year)::numeric
+       END AS years) y
+  LEFT JOIN LATERAL (
+    SELECT min(ST_Distance(p.geom::geography, c.geom::geography)) AS distance
+      FROM containment_treatmentplant p
+     WHERE p.municipality_id = c.municipality_id AND p.is_active) plant ON TRUE
+ WHERE c.municipality_id = %(municipality)s AND c.containment_type <> 'none'
+   AND NOT EXISTS (SELECT 1 FROM containment_emptyingrequest r
+                    WHERE r.containment_id = c.id AND r.status IN ('requested', 'scheduled'))
+ ORDER BY CASE
+         WHEN y.years IS NULL THEN 1
+         WHEN y.years > 3 THEN 0
+         WHEN y.years >= 1 THEN 2
+         ELSE 3 END,
+       plant.distance NULLS LAST, c.code
+"""
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    municipality: Municipality,
+    start_date: dt.date,
+    days: int,
+    daily_trips: int | None = None,
+    trip_volume_m3: Decimal | None = None,
+    created_by: Any = None,
+) -> DesludgingPlan:
+    """Plan `days` working days from `start_date`. Raises ValidationError for impossible
+    inputs or when another run for the municipality is in progress."""
+    if daily_trips is None:
+        daily_trips = settings.IMIS.get("DAILY_TRIP_CAPACITY", 20)
+    if trip_volume_m3 is None:
+        trip_volume_m3 = Decimal(str(settings.IMIS.get("TRIP_VOLUME_M3", 3)))
+    errors: dict[str, list[str]] = {}
+    if not 1 <= days <= 260:
+        errors["days"] = [_("Plan between 1 and 260 working days.")]
+    if not 1 <= daily_trips <= 500:
+        errors["daily_trips"] = [_("Between 1 and 500 trips a day.")]
+    if trip_volume_m3 <= 0:
+        errors["trip_volume_m3"] = [_("The volume per trip must be positive.")]
+    if errors:
+        raise ValidationError(errors)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, municipality.pk]
+        )
+        if not cursor.fetchone()[0]:
+            raise ValidationError(
+                {"municipality": [_("Another planning run for this municipality is going on.")]}
+            )
+    plan = DesludgingPlan.objects.create(
+        municipality=municipality,
+        start_date=start_date,
+        working_days=days,
+        daily_trips=daily_trips,
+        trip_volume_m3=trip_volume_m3,
+        created_by=created_by if getattr(created_by, "pk", None) else None,
+    )
+    calendar = working_days(start_date, days)
+    day, used, visits = next(calendar), 0, []
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(RANKED_SQL, {"municipality": municipality.pk, "as_of": start_date})
+        done = False
+        while not done and (rows := cursor.fetchmany(1000)):
+            for containment_id, _code, years, band, distance, volume in rows:
+                trips = max(1, math.ceil((volume or trip_volume_m3) / trip_volume_m3))
+                trips = min(trips, daily_trips)
+                if used + trips > daily_trips:
+                    day = next(calendar, None)
+                    used = 0
+                    if day is None:
+                        done = True
+                        break
+                used += trips
+                visits.append(
+                    PlannedVisit(
+                        plan=plan,
+                        containment_id=containment_id,
+                        visit_date=day,
+                        position=len(visits) + 1,
+                        band=band,
+                        years_since_emptying=None if years is None else round(years, 1),
+                        plant_distance_m=distance,
+                        trips=trips,
+                    )
+                )
+    PlannedVisit.objects.bulk_create(visits, batch_size=2000)
+    return plan

@@ -1,0 +1,120 @@
+"""The scheduled-desludging planner on a small fixed data set with an exact schedule."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.exceptions import ValidationError
+
+from containment import desludging, planner
+from containment.models import TreatmentPlant
+
+from ..factories import ContainmentFactory
+
+pytestmark = pytest.mark.django_db
+THURSDAY = dt.date(2026, 7, 2)
+
+
+@pytest.fixture
+def fixed_town(town, settings):
+    settings.IMIS = {**settings.IMIS, "HOLIDAYS": ["2026-07-06"], "WEEKEND_DAYS": [4, 5]}
+    TreatmentPlant.objects.create(
+        municipality=town.municipality,
+        name="FSTP",
+        plant_type="fstp",
+        capacity_m3_per_day=40,
+        geom=Point(90.858, 22.965, srid=4326),
+    )
+
+    def make(name, lon, **attributes):
+        values = {"ever_emptied": True, "construction_year": 2010, **attributes}
+        return name, ContainmentFactory(
+            municipality=town.municipality, geom=Point(lon, 22.965, srid=4326), **values
+        )
+
+    return dict(
+        [
+            make("B", 90.857, last_emptied_on=dt.date(2022, 5, 1)),  # over 3, nearest
+            make(
+                "F",
+                90.850,
+                ever_emptied=False,
+                construction_year=2016,  # over 3, 3 trips
+                length_m=4,
+                width_m=2,
+                depth_m=1.5,
+            ),
+            make("A", 90.820, last_emptied_on=dt.date(2021, 1, 1)),  # over 3, farthest
+            make("C", 90.830, ever_emptied=None),  # unknown
+            make("D", 90.830, last_emptied_on=dt.date(2024, 7, 1)),  # 1-3 years
+            make("E", 90.840, last_emptied_on=dt.date(2026, 1, 1)),  # under 1
+            make("I", 90.810, last_emptied_on=dt.date(2026, 2, 1)),  # under 1, no room
+            make("G", 90.845, last_emptied_on=dt.date(2019, 1, 1)),  # open request
+            make("H", 90.846, containment_type="none", outlet="open_drain"),  # nothing to empty
+        ]
+    )
+
+
+def test_exact_schedule(town, fixed_town):
+    desludging.request_create(containment=fixed_town["G"], applicant_name="A", applicant_phone="1")
+    plan = planner.plan_create(
+        municipality=town.municipality,
+        start_date=THURSDAY,
+        days=2,
+        daily_trips=4,
+        trip_volume_m3=Decimal("5"),
+    )
+    names = {c.pk: name for name, c in fixed_town.items()}
+    schedule = [
+        (names[v.containment_id], v.visit_date.isoformat(), v.band, v.trips)
+        for v in plan.visits.order_by("position")
+    ]
+    assert schedule == [
+        ("B", "2026-07-02", "over_3", 1),
+        ("F", "2026-07-02", "over_3", 3),  # 12 m³ at 5 m³ a trip
+        ("A", "2026-07-05", "over_3", 1),  # Friday and Saturday skipped
+        ("C", "2026-07-05", "unknown", 1),
+        ("D", "2026-07-05", "1_to_3", 1),
+        ("E", "2026-07-05", "under_1", 1),
+        # I does not fit: Monday is a holiday and only two working days were asked for.
+    ]
+    first = plan.visits.get(position=1)
+    assert first.plant_distance_m == pytest.approx(102.6, abs=1)
+    assert first.years_since_emptying == Decimal("4.2")
+
+
+def test_same_inputs_same_plan(town, fixed_town):
+    def run():
+        plan = planner.plan_create(
+            municipality=town.municipality,
+            start_date=THURSDAY,
+            days=3,
+            daily_trips=3,
+            trip_volume_m3=Decimal("5"),
+        )
+        return list(plan.visits.order_by("position").values_list("containment_id", "visit_date"))
+
+    assert run() == run()
+
+
+def test_working_days_skip_weekends_and_holidays(settings):
+    settings.IMIS = {**settings.IMIS, "HOLIDAYS": ["2026-07-06"], "WEEKEND_DAYS": [4, 5]}
+    days = [d.isoformat() for d in planner.working_days(THURSDAY, 3)]
+    assert days == ["2026-07-02", "2026-07-05", "2026-07-07"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"days": 0}, "days"),
+        ({"days": 1000}, "days"),
+        ({"daily_trips": 0}, "daily_trips"),
+        ({"trip_volume_m3": Decimal("-1")}, "trip_volume_m3"),
+    ],
+)
+def test_impossible_inputs_are_refused(town, kwargs, field):
+    values = {"days": 5, "daily_trips": 10, **kwargs}
+    with pytest.raises(ValidationError) as exc_info:
+        planner.plan_create(municipality=town.municipality, start_date=THURSDAY, **values)
+    assert field in exc_info.value.message_dict
