@@ -7,7 +7,7 @@ import json
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from spatial.choices import DESLUDGING_DESK_ROLES, MembershipRole
+from spatial.choices import DESLUDGING_DESK_ROLES, INSPECTION_ROLES, MembershipRole
 from spatial.models import Membership, Municipality
 from spatial.selectors import User, visible_municipality_ids
 
@@ -18,6 +18,7 @@ from .models import (
     Containment,
     DesludgingPlan,
     EmptyingRequest,
+    Inspection,
     ServiceProvider,
     TreatmentPlant,
 )
@@ -220,3 +221,30 @@ def service_provider_list(*, user: User) -> QuerySet[ServiceProvider]:
 
 def desludging_plan_get(*, user: User, plan_id: int) -> DesludgingPlan:
     return _scoped(DesludgingPlan.objects.select_related("municipality"), user).get(pk=plan_id)
+
+
+def can_inspect(*, user: User, municipality_id: int) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user, municipality_id=municipality_id, role__in=INSPECTION_ROLES
+        ).exists()
+    )
+
+
+def inspection_list(*, containment: Containment) -> QuerySet[Inspection]:
+    return (
+        Inspection.objects.filter(containment=containment)
+        .select_related("inspector")
+        .prefetch_related("photos")
+    )
+
+
+def inspection_get(*, user: User, inspection_id: int) -> Inspection:
+    queryset = Inspection.objects.select_related("containment")
+    ids = visible_municipality_ids(user)
+    if ids is not None:
+        queryset = queryset.filter(containment__municipality_id__in=ids)
+    return queryset.get(pk=inspection_id)

@@ -83,10 +83,16 @@ class MembershipRole(models.TextChoices):
     SURVEY_SUPERVISOR = "survey_supervisor", _("Survey supervisor")
     ENUMERATOR = "enumerator", _("Enumerator")
     FSM_HELP_DESK = "fsm_help_desk", _("FSM help desk")
+    INSPECTOR = "inspector", _("Sanitation inspector")
 
 
 # Roles allowed to record desludging requests and their steps.
 DESLUDGING_DESK_ROLES = frozenset({MembershipRole.MUNICIPAL_ADMIN, MembershipRole.FSM_HELP_DESK})
+
+# Roles allowed to record inspections of containments.
+INSPECTION_ROLES = frozenset(
+    {MembershipRole.MUNICIPAL_ADMIN, MembershipRole.GIS_OFFICER, MembershipRole.INSPECTOR}
+)
 
 # Roles allowed to edit the registers of geography (wards, buildings, roads).
 REGISTER_EDITOR_ROLES = frozenset({MembershipRole.MUNICIPAL_ADMIN, MembershipRole.GIS_OFFICER})

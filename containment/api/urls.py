@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import desludging, views
+from . import desludging, inspections, views
 
 app_name = "containment-api"
 
@@ -10,6 +10,16 @@ urlpatterns = [
         "containments/<int:pk>/",
         views.ContainmentDetailView.as_view(),
         name="containment-detail",
+    ),
+    path(
+        "containments/<int:pk>/inspections/",
+        inspections.ContainmentInspectionsView.as_view(),
+        name="containment-inspections",
+    ),
+    path(
+        "inspections/<int:pk>/photos/",
+        inspections.InspectionPhotoView.as_view(),
+        name="inspection-photos",
     ),
     path("compliance/rule-sets/", views.RuleSetListView.as_view(), name="rule-set-list"),
     path("compliance/wards/", views.WardComplianceView.as_view(), name="compliance-by-ward"),

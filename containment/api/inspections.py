@@ -1,0 +1,115 @@
+"""Inspections of a containment under /api/v1/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from spatial.api.serializers import StrictFieldsMixin
+
+from .. import inspections, selectors
+from ..choices import ComplianceStatus
+from ..models import Inspection
+from .serializers import ContainmentPropertiesSerializer
+
+
+class InspectionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    visited_on = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=ComplianceStatus.choices)
+    findings = serializers.DictField(child=serializers.DictField(), required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    observed = serializers.DictField(required=False)
+
+
+class InspectionSerializer(serializers.ModelSerializer):
+    inspector = serializers.CharField(source="inspector.get_username", read_only=True)
+    photos = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "id",
+            "containment",
+            "inspector",
+            "visited_on",
+            "outcome",
+            "findings",
+            "notes",
+            "changes",
+            "photos",
+            "created_at",
+        ]
+
+    def get_photos(self, obj: Inspection) -> list[str]:
+        return [photo.image.url for photo in obj.photos.all()]
+
+
+def _require_inspector(user: Any, municipality_id: int) -> None:
+    if not selectors.can_inspect(user=user, municipality_id=municipality_id):
+        raise exceptions.PermissionDenied(_("Only an inspector may record inspections."))
+
+
+class ContainmentInspectionsView(APIView):
+    @extend_schema(
+        operation_id="containment_inspections_list",
+        tags=["containments"],
+        responses={200: InspectionSerializer(many=True)},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        containment = selectors.containment_get(user=request.user, containment_id=pk)
+        found = selectors.inspection_list(containment=containment)
+        return Response(InspectionSerializer(found, many=True).data)
+
+    @extend_schema(
+        operation_id="containment_inspections_create",
+        tags=["containments"],
+        request=InspectionInputSerializer,
+        responses={201: InspectionSerializer},
+        summary="Record an inspection; observed facts update the containment",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        containment = selectors.containment_get(user=request.user, containment_id=pk)
+        _require_inspector(request.user, containment.municipality_id)
+        data = InspectionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        observed = dict(data.validated_data.get("observed") or {})
+        # Parse observed facts with the register's own field rules.
+        parsed = ContainmentPropertiesSerializer(data=observed, partial=True)
+        parsed.is_valid(raise_exception=True)
+        values = {**data.validated_data, "observed": dict(parsed.validated_data)}
+        inspection = inspections.inspection_record(
+            containment=containment, inspector=request.user, **values
+        )
+        return Response(InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
+
+
+class InspectionPhotoView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="inspection_photos_create",
+        tags=["containments"],
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"image": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        inspection = selectors.inspection_get(user=request.user, inspection_id=pk)
+        _require_inspector(request.user, inspection.containment.municipality_id)
+        upload = request.FILES.get("image")
+        if upload is None:
+            raise serializers.ValidationError({"image": [_("This field is required.")]})
+        photo = inspections.inspection_add_photo(inspection=inspection, upload=upload)
+        return Response({"id": photo.pk, "url": photo.image.url}, status=status.HTTP_201_CREATED)

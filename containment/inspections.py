@@ -1,0 +1,121 @@
+"""Services for inspections: a visit's observed facts update the containment through the
+containment service (same checks, re-assessment), and the inspection keeps what changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import compliance, services
+from .choices import RuleOutcome
+from .models import Containment, Inspection, InspectionPhoto
+
+# Facts an inspector may observe and correct on the register.
+OBSERVABLE_FIELDS = (
+    "containment_type",
+    "outlet",
+    "toilet_type",
+    "shared_facility",
+    "users",
+    "length_m",
+    "width_m",
+    "depth_m",
+    "diameter_m",
+    "volume_m3",
+    "construction_year",
+    "location",
+    "ever_emptied",
+    "last_emptied_on",
+    "times_emptied",
+    "sludge_destination",
+)
+PHOTO_MAX_BYTES = 8 * 1024 * 1024
+_PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
+
+
+def _json_value(value: Any) -> Any:
+    return (
+        value.isoformat()
+        if isinstance(value, dt.date)
+        else (
+            str(value) if value is not None and not isinstance(value, bool | int | str) else value
+        )
+    )
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    containment: Containment,
+    inspector: Any,
+    visited_on: dt.date,
+    outcome: str,
+    findings: dict[str, dict[str, str]] | None = None,
+    notes: str = "",
+    observed: dict[str, Any] | None = None,
+) -> Inspection:
+    """Record a visit. `findings` maps rule -> {"outcome": pass|fail|unknown, "note": ...};
+    `observed` holds corrected facts (OBSERVABLE_FIELDS), applied with the containment
+    service's checks. Raises ValidationError; nothing is written then."""
+    findings = findings or {}
+    observed = observed or {}
+    errors: dict[str, list[str]] = {}
+    if visited_on > timezone.localdate():
+        errors["visited_on"] = [_("The visit date lies in the future.")]
+    unknown_rules = sorted(set(findings) - set(compliance.RULES))
+    bad_outcomes = sorted(
+        rule
+        for rule, finding in findings.items()
+        if not isinstance(finding, dict) or finding.get("outcome") not in RuleOutcome.values
+    )
+    if unknown_rules or bad_outcomes:
+        errors["findings"] = [
+            _("Findings name rules %(rules)s with pass, fail or unknown.")
+            % {"rules": ", ".join(compliance.RULES)}
+        ]
+    unknown_fields = sorted(set(observed) - set(OBSERVABLE_FIELDS))
+    if unknown_fields:
+        errors["observed"] = [
+            _("These facts cannot be set by an inspection: %(fields)s.")
+            % {"fields": ", ".join(unknown_fields)}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+    containment = Containment.objects.select_for_update().get(pk=containment.pk)
+    before = {name: getattr(containment, name) for name in observed}
+    changed = {name: value for name, value in observed.items() if before[name] != value}
+    if changed:
+        services.containment_update(containment=containment, **changed)
+    inspection = Inspection(
+        containment=containment,
+        inspector=inspector,
+        visited_on=visited_on,
+        findings=findings,
+        outcome=outcome,
+        notes=notes,
+        changes={
+            name: [_json_value(before[name]), _json_value(value)] for name, value in changed.items()
+        },
+    )
+    inspection.full_clean(exclude=["containment", "inspector"])
+    inspection.save()
+    return inspection
+
+
+@transaction.atomic
+def inspection_add_photo(*, inspection: Inspection, upload: UploadedFile) -> InspectionPhoto:
+    """Attach a JPEG or PNG photo (at most 8 MiB); anything else is refused."""
+    if upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"image": [_("A photo may be at most 8 MB.")]})
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in _PHOTO_SIGNATURES):
+        raise ValidationError({"image": [_("Send a JPEG or PNG photo.")]})
+    return InspectionPhoto.objects.create(inspection=inspection, image=upload)
