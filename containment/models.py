@@ -5,6 +5,7 @@ compliance) is derived from them (containment/classification.py, containment/com
 
 from decimal import Decimal
 
+import pghistory
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -43,6 +44,11 @@ def _dimension(label: str) -> models.DecimalField:
     )
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    exclude=["effective_volume_m3", "updated_at"],
+)
 class Containment(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="containments"

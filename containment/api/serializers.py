@@ -13,7 +13,7 @@ from spatial.api.serializers import GeometryInputField, LayerQuerySerializer, St
 from spatial.layers import COORDINATE_DECIMALS
 from spatial.models import Building, Municipality
 
-from .. import compliance
+from .. import compliance, selectors
 from ..choices import ComplianceStatus, ContainmentType, Outlet, SfdClass
 from ..models import ComplianceRuleSet, Containment
 from ..selectors import current_assessment
@@ -81,6 +81,7 @@ class ContainmentFeatureSerializer(GeoFeatureModelSerializer):
     jmp_rung = serializers.CharField(read_only=True, allow_null=True)
     buildings = serializers.SerializerMethodField()
     compliance = serializers.SerializerMethodField()
+    history = serializers.SerializerMethodField()
 
     class Meta:
         model = Containment
@@ -112,6 +113,7 @@ class ContainmentFeatureSerializer(GeoFeatureModelSerializer):
             "sfd_class",
             "jmp_rung",
             "compliance",
+            "history",
             "created_at",
             "updated_at",
             "geom",
@@ -127,6 +129,10 @@ class ContainmentFeatureSerializer(GeoFeatureModelSerializer):
             }
             for link in obj.building_links.all()
         ]
+
+    def get_history(self, obj: Containment) -> list[dict[str, Any]]:
+        """The latest changes (database-trigger history: every write path is recorded)."""
+        return selectors.containment_history(containment=obj)
 
     def get_compliance(self, obj: Containment) -> dict[str, Any] | None:
         assessment = current_assessment(containment=obj)

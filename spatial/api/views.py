@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import StreamingHttpResponse
@@ -125,7 +126,7 @@ def _parse_feature(request: Request, resource: Resource, *, partial: bool) -> di
     """Validate a Feature body into service keyword arguments (geometry -> geom)."""
     if isinstance(request.data, dict) and request.data.get("type") != "Feature":
         raise ValidationError({"type": [_('Send one GeoJSON Feature (type "Feature").')]})
-    feature = FeatureInputSerializer(data=request.data)
+    feature = FeatureInputSerializer(data=request.data, partial=partial)
     feature.is_valid(raise_exception=True)
     data = dict(feature.validated_data.get("properties") or {})
     if "geometry" in feature.validated_data:
@@ -220,7 +221,9 @@ class LayerListView(APIView):
             content_type=GEOJSON,
         )
 
+    @pghistory.context()
     def post(self, request: Request) -> Response:
+        pghistory.context(user=request.user.pk)
         values = _parse_feature(request, self.resource, partial=False)
         municipality = selectors.municipality_for_new_record(
             user=request.user, requested=values.pop("municipality", None)
@@ -246,7 +249,9 @@ class LayerDetailView(APIView):
             self.resource.output_serializer(self._object(pk)).data, content_type=GEOJSON
         )
 
+    @pghistory.context()
     def _update(self, request: Request, pk: int, *, partial: bool) -> Response:
+        pghistory.context(user=request.user.pk)
         instance = self._object(pk)
         _require_editor(request.user, instance.municipality)
         values = _parse_feature(request, self.resource, partial=partial)
@@ -264,7 +269,9 @@ class LayerDetailView(APIView):
     def patch(self, request: Request, pk: int) -> Response:
         return self._update(request, pk, partial=True)
 
+    @pghistory.context()
     def delete(self, request: Request, pk: int) -> Response:
+        pghistory.context(user=request.user.pk)
         instance = self._object(pk)
         _require_editor(request.user, instance.municipality)
         self.resource.delete(**{self.resource.id_kwarg: instance})

@@ -177,3 +177,34 @@ def test_ward_summary_in_one_query(gis_client, town, assessed, django_assert_max
     west = next(row for row in rows if row["number"] == 1)
     assert (west["containments"], west["compliant"], west["non_compliant"]) == (2, 1, 1)
     assert west["failed_rules"]["outlet"] == 1
+
+
+def test_every_change_is_in_the_history_with_its_author(gis_client, gis_officer, town):
+    building = BuildingFactory(municipality=town.municipality)
+    created = post(
+        gis_client,
+        LIST,
+        {
+            "type": "Feature",
+            "geometry": point_beside(building),
+            "properties": {
+                "buildings": [building.pk],
+                "containment_type": "septic_tank",
+                "outlet": "soak_pit",
+            },
+        },
+    ).json()
+    url = reverse("containment-api:containment-detail", args=[created["id"]])
+    patched = gis_client.patch(
+        url,
+        json.dumps({"type": "Feature", "properties": {"outlet": "open_drain"}}),
+        content_type="application/json",
+    )
+    assert patched.status_code == 200, patched.content
+    # A change that bypasses the API (bulk SQL update) is recorded too.
+    Containment.objects.filter(pk=created["id"]).update(users=7)
+    history = gis_client.get(url).json()["properties"]["history"]
+    assert [event["event"] for event in history] == ["update", "update", "insert"], history
+    assert history[0]["changes"]["users"] == [None, 7]
+    assert history[1]["changes"]["outlet"] == ["soak_pit", "open_drain"]
+    assert history[1]["user"] == gis_officer.username

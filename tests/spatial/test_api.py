@@ -388,3 +388,16 @@ def test_api_docs_are_public_and_served_from_own_static_files(client):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in page
     assert "cdn." not in page
     assert client.get(reverse("api-schema")).status_code == 200
+
+
+def test_patch_without_geometry_changes_attributes_only(gis_client, town):
+    building = BuildingFactory(municipality=town.municipality)
+    before = building.geom.wkt
+    response = gis_client.patch(
+        reverse("spatial-api:building-detail", args=[building.pk]),
+        json.dumps({"type": "Feature", "properties": {"floor_count": 4}}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    building.refresh_from_db()
+    assert (building.floor_count, building.geom.wkt) == (4, before)
