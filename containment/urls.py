@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "containment"
+
+urlpatterns = [
+    path("compliance/", views.compliance_overview, name="compliance"),
+]

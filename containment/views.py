@@ -1,0 +1,43 @@
+"""Web pages of the containment app."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from spatial import selectors as spatial_selectors
+
+from . import selectors
+
+
+@login_required
+def compliance_overview(request: HttpRequest) -> HttpResponse:
+    """Per ward: containments by compliance status, the rules that fail most, and the
+    enforcement lists to download."""
+    municipalities = list(spatial_selectors.municipality_list(user=request.user))
+    code = request.GET.get("municipality") or (municipalities[0].code if municipalities else None)
+    municipality = next((m for m in municipalities if m.code == code), None)
+    if code and municipality is None:
+        return HttpResponseBadRequest(_("Unknown municipality."))
+    rows = selectors.compliance_summary_by_ward(municipality=municipality) if municipality else []
+    for row in rows:
+        assessed = row["compliant"] + row["non_compliant"] + row["unknown"]
+        row["compliant_share"] = round(100 * row["compliant"] / assessed) if assessed else None
+        row["top_failures"] = sorted(row["failed_rules"].items(), key=lambda kv: -kv[1])[:2]
+    totals = {
+        key: sum(row[key] for row in rows)
+        for key in ("containments", "compliant", "non_compliant", "unknown")
+    }
+    return render(
+        request,
+        "containment/compliance.html",
+        {
+            "municipality": municipality,
+            "municipalities": municipalities,
+            "rows": rows,
+            "totals": totals,
+            "rule_set": selectors.active_rule_set(municipality=municipality)
+            if municipality
+            else None,
+        },
+    )
