@@ -11,6 +11,9 @@ DEMO_USERS = [
     ("admin", "admin", None, True),
     ("gis", "gis", MembershipRole.GIS_OFFICER, False),
     ("executive", "executive", MembershipRole.EXECUTIVE, False),
+    ("desk", "desk", MembershipRole.FSM_HELP_DESK, False),
+    ("inspector", "inspector", MembershipRole.INSPECTOR, False),
+    ("mayor", "mayor", MembershipRole.MUNICIPAL_ADMIN, False),
 ]
 
 
@@ -27,7 +30,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-users",
             action="store_true",
-            help="Also create demo accounts admin/admin, gis/gis, executive/executive.",
+            help="Also create the demo accounts (admin, gis, executive, desk, inspector, mayor; "
+            "password = user name).",
         )
         parser.add_argument(
             "--if-empty",
