@@ -8,8 +8,8 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from spatial.choices import DESLUDGING_DESK_ROLES, INSPECTION_ROLES, MembershipRole
-from spatial.models import Membership, Municipality
-from spatial.selectors import User, visible_municipality_ids
+from spatial.models import Municipality
+from spatial.selectors import User, has_role, scoped, visible_municipality_ids
 
 from .classification import facility_rung_annotation, sfd_class_annotation
 from .models import (
@@ -24,14 +24,9 @@ from .models import (
 )
 
 
-def _scoped(queryset: QuerySet, user: User) -> QuerySet:
-    ids = visible_municipality_ids(user)
-    return queryset if ids is None else queryset.filter(municipality_id__in=ids)
-
-
 def containment_list(*, user: User) -> QuerySet[Containment]:
     """Containments with their SFD class and JMP facility rung annotated."""
-    return _scoped(
+    return scoped(
         Containment.objects.select_related("ward").annotate(
             sfd_class=sfd_class_annotation(), jmp_rung=facility_rung_annotation()
         ),
@@ -99,11 +94,8 @@ def compliance_summary_by_ward(*, municipality: Municipality) -> list[dict]:
 
 
 def can_manage_rules(*, user: User, municipality: Municipality) -> bool:
-    if not user.is_authenticated:
-        return False
-    return (
-        user.is_superuser
-        or municipality.memberships.filter(user=user, role=MembershipRole.MUNICIPAL_ADMIN).exists()
+    return has_role(
+        user=user, municipality_id=municipality.pk, roles=[MembershipRole.MUNICIPAL_ADMIN]
     )
 
 
@@ -162,7 +154,7 @@ def active_rule_set(*, municipality: Municipality) -> ComplianceRuleSet | None:
 
 
 def rule_set_list(*, user: User) -> QuerySet[ComplianceRuleSet]:
-    return _scoped(ComplianceRuleSet.objects.select_related("municipality"), user)
+    return scoped(ComplianceRuleSet.objects.select_related("municipality"), user)
 
 
 def current_assessment(*, containment: Containment) -> ComplianceAssessment | None:
@@ -174,20 +166,13 @@ def current_assessment(*, containment: Containment) -> ComplianceAssessment | No
 
 # ---------------------------------------------------------------- desludging chain
 def can_run_desludging(*, user: User, municipality_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    return (
-        user.is_superuser
-        or Membership.objects.filter(
-            user=user, municipality_id=municipality_id, role__in=DESLUDGING_DESK_ROLES
-        ).exists()
-    )
+    return has_role(user=user, municipality_id=municipality_id, roles=DESLUDGING_DESK_ROLES)
 
 
 def emptying_request_list(
     *, user: User, status: str | None = None, ward_id: int | None = None
 ) -> QuerySet[EmptyingRequest]:
-    queryset = _scoped(
+    queryset = scoped(
         EmptyingRequest.objects.select_related(
             "containment",
             "containment__ward",
@@ -212,26 +197,19 @@ def emptying_request_get(*, user: User, request_id: int) -> EmptyingRequest:
 
 
 def treatment_plant_list(*, user: User) -> QuerySet[TreatmentPlant]:
-    return _scoped(TreatmentPlant.objects.all(), user)
+    return scoped(TreatmentPlant.objects.all(), user)
 
 
 def service_provider_list(*, user: User) -> QuerySet[ServiceProvider]:
-    return _scoped(ServiceProvider.objects.prefetch_related("vehicles", "wards"), user)
+    return scoped(ServiceProvider.objects.prefetch_related("vehicles", "wards"), user)
 
 
 def desludging_plan_get(*, user: User, plan_id: int) -> DesludgingPlan:
-    return _scoped(DesludgingPlan.objects.select_related("municipality"), user).get(pk=plan_id)
+    return scoped(DesludgingPlan.objects.select_related("municipality"), user).get(pk=plan_id)
 
 
 def can_inspect(*, user: User, municipality_id: int) -> bool:
-    if not user.is_authenticated:
-        return False
-    return (
-        user.is_superuser
-        or Membership.objects.filter(
-            user=user, municipality_id=municipality_id, role__in=INSPECTION_ROLES
-        ).exists()
-    )
+    return has_role(user=user, municipality_id=municipality_id, roles=INSPECTION_ROLES)
 
 
 def inspection_list(*, containment: Containment) -> QuerySet[Inspection]:

@@ -6,6 +6,8 @@ so existence does not leak across tenants.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.db.models import Extent
 from django.core.exceptions import ValidationError
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from .choices import REGISTER_EDITOR_ROLES
 from .layers import Layer, LayerQuery, count_features
-from .models import Building, Municipality, Road, Ward
+from .models import Building, Membership, Municipality, Road, Ward
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -55,31 +57,38 @@ def municipality_for_new_record(*, user: User, requested: Municipality | None) -
     return requested
 
 
-def can_edit_registers(*, user: User, municipality: Municipality) -> bool:
+def has_role(*, user: User, municipality_id: int, roles: Iterable[str]) -> bool:
+    """Whether `user` holds one of `roles` in the municipality (superusers hold all)."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser:
-        return True
-    return municipality.memberships.filter(user=user, role__in=REGISTER_EDITOR_ROLES).exists()
+    return (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user, municipality_id=municipality_id, role__in=list(roles)
+        ).exists()
+    )
 
 
-def _scoped(queryset: QuerySet, user: User) -> QuerySet:
+def can_edit_registers(*, user: User, municipality: Municipality) -> bool:
+    return has_role(user=user, municipality_id=municipality.pk, roles=REGISTER_EDITOR_ROLES)
+
+
+def scoped(queryset: QuerySet, user: User) -> QuerySet:
+    """`queryset` (of a model with a `municipality`) limited to the user's municipalities."""
     ids = visible_municipality_ids(user)
     return queryset if ids is None else queryset.filter(municipality_id__in=ids)
 
 
 def ward_get(*, user: User, ward_id: int) -> Ward:
-    return _scoped(Ward.objects.select_related("municipality"), user).get(pk=ward_id)
+    return scoped(Ward.objects.select_related("municipality"), user).get(pk=ward_id)
 
 
 def building_get(*, user: User, building_id: int) -> Building:
-    return _scoped(Building.objects.select_related("municipality", "ward"), user).get(
-        pk=building_id
-    )
+    return scoped(Building.objects.select_related("municipality", "ward"), user).get(pk=building_id)
 
 
 def road_get(*, user: User, road_id: int) -> Road:
-    return _scoped(Road.objects.select_related("municipality"), user).get(pk=road_id)
+    return scoped(Road.objects.select_related("municipality"), user).get(pk=road_id)
 
 
 def layer_query(
