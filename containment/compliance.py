@@ -25,6 +25,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from spatial.choices import GROUNDWATER_WELL_TYPES
 
@@ -32,6 +33,13 @@ from .choices import ComplianceStatus, ContainmentType, Outlet, RuleOutcome
 from .models import ComplianceRuleSet
 
 RULES = ("type", "outlet", "emptying", "well", "volume")
+RULE_LABELS = {
+    "type": gettext_lazy("Containment type"),
+    "outlet": gettext_lazy("Outlet"),
+    "emptying": gettext_lazy("Regular emptying"),
+    "well": gettext_lazy("Distance to wells"),
+    "volume": gettext_lazy("Volume"),
+}
 DAYS_PER_YEAR = Decimal("365.25")
 # Wells farther than this are "none nearby"; every rule set's minimum distance must be less.
 WELL_SEARCH_RADIUS_M = 100

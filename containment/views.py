@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from spatial import selectors as spatial_selectors
 
-from . import selectors
+from . import compliance, selectors
 
 
 @login_required
@@ -23,7 +23,10 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
     for row in rows:
         assessed = row["compliant"] + row["non_compliant"] + row["unknown"]
         row["compliant_share"] = round(100 * row["compliant"] / assessed) if assessed else None
-        row["top_failures"] = sorted(row["failed_rules"].items(), key=lambda kv: -kv[1])[:2]
+        row["top_failures"] = [
+            (compliance.RULE_LABELS.get(rule, rule), count)
+            for rule, count in sorted(row["failed_rules"].items(), key=lambda kv: -kv[1])[:2]
+        ]
     totals = {
         key: sum(row[key] for row in rows)
         for key in ("containments", "compliant", "non_compliant", "unknown")

@@ -15,7 +15,7 @@ def test_compliance_page_shows_wards_and_downloads(client, gis_officer, town):
     client.force_login(gis_officer)
     page = client.get(reverse("containment:compliance")).content.decode()
     assert "Rule set version 1" in page
-    assert "outlet (1)" in page
+    assert "Outlet (1)" in page
     assert "export=xlsx" in page
     assert page.count("<tr>") == 4  # header, two wards, totals
 
