@@ -199,6 +199,10 @@ IMIS = {
     "TRIP_VOLUME_M3": float(os.environ.get("IMIS_TRIP_VOLUME_M3", "3")),
     "WEEKEND_DAYS": [4, 5],  # Python weekdays: Friday, Saturday
     "HOLIDAYS": env_list("IMIS_HOLIDAYS"),  # ISO dates, comma-separated
+    # Surveys: a point matches the nearest footprint within this distance; GPS accuracy
+    # worse than this is flagged.
+    "SURVEY_MATCH_DISTANCE_M": float(os.environ.get("IMIS_SURVEY_MATCH_DISTANCE_M", "25")),
+    "SURVEY_MAX_GPS_ACCURACY_M": float(os.environ.get("IMIS_SURVEY_MAX_GPS_ACCURACY_M", "20")),
     # A containment must lie within this distance of every building it serves.
     "CONTAINMENT_MAX_DISTANCE_M": float(os.environ.get("IMIS_CONTAINMENT_MAX_DISTANCE_M", "50")),
 }

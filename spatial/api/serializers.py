@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
@@ -72,6 +73,9 @@ class LayerQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     format = serializers.CharField(required=False)
 
 
+@extend_schema_field(
+    {"type": "object", "description": "RFC 7946 geometry in EPSG:4326 (longitude, latitude)"}
+)
 class GeometryInputField(serializers.Field):
     """A GeoJSON geometry, parsed and checked by spatial.geometry."""
 

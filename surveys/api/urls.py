@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "surveys-api"
+
+urlpatterns = [
+    path("campaigns/", views.CampaignListView.as_view(), name="campaign-list"),
+    path("campaigns/<int:pk>/assignments/", views.AssignmentView.as_view(), name="assignments"),
+    path("campaigns/<int:pk>/coverage/", views.CoverageView.as_view(), name="coverage"),
+    path("submissions/", views.SubmissionListView.as_view(), name="submission-list"),
+    path("submissions/batch/", views.SubmissionBatchView.as_view(), name="submission-batch"),
+    path("submissions/<int:pk>/approve/", views.ApproveView.as_view(), name="approve"),
+    path("submissions/<int:pk>/reject/", views.RejectView.as_view(), name="reject"),
+    path("submissions/<int:pk>/return/", views.ReturnView.as_view(), name="return"),
+]

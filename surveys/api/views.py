@@ -1,0 +1,329 @@
+"""Survey campaigns and field submissions under /api/v1/surveys/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api_errors import api_exception_handler
+from spatial.api.serializers import GeometryInputField, StrictFieldsMixin
+from spatial.models import Ward
+
+from .. import selectors, services
+from ..choices import SubmissionStatus
+from ..models import Submission, SurveyCampaign
+
+MAX_BATCH = 500
+
+
+class SubmissionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    client_uuid = serializers.UUIDField()
+    campaign = serializers.PrimaryKeyRelatedField(queryset=SurveyCampaign.objects.all())
+    device_time = serializers.DateTimeField()
+    geometry = GeometryInputField(allowed_types=("Point",))
+    gps_accuracy_m = serializers.FloatField(min_value=0, max_value=10_000)
+    answers = serializers.DictField()
+    corrects = serializers.PrimaryKeyRelatedField(
+        queryset=Submission.objects.all(), required=False, allow_null=True
+    )
+
+
+class SubmissionSerializer(serializers.ModelSerializer):
+    enumerator = serializers.CharField(source="enumerator.get_username", read_only=True)
+    building_bin = serializers.CharField(source="building.bin", read_only=True, default=None)
+    ward_number = serializers.IntegerField(source="ward.number", read_only=True, default=None)
+    point = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "client_uuid",
+            "campaign",
+            "enumerator",
+            "status",
+            "device_time",
+            "received_at",
+            "point",
+            "gps_accuracy_m",
+            "ward",
+            "ward_number",
+            "building",
+            "building_bin",
+            "match_kind",
+            "match_distance_m",
+            "flags",
+            "answers",
+            "corrects",
+            "reviewed_at",
+            "review_reason",
+        ]
+
+    def get_point(self, obj: Submission) -> list[float]:
+        return [round(obj.geom.x, 7), round(obj.geom.y, 7)]
+
+
+def _receive(user: Any, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body) for one submission: 201 stored, 200 resend acknowledged,
+    409 UUID reused with another payload."""
+    item = SubmissionInputSerializer(data=data)
+    item.is_valid(raise_exception=True)
+    values = dict(item.validated_data)
+    try:
+        received = services.submission_receive(
+            enumerator=user,
+            campaign=values["campaign"],
+            client_uuid=values["client_uuid"],
+            device_time=values["device_time"],
+            point=values["geometry"],
+            gps_accuracy_m=values["gps_accuracy_m"],
+            answers=values["answers"],
+            corrects=values.get("corrects"),
+        )
+    except services.SubmissionConflict as conflict:
+        return status.HTTP_409_CONFLICT, {
+            "detail": _("This UUID was already used for a different submission."),
+            "errors": {"client_uuid": [str(conflict.submission.client_uuid)]},
+            "id": conflict.submission.pk,
+        }
+    body = SubmissionSerializer(received.submission).data
+    return (status.HTTP_201_CREATED if received.created else status.HTTP_200_OK), body
+
+
+class SubmissionListView(APIView):
+    @extend_schema(
+        operation_id="survey_submissions_list",
+        tags=["surveys"],
+        responses={200: SubmissionSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        found = selectors.submission_list(user=request.user)
+        status_filter = request.query_params.get("status")
+        if status_filter:
+            if status_filter not in SubmissionStatus.values:
+                raise ValidationError({"status": [_("Unknown status.")]})
+            found = found.filter(status=status_filter)
+        if "campaign" in request.query_params:
+            found = found.filter(
+                campaign_id=_positive(request.query_params["campaign"], "campaign")
+            )
+        return Response(SubmissionSerializer(found[:1000], many=True).data)
+
+    @extend_schema(
+        operation_id="survey_submissions_create",
+        tags=["surveys"],
+        request=SubmissionInputSerializer,
+        responses={201: SubmissionSerializer, 200: SubmissionSerializer},
+        summary="Send one submission (a resend of the same UUID is acknowledged)",
+    )
+    def post(self, request: Request) -> Response:
+        code, body = _receive(request.user, request.data)
+        return Response(body, status=code)
+
+
+def _positive(value: str, field: str) -> int:
+    if not value.isdigit():
+        raise ValidationError({field: [_("A positive number is expected.")]})
+    return int(value)
+
+
+class BatchInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    submissions = serializers.ListField(
+        child=serializers.DictField(), max_length=MAX_BATCH, allow_empty=False
+    )
+
+
+class SubmissionBatchView(APIView):
+    @extend_schema(
+        operation_id="survey_submissions_batch",
+        tags=["surveys"],
+        request=BatchInputSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+        summary="A phone's offline queue: each item answered on its own",
+    )
+    def post(self, request: Request) -> Response:
+        batch = BatchInputSerializer(data=request.data)
+        batch.is_valid(raise_exception=True)
+        results = []
+        for data in batch.validated_data["submissions"]:
+            results.append(self._one(request, data))
+        return Response({"results": results})
+
+    def _one(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
+        uuid_text = str(data.get("client_uuid", ""))
+        try:
+            with transaction.atomic():
+                code, body = _receive(request.user, data)
+        except (ValidationError, PermissionDenied, exceptions.APIException) as exc:
+            response = api_exception_handler(exc, {"request": request})
+            return {"client_uuid": uuid_text, "status": response.status_code, **response.data}
+        return {
+            "client_uuid": uuid_text,
+            "status": code,
+            **({"submission": body} if code < 300 else body),
+        }
+
+
+class DecisionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class _DecisionView(APIView):
+    decision: str
+
+    def post(self, request: Request, pk: int) -> Response:
+        submission = selectors.submission_get(user=request.user, submission_id=pk)
+        if not selectors.can_review(user=request.user, submission=submission):
+            raise exceptions.PermissionDenied(_("You do not review this ward."))
+        data = DecisionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reason = data.validated_data.get("reason", "")
+        if self.decision == "approve":
+            decided = services.submission_approve(submission=submission, reviewer=request.user)
+        elif self.decision == "reject":
+            decided = services.submission_reject(
+                submission=submission, reviewer=request.user, reason=reason
+            )
+        else:
+            decided = services.submission_return(
+                submission=submission, reviewer=request.user, reason=reason
+            )
+        return Response(SubmissionSerializer(decided).data)
+
+
+def _decision_view(name: str) -> type[APIView]:
+    view = type(f"Submission{name.title()}View", (_DecisionView,), {"decision": name})
+    view.post = extend_schema(
+        operation_id=f"survey_submissions_{name}",
+        tags=["surveys"],
+        request=DecisionInputSerializer,
+        responses={200: SubmissionSerializer},
+    )(_copy(_DecisionView.post))
+    return view
+
+
+def _copy(function):
+    def post(self, request, pk):
+        return function(self, request, pk)
+
+    return post
+
+
+ApproveView = _decision_view("approve")
+RejectView = _decision_view("reject")
+ReturnView = _decision_view("return")
+
+
+class CampaignInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    municipality = serializers.SlugField(required=False)
+    name = serializers.CharField(max_length=120)
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    wards = serializers.PrimaryKeyRelatedField(queryset=Ward.objects.all(), many=True)
+    questionnaire_version = serializers.CharField(max_length=30)
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    wards = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SurveyCampaign
+        fields = ["id", "name", "starts_on", "ends_on", "status", "questionnaire_version", "wards"]
+
+    def get_wards(self, obj: SurveyCampaign) -> list[int]:
+        return [ward.pk for ward in obj.wards.all()]
+
+
+class CampaignListView(APIView):
+    @extend_schema(
+        operation_id="survey_campaigns_list",
+        tags=["surveys"],
+        responses={200: CampaignSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(
+            CampaignSerializer(selectors.campaign_list(user=request.user), many=True).data
+        )
+
+    @extend_schema(
+        operation_id="survey_campaigns_create",
+        tags=["surveys"],
+        request=CampaignInputSerializer,
+        responses={201: CampaignSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        from containment.api.views import resolve_municipality
+
+        data = CampaignInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        municipality = resolve_municipality(
+            user=request.user, code=values.pop("municipality", None)
+        )
+        if not selectors.can_manage_campaigns(user=request.user, municipality_id=municipality.pk):
+            raise exceptions.PermissionDenied(_("Only a survey supervisor may do this."))
+        campaign = services.campaign_create(
+            municipality=municipality, created_by=request.user, **values
+        )
+        return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
+
+
+class AssignmentInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    enumerator = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.all()
+    )
+    ward = serializers.PrimaryKeyRelatedField(queryset=Ward.objects.all())
+
+
+class AssignmentView(APIView):
+    @extend_schema(
+        operation_id="survey_assignments_create",
+        tags=["surveys"],
+        request=AssignmentInputSerializer,
+        responses={201: None},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
+        if not selectors.can_manage_campaigns(
+            user=request.user, municipality_id=campaign.municipality_id
+        ):
+            raise exceptions.PermissionDenied(_("Only a survey supervisor may do this."))
+        data = AssignmentInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.assignment_create(campaign=campaign, **data.validated_data)
+        return Response(status=status.HTTP_201_CREATED)
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    ward = serializers.IntegerField()
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    buildings = serializers.IntegerField()
+    surveyed = serializers.IntegerField()
+    coverage = serializers.FloatField(allow_null=True)
+    pending = serializers.IntegerField()
+    returned = serializers.IntegerField()
+    rejected = serializers.IntegerField()
+    flagged_pending = serializers.IntegerField()
+
+
+class CoverageView(APIView):
+    @extend_schema(
+        operation_id="survey_campaign_coverage",
+        tags=["surveys"],
+        responses={200: CoverageRowSerializer(many=True)},
+        summary="Per ward: buildings with an approved submission / buildings",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
+        return Response(selectors.campaign_coverage(campaign=campaign))

@@ -1,0 +1,125 @@
+"""Survey campaigns, enumerator assignments and field submissions (raw answers, point and
+the client's UUID). Matching, flags and review decisions are made by surveys.services."""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from spatial.models import SRID, Building, Municipality, Ward
+
+from .choices import CampaignStatus, Flag, MatchKind, SubmissionStatus
+
+
+class SurveyCampaign(models.Model):
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="survey_campaigns"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    wards = models.ManyToManyField(Ward, related_name="survey_campaigns")
+    questionnaire_version = models.CharField(_("questionnaire version"), max_length=30)
+    status = models.CharField(
+        _("status"), max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("survey campaign")
+        verbose_name_plural = _("survey campaigns")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="campaign_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """An enumerator assigned to one ward of a campaign."""
+
+    campaign = models.ForeignKey(
+        SurveyCampaign, on_delete=models.CASCADE, related_name="assignments"
+    )
+    enumerator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="survey_assignments"
+    )
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="survey_assignments")
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "enumerator", "ward"], name="assignment_unique"
+            ),
+        ]
+
+
+class Submission(models.Model):
+    campaign = models.ForeignKey(
+        SurveyCampaign, on_delete=models.CASCADE, related_name="submissions"
+    )
+    enumerator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="survey_submissions"
+    )
+    client_uuid = models.UUIDField(_("client UUID"), unique=True)
+    # SHA-256 of the canonical JSON of what the client sent: same UUID + same hash = resend.
+    payload_sha256 = models.CharField(max_length=64)
+    answers = models.JSONField(_("answers"))
+    device_time = models.DateTimeField(_("device time"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    geom = models.PointField(_("GPS point"), srid=SRID)
+    gps_accuracy_m = models.FloatField(_("GPS accuracy (m)"))
+    ward = models.ForeignKey(
+        Ward, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
+    )
+    building = models.ForeignKey(
+        Building, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
+    )
+    match_kind = models.CharField(_("match"), max_length=10, choices=MatchKind.choices)
+    match_distance_m = models.FloatField(_("distance to the building (m)"), null=True)
+    flags = ArrayField(
+        models.CharField(max_length=30, choices=Flag.choices), default=list, blank=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=SubmissionStatus.choices,
+        default=SubmissionStatus.PENDING,
+    )
+    corrects = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="correction",
+        help_text=_("The returned submission this one corrects."),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reviewed_submissions",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["campaign", "status"], name="submission_status_idx"),
+            models.Index(fields=["campaign", "building"], name="submission_building_idx"),
+            models.Index(fields=["campaign", "ward"], name="submission_ward_idx"),
+        ]

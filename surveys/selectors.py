@@ -1,0 +1,116 @@
+"""Reads of the survey workflow, scoped: an enumerator sees his own submissions, a survey
+supervisor those of his wards (all wards of the municipality when his membership names
+none), municipal admins and executives their municipality's."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from spatial.choices import MembershipRole
+from spatial.models import Membership
+from spatial.selectors import User, has_role, scoped
+
+from .models import Submission, SurveyCampaign
+
+SUPERVISING_ROLES = (MembershipRole.SURVEY_SUPERVISOR, MembershipRole.MUNICIPAL_ADMIN)
+READING_ROLES = (*SUPERVISING_ROLES, MembershipRole.EXECUTIVE)
+
+
+def campaign_list(*, user: User) -> QuerySet[SurveyCampaign]:
+    return scoped(SurveyCampaign.objects.prefetch_related("wards"), user)
+
+
+def campaign_get(*, user: User, campaign_id: int) -> SurveyCampaign:
+    return campaign_list(user=user).select_related("municipality").get(pk=campaign_id)
+
+
+def _ward_scope(user: User, roles) -> Q:
+    """Submissions in the wards where `user` holds one of `roles`."""
+    condition = Q(pk__in=[])
+    for membership in Membership.objects.filter(user=user, role__in=roles).prefetch_related(
+        "wards"
+    ):
+        ward_ids = [ward.pk for ward in membership.wards.all()]
+        in_municipality = Q(campaign__municipality_id=membership.municipality_id)
+        condition |= in_municipality & Q(ward_id__in=ward_ids) if ward_ids else in_municipality
+    return condition
+
+
+def submission_list(*, user: User) -> QuerySet[Submission]:
+    queryset = Submission.objects.select_related("campaign", "building", "ward", "enumerator")
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    return queryset.filter(Q(enumerator=user) | _ward_scope(user, READING_ROLES))
+
+
+def submission_get(*, user: User, submission_id: int) -> Submission:
+    return submission_list(user=user).get(pk=submission_id)
+
+
+def can_review(*, user: User, submission: Submission) -> bool:
+    """Supervisors decide submissions of their wards only; nobody decides his own."""
+    if submission.enumerator_id == user.pk:
+        return False
+    if user.is_superuser:
+        return True
+    return Submission.objects.filter(
+        _ward_scope(user, SUPERVISING_ROLES), pk=submission.pk
+    ).exists()
+
+
+def can_manage_campaigns(*, user: User, municipality_id: int) -> bool:
+    return has_role(user=user, municipality_id=municipality_id, roles=SUPERVISING_ROLES)
+
+
+def campaign_coverage(*, campaign: SurveyCampaign) -> list[dict]:
+    """Per ward of the campaign: buildings, buildings with an approved submission, coverage
+    share, and submissions pending, returned and rejected. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH wards AS (
+              SELECT w.id, w.number, w.name FROM spatial_ward w
+                JOIN surveys_surveycampaign_wards cw ON cw.ward_id = w.id
+               WHERE cw.surveycampaign_id = %(campaign)s),
+            buildings AS (
+              SELECT b.ward_id, count(*) AS n FROM spatial_building b
+               WHERE b.ward_id IN (SELECT id FROM wards) GROUP BY b.ward_id),
+            subs AS (
+              SELECT s.ward_id,
+                     count(DISTINCT s.building_id) FILTER (WHERE s.status = 'approved'
+                       AND s.building_id IS NOT NULL) AS surveyed,
+                     count(*) FILTER (WHERE s.status = 'pending') AS pending,
+                     count(*) FILTER (WHERE s.status = 'returned') AS returned,
+                     count(*) FILTER (WHERE s.status = 'rejected') AS rejected,
+                     count(*) FILTER (WHERE cardinality(s.flags) > 0
+                       AND s.status = 'pending') AS flagged
+                FROM surveys_submission s WHERE s.campaign_id = %(campaign)s
+               GROUP BY s.ward_id)
+            SELECT w.id, w.number, w.name, coalesce(b.n, 0), coalesce(s.surveyed, 0),
+                   coalesce(s.pending, 0), coalesce(s.returned, 0), coalesce(s.rejected, 0),
+                   coalesce(s.flagged, 0)
+              FROM wards w LEFT JOIN buildings b ON b.ward_id = w.id
+              LEFT JOIN subs s ON s.ward_id = w.id
+             ORDER BY w.number
+            """,
+            {"campaign": campaign.pk},
+        )
+        rows = cursor.fetchall()
+    keys = [
+        "ward",
+        "number",
+        "name",
+        "buildings",
+        "surveyed",
+        "pending",
+        "returned",
+        "rejected",
+        "flagged_pending",
+    ]
+    result = [dict(zip(keys, row, strict=True)) for row in rows]
+    for row in result:
+        row["coverage"] = round(row["surveyed"] / row["buildings"], 4) if row["buildings"] else None
+    return result

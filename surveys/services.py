@@ -1,0 +1,339 @@
+"""Writes of the survey workflow: campaigns and assignments, receiving field submissions
+(idempotent by client UUID, matched to a building, flagged), and review decisions (final and
+race-safe; approval applies the answers to the registers in the same transaction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from containment import services as containment_services
+from containment.models import Containment
+from spatial import services as spatial_services
+from spatial.geometry import check_within_municipality
+from spatial.models import Municipality, Ward
+
+from .choices import CampaignStatus, Flag, MatchKind, SubmissionStatus
+from .models import Assignment, Submission, SurveyCampaign
+from .questionnaire import QUESTIONNAIRES
+
+
+class SubmissionConflict(Exception):
+    """The client UUID was used before with a different payload."""
+
+    def __init__(self, submission: Submission):
+        super().__init__(str(submission.client_uuid))
+        self.submission = submission
+
+
+# ---------------------------------------------------------------- campaigns
+@transaction.atomic
+def campaign_create(
+    *,
+    municipality: Municipality,
+    name: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    wards: list[Ward],
+    questionnaire_version: str,
+    created_by: Any = None,
+) -> SurveyCampaign:
+    if questionnaire_version not in QUESTIONNAIRES:
+        raise ValidationError({"questionnaire_version": [_("Unknown questionnaire version.")]})
+    if not wards or any(w.municipality_id != municipality.pk for w in wards):
+        raise ValidationError({"wards": [_("Choose wards of this municipality.")]})
+    campaign = SurveyCampaign(
+        municipality=municipality,
+        name=name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        questionnaire_version=questionnaire_version,
+        created_by=created_by if getattr(created_by, "pk", None) else None,
+    )
+    campaign.full_clean(exclude=["municipality"])
+    campaign.save()
+    campaign.wards.set(wards)
+    return campaign
+
+
+@transaction.atomic
+def assignment_create(*, campaign: SurveyCampaign, enumerator: Any, ward: Ward) -> Assignment:
+    if not campaign.wards.filter(pk=ward.pk).exists():
+        raise ValidationError({"ward": [_("The ward is not in this campaign.")]})
+    assignment, _created = Assignment.objects.get_or_create(
+        campaign=campaign, enumerator=enumerator, ward=ward
+    )
+    return assignment
+
+
+# ---------------------------------------------------------------- receiving
+@dataclass(frozen=True)
+class Received:
+    submission: Submission
+    created: bool
+
+
+def payload_digest(payload: dict[str, Any]) -> str:
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _match(
+    campaign: SurveyCampaign, point: Point
+) -> tuple[int | None, str, float | None, int | None]:
+    """(building id, match kind, distance in m, ward id) for a point, in one query: the
+    footprint containing it, else the nearest footprint within the set distance."""
+    radius = settings.IMIS.get("SURVEY_MATCH_DISTANCE_M", 25)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), 4326) AS geom)
+            SELECT
+              (SELECT b.id FROM spatial_building b, p
+                WHERE b.municipality_id = %(m)s AND ST_Contains(b.geom, p.geom)
+                ORDER BY b.id LIMIT 1),
+              near.id, near.distance,
+              (SELECT w.id FROM spatial_ward w, p
+                WHERE w.municipality_id = %(m)s AND ST_Intersects(w.geom, p.geom)
+                ORDER BY w.number LIMIT 1)
+            FROM p LEFT JOIN LATERAL (
+              SELECT b.id, ST_Distance(b.geom::geography, p.geom::geography) AS distance
+                FROM spatial_building b
+               WHERE b.municipality_id = %(m)s
+                 AND b.geom && ST_Expand(p.geom, %(deg)s)
+               ORDER BY b.geom <-> p.geom LIMIT 1) near ON TRUE
+            """,
+            {"x": point.x, "y": point.y, "m": campaign.municipality_id, "deg": radius / 100_000},
+        )
+        inside, nearest, distance, ward_id = cursor.fetchone()
+    if inside:
+        return inside, MatchKind.INSIDE, 0.0, ward_id
+    if nearest and distance is not None and distance <= radius:
+        return nearest, MatchKind.NEAREST, distance, ward_id
+    return None, MatchKind.NEW, None, ward_id
+
+
+def _flags(campaign, enumerator, ward_id, accuracy, building_id, corrects) -> list[str]:
+    flags = []
+    assigned = set(
+        Assignment.objects.filter(campaign=campaign, enumerator=enumerator).values_list(
+            "ward_id", flat=True
+        )
+    )
+    if ward_id not in assigned:
+        flags.append(Flag.OUTSIDE_ASSIGNED_WARDS)
+    if accuracy > settings.IMIS.get("SURVEY_MAX_GPS_ACCURACY_M", 20):
+        flags.append(Flag.POOR_ACCURACY)
+    if building_id is not None:
+        others = Submission.objects.filter(
+            campaign=campaign,
+            building_id=building_id,
+            status__in=[SubmissionStatus.PENDING, SubmissionStatus.APPROVED],
+        )
+        if corrects is not None:
+            others = others.exclude(pk=corrects.pk)
+        if others.exists():
+            flags.append(Flag.DUPLICATE_BUILDING)
+    return flags
+
+
+def _existing(client_uuid: uuid.UUID, digest: str, enumerator: Any) -> Received:
+    existing = Submission.objects.get(client_uuid=client_uuid)
+    if existing.payload_sha256 != digest or existing.enumerator_id != enumerator.pk:
+        raise SubmissionConflict(existing)
+    return Received(existing, created=False)
+
+
+def submission_receive(
+    *,
+    enumerator: Any,
+    campaign: SurveyCampaign,
+    client_uuid: uuid.UUID,
+    device_time: dt.datetime,
+    point: Point,
+    gps_accuracy_m: float,
+    answers: dict[str, Any],
+    corrects: Submission | None = None,
+) -> Received:
+    """Store one field submission, or acknowledge a resend. Raises SubmissionConflict when
+    the UUID was used with another payload, PermissionDenied when the enumerator has no
+    assignment in the campaign, ValidationError for anything else wrong (field named)."""
+    payload = {
+        "campaign": campaign.pk,
+        "device_time": device_time.isoformat(),
+        "point": [round(point.x, 7), round(point.y, 7)],
+        "gps_accuracy_m": gps_accuracy_m,
+        "answers": answers,
+        "corrects": corrects.pk if corrects else None,
+    }
+    digest = payload_digest(payload)
+    if Submission.objects.filter(client_uuid=client_uuid).exists():
+        return _existing(client_uuid, digest, enumerator)
+
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError({"campaign": [_("The campaign is closed.")]})
+    if not Assignment.objects.filter(campaign=campaign, enumerator=enumerator).exists():
+        raise PermissionDenied(_("You are not assigned to this campaign."))
+    if not math.isfinite(gps_accuracy_m) or gps_accuracy_m < 0:
+        raise ValidationError({"gps_accuracy_m": [_("GPS accuracy must be a positive number.")]})
+    questionnaire = QUESTIONNAIRES[campaign.questionnaire_version](data=answers)
+    if not questionnaire.is_valid():
+        raise ValidationError(
+            {
+                f"answers.{question}": [str(m) for m in messages]
+                for question, messages in questionnaire.errors.items()
+            }
+        )
+    check_within_municipality(point, campaign.municipality)
+    if corrects is not None and (
+        corrects.status != SubmissionStatus.RETURNED
+        or corrects.enumerator_id != enumerator.pk
+        or corrects.campaign_id != campaign.pk
+    ):
+        raise ValidationError(
+            {"corrects": [_("Only a submission returned to you can be corrected.")]}
+        )
+
+    building_id, kind, distance, ward_id = _match(campaign, point)
+    flags = _flags(campaign, enumerator, ward_id, gps_accuracy_m, building_id, corrects)
+    try:
+        with transaction.atomic():
+            submission = Submission.objects.create(
+                campaign=campaign,
+                enumerator=enumerator,
+                client_uuid=client_uuid,
+                payload_sha256=digest,
+                answers=answers,
+                device_time=device_time,
+                geom=point,
+                gps_accuracy_m=gps_accuracy_m,
+                ward_id=ward_id,
+                building_id=building_id,
+                match_kind=kind,
+                match_distance_m=distance,
+                flags=flags,
+                corrects=corrects,
+            )
+            if corrects is not None:
+                updated = Submission.objects.filter(
+                    pk=corrects.pk, status=SubmissionStatus.RETURNED
+                ).update(status=SubmissionStatus.SUPERSEDED)
+                if not updated:
+                    raise ValidationError(
+                        {"corrects": [_("That submission was corrected already.")]}
+                    )
+    except IntegrityError:
+        # The same UUID arrived at the same moment on another connection.
+        return _existing(client_uuid, digest, enumerator)
+    return Received(submission, created=True)
+
+
+# ---------------------------------------------------------------- review
+def _decide(submission: Submission, reviewer: Any, status: str, reason: str = "") -> Submission:
+    locked = Submission.objects.select_for_update().get(pk=submission.pk)
+    if locked.status != SubmissionStatus.PENDING:
+        raise ValidationError(
+            {
+                "status": [
+                    _("This submission was already decided: %(status)s.")
+                    % {"status": SubmissionStatus(locked.status).label}
+                ]
+            }
+        )
+    locked.status, locked.reviewer, locked.reviewed_at = status, reviewer, timezone.now()
+    locked.review_reason = reason
+    locked.save(update_fields=["status", "reviewer", "reviewed_at", "review_reason"])
+    return locked
+
+
+BUILDING_FIELDS = (
+    "holding_number",
+    "structure_type",
+    "floor_count",
+    "construction_year",
+    "functional_use",
+    "household_count",
+    "population_male",
+    "population_female",
+    "population_other",
+    "population_disabled",
+    "water_source",
+    "has_toilet",
+    "toilet_count",
+)
+CONTAINMENT_FIELDS = {
+    "containment_type": "containment_type",
+    "outlet": "outlet",
+    "toilet_type": "toilet_type",
+    "toilet_shared": "shared_facility",
+    "length_m": "length_m",
+    "width_m": "width_m",
+    "depth_m": "depth_m",
+    "diameter_m": "diameter_m",
+    "ever_emptied": "ever_emptied",
+    "last_emptied_on": "last_emptied_on",
+    "sludge_destination": "sludge_destination",
+}
+
+
+@transaction.atomic
+def submission_approve(*, submission: Submission, reviewer: Any) -> Submission:
+    """Approve and apply the answers to the building and its containment, all or nothing."""
+    decided = _decide(submission, reviewer, SubmissionStatus.APPROVED)
+    if decided.building is None:
+        raise ValidationError(
+            {"building": [_("No building matched this point: map the building first.")]}
+        )
+    parsed = QUESTIONNAIRES[decided.campaign.questionnaire_version](data=decided.answers)
+    parsed.is_valid(raise_exception=True)
+    answers = parsed.validated_data
+    building_changes = {k: answers[k] for k in BUILDING_FIELDS if k in answers}
+    if building_changes:
+        spatial_services.building_update(building=decided.building, **building_changes)
+    containment_changes = {
+        field: answers[key] for key, field in CONTAINMENT_FIELDS.items() if key in answers
+    }
+    if containment_changes:
+        existing = (
+            Containment.objects.filter(
+                building_links__building=decided.building, building_links__is_responsible=True
+            )
+            .order_by("id")
+            .first()
+        )
+        if existing is not None:
+            containment_services.containment_update(containment=existing, **containment_changes)
+        elif "containment_type" in containment_changes:
+            containment_services.containment_create(
+                municipality=decided.campaign.municipality,
+                geom=decided.geom,
+                buildings=[decided.building],
+                **containment_changes,
+            )
+    return decided
+
+
+@transaction.atomic
+def submission_reject(*, submission: Submission, reviewer: Any, reason: str) -> Submission:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the submission is rejected.")]})
+    return _decide(submission, reviewer, SubmissionStatus.REJECTED, reason.strip()[:300])
+
+
+@transaction.atomic
+def submission_return(*, submission: Submission, reviewer: Any, reason: str) -> Submission:
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say what the enumerator should correct.")]})
+    return _decide(submission, reviewer, SubmissionStatus.RETURNED, reason.strip()[:300])
