@@ -125,13 +125,8 @@ def _match(
     return None, MatchKind.NEW, None, ward_id
 
 
-def _flags(campaign, enumerator, ward_id, accuracy, building_id, corrects) -> list[str]:
+def _flags(campaign, assigned, ward_id, accuracy, building_id, corrects) -> list[str]:
     flags = []
-    assigned = set(
-        Assignment.objects.filter(campaign=campaign, enumerator=enumerator).values_list(
-            "ward_id", flat=True
-        )
-    )
     if ward_id not in assigned:
         flags.append(Flag.OUTSIDE_ASSIGNED_WARDS)
     if accuracy > settings.IMIS.get("SURVEY_MAX_GPS_ACCURACY_M", 20):
@@ -184,7 +179,12 @@ def submission_receive(
 
     if campaign.status != CampaignStatus.OPEN:
         raise ValidationError({"campaign": [_("The campaign is closed.")]})
-    if not Assignment.objects.filter(campaign=campaign, enumerator=enumerator).exists():
+    assigned = set(
+        Assignment.objects.filter(campaign=campaign, enumerator=enumerator).values_list(
+            "ward_id", flat=True
+        )
+    )
+    if not assigned:
         raise PermissionDenied(_("You are not assigned to this campaign."))
     if not math.isfinite(gps_accuracy_m) or gps_accuracy_m < 0:
         raise ValidationError({"gps_accuracy_m": [_("GPS accuracy must be a positive number.")]})
@@ -207,7 +207,7 @@ def submission_receive(
         )
 
     building_id, kind, distance, ward_id = _match(campaign, point)
-    flags = _flags(campaign, enumerator, ward_id, gps_accuracy_m, building_id, corrects)
+    flags = _flags(campaign, assigned, ward_id, gps_accuracy_m, building_id, corrects)
     try:
         with transaction.atomic():
             submission = Submission.objects.create(

@@ -73,6 +73,24 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return [round(obj.geom.x, 7), round(obj.geom.y, 7)]
 
 
+class SubmissionAckSerializer(serializers.ModelSerializer):
+    """What a phone needs back after a sync: no names, so no further queries."""
+
+    class Meta:
+        model = Submission
+        fields = [
+            "id",
+            "client_uuid",
+            "status",
+            "ward",
+            "building",
+            "match_kind",
+            "match_distance_m",
+            "flags",
+            "received_at",
+        ]
+
+
 def _receive(user: Any, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) for one submission: 201 stored, 200 resend acknowledged,
     409 UUID reused with another payload."""
@@ -96,7 +114,7 @@ def _receive(user: Any, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             "errors": {"client_uuid": [str(conflict.submission.client_uuid)]},
             "id": conflict.submission.pk,
         }
-    body = SubmissionSerializer(received.submission).data
+    body = SubmissionAckSerializer(received.submission).data
     return (status.HTTP_201_CREATED if received.created else status.HTTP_200_OK), body
 
 

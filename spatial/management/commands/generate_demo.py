@@ -52,6 +52,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             code=options["code"],
             progress=lambda message: self.stdout.write(f"  {message}"),
+            with_users=options["with_users"],
         )
         if options["with_users"]:
             self._users(result.municipality)
