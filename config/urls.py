@@ -7,6 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 urlpatterns = [
     path("", include("spatial.urls")),
     path("", include("containment.urls")),
+    path("", include("surveys.urls")),
     path("api/v1/", include("config.api_urls")),
     path("admin/", admin.site.urls),
     path(

@@ -14,7 +14,7 @@ from . import selectors
 from .choices import FunctionalUse, RoadHierarchy
 
 
-def _labels(choices) -> dict[str, str]:
+def choice_labels(choices) -> dict[str, str]:
     return {choice.value: str(choice.label) for choice in choices}
 
 
@@ -55,13 +55,13 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
             "population": _("Population"),
             "area": _("Footprint area (m²)"),
             "length": _("Length (m)"),
-            "hierarchyLabels": _labels(RoadHierarchy),
-            "useLabels": _labels(FunctionalUse),
-            "typeLabels": _labels(ContainmentType),
-            "outletLabels": _labels(Outlet),
-            "sfdLabels": _labels(SfdClass),
-            "rungLabels": _labels(JmpRung),
-            "statusLabels": _labels(ComplianceStatus),
+            "hierarchyLabels": choice_labels(RoadHierarchy),
+            "useLabels": choice_labels(FunctionalUse),
+            "typeLabels": choice_labels(ContainmentType),
+            "outletLabels": choice_labels(Outlet),
+            "sfdLabels": choice_labels(SfdClass),
+            "rungLabels": choice_labels(JmpRung),
+            "statusLabels": choice_labels(ComplianceStatus),
             "containments": _("Containments (compliance)"),
             "containment": _("Containment"),
             "containmentType": _("Type"),

@@ -114,3 +114,46 @@ def campaign_coverage(*, campaign: SurveyCampaign) -> list[dict]:
     for row in result:
         row["coverage"] = round(row["surveyed"] / row["buildings"], 4) if row["buildings"] else None
     return result
+
+
+def campaign_building_status_geojson(
+    *, campaign: SurveyCampaign, bbox: tuple[float, float, float, float], limit: int = 5000
+) -> str:
+    """Buildings of the campaign's wards in `bbox` as a FeatureCollection (built by PostGIS)
+    with their survey status: surveyed (an approved submission), pending (waiting or
+    returned) or not visited."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT json_build_object('type', 'FeatureCollection', 'features',
+                   coalesce(json_agg(f), '[]'::json))::text
+              FROM (
+                SELECT json_build_object(
+                  'type', 'Feature', 'id', b.id,
+                  'geometry', ST_AsGeoJSON(b.geom, 7)::json,
+                  'properties', json_build_object('bin', b.bin, 'status', CASE
+                    WHEN EXISTS (SELECT 1 FROM surveys_submission s
+                                  WHERE s.campaign_id = %(c)s AND s.building_id = b.id
+                                    AND s.status = 'approved') THEN 'surveyed'
+                    WHEN EXISTS (SELECT 1 FROM surveys_submission s
+                                  WHERE s.campaign_id = %(c)s AND s.building_id = b.id
+                                    AND s.status IN ('pending', 'returned')) THEN 'pending'
+                    ELSE 'not_visited' END)) AS f
+                  FROM spatial_building b
+                 WHERE b.municipality_id = %(m)s
+                   AND b.ward_id IN (SELECT ward_id FROM surveys_surveycampaign_wards
+                                      WHERE surveycampaign_id = %(c)s)
+                   AND b.geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)
+                 ORDER BY b.id LIMIT %(limit)s) features
+            """,
+            {
+                "c": campaign.pk,
+                "m": campaign.municipality_id,
+                "x0": bbox[0],
+                "y0": bbox[1],
+                "x1": bbox[2],
+                "y1": bbox[3],
+                "limit": limit,
+            },
+        )
+        return cursor.fetchone()[0]

@@ -1,8 +1,6 @@
 """The map page in a real Chromium (Debian's), driven by Playwright. No tile is fetched:
 test settings configure no tile layer and the browser's background networking is off."""
 
-from pathlib import Path
-
 import pytest
 from django.contrib.gis.geos import LineString, Point
 
@@ -10,7 +8,7 @@ from containment import services
 from spatial.choices import MembershipRole
 from spatial.models import LowIncomeCommunity
 
-from .conftest import make_town
+from .conftest import ARTIFACTS, log_in, make_town
 from .factories import (
     BuildingFactory,
     ContainmentFactory,
@@ -20,61 +18,7 @@ from .factories import (
     square,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-gpu",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    # Anything leaving the test server would be a tile or CDN fetch: fail loudly instead.
-    outside: list[str] = []
-
-    def guard(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    context.route("**/*", guard)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not outside, f"page fetched from outside the test server: {outside[:3]}"
-    assert not errors, f"JavaScript errors: {errors}"
-
-
-def log_in(page, live_server, user):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
 
 
 @pytest.fixture

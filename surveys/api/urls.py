@@ -8,6 +8,11 @@ urlpatterns = [
     path("campaigns/", views.CampaignListView.as_view(), name="campaign-list"),
     path("campaigns/<int:pk>/assignments/", views.AssignmentView.as_view(), name="assignments"),
     path("campaigns/<int:pk>/coverage/", views.CoverageView.as_view(), name="coverage"),
+    path(
+        "campaigns/<int:pk>/buildings/",
+        views.CampaignBuildingsView.as_view(),
+        name="campaign-buildings",
+    ),
     path("submissions/", views.SubmissionListView.as_view(), name="submission-list"),
     path("submissions/batch/", views.SubmissionBatchView.as_view(), name="submission-batch"),
     path("submissions/<int:pk>/approve/", views.ApproveView.as_view(), name="approve"),

@@ -7,16 +7,17 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_errors import api_exception_handler
-from spatial.api.serializers import GeometryInputField, StrictFieldsMixin
+from spatial.api.serializers import BBoxField, GeometryInputField, StrictFieldsMixin
 from spatial.models import Ward
 
 from .. import selectors, services
@@ -345,3 +346,25 @@ class CoverageView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
         return Response(selectors.campaign_coverage(campaign=campaign))
+
+
+class CampaignBuildingsView(APIView):
+    @extend_schema(
+        operation_id="survey_campaign_buildings",
+        tags=["surveys"],
+        parameters=[OpenApiParameter("bbox", str, required=True)],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Buildings in a bbox with their survey status (GeoJSON)",
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
+        query = BBoxQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        body = selectors.campaign_building_status_geojson(
+            campaign=campaign, bbox=query.validated_data["bbox"]
+        )
+        return HttpResponse(body, content_type="application/geo+json")
+
+
+class BBoxQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    bbox = BBoxField()

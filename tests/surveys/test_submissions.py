@@ -325,3 +325,17 @@ def test_coverage_on_a_hand_checked_set(survey, town, django_assert_max_num_quer
     assert west["coverage"] == 0.25
     assert (east["buildings"], east["surveyed"], east["coverage"]) == (1, 0, 0.0)
     assert pending["status"] == "pending"
+
+
+@pytest.mark.django_db
+def test_building_status_layer(survey, town):
+    pk = post(survey["field"], SUBMIT, item(survey)).json()["id"]
+    other = BuildingFactory(municipality=town.municipality, geom=square(90.8102, 22.9302, 8))
+    url = reverse("surveys-api:campaign-buildings", args=[survey["campaign"].pk])
+    body = survey["west"].get(url, {"bbox": "90.805,22.925,90.815,22.935"}).json()
+    statuses = {f["id"]: f["properties"]["status"] for f in body["features"]}
+    assert statuses == {survey["building"].pk: "pending", other.pk: "not_visited"}
+    decide(survey["west"], pk, "approve")
+    body = survey["west"].get(url, {"bbox": "90.805,22.925,90.815,22.935"}).json()
+    assert {f["properties"]["status"] for f in body["features"]} == {"surveyed", "not_visited"}
+    assert survey["west"].get(url, {"bbox": "1,2,3"}).status_code == 400

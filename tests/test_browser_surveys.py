@@ -1,0 +1,81 @@
+"""The supervisor's campaign page in real Chromium: coverage table and choropleth, the
+review queue, and buildings coloured by survey status."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from spatial.choices import MembershipRole
+from surveys import services
+
+from .conftest import ARTIFACTS, log_in, make_town
+from .factories import BuildingFactory, MembershipFactory, UserFactory, square
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def campaign_town(db):
+    town = make_town()
+    supervisor = MembershipFactory(
+        municipality=town.municipality, role=MembershipRole.SURVEY_SUPERVISOR
+    ).user
+    enumerator = UserFactory()
+    campaign = services.campaign_create(
+        municipality=town.municipality,
+        name="Household survey",
+        starts_on=dt.date(2026, 7, 1),
+        ends_on=dt.date(2026, 9, 30),
+        wards=[town.west, town.east],
+        questionnaire_version="building-v1",
+    )
+    services.assignment_create(campaign=campaign, enumerator=enumerator, ward=town.west)
+    buildings = [
+        BuildingFactory(
+            municipality=town.municipality, geom=square(90.8285 + i * 0.0003, 22.9412, 12)
+        )
+        for i in range(4)
+    ]
+    for building in buildings[:2]:
+        services.submission_receive(
+            enumerator=enumerator,
+            campaign=campaign,
+            client_uuid=uuid.uuid4(),
+            device_time=timezone.now(),
+            point=building.geom.point_on_surface,
+            gps_accuracy_m=4,
+            answers={"floor_count": 2},
+        )
+    return campaign, supervisor
+
+
+def test_supervisor_reviews_and_coverage_updates(page, live_server, campaign_town):
+    ARTIFACTS.mkdir(exist_ok=True)
+    campaign, supervisor = campaign_town
+    log_in(page, live_server, supervisor)
+    page.goto(f"{live_server.url}/surveys/{campaign.pk}/")
+    page.wait_for_selector("#coverage-map[data-queue-loaded='2']")
+    page.wait_for_selector("#coverage-map[data-coverage-loaded='2']")
+    west = page.locator("#coverage-table tr[data-ward='1'] td")
+    assert west.nth(1).inner_text() == "4"  # buildings
+    assert west.nth(2).inner_text() == "0"  # surveyed
+    assert page.locator("path.imis-coverage-ward").count() == 2
+
+    page.locator("#review-queue button.imis-approve").first.click()
+    page.wait_for_function(
+        "document.querySelectorAll('#review-queue tr[data-submission]').length === 1"
+    )
+    page.wait_for_function(
+        "document.querySelector(\"#coverage-table tr[data-ward='1'] td:nth-child(3)\")"
+        ".textContent === '1'"
+    )
+    assert page.locator("#coverage-table tr[data-ward='1'] td").nth(3).inner_text() == "25%"
+
+    page.goto(f"{live_server.url}/surveys/{campaign.pk}/#map=18/22.94130/90.82930")
+    page.wait_for_selector("#coverage-map[data-buildings-loaded='4']")
+    assert page.locator("path.imis-survey-surveyed").count() == 1
+    assert page.locator("path.imis-survey-pending").count() == 1
+    assert page.locator("path.imis-survey-not_visited").count() == 2
+    page.screenshot(path=str(ARTIFACTS / "survey-campaign.png"))
