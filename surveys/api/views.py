@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,7 +21,7 @@ from config.api_errors import api_exception_handler
 from spatial.api.serializers import BBoxField, GeometryInputField, StrictFieldsMixin
 from spatial.models import Ward
 
-from .. import selectors, services
+from .. import kobo, selectors, services
 from ..choices import SubmissionStatus
 from ..models import Submission, SurveyCampaign
 
@@ -368,3 +369,37 @@ class CampaignBuildingsView(APIView):
 
 class BBoxQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     bbox = BBoxField()
+
+
+class KoboImportView(APIView):
+    """Import a KoboToolbox/ODK export into the campaign; answers with a report per row."""
+
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="survey_campaign_import",
+        tags=["surveys"],
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
+        if not selectors.can_manage_campaigns(
+            user=request.user, municipality_id=campaign.municipality_id
+        ):
+            raise exceptions.PermissionDenied(_("Only a survey supervisor may do this."))
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": [_("This field is required.")]})
+        if upload.size > kobo.MAX_BYTES:
+            raise ValidationError({"file": [_("The file is larger than 20 MB.")]})
+        records = kobo.read_records(upload.read(), upload.name)
+        report = kobo.import_records(
+            campaign=campaign, records=records, default_enumerator=request.user
+        )
+        return Response({"counts": report.counts, "rows": report.rows})

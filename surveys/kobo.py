@@ -1,0 +1,247 @@
+"""Import of KoboToolbox / ODK exports (CSV or JSON) of the building survey XLSForm in
+fixtures/kobo/. Each row goes through the same service as a phone's submission (matching,
+flags, idempotency by the form's instance UUID); the result is a per-row report.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.gis.geos import Point
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from . import services
+from .models import SurveyCampaign
+
+MAX_ROWS = 20_000
+MAX_BYTES = 20 * 1024 * 1024
+
+# Form field (group prefixes removed) -> questionnaire key.
+FIELD_MAP = {
+    "holding_no": "holding_number",
+    "structure": "structure_type",
+    "floors": "floor_count",
+    "built_year": "construction_year",
+    "use": "functional_use",
+    "households": "household_count",
+    "males": "population_male",
+    "females": "population_female",
+    "others": "population_other",
+    "disabled": "population_disabled",
+    "water": "water_source",
+    "toilet": "has_toilet",
+    "toilets": "toilet_count",
+    "shared": "toilet_shared",
+    "outlet": "outlet",
+    "ever_emptied": "ever_emptied",
+    "last_emptied": "last_emptied_on",
+    "sludge_to": "sludge_destination",
+}
+# MICS WS11 choice names of the form -> (toilet type, containment type).
+FACILITY_MAP = {
+    "flush_sewer": ("flush", "none"),
+    "flush_septic": ("flush", "septic_tank"),
+    "flush_pit": ("flush", "lined_pit_open_bottom"),
+    "flush_drain": ("flush", "none"),
+    "vip": ("vip", "lined_pit_open_bottom"),
+    "pit_slab": ("pit_with_slab", "unlined_pit"),
+    "pit_no_slab": ("pit_without_slab", "unlined_pit"),
+    "twin_pit": ("pit_with_slab", "twin_pit"),
+    "composting": ("composting", "composting"),
+    "bucket": ("bucket", "none"),
+    "hanging": ("hanging", "none"),
+}
+YES_NO = {
+    "yes": True,
+    "no": False,
+    "1": True,
+    "0": False,
+    "true": True,
+    "false": False,
+    "dont_know": None,
+    "": None,
+}
+INTEGER_KEYS = {
+    "floor_count",
+    "construction_year",
+    "household_count",
+    "population_male",
+    "population_female",
+    "population_other",
+    "population_disabled",
+    "toilet_count",
+}
+BOOLEAN_KEYS = {"has_toilet", "toilet_shared", "ever_emptied"}
+
+
+@dataclass
+class ImportReport:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, row: int, instance: str, outcome: str, detail: Any = None, **extra: Any):
+        self.rows.append(
+            {"row": row, "instance": instance, "outcome": outcome, "detail": detail, **extra}
+        )
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for row in self.rows:
+            counts[row["outcome"]] = counts.get(row["outcome"], 0) + 1
+        return counts
+
+
+def read_records(content: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows of a Kobo/ODK export: JSON (a list, or {"results": [...]}) or CSV with ',' or
+    ';' separators. Raises ValidationError for anything else."""
+    if len(content) > MAX_BYTES:
+        raise ValidationError({"file": [_("The file is larger than 20 MB.")]})
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError({"file": [_("The file is not UTF-8 text.")]}) from exc
+    if filename.lower().endswith(".json") or text.lstrip().startswith(("[", "{")):
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ValidationError({"file": [_("The JSON could not be read.")]}) from exc
+        records = data.get("results") if isinstance(data, dict) else data
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise ValidationError({"file": [_("Expected a list of submissions.")]})
+    else:
+        try:
+            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        except csv.Error as exc:
+            raise ValidationError({"file": [_("The CSV could not be read.")]}) from exc
+        records = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+        if not records or ("_uuid" not in records[0] and "meta/instanceID" not in records[0]):
+            raise ValidationError(
+                {"file": [_("Not a Kobo/ODK export: no _uuid or meta/instanceID column.")]}
+            )
+    if len(records) > MAX_ROWS:
+        raise ValidationError({"file": [_("At most 20,000 rows per import.")]})
+    return [
+        {
+            str(k).split("/")[-1] if k != "meta/instanceID" else "instanceID": v
+            for k, v in record.items()
+        }
+        for record in records
+    ]
+
+
+def _instance_uuid(record: dict[str, Any]) -> uuid.UUID:
+    raw = record.get("instanceID") or record.get("_uuid") or ""
+    return uuid.UUID(str(raw).removeprefix("uuid:"))
+
+
+def to_answers(record: dict[str, Any]) -> dict[str, Any]:
+    answers: dict[str, Any] = {}
+    for source, key in FIELD_MAP.items():
+        value = record.get(source)
+        if value is None or value == "":
+            continue
+        value = str(value).strip()
+        if key in BOOLEAN_KEYS:
+            answers[key] = YES_NO.get(value.lower(), value)
+            if answers[key] is None and key != "ever_emptied":
+                del answers[key]
+        elif key in INTEGER_KEYS:
+            answers[key] = int(float(value)) if value.replace(".", "", 1).isdigit() else value
+        else:
+            answers[key] = value
+    facility = record.get("facility")
+    if facility:
+        if facility not in FACILITY_MAP:
+            raise ValidationError(
+                {"facility": [_("Unknown toilet facility %(value)s.") % {"value": facility}]}
+            )
+        answers["toilet_type"], answers["containment_type"] = FACILITY_MAP[facility]
+        if facility == "flush_drain":
+            answers["outlet"] = "open_drain"
+        elif facility == "flush_sewer":
+            answers["outlet"] = "sewer"
+    return answers
+
+
+def _point(record: dict[str, Any]) -> tuple[Point, float]:
+    lat, lon = record.get("_gps_latitude"), record.get("_gps_longitude")
+    precision = record.get("_gps_precision")
+    if (lat in (None, "") or lon in (None, "")) and record.get("gps"):
+        parts = str(record["gps"]).split()
+        lat, lon = parts[0], parts[1]
+        precision = parts[3] if len(parts) > 3 else precision
+    try:
+        return Point(float(lon), float(lat), srid=4326), float(precision or 0)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError({"gps": [_("The GPS point is missing or not a number.")]}) from exc
+
+
+def import_records(
+    *, campaign: SurveyCampaign, records: list[dict[str, Any]], default_enumerator: Any
+) -> ImportReport:
+    """Import each row on its own (a bad row never spoils the others); re-importing the same
+    export creates nothing new."""
+    users = {
+        u.username: u
+        for u in get_user_model().objects.filter(
+            username__in={r.get("username") or r.get("_submitted_by") for r in records} - {None}
+        )
+    }
+    report = ImportReport()
+    for number, record in enumerate(records, start=2):
+        instance = str(record.get("instanceID") or record.get("_uuid") or "")
+        try:
+            client_uuid = _instance_uuid(record)
+        except ValueError:
+            report.add(number, instance, "invalid", {"uuid": [_("Missing or malformed.")]})
+            continue
+        enumerator = users.get(
+            record.get("username") or record.get("_submitted_by") or "", default_enumerator
+        )
+        try:
+            point, precision = _point(record)
+            device_time = parse_datetime(str(record.get("end") or record.get("start") or ""))
+            if device_time is None:
+                raise ValidationError({"end": [_("The form's end time is missing.")]})
+            with transaction.atomic():
+                received = services.submission_receive(
+                    enumerator=enumerator,
+                    campaign=campaign,
+                    client_uuid=client_uuid,
+                    device_time=device_time,
+                    point=point,
+                    gps_accuracy_m=precision,
+                    answers=to_answers(record),
+                )
+        except services.SubmissionConflict:
+            report.add(
+                number,
+                instance,
+                "conflict",
+                _("This instance was imported before with other answers."),
+            )
+        except PermissionDenied as exc:
+            report.add(number, instance, "invalid", str(exc))
+        except ValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            report.add(number, instance, "invalid", detail)
+        else:
+            outcome = "imported" if received.created else "duplicate"
+            report.add(
+                number,
+                instance,
+                outcome,
+                None,
+                submission=received.submission.pk,
+                flags=list(received.submission.flags),
+            )
+    return report
