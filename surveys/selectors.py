@@ -4,6 +4,7 @@ none), municipal admins and executives their municipality's."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 
@@ -157,3 +158,33 @@ def campaign_building_status_geojson(
             },
         )
         return cursor.fetchone()[0]
+
+
+def campaign_progress(*, campaign: SurveyCampaign) -> dict[str, list[dict]]:
+    """Submissions per enumerator and per day (device date, local time) by status, in one
+    query (GROUPING SETS)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT grouping(u.username) = 0 AS by_enumerator, u.username,
+                   (s.device_time AT TIME ZONE %(tz)s)::date AS day,
+                   count(DISTINCT s.building_id) FILTER (WHERE s.status = 'approved')
+                     AS surveyed,
+                   count(*) FILTER (WHERE s.status = 'pending') AS pending,
+                   count(*) FILTER (WHERE s.status = 'returned') AS returned,
+                   count(*) FILTER (WHERE s.status = 'rejected') AS rejected,
+                   count(*) AS submissions
+              FROM surveys_submission s JOIN auth_user u ON u.id = s.enumerator_id
+             WHERE s.campaign_id = %(c)s
+             GROUP BY GROUPING SETS ((u.username), ((s.device_time AT TIME ZONE %(tz)s)::date))
+             ORDER BY 1 DESC, 2, 3
+            """,
+            {"c": campaign.pk, "tz": settings.TIME_ZONE},
+        )
+        rows = cursor.fetchall()
+    keys = ["surveyed", "pending", "returned", "rejected", "submissions"]
+    enumerators = [
+        {"enumerator": r[1], **dict(zip(keys, r[3:], strict=True))} for r in rows if r[0]
+    ]
+    days = [{"day": r[2], **dict(zip(keys, r[3:], strict=True))} for r in rows if not r[0]]
+    return {"enumerators": enumerators, "days": days}

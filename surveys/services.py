@@ -161,6 +161,7 @@ def submission_receive(
     gps_accuracy_m: float,
     answers: dict[str, Any],
     corrects: Submission | None = None,
+    ward: Ward | None = None,
 ) -> Received:
     """Store one field submission, or acknowledge a resend. Raises SubmissionConflict when
     the UUID was used with another payload, PermissionDenied when the enumerator has no
@@ -186,6 +187,10 @@ def submission_receive(
     )
     if not assigned:
         raise PermissionDenied(_("You are not assigned to this campaign."))
+    if ward is not None and ward.pk not in assigned:
+        raise PermissionDenied(
+            _("You are not assigned to ward %(number)s in this campaign.") % {"number": ward.number}
+        )
     if not math.isfinite(gps_accuracy_m) or gps_accuracy_m < 0:
         raise ValidationError({"gps_accuracy_m": [_("GPS accuracy must be a positive number.")]})
     questionnaire = QUESTIONNAIRES[campaign.questionnaire_version](data=answers)

@@ -13,6 +13,7 @@ urlpatterns = [
         views.CampaignBuildingsView.as_view(),
         name="campaign-buildings",
     ),
+    path("campaigns/<int:pk>/progress/", views.ProgressView.as_view(), name="progress"),
     path("campaigns/<int:pk>/imports/", views.KoboImportView.as_view(), name="kobo-import"),
     path("submissions/", views.SubmissionListView.as_view(), name="submission-list"),
     path("submissions/batch/", views.SubmissionBatchView.as_view(), name="submission-batch"),

@@ -38,6 +38,12 @@ class SubmissionInputSerializer(StrictFieldsMixin, serializers.Serializer):
     corrects = serializers.PrimaryKeyRelatedField(
         queryset=Submission.objects.all(), required=False, allow_null=True
     )
+    ward = serializers.PrimaryKeyRelatedField(
+        queryset=Ward.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The ward the enumerator says he surveys; it must be assigned to him.",
+    )
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -109,6 +115,7 @@ def _receive(user: Any, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             gps_accuracy_m=values["gps_accuracy_m"],
             answers=values["answers"],
             corrects=values.get("corrects"),
+            ward=values.get("ward"),
         )
     except services.SubmissionConflict as conflict:
         return status.HTTP_409_CONFLICT, {
@@ -403,3 +410,15 @@ class KoboImportView(APIView):
             campaign=campaign, records=records, default_enumerator=request.user
         )
         return Response({"counts": report.counts, "rows": report.rows})
+
+
+class ProgressView(APIView):
+    @extend_schema(
+        operation_id="survey_campaign_progress",
+        tags=["surveys"],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Submissions per enumerator and per day, by status",
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
+        return Response(selectors.campaign_progress(campaign=campaign))

@@ -339,3 +339,34 @@ def test_building_status_layer(survey, town):
     body = survey["west"].get(url, {"bbox": "90.805,22.925,90.815,22.935"}).json()
     assert {f["properties"]["status"] for f in body["features"]} == {"surveyed", "not_visited"}
     assert survey["west"].get(url, {"bbox": "1,2,3"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_naming_a_ward_not_assigned_is_refused(survey, town):
+    response = post(survey["field"], SUBMIT, item(survey, ward=town.east.pk))
+    assert response.status_code == 403
+    assert "ward 2" in response.json()["detail"]
+    assert post(survey["field"], SUBMIT, item(survey, ward=town.west.pk)).status_code == 201
+
+
+@pytest.mark.django_db
+def test_progress_per_enumerator_and_day(survey, django_assert_max_num_queries):
+    first = post(survey["field"], SUBMIT, item(survey)).json()["id"]
+    post(survey["field"], SUBMIT, item(survey, device_time="2026-07-16T09:00:00+06:00"))
+    decide(survey["west"], first, "approve")
+    with django_assert_max_num_queries(1):
+        progress = selectors.campaign_progress(campaign=survey["campaign"])
+    assert progress["enumerators"] == [
+        {
+            "enumerator": survey["enumerator"].username,
+            "surveyed": 1,
+            "pending": 1,
+            "returned": 0,
+            "rejected": 0,
+            "submissions": 2,
+        }
+    ]
+    assert [(str(d["day"]), d["submissions"]) for d in progress["days"]] == [
+        ("2026-07-15", 1),
+        ("2026-07-16", 1),
+    ]
