@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from spatial.uploads import check_photo
+
 from . import compliance, services
 from .choices import RuleOutcome
 from .models import Containment, Inspection, InspectionPhoto
@@ -35,8 +37,6 @@ OBSERVABLE_FIELDS = (
     "times_emptied",
     "sludge_destination",
 )
-PHOTO_MAX_BYTES = 8 * 1024 * 1024
-_PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
 def _json_value(value: Any) -> Any:
@@ -112,10 +112,5 @@ def inspection_record(
 @transaction.atomic
 def inspection_add_photo(*, inspection: Inspection, upload: UploadedFile) -> InspectionPhoto:
     """Attach a JPEG or PNG photo (at most 8 MiB); anything else is refused."""
-    if upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError({"image": [_("A photo may be at most 8 MB.")]})
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(signature) for signature in _PHOTO_SIGNATURES):
-        raise ValidationError({"image": [_("Send a JPEG or PNG photo.")]})
+    check_photo(upload)
     return InspectionPhoto.objects.create(inspection=inspection, image=upload)

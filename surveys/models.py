@@ -123,3 +123,13 @@ class Submission(models.Model):
             models.Index(fields=["campaign", "building"], name="submission_building_idx"),
             models.Index(fields=["campaign", "ward"], name="submission_ward_idx"),
         ]
+
+
+class SubmissionPhoto(models.Model):
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to="surveys/%Y/%m/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("submission photo")
+        verbose_name_plural = _("submission photos")

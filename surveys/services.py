@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,9 +25,10 @@ from containment.models import Containment
 from spatial import services as spatial_services
 from spatial.geometry import check_within_municipality
 from spatial.models import Municipality, Ward
+from spatial.uploads import check_photo
 
 from .choices import CampaignStatus, Flag, MatchKind, SubmissionStatus
-from .models import Assignment, Submission, SurveyCampaign
+from .models import Assignment, Submission, SubmissionPhoto, SurveyCampaign
 from .questionnaire import QUESTIONNAIRES
 
 
@@ -342,3 +344,17 @@ def submission_return(*, submission: Submission, reviewer: Any, reason: str) -> 
     if not reason.strip():
         raise ValidationError({"reason": [_("Say what the enumerator should correct.")]})
     return _decide(submission, reviewer, SubmissionStatus.RETURNED, reason.strip()[:300])
+
+
+@transaction.atomic
+def submission_add_photo(
+    *, submission: Submission, enumerator: Any, upload: UploadedFile
+) -> SubmissionPhoto:
+    """Photos come after the submission (phones send them when the network allows); only
+    its enumerator adds them, and only while it waits for review."""
+    if submission.enumerator_id != enumerator.pk:
+        raise PermissionDenied(_("Only the enumerator adds photos to his submission."))
+    if submission.status != SubmissionStatus.PENDING:
+        raise ValidationError({"status": [_("The submission was decided already.")]})
+    check_photo(upload)
+    return SubmissionPhoto.objects.create(submission=submission, image=upload)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("campaigns/<int:pk>/imports/", views.KoboImportView.as_view(), name="kobo-import"),
     path("submissions/", views.SubmissionListView.as_view(), name="submission-list"),
     path("submissions/batch/", views.SubmissionBatchView.as_view(), name="submission-batch"),
+    path("submissions/<int:pk>/photos/", views.SubmissionPhotoView.as_view(), name="photos"),
     path("submissions/<int:pk>/approve/", views.ApproveView.as_view(), name="approve"),
     path("submissions/<int:pk>/reject/", views.RejectView.as_view(), name="reject"),
     path("submissions/<int:pk>/return/", views.ReturnView.as_view(), name="return"),

@@ -422,3 +422,28 @@ class ProgressView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
         return Response(selectors.campaign_progress(campaign=campaign))
+
+
+class SubmissionPhotoView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="survey_submission_photos_create",
+        tags=["surveys"],
+        request={
+            "multipart/form-data": {
+                "type": "object",
+                "properties": {"image": {"type": "string", "format": "binary"}},
+            }
+        },
+        responses={201: OpenApiTypes.OBJECT},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        submission = selectors.submission_get(user=request.user, submission_id=pk)
+        upload = request.FILES.get("image")
+        if upload is None:
+            raise ValidationError({"image": [_("This field is required.")]})
+        photo = services.submission_add_photo(
+            submission=submission, enumerator=request.user, upload=upload
+        )
+        return Response({"id": photo.pk, "url": photo.image.url}, status=status.HTTP_201_CREATED)

@@ -370,3 +370,21 @@ def test_progress_per_enumerator_and_day(survey, django_assert_max_num_queries):
         ("2026-07-15", 1),
         ("2026-07-16", 1),
     ]
+
+
+@pytest.mark.django_db
+def test_photos_follow_the_submission(survey, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    pk = post(survey["field"], SUBMIT, item(survey)).json()["id"]
+    url = reverse("surveys-api:photos", args=[pk])
+    jpeg = SimpleUploadedFile("house.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "image/jpeg")
+    assert survey["field"].post(url, {"image": jpeg}).status_code == 201
+    fake = SimpleUploadedFile("house.jpg", b"MZ\x90\x00", "image/jpeg")
+    assert survey["field"].post(url, {"image": fake}).status_code == 400
+    other = SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 8, "image/png")
+    assert survey["west"].post(url, {"image": other}).status_code == 403
+    decide(survey["west"], pk, "approve")
+    late = SimpleUploadedFile("y.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 8, "image/png")
+    assert survey["field"].post(url, {"image": late}).status_code == 400
