@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("containment.urls")),
     path("", include("surveys.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("ogc/", include("spatial.ogcapi.urls")),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",

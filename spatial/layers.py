@@ -19,6 +19,32 @@ FETCH_CHUNK = 2000
 
 
 @dataclass(frozen=True)
+class OutputCrs:
+    """A CRS a layer can be read in (OGC API Features Part 2). EPSG:4326 as a URI means
+    latitude, longitude axis order; CRS84 (the default, as in RFC 7946) longitude, latitude."""
+
+    uri: str
+    srid: int
+    lat_lon: bool
+    decimals: int
+
+
+CRS84 = OutputCrs("http://www.opengis.net/def/crs/OGC/1.3/CRS84", 4326, False, COORDINATE_DECIMALS)
+EPSG_4326 = OutputCrs("http://www.opengis.net/def/crs/EPSG/0/4326", 4326, True, COORDINATE_DECIMALS)
+# Gulshan 303 / Bangladesh Transverse Mercator, in metres: centimetres are enough.
+EPSG_3106 = OutputCrs("http://www.opengis.net/def/crs/EPSG/0/3106", 3106, False, 2)
+SUPPORTED_CRS = {crs.uri: crs for crs in (CRS84, EPSG_4326, EPSG_3106)}
+
+
+def geometry_in(expression: str, crs: OutputCrs) -> str:
+    if crs.srid != 4326:
+        expression = f"ST_Transform({expression}, {crs.srid})"
+    if crs.lat_lon:
+        expression = f"ST_FlipCoordinates({expression})"
+    return expression
+
+
+@dataclass(frozen=True)
 class Layer:
     name: str
     table: str
@@ -32,11 +58,12 @@ class Layer:
     # may be used; counts include the joins).
     extra_filters: dict[str, str] = field(default_factory=dict)
 
-    def feature_sql(self) -> str:
+    def feature_sql(self, crs: OutputCrs = CRS84) -> str:
         props = ", ".join(f"'{key}', {expr}" for key, expr in self.properties.items())
+        geometry = geometry_in(self.geometry, crs)
         return (
             '\'{"type":"Feature","id":\' || t.id'
-            f" || ',\"geometry\":' || ST_AsGeoJSON({self.geometry}, {COORDINATE_DECIMALS})"
+            f" || ',\"geometry\":' || ST_AsGeoJSON({geometry}, {crs.decimals})"
             f" || ',\"properties\":' || json_build_object({props})::text || '}}'"
         )
 
@@ -125,6 +152,9 @@ class LayerQuery:
     limit: int = 1000
     offset: int = 0
     extra: dict[str, object] = field(default_factory=dict)
+    feature_id: int | None = None
+    crs: OutputCrs = CRS84
+    bbox_crs: OutputCrs = CRS84
 
     def where(self, layer: Layer) -> tuple[str, list]:
         clauses: list[str] = []
@@ -133,13 +163,18 @@ class LayerQuery:
             clauses.append("t.municipality_id = ANY(%s)")
             params.append(list(self.municipality_ids))
         if self.bbox is not None:
-            clauses.append(
-                f"ST_Intersects({layer.geometry}, ST_MakeEnvelope(%s, %s, %s, %s, 4326))"
-            )
-            params.extend(self.bbox)
+            envelope = f"ST_MakeEnvelope(%s, %s, %s, %s, {self.bbox_crs.srid})"
+            if self.bbox_crs.srid != 4326:
+                envelope = f"ST_Transform({envelope}, 4326)"
+            clauses.append(f"ST_Intersects({layer.geometry}, {envelope})")
+            x0, y0, x1, y1 = self.bbox
+            params.extend((y0, x0, y1, x1) if self.bbox_crs.lat_lon else (x0, y0, x1, y1))
         if self.ward_id is not None:
             clauses.append(layer.ward_condition)
             params.append(self.ward_id)
+        if self.feature_id is not None:
+            clauses.append("t.id = %s")
+            params.append(self.feature_id)
         for name, value in self.extra.items():
             clauses.append(layer.extra_filters[name])
             params.append(value)
@@ -161,7 +196,7 @@ def iter_feature_texts(layer: Layer, query: LayerQuery) -> Iterator[list[str]]:
     cursor, so memory stays flat however many features match."""
     where, params = query.where(layer)
     sql = (
-        f"SELECT {layer.feature_sql()} FROM {layer.table} t {layer.joins}"  # noqa: S608
+        f"SELECT {layer.feature_sql(query.crs)} FROM {layer.table} t {layer.joins}"  # noqa: S608
         f" WHERE {where} ORDER BY {layer.order_by} LIMIT %s OFFSET %s"
     )
     # Inside a transaction the server-side cursor streams as rows are fetched; outside one it

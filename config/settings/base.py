@@ -188,6 +188,14 @@ IMIS = {
     "DEFAULT_PAGE_SIZE": int(os.environ.get("IMIS_DEFAULT_PAGE_SIZE", "1000")),
     # Most vertices accepted in one geometry written through the API.
     "MAX_VERTICES": int(os.environ.get("IMIS_MAX_VERTICES", "20000")),
+    # Collections of /ogc/ (dotted paths to spatial.layers.Layer objects or factories).
+    "OGC_COLLECTIONS": [
+        "spatial.layers.WARDS",
+        "spatial.layers.BUILDINGS",
+        "spatial.layers.ROADS",
+        "spatial.layers.LOW_INCOME_COMMUNITIES",
+        "containment.layers.containments_layer",
+    ],
     # Below this zoom the map does not load building footprints.
     "BUILDINGS_MIN_ZOOM": 17,
     # Classification settings (domain reference, "Classifications").

@@ -1,0 +1,175 @@
+"""OGC API - Features: documents, items, CRS (Part 2), errors, access; and real clients
+(GDAL's OAPIF driver through ogrinfo) against a live server."""
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from containment import services as containment_services
+
+from ..factories import BuildingFactory, ContainmentFactory, UserFactory, square
+
+pytestmark = pytest.mark.django_db
+EPSG3106 = "http://www.opengis.net/def/crs/EPSG/0/3106"
+EPSG4326 = "http://www.opengis.net/def/crs/EPSG/0/4326"
+
+
+def read(response) -> dict:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return json.loads(body)
+
+
+def test_landing_conformance_and_openapi(client):
+    landing = client.get("/ogc/").json()
+    rels = {link["rel"]: link for link in landing["links"]}
+    assert rels["service-desc"]["type"] == "application/vnd.oai.openapi+json;version=3.0"
+    assert rels["data"]["href"].endswith("/ogc/collections")
+    conformance = client.get("/ogc/conformance").json()["conformsTo"]
+    assert "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs" in conformance
+    openapi = client.get("/ogc/api")
+    assert openapi["Content-Type"].startswith("application/vnd.oai.openapi+json")
+    assert "/collections/{collectionId}/items" in openapi.json()["paths"]
+
+
+def test_anonymous_sees_public_collections_only(client, town):
+    ids = [c["id"] for c in client.get("/ogc/collections").json()["collections"]]
+    assert ids == ["wards"]
+    assert client.get("/ogc/collections/buildings/items").status_code == 401
+    wards = read(client.get("/ogc/collections/wards/items"))
+    assert wards["numberMatched"] == 2
+
+
+def test_members_see_their_municipality(gis_client, town, other_town):
+    BuildingFactory(municipality=town.municipality)
+    BuildingFactory(municipality=other_town.municipality, geom=square(91.01, 22.93))
+    collections = gis_client.get("/ogc/collections").json()["collections"]
+    assert {c["id"] for c in collections} >= {"buildings", "roads", "containments"}
+    buildings = next(c for c in collections if c["id"] == "buildings")
+    assert EPSG3106 in buildings["crs"]
+    body = read(gis_client.get("/ogc/collections/buildings/items"))
+    assert body["numberMatched"] == 1
+
+
+def test_paging_links_are_geojson(gis_client, town):
+    for _ in range(5):
+        BuildingFactory(municipality=town.municipality)
+    body = read(gis_client.get("/ogc/collections/buildings/items", {"limit": 2}))
+    assert (body["numberMatched"], body["numberReturned"]) == (5, 2)
+    following = next(link for link in body["links"] if link["rel"] == "next")
+    assert following["type"] == "application/geo+json"
+    assert "offset=2" in following["href"]
+
+
+def test_crs_and_bbox_crs(gis_client, town):
+    building = BuildingFactory(municipality=town.municipality, geom=square(90.81, 22.93))
+    lon, lat = building.geom.coords[0][0]
+    metric = gis_client.get("/ogc/collections/buildings/items", {"crs": EPSG3106})
+    assert metric["Content-Crs"] == f"<{EPSG3106}>"
+    x, y = read(metric)["features"][0]["geometry"]["coordinates"][0][0]
+    # EPSG:3106 as registered: false easting 500 km at 90 E, false northing 0.
+    assert 580_000 < x < 590_000
+    assert 2_530_000 < y < 2_545_000
+    latlon = read(gis_client.get("/ogc/collections/buildings/items", {"crs": EPSG4326}))
+    assert latlon["features"][0]["geometry"]["coordinates"][0][0] == pytest.approx([lat, lon])
+    box = f"{x - 50},{y - 50},{x + 50},{y + 50}"
+    found = read(
+        gis_client.get("/ogc/collections/buildings/items", {"bbox": box, "bbox-crs": EPSG3106})
+    )
+    assert found["numberMatched"] == 1
+    elsewhere = f"{x + 5000},{y},{x + 5100},{y + 100}"
+    assert (
+        read(
+            gis_client.get(
+                "/ogc/collections/buildings/items", {"bbox": elsewhere, "bbox-crs": EPSG3106}
+            )
+        )["numberMatched"]
+        == 0
+    )
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"bbox": "nan,1,2,3"}, 400),
+        ({"bbox": "1,2,3"}, 400),
+        ({"bbox": "3,2,1,4"}, 400),
+        ({"bbox": "-200,0,10,10"}, 400),
+        ({"crs": "EPSG:32646"}, 400),
+        ({"limit": "0"}, 400),
+        ({"limit": "abc"}, 400),
+        ({"colour": "red"}, 400),
+        ({"bbox": "-180,-90,180,90"}, 200),  # the whole earth is a valid (if broad) question
+    ],
+)
+def test_bad_parameters_get_ogc_errors(client, town, params, status):
+    response = client.get("/ogc/collections/wards/items", params)
+    assert response.status_code == status
+    if status == 400:
+        assert response.json()["code"] == "InvalidParameterValue"
+        assert "ErrorDetail" not in response.json()["description"]
+
+
+def test_unknown_collection_and_feature(client, gis_client, town):
+    assert client.get("/ogc/collections/nothing").status_code == 404
+    assert gis_client.get("/ogc/collections/buildings/items/999999").status_code == 404
+    building = BuildingFactory(municipality=town.municipality)
+    item = read(gis_client.get(f"/ogc/collections/buildings/items/{building.pk}"))
+    assert item["properties"]["bin"] == building.bin
+
+
+def test_containment_collection_filters_by_status(gis_client, town):
+    building = BuildingFactory(municipality=town.municipality)
+    ContainmentFactory(municipality=town.municipality, buildings=[building], outlet="open_drain")
+    containment_services.rule_set_ensure(municipality=town.municipality)
+    body = read(gis_client.get("/ogc/collections/containments/items", {"status": "non_compliant"}))
+    assert body["numberMatched"] == 1
+    assert body["features"][0]["properties"]["sfd_class"] == "not_contained"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_gdal_oapif_driver_reads_the_collections(live_server, town):
+    user = UserFactory()
+    from spatial.choices import MembershipRole
+
+    from ..factories import MembershipFactory
+
+    MembershipFactory(user=user, municipality=town.municipality, role=MembershipRole.GIS_OFFICER)
+    for _k in range(7):
+        BuildingFactory(municipality=town.municipality)
+    env = {
+        **os.environ,
+        "GDAL_HTTP_AUTH": "BASIC",
+        "GDAL_HTTP_USERPWD": f"{user.username}:pw",
+        "CPL_DEBUG": "OFF",
+    }
+    listing = subprocess.run(
+        ["ogrinfo", "-ro", "-so", f"OAPIF:{live_server.url}/ogc"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=True,
+    ).stdout
+    assert "buildings" in listing
+    assert "containments" in listing
+    summary = subprocess.run(
+        ["ogrinfo", "-ro", "-so", f"OAPIF:{live_server.url}/ogc", "buildings"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=True,
+    ).stdout
+    assert "Feature Count: 7" in summary
+    features = subprocess.run(
+        ["ogrinfo", "-ro", "-al", "-q", f"OAPIF:{live_server.url}/ogc", "buildings"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=True,
+    ).stdout
+    assert features.count("OGRFeature(buildings)") == 7
+    assert "B000001" in features
