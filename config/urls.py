@@ -4,12 +4,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from spatial import tile_views
+
 urlpatterns = [
     path("", include("spatial.urls")),
     path("", include("containment.urls")),
     path("", include("surveys.urls")),
     path("api/v1/", include("config.api_urls")),
     path("ogc/", include("spatial.ogcapi.urls")),
+    path("tiles/<str:name>.json", tile_views.tilejson, name="tilejson"),
+    path("tiles/<str:name>/<int:z>/<int:x>/<int:y>.mvt", tile_views.tile, name="tile"),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",

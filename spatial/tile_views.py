@@ -1,0 +1,86 @@
+"""/tiles/: vector tiles and their TileJSON."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from rest_framework.authentication import BasicAuthentication, TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from . import selectors
+from .tiles import MAX_ZOOM, TILE_LAYERS, etag, render_tile
+
+MVT = "application/vnd.mapbox-vector-tile"
+
+
+def _user(request):
+    """Session users come from the middleware; desktop GIS may send a token or Basic."""
+    if request.user.is_authenticated:
+        return request.user
+    for backend in (TokenAuthentication(), BasicAuthentication()):
+        try:
+            found = backend.authenticate(request)
+        except AuthenticationFailed:
+            found = None  # a wrong credential reads like no credential: public layers only
+        if found:
+            return found[0]
+    return request.user
+
+
+def _layer(request, name: str):
+    layer = TILE_LAYERS.get(name)
+    if layer is None:
+        raise Http404(_("Unknown tile layer."))
+    user = _user(request)
+    if not layer.public and not user.is_authenticated:
+        response = JsonResponse({"detail": _("Log in to read this layer.")}, status=401)
+        response["WWW-Authenticate"] = 'Basic realm="imis"'
+        return layer, user, response
+    return layer, user, None
+
+
+@require_GET
+def tile(request, name: str, z: int, x: int, y: int):
+    layer, user, refused = _layer(request, name)
+    if refused:
+        return refused
+    if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
+        raise Http404(_("No such tile."))
+    ids = None if layer.public else selectors.visible_municipality_ids(user)
+    content = render_tile(layer, z, x, y, ids)
+    tag = etag(content)
+    if request.headers.get("If-None-Match") == tag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(content, content_type=MVT)
+    response["ETag"] = tag
+    response["Cache-Control"] = "public, max-age=300" if layer.public else "private, max-age=60"
+    response["Vary"] = "Authorization, Cookie"
+    return response
+
+
+@require_GET
+def tilejson(request, name: str):
+    layer, _user_found, refused = _layer(request, name)
+    if refused:
+        return refused
+    template = request.build_absolute_uri(f"/tiles/{name}/") + "{z}/{x}/{y}.mvt"
+    return JsonResponse(
+        {
+            "tilejson": "3.0.0",
+            "name": name,
+            "tiles": [template],
+            "minzoom": layer.min_zoom,
+            "maxzoom": MAX_ZOOM,
+            "bounds": [88.0, 20.5, 92.7, 26.7],
+            "vector_layers": [
+                {
+                    "id": name,
+                    "minzoom": layer.min_zoom,
+                    "maxzoom": MAX_ZOOM,
+                    "fields": {key: "String" for key in layer.properties},
+                }
+            ],
+        }
+    )

@@ -1,0 +1,115 @@
+"""Mapbox vector tiles built by PostGIS (ST_AsMVT), with per-zoom generalisation, ETags and
+a TileJSON description. Tiles of ward boundaries are public; the others follow the user's
+municipalities like every other read."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.db import connection
+
+
+@dataclass(frozen=True)
+class TileLayer:
+    name: str
+    table: str
+    properties: dict[str, str]  # name -> SQL over alias t
+    min_zoom: int
+    # Below this zoom geometries are simplified (tolerance in Web Mercator metres per pixel).
+    simplify_below: int = 0
+    public: bool = False
+    joins: str = ""
+
+
+TILE_LAYERS = {
+    layer.name: layer
+    for layer in (
+        TileLayer(
+            "wards",
+            "spatial_ward",
+            {"number": "t.number", "name": "t.name"},
+            min_zoom=8,
+            simplify_below=15,
+            public=True,
+        ),
+        TileLayer(
+            "roads",
+            "spatial_road",
+            {"hierarchy": "t.hierarchy", "name": "t.name", "surface": "t.surface"},
+            min_zoom=11,
+            simplify_below=15,
+        ),
+        TileLayer(
+            "buildings",
+            "spatial_building",
+            {"bin": "t.bin", "use": "t.functional_use", "floors": "t.floor_count"},
+            min_zoom=14,
+        ),
+        TileLayer(
+            "containments",
+            "containment_containment",
+            {
+                "code": "t.code",
+                "type": "t.containment_type",
+                "outlet": "t.outlet",
+                "status": "(SELECT a.status FROM containment_complianceassessment a "
+                "JOIN containment_complianceruleset r ON r.id = a.rule_set_id "
+                "WHERE a.containment_id = t.id ORDER BY r.version DESC LIMIT 1)",
+            },
+            min_zoom=15,
+        ),
+    )
+}
+MAX_ZOOM = 22
+EXTENT = 4096
+BUFFER = 64
+
+
+def tile_sql(layer: TileLayer, z: int, scoped: bool) -> str:
+    geometry = "ST_Transform(t.geom, 3857)"
+    if z < layer.simplify_below:
+        # About half a pixel at this zoom: invisible, but far fewer vertices.
+        tolerance = 40_075_016.68 / (256 * 2**z) / 2
+        geometry = f"ST_SimplifyPreserveTopology({geometry}, {tolerance:.4f})"
+    props = ", ".join(f"{expr} AS {name}" for name, expr in layer.properties.items())
+    scope = "AND t.municipality_id = ANY(%(municipalities)s)" if scoped else ""
+    return f"""
+        WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS tile),
+        features AS (
+          SELECT t.id,
+                 ST_AsMVTGeom({geometry}, bounds.tile, {EXTENT}, {BUFFER}, true) AS geom,
+                 {props}
+            FROM {layer.table} t {layer.joins}, bounds
+           WHERE t.geom && ST_Transform(ST_Expand(bounds.tile, %(margin)s), 4326) {scope}
+        )
+        SELECT ST_AsMVT(features.*, %(name)s, {EXTENT}, 'geom', 'id') FROM features
+         WHERE geom IS NOT NULL
+    """  # noqa: S608 (identifiers from this module; values are parameters)
+
+
+def render_tile(
+    layer: TileLayer, z: int, x: int, y: int, municipality_ids: list[int] | None
+) -> bytes:
+    """The tile as MVT bytes (empty bytes when nothing is there or the zoom is too low)."""
+    if z < layer.min_zoom:
+        return b""
+    margin = 40_075_016.68 / 2**z * BUFFER / EXTENT
+    with connection.cursor() as cursor:
+        cursor.execute(
+            tile_sql(layer, z, municipality_ids is not None),
+            {
+                "z": z,
+                "x": x,
+                "y": y,
+                "name": layer.name,
+                "margin": margin,
+                "municipalities": municipality_ids or [],
+            },
+        )
+        tile = cursor.fetchone()[0]
+    return bytes(tile) if tile else b""
+
+
+def etag(content: bytes) -> str:
+    return '"' + hashlib.blake2b(content, digest_size=12).hexdigest() + '"'
