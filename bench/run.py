@@ -13,6 +13,7 @@ times the densest ward's buildings as GeoJSON three ways:
 
 from __future__ import annotations
 
+import math
 import os
 import statistics
 import sys
@@ -101,9 +102,16 @@ def main() -> None:
         queryset = Building.objects.filter(ward_id=ward_id).select_related("municipality", "ward")
         return len(JSONRenderer().render(BuildingFeatureSerializer(queryset, many=True).data))
 
+    def ogc() -> int:
+        response = client.get(f"/ogc/collections/buildings/items?ward={ward_id}&limit=100000")
+        if response.status_code != 200:
+            raise RuntimeError(f"OGC path answered {response.status_code}")
+        return sum(len(chunk) for chunk in response.streaming_content)
+
     rows = [
         ("raw SQL", *timed(raw)),
-        ("project", *timed(project)),
+        ("project /api/v1", *timed(project)),
+        ("project /ogc", *timed(ogc)),
         ("naive serializer", *timed(naive, max(3, REPEATS // 2))),
     ]
     base = rows[0][1]
@@ -111,7 +119,56 @@ def main() -> None:
     print(f"{'path':<18}{'median ms':>11}{'p95 ms':>9}{'MB':>7}{'x raw':>8}")
     for name, median, p95, size in rows:
         print(f"{name:<18}{median:>11.1f}{p95:>9.1f}{size / 1e6:>7.1f}{median / base:>8.2f}")
-    print(f"\nproject is {rows[2][1] / rows[1][1]:.1f}x faster than the naive serializer")
+    print(f"\nproject is {rows[3][1] / rows[1][1]:.1f}x faster than the naive serializer")
+    tiles(client, municipality)
+
+
+def tiles(client, municipality) -> None:
+    """The densest z14 tile and a z17 tile inside it: the view vs the raw ST_AsMVT query."""
+    from spatial.tiles import TILE_LAYERS, render_tile, tile_sql
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Collect(ST_Centroid(geom))) c"
+            " FROM spatial_building WHERE municipality_id = %s) s",
+            [municipality.pk],
+        )
+        lon, lat = cursor.fetchone()
+    layer = TILE_LAYERS["buildings"]
+    print("\nvector tiles (buildings)")
+    print(f"{'tile':<18}{'view ms':>10}{'raw ms':>9}{'x raw':>8}{'KB':>7}")
+    for z in (14, 17):
+        n = 2**z
+        x = int((lon + 180) / 360 * n)
+        y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+        sql = tile_sql(layer, z, scoped=False)
+        margin = 40_075_016.68 / 2**z * 64 / 4096
+
+        def raw_tile(z=z, x=x, y=y, sql=sql, margin=margin) -> int:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    sql,
+                    {
+                        "z": z,
+                        "x": x,
+                        "y": y,
+                        "name": "buildings",
+                        "margin": margin,
+                        "municipalities": [],
+                    },
+                )
+                return len(cursor.fetchone()[0] or b"")
+
+        def view_tile(z=z, x=x, y=y) -> int:
+            return len(client.get(f"/tiles/buildings/{z}/{x}/{y}.mvt").content)
+
+        view_median, _p95, size = timed(view_tile)
+        raw_median, _p95, _size = timed(raw_tile)
+        print(
+            f"{f'z{z}/{x}/{y}':<18}{view_median:>10.1f}{raw_median:>9.1f}"
+            f"{view_median / raw_median:>8.2f}{size / 1024:>7.0f}"
+        )
+    del render_tile
 
 
 if __name__ == "__main__":

@@ -251,7 +251,10 @@ class ItemsView(OgcView):
         crs = _crs(params.get("crs"), "crs")
         bbox_crs = _crs(params.get("bbox-crs"), "bbox-crs")
         bbox = _bbox(params["bbox"], bbox_crs) if "bbox" in params else None
-        limit = _int(params.get("limit"), "limit", 100, 1, settings.IMIS["MAX_PAGE_SIZE"])
+        # Larger limits are served at the maximum (clients such as QGIS ask for a lot).
+        limit = min(
+            _int(params.get("limit"), "limit", 100, 1, 10**9), settings.IMIS["MAX_PAGE_SIZE"]
+        )
         offset = _int(params.get("offset"), "offset", 0, 0, 10**9)
         ward_id = _int(params.get("ward"), "ward", 0, 1, 10**12) or None
         query = LayerQuery(
