@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import exports, views
 
 app_name = "spatial-api"
 
 urlpatterns = [
+    path("exports/<str:name>/", exports.ExportView.as_view(), name="export"),
     path("municipalities/", views.MunicipalityListView.as_view(), name="municipality-list"),
     path("wards/", views.WardListView.as_view(), name="ward-list"),
     path("wards/<int:pk>/", views.WardDetailView.as_view(), name="ward-detail"),

@@ -1,0 +1,85 @@
+"""/api/v1/exports/{layer}/: download a layer, whole or filtered by ward or bbox."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from .. import io, selectors
+from ..layers import LayerQuery, stream_feature_collection
+from ..models import Ward
+from ..ogcapi.views import collections
+from .serializers import BBoxField, StrictFieldsMixin
+
+CHOICES = ["gpkg", "shp", "geojson", "csv", "xlsx"]
+
+
+class ExportQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    export = serializers.ChoiceField(choices=CHOICES, required=False, default="gpkg")
+    bbox = BBoxField(required=False)
+    ward = serializers.IntegerField(min_value=1, required=False)
+
+
+class ExportView(APIView):
+    @extend_schema(
+        operation_id="layer_export",
+        tags=["exports"],
+        parameters=[
+            OpenApiParameter(
+                "export",
+                str,
+                enum=CHOICES,
+                description="gpkg (default), shp (zip), geojson, csv, xlsx",
+            ),
+            OpenApiParameter("bbox", str),
+            OpenApiParameter("ward", int),
+        ],
+        responses={200: OpenApiTypes.BINARY},
+        summary="Download a layer (GeoPackage, Shapefile zip, GeoJSON, CSV or XLSX)",
+    )
+    def get(self, request: Request, name: str):
+        layer = collections().get(name)
+        if layer is None:
+            raise exceptions.NotFound(_("Unknown layer."))
+        params = ExportQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        values = params.validated_data
+        ward = None
+        if "ward" in values:
+            try:
+                ward = selectors.ward_get(user=request.user, ward_id=values["ward"])
+            except Ward.DoesNotExist:
+                raise exceptions.ValidationError({"ward": [_("Unknown ward.")]}) from None
+        query = LayerQuery(
+            municipality_ids=selectors.visible_municipality_ids(request.user),
+            bbox=values.get("bbox"),
+            ward_id=ward.pk if ward else None,
+            limit=10**9,
+        )
+        fmt = values["export"]
+        filename = f"{name}{'-ward-' + str(ward.number) if ward else ''}"
+        if fmt == "geojson":
+            matched = selectors.layer_count(layer=layer, query=query)
+            response = StreamingHttpResponse(
+                stream_feature_collection(layer, query, number_matched=matched, links=[]),
+                content_type="application/geo+json",
+            )
+            extension = "geojson"
+        elif fmt == "csv":
+            response = StreamingHttpResponse(
+                io.iter_csv(layer, query), content_type=io.FORMATS["csv"][0]
+            )
+            extension = "csv"
+        elif fmt == "xlsx":
+            response = HttpResponse(io.xlsx_bytes(layer, query), content_type=io.FORMATS["xlsx"][0])
+            extension = "xlsx"
+        else:
+            content_type, extension = io.FORMATS[fmt]
+            response = FileResponse(io.export_file(layer, query, fmt), content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+        return response

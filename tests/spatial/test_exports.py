@@ -1,0 +1,126 @@
+"""Exports read back with GDAL (pyogrio) and spreadsheet/CSV readers."""
+
+import csv
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pyogrio
+import pytest
+import shapely
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from spatial.io import shapefile_field_names
+
+from ..factories import BuildingFactory, square
+
+pytestmark = pytest.mark.django_db
+
+
+def download(client, name, **params):
+    response = client.get(reverse("spatial-api:export", args=[name]), params)
+    assert response.status_code == 200, getattr(response, "content", b"")[:300]
+    if response.streaming:
+        return response, b"".join(response.streaming_content)
+    return response, response.content
+
+
+@pytest.fixture
+def bangla_wards(town):
+    town.west.name_bn = "ওয়ার্ড ১ (পশ্চিম)"
+    town.west.save()
+    return town
+
+
+def test_geopackage_reads_back(gis_client, bangla_wards, tmp_path):
+    response, content = download(gis_client, "wards")
+    assert response["Content-Disposition"].endswith('wards.gpkg"')
+    path = tmp_path / "wards.gpkg"
+    path.write_bytes(content)
+    frame = pyogrio.read_dataframe(path)
+    assert len(frame) == 2
+    assert set(frame["name_bn"]) >= {"ওয়ার্ড ১ (পশ্চিম)"}
+    assert frame.crs.to_epsg() == 4326
+    west = frame[frame["number"] == 1].geometry.iloc[0]
+    assert west.equals_exact(shapely.from_wkt(bangla_wards.west.geom.wkt), 1e-7)
+
+
+def test_shapefile_zip_keeps_bangla_and_maps_long_names(gis_client, bangla_wards, tmp_path):
+    _, content = download(gis_client, "wards", export="shp")
+    path = tmp_path / "wards.zip"
+    path.write_bytes(content)
+    with zipfile.ZipFile(path) as bundle:
+        names = set(bundle.namelist())
+        assert {"wards.shp", "wards.dbf", "wards.shx", "wards.prj", "wards.cpg"} <= names
+        assert bundle.read("wards.cpg").strip().upper() in {b"UTF-8", b"UTF8"}
+        fields = bundle.read("FIELDS.txt").decode()
+    assert "bldng_cnt\tbuilding_count" in fields
+    frame = pyogrio.read_dataframe(f"/vsizip/{path}")
+    assert "ওয়ার্ড ১ (পশ্চিম)" in set(frame["name_bn"])
+    assert max(len(column) for column in frame.columns) <= 10
+
+
+def test_csv_and_xlsx_carry_wkt(gis_client, town):
+    building = BuildingFactory(municipality=town.municipality)
+    _, content = download(gis_client, "buildings", export="csv")
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert [row["bin"] for row in rows] == [building.bin]
+    assert shapely.from_wkt(rows[0]["wkt"]).equals_exact(shapely.from_wkt(building.geom.wkt), 1e-7)
+    _, content = download(gis_client, "buildings", export="xlsx")
+    sheet = load_workbook(io.BytesIO(content), read_only=True).active
+    values = list(sheet.values)
+    assert values[0][0] == "fid"
+    assert values[1][values[0].index("bin")] == building.bin
+
+
+def test_geojson_export_and_ward_filter(gis_client, town, other_town):
+    BuildingFactory(municipality=town.municipality, geom=square(90.81, 22.93))
+    BuildingFactory(municipality=town.municipality, geom=square(90.85, 22.93))
+    BuildingFactory(municipality=other_town.municipality, geom=square(91.01, 22.93))
+    _, content = download(gis_client, "buildings", export="geojson", ward=town.west.pk)
+    frame = pyogrio.read_dataframe(io.BytesIO(content))
+    assert len(frame) == 1
+    _, content = download(gis_client, "buildings", export="gpkg")
+    path = Path(tempfile.mkdtemp()) / "b.gpkg"
+    path.write_bytes(content)
+    assert len(pyogrio.read_dataframe(path)) == 2  # the other municipality stays out
+
+
+def test_temporary_files_are_removed(gis_client, town):
+    BuildingFactory(municipality=town.municipality)
+    before = set(Path(tempfile.gettempdir()).glob("imis-export-*"))
+    response = gis_client.get(reverse("spatial-api:export", args=["buildings"]), {"export": "gpkg"})
+    b"".join(response.streaming_content)
+    response.close()
+    assert set(Path(tempfile.gettempdir()).glob("imis-export-*")) == before
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "status"),
+    [
+        ("castles", {}, 404),
+        ("buildings", {"export": "dwg"}, 400),
+        ("buildings", {"bbox": "1,2"}, 400),
+        ("buildings", {"ward": 999999}, 400),
+    ],
+)
+def test_bad_export_requests(gis_client, town, name, params, status):
+    response = gis_client.get(reverse("spatial-api:export", args=[name]), params)
+    assert response.status_code == status
+
+
+def test_anonymous_cannot_export(client, town):
+    response = client.get(reverse("spatial-api:export", args=["buildings"]))
+    assert response.status_code in (401, 403)
+
+
+def test_shapefile_field_names_are_short_unique_and_stable():
+    mapping = shapefile_field_names(
+        ["holding_number", "household_count", "household_size", "bin", "footprint_area_m2"]
+    )
+    assert mapping["bin"] == "bin"
+    assert all(len(short) <= 10 for short in mapping.values())
+    assert len(set(mapping.values())) == len(mapping)
+    assert mapping == shapefile_field_names(list(mapping))
