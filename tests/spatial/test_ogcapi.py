@@ -173,3 +173,32 @@ def test_gdal_oapif_driver_reads_the_collections(live_server, town):
     ).stdout
     assert features.count("OGRFeature(buildings)") == 7
     assert "B000001" in features
+
+
+@pytest.mark.django_db(transaction=True)
+def test_owslib_reads_collections_and_items(live_server, town):
+    from owslib.ogcapi.features import Features
+    from owslib.util import Authentication
+
+    from spatial.choices import MembershipRole
+
+    from ..factories import MembershipFactory
+
+    user = UserFactory()
+    MembershipFactory(user=user, municipality=town.municipality, role=MembershipRole.GIS_OFFICER)
+    for _k in range(3):
+        BuildingFactory(municipality=town.municipality)
+    service = Features(
+        f"{live_server.url}/ogc", auth=Authentication(username=user.username, password="pw")
+    )
+    assert (
+        "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
+        in (service.conformance()["conformsTo"])
+    )
+    ids = {collection["id"] for collection in service.collections()["collections"]}
+    assert {"wards", "buildings", "containments"} <= ids
+    items = service.collection_items("buildings", limit=2)
+    assert items["numberMatched"] == 3
+    assert len(items["features"]) == 2
+    wards = service.collection_items("wards", bbox=[90.79, 22.91, 90.87, 22.98])
+    assert wards["numberMatched"] == 2
