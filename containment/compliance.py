@@ -25,7 +25,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from spatial.choices import GROUNDWATER_WELL_TYPES
 
@@ -291,6 +291,8 @@ def facts_for(*, containment_ids: list[int]) -> dict[int, ContainmentFacts]:
 def describe(rule: str, result: dict[str, Any]) -> str:
     """One rule's outcome as a sentence in the active language."""
     params = result.get("params") or {}
+    # "1 year", "0.5 years", "2 years": singular only for exactly one.
+    count = 1 if params.get("years") == 1 else 2
     type_label = dict(ContainmentType.choices).get(params.get("type"), params.get("type"))
     outlet_label = dict(Outlet.choices).get(params.get("outlet"), params.get("outlet"))
     texts = {
@@ -300,11 +302,25 @@ def describe(rule: str, result: dict[str, Any]) -> str:
         "outlet_forbidden": _("Effluent goes to a forbidden outlet: %(outlet)s."),
         "outlet_allowed": _("Effluent goes to %(outlet)s."),
         "emptying_unknown": _("When it was last emptied is not known."),
-        "emptied_recently": _("Emptied %(years)s years ago (at most %(max)s allowed)."),
-        "emptied_overdue": _("Last emptied %(years)s years ago; at most %(max)s allowed."),
-        "never_emptied_recently": _("Never emptied, built %(years)s years ago."),
-        "never_emptied_overdue": _(
-            "Never emptied in %(years)s years since construction; at most %(max)s allowed."
+        "emptied_recently": ngettext(
+            "Emptied %(years)s year ago (at most %(max)s allowed).",
+            "Emptied %(years)s years ago (at most %(max)s allowed).",
+            count,
+        ),
+        "emptied_overdue": ngettext(
+            "Last emptied %(years)s year ago; at most %(max)s allowed.",
+            "Last emptied %(years)s years ago; at most %(max)s allowed.",
+            count,
+        ),
+        "never_emptied_recently": ngettext(
+            "Never emptied, built %(years)s year ago.",
+            "Never emptied, built %(years)s years ago.",
+            count,
+        ),
+        "never_emptied_overdue": ngettext(
+            "Never emptied in %(years)s year since construction; at most %(max)s allowed.",
+            "Never emptied in %(years)s years since construction; at most %(max)s allowed.",
+            count,
         ),
         "no_well_recorded": _("No tube well or dug well is recorded within 100 m."),
         "well_too_close": _("A well is %(distance)s m away; at least %(min)s m required."),

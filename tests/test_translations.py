@@ -18,7 +18,14 @@ def entries(text: str) -> list[tuple[str, str]]:
         fields: dict[str, str] = {}
         current = None
         for line in block.splitlines():
-            match = re.match(r'^(msgid|msgstr) "(.*)"$', line)
+            # Plural entries: every msgstr[N] must be filled; they are joined here.
+            match = re.match(r'^(msgid|msgstr)(?:\[\d+\])? "(.*)"$', line)
+            if match and match[1] == "msgstr" and "[" in line.split(" ")[0]:
+                index = line.split(" ")[0]
+                fields[index] = match[2]
+                fields.setdefault("msgstr", "")
+                current = index
+                continue
             if match:
                 current = match[1]
                 fields[current] = match[2]
@@ -28,7 +35,9 @@ def entries(text: str) -> list[tuple[str, str]]:
                 current = None
         if fields.get("msgid"):
             fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in block.splitlines())
-            pairs.append((fields["msgid"], "" if fuzzy else fields.get("msgstr", "")))
+            plural = [v for k, v in fields.items() if k.startswith("msgstr[")]
+            translated = all(plural) if plural else fields.get("msgstr", "")
+            pairs.append((fields["msgid"], "" if fuzzy or not translated else "ok"))
     return pairs
 
 

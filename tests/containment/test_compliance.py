@@ -223,3 +223,14 @@ def test_set_based_assessment_agrees_with_the_reference_on_demo_data(demo_town):
         statuses.add(status)
     # The demo data exercises every status.
     assert statuses == {"compliant", "non_compliant", "unknown"}
+
+
+def test_one_year_is_singular():
+    _, outcomes = evaluate(
+        facts(ever_emptied=False, last_emptied_on=None, construction_year=2025), RULES, AS_OF
+    )
+    assert describe("emptying", outcomes["emptying"]) == "Never emptied, built 1.0 year ago."
+    _, outcomes = evaluate(
+        facts(ever_emptied=False, last_emptied_on=None, construction_year=2024), RULES, AS_OF
+    )
+    assert describe("emptying", outcomes["emptying"]) == "Never emptied, built 2.0 years ago."
