@@ -74,7 +74,7 @@ def main() -> None:
     query = LayerQuery(municipality_ids=[municipality.pk], ward_id=ward_id, limit=100_000)
     where, params = query.where(BUILDINGS)
     raw_sql = (
-        'SELECT \'{"type":"FeatureCollection","features":[\' || '  # noqa: S608
+        'SELECT \'{"type":"FeatureCollection","features":[\' || '
         f"coalesce(string_agg(f, ',' ORDER BY id), '') || ']}}' FROM ("
         f"SELECT t.id, {BUILDINGS.feature_sql()} AS f FROM {BUILDINGS.table} t {BUILDINGS.joins}"
         f" WHERE {where}) s"

@@ -28,6 +28,8 @@ from django.db import connection, transaction
 from .layers import Layer, LayerQuery
 
 CHUNK = 5000
+# The register's own id travels as "id": GeoPackage keeps "fid" for its primary key, and a
+# column of that name can be written once but not appended to.
 FORMATS = {
     "gpkg": ("application/geopackage+sqlite3", "gpkg"),
     "shp": ("application/zip", "zip"),
@@ -67,10 +69,10 @@ def _rows(
     where, params = query.where(layer)
     columns = ", ".join(f'{expr} AS "{name}"' for name, expr in layer.properties.items())
     sql = (
-        f"SELECT t.id AS fid, {columns}, {geometry_sql} AS geometry"  # noqa: S608
+        f"SELECT t.id AS id, {columns}, {geometry_sql} AS geometry"  # noqa: S608
         f" FROM {layer.table} t {layer.joins} WHERE {where} ORDER BY t.id"
     )
-    names = ["fid", *layer.properties, "geometry"]
+    names = ["id", *layer.properties, "geometry"]
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while rows := cursor.fetchmany(CHUNK):
@@ -120,7 +122,7 @@ def write_vector(layer: Layer, query: LayerQuery, fmt: str, folder: Path) -> Pat
         )
         written = True
     if not written:  # an empty layer still gets a file with its fields
-        empty = gpd.GeoDataFrame({"fid": pd.Series(dtype="int64")}, geometry=[], crs="EPSG:4326")
+        empty = gpd.GeoDataFrame({"id": pd.Series(dtype="int64")}, geometry=[], crs="EPSG:4326")
         pyogrio.write_dataframe(
             empty, target, driver=driver, layer=layer.name.replace("-", "_"), **options
         )
@@ -152,7 +154,7 @@ def iter_csv(layer: Layer, query: LayerQuery) -> Iterator[str]:
         for row in rows:
             yield writer.writerow(row)
     if first:
-        yield "\ufeff" + writer.writerow(["fid", *layer.properties, "wkt"])
+        yield "\ufeff" + writer.writerow(["id", *layer.properties, "wkt"])
 
 
 def _cell(value):
@@ -168,7 +170,7 @@ def xlsx_bytes(layer: Layer, query: LayerQuery) -> bytes:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(layer.name[:31])
-    sheet.append(["fid", *layer.properties, "wkt"])
+    sheet.append(["id", *layer.properties, "wkt"])
     for _names, rows in _rows(layer, query, "ST_AsText(t.geom)"):
         for row in rows:
             sheet.append([_cell(value) for value in row])

@@ -71,7 +71,7 @@ def test_csv_and_xlsx_carry_wkt(gis_client, town):
     _, content = download(gis_client, "buildings", export="xlsx")
     sheet = load_workbook(io.BytesIO(content), read_only=True).active
     values = list(sheet.values)
-    assert values[0][0] == "fid"
+    assert values[0][0] == "id"
     assert values[1][values[0].index("bin")] == building.bin
 
 
@@ -124,3 +124,20 @@ def test_shapefile_field_names_are_short_unique_and_stable():
     assert all(len(short) <= 10 for short in mapping.values())
     assert len(set(mapping.values())) == len(mapping)
     assert mapping == shapefile_field_names(list(mapping))
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "shp", "csv"])
+def test_exports_larger_than_one_chunk(gis_client, town, tmp_path, monkeypatch, fmt):
+    import spatial.io
+
+    monkeypatch.setattr(spatial.io, "CHUNK", 3)
+    made = [BuildingFactory(municipality=town.municipality) for _ in range(8)]
+    _, content = download(gis_client, "buildings", export=fmt)
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+        assert sorted(int(r["id"]) for r in rows) == sorted(b.pk for b in made)
+        return
+    path = tmp_path / ("b.gpkg" if fmt == "gpkg" else "b.zip")
+    path.write_bytes(content)
+    frame = pyogrio.read_dataframe(path if fmt == "gpkg" else f"/vsizip/{path}")
+    assert sorted(frame["id"]) == sorted(b.pk for b in made)
