@@ -16,7 +16,8 @@ from spatial.io import shapefile_field_names
 
 from ..factories import BuildingFactory, square
 
-pytestmark = pytest.mark.django_db
+# ogr2ogr reads the data over its own connection, so it must be committed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def download(client, name, **params):
