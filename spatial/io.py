@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 
-from .layers import Layer, LayerQuery
+from .layers import Layer, LayerQuery, count_features
 
 CHUNK = 5000
 # The register's own id travels as "id": GeoPackage keeps "fid" for its primary key, and a
@@ -149,7 +149,7 @@ def write_vector(
     if result.returncode != 0:
         raise RuntimeError(f"ogr2ogr failed: {result.stderr.strip()[:500]}")
     if progress is not None:
-        progress(query_count(layer, query))
+        progress(count_features(layer, query))
     if fmt == "gpkg":
         return target
     archive = folder / f"{layer.name}.zip"
@@ -160,12 +160,6 @@ def write_vector(
             "FIELDS.txt", "\n".join(f"{short}\t{name}" for name, short in mapping.items()) + "\n"
         )
     return archive
-
-
-def query_count(layer: Layer, query: LayerQuery) -> int:
-    from .layers import count_features
-
-    return count_features(layer, query)
 
 
 def iter_csv(layer: Layer, query: LayerQuery) -> Iterator[str]:

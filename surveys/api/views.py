@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -228,27 +228,30 @@ class _DecisionView(APIView):
         return Response(SubmissionSerializer(decided).data)
 
 
-def _decision_view(name: str) -> type[APIView]:
-    view = type(f"Submission{name.title()}View", (_DecisionView,), {"decision": name})
-    view.post = extend_schema(
-        operation_id=f"survey_submissions_{name}",
-        tags=["surveys"],
-        request=DecisionInputSerializer,
-        responses={200: SubmissionSerializer},
-    )(_copy(_DecisionView.post))
-    return view
+def _decision_schema(name: str) -> dict:
+    return {
+        "post": extend_schema(
+            operation_id=f"survey_submissions_{name}",
+            tags=["surveys"],
+            request=DecisionInputSerializer,
+            responses={200: SubmissionSerializer},
+        )
+    }
 
 
-def _copy(function):
-    def post(self, request, pk):
-        return function(self, request, pk)
-
-    return post
+@extend_schema_view(**_decision_schema("approve"))
+class ApproveView(_DecisionView):
+    decision = "approve"
 
 
-ApproveView = _decision_view("approve")
-RejectView = _decision_view("reject")
-ReturnView = _decision_view("return")
+@extend_schema_view(**_decision_schema("reject"))
+class RejectView(_DecisionView):
+    decision = "reject"
+
+
+@extend_schema_view(**_decision_schema("return"))
+class ReturnView(_DecisionView):
+    decision = "return"
 
 
 class CampaignInputSerializer(StrictFieldsMixin, serializers.Serializer):
