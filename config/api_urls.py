@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("spatial.api.urls")),
     path("", include("containment.api.urls")),
     path("surveys/", include("surveys.api.urls")),
+    path("dashboards/", include("dashboards.api.urls")),
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     # The API's description is public: it names no data, and integrators need it first.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),

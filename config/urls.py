@@ -7,6 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 from spatial import tile_views
 
 urlpatterns = [
+    path("", include("dashboards.urls")),
     path("", include("spatial.urls")),
     path("", include("containment.urls")),
     path("", include("surveys.urls")),

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from spatial.layers import Layer
 
-from .classification import classification_params, facility_rung_sql, sfd_class_sql
+from .classification import (
+    building_rung_sql,
+    classification_params,
+    facility_rung_sql,
+    sfd_class_sql,
+)
 
 
 def _inline(sql: str) -> str:
@@ -58,4 +63,28 @@ def containments_layer() -> Layer:
             "status": "a.status = %s",
             "sfd_class": f"{sfd} = %s",
         },
+    )
+
+
+def building_sanitation_layer() -> Layer:
+    """Buildings with their JMP ladder rung (the best facility serving them), for the ward
+    dashboards' map."""
+    from spatial.layers import BUILDINGS
+
+    return Layer(
+        name="building-sanitation",
+        table="spatial_building",
+        joins="LEFT JOIN spatial_ward w ON w.id = t.ward_id",
+        properties={
+            "municipality": "t.municipality_id",
+            "bin": "t.bin",
+            "holding_number": "t.holding_number",
+            "ward": "t.ward_id",
+            "ward_number": "w.number",
+            "functional_use": "t.functional_use",
+            "population": BUILDINGS.properties["population"],
+            "low_income_community": "t.low_income_community_id",
+            "jmp_rung": _inline(building_rung_sql("t")),
+        },
+        extra_filters={"jmp_rung": f"{_inline(building_rung_sql('t'))} = %s"},
     )

@@ -58,6 +58,10 @@ class Municipality(models.Model):
     area_m2 = models.GeneratedField(
         expression=GeographyArea("boundary"), output_field=FloatField(), db_persist=True
     )
+    # Ward-level aggregates (never records) appear on the public page when set.
+    publishes_dashboard = models.BooleanField(
+        _("publish ward figures on the public page"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

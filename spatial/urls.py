@@ -5,5 +5,5 @@ from . import views
 app_name = "spatial"
 
 urlpatterns = [
-    path("", views.municipality_map, name="map"),
+    path("map/", views.municipality_map, name="map"),
 ]

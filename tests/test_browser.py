@@ -62,6 +62,7 @@ def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):
     ARTIFACTS.mkdir(exist_ok=True)
     _town, user = mapped_town
     log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/map/")
     element = page.locator("#municipality-map[data-wards-loaded]")
     element.wait_for()
     assert page.locator("path.imis-ward").count() == 2
@@ -74,7 +75,7 @@ def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):
     assert page.locator(".leaflet-control-layers").is_visible()
     page.screenshot(path=str(ARTIFACTS / "map-overview.png"))
 
-    page.goto(f"{live_server.url}/#map=18/22.94130/90.82930")
+    page.goto(f"{live_server.url}/map/#map=18/22.94130/90.82930")
     page.wait_for_selector("#municipality-map[data-buildings-loaded='6']")
     assert page.locator("path.imis-building").count() == 6
     assert "6 buildings shown" in page.inner_text("#map-status")
@@ -105,6 +106,7 @@ def test_map_speaks_bangla(page, live_server, mapped_town):
     ARTIFACTS.mkdir(exist_ok=True)
     _town, user = mapped_town
     log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/map/")
     page.locator("#municipality-map[data-wards-loaded]").wait_for()
     page.select_option("#imis-language-select", "bn")
     page.wait_for_selector("html[lang='bn']")

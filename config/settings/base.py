@@ -104,7 +104,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "spatial:map"
+LOGIN_REDIRECT_URL = "dashboards:overview"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
@@ -213,6 +213,11 @@ IMIS = {
     "SURVEY_MAX_GPS_ACCURACY_M": float(os.environ.get("IMIS_SURVEY_MAX_GPS_ACCURACY_M", "20")),
     # A containment must lie within this distance of every building it serves.
     "CONTAINMENT_MAX_DISTANCE_M": float(os.environ.get("IMIS_CONTAINMENT_MAX_DISTANCE_M", "50")),
+    # Faecal sludge one person generates in a year, m³ (CWIS SF-1d, FSM collection ratio).
+    # Not confirmed for Bangladesh: a setting, with a commonly used planning figure.
+    "SLUDGE_M3_PER_PERSON_YEAR": float(os.environ.get("IMIS_SLUDGE_M3_PER_PERSON_YEAR", "0.04")),
+    # The public page hides a ward's shares when it has fewer buildings than this.
+    "PUBLIC_MIN_BUILDINGS": int(os.environ.get("IMIS_PUBLIC_MIN_BUILDINGS", "10")),
 }
 
 # Debian 12 ships GDAL 3.6, which cannot block file and network access from spatial reference

@@ -14,7 +14,7 @@ from spatial.layers import COORDINATE_DECIMALS
 from spatial.models import Building, Municipality
 
 from .. import compliance, selectors
-from ..choices import ComplianceStatus, ContainmentType, Outlet, SfdClass
+from ..choices import ComplianceStatus, ContainmentType, JmpRung, Outlet, SfdClass
 from ..models import ComplianceRuleSet, Containment
 from ..selectors import current_assessment
 
@@ -22,6 +22,10 @@ from ..selectors import current_assessment
 class ContainmentQuerySerializer(LayerQuerySerializer):
     status = serializers.ChoiceField(choices=ComplianceStatus.choices, required=False)
     sfd_class = serializers.ChoiceField(choices=SfdClass.choices, required=False)
+
+
+class BuildingSanitationQuerySerializer(LayerQuerySerializer):
+    jmp_rung = serializers.ChoiceField(choices=JmpRung.choices, required=False)
 
 
 class ContainmentPropertiesSerializer(StrictFieldsMixin, serializers.ModelSerializer):

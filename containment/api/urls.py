@@ -7,6 +7,11 @@ app_name = "containment-api"
 urlpatterns = [
     path("containments/", views.ContainmentListView.as_view(), name="containment-list"),
     path(
+        "building-sanitation/",
+        views.BuildingSanitationListView.as_view(),
+        name="building-sanitation-list",
+    ),
+    path(
         "containments/<int:pk>/",
         views.ContainmentDetailView.as_view(),
         name="containment-detail",

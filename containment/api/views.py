@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,8 +26,9 @@ from spatial.api.views import (
 from spatial.models import Municipality, Ward
 
 from .. import compliance, exports, selectors, services
-from ..layers import containments_layer
+from ..layers import building_sanitation_layer, containments_layer
 from .serializers import (
+    BuildingSanitationQuerySerializer,
     ContainmentFeatureSerializer,
     ContainmentPropertiesSerializer,
     ContainmentQuerySerializer,
@@ -68,6 +69,42 @@ CONTAINMENT_PARAMETERS = [
     OpenApiParameter("status", str, description="compliant, non_compliant or unknown"),
     OpenApiParameter("sfd_class", str, description="contained, not_contained, sewered, unknown"),
 ]
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="building_sanitation_list",
+        parameters=[
+            *LIST_PARAMETERS,
+            OpenApiParameter(
+                "jmp_rung",
+                str,
+                description="safely_managed, basic, limited, unimproved or open_defecation",
+            ),
+        ],
+        responses={200: FEATURE_COLLECTION},
+        tags=["containments"],
+        summary="Buildings with the JMP ladder rung of their best facility, as GeoJSON",
+    ),
+)
+class BuildingSanitationListView(LayerListView):
+    """Read-only: the rung is derived from the containments; edit those instead."""
+
+    http_method_names: ClassVar[list[str]] = ["get", "head", "options"]
+    query_serializer = BuildingSanitationQuerySerializer
+
+    @property
+    def resource(self) -> Resource:
+        return Resource(
+            building_sanitation_layer(),
+            serializers.Serializer,
+            serializers.Serializer,
+            None,
+            None,
+            None,
+            None,
+            "building",
+        )
 
 
 @extend_schema_view(

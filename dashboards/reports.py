@@ -1,0 +1,322 @@
+"""What each dashboard page shows, assembled from the selectors' aggregates: plain dicts
+ready for json_script, the API or a CSV/XLSX table. No queries beyond the selectors'."""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from containment import compliance
+from containment.choices import JmpRung, SfdClass
+from containment.models import TreatmentPlant
+from spatial.models import Municipality
+
+from . import indicators, selectors
+from .models import IndicatorTarget
+
+MONTHS = range(1, 13)
+
+
+def _rung_labels() -> dict[str, str]:
+    return {choice.value: str(choice.label) for choice in JmpRung}
+
+
+def _ward_label(row: dict) -> str:
+    return _("Ward %(number)s") % {"number": row["number"]}
+
+
+def _ladder(figures: dict) -> list[dict]:
+    labels = _rung_labels()
+    ladder = [
+        {
+            "rung": rung,
+            "label": labels[rung],
+            "buildings": figures[f"buildings_{rung}"],
+            "people": figures[f"people_{rung}"],
+            "share": indicators.share(figures[f"people_{rung}"], figures["people"]),
+        }
+        for rung in reversed(selectors.RUNGS)
+    ]
+    ladder.append(
+        {
+            "rung": "unknown",
+            "label": _("Unknown (no data)"),
+            "buildings": figures["buildings_rung_unknown"],
+            "people": figures["people_rung_unknown"],
+            "share": indicators.share(figures["people_rung_unknown"], figures["people"]),
+        }
+    )
+    return ladder
+
+
+def _sfd(figures: dict) -> dict:
+    safe = indicators.sfd_safe_containments(figures)
+    labels = {choice.value: str(choice.label) for choice in SfdClass}
+    return {
+        "classes": [
+            {"class": name, "label": labels[name], "containments": figures[f"sfd_{name}"]}
+            for name in selectors.SFD_CLASSES
+        ],
+        "flow": [
+            {"step": "contained", "label": _("Contained"), "value": figures["sfd_contained"]},
+            {
+                "step": "emptied",
+                "label": _("Emptied this year"),
+                "value": figures["contained_emptied"],
+            },
+            {
+                "step": "treated",
+                "label": _("Delivered to a working plant"),
+                "value": figures["contained_treated"],
+            },
+        ],
+        "safe": safe,
+        "unsafe": figures["containments"] - safe,
+        "safe_share": indicators.share(safe, figures["containments"]),
+        "delivered_volume_share": indicators.share(
+            figures["volume_delivered"], figures["volume_emptied"]
+        ),
+        "treated_volume_share": indicators.share(
+            figures["volume_treated"], figures["volume_delivered"]
+        ),
+    }
+
+
+def _comparison(figures: dict) -> dict:
+    """Where JMP and SFD disagree: improved facilities whose effluent is not contained."""
+    return {
+        "improved_not_contained": figures["improved_not_contained"],
+        "share_of_containments": indicators.share(
+            figures["improved_not_contained"], figures["containments"]
+        ),
+        "jmp_basic_or_better_share": indicators.share(
+            figures["people_basic"] + figures["people_safely_managed"], figures["people"]
+        ),
+        "sfd_safe_share": indicators.share(
+            indicators.sfd_safe_containments(figures), figures["containments"]
+        ),
+    }
+
+
+def _compliance(figures: dict, failing: dict[str, int]) -> dict:
+    assessed = figures["compliant"] + figures["non_compliant"] + figures["compliance_unknown"]
+    top = sorted(failing.items(), key=lambda item: (-item[1], item[0]))[:5]
+    return {
+        "compliant": figures["compliant"],
+        "non_compliant": figures["non_compliant"],
+        "unknown": figures["compliance_unknown"],
+        "not_assessed": figures["not_assessed"],
+        "compliant_share": indicators.share(figures["compliant"], assessed),
+        "top_failing_rules": [
+            {"rule": rule, "label": str(compliance.RULE_LABELS.get(rule, rule)), "containments": n}
+            for rule, n in top
+        ],
+    }
+
+
+def _months(rows: list[dict], ward_id: int | None) -> list[dict]:
+    series = {
+        month: {
+            "month": month,
+            "requests": 0,
+            "emptied": 0,
+            "delivered": 0,
+            "volume_emptied": 0.0,
+            "volume_delivered": 0.0,
+        }
+        for month in MONTHS
+    }
+    for row in rows:
+        if ward_id is not None and row["ward"] != ward_id:
+            continue
+        target = series[row["month"]]
+        for key in ("requests", "emptied", "delivered", "volume_emptied", "volume_delivered"):
+            target[key] += row[key]
+    return list(series.values())
+
+
+def _summary(figures: dict) -> dict:
+    return {
+        key: figures[key]
+        for key in (
+            "buildings",
+            "households",
+            "people",
+            "lic_buildings",
+            "lic_people",
+            "containments",
+            "overdue",
+            "emptyings",
+            "volume_emptied",
+            "surveyed",
+        )
+    } | {"survey_coverage": indicators.share(figures["surveyed"], figures["buildings"])}
+
+
+def ward_rows(rows: list[dict]) -> list[dict]:
+    """Per ward: number, names, the ward map's indicator values and the counts behind them."""
+    return [
+        {
+            "ward": row["ward"],
+            "number": row["number"],
+            "name": row["name"],
+            "name_bn": row["name_bn"],
+            "label": _ward_label(row),
+            "values": indicators.map_values(row),
+            "figures": _summary(row),
+        }
+        for row in rows
+    ]
+
+
+def overview(*, municipality: Municipality, year: int, ward_id: int | None = None) -> dict:
+    """The overview page for a municipality (or one of its wards) and a year. Three queries.
+
+    Raises LookupError when `ward_id` is not a ward of the municipality."""
+    rows = selectors.ward_figures(municipality=municipality, year=year)
+    if ward_id is None:
+        figures = selectors.total_figures(rows)
+        ward = None
+    else:
+        figures = next((row for row in rows if row["ward"] == ward_id), None)
+        if figures is None:
+            raise LookupError(ward_id)
+        ward = {"id": ward_id, "number": figures["number"], "label": _ward_label(figures)}
+    failing = selectors.failing_rules_by_ward(municipality=municipality)
+    if ward_id is None:
+        failing_here: dict[str, int] = {}
+        for per_ward in failing.values():
+            for rule, count in per_ward.items():
+                failing_here[rule] = failing_here.get(rule, 0) + count
+    else:
+        failing_here = failing.get(ward_id, {})
+    months = selectors.emptying_by_month(municipality=municipality, year=year)
+    return {
+        "municipality": {"code": municipality.code, "name": municipality.name},
+        "year": year,
+        "ward": ward,
+        "summary": _summary(figures),
+        "ladder": _ladder(figures),
+        "sfd": _sfd(figures),
+        "jmp_vs_sfd": _comparison(figures),
+        "compliance": _compliance(figures, failing_here),
+        "emptying_by_month": _months(months, ward_id),
+        "wards": ward_rows(rows),
+    }
+
+
+def ward_map(*, municipality: Municipality, year: int) -> dict:
+    """Every ward's indicator values for the choropleth, with the indicators' labels and
+    units, and the municipality's own values for reference. One query."""
+    rows = selectors.ward_figures(municipality=municipality, year=year)
+    return {
+        "municipality": {"code": municipality.code, "name": municipality.name},
+        "year": year,
+        "indicators": [
+            {
+                "code": indicator.code,
+                "label": str(indicator.label),
+                "unit": indicator.unit,
+                "higher_is_better": indicator.higher_is_better,
+            }
+            for indicator in indicators.MAP_INDICATORS
+        ],
+        "total": indicators.map_values(selectors.total_figures(rows)),
+        "wards": ward_rows(rows),
+    }
+
+
+def targets_for(*, municipality: Municipality, year: int) -> dict[str, float]:
+    return {
+        target.indicator: float(target.value)
+        for target in IndicatorTarget.objects.filter(municipality=municipality, year=year)
+    }
+
+
+def indicator_report(*, municipality: Municipality, year: int) -> dict:
+    """CWIS indicators and FSM KPIs for `year` with the previous year beside them, overall
+    and per service provider. Five queries, recomputed on every call."""
+    total = selectors.total_figures(selectors.ward_figures(municipality=municipality, year=year))
+    previous_total = selectors.total_figures(
+        selectors.ward_figures(municipality=municipality, year=year - 1)
+    )
+    service = selectors.fsm_service_figures(municipality=municipality, years=[year - 1, year])
+    capacity = TreatmentPlant.objects.filter(municipality=municipality, is_active=True).aggregate(
+        capacity=Sum("capacity_m3_per_day")
+    )["capacity"]
+    targets = targets_for(municipality=municipality, year=year)
+
+    def service_row(for_year: int, provider: int | None) -> dict | None:
+        return next(
+            (r for r in service if r["year"] == for_year and r["provider"] == provider), None
+        )
+
+    cwis = indicators.cwis_indicators(
+        total=total,
+        previous_total=previous_total,
+        treatment_capacity_m3_per_day=float(capacity or 0),
+        targets=targets,
+    )
+    kpis = indicators.fsm_kpis(
+        service=service_row(year, None),
+        previous_service=service_row(year - 1, None),
+        total=total,
+        previous_total=previous_total,
+        targets=targets,
+    )
+    providers = []
+    for row in service:
+        if row["year"] != year or row["provider"] is None:
+            continue
+        providers.append(
+            {
+                "provider": row["provider"],
+                "name": row["provider_name"],
+                "indicators": [
+                    i.as_dict()
+                    for i in indicators.fsm_kpis(
+                        service=row,
+                        previous_service=service_row(year - 1, row["provider"]),
+                        total=total,
+                        previous_total=previous_total,
+                    )
+                    # The collection ratio compares one provider with the whole town.
+                    if i.code != "KPI-7"
+                ],
+            }
+        )
+    return {
+        "municipality": {"code": municipality.code, "name": municipality.name},
+        "year": year,
+        "cwis": [i.as_dict() for i in cwis],
+        "kpis": [i.as_dict() for i in kpis],
+        "providers": providers,
+    }
+
+
+def public_wards(*, municipality: Municipality, year: int, min_buildings: int) -> dict:
+    """Published aggregates only: per ward a few shares and the building count, with the
+    shares of wards smaller than `min_buildings` withheld. No names, no records."""
+    rows = selectors.ward_figures(municipality=municipality, year=year)
+    codes = ("safely_managed", "basic_or_better", "sfd_safe", "compliance", "survey_coverage")
+    wards = []
+    for row in rows:
+        values = indicators.map_values(row)
+        small = row["buildings"] < min_buildings
+        wards.append(
+            {
+                "ward": row["ward"],
+                "number": row["number"],
+                "label": _ward_label(row),
+                "buildings": row["buildings"],
+                "withheld": small,
+                "values": {code: None if small else values[code] for code in codes},
+            }
+        )
+    labels = {i.code: str(i.label) for i in indicators.MAP_INDICATORS}
+    return {
+        "municipality": {"code": municipality.code, "name": municipality.name},
+        "year": year,
+        "indicators": [{"code": code, "label": labels[code], "unit": "share"} for code in codes],
+        "wards": wards,
+    }

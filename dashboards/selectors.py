@@ -1,0 +1,422 @@
+"""Read-only aggregates for the dashboards: every ward's figures in one statement, the
+emptying activity by month in another, the failing rules in a third. Nothing here loops
+over wards or records; Python only adds up ward rows into the municipality's total and turns
+counts into shares.
+
+Units: buildings, households and people are counted from the building register; the SFD
+flow, compliance and emptying figures count containments; volumes are m³.
+
+Register figures (ladder, SFD class, compliance) describe the register as it stands: the
+register keeps no dated snapshot of a building's facilities, and imported records carry the
+import date, not the date the facility was built. Emptying, delivery, feedback and survey
+figures come from the records dated in (or, for surveys and the emptying interval, up to the
+end of) the chosen year, so the comparison with the previous year moves with them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from containment.classification import classification_params, facility_rung_sql, sfd_class_sql
+from spatial.models import Municipality, Ward
+
+# The JMP rungs from worst to best, with the rank the SQL gives them.
+RUNGS = ("open_defecation", "unimproved", "limited", "basic", "safely_managed")
+SFD_CLASSES = ("contained", "not_contained", "sewered", "unknown")
+COMPLIANCE = ("compliant", "non_compliant", "unknown", "not_assessed")
+
+_RANK_OF_RUNG = " ".join(
+    f"WHEN '{rung}' THEN {rank}" for rank, rung in enumerate(RUNGS) if rung != "open_defecation"
+)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar year, cut at today while it is running."""
+
+    year: int
+
+    @property
+    def start(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> datetime.date:
+        return min(datetime.date(self.year, 12, 31), timezone.localdate())
+
+    @property
+    def end_of_day(self) -> datetime.datetime:
+        moment = datetime.datetime.combine(self.end, datetime.time.max)
+        return timezone.make_aware(moment)
+
+
+def default_year() -> int:
+    return timezone.localdate().year
+
+
+# The newest rule set's emptying interval in days (the domain default of 3 years before any).
+_EMPTYING_INTERVAL = """make_interval(days => round(365.25 * coalesce((
+    SELECT r.max_years_since_emptying FROM containment_complianceruleset r
+     WHERE r.municipality_id = %(municipality)s ORDER BY r.version DESC LIMIT 1), 3))::int)"""
+
+
+def _ward_figures_sql() -> str:
+    rung = facility_rung_sql("c")
+    sfd = sfd_class_sql("c")
+    rank = f"(CASE {rung} {_RANK_OF_RUNG} END)"
+    rung_columns = ",\n".join(
+        f"count(*) FILTER (WHERE b.rank = {i}) AS buildings_{name},"
+        f" coalesce(sum(b.people) FILTER (WHERE b.rank = {i}), 0) AS people_{name},"
+        f" coalesce(sum(b.people) FILTER (WHERE b.rank = {i} AND b.in_lic), 0)"
+        f" AS lic_people_{name}"
+        for i, name in enumerate(RUNGS)
+    )
+    sfd_columns = ",\n".join(
+        f"count(*) FILTER (WHERE f.sfd = '{name}') AS sfd_{name}" for name in SFD_CLASSES
+    )
+    # Containments that need emptying: anything holding sludge on site.
+    on_site = "c.containment_type <> 'none' AND c.outlet IS DISTINCT FROM 'sewer'"
+    return f"""
+    WITH last_emptied AS (
+        SELECT r.containment_id, max(e.emptied_on) AS emptied_on
+          FROM containment_emptyingrequest r
+          JOIN containment_emptying e ON e.request_id = r.id
+         WHERE r.municipality_id = %(municipality)s AND e.emptied_on <= %(end)s
+         GROUP BY r.containment_id
+    ),
+    fac AS (
+        -- Emptied last (by the records, or as surveyed) or else built, by the year's end.
+        SELECT c.id, c.ward_id, {sfd} AS sfd, {rank} AS rank,
+               {on_site} AS on_site,
+               coalesce(
+                 greatest(le.emptied_on, CASE WHEN c.last_emptied_on <= %(end)s
+                                              THEN c.last_emptied_on END),
+                 CASE WHEN c.construction_year <= extract(year FROM %(end)s::date)
+                      THEN make_date(c.construction_year, 1, 1) END) AS since,
+               (SELECT b.low_income_community_id IS NOT NULL
+                  FROM containment_containmentbuilding l
+                  JOIN spatial_building b ON b.id = l.building_id
+                 WHERE l.containment_id = c.id AND l.is_responsible) AS in_lic
+          FROM containment_containment c
+          LEFT JOIN last_emptied le ON le.containment_id = c.id
+         WHERE c.municipality_id = %(municipality)s
+    ),
+    best AS (
+        SELECT l.building_id, max(f.rank) AS rank, count(*) AS facilities
+          FROM containment_containmentbuilding l JOIN fac f ON f.id = l.containment_id
+         GROUP BY l.building_id
+    ),
+    surveyed AS (
+        SELECT DISTINCT s.building_id FROM surveys_submission s
+          JOIN surveys_surveycampaign k ON k.id = s.campaign_id
+         WHERE k.municipality_id = %(municipality)s AND s.status = 'approved'
+           AND s.building_id IS NOT NULL AND s.received_at <= %(end_of_day)s
+    ),
+    b AS (
+        SELECT b.id, b.ward_id, b.low_income_community_id IS NOT NULL AS in_lic,
+               coalesce(b.household_count, 0) AS households,
+               coalesce(b.population_male, 0) + coalesce(b.population_female, 0)
+                 + coalesce(b.population_other, 0) AS people,
+               CASE WHEN best.building_id IS NULL
+                    THEN CASE WHEN b.has_toilet IS FALSE THEN 0 END
+                    ELSE best.rank END AS rank,
+               sv.building_id IS NOT NULL AS surveyed
+          FROM spatial_building b
+          LEFT JOIN best ON best.building_id = b.id
+          LEFT JOIN surveyed sv ON sv.building_id = b.id
+         WHERE b.municipality_id = %(municipality)s
+    ),
+    buildings AS (
+        SELECT b.ward_id,
+               count(*) AS buildings,
+               sum(b.households) AS households,
+               sum(b.people) AS people,
+               count(*) FILTER (WHERE b.in_lic) AS lic_buildings,
+               coalesce(sum(b.people) FILTER (WHERE b.in_lic), 0) AS lic_people,
+               count(*) FILTER (WHERE b.surveyed) AS surveyed,
+               count(*) FILTER (WHERE b.rank IS NULL) AS buildings_rung_unknown,
+               coalesce(sum(b.people) FILTER (WHERE b.rank IS NULL), 0) AS people_rung_unknown,
+               {rung_columns}
+          FROM b GROUP BY b.ward_id
+    ),
+    emptied AS (
+        SELECT r.containment_id,
+               count(*) AS emptyings,
+               count(d.id) AS delivered,
+               count(d.id) FILTER (WHERE p.is_active) AS treated,
+               sum(e.volume_m3) AS volume_emptied,
+               coalesce(sum(d.volume_m3), 0) AS volume_delivered,
+               coalesce(sum(d.volume_m3) FILTER (WHERE p.is_active), 0) AS volume_treated
+          FROM containment_emptyingrequest r
+          JOIN containment_emptying e ON e.request_id = r.id
+          LEFT JOIN containment_sludgedelivery d ON d.emptying_id = e.id
+          LEFT JOIN containment_treatmentplant p ON p.id = d.plant_id
+         WHERE r.municipality_id = %(municipality)s
+           AND e.emptied_on BETWEEN %(start)s AND %(end)s
+         GROUP BY r.containment_id
+    ),
+    containments AS (
+        SELECT f.ward_id,
+               count(*) AS containments,
+               {sfd_columns},
+               count(*) FILTER (WHERE f.rank >= 2 AND f.sfd = 'not_contained')
+                 AS improved_not_contained,
+               count(*) FILTER (WHERE f.on_site) AS on_site,
+               count(*) FILTER (WHERE f.on_site AND f.in_lic) AS lic_on_site,
+               count(*) FILTER (WHERE f.on_site
+                 AND f.since < %(end)s::date - {_EMPTYING_INTERVAL}) AS overdue,
+               count(*) FILTER (WHERE f.on_site
+                 AND f.since >= %(end)s::date - {_EMPTYING_INTERVAL}) AS desludged_recently,
+               count(*) FILTER (WHERE f.on_site AND f.in_lic
+                 AND f.since >= %(end)s::date - {_EMPTYING_INTERVAL}) AS lic_desludged_recently,
+               count(e.containment_id) AS emptied,
+               count(e.containment_id) FILTER (WHERE f.sfd = 'contained') AS contained_emptied,
+               count(*) FILTER (WHERE f.sfd = 'contained' AND e.treated > 0)
+                 AS contained_treated,
+               coalesce(sum(e.emptyings), 0)::bigint AS emptyings,
+               coalesce(sum(e.delivered), 0)::bigint AS deliveries,
+               coalesce(sum(e.volume_emptied), 0) AS volume_emptied,
+               coalesce(sum(e.volume_delivered), 0) AS volume_delivered,
+               coalesce(sum(e.volume_treated), 0) AS volume_treated,
+               count(a.id) FILTER (WHERE a.status = 'compliant') AS compliant,
+               count(a.id) FILTER (WHERE a.status = 'non_compliant') AS non_compliant,
+               count(a.id) FILTER (WHERE a.status = 'unknown') AS compliance_unknown,
+               count(*) FILTER (WHERE a.id IS NULL) AS not_assessed
+          FROM fac f
+          LEFT JOIN emptied e ON e.containment_id = f.id
+          LEFT JOIN containment_complianceassessment a ON a.containment_id = f.id
+           AND a.rule_set_id = (SELECT r.id FROM containment_complianceruleset r
+                 WHERE r.municipality_id = %(municipality)s ORDER BY r.version DESC LIMIT 1)
+         GROUP BY f.ward_id
+    )
+    SELECT w.id AS ward, w.number, w.name, w.name_bn, w.area_m2,
+           bl.*, ct.*
+      FROM spatial_ward w
+      LEFT JOIN buildings bl ON bl.ward_id = w.id
+      LEFT JOIN containments ct ON ct.ward_id = w.id
+     WHERE w.municipality_id = %(municipality)s
+     ORDER BY w.number
+    """
+
+
+# Columns of the statement that are not additive figures.
+_LABEL_COLUMNS = {"ward", "number", "name", "name_bn", "ward_id", "area_m2"}
+
+
+def ward_figures(*, municipality: Municipality, year: int) -> list[dict]:
+    """Every ward's raw figures (counts and volumes) for `year`, in ward order. One query."""
+    period = Period(year)
+    params = {
+        **classification_params(),
+        "municipality": municipality.pk,
+        "start": period.start,
+        "end": period.end,
+        "end_of_day": period.end_of_day,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_ward_figures_sql(), params)
+        names = [column.name for column in cursor.description]
+        rows = []
+        for values in cursor.fetchall():
+            row: dict = {}
+            for name, value in zip(names, values, strict=True):
+                if name == "ward_id":
+                    continue
+                row[name] = value if name in _LABEL_COLUMNS else _number(value)
+            rows.append(row)
+    return rows
+
+
+def _number(value):
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    return float(value)
+
+
+def total_figures(rows: list[dict]) -> dict:
+    """The municipality's figures: every additive column summed over the wards."""
+    total: dict = {"ward": None, "number": None, "name": "", "name_bn": ""}
+    for row in rows:
+        for key, value in row.items():
+            if key in _LABEL_COLUMNS:
+                continue
+            total[key] = total.get(key, 0) + value
+    total["area_m2"] = sum(row["area_m2"] or 0 for row in rows)
+    return total
+
+
+def emptying_by_month(*, municipality: Municipality, year: int) -> list[dict]:
+    """Per ward and month of `year`: requests received, containments emptied, deliveries to
+    a plant, and the volumes. Only months with activity appear. One query."""
+    period = Period(year)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH received AS (
+                SELECT c.ward_id, extract(month FROM r.requested_at AT TIME ZONE %(tz)s)::int
+                         AS month, count(*) AS requests
+                  FROM containment_emptyingrequest r
+                  JOIN containment_containment c ON c.id = r.containment_id
+                 WHERE r.municipality_id = %(municipality)s
+                   AND r.requested_at >= %(start)s AND r.requested_at <= %(end_of_day)s
+                 GROUP BY 1, 2),
+            done AS (
+                SELECT c.ward_id, extract(month FROM e.emptied_on)::int AS month,
+                       count(*) AS emptied, count(d.id) AS delivered,
+                       sum(e.volume_m3) AS volume_emptied,
+                       coalesce(sum(d.volume_m3), 0) AS volume_delivered
+                  FROM containment_emptyingrequest r
+                  JOIN containment_emptying e ON e.request_id = r.id
+                  JOIN containment_containment c ON c.id = r.containment_id
+                  LEFT JOIN containment_sludgedelivery d ON d.emptying_id = e.id
+                 WHERE r.municipality_id = %(municipality)s
+                   AND e.emptied_on BETWEEN %(start)s AND %(end)s
+                 GROUP BY 1, 2)
+            SELECT coalesce(a.ward_id, b.ward_id), coalesce(a.month, b.month),
+                   coalesce(a.requests, 0), coalesce(b.emptied, 0), coalesce(b.delivered, 0),
+                   coalesce(b.volume_emptied, 0), coalesce(b.volume_delivered, 0)
+              FROM received a FULL JOIN done b
+                ON a.ward_id IS NOT DISTINCT FROM b.ward_id AND a.month = b.month
+             ORDER BY 2, 1
+            """,
+            {
+                "municipality": municipality.pk,
+                "start": period.start,
+                "end": period.end,
+                "end_of_day": period.end_of_day,
+                "tz": settings.TIME_ZONE,
+            },
+        )
+        keys = ("ward", "month", "requests", "emptied", "delivered", "volume_emptied",
+                "volume_delivered")  # fmt: skip
+        rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        for key in keys[1:]:
+            row[key] = _number(row[key])
+    return rows
+
+
+def failing_rules_by_ward(*, municipality: Municipality) -> dict[int | None, dict[str, int]]:
+    """{ward id: {rule: containments failing it}} under the newest rule set. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.ward_id, e.key, count(*)
+              FROM containment_complianceassessment a
+              JOIN containment_containment c ON c.id = a.containment_id
+              CROSS JOIN jsonb_each(a.outcomes) e
+             WHERE a.rule_set_id = (SELECT r.id FROM containment_complianceruleset r
+                     WHERE r.municipality_id = %(municipality)s ORDER BY r.version DESC LIMIT 1)
+               AND e.value->>'outcome' = 'fail'
+             GROUP BY 1, 2
+            """,
+            {"municipality": municipality.pk},
+        )
+        result: dict[int | None, dict[str, int]] = {}
+        for ward_id, rule, count in cursor.fetchall():
+            result.setdefault(ward_id, {})[rule] = count
+    return result
+
+
+def fsm_service_figures(*, municipality: Municipality, years: list[int]) -> list[dict]:
+    """Desludging service figures per year, overall (provider None) and per service
+    provider: requests received, requests of that year emptied, emptyings, deliveries,
+    feedback, satisfied customers, PPE worn, emptyings at LIC buildings, median days from
+    request to emptying, volume emptied. One query."""
+    periods = [Period(year) for year in years]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH years AS (
+                SELECT * FROM unnest(%(years)s::int[], %(starts)s::date[], %(ends)s::date[],
+                                     %(end_days)s::timestamptz[]) AS y(year, start, finish, eod)),
+            received AS (
+                SELECT y.year, r.provider_id, GROUPING(r.provider_id) AS overall,
+                       count(*) AS requests,
+                       count(*) FILTER (WHERE r.emptied_at IS NOT NULL) AS requests_emptied
+                  FROM containment_emptyingrequest r
+                  JOIN years y ON r.requested_at >= y.start AND r.requested_at <= y.eod
+                 WHERE r.municipality_id = %(municipality)s
+                 GROUP BY GROUPING SETS ((y.year), (y.year, r.provider_id))),
+            served AS (
+                SELECT y.year, r.provider_id, GROUPING(r.provider_id) AS overall,
+                       count(*) AS emptyings,
+                       count(d.id) AS delivered,
+                       count(f.id) AS feedback,
+                       count(*) FILTER (WHERE f.service_quality >= 4) AS satisfied,
+                       count(*) FILTER (WHERE f.ppe_worn) AS ppe_worn,
+                       count(*) FILTER (WHERE lic.in_lic) AS lic_emptyings,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY
+                           e.emptied_on - (r.requested_at AT TIME ZONE %(tz)s)::date)
+                         AS median_response_days,
+                       coalesce(sum(e.volume_m3), 0) AS volume_emptied,
+                       coalesce(sum(d.volume_m3), 0) AS volume_delivered
+                  FROM containment_emptyingrequest r
+                  JOIN containment_emptying e ON e.request_id = r.id
+                  JOIN years y ON e.emptied_on BETWEEN y.start AND y.finish
+                  LEFT JOIN containment_sludgedelivery d ON d.emptying_id = e.id
+                  LEFT JOIN containment_servicefeedback f ON f.request_id = r.id
+                  LEFT JOIN LATERAL (
+                      SELECT b.low_income_community_id IS NOT NULL AS in_lic
+                        FROM containment_containmentbuilding l
+                        JOIN spatial_building b ON b.id = l.building_id
+                       WHERE l.containment_id = r.containment_id AND l.is_responsible) lic
+                    ON TRUE
+                 WHERE r.municipality_id = %(municipality)s
+                 GROUP BY GROUPING SETS ((y.year), (y.year, r.provider_id)))
+            SELECT y.year, p.id, p.name,
+                   coalesce(a.requests, 0), coalesce(a.requests_emptied, 0),
+                   coalesce(s.emptyings, 0), coalesce(s.delivered, 0),
+                   coalesce(s.feedback, 0), coalesce(s.satisfied, 0), coalesce(s.ppe_worn, 0),
+                   coalesce(s.lic_emptyings, 0), s.median_response_days,
+                   coalesce(s.volume_emptied, 0), coalesce(s.volume_delivered, 0)
+              FROM years y
+              CROSS JOIN (SELECT NULL::bigint AS id, NULL::text AS name
+                          UNION ALL
+                          SELECT sp.id, sp.name FROM containment_serviceprovider sp
+                           WHERE sp.municipality_id = %(municipality)s) p
+              -- The overall row is the grouping set without the provider (GROUPING = 1);
+              -- requests no provider has taken yet count there only.
+              LEFT JOIN received a ON a.year = y.year
+                AND (CASE WHEN p.id IS NULL THEN a.overall = 1 ELSE a.provider_id = p.id END)
+              LEFT JOIN served s ON s.year = y.year
+                AND (CASE WHEN p.id IS NULL THEN s.overall = 1 ELSE s.provider_id = p.id END)
+             ORDER BY y.year, p.id NULLS FIRST
+            """,
+            {
+                "municipality": municipality.pk,
+                "years": [p.year for p in periods],
+                "starts": [p.start for p in periods],
+                "ends": [p.end for p in periods],
+                "end_days": [p.end_of_day for p in periods],
+                "tz": settings.TIME_ZONE,
+            },
+        )
+        keys = ("year", "provider", "provider_name", "requests", "requests_emptied",
+                "emptyings", "delivered", "feedback", "satisfied", "ppe_worn", "lic_emptyings",
+                "median_response_days", "volume_emptied", "volume_delivered")  # fmt: skip
+        rows = [dict(zip(keys, row, strict=True)) for row in cursor.fetchall()]
+    for row in rows:
+        for key in ("volume_emptied", "volume_delivered"):
+            row[key] = float(row[key])
+    return rows
+
+
+def ward_list(*, municipality: Municipality) -> list[Ward]:
+    return list(Ward.objects.filter(municipality=municipality).order_by("number"))
+
+
+def publishing_municipalities() -> list[Municipality]:
+    return list(Municipality.objects.filter(publishes_dashboard=True).order_by("name"))
+
+
+def publishing_municipality_get(*, code: str) -> Municipality:
+    """Raises Municipality.DoesNotExist unless the municipality publishes its figures."""
+    return Municipality.objects.get(code=code, publishes_dashboard=True)

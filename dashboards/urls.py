@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("wards/", views.ward_map, name="ward-map"),
+    path("wards/<int:ward_id>/", views.overview, name="ward"),
+    path("indicators/", views.indicator_report, name="indicators"),
+    path("public/", views.public_index, name="public"),
+    path("public/<slug:code>/", views.public_municipality, name="public-municipality"),
+]

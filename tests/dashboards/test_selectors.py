@@ -1,0 +1,165 @@
+"""Dashboard figures against the hand-checked town of conftest.py."""
+
+import pytest
+
+from containment.models import ComplianceAssessment
+from dashboards import indicators, reports, selectors
+
+pytestmark = pytest.mark.django_db
+
+
+def _by_number(rows):
+    return {row["number"]: row for row in rows}
+
+
+def test_ward_figures_count_every_rung_and_class(dashboard_town, django_assert_num_queries):
+    town = dashboard_town.town
+    with django_assert_num_queries(1):
+        rows = selectors.ward_figures(municipality=town.municipality, year=dashboard_town.year)
+    west, east = _by_number(rows)[1], _by_number(rows)[2]
+    assert (west["buildings"], west["people"], east["buildings"], east["people"]) == (3, 15, 3, 15)
+    assert (west["people_safely_managed"], west["people_basic"], west["people_limited"]) == (
+        5,
+        4,
+        6,
+    )
+    assert (east["people_open_defecation"], east["people_unimproved"]) == (3, 2)
+    assert (east["buildings_rung_unknown"], east["people_rung_unknown"]) == (1, 10)
+    assert (west["lic_buildings"], west["lic_people"], west["lic_people_limited"]) == (1, 6, 6)
+    assert (west["sfd_contained"], west["sfd_not_contained"], east["sfd_contained"]) == (2, 1, 1)
+    assert west["improved_not_contained"] == 1
+    assert (west["emptied"], west["contained_emptied"], west["contained_treated"]) == (2, 1, 1)
+    assert (west["volume_emptied"], west["volume_delivered"], west["volume_treated"]) == (
+        5.0,
+        2.5,
+        2.5,
+    )
+    # c5 was built in 2018 and never emptied: overdue at the end of year Y.
+    assert (west["overdue"], east["overdue"]) == (0, 1)
+    assert (west["desludged_recently"], west["lic_desludged_recently"]) == (3 - 0, 1)
+
+
+def test_compliance_counts_match_the_stored_assessments(dashboard_town):
+    town = dashboard_town.town
+    rows = selectors.ward_figures(municipality=town.municipality, year=dashboard_town.year)
+    for row in rows:
+        stored = ComplianceAssessment.objects.filter(containment__ward_id=row["ward"])
+        assert row["compliant"] == stored.filter(status="compliant").count()
+        assert row["non_compliant"] == stored.filter(status="non_compliant").count()
+        assert row["compliance_unknown"] == stored.filter(status="unknown").count()
+        assert row["not_assessed"] == 0
+    failing = selectors.failing_rules_by_ward(municipality=town.municipality)
+    # c2 discharges to an open drain: the outlet rule fails in ward 1.
+    assert failing[town.west.pk]["outlet"] == 1
+
+
+def test_previous_year_moves_with_the_emptying_records(dashboard_town):
+    town = dashboard_town.town
+    total = selectors.total_figures(
+        selectors.ward_figures(municipality=town.municipality, year=dashboard_town.year - 1)
+    )
+    assert (total["emptied"], total["volume_emptied"], total["volume_delivered"]) == (1, 1.5, 1.5)
+    # Before c1 and c2 were emptied, only the LIC pit counts as recently desludged... and c1
+    # (built 2024) once the year has reached its construction.
+    assert total["lic_desludged_recently"] == 1
+
+
+def test_sfd_safe_share_counts_contained_and_treated(dashboard_town):
+    town = dashboard_town.town
+    total = selectors.total_figures(
+        selectors.ward_figures(municipality=town.municipality, year=dashboard_town.year)
+    )
+    # contained 3 - emptied 1 + delivered to a working plant 1 = 3 of 4 containments.
+    assert indicators.sfd_safe_containments(total) == 3
+    assert indicators.map_values(total)["sfd_safe"] == 0.75
+    assert indicators.map_values(total)["safely_managed"] == round(5 / 30, 4)
+    assert indicators.map_values(total)["basic_or_better"] == round(9 / 30, 4)
+
+
+def test_emptying_by_month(dashboard_town):
+    town = dashboard_town.town
+    rows = selectors.emptying_by_month(municipality=town.municipality, year=dashboard_town.year)
+    by_month = {(row["ward"], row["month"]): row for row in rows}
+    assert by_month[(town.west.pk, 3)]["requests"] == 1
+    assert by_month[(town.west.pk, 3)]["emptied"] == 1
+    assert by_month[(town.west.pk, 3)]["delivered"] == 1
+    assert by_month[(town.west.pk, 6)]["volume_emptied"] == 2.0
+    assert by_month[(town.east.pk, 12)]["requests"] == 1
+    assert by_month[(town.east.pk, 12)]["emptied"] == 0
+
+
+def test_fsm_service_figures_per_year_and_provider(dashboard_town):
+    town, year = dashboard_town.town, dashboard_town.year
+    rows = selectors.fsm_service_figures(municipality=town.municipality, years=[year - 1, year])
+    overall = {row["year"]: row for row in rows if row["provider"] is None}
+    assert overall[year]["requests"] == 3
+    assert overall[year]["requests_emptied"] == 2
+    assert overall[year]["emptyings"] == 2
+    assert overall[year]["delivered"] == 1
+    assert (overall[year]["feedback"], overall[year]["satisfied"], overall[year]["ppe_worn"]) == (
+        2,
+        1,
+        1,
+    )
+    assert overall[year]["median_response_days"] == 7  # 4 and 10 days
+    assert overall[year - 1]["lic_emptyings"] == 1
+    per_provider = [row for row in rows if row["provider"] is not None and row["year"] == year]
+    assert len(per_provider) == 1
+    assert per_provider[0]["emptyings"] == 2
+
+
+def test_cwis_and_kpis_explain_their_figures(dashboard_town, django_assert_max_num_queries):
+    town, year = dashboard_town.town, dashboard_town.year
+    with django_assert_max_num_queries(5):
+        report = reports.indicator_report(municipality=town.municipality, year=year)
+    cwis = {item["code"]: item for item in report["cwis"]}
+    assert cwis["EQ-1"]["value"] == 0  # nobody in the LIC is safely managed
+    assert cwis["SF-1a"]["value"] == 0.3
+    assert (cwis["SF-1a"]["numerator"], cwis["SF-1a"]["denominator"]) == (9, 30)
+    assert cwis["SF-1b"]["value"] == 0.75
+    assert cwis["SF-1c"]["value"] == 0.5
+    assert cwis["SF-1d"]["value"] == round(3650 / (30 * 0.04), 4)
+    assert cwis["SF-3"]["value"] == round(6 / 11, 4)
+    assert cwis["SF-9"]["available"] is False
+    assert all(item["rule"] for item in report["cwis"])
+    # Last year's SF-1c: everything emptied was delivered.
+    assert cwis["SF-1c"]["previous"] == 1.0
+    assert cwis["SF-1c"]["change"] == -0.5
+    kpis = {item["code"]: item for item in report["kpis"]}
+    assert kpis["KPI-1"]["value"] == round(2 / 3, 4)
+    assert kpis["KPI-3"]["value"] == 0.5
+    assert kpis["KPI-4"]["value"] == 0.5
+    assert kpis["KPI-2"]["value"] == 7
+    assert [p["name"] for p in report["providers"]] == ["Vacutug"]
+
+
+def test_targets_are_shown_where_set(dashboard_town):
+    from dashboards.models import IndicatorTarget
+
+    town, year = dashboard_town.town, dashboard_town.year
+    IndicatorTarget.objects.create(
+        municipality=town.municipality, year=year, indicator="SF-1c", value="0.8"
+    )
+    report = reports.indicator_report(municipality=town.municipality, year=year)
+    sf1c = next(item for item in report["cwis"] if item["code"] == "SF-1c")
+    assert sf1c["target"] == 0.8
+    assert sf1c["meets_target"] is False
+    assert next(item for item in report["cwis"] if item["code"] == "SF-1a")["target"] is None
+
+
+def test_overview_in_three_queries_for_any_number_of_wards(
+    dashboard_town, django_assert_num_queries
+):
+    town, year = dashboard_town.town, dashboard_town.year
+    with django_assert_num_queries(3):
+        data = reports.overview(municipality=town.municipality, year=year)
+    assert [row["rung"] for row in data["ladder"]][:2] == ["safely_managed", "basic"]
+    assert data["summary"]["people"] == 30
+    assert data["jmp_vs_sfd"]["improved_not_contained"] == 1
+    assert sum(month["requests"] for month in data["emptying_by_month"]) == 3
+    with django_assert_num_queries(3):
+        ward = reports.overview(municipality=town.municipality, year=year, ward_id=town.east.pk)
+    assert ward["summary"]["people"] == 15
+    assert ward["emptying_by_month"][11]["requests"] == 1
+    with pytest.raises(LookupError):
+        reports.overview(municipality=town.municipality, year=year, ward_id=10**9)
