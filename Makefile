@@ -63,6 +63,7 @@ fmt: ## Format and autofix with ruff
 bench: setup migrate ## Benchmarks: project path vs raw SQL on generated data (BENCH_BUILDINGS=150000)
 	@$(WITH_ENV) $(PY) bench/run.py
 	@$(WITH_ENV) $(PY) bench/compliance.py
+	@$(WITH_ENV) $(PY) bench/dashboards.py
 
 .PHONY: messages
 messages: ## Refresh the Bangla message catalogue after changing user-facing strings
