@@ -98,8 +98,12 @@ def main() -> None:
     user, _ = get_user_model().objects.get_or_create(
         username="bench-dashboards", defaults={"is_superuser": True}
     )
-    client = Client()
+    client = Client(HTTP_HOST="localhost")
     client.force_login(user)
+    for url in ("/", "/api/v1/dashboards/overview/", "/api/v1/dashboards/wards/"):
+        status = client.get(url, {"municipality": code, "year": year}).status_code
+        if status != 200:
+            raise SystemExit(f"{url} answered {status}")
     params = {"municipality": code, "year": year}
 
     rows = []

@@ -216,6 +216,8 @@ IMIS = {
     # Faecal sludge one person generates in a year, m³ (CWIS SF-1d, FSM collection ratio).
     # Not confirmed for Bangladesh: a setting, with a commonly used planning figure.
     "SLUDGE_M3_PER_PERSON_YEAR": float(os.environ.get("IMIS_SLUDGE_M3_PER_PERSON_YEAR", "0.04")),
+    # Largest file (and, for a zip, its inflated content) an import accepts, in bytes.
+    "MAX_IMPORT_BYTES": int(os.environ.get("IMIS_MAX_IMPORT_BYTES", str(200 * 1024 * 1024))),
     # The public page hides a ward's shares when it has fewer buildings than this.
     "PUBLIC_MIN_BUILDINGS": int(os.environ.get("IMIS_PUBLIC_MIN_BUILDINGS", "10")),
 }

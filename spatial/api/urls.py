@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import exports, views
+from . import exports, imports, views
 
 app_name = "spatial-api"
 
 urlpatterns = [
     path("exports/<str:name>/", exports.ExportView.as_view(), name="export"),
+    path("imports/<str:name>/", imports.ImportApi.as_view(), name="import"),
     path("municipalities/", views.MunicipalityListView.as_view(), name="municipality-list"),
     path("wards/", views.WardListView.as_view(), name="ward-list"),
     path("wards/<int:pk>/", views.WardDetailView.as_view(), name="ward-detail"),

@@ -1,0 +1,86 @@
+"""POST a file to import wards, buildings or roads: a dry run by default, `commit=true` to
+write. Answers 200 with the report (per-row problems) or 400 when the file cannot be read."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import imports, io, selectors
+from ..models import Municipality
+from .views import _require_editor
+
+
+class ImportInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    municipality = serializers.SlugRelatedField(
+        slug_field="code", queryset=Municipality.objects.all(), required=False
+    )
+    layer = serializers.CharField(required=False, max_length=200)
+    commit = serializers.BooleanField(default=False)
+
+
+class ImportApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="imports_create",
+        request={"multipart/form-data": ImportInputSerializer},
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        tags=["imports"],
+        summary="Import a GeoJSON, GeoPackage, zipped Shapefile or CSV (dry run unless commit)",
+    )
+    def post(self, request: Request, name: str) -> Response:
+        if name not in imports.SPECS:
+            raise exceptions.NotFound(_("No import for %(layer)s.") % {"layer": name})
+        data = ImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        municipality = selectors.municipality_for_new_record(
+            user=request.user, requested=data.validated_data.get("municipality")
+        )
+        _require_editor(request.user, municipality)
+        upload = data.validated_data["file"]
+        limit = settings.IMIS["MAX_IMPORT_BYTES"]
+        if upload.size > limit:
+            return Response(
+                {"detail": _("The file is larger than %(limit)s MB.") % {"limit": limit >> 20}},
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        with tempfile.TemporaryDirectory(prefix="imis-import-") as folder:
+            path = Path(folder) / "upload"
+            with open(path, "wb") as out:
+                for chunk in upload.chunks():
+                    out.write(chunk)
+            extracted = Path(folder) / "files"
+            extracted.mkdir()
+            try:
+                read = io.read_upload(
+                    path,
+                    folder=extracted,
+                    layer=data.validated_data.get("layer"),
+                    limits=io.UploadLimits(max_bytes=limit),
+                )
+            except io.UploadError as error:
+                raise exceptions.ValidationError({"file": [str(error)]}) from None
+            report = imports.import_layer(
+                municipality=municipality,
+                layer=name,
+                geometries=read.geometries,
+                records=read.records,
+                commit=data.validated_data["commit"],
+            )
+        body = asdict(report) | {"source_crs": read.source_crs}
+        return Response(body, status=status.HTTP_200_OK)
