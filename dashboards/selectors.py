@@ -23,7 +23,7 @@ from django.db import connection
 from django.utils import timezone
 
 from containment.classification import classification_params, facility_rung_sql, sfd_class_sql
-from spatial.models import Municipality, Ward
+from spatial.models import Municipality
 
 # The JMP rungs from worst to best, with the rank the SQL gives them.
 RUNGS = ("open_defecation", "unimproved", "limited", "basic", "safely_managed")
@@ -408,9 +408,6 @@ def fsm_service_figures(*, municipality: Municipality, years: list[int]) -> list
             row[key] = float(row[key])
     return rows
 
-
-def ward_list(*, municipality: Municipality) -> list[Ward]:
-    return list(Ward.objects.filter(municipality=municipality).order_by("number"))
 
 
 def publishing_municipalities() -> list[Municipality]:

@@ -87,10 +87,10 @@ def overview(request: HttpRequest, ward_id: int | None = None) -> HttpResponse:
     if ward_id is not None:
         # A ward page belongs to the ward's own municipality (404 outside the user's scope).
         try:
-            municipality = spatial_selectors.ward_get(user=request.user, ward_id=ward_id)
+            ward = spatial_selectors.ward_get(user=request.user, ward_id=ward_id)
         except Ward.DoesNotExist:
             raise Http404(_("No such ward.")) from None
-        municipality = municipality.municipality
+        municipality = ward.municipality
     else:
         ward_id = form.cleaned_data["ward"]
     data = None

@@ -169,19 +169,21 @@ def _outside(municipality: Municipality, geometries: dict[int, Any]) -> dict[int
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT f.row, ST_Distance(m.boundary::geography, f.geom::geography)
+            -- The municipality with its margin is buffered once, not once per row.
+            WITH m AS (
+                SELECT boundary, ST_Buffer(boundary::geography, %s)::geometry AS allowed
+                  FROM spatial_municipality WHERE id = %s)
+            SELECT u.row, ST_Distance(m.boundary::geography, f.geom::geography)
               FROM unnest(%s::int[], %s::bytea[]) AS u(row, wkb)
-              CROSS JOIN LATERAL (SELECT u.row, ST_SetSRID(ST_GeomFromWKB(u.wkb), 4326) AS geom) f
-              JOIN spatial_municipality m ON m.id = %s
-             WHERE NOT ST_DWithin(m.boundary::geography, f.geom::geography, %s)
-                OR NOT ST_CoveredBy(f.geom, ST_Buffer(m.boundary::geography, %s)::geometry)
+              CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_GeomFromWKB(u.wkb), 4326) AS geom) f
+              CROSS JOIN m
+             WHERE NOT ST_CoveredBy(f.geom, m.allowed)
             """,
             [
+                settings.IMIS["BOUNDARY_MARGIN_M"],
+                municipality.pk,
                 rows,
                 [shapely.to_wkb(geometries[row]) for row in rows],
-                municipality.pk,
-                settings.IMIS["BOUNDARY_MARGIN_M"],
-                settings.IMIS["BOUNDARY_MARGIN_M"],
             ],
         )
         return {row: distance for row, distance in cursor.fetchall()}
