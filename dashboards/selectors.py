@@ -409,7 +409,6 @@ def fsm_service_figures(*, municipality: Municipality, years: list[int]) -> list
     return rows
 
 
-
 def publishing_municipalities() -> list[Municipality]:
     return list(Municipality.objects.filter(publishes_dashboard=True).order_by("name"))
 
