@@ -35,7 +35,11 @@ demo: setup migrate ## (Re)generate the demo municipality (DEMO_BUILDINGS=20000)
 run: setup migrate ## Set up, load the demo municipality when the database is empty, serve on :8000
 	@$(WITH_ENV) $(PY) manage.py generate_demo --if-empty --buildings $(DEMO_BUILDINGS) --with-users
 	@echo "Open http://$(HOST):$(PORT)/ and log in as gis / gis (GIS officer) or admin / admin."
-	@$(WITH_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@$(WITH_ENV) bash scripts/serve.sh $(HOST):$(PORT)
+
+.PHONY: worker
+worker: ## Run only the background worker (exports, imports); `make run` starts one itself
+	@$(WITH_ENV) $(PY) manage.py procrastinate worker --queues layers
 
 .PHONY: test
 test: setup-test check ## Set up and run every check and test (lint, checks, pytest incl. browser)

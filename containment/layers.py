@@ -3,6 +3,8 @@ with its SFD class, JMP facility rung and the outcome of the newest rule set ver
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from spatial.layers import Layer
 
 from .classification import (
@@ -23,6 +25,7 @@ def containments_layer() -> Layer:
     sfd = _inline(sfd_class_sql("t"))
     return Layer(
         name="containments",
+        title=_("Containments"),
         table="containment_containment",
         joins=(
             "LEFT JOIN spatial_ward w ON w.id = t.ward_id "
@@ -73,6 +76,7 @@ def building_sanitation_layer() -> Layer:
 
     return Layer(
         name="building-sanitation",
+        title=_("Building sanitation (JMP ladder)"),
         table="spatial_building",
         joins="LEFT JOIN spatial_ward w ON w.id = t.ward_id",
         properties={

@@ -10,6 +10,7 @@ in Python (type, vertices, finite, valid) and in one SQL statement for the whole
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ from .choices import FunctionalUse, RoadHierarchy, RoadSurface, StructureType
 from .models import Building, Municipality, Road, Ward
 
 MAX_REPORTED = 1000
+PROGRESS_STEP = 1000  # rows between progress reports
 
 
 @dataclass(frozen=True)
@@ -190,10 +192,18 @@ def _outside(municipality: Municipality, geometries: dict[int, Any]) -> dict[int
 
 
 def import_layer(
-    *, municipality: Municipality, layer: str, geometries: list, records: list[dict], commit: bool
+    *,
+    municipality: Municipality,
+    layer: str,
+    geometries: list,
+    records: list[dict],
+    commit: bool,
+    progress: Callable[[int], None] | None = None,
+    before_write: Callable[[], None] | None = None,
 ) -> ImportReport:
     """Check every row; with `commit` and no problem, write them all in one transaction.
-    Returns the report either way; nothing is written when any row has a problem."""
+    Returns the report either way; nothing is written when any row has a problem.
+    `progress` hears the number of rows checked; `before_write` is called as writing starts."""
     spec = SPECS[layer]
     report = ImportReport(layer=layer, rows=len(records))
     if not records:
@@ -232,6 +242,8 @@ def import_layer(
                 )
             seen_keys.setdefault(key, index)
         clean[index] = values
+        if progress is not None and index % PROGRESS_STEP == 0:
+            progress(index)
     for row, distance in _outside(municipality, shapes).items():
         report.problem(
             row,
@@ -255,6 +267,8 @@ def import_layer(
     report.unchanged = sum(1 for p in plan if p[0] == "keep")
     if report.problem_count or not commit:
         return report
+    if before_write is not None:
+        before_write()
     _write(municipality, spec, plan, shapes)
     report.committed = True
     return report

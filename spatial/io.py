@@ -25,7 +25,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from .layers import Layer, LayerQuery, count_features
+from .layers import Layer, LayerQuery
 
 CHUNK = 5000
 # The register's own id travels as "id": GeoPackage keeps "fid" for its primary key, and a
@@ -107,7 +107,7 @@ def write_vector(
 
     GDAL's ogr2ogr reads the layer's SQL straight from PostGIS with a cursor, so memory stays
     flat and the speed is ogr2ogr's own; values are bound into the SQL by psycopg's quoting.
-    `progress` is called with the number of features once written."""
+    `progress` hears the share written so far (0 to 1), from ogr2ogr's own progress."""
     where, params = query.where(layer)
     names = list(layer.properties)
     mapping = shapefile_field_names(["id", *names]) if fmt == "shp" else {}
@@ -128,30 +128,32 @@ def write_vector(
         target = folder / "shp" / f"{table}.shp"
         target.parent.mkdir()
         options = ["-f", "ESRI Shapefile", "-lco", "ENCODING=UTF-8"]
-    result = subprocess.run(  # noqa: S603 (fixed program; SQL quoted by psycopg)
-        [  # noqa: S607 (gdal-bin's ogr2ogr from PATH)
-            "ogr2ogr",
-            *options,
-            str(target),
-            source,
-            "-sql",
-            sql,
-            "-nln",
-            table,
-            "-a_srs",
-            "EPSG:4326",
-            "-nlt",
-            "PROMOTE_TO_MULTI" if fmt == "shp" else "GEOMETRY",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"ogr2ogr failed: {result.stderr.strip()[:500]}")
-    if progress is not None:
-        progress(count_features(layer, query))
+    command = [
+        "ogr2ogr",
+        "-progress",
+        *options,
+        str(target),
+        source,
+        "-sql",
+        sql,
+        "-nln",
+        table,
+        "-a_srs",
+        "EPSG:4326",
+        "-nlt",
+        "PROMOTE_TO_MULTI" if fmt == "shp" else "GEOMETRY",
+    ]
+    with tempfile.TemporaryFile() as errors:
+        # ogr2ogr prints "0...10...20...": each number is a share written.
+        process = subprocess.Popen(  # noqa: S603 (fixed program; SQL quoted by psycopg)
+            command, stdout=subprocess.PIPE, stderr=errors, env=env
+        )
+        _follow_progress(process.stdout, progress)
+        returncode = process.wait()
+        if returncode != 0:
+            errors.seek(0)
+            message = errors.read().decode(errors="replace").strip()[:500]
+            raise RuntimeError(f"ogr2ogr failed: {message}")
     if fmt == "gpkg":
         return target
     archive = folder / f"{layer.name}.zip"
@@ -164,7 +166,20 @@ def write_vector(
     return archive
 
 
-def iter_csv(layer: Layer, query: LayerQuery) -> Iterator[str]:
+def _follow_progress(stream, progress: Callable[[float], None] | None) -> None:
+    number = b""
+    while byte := stream.read(1):
+        if byte.isdigit():
+            number += byte
+            continue
+        if number and progress is not None:
+            progress(min(int(number), 100) / 100)
+        number = b""
+
+
+def iter_csv(
+    layer: Layer, query: LayerQuery, progress: Callable[[int], None] | None = None
+) -> Iterator[str]:
     """CSV lines (UTF-8 with BOM) with the geometry as WKT, streamed chunk by chunk."""
 
     class Echo:
@@ -173,12 +188,16 @@ def iter_csv(layer: Layer, query: LayerQuery) -> Iterator[str]:
 
     writer = csv.writer(Echo())
     first = True
+    written = 0
     for names, rows in _rows(layer, query, "ST_AsText(t.geom)"):
         if first:
             yield "\ufeff" + writer.writerow([*names[:-1], "wkt"])
             first = False
         for row in rows:
             yield writer.writerow(row)
+        written += len(rows)
+        if progress is not None:
+            progress(written)
     if first:
         yield "\ufeff" + writer.writerow(["id", *layer.properties, "wkt"])
 
@@ -191,17 +210,28 @@ def _cell(value):
     return value
 
 
-def xlsx_bytes(layer: Layer, query: LayerQuery) -> bytes:
+def write_xlsx(
+    layer: Layer, query: LayerQuery, target, progress: Callable[[int], None] | None = None
+) -> None:
+    """The layer as one sheet with the geometry as WKT, saved to `target` (path or file)."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(layer.name[:31])
     sheet.append(["id", *layer.properties, "wkt"])
+    written = 0
     for _names, rows in _rows(layer, query, "ST_AsText(t.geom)"):
         for row in rows:
             sheet.append([_cell(value) for value in row])
+        written += len(rows)
+        if progress is not None:
+            progress(written)
+    workbook.save(target)
+
+
+def xlsx_bytes(layer: Layer, query: LayerQuery) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(layer, query, buffer)
     return buffer.getvalue()
 
 

@@ -8,10 +8,11 @@ alias `t`. Identifiers come from this module only; values always travel as param
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
+from django.utils.translation import gettext_lazy as _
 
 # RFC 7946 recommends about 6 decimals; 7 keeps ~1 cm at Bangladesh's latitudes.
 COORDINATE_DECIMALS = 7
@@ -57,6 +58,8 @@ class Layer:
     # Named filters beyond bbox/ward: name -> SQL condition with one %s (aliases of `joins`
     # may be used; counts include the joins).
     extra_filters: dict[str, str] = field(default_factory=dict)
+    # What users call it (translated); OGC API collection title, export and import pages.
+    title: str = ""
 
     def feature_sql(self, crs: OutputCrs = CRS84) -> str:
         props = ", ".join(f"'{key}', {expr}" for key, expr in self.properties.items())
@@ -70,6 +73,7 @@ class Layer:
 
 WARDS = Layer(
     name="wards",
+    title=_("Wards"),
     table="spatial_ward",
     properties={
         "municipality": "t.municipality_id",
@@ -85,6 +89,7 @@ WARDS = Layer(
 
 ROADS = Layer(
     name="roads",
+    title=_("Roads"),
     table="spatial_road",
     properties={
         "municipality": "t.municipality_id",
@@ -101,6 +106,7 @@ ROADS = Layer(
 
 BUILDINGS = Layer(
     name="buildings",
+    title=_("Buildings"),
     table="spatial_building",
     joins="LEFT JOIN spatial_ward w ON w.id = t.ward_id",
     properties={
@@ -127,6 +133,7 @@ BUILDINGS = Layer(
 
 LOW_INCOME_COMMUNITIES = Layer(
     name="low-income-communities",
+    title=_("Low-income communities"),
     table="spatial_lowincomecommunity",
     properties={
         "municipality": "t.municipality_id",
@@ -208,11 +215,16 @@ def iter_feature_texts(layer: Layer, query: LayerQuery) -> Iterator[list[str]]:
 
 
 def stream_feature_collection(
-    layer: Layer, query: LayerQuery, *, number_matched: int, links: list[dict]
+    layer: Layer,
+    query: LayerQuery,
+    *,
+    number_matched: int,
+    links: list[dict],
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[bytes]:
     """RFC 7946 FeatureCollection as bytes, with OGC API paging members
     (`numberMatched`, `numberReturned`, `links`). `numberReturned` is written last, so it
-    counts what was actually sent."""
+    counts what was actually sent. `progress` hears the running feature count per chunk."""
     head = {"type": "FeatureCollection", "numberMatched": number_matched, "links": links}
     yield (json.dumps(head)[:-1] + ',"features":[').encode()
     returned = 0
@@ -220,4 +232,6 @@ def stream_feature_collection(
         prefix = "," if returned else ""
         returned += len(chunk)
         yield (prefix + ",".join(chunk)).encode()
+        if progress is not None:
+            progress(returned)
     yield f'],"numberReturned":{returned}}}'.encode()

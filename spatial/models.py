@@ -309,3 +309,51 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.municipality}"
+
+
+class LayerJob(models.Model):
+    """An export or import of a layer run by the background worker (procrastinate), with
+    the progress the user watches. Files live in IMIS["JOB_FILES_DIR"]/<id>/."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("export")
+        IMPORT = "import", _("import")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="layer_jobs"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="layer_jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    layer = models.CharField(_("layer"), max_length=40)
+    # export: format, ward, bbox; import: file name, source layer, commit.
+    parameters = models.JSONField(default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    stage = models.CharField(_("stage"), max_length=80, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    # import: the report (counts and problems per row); export: features written.
+    result = models.JSONField(default=dict, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export or import")
+        verbose_name_plural = _("exports and imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="layerjob_owner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.layer} #{self.pk}"

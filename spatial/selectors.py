@@ -125,3 +125,23 @@ def municipality_extent(*, user: User) -> tuple[float, float, float, float] | No
     queryset = municipality_list(user=user)
     extent = queryset.aggregate(extent=Extent("boundary"))["extent"]
     return tuple(extent) if extent else None
+
+
+def layer_jobs_for_user(*, user: User) -> QuerySet:
+    """The user's own exports and imports, newest first: a job is private to who started it."""
+    from .models import LayerJob
+
+    return LayerJob.objects.filter(owner=user).select_related("municipality")
+
+
+def layer_job_get(*, user: User, job_id: int):
+    """The user's job; LayerJob.DoesNotExist for anyone else's (answered as 404)."""
+    return layer_jobs_for_user(user=user).get(pk=job_id)
+
+
+def ward_choices(*, user: User) -> list[tuple[int, str]]:
+    """(id, "Municipality – Ward N (name)") of the wards the user sees, for menus."""
+    wards = scoped(Ward.objects.select_related("municipality"), user).order_by(
+        "municipality__name", "number"
+    )
+    return [(w.pk, f"{w}{' (' + w.name + ')' if w.name else ''}") for w in wards]

@@ -6,4 +6,5 @@ app_name = "spatial"
 
 urlpatterns = [
     path("map/", views.municipality_map, name="map"),
+    path("data/", views.data_transfers, name="data"),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from containment.choices import ComplianceStatus, ContainmentType, JmpRung, Outlet, SfdClass
 
@@ -74,3 +75,63 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
     return render(
         request, "spatial/map.html", {"map_config": config, "municipalities": municipalities}
     )
+
+
+EXPORT_FORMAT_LABELS = {
+    "gpkg": _lazy("GeoPackage (QGIS, ArcGIS)"),
+    "shp": _lazy("Shapefile (zip)"),
+    "geojson": _lazy("GeoJSON"),
+    "csv": _lazy("CSV with WKT"),
+    "xlsx": _lazy("Excel (XLSX)"),
+}
+
+
+@login_required
+def data_transfers(request: HttpRequest) -> HttpResponse:
+    """Exports and imports of layers, run by the background worker; the page follows them."""
+    from . import imports, jobs
+    from .ogcapi.views import collections
+
+    layers = collections()
+    municipalities = list(selectors.municipality_list(user=request.user))
+    editable = [
+        m for m in municipalities if selectors.can_edit_registers(user=request.user, municipality=m)
+    ]
+    config = {
+        "urls": {
+            "jobs": reverse("spatial-api:layer-jobs"),
+            "exports": reverse("spatial-api:layer-job-export"),
+            "imports": reverse("spatial-api:layer-job-import"),
+        },
+        "labels": {
+            "kind": {"export": _("Export"), "import": _("Import")},
+            "check": _("Check"),
+            "commit": _("Import these rows"),
+            "download": _("Download"),
+            "problems": _("Problems"),
+            "row": _("Row"),
+            "field": _("Field"),
+            "message": _("Message"),
+            "summary": _(
+                "%(rows)s rows: %(created)s new, %(updated)s changed, %(unchanged)s unchanged"
+            ),
+            "committed": _("Imported."),
+            "moreProblems": _("Showing the first %(shown)s of %(count)s problems."),
+            "noJobs": _("No exports or imports yet."),
+            "failed": _("The request failed"),
+            "features": _("%(count)s features"),
+        },
+    }
+    context = {
+        "config": config,
+        "export_layers": [(name, layer.title or name) for name, layer in layers.items()],
+        "import_layers": [
+            (name, layers[name].title if name in layers else name) for name in imports.SPECS
+        ],
+        "formats": [(code, EXPORT_FORMAT_LABELS[code]) for code in jobs.EXPORT_FORMATS],
+        "wards": selectors.ward_choices(user=request.user),
+        "municipalities": municipalities,
+        "editable_municipalities": editable,
+    }
+    context["keep_hours"] = settings.IMIS["JOB_KEEP_HOURS"]
+    return render(request, "spatial/data.html", context)

@@ -138,3 +138,57 @@ def log_in(page, live_server, user):
     page.fill("#id_password", "pw")
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
+
+
+# ---------------------------------------------------------------- background worker
+def worker_environment(job_files: Path) -> dict[str, str]:
+    """Environment for a `manage.py procrastinate worker` subprocess on the test database."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgis://{credentials}@{host}/{db['NAME']}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "IMIS_JOB_FILES_DIR": str(job_files),
+    }
+
+
+def worker_command(*extra: str) -> list[str]:
+    import sys
+
+    manage = Path(__file__).resolve().parent.parent / "manage.py"
+    return [sys.executable, str(manage), "procrastinate", "worker", "--queues", "layers", *extra]
+
+
+@pytest.fixture
+def job_files(settings, tmp_path) -> Path:
+    """A private folder for the jobs' files, shared with any worker subprocess."""
+    folder = tmp_path / "jobs"
+    settings.IMIS = {**settings.IMIS, "JOB_FILES_DIR": folder}
+    return folder
+
+
+@pytest.fixture
+def worker(job_files, transactional_db):
+    """A real worker process on the test database, stopped after the test."""
+    import subprocess
+
+    process = subprocess.Popen(  # our own manage.py
+        worker_command("--fetch-job-polling-interval", "0.2"),
+        env=worker_environment(job_files),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
+    "procrastinate.contrib.django",
     "spatial",
     "containment",
     "surveys",
@@ -196,6 +197,9 @@ IMIS = {
         "spatial.layers.LOW_INCOME_COMMUNITIES",
         "containment.layers.containments_layer",
     ],
+    # Exports and imports run by the background worker keep their files here this long.
+    "JOB_FILES_DIR": Path(os.environ.get("IMIS_JOB_FILES_DIR", MEDIA_ROOT / "jobs")),
+    "JOB_KEEP_HOURS": int(os.environ.get("IMIS_JOB_KEEP_HOURS", "48")),
     # Below this zoom the map does not load building footprints.
     "BUILDINGS_MIN_ZOOM": 17,
     # Classification settings (domain reference, "Classifications").
@@ -232,4 +236,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # procrastinate logs every task registration and job at INFO; its warnings are enough.
+    "loggers": {"procrastinate": {"level": os.environ.get("IMIS_WORKER_LOG_LEVEL", "WARNING")}},
 }

@@ -31,6 +31,7 @@ class StrictFieldsMixin:
         return super().to_internal_value(data)
 
 
+@extend_schema_field({"type": "string", "example": "90.80,22.92,90.86,22.97"})
 class BBoxField(serializers.Field):
     default_error_messages = {
         "format": _("bbox must be minLon,minLat,maxLon,maxLat (four numbers)."),

@@ -1,12 +1,18 @@
 from django.urls import path
 
-from . import exports, imports, views
+from . import exports, imports, jobs, views
 
 app_name = "spatial-api"
 
 urlpatterns = [
     path("exports/<str:name>/", exports.ExportView.as_view(), name="export"),
     path("imports/<str:name>/", imports.ImportApi.as_view(), name="import"),
+    path("jobs/", jobs.LayerJobListView.as_view(), name="layer-jobs"),
+    path("jobs/exports/", jobs.ExportJobView.as_view(), name="layer-job-export"),
+    path("jobs/imports/", jobs.ImportJobView.as_view(), name="layer-job-import"),
+    path("jobs/<int:pk>/", jobs.LayerJobView.as_view(), name="layer-job"),
+    path("jobs/<int:pk>/commit/", jobs.LayerJobCommitView.as_view(), name="layer-job-commit"),
+    path("jobs/<int:pk>/file/", jobs.LayerJobFileView.as_view(), name="layer-job-file"),
     path("municipalities/", views.MunicipalityListView.as_view(), name="municipality-list"),
     path("wards/", views.WardListView.as_view(), name="ward-list"),
     path("wards/<int:pk>/", views.WardDetailView.as_view(), name="ward-detail"),

@@ -50,13 +50,6 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ]
-TITLES = {
-    "wards": "Wards",
-    "buildings": "Buildings",
-    "roads": "Roads",
-    "low-income-communities": "Low-income communities",
-    "containments": "Containments",
-}
 PUBLIC = {"wards"}
 
 
@@ -142,7 +135,7 @@ def _collection(request: Request, base: str, layer: Layer, extent: list[float]) 
     href = f"{base}/collections/{layer.name}"
     return {
         "id": layer.name,
-        "title": TITLES.get(layer.name, layer.name),
+        "title": str(layer.title or layer.name),
         "itemType": "feature",
         "extent": {"spatial": {"bbox": [extent], "crs": CRS84.uri}},
         "crs": list(SUPPORTED_CRS),

@@ -1,0 +1,175 @@
+// Exports and imports page: starts jobs through /api/v1/jobs/ and follows their progress.
+// Everything the server sends back (file names, messages) is written as text, never HTML.
+(function () {
+  "use strict";
+  var config = JSON.parse(document.getElementById("transfer-config").textContent);
+  var labels = config.labels;
+  var csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var body = document.querySelector("#jobs tbody");
+  var message = document.getElementById("transfer-message");
+  var timer = null;
+
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) {
+      return values[key] === undefined || values[key] === null ? "" : String(values[key]);
+    });
+  }
+
+  function element(tag, text, className) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (className) node.className = className;
+    return node;
+  }
+
+  function describeError(data) {
+    if (!data) return labels.failed;
+    var parts = [];
+    if (data.detail) parts.push(data.detail);
+    Object.keys(data.errors || {}).forEach(function (field) {
+      parts.push(field + ": " + [].concat(data.errors[field]).join(" "));
+    });
+    return parts.join(" ") || labels.failed;
+  }
+
+  function send(url, options) {
+    options.headers = Object.assign({ "X-CSRFToken": csrf, Accept: "application/json" }, options.headers || {});
+    options.credentials = "same-origin";
+    return fetch(url, options).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (data) {
+        if (!response.ok) throw new Error(describeError(data));
+        return data;
+      });
+    });
+  }
+
+  function resultCell(job) {
+    var cell = element("td");
+    if (job.status === "failed") {
+      cell.appendChild(element("span", job.error, "imis-error"));
+      return cell;
+    }
+    if (job.file_url) {
+      var link = element("a", labels.download + " " + job.file_name);
+      link.href = job.file_url;
+      link.setAttribute("download", "");
+      cell.appendChild(link);
+    }
+    var report = job.kind === "import" && job.status === "done" ? job.result : null;
+    if (report) {
+      cell.appendChild(element("div", format(labels.summary, report)));
+      if (report.committed) cell.appendChild(element("strong", labels.committed));
+      if (report.problem_count) {
+        var details = element("details", null, "imis-problems");
+        details.open = true;
+        details.appendChild(element("summary", labels.problems + ": " + report.problem_count));
+        if (report.problems.length < report.problem_count) {
+          details.appendChild(element("p", format(labels.moreProblems, {
+            shown: report.problems.length, count: report.problem_count,
+          })));
+        }
+        var table = element("table", null, "imis-table");
+        var head = table.createTHead().insertRow();
+        [labels.row, labels.field, labels.message].forEach(function (title) {
+          head.appendChild(element("th", title));
+        });
+        var rows = table.createTBody();
+        report.problems.forEach(function (problem) {
+          var row = rows.insertRow();
+          [problem.row, problem.field, problem.message].forEach(function (value) {
+            row.appendChild(element("td", value));
+          });
+        });
+        details.appendChild(table);
+        cell.appendChild(details);
+      }
+    }
+    if (job.commit_url) {
+      var button = element("button", labels.commit, "imis-button imis-approve");
+      button.type = "button";
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        send(job.commit_url, { method: "POST" }).then(refresh, showError);
+      });
+      cell.appendChild(button);
+    }
+    if (job.kind === "export" && job.status === "done" && job.result && job.result.features !== undefined) {
+      cell.appendChild(element("div", format(labels.features, { count: job.result.features })));
+    }
+    return cell;
+  }
+
+  function render(jobs) {
+    body.textContent = "";
+    if (!jobs.length) {
+      var empty = body.insertRow();
+      var cell = element("td", labels.noJobs);
+      cell.colSpan = 5;
+      empty.appendChild(cell);
+    }
+    jobs.forEach(function (job) {
+      var row = body.insertRow();
+      row.dataset.job = job.id;
+      row.dataset.status = job.status;
+      row.appendChild(element("td", new Date(job.created_at).toLocaleString(document.documentElement.lang)));
+      var what = labels.kind[job.kind] + " · " + job.layer;
+      if (job.kind === "import") {
+        what += " · " + (job.parameters.file || "") + " · " + (job.parameters.commit ? labels.commit : labels.check);
+      } else {
+        what += " · " + job.parameters.format;
+      }
+      row.appendChild(element("td", what));
+      row.appendChild(element("td", job.status_label + (job.stage && job.status === "running" ? " – " + job.stage : "")));
+      var progressCell = element("td");
+      var bar = element("progress", null, "imis-job-progress");
+      bar.max = 100;
+      if (job.percent !== null) bar.value = job.percent;
+      progressCell.appendChild(bar);
+      if (job.total) progressCell.appendChild(element("span", " " + job.done + " / " + job.total));
+      row.appendChild(progressCell);
+      row.appendChild(resultCell(job));
+    });
+  }
+
+  function refresh() {
+    return send(config.urls.jobs, { method: "GET" }).then(function (jobs) {
+      render(jobs);
+      var busy = jobs.some(function (job) { return job.status === "queued" || job.status === "running"; });
+      clearTimeout(timer);
+      if (busy) timer = setTimeout(refresh, 1000);
+    }, showError);
+  }
+
+  function showError(error) {
+    message.textContent = error.message;
+  }
+
+  var exportForm = document.getElementById("export-form");
+  exportForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    message.textContent = "";
+    var data = { layer: exportForm.layer.value, format: exportForm.format.value };
+    if (exportForm.ward.value) data.ward = Number(exportForm.ward.value);
+    send(config.urls.exports, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(data),
+    }).then(refresh, showError);
+  });
+
+  var importForm = document.getElementById("import-form");
+  if (importForm) {
+    importForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      message.textContent = "";
+      var data = new FormData(importForm);
+      if (!data.get("source_layer")) data.delete("source_layer");
+      send(config.urls.imports, { method: "POST", body: data }).then(function () {
+        importForm.reset();
+        return refresh();
+      }, showError);
+    });
+  }
+
+  refresh();
+})();
