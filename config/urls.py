@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from spatial import tile_views
+from spatial.ogcapi.views import LandingView as OgcLandingView
 
 urlpatterns = [
     path("", include("dashboards.urls")),
@@ -13,6 +14,8 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("api/v1/", include("config.api_urls")),
     path("ogc/", include("spatial.ogcapi.urls")),
+    # QGIS does not follow a redirect from /ogc to /ogc/: answer the landing page on both.
+    path("ogc", OgcLandingView.as_view(), name="ogc-landing"),
     path("tiles/<str:name>.json", tile_views.tilejson, name="tilejson"),
     path("tiles/<str:name>/<int:z>/<int:x>/<int:y>.mvt", tile_views.tile, name="tile"),
     path("admin/", admin.site.urls),

@@ -38,8 +38,10 @@ PG_VERSION=${PG_VERSION:-15}
 PG_BIN="/usr/lib/postgresql/$PG_VERSION/bin"
 packages=(postgresql-$PG_VERSION postgresql-$PG_VERSION-postgis-3 postgresql-client-$PG_VERSION
           gdal-bin gettext python3-venv)
-# Chromium for the browser tests, and a Bengali font so Bangla pages render in them.
-[ "$WITH_BROWSER" -eq 1 ] && packages+=(chromium fonts-dejavu-core fonts-lohit-beng-bengali)
+# Chromium for the browser tests, a Bengali font so Bangla pages render in them, and QGIS's
+# Python bindings for the test that loads the OGC API layers in QGIS itself.
+[ "$WITH_BROWSER" -eq 1 ] && packages+=(chromium fonts-dejavu-core fonts-lohit-beng-bengali
+                                        python3-qgis)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

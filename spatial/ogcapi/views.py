@@ -21,16 +21,13 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.authentication import (
-    BasicAuthentication,
-    SessionAuthentication,
-    TokenAuthentication,
-)
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from .. import selectors
+from ..authentication import RememberedBasicAuthentication
 from ..layers import (
     CRS84,
     SUPPORTED_CRS,
@@ -63,7 +60,11 @@ def collections() -> dict[str, Layer]:
 
 
 class OgcView(APIView):
-    authentication_classes = [SessionAuthentication, TokenAuthentication, BasicAuthentication]
+    authentication_classes = [
+        SessionAuthentication,
+        TokenAuthentication,
+        RememberedBasicAuthentication,
+    ]
     permission_classes = [AllowAny]
     renderer_classes = []  # responses are built here; content negotiation is by path and f=
 
@@ -122,8 +123,9 @@ class ConformanceView(OgcView):
         return self.json({"conformsTo": CONFORMANCE})
 
 
-def _extent(request: Request) -> list[float]:
-    ids = selectors.visible_municipality_ids(request.user)
+def _extent(request: Request, public: bool = False) -> list[float]:
+    """The municipalities' extent: all of them for a public collection, else the user's."""
+    ids = None if public else selectors.visible_municipality_ids(request.user)
     queryset = (
         Municipality.objects.all() if ids is None else Municipality.objects.filter(id__in=ids)
     )
@@ -154,9 +156,9 @@ def _visible(request: Request, name: str) -> bool:
 @extend_schema(exclude=True)
 class CollectionsView(OgcView):
     def get(self, request: Request):
-        base, extent = self.base(request), _extent(request)
+        base, extent, public = self.base(request), _extent(request), _extent(request, True)
         items = [
-            _collection(request, base, layer, extent)
+            _collection(request, base, layer, public if name in PUBLIC else extent)
             for name, layer in collections().items()
             if _visible(request, name)
         ]
@@ -183,7 +185,8 @@ def _layer_or_404(request: Request, name: str) -> Layer:
 class CollectionView(OgcView):
     def get(self, request: Request, name: str):
         layer = _layer_or_404(request, name)
-        return self.json(_collection(request, self.base(request), layer, _extent(request)))
+        extent = _extent(request, public=name in PUBLIC)
+        return self.json(_collection(request, self.base(request), layer, extent))
 
 
 def _crs(value: str | None, parameter: str):
@@ -246,7 +249,8 @@ class ItemsView(OgcView):
         bbox = _bbox(params["bbox"], bbox_crs) if "bbox" in params else None
         # Larger limits are served at the maximum (clients such as QGIS ask for a lot).
         limit = min(
-            _int(params.get("limit"), "limit", 100, 1, 10**9), settings.IMIS["MAX_PAGE_SIZE"]
+            _int(params.get("limit"), "limit", settings.IMIS["DEFAULT_PAGE_SIZE"], 1, 10**9),
+            settings.IMIS["MAX_PAGE_SIZE"],
         )
         offset = _int(params.get("offset"), "offset", 0, 0, 10**9)
         ward_id = _int(params.get("ward"), "ward", 0, 1, 10**12) or None
@@ -308,7 +312,17 @@ def _openapi(base: str) -> dict[str, Any]:
             "style": "form",
             "explode": False,
         },
-        {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {
+            # QGIS reads default and maximum from here to size its pages.
+            "name": "limit",
+            "in": "query",
+            "schema": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": settings.IMIS["MAX_PAGE_SIZE"],
+                "default": settings.IMIS["DEFAULT_PAGE_SIZE"],
+            },
+        },
         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
         {"name": "crs", "in": "query", "schema": {"type": "string", "enum": list(SUPPORTED_CRS)}},
         {

@@ -4,6 +4,7 @@
 import json
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -202,3 +203,54 @@ def test_owslib_reads_collections_and_items(live_server, town):
     assert len(items["features"]) == 2
     wards = service.collection_items("wards", bbox=[90.79, 22.91, 90.87, 22.98])
     assert wards["numberMatched"] == 2
+
+
+QGIS_CLIENT = Path(__file__).resolve().parent.parent / "clients" / "qgis_load_collection.py"
+
+
+def qgis_load(url: str, collection: str, *credentials: str) -> dict:
+    """QGIS itself (Debian's python3-qgis under /usr/bin/python3) loading a collection."""
+    result = subprocess.run(
+        ["/usr/bin/python3", str(QGIS_CLIENT), url, collection, *credentials],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": ""},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_qgis_loads_the_collections_with_counts_and_positions(live_server, town, other_town):
+    from spatial.choices import MembershipRole
+    from spatial.models import Building, Ward
+
+    from ..factories import MembershipFactory
+
+    user = UserFactory()
+    MembershipFactory(user=user, municipality=town.municipality, role=MembershipRole.GIS_OFFICER)
+    for k in range(12):
+        BuildingFactory(municipality=town.municipality, geom=square(90.805 + k * 0.004, 22.93))
+    BuildingFactory(municipality=other_town.municipality)
+    url = f"{live_server.url}/ogc/"
+
+    wards = qgis_load(url.rstrip("/"), "wards")  # public: no login; typed without the slash
+    assert wards["valid"]
+    assert wards["crs"] == "EPSG:4326"
+    assert wards["feature_count"] == wards["features_read"] == Ward.objects.count()
+
+    buildings = qgis_load(url, "buildings", user.username, "pw")
+    assert buildings["valid"]
+    assert buildings["feature_count"] == buildings["features_read"] == 12
+    assert {"bin", "holding_number", "ward_number"} <= set(buildings["fields"])
+    expected = sorted(
+        [round(b.geom.centroid.x, 6), round(b.geom.centroid.y, 6)]
+        for b in Building.objects.filter(municipality=town.municipality)
+    )
+    for seen, stored in zip(buildings["centroids"], expected, strict=True):
+        assert seen == pytest.approx(stored, abs=1e-6)
+
+    refused = qgis_load(url, "buildings")  # no login: QGIS gets no features
+    assert refused["features_read"] == 0
