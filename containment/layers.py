@@ -92,3 +92,19 @@ def building_sanitation_layer() -> Layer:
         },
         extra_filters={"jmp_rung": f"{_inline(building_rung_sql('t'))} = %s"},
     )
+
+
+TREATMENT_PLANTS = Layer(
+    name="treatment-plants",
+    title=_("Treatment plants"),
+    table="containment_treatmentplant",
+    # Plants carry no ward: a ward filter keeps those inside the ward's shape.
+    ward_condition="ST_Intersects(t.geom, (SELECT geom FROM spatial_ward WHERE id = %s))",
+    properties={
+        "municipality": "t.municipality_id",
+        "name": "t.name",
+        "plant_type": "t.plant_type",
+        "capacity_m3_per_day": "t.capacity_m3_per_day",
+        "in_operation": "t.is_active",
+    },
+)

@@ -196,6 +196,9 @@ IMIS = {
         "spatial.layers.ROADS",
         "spatial.layers.LOW_INCOME_COMMUNITIES",
         "containment.layers.containments_layer",
+        "containment.layers.building_sanitation_layer",
+        "containment.layers.TREATMENT_PLANTS",
+        "surveys.layers.WARD_COVERAGE",
     ],
     # Exports and imports run by the background worker keep their files here this long.
     "JOB_FILES_DIR": Path(os.environ.get("IMIS_JOB_FILES_DIR", MEDIA_ROOT / "jobs")),

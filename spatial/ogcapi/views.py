@@ -102,7 +102,10 @@ class LandingView(OgcView):
         return self.json(
             {
                 "title": _("Sanitation IMIS – OGC API Features"),
-                "description": _("Wards, buildings, roads and containments of the municipality."),
+                "description": _(
+                    "Wards, buildings, roads, containments, treatment plants and survey"
+                    " coverage of the municipality."
+                ),
                 "links": [
                     {"rel": "self", "type": "application/json", "href": f"{base}/"},
                     {"rel": "service-desc", "type": OPENAPI, "href": f"{base}/api"},

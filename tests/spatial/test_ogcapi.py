@@ -11,6 +11,7 @@ import pytest
 from containment import services as containment_services
 
 from ..factories import BuildingFactory, ContainmentFactory, UserFactory, square
+from ..surveys.test_submissions import survey  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 EPSG3106 = "http://www.opengis.net/def/crs/EPSG/0/3106"
@@ -254,3 +255,68 @@ def test_qgis_loads_the_collections_with_counts_and_positions(live_server, town,
 
     refused = qgis_load(url, "buildings")  # no login: QGIS gets no features
     assert refused["features_read"] == 0
+
+
+def test_treatment_plants_coverage_and_sanitation_collections(gis_client, town, other_town):
+    """The layers other issues added are collections too, filtered by municipality."""
+    from django.contrib.gis.geos import Point
+
+    from containment.models import TreatmentPlant
+    from surveys.models import SurveyCampaign
+
+    TreatmentPlant.objects.create(
+        municipality=town.municipality,
+        name="Bagbari FSTP",
+        plant_type="fstp",
+        capacity_m3_per_day=20,
+        geom=Point(90.81, 22.93, srid=4326),
+    )
+    TreatmentPlant.objects.create(
+        municipality=other_town.municipality,
+        name="Elsewhere",
+        plant_type="fstp",
+        capacity_m3_per_day=5,
+        geom=Point(90.81, 22.93 + 1, srid=4326),
+    )
+    plants = read(gis_client.get("/ogc/collections/treatment-plants/items"))
+    assert [f["properties"]["name"] for f in plants["features"]] == ["Bagbari FSTP"]
+    in_west = read(gis_client.get(f"/ogc/collections/treatment-plants/items?ward={town.west.pk}"))
+    in_east = read(gis_client.get(f"/ogc/collections/treatment-plants/items?ward={town.east.pk}"))
+    assert (in_west["numberMatched"], in_east["numberMatched"]) == (1, 0)
+
+    ids = {c["id"] for c in read(gis_client.get("/ogc/collections"))["collections"]}
+    assert {"treatment-plants", "survey-coverage", "building-sanitation"} <= ids
+    for name in ("building-sanitation",):
+        assert gis_client.get(f"/ogc/collections/{name}/items").status_code == 200
+    assert not SurveyCampaign.objects.exists()
+    assert read(gis_client.get("/ogc/collections/survey-coverage/items"))["features"] == []
+
+
+@pytest.mark.django_db
+def test_survey_coverage_collection_matches_the_campaign_figures(survey, gis_client):
+    from surveys import selectors as survey_selectors
+    from surveys import services as survey_services
+    from surveys.models import Submission
+
+    from ..surveys.test_submissions import SUBMIT, item, post
+
+    created = post(survey["field"], SUBMIT, item(survey))
+    assert created.status_code == 201, created.content
+    survey_services.submission_approve(
+        submission=Submission.objects.get(pk=created.json()["id"]), reviewer=None
+    )
+    post(survey["field"], SUBMIT, item(survey))  # a second visit, left pending
+    campaign = survey["campaign"]
+    layer = read(gis_client.get(f"/ogc/collections/survey-coverage/items?campaign={campaign.pk}"))
+    by_ward = {f["properties"]["ward"]: f["properties"] for f in layer["features"]}
+    for row in survey_selectors.campaign_coverage(campaign=campaign):
+        seen = by_ward[row["ward"]]
+        assert (seen["buildings"], seen["surveyed"], seen["pending"]) == (
+            row["buildings"],
+            row["surveyed"],
+            row["pending"],
+        )
+        assert seen["coverage"] == row["coverage"]
+    assert sum(f["properties"]["surveyed"] for f in layer["features"]) == 1
+    nothing = read(gis_client.get("/ogc/collections/survey-coverage/items?campaign=999999"))
+    assert nothing["numberMatched"] == 0
