@@ -293,7 +293,7 @@ def test_treatment_plants_coverage_and_sanitation_collections(gis_client, town, 
 
 
 @pytest.mark.django_db
-def test_survey_coverage_collection_matches_the_campaign_figures(survey, gis_client):
+def test_survey_coverage_collection_matches_the_campaign_figures(survey, gis_client):  # noqa: F811
     from surveys import selectors as survey_selectors
     from surveys import services as survey_services
     from surveys.models import Submission
