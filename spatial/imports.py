@@ -17,6 +17,7 @@ from typing import Any
 import shapely
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from .choices import FunctionalUse, RoadHierarchy, RoadSurface, StructureType
@@ -32,6 +33,7 @@ class ImportSpec:
     geometry_types: tuple[str, ...]
     key: str  # the attribute that identifies a row in the register
     fields: dict[str, Any]  # attribute -> converter (raises ValueError with a message)
+    key_required: bool = True  # buildings may come without a holding number
 
 
 def _text(limit: int):
@@ -75,7 +77,8 @@ SPECS = {
         Building,
         ("Polygon",),
         "holding_number",
-        {
+        key_required=False,
+        fields={
             "bin": _text(20),
             "holding_number": _text(40),
             "structure_type": _code(StructureType),
@@ -191,26 +194,25 @@ def _outside(municipality: Municipality, geometries: dict[int, Any]) -> dict[int
         return {row: distance for row, distance in cursor.fetchall()}
 
 
-def import_layer(
+def check_rows(
     *,
     municipality: Municipality,
+    spec: ImportSpec,
     layer: str,
     geometries: list,
     records: list[dict],
-    commit: bool,
     progress: Callable[[int], None] | None = None,
-    before_write: Callable[[], None] | None = None,
-) -> ImportReport:
-    """Check every row; with `commit` and no problem, write them all in one transaction.
-    Returns the report either way; nothing is written when any row has a problem.
-    `progress` hears the number of rows checked; `before_write` is called as writing starts."""
-    spec = SPECS[layer]
+) -> tuple[ImportReport, dict[int, dict], dict[int, Any]]:
+    """The checks every import shares: attributes through the spec's converters, geometry
+    (type, vertices, finite, valid), the key's uniqueness within the file, and the
+    municipality's boundary. Returns the report, the clean values and the geometries
+    (both by row number, from 1)."""
     report = ImportReport(layer=layer, rows=len(records))
-    if not records:
-        report.problem(0, "", _("The file holds no features."))
-        return report
     clean: dict[int, dict] = {}
     shapes: dict[int, Any] = {}
+    if not records:
+        report.problem(0, "", _("The file holds no features."))
+        return report, clean, shapes
     seen_keys: dict[str, int] = {}
     lowered = [{str(k).lower(): v for k, v in record.items()} for record in records]
     for index, (geometry, record) in enumerate(zip(geometries, lowered, strict=True), start=1):
@@ -218,7 +220,7 @@ def import_layer(
         for name, convert in spec.fields.items():
             # Shapefiles cut field names at 10 characters (holding_number -> holding_nu).
             raw = record.get(name, record.get(name[:10]))
-            if raw is None or (isinstance(raw, float) and math.isnan(raw)):
+            if raw is None or (isinstance(raw, float) and math.isnan(raw)) or raw == "":
                 continue
             try:
                 values[name] = convert(raw)
@@ -230,7 +232,7 @@ def import_layer(
         else:
             shapes[index] = _stored(geometry, spec)
         key = values.get(spec.key)
-        if key in (None, "") and layer != "buildings":
+        if key in (None, "") and spec.key_required:
             report.problem(index, spec.key, _("missing; every row needs one"))
         elif key not in (None, ""):
             if key in seen_keys:
@@ -251,6 +253,50 @@ def import_layer(
             _("lies outside %(municipality)s (%(distance).0f m beyond its boundary)")
             % {"municipality": municipality.name, "distance": distance},
         )
+    return report, clean, shapes
+
+
+def count_plan(report: ImportReport, plan: list) -> None:
+    report.created = sum(1 for p in plan if p[0] == "create")
+    report.updated = sum(1 for p in plan if p[0] == "update")
+    report.unchanged = sum(1 for p in plan if p[0] == "keep")
+
+
+def import_layer(
+    *,
+    municipality: Municipality,
+    layer: str,
+    geometries: list,
+    records: list[dict],
+    commit: bool,
+    progress: Callable[[int], None] | None = None,
+    before_write: Callable[[], None] | None = None,
+) -> ImportReport:
+    """Check every row; with `commit` and no problem, write them all in one transaction.
+    Returns the report either way; nothing is written when any row has a problem.
+    `progress` hears the number of rows checked; `before_write` is called as writing starts.
+    Layers other apps import (containments) are found in IMIS["IMPORTERS"]."""
+    if layer not in SPECS:
+        importer = import_string(settings.IMIS["IMPORTERS"][layer])
+        return importer(
+            municipality=municipality,
+            geometries=geometries,
+            records=records,
+            commit=commit,
+            progress=progress,
+            before_write=before_write,
+        )
+    spec = SPECS[layer]
+    report, clean, shapes = check_rows(
+        municipality=municipality,
+        spec=spec,
+        layer=layer,
+        geometries=geometries,
+        records=records,
+        progress=progress,
+    )
+    if not records:
+        return report
     existing = _existing(municipality, spec, clean)
     report.problems.sort(key=lambda p: (p["row"], p["field"]))
     plan = []
@@ -262,9 +308,7 @@ def import_layer(
             plan.append(("keep", index, values, match))
         else:
             plan.append(("update", index, values, match))
-    report.created = sum(1 for p in plan if p[0] == "create")
-    report.updated = sum(1 for p in plan if p[0] == "update")
-    report.unchanged = sum(1 for p in plan if p[0] == "keep")
+    count_plan(report, plan)
     if report.problem_count or not commit:
         return report
     if before_write is not None:
@@ -272,6 +316,10 @@ def import_layer(
     _write(municipality, spec, plan, shapes)
     report.committed = True
     return report
+
+
+def importable_layers() -> list[str]:
+    return [*SPECS, *settings.IMIS["IMPORTERS"]]
 
 
 def _existing(municipality: Municipality, spec: ImportSpec, clean: dict[int, dict]) -> dict:

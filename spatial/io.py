@@ -447,6 +447,8 @@ def read_upload(
     if frame.crs is not None and frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
     geometries = list(frame.geometry.values) if "geometry" in frame else []
-    records = json.loads(frame.drop(columns="geometry").to_json(orient="records"))
+    # Dates as ISO text (the default, epoch milliseconds, would read as numbers).
+    attributes = frame.drop(columns="geometry")
+    records = json.loads(attributes.to_json(orient="records", date_format="iso"))
     return ReadLayer([g if g is not None and not shapely.is_empty(g) else None for g in geometries],
                      records, source_crs)  # fmt: skip

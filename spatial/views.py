@@ -126,7 +126,8 @@ def data_transfers(request: HttpRequest) -> HttpResponse:
         "config": config,
         "export_layers": [(name, layer.title or name) for name, layer in layers.items()],
         "import_layers": [
-            (name, layers[name].title if name in layers else name) for name in imports.SPECS
+            (name, layers[name].title if name in layers else name)
+            for name in imports.importable_layers()
         ],
         "formats": [(code, EXPORT_FORMAT_LABELS[code]) for code in jobs.EXPORT_FORMATS],
         "wards": selectors.ward_choices(user=request.user),

@@ -200,6 +200,8 @@ IMIS = {
         "containment.layers.TREATMENT_PLANTS",
         "surveys.layers.WARD_COVERAGE",
     ],
+    # Imports of layers other apps own (spatial imports wards, buildings and roads itself).
+    "IMPORTERS": {"containments": "containment.imports.import_containments"},
     # Exports and imports run by the background worker keep their files here this long.
     "JOB_FILES_DIR": Path(os.environ.get("IMIS_JOB_FILES_DIR", MEDIA_ROOT / "jobs")),
     "JOB_KEEP_HOURS": int(os.environ.get("IMIS_JOB_KEEP_HOURS", "48")),

@@ -44,7 +44,7 @@ class ImportApi(APIView):
         summary="Import a GeoJSON, GeoPackage, zipped Shapefile or CSV (dry run unless commit)",
     )
     def post(self, request: Request, name: str) -> Response:
-        if name not in imports.SPECS:
+        if name not in imports.importable_layers():
             raise exceptions.NotFound(_("No import for %(layer)s.") % {"layer": name})
         data = ImportInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

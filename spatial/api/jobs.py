@@ -99,7 +99,7 @@ class ExportJobInputSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class ImportJobInputSerializer(serializers.Serializer):
-    layer = serializers.ChoiceField(choices=list(imports.SPECS))
+    layer = serializers.ChoiceField(choices=imports.importable_layers())
     file = serializers.FileField()
     municipality = serializers.SlugRelatedField(
         slug_field="code", queryset=Municipality.objects.all(), required=False
