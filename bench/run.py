@@ -9,10 +9,14 @@ times the densest ward's buildings as GeoJSON three ways:
   raw SQL     the same features rendered by PostGIS and aggregated in one statement
   project     GET /api/v1/buildings/?ward=...  (auth, scoping, count, streamed response)
   naive       djangorestframework-gis GeoFeatureModelSerializer over the same queryset
+  tipg        the peer a user might pick instead (bench/peers.py), same table, over HTTP
+and the densest z14 and a z17 buildings tile: the view, the raw ST_AsMVT query, tipg's tile.
+Set BENCH_PEERS=0 to leave tipg out (it is installed into .local/bench-peers/ on first use).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import statistics
@@ -33,6 +37,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from rest_framework.renderers import JSONRenderer  # noqa: E402
 
+from bench.peers import get, tipg_server  # noqa: E402
 from fixtures import demo  # noqa: E402
 from spatial.api.serializers import BuildingFeatureSerializer  # noqa: E402
 from spatial.layers import BUILDINGS, LayerQuery  # noqa: E402
@@ -114,16 +119,32 @@ def main() -> None:
         ("project /ogc", *timed(ogc)),
         ("naive serializer", *timed(naive, max(3, REPEATS // 2))),
     ]
+    with contextlib.ExitStack() as stack:
+        peer = None
+        if os.environ.get("BENCH_PEERS", "1") != "0":
+            peer = stack.enter_context(tipg_server(["public.spatial_building"]))
+            items = f"{peer}/collections/public.spatial_building/items"
+
+            def tipg() -> int:
+                return len(get(f"{items}?ward_id={ward_id}&limit=100000"))
+
+            rows.append(("tipg (HTTP)", *timed(tipg)))
+        report(rows, ward_count)
+        tiles(client, municipality, peer)
+
+
+def report(rows, ward_count) -> None:
     base = rows[0][1]
     print(f"\nbuildings of the densest ward as GeoJSON ({ward_count} features)")
     print(f"{'path':<18}{'median ms':>11}{'p95 ms':>9}{'MB':>7}{'x raw':>8}")
     for name, median, p95, size in rows:
         print(f"{name:<18}{median:>11.1f}{p95:>9.1f}{size / 1e6:>7.1f}{median / base:>8.2f}")
     print(f"\nproject is {rows[3][1] / rows[1][1]:.1f}x faster than the naive serializer")
-    tiles(client, municipality)
+    if len(rows) > 4:
+        print(f"project /ogc is {rows[4][1] / rows[2][1]:.1f}x faster than tipg")
 
 
-def tiles(client, municipality) -> None:
+def tiles(client, municipality, peer: str | None) -> None:
     """The densest z14 tile and a z17 tile inside it: the view vs the raw ST_AsMVT query."""
     from spatial.tiles import TILE_LAYERS, render_tile, tile_sql
 
@@ -136,7 +157,7 @@ def tiles(client, municipality) -> None:
         lon, lat = cursor.fetchone()
     layer = TILE_LAYERS["buildings"]
     print("\nvector tiles (buildings)")
-    print(f"{'tile':<18}{'view ms':>10}{'raw ms':>9}{'x raw':>8}{'KB':>7}")
+    print(f"{'tile':<18}{'view ms':>10}{'raw ms':>9}{'x raw':>8}{'KB':>7}{'tipg ms':>9}")
     for z in (14, 17):
         n = 2**z
         x = int((lon + 180) / 360 * n)
@@ -162,11 +183,16 @@ def tiles(client, municipality) -> None:
         def view_tile(z=z, x=x, y=y) -> int:
             return len(client.get(f"/tiles/buildings/{z}/{x}/{y}.mvt").content)
 
+        def peer_tile(z=z, x=x, y=y) -> int:
+            url = f"{peer}/collections/public.spatial_building/tiles/WebMercatorQuad/{z}/{x}/{y}"
+            return len(get(url))
+
         view_median, _p95, size = timed(view_tile)
         raw_median, _p95, _size = timed(raw_tile)
+        peer_median = f"{timed(peer_tile)[0]:>9.1f}" if peer else f"{'-':>9}"
         print(
             f"{f'z{z}/{x}/{y}':<18}{view_median:>10.1f}{raw_median:>9.1f}"
-            f"{view_median / raw_median:>8.2f}{size / 1024:>7.0f}"
+            f"{view_median / raw_median:>8.2f}{size / 1024:>7.0f}{peer_median}"
         )
     del render_tile
 
