@@ -7,6 +7,7 @@ written file of an export. They are removed with the job after IMIS["JOB_KEEP_HO
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from dataclasses import asdict
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,12 +72,19 @@ def export_job_start(
     fmt: str,
     ward_id: int | None = None,
     bbox: tuple[float, float, float, float] | None = None,
+    area=None,
 ) -> LayerJob:
+    """Queue an export; `area` is a GEOS (Multi)Polygon drawn by the user, kept as GeoJSON."""
     job = LayerJob.objects.create(
         owner=user,
         kind=LayerJob.Kind.EXPORT,
         layer=layer,
-        parameters={"format": fmt, "ward": ward_id, "bbox": list(bbox) if bbox else None},
+        parameters={
+            "format": fmt,
+            "ward": ward_id,
+            "bbox": list(bbox) if bbox else None,
+            "area": json.loads(area.geojson) if area is not None else None,
+        },
         stage=_("waiting for the worker"),
     )
     _defer(job)
@@ -201,10 +210,12 @@ def run_job(job_id: int) -> None:
 def _export_query(job: LayerJob) -> LayerQuery:
     parameters = job.parameters
     bbox = parameters.get("bbox")
+    area = parameters.get("area")
     return LayerQuery(
         municipality_ids=selectors.visible_municipality_ids(job.owner),
         bbox=tuple(bbox) if bbox else None,
         ward_id=parameters.get("ward"),
+        area_wkb=bytes(GEOSGeometry(json.dumps(area)).wkb) if area else None,
         limit=10**9,
     )
 

@@ -162,6 +162,8 @@ class LayerQuery:
     feature_id: int | None = None
     crs: OutputCrs = CRS84
     bbox_crs: OutputCrs = CRS84
+    # A drawn area (Polygon or MultiPolygon, EPSG:4326) as WKB; features touching it match.
+    area_wkb: bytes | None = None
 
     def where(self, layer: Layer) -> tuple[str, list]:
         clauses: list[str] = []
@@ -176,6 +178,9 @@ class LayerQuery:
             clauses.append(f"ST_Intersects({layer.geometry}, {envelope})")
             x0, y0, x1, y1 = self.bbox
             params.extend((y0, x0, y1, x1) if self.bbox_crs.lat_lon else (x0, y0, x1, y1))
+        if self.area_wkb is not None:
+            clauses.append(f"ST_Intersects({layer.geometry}, ST_GeomFromWKB(%s, 4326))")
+            params.append(self.area_wkb)
         if self.ward_id is not None:
             clauses.append(layer.ward_condition)
             params.append(self.ward_id)

@@ -14,7 +14,7 @@ from .. import io, selectors
 from ..layers import LayerQuery, stream_feature_collection
 from ..models import Ward
 from ..ogcapi.views import collections
-from .serializers import BBoxField, StrictFieldsMixin
+from .serializers import AreaField, BBoxField, StrictFieldsMixin
 
 CHOICES = ["gpkg", "shp", "geojson", "csv", "xlsx"]
 
@@ -23,6 +23,7 @@ class ExportQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     export = serializers.ChoiceField(choices=CHOICES, required=False, default="gpkg")
     bbox = BBoxField(required=False)
     ward = serializers.IntegerField(min_value=1, required=False)
+    area = AreaField(required=False)
 
 
 class ExportView(APIView):
@@ -38,6 +39,9 @@ class ExportView(APIView):
             ),
             OpenApiParameter("bbox", str),
             OpenApiParameter("ward", int),
+            OpenApiParameter(
+                "area", str, description="GeoJSON Polygon or MultiPolygon (a drawn area)"
+            ),
         ],
         responses={200: OpenApiTypes.BINARY},
         summary="Download a layer (GeoPackage, Shapefile zip, GeoJSON, CSV or XLSX)",
@@ -59,6 +63,7 @@ class ExportView(APIView):
             municipality_ids=selectors.visible_municipality_ids(request.user),
             bbox=values.get("bbox"),
             ward_id=ward.pk if ward else None,
+            area_wkb=bytes(values["area"].wkb) if "area" in values else None,
             limit=10**9,
         )
         fmt = values["export"]

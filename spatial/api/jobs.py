@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 from .. import imports, jobs, selectors
 from ..models import LayerJob, Municipality, Ward
 from ..ogcapi.views import collections
-from .serializers import BBoxField, StrictFieldsMixin
+from .serializers import AreaField, BBoxField, StrictFieldsMixin
 from .views import _require_editor
 
 
@@ -91,6 +91,7 @@ class ExportJobInputSerializer(StrictFieldsMixin, serializers.Serializer):
     format = serializers.ChoiceField(choices=list(jobs.EXPORT_FORMATS), default="gpkg")
     ward = serializers.IntegerField(min_value=1, required=False)
     bbox = BBoxField(required=False)
+    area = AreaField(required=False)
 
     def validate_layer(self, value: str) -> str:
         if value not in collections():
@@ -156,6 +157,7 @@ class ExportJobView(APIView):
             fmt=values["format"],
             ward_id=ward_id,
             bbox=values.get("bbox"),
+            area=values.get("area"),
         )
         return _accepted(job)
 

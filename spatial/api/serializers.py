@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -29,6 +30,34 @@ class StrictFieldsMixin:
                     {name: [_("Unknown or read-only field.")] for name in unknown}
                 )
         return super().to_internal_value(data)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "GeoJSON Polygon or MultiPolygon in EPSG:4326 (a drawn area)",
+        "example": {
+            "type": "Polygon",
+            "coordinates": [[[90.81, 22.93], [90.82, 22.93], [90.82, 22.94], [90.81, 22.93]]],
+        },
+    }
+)
+class AreaField(serializers.Field):
+    """A drawn area: a valid GeoJSON Polygon or MultiPolygon (object or JSON text)."""
+
+    def to_internal_value(self, data: Any):
+        from ..geometry import parse_geojson_geometry
+
+        try:
+            return parse_geojson_geometry(
+                data, allowed_types=("Polygon", "MultiPolygon"), field="area"
+            )
+        except DjangoValidationError as error:
+            messages = error.message_dict.get("area") or error.messages
+            raise serializers.ValidationError(messages) from None
+
+    def to_representation(self, value):
+        return json.loads(value.geojson)
 
 
 @extend_schema_field({"type": "string", "example": "90.80,22.92,90.86,22.97"})

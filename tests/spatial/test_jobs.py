@@ -2,8 +2,10 @@
 worker (in-process via jobs.run_job, and as a real `manage.py procrastinate worker`),
 progress recorded, files read back with GDAL, access limited to the job's owner."""
 
+import io
 import json
 import subprocess
+import zipfile
 
 import pyogrio
 import pytest
@@ -48,6 +50,14 @@ def _good_file() -> bytes:
             shapely.box(SPLIT + 0.01, 22.94, SPLIT + 0.0101, 22.9401), holding_number="02-0001"
         ),
     )
+
+
+def _zip(entries) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, content in entries:
+            bundle.writestr(name, content)
+    return buffer.getvalue()
 
 
 def _start_import(user, content: bytes, name="buildings.geojson", **data):
@@ -110,6 +120,45 @@ class TestInProcess:
             else:
                 rows = path.read_text(encoding="utf-8-sig").strip().splitlines()
             assert len(rows) == 2  # header + the one building of the west ward
+
+    def test_export_of_a_drawn_area(self, town, officer, job_files):
+        inside = BuildingFactory(municipality=town.municipality, geom=square(90.81, 22.93))
+        BuildingFactory(municipality=town.municipality, geom=square(90.85, 22.96))
+        area = {
+            "type": "Polygon",
+            "coordinates": [
+                [[90.805, 22.925], [90.815, 22.925], [90.815, 22.935], [90.805, 22.925]]
+            ],
+        }
+        client = client_for(officer)
+        job = client.post(
+            EXPORTS, {"layer": "buildings", "format": "geojson", "area": area}, format="json"
+        ).json()
+        jobs.run_job(job["id"])
+        path = jobs.job_file(LayerJob.objects.get(pk=job["id"]))
+        features = json.loads(path.read_bytes())["features"]
+        assert [f["properties"]["bin"] for f in features] == [inside.bin]
+        # The same area on the direct download, as JSON text in the query string.
+        response = client.get(
+            "/api/v1/exports/buildings/", {"export": "csv", "area": json.dumps(area)}
+        )
+        lines = b"".join(response.streaming_content).decode("utf-8-sig").strip().splitlines()
+        assert len(lines) == 2
+        assert inside.bin in lines[1]
+        bowtie = {
+            "type": "Polygon",
+            "coordinates": [
+                [[90.81, 22.93], [90.82, 22.94], [90.82, 22.93], [90.81, 22.94], [90.81, 22.93]]
+            ],
+        }
+        refused = client.post(EXPORTS, {"layer": "buildings", "area": bowtie}, format="json")
+        assert refused.status_code == 400
+        assert "area" in refused.json()["errors"]
+        point = client.get(
+            "/api/v1/exports/buildings/",
+            {"area": '{"type": "Point", "coordinates": [90.81, 22.93]}'},
+        )
+        assert point.status_code == 400
 
     def test_import_check_reports_problems_and_cannot_be_committed(self, officer, job_files):
         bad = _geojson(
@@ -232,6 +281,16 @@ def test_a_real_worker_process_runs_the_queue(town, officer, job_files, tmp_path
         5, municipality=town.municipality, geom=square(SPLIT + 0.01, 22.95)
     )
     client = client_for(officer)
+    # Hostile files first: each fails with its reason and the worker goes on.
+    hostile = {
+        "bomb.zip": (_zip([("bomb.shp", b"\0" * 50_000_000)]), "zip bomb"),
+        "evil.zip": (_zip([("../../evil.shp", b"x")]), "outside the archive"),
+        "broken.geojson": (b'{"type": "FeatureCollection", "features": [', "could not be read"),
+    }
+    hostile_jobs = {
+        name: _start_import(officer, content, name=name).json()
+        for name, (content, _message) in hostile.items()
+    }
     export = client.post(EXPORTS, {"layer": "buildings", "format": "gpkg"}, format="json").json()
     check = _start_import(officer, _good_file()).json()
 
@@ -247,6 +306,11 @@ def test_a_real_worker_process_runs_the_queue(town, officer, job_files, tmp_path
         assert result.returncode == 0, result.stderr[-2000:]
 
     run_worker()
+    for name, job in hostile_jobs.items():
+        failed = client.get(job["url"]).json()
+        assert failed["status"] == "failed", failed
+        assert hostile[name][1] in failed["error"]
+    assert not list(job_files.parent.glob("**/evil.shp"))
     exported = client.get(export["url"]).json()
     assert exported["status"] == "done", exported
     assert exported["done"] == exported["total"] == 5
