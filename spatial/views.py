@@ -98,7 +98,10 @@ def data_transfers(request: HttpRequest) -> HttpResponse:
         m for m in municipalities if selectors.can_edit_registers(user=request.user, municipality=m)
     ]
     config = {
+        "extent": selectors.municipality_extent(user=request.user),
+        "tiles": settings.LEAFLET_CONFIG["TILES"],
         "urls": {
+            "wards": reverse("spatial-api:ward-list") + "?limit=1000",
             "jobs": reverse("spatial-api:layer-jobs"),
             "exports": reverse("spatial-api:layer-job-export"),
             "imports": reverse("spatial-api:layer-job-import"),
@@ -120,6 +123,18 @@ def data_transfers(request: HttpRequest) -> HttpResponse:
             "noJobs": _("No exports or imports yet."),
             "failed": _("The request failed"),
             "features": _("%(count)s features"),
+            "area": _("drawn area"),
+            "areaDrawn": _("Only features in the drawn area will be exported."),
+            "drawPolygon": _("Draw a polygon"),
+            "drawRectangle": _("Draw a rectangle"),
+            "drawStart": _("Click to start drawing."),
+            "drawContinue": _("Click to continue drawing."),
+            "drawEnd": _("Click the first point to close the shape."),
+            "drawRectangleHint": _("Click and drag to draw a rectangle."),
+            "drawRelease": _("Release the mouse to finish."),
+            "drawCancel": _("Cancel"),
+            "drawFinish": _("Finish"),
+            "drawUndo": _("Delete the last point"),
         },
     }
     context = {

@@ -49,6 +49,22 @@ def test_export_and_import_with_progress(page, live_server, worker, tmp_path):
         link.click()
     assert download.value.suggested_filename == "buildings.gpkg"
 
+    # Only what lies in a rectangle drawn over the west half of the map.
+    BuildingFactory(municipality=town.municipality, geom=square(SPLIT + 0.01, 22.94))
+    page.select_option("#export-form select[name=format]", "geojson")
+    page.click(".leaflet-draw-draw-polygon")
+    box = page.locator("#export-area-map").bounding_box()
+    # Clear of the zoom buttons, the toolbar and its action bar (top left).
+    corners = [(0.25, 0.15), (0.46, 0.15), (0.46, 0.92), (0.25, 0.92), (0.25, 0.15)]
+    for fx, fy in corners:  # the last click, on the first point, closes the polygon
+        page.mouse.click(box["x"] + box["width"] * fx, box["y"] + box["height"] * fy)
+        page.wait_for_timeout(150)
+    page.locator("#export-area-status", has_text="drawn area").wait_for(timeout=5000)
+    page.click("#export-form button[type=submit]")
+    area_row = page.locator("#jobs tbody tr[data-status=done]", has_text="drawn area").first
+    area_row.wait_for(timeout=60_000)
+    assert "4 features" in area_row.inner_text()
+
     outside = shapely.box(91.5, 23.5, 91.5001, 23.5001)
     inside = shapely.box(SPLIT + 0.01, 22.94, SPLIT + 0.0101, 22.9401)
     bad = _file(

@@ -117,6 +117,7 @@
         what += " · " + (job.parameters.file || "") + " · " + (job.parameters.commit ? labels.commit : labels.check);
       } else {
         what += " · " + job.parameters.format;
+        if (job.parameters.area) what += " · " + labels.area;
       }
       row.appendChild(element("td", what));
       row.appendChild(element("td", job.status_label + (job.stage && job.status === "running" ? " – " + job.stage : "")));
@@ -144,12 +145,55 @@
     message.textContent = error.message;
   }
 
+  // The optional area: a rectangle or polygon drawn on a small map of the wards.
+  var drawnArea = null;
+  var areaStatus = document.getElementById("export-area-status");
+  var clearArea = document.getElementById("export-area-clear");
+  var areaMap = IMISMap.createMap(document.getElementById("export-area-map"), config);
+  var drawn = new L.FeatureGroup().addTo(areaMap);
+  IMISMap.fetchGeoJSON(config.urls.wards).then(function (wards) {
+    L.geoJSON(wards, { style: { color: "#555", weight: 1, fill: false }, interactive: false }).addTo(areaMap);
+  }, function () { /* the outline is a guide only */ });
+  var local = L.drawLocal.draw;
+  local.toolbar.buttons.polygon = labels.drawPolygon;
+  local.toolbar.buttons.rectangle = labels.drawRectangle;
+  local.toolbar.actions.text = labels.drawCancel;
+  local.toolbar.actions.title = labels.drawCancel;
+  local.toolbar.finish.text = labels.drawFinish;
+  local.toolbar.finish.title = labels.drawFinish;
+  local.toolbar.undo.text = labels.drawUndo;
+  local.toolbar.undo.title = labels.drawUndo;
+  local.handlers.polygon.tooltip = { start: labels.drawStart, cont: labels.drawContinue, end: labels.drawEnd };
+  local.handlers.rectangle.tooltip.start = labels.drawRectangleHint;
+  local.handlers.simpleshape.tooltip.end = labels.drawRelease;
+  areaMap.addControl(new L.Control.Draw({
+    draw: {
+      polygon: { allowIntersection: false, showArea: false },
+      rectangle: { showArea: false },
+      polyline: false, circle: false, marker: false, circlemarker: false,
+    },
+  }));
+  areaMap.on(L.Draw.Event.CREATED, function (event) {
+    drawn.clearLayers();
+    drawn.addLayer(event.layer);
+    drawnArea = event.layer.toGeoJSON().geometry;
+    areaStatus.textContent = labels.areaDrawn;
+    clearArea.hidden = false;
+  });
+  clearArea.addEventListener("click", function () {
+    drawn.clearLayers();
+    drawnArea = null;
+    areaStatus.textContent = "";
+    clearArea.hidden = true;
+  });
+
   var exportForm = document.getElementById("export-form");
   exportForm.addEventListener("submit", function (event) {
     event.preventDefault();
     message.textContent = "";
     var data = { layer: exportForm.layer.value, format: exportForm.format.value };
     if (exportForm.ward.value) data.ward = Number(exportForm.ward.value);
+    if (drawnArea) data.area = drawnArea;
     send(config.urls.exports, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
