@@ -127,6 +127,17 @@ def municipality_extent(*, user: User) -> tuple[float, float, float, float] | No
     return tuple(extent) if extent else None
 
 
+BANGLADESH = (88.0, 20.5, 92.7, 26.7)
+
+
+def layer_extent(*, user: User, public: bool) -> list[float]:
+    """The extent to announce for a layer (OGC collection, TileJSON): every municipality's
+    for a public layer, else the user's; Bangladesh when there is none."""
+    queryset = Municipality.objects.all() if public else municipality_list(user=user)
+    extent = queryset.aggregate(extent=Extent("boundary"))["extent"] or BANGLADESH
+    return [round(value, 6) for value in extent]
+
+
 def layer_jobs_for_user(*, user: User) -> QuerySet:
     """The user's own exports and imports, newest first: a job is private to who started it."""
     from .models import LayerJob

@@ -63,9 +63,10 @@ def tile(request, name: str, z: int, x: int, y: int):
 
 @require_GET
 def tilejson(request, name: str):
-    layer, _user_found, refused = _layer(request, name)
+    layer, user, refused = _layer(request, name)
     if refused:
         return refused
+    bounds = selectors.layer_extent(user=user, public=layer.public)
     template = request.build_absolute_uri(f"/tiles/{name}/") + "{z}/{x}/{y}.mvt"
     return JsonResponse(
         {
@@ -74,7 +75,12 @@ def tilejson(request, name: str):
             "tiles": [template],
             "minzoom": layer.min_zoom,
             "maxzoom": MAX_ZOOM,
-            "bounds": [88.0, 20.5, 92.7, 26.7],
+            "bounds": bounds,
+            "center": [
+                round((bounds[0] + bounds[2]) / 2, 6),
+                round((bounds[1] + bounds[3]) / 2, 6),
+                max(layer.min_zoom, 14),
+            ],
             "vector_layers": [
                 {
                     "id": name,

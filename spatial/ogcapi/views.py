@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib.gis.db.models import Extent
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -37,7 +36,6 @@ from ..layers import (
     iter_feature_texts,
     stream_feature_collection,
 )
-from ..models import Municipality
 
 GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
@@ -127,13 +125,7 @@ class ConformanceView(OgcView):
 
 
 def _extent(request: Request, public: bool = False) -> list[float]:
-    """The municipalities' extent: all of them for a public collection, else the user's."""
-    ids = None if public else selectors.visible_municipality_ids(request.user)
-    queryset = (
-        Municipality.objects.all() if ids is None else Municipality.objects.filter(id__in=ids)
-    )
-    extent = queryset.aggregate(e=Extent("boundary"))["e"] or (88.0, 20.5, 92.7, 26.7)
-    return [round(v, 6) for v in extent]
+    return selectors.layer_extent(user=request.user, public=public)
 
 
 def _collection(request: Request, base: str, layer: Layer, extent: list[float]) -> dict:

@@ -90,7 +90,46 @@ def test_access_zoom_and_bounds(gis_client, town):
     assert gis_client.get("/tiles/castles/3/1/1.mvt").status_code == 404
 
 
-def test_tilejson(gis_client):
+def test_tilejson(gis_client, town, client):
     body = gis_client.get("/tiles/roads.json").json()
     assert body["tiles"][0].endswith("/tiles/roads/{z}/{x}/{y}.mvt")
     assert body["vector_layers"][0]["id"] == "roads"
+    # The bounds are the municipality's, so a client opens the layer where the data is.
+    west, south, east, north = town.municipality.boundary.extent
+    assert body["bounds"] == pytest.approx([west, south, east, north], abs=1e-6)
+    public = client.get("/tiles/wards.json").json()  # wards are public
+    assert public["bounds"] == pytest.approx([west, south, east, north], abs=1e-6)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_qgis_renders_the_tiles_as_a_vector_tile_layer(live_server, town):
+    """QGIS itself (python3-qgis) adds /tiles/wards as a vector tile layer and draws it: the
+    wards' outlines are painted; an area with no ward paints nothing."""
+    import json
+    import os
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parent.parent / "clients" / "qgis_vector_tile.py"
+
+    def render(west, south, east, north) -> dict:
+        result = subprocess.run(
+            [
+                "/usr/bin/python3",
+                str(script),
+                f"{live_server.url}/tiles/wards/{{z}}/{{x}}/{{y}}.mvt",
+                *(str(v) for v in (west, south, east, north)),
+                "14",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": ""},
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    town_view = render(90.79, 22.91, 90.87, 22.98)
+    assert town_view["valid"]
+    assert town_view["painted"] > 50
+    assert render(91.5, 23.5, 91.58, 23.57)["painted"] == 0
