@@ -33,11 +33,11 @@ def main() -> None:
     painted = 0
     if layer.isValid():
         renderer = QgsVectorTileBasicRenderer()
+        red = QColor("red")
+        # polygon fill and stroke, stroke width; line colour, width; point fill, stroke, size
         renderer.setStyles(
-            QgsVectorTileBasicRenderer.simpleStyle(
-                QColor("red"), QColor("red"), 1.0, QColor("red"), 1.0, QColor("red"), QColor("red"), 4.0
-            )
-        )  # fmt: skip
+            QgsVectorTileBasicRenderer.simpleStyle(red, red, 1.0, red, 1.0, red, red, 4.0)
+        )
         layer.setRenderer(renderer)
         wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
         mercator = QgsCoordinateReferenceSystem("EPSG:3857")
