@@ -10,7 +10,8 @@ times the densest ward's buildings as GeoJSON three ways:
   project     GET /api/v1/buildings/?ward=...  (auth, scoping, count, streamed response)
   naive       djangorestframework-gis GeoFeatureModelSerializer over the same queryset
   tipg        the peer a user might pick instead (bench/peers.py), same table, over HTTP
-and the densest z14 and a z17 buildings tile: the view, the raw ST_AsMVT query, tipg's tile.
+and the densest z14 and a z17 buildings tile: the view, the raw ST_AsMVT query, tipg's tile
+(tipg stops at TIPG_MAX_FEATURES_PER_TILE, 10,000 by default: compare the sizes too).
 Set BENCH_PEERS=0 to leave tipg out (it is installed into .local/bench-peers/ on first use).
 """
 
@@ -157,7 +158,8 @@ def tiles(client, municipality, peer: str | None) -> None:
         lon, lat = cursor.fetchone()
     layer = TILE_LAYERS["buildings"]
     print("\nvector tiles (buildings)")
-    print(f"{'tile':<18}{'view ms':>10}{'raw ms':>9}{'x raw':>8}{'KB':>7}{'tipg ms':>9}")
+    header = f"{'tile':<18}{'view ms':>10}{'raw ms':>9}{'x raw':>8}{'KB':>7}"
+    print(header + f"{'tipg ms':>9}{'tipg KB':>9}")
     for z in (14, 17):
         n = 2**z
         x = int((lon + 180) / 360 * n)
@@ -189,7 +191,11 @@ def tiles(client, municipality, peer: str | None) -> None:
 
         view_median, _p95, size = timed(view_tile)
         raw_median, _p95, _size = timed(raw_tile)
-        peer_median = f"{timed(peer_tile)[0]:>9.1f}" if peer else f"{'-':>9}"
+        if peer:
+            peer_ms, _p95, peer_size = timed(peer_tile)
+            peer_median = f"{peer_ms:>9.1f}{peer_size / 1024:>9.0f}"
+        else:
+            peer_median = f"{'-':>9}{'-':>9}"
         print(
             f"{f'z{z}/{x}/{y}':<18}{view_median:>10.1f}{raw_median:>9.1f}"
             f"{view_median / raw_median:>8.2f}{size / 1024:>7.0f}{peer_median}"
