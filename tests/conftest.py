@@ -192,3 +192,10 @@ def worker(job_files, transactional_db):
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def if_match(client, url: str) -> dict[str, str]:
+    """The If-Match header of a fresh read of `url`, as keyword arguments for a test client."""
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    return {"HTTP_IF_MATCH": response["ETag"]}

@@ -18,7 +18,9 @@ from rest_framework.views import APIView
 from spatial import selectors as spatial_selectors
 from spatial.api.views import (
     FEATURE_COLLECTION,
+    IF_MATCH,
     LIST_PARAMETERS,
+    PRECONDITIONS,
     LayerDetailView,
     LayerListView,
     Resource,
@@ -140,17 +142,22 @@ class ContainmentListView(LayerListView):
     put=extend_schema(
         operation_id="containments_update",
         request=OpenApiTypes.OBJECT,
-        responses={200: ContainmentFeatureSerializer},
+        parameters=[IF_MATCH],
+        responses={200: ContainmentFeatureSerializer, **PRECONDITIONS},
         tags=["containments"],
     ),
     patch=extend_schema(
         operation_id="containments_partial_update",
         request=OpenApiTypes.OBJECT,
-        responses={200: ContainmentFeatureSerializer},
+        parameters=[IF_MATCH],
+        responses={200: ContainmentFeatureSerializer, **PRECONDITIONS},
         tags=["containments"],
     ),
     delete=extend_schema(
-        operation_id="containments_destroy", responses={204: None}, tags=["containments"]
+        operation_id="containments_destroy",
+        parameters=[IF_MATCH],
+        responses={204: None, **PRECONDITIONS},
+        tags=["containments"],
     ),
 )
 class ContainmentDetailView(LayerDetailView):

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +25,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from config.versions import check_if_match, etag_of
 
 from .. import selectors, services
 from ..layers import (
@@ -244,24 +247,40 @@ class LayerDetailView(APIView):
     def _object(self, pk: int) -> Any:
         return self.resource.get(user=self.request.user, **{f"{self.resource.id_kwarg}_id": pk})
 
+    def _represented(self, instance: Any) -> Response:
+        body = self.resource.output_serializer(instance).data
+        response = Response(body, content_type=GEOJSON)
+        response["ETag"] = etag_of(body)
+        return response
+
+    def _locked(self, request: Request, pk: int) -> Any:
+        """The record, locked for this transaction, after checking the client's If-Match
+        against what the record looks like now (inside the lock)."""
+        instance = self._object(pk)
+        _require_editor(request.user, instance.municipality)
+        # Lock the row, then read it again as the API shows it (selectors annotate).
+        list(type(instance).objects.select_for_update().filter(pk=instance.pk).values("pk"))
+        instance = self._object(pk)
+        current = etag_of(self.resource.output_serializer(instance).data)
+        check_if_match(request.headers.get("If-Match"), current, self.resource.id_kwarg)
+        return instance
+
     def get(self, request: Request, pk: int) -> Response:
-        return Response(
-            self.resource.output_serializer(self._object(pk)).data, content_type=GEOJSON
-        )
+        return self._represented(self._object(pk))
 
     @pghistory.context()
     def _update(self, request: Request, pk: int, *, partial: bool) -> Response:
         pghistory.context(user=request.user.pk)
-        instance = self._object(pk)
-        _require_editor(request.user, instance.municipality)
-        values = _parse_feature(request, self.resource, partial=partial)
-        municipality = values.pop("municipality", None)
-        if municipality is not None and municipality.pk != instance.municipality_id:
-            raise ValidationError(
-                {"municipality": [_("A record cannot move to another municipality.")]}
-            )
-        updated = self.resource.update(**{self.resource.id_kwarg: instance}, **values)
-        return Response(self.resource.output_serializer(updated).data, content_type=GEOJSON)
+        with transaction.atomic():
+            instance = self._locked(request, pk)
+            values = _parse_feature(request, self.resource, partial=partial)
+            municipality = values.pop("municipality", None)
+            if municipality is not None and municipality.pk != instance.municipality_id:
+                raise ValidationError(
+                    {"municipality": [_("A record cannot move to another municipality.")]}
+                )
+            updated = self.resource.update(**{self.resource.id_kwarg: instance}, **values)
+            return self._represented(updated)
 
     def put(self, request: Request, pk: int) -> Response:
         return self._update(request, pk, partial=False)
@@ -272,9 +291,9 @@ class LayerDetailView(APIView):
     @pghistory.context()
     def delete(self, request: Request, pk: int) -> Response:
         pghistory.context(user=request.user.pk)
-        instance = self._object(pk)
-        _require_editor(request.user, instance.municipality)
-        self.resource.delete(**{self.resource.id_kwarg: instance})
+        with transaction.atomic():
+            instance = self._locked(request, pk)
+            self.resource.delete(**{self.resource.id_kwarg: instance})
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -298,6 +317,16 @@ def _list_schema(name: str) -> dict:
     }
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of your last read of the record; 428 without it, 412 if stale",
+)
+PRECONDITIONS = {412: OpenApiTypes.OBJECT, 428: OpenApiTypes.OBJECT}
+
+
 def _detail_schema(name: str) -> dict:
     output = RESOURCES[name].output_serializer
     return {
@@ -305,16 +334,23 @@ def _detail_schema(name: str) -> dict:
         "put": extend_schema(
             operation_id=f"{name}_update",
             request=OpenApiTypes.OBJECT,
-            responses={200: output},
+            parameters=[IF_MATCH],
+            responses={200: output, **PRECONDITIONS},
             tags=[name],
         ),
         "patch": extend_schema(
             operation_id=f"{name}_partial_update",
             request=OpenApiTypes.OBJECT,
-            responses={200: output},
+            parameters=[IF_MATCH],
+            responses={200: output, **PRECONDITIONS},
             tags=[name],
         ),
-        "delete": extend_schema(operation_id=f"{name}_destroy", responses={204: None}, tags=[name]),
+        "delete": extend_schema(
+            operation_id=f"{name}_destroy",
+            parameters=[IF_MATCH],
+            responses={204: None, **PRECONDITIONS},
+            tags=[name],
+        ),
     }
 
 

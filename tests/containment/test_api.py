@@ -7,7 +7,7 @@ from containment import services
 from containment.models import ComplianceRuleSet, Containment
 from spatial.choices import MembershipRole
 
-from ..conftest import client_for
+from ..conftest import client_for, if_match
 from ..factories import BuildingFactory, ContainmentFactory, MembershipFactory, m_per_deg_lon
 
 pytestmark = pytest.mark.django_db
@@ -199,6 +199,7 @@ def test_every_change_is_in_the_history_with_its_author(gis_client, gis_officer,
         url,
         json.dumps({"type": "Feature", "properties": {"outlet": "open_drain"}}),
         content_type="application/json",
+        **if_match(gis_client, url),
     )
     assert patched.status_code == 200, patched.content
     # A change that bypasses the API (bulk SQL update) is recorded too.

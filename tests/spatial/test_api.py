@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from spatial.models import Building
 
-from ..conftest import client_for
+from ..conftest import client_for, if_match
 from ..factories import SPLIT, BuildingFactory, RoadFactory, square
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +181,7 @@ def test_patch_updates_attributes_and_geometry(gis_client, town):
             {"type": "Feature", "geometry": polygon(SPLIT + 0.01), "properties": {"floor_count": 5}}
         ),
         content_type="application/json",
+        **if_match(gis_client, url),
     )
     assert response.status_code == 200, response.content
     building.refresh_from_db()
@@ -190,7 +191,8 @@ def test_patch_updates_attributes_and_geometry(gis_client, town):
 
 def test_delete(gis_client, town):
     building = BuildingFactory(municipality=town.municipality)
-    response = gis_client.delete(reverse("spatial-api:building-detail", args=[building.pk]))
+    url = reverse("spatial-api:building-detail", args=[building.pk])
+    response = gis_client.delete(url, **if_match(gis_client, url))
     assert response.status_code == 204
     assert not Building.objects.filter(pk=building.pk).exists()
 
@@ -300,12 +302,14 @@ def test_huge_payload_is_refused_with_413(gis_client, town, settings):
 
 def test_municipality_cannot_be_changed_by_update(gis_client, town, other_town):
     building = BuildingFactory(municipality=town.municipality)
+    url = reverse("spatial-api:building-detail", args=[building.pk])
     response = gis_client.patch(
-        reverse("spatial-api:building-detail", args=[building.pk]),
+        url,
         json.dumps(
             {"type": "Feature", "properties": {"municipality": other_town.municipality.code}}
         ),
         content_type="application/json",
+        **if_match(gis_client, url),
     )
     assert response.status_code == 400
     building.refresh_from_db()
@@ -393,11 +397,71 @@ def test_api_docs_are_public_and_served_from_own_static_files(client):
 def test_patch_without_geometry_changes_attributes_only(gis_client, town):
     building = BuildingFactory(municipality=town.municipality)
     before = building.geom.wkt
+    url = reverse("spatial-api:building-detail", args=[building.pk])
     response = gis_client.patch(
-        reverse("spatial-api:building-detail", args=[building.pk]),
+        url,
         json.dumps({"type": "Feature", "properties": {"floor_count": 4}}),
         content_type="application/json",
+        **if_match(gis_client, url),
     )
     assert response.status_code == 200, response.content
     building.refresh_from_db()
     assert (building.floor_count, building.geom.wkt) == (4, before)
+
+
+# ------------------------------------------------------------------ lost updates
+def test_reads_carry_an_etag_and_writes_must_send_it(gis_client, town):
+    building = BuildingFactory(municipality=town.municipality, floor_count=2)
+    url = reverse("spatial-api:building-detail", args=[building.pk])
+    first = gis_client.get(url)["ETag"]
+    assert first == gis_client.get(url)["ETag"]  # stable while nothing changes
+
+    body = json.dumps({"type": "Feature", "properties": {"floor_count": 3}})
+    missing = gis_client.patch(url, body, content_type="application/json")
+    assert missing.status_code == 428
+    assert "If-Match" in missing.json()["detail"]
+
+    saved = gis_client.patch(url, body, content_type="application/json", HTTP_IF_MATCH=first)
+    assert saved.status_code == 200
+    assert saved["ETag"] != first
+
+    # A second editor still holding the first read loses, and is told why.
+    stale_body = json.dumps({"type": "Feature", "properties": {"floor_count": 9}})
+    stale = gis_client.patch(url, stale_body, content_type="application/json", HTTP_IF_MATCH=first)
+    assert stale.status_code == 412
+    assert "changed by someone else" in stale.json()["detail"]
+    assert gis_client.delete(url, HTTP_IF_MATCH=first).status_code == 412
+    building.refresh_from_db()
+    assert building.floor_count == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_at_once_exactly_one_wins(town, gis_officer):
+    """Two threads send the same ETag at the same moment: the row lock makes one of them
+    see the other's change, so one gets 200 and the other 412."""
+    import threading
+
+    building = BuildingFactory(municipality=town.municipality, floor_count=2)
+    url = reverse("spatial-api:building-detail", args=[building.pk])
+    tag = client_for(gis_officer).get(url)["ETag"]
+    barrier = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def edit(floors: int) -> None:
+        from django.db import connection
+
+        client = client_for(gis_officer)
+        body = json.dumps({"type": "Feature", "properties": {"floor_count": floors}})
+        barrier.wait()
+        response = client.patch(url, body, content_type="application/json", HTTP_IF_MATCH=tag)
+        statuses.append(response.status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in (4, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 412]
+    building.refresh_from_db()
+    assert building.floor_count in (4, 5)
