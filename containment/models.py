@@ -47,6 +47,7 @@ def _dimension(label: str) -> models.DecimalField:
 @pghistory.track(
     pghistory.InsertEvent(),
     pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
     exclude=["effective_volume_m3", "updated_at"],
 )
 class Containment(models.Model):
@@ -136,6 +137,11 @@ class Containment(models.Model):
         return self.code or f"{_('Containment')} {self.pk}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class ContainmentBuilding(models.Model):
     """A building served by a containment; exactly one of them is responsible for it."""
 
@@ -179,6 +185,11 @@ def _default_forbidden_outlets() -> list[str]:
     return [Outlet.OPEN_DRAIN, Outlet.WATER_BODY, Outlet.OPEN_GROUND]
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class ComplianceRuleSet(models.Model):
     """One version of a municipality's septic-tank rules. Versions are never edited: a change
     is a new version, and assessments name the version they applied."""
@@ -272,6 +283,11 @@ class ComplianceAssessment(models.Model):
 
 
 # ---------------------------------------------------------------- the desludging chain
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class TreatmentPlant(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="treatment_plants"
@@ -293,6 +309,11 @@ class TreatmentPlant(models.Model):
         return self.name
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class ServiceProvider(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="service_providers"
@@ -311,6 +332,11 @@ class ServiceProvider(models.Model):
         return self.name
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class Vehicle(models.Model):
     provider = models.ForeignKey(ServiceProvider, on_delete=models.CASCADE, related_name="vehicles")
     registration = models.CharField(_("registration number"), max_length=30)
@@ -328,6 +354,11 @@ class Vehicle(models.Model):
         return self.registration
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class EmptyingRequest(models.Model):
     """One desludging job from application to feedback. The status moves only through
     containment.desludging (a state machine); each step stamps its time."""
@@ -387,6 +418,11 @@ class EmptyingRequest(models.Model):
         return f"{self.containment} – {self.get_status_display()}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class Emptying(models.Model):
     request = models.OneToOneField(
         EmptyingRequest, on_delete=models.CASCADE, related_name="emptying"
@@ -411,6 +447,11 @@ class Emptying(models.Model):
         ]
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class SludgeDelivery(models.Model):
     emptying = models.OneToOneField(Emptying, on_delete=models.CASCADE, related_name="delivery")
     plant = models.ForeignKey(TreatmentPlant, on_delete=models.PROTECT, related_name="deliveries")
@@ -491,6 +532,11 @@ class PlannedVisit(models.Model):
         ]
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class Inspection(models.Model):
     """A sanitation inspector's visit: findings per compliance rule, an outcome, notes, and
     the facts observed, which update the containment (the changes are kept here, before and

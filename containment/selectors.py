@@ -229,24 +229,7 @@ def inspection_get(*, user: User, inspection_id: int) -> Inspection:
 
 
 def containment_history(*, containment: Containment, limit: int = 20) -> list[dict]:
-    """Newest first: when, what kind of event, who (when known) and the fields that changed
-    with their old and new values."""
-    from django.contrib.auth import get_user_model
-    from pghistory.models import Events
+    """Newest first: when, what kind of event, who (when known) and what changed."""
+    from spatial.history import record_history
 
-    events = list(Events.objects.tracks(containment).order_by("-pgh_created_at", "-pgh_id")[:limit])
-    user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
-    names = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
-    return [
-        {
-            "at": event.pgh_created_at,
-            "event": event.pgh_label,
-            "user": names.get((event.pgh_context or {}).get("user")),
-            "changes": {
-                field: change
-                for field, change in (event.pgh_diff or {}).items()
-                if field not in ("id", "pgh_obj", "pgh_id")
-            },
-        }
-        for event in events
-    ]
+    return record_history(containment, limit=limit)

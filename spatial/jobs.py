@@ -15,6 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pghistory
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
@@ -292,15 +293,17 @@ def _run_import(job: LayerJob) -> None:
     def writing() -> None:
         _progress(job, stage=_("writing to the register"))
 
-    report = imports.import_layer(
-        municipality=job.municipality,
-        layer=job.layer,
-        geometries=read.geometries,
-        records=read.records,
-        commit=commit,
-        progress=checked,
-        before_write=writing,
-    )
+    # The history of every record the import writes names its owner and this job.
+    with pghistory.context(user=job.owner_id, import_job=job.pk):
+        report = imports.import_layer(
+            municipality=job.municipality,
+            layer=job.layer,
+            geometries=read.geometries,
+            records=read.records,
+            commit=commit,
+            progress=checked,
+            before_write=writing,
+        )
     _progress(
         job,
         done=len(read.records),

@@ -6,6 +6,7 @@ generated columns over `geography`, and a building's BIN, ward and low-income co
 filled by a database trigger (migration 0002) so every write path, ORM, COPY or import, gets them.
 """
 
+import pghistory
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import FloatField, Func, Q
@@ -50,6 +51,12 @@ class DatabaseFilledForeignKey(models.ForeignKey):
     db_returning = True
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["area_m2"],
+)
 class Municipality(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -73,6 +80,12 @@ class Municipality(models.Model):
         return self.name
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["area_m2"],
+)
 class Ward(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="wards", verbose_name=_("municipality")
@@ -100,6 +113,12 @@ class Ward(models.Model):
         return f"{self.municipality} – {_('Ward')} {self.number}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["area_m2"],
+)
 class LowIncomeCommunity(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="low_income_communities"
@@ -122,6 +141,12 @@ class LowIncomeCommunity(models.Model):
         return self.name
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["length_m"],
+)
 class Road(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="roads")
     code = models.CharField(_("road code"), max_length=40, blank=True)
@@ -156,6 +181,12 @@ class Road(models.Model):
         return self.name or self.code or f"{_('Road')} {self.pk}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["footprint_area_m2", "updated_at"],
+)
 class Building(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="buildings"
@@ -259,6 +290,11 @@ class Building(models.Model):
         return sum(part or 0 for part in parts)
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class WaterPoint(models.Model):
     """A drinking-water source in the municipality (tube well, dug well, standpipe ...)."""
 
@@ -281,6 +317,11 @@ class WaterPoint(models.Model):
         return self.code or f"{self.get_point_type_display()} {self.pk}"
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class Membership(models.Model):
     """A user's role in one municipality, optionally limited to some wards."""
 

@@ -1,6 +1,7 @@
 """Survey campaigns, enumerator assignments and field submissions (raw answers, point and
 the client's UUID). Matching, flags and review decisions are made by surveys.services."""
 
+import pghistory
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -12,6 +13,11 @@ from spatial.models import SRID, Building, Municipality, Ward
 from .choices import CampaignStatus, Flag, MatchKind, SubmissionStatus
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class SurveyCampaign(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="survey_campaigns"
@@ -43,6 +49,11 @@ class SurveyCampaign(models.Model):
         return self.name
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class Assignment(models.Model):
     """An enumerator assigned to one ward of a campaign."""
 
@@ -64,6 +75,11 @@ class Assignment(models.Model):
         ]
 
 
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+)
 class Submission(models.Model):
     campaign = models.ForeignKey(
         SurveyCampaign, on_delete=models.CASCADE, related_name="submissions"

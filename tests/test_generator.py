@@ -187,3 +187,18 @@ def test_demo_has_a_consistent_desludging_history(generated):
         volume = request.containment.effective_volume_m3
         assert volume is None or emptying.volume_m3 <= volume
         assert request.provider.wards.filter(pk=request.containment.ward_id).exists()
+
+
+def test_the_generated_town_leaves_no_change_history(generated):
+    """The demo is a starting state, not edits anyone made: no history events for it."""
+    from containment.models import Containment
+    from spatial.models import Building, Ward
+
+    for model in (Building, Ward, Containment):
+        event_model = (
+            model.pgh_event_models["insert"] if hasattr(model, "pgh_event_models") else None
+        )
+        assert event_model is not None, model
+        assert not event_model.objects.filter(
+            pgh_obj__municipality=generated.municipality
+        ).exists(), model

@@ -7,6 +7,7 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
+import pghistory
 from django.conf import settings
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -75,12 +76,13 @@ class ImportApi(APIView):
                 )
             except io.UploadError as error:
                 raise exceptions.ValidationError({"file": [str(error)]}) from None
-            report = imports.import_layer(
-                municipality=municipality,
-                layer=name,
-                geometries=read.geometries,
-                records=read.records,
-                commit=data.validated_data["commit"],
-            )
+            with pghistory.context(user=request.user.pk):
+                report = imports.import_layer(
+                    municipality=municipality,
+                    layer=name,
+                    geometries=read.geometries,
+                    records=read.records,
+                    commit=data.validated_data["commit"],
+                )
         body = asdict(report) | {"source_crs": read.source_crs}
         return Response(body, status=status.HTTP_200_OK)

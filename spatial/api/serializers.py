@@ -283,3 +283,29 @@ class MunicipalitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Municipality
         fields = ["id", "code", "name", "name_bn", "area_m2"]
+
+
+class HistoryMixin(serializers.Serializer):
+    """A record's latest changes, from the trigger-recorded history (every write path)."""
+
+    history = serializers.SerializerMethodField()
+
+    def get_history(self, obj) -> list[dict[str, Any]]:
+        from ..history import record_history
+
+        return record_history(obj)
+
+
+class WardDetailSerializer(HistoryMixin, WardFeatureSerializer):
+    class Meta(WardFeatureSerializer.Meta):
+        fields = [*WardFeatureSerializer.Meta.fields, "history"]
+
+
+class BuildingDetailSerializer(HistoryMixin, BuildingFeatureSerializer):
+    class Meta(BuildingFeatureSerializer.Meta):
+        fields = [*BuildingFeatureSerializer.Meta.fields, "history"]
+
+
+class RoadDetailSerializer(HistoryMixin, RoadFeatureSerializer):
+    class Meta(RoadFeatureSerializer.Meta):
+        fields = [*RoadFeatureSerializer.Meta.fields, "history"]

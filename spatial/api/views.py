@@ -39,14 +39,14 @@ from ..layers import (
 )
 from ..models import Municipality, Ward
 from .serializers import (
-    BuildingFeatureSerializer,
+    BuildingDetailSerializer,
     BuildingPropertiesSerializer,
     FeatureInputSerializer,
     LayerQuerySerializer,
     MunicipalitySerializer,
-    RoadFeatureSerializer,
+    RoadDetailSerializer,
     RoadPropertiesSerializer,
-    WardFeatureSerializer,
+    WardDetailSerializer,
     WardPropertiesSerializer,
 )
 
@@ -71,7 +71,7 @@ RESOURCES = {
     "wards": Resource(
         WARDS,
         WardPropertiesSerializer,
-        WardFeatureSerializer,
+        WardDetailSerializer,
         selectors.ward_get,
         services.ward_create,
         services.ward_update,
@@ -81,7 +81,7 @@ RESOURCES = {
     "buildings": Resource(
         BUILDINGS,
         BuildingPropertiesSerializer,
-        BuildingFeatureSerializer,
+        BuildingDetailSerializer,
         selectors.building_get,
         services.building_create,
         services.building_update,
@@ -101,7 +101,7 @@ RESOURCES = {
     "roads": Resource(
         ROADS,
         RoadPropertiesSerializer,
-        RoadFeatureSerializer,
+        RoadDetailSerializer,
         selectors.road_get,
         services.road_create,
         services.road_update,

@@ -465,3 +465,24 @@ def test_two_editors_at_once_exactly_one_wins(town, gis_officer):
     assert sorted(statuses) == [200, 412]
     building.refresh_from_db()
     assert building.floor_count in (4, 5)
+
+
+def test_history_of_a_building_records_every_write_path(gis_client, gis_officer, town):
+    """The API edit (with its author), a bulk SQL update and an import all appear in the
+    building's history; a delete is recorded too."""
+    from spatial.models import Building
+
+    building = BuildingFactory(municipality=town.municipality, floor_count=2)
+    url = reverse("spatial-api:building-detail", args=[building.pk])
+    body = json.dumps({"type": "Feature", "properties": {"floor_count": 3}})
+    gis_client.patch(url, body, content_type="application/json", **if_match(gis_client, url))
+    Building.objects.filter(pk=building.pk).update(household_count=4)  # bypasses the API
+    history = gis_client.get(url).json()["properties"]["history"]
+    assert [event["event"] for event in history] == ["update", "update", "insert"]
+    assert history[0]["changes"]["household_count"] == [1, 4]
+    assert history[1]["changes"]["floor_count"] == [2, 3]
+    assert history[1]["user"] == gis_officer.username
+    gis_client.delete(url, **if_match(gis_client, url))
+    events = Building.pgh_event_models["delete"].objects.filter(pgh_obj_id=building.pk)
+    deletes = events.filter(pgh_label="delete")
+    assert deletes.count() == 1

@@ -203,6 +203,11 @@ class TestInProcess:
         committed = client.get(commit.json()["url"]).json()
         assert committed["result"]["committed"] is True, committed
         assert Building.objects.count() == 2
+        # The import is in each building's history, in the name of who imported it.
+        from spatial.history import record_history
+
+        (event,) = record_history(Building.objects.get(holding_number="01-0001"))
+        assert (event["event"], event["user"]) == ("insert", officer.username)
 
         again = _start_import(officer, _good_file()).json()
         jobs.run_job(again["id"])
