@@ -7,9 +7,14 @@ import json
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from spatial.choices import DESLUDGING_DESK_ROLES, INSPECTION_ROLES, MembershipRole
+from spatial.choices import (
+    DESLUDGING_DESK_ROLES,
+    INSPECTION_ROLES,
+    PERSONAL_DATA_ROLES,
+    MembershipRole,
+)
 from spatial.models import Municipality
-from spatial.selectors import User, has_role, scoped, visible_municipality_ids
+from spatial.selectors import User, has_role, scoped, scoped_to_roles, visible_municipality_ids
 
 from .classification import facility_rung_annotation, sfd_class_annotation
 from .models import (
@@ -172,7 +177,8 @@ def can_run_desludging(*, user: User, municipality_id: int) -> bool:
 def emptying_request_list(
     *, user: User, status: str | None = None, ward_id: int | None = None
 ) -> QuerySet[EmptyingRequest]:
-    queryset = scoped(
+    # Requests carry the applicant's name and phone: only roles that handle them see them.
+    queryset = scoped_to_roles(
         EmptyingRequest.objects.select_related(
             "containment",
             "containment__ward",
@@ -184,6 +190,7 @@ def emptying_request_list(
             "feedback",
         ),
         user,
+        PERSONAL_DATA_ROLES,
     )
     if status:
         queryset = queryset.filter(status=status)

@@ -1,7 +1,7 @@
 """Web pages of the containment app."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("municipality") or (municipalities[0].code if municipalities else None)
     municipality = next((m for m in municipalities if m.code == code), None)
     if code and municipality is None:
-        return HttpResponseBadRequest(_("Unknown municipality."))
+        raise Http404(_("Unknown municipality."))
     rows = selectors.compliance_summary_by_ward(municipality=municipality) if municipality else []
     for row in rows:
         assessed = row["compliant"] + row["non_compliant"] + row["unknown"]

@@ -32,7 +32,8 @@ def _choose(request: HttpRequest) -> tuple[Municipality | None, list, DashboardQ
     code = form.cleaned_data["municipality"] or (municipalities[0].code if municipalities else None)
     municipality = next((m for m in municipalities if m.code == code), None)
     if code and municipality is None:
-        raise BadChoice(_("Unknown municipality."))
+        # Outside the user's municipalities: as if it did not exist.
+        raise Http404(_("Unknown municipality."))
     return municipality, municipalities, form
 
 

@@ -94,5 +94,17 @@ INSPECTION_ROLES = frozenset(
     {MembershipRole.MUNICIPAL_ADMIN, MembershipRole.GIS_OFFICER, MembershipRole.INSPECTOR}
 )
 
+# Roles that may read personal data (applicants' and owners' names and phones): the
+# desludging chain and enforcement lists. Enumerators and supervisors work on surveys.
+PERSONAL_DATA_ROLES = frozenset(
+    {
+        MembershipRole.MUNICIPAL_ADMIN,
+        MembershipRole.EXECUTIVE,
+        MembershipRole.FSM_HELP_DESK,
+        MembershipRole.GIS_OFFICER,
+        MembershipRole.INSPECTOR,
+    }
+)
+
 # Roles allowed to edit the registers of geography (wards, buildings, roads).
 REGISTER_EDITOR_ROLES = frozenset({MembershipRole.MUNICIPAL_ADMIN, MembershipRole.GIS_OFFICER})

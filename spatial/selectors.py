@@ -156,3 +156,20 @@ def ward_choices(*, user: User) -> list[tuple[int, str]]:
         "municipality__name", "number"
     )
     return [(w.pk, f"{w}{' (' + w.name + ')' if w.name else ''}") for w in wards]
+
+
+def holds_role_anywhere(*, user: User, roles: Iterable[str]) -> bool:
+    """Whether `user` holds one of `roles` in any municipality (superusers hold all)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Membership.objects.filter(user=user, role__in=list(roles)).exists()
+
+
+def scoped_to_roles(queryset: QuerySet, user: User, roles: Iterable[str]) -> QuerySet:
+    """`queryset` limited to the municipalities where `user` holds one of `roles`."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    ids = Membership.objects.filter(user=user, role__in=list(roles)).values("municipality_id")
+    return queryset.filter(municipality_id__in=ids)

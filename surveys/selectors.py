@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from spatial.choices import MembershipRole
 from spatial.models import Membership
-from spatial.selectors import User, has_role, scoped
+from spatial.selectors import User, has_role, holds_role_anywhere, scoped
 
 from .models import Submission, SurveyCampaign
 
@@ -188,3 +188,17 @@ def campaign_progress(*, campaign: SurveyCampaign) -> dict[str, list[dict]]:
     ]
     days = [{"day": r[2], **dict(zip(keys, r[3:], strict=True))} for r in rows if not r[0]]
     return {"enumerators": enumerators, "days": days}
+
+
+def may_submit(*, user: User) -> bool:
+    """Whether `user` could submit anywhere: an assignment in some campaign, or an
+    enumerating or supervising role."""
+    from .models import Assignment
+
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or Assignment.objects.filter(enumerator=user).exists()
+        or holds_role_anywhere(user=user, roles=(MembershipRole.ENUMERATOR, *SUPERVISING_ROLES))
+    )

@@ -14,7 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.fields import GeometryField
 
+from config.permissions import require_role_anywhere
 from spatial.api.serializers import StrictFieldsMixin
+from spatial.choices import DESLUDGING_DESK_ROLES
 from spatial.layers import COORDINATE_DECIMALS
 
 from .. import desludging, planner, selectors
@@ -228,6 +230,7 @@ class EmptyingRequestListView(APIView):
         responses={201: EmptyingRequestSerializer},
     )
     def post(self, request: Request) -> Response:
+        require_role_anywhere(request.user, DESLUDGING_DESK_ROLES)
         data = RequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -422,6 +425,7 @@ class PlanListView(APIView):
     def post(self, request: Request) -> Response:
         from .views import resolve_municipality
 
+        require_role_anywhere(request.user, DESLUDGING_DESK_ROLES)
         data = PlanInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)

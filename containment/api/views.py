@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.permissions import require_role_anywhere
 from spatial import selectors as spatial_selectors
 from spatial.api.views import (
     FEATURE_COLLECTION,
@@ -25,6 +26,7 @@ from spatial.api.views import (
     LayerListView,
     Resource,
 )
+from spatial.choices import PERSONAL_DATA_ROLES, MembershipRole
 from spatial.models import Municipality, Ward
 
 from .. import compliance, exports, selectors, services
@@ -206,6 +208,11 @@ class RuleSetListView(APIView):
         summary="Publish a new rule set version; every containment is re-assessed",
     )
     def post(self, request: Request) -> Response:
+        require_role_anywhere(
+            request.user,
+            [MembershipRole.MUNICIPAL_ADMIN],
+            _("Only a municipal admin may change the compliance rules."),
+        )
         values = RuleSetInputSerializer(data=request.data)
         values.is_valid(raise_exception=True)
         data = dict(values.validated_data)
@@ -259,6 +266,11 @@ class EnforcementListView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         municipality = _municipality_param(request)
+        if not spatial_selectors.has_role(
+            user=request.user, municipality_id=municipality.pk, roles=PERSONAL_DATA_ROLES
+        ):
+            # Owners' names and phones: not for survey staff.
+            raise exceptions.PermissionDenied(_("Your role does not show owners' details."))
         ward_id = None
         if "ward" in params:
             try:

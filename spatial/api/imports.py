@@ -19,7 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.permissions import require_role_anywhere
+
 from .. import imports, io, selectors
+from ..choices import REGISTER_EDITOR_ROLES
 from ..models import Municipality
 from .views import _require_editor
 
@@ -45,6 +48,7 @@ class ImportApi(APIView):
         summary="Import a GeoJSON, GeoPackage, zipped Shapefile or CSV (dry run unless commit)",
     )
     def post(self, request: Request, name: str) -> Response:
+        require_role_anywhere(request.user, REGISTER_EDITOR_ROLES)
         if name not in imports.importable_layers():
             raise exceptions.NotFound(_("No import for %(layer)s.") % {"layer": name})
         data = ImportInputSerializer(data=request.data)

@@ -19,7 +19,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.permissions import require_role_anywhere
+
 from .. import imports, jobs, selectors
+from ..choices import REGISTER_EDITOR_ROLES
 from ..models import LayerJob, Municipality, Ward
 from ..ogcapi.views import collections
 from .serializers import AreaField, BBoxField, StrictFieldsMixin
@@ -173,6 +176,7 @@ class ImportJobView(APIView):
         summary="Check (or, with commit, import) a file in the background",
     )
     def post(self, request: Request) -> Response:
+        require_role_anywhere(request.user, REGISTER_EDITOR_ROLES)
         data = ImportJobInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data

@@ -26,9 +26,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.permissions import require_role_anywhere
 from config.versions import check_if_match, etag_of
 
 from .. import selectors, services
+from ..choices import REGISTER_EDITOR_ROLES
 from ..layers import (
     BUILDINGS,
     LOW_INCOME_COMMUNITIES,
@@ -227,6 +229,7 @@ class LayerListView(APIView):
     @pghistory.context()
     def post(self, request: Request) -> Response:
         pghistory.context(user=request.user.pk)
+        require_role_anywhere(request.user, REGISTER_EDITOR_ROLES)
         values = _parse_feature(request, self.resource, partial=False)
         municipality = selectors.municipality_for_new_record(
             user=request.user, requested=values.pop("municipality", None)

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_errors import api_exception_handler
+from config.permissions import require_role_anywhere
 from spatial.api.serializers import BBoxField, GeometryInputField, StrictFieldsMixin
 from spatial.models import Ward
 
@@ -99,6 +100,11 @@ class SubmissionAckSerializer(serializers.ModelSerializer):
         ]
 
 
+def _require_submitter(user: Any) -> None:
+    if not selectors.may_submit(user=user):
+        raise exceptions.PermissionDenied(_("Only enumerators submit surveys."))
+
+
 def _receive(user: Any, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) for one submission: 201 stored, 200 resend acknowledged,
     409 UUID reused with another payload."""
@@ -154,6 +160,7 @@ class SubmissionListView(APIView):
         summary="Send one submission (a resend of the same UUID is acknowledged)",
     )
     def post(self, request: Request) -> Response:
+        _require_submitter(request.user)
         code, body = _receive(request.user, request.data)
         return Response(body, status=code)
 
@@ -179,6 +186,7 @@ class SubmissionBatchView(APIView):
         summary="A phone's offline queue: each item answered on its own",
     )
     def post(self, request: Request) -> Response:
+        _require_submitter(request.user)
         batch = BatchInputSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
         results = []
@@ -294,6 +302,9 @@ class CampaignListView(APIView):
     def post(self, request: Request) -> Response:
         from containment.api.views import resolve_municipality
 
+        require_role_anywhere(
+            request.user, selectors.SUPERVISING_ROLES, _("Only a survey supervisor may do this.")
+        )
         data = CampaignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -443,6 +454,10 @@ class SubmissionPhotoView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         submission = selectors.submission_get(user=request.user, submission_id=pk)
+        if submission.enumerator_id != request.user.pk:
+            raise exceptions.PermissionDenied(
+                _("Only the enumerator adds photos to his submission.")
+            )
         upload = request.FILES.get("image")
         if upload is None:
             raise ValidationError({"image": [_("This field is required.")]})

@@ -55,7 +55,7 @@ def test_another_municipality_sees_neither_ward_page_nor_figures(dashboard_town,
     ).user
     assert _web(outsider).get(f"/wards/{dashboard_town.town.west.pk}/").status_code == 404
     code = dashboard_town.town.municipality.code
-    assert _web(outsider).get("/", {"municipality": code}).status_code == 400
+    assert _web(outsider).get("/", {"municipality": code}).status_code == 404
     api = client_for(outsider).get("/api/v1/dashboards/overview/", {"municipality": code})
     assert api.status_code == 404
 

@@ -1,0 +1,163 @@
+"""Who may do what: endpoint (URL name) -> method -> the principals let through.
+
+Principals (tests/access/world.py): anonymous; enumerator of ward A and of ward B;
+supervisor of ward A and of ward B; GIS officer; municipal executive (reads everything,
+decides nothing); the municipal admin of another municipality; and an API token of a user
+with no role anywhere (the public). The data asked about belongs to ward A of the town.
+"""
+
+from __future__ import annotations
+
+EVERYONE = frozenset(
+    {
+        "anonymous",
+        "enumerator_a",
+        "enumerator_b",
+        "supervisor_a",
+        "supervisor_b",
+        "gis_officer",
+        "executive",
+        "other_admin",
+        "public_token",
+    }
+)
+NOBODY = frozenset()
+LOGGED_IN = EVERYONE - {"anonymous"}
+# Holds a role in the town.
+TOWN = frozenset(
+    {"enumerator_a", "enumerator_b", "supervisor_a", "supervisor_b", "gis_officer", "executive"}
+)
+# Any session: pages render for anyone logged in, showing only their own municipalities.
+SESSIONS = TOWN | {"other_admin"}
+EDITORS = frozenset({"gis_officer"})
+SUPERVISORS = frozenset({"supervisor_a", "supervisor_b"})
+# Roles that may read personal data (applicants, owners): here the GIS officer and the
+# executive; never enumerators or supervisors.
+PERSONAL_DATA = frozenset({"gis_officer", "executive"})
+# Could act in their own municipality (the admin of the other one holds every role there);
+# the town's data stays out of their reach (the detail endpoints show that).
+EDITORS_ANYWHERE = EDITORS | {"other_admin"}
+ADMINS_ANYWHERE = frozenset({"other_admin"})
+SUPERVISORS_ANYWHERE = SUPERVISORS | {"other_admin"}
+SUBMITTERS = frozenset({"enumerator_a", "enumerator_b"}) | SUPERVISORS_ANYWHERE
+SUPERVISOR_OF_A = frozenset({"supervisor_a"})
+ENUMERATOR_OF_A = frozenset({"enumerator_a"})
+
+GROUPS = {
+    "EVERYONE": EVERYONE,
+    "LOGGED_IN": LOGGED_IN,
+    "SESSIONS": SESSIONS,
+    "TOWN": TOWN,
+    "EDITORS": EDITORS,
+    "SUPERVISORS": SUPERVISORS,
+    "PERSONAL_DATA": PERSONAL_DATA,
+    "EDITORS_ANYWHERE": EDITORS_ANYWHERE,
+    "ADMINS_ANYWHERE": ADMINS_ANYWHERE,
+    "SUPERVISORS_ANYWHERE": SUPERVISORS_ANYWHERE,
+    "SUBMITTERS": SUBMITTERS,
+    "SUPERVISOR_OF_A": SUPERVISOR_OF_A,
+    "ENUMERATOR_OF_A": ENUMERATOR_OF_A,
+    "NOBODY": NOBODY,
+}
+
+
+def group_name(principals: set[str]) -> str:
+    """The policy's own name for a set of principals, or the set spelled out."""
+    for name, members in GROUPS.items():
+        if set(principals) == members:
+            return name
+    return "frozenset(" + repr(sorted(principals)) + ")"
+
+
+READ = {"GET": TOWN}
+EDIT = {"GET": TOWN, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS}
+
+POLICY: dict[str, dict[str, frozenset[str]]] = {
+    # ---------------------------------------------------------------- pages
+    "dashboards:overview": {"GET": TOWN},
+    "dashboards:ward-map": {"GET": TOWN},
+    "dashboards:ward": {"GET": TOWN},
+    "dashboards:indicators": {"GET": TOWN},
+    "dashboards:public": {"GET": EVERYONE},
+    "dashboards:public-municipality": {"GET": EVERYONE},  # the town publishes its figures
+    "spatial:map": {"GET": SESSIONS},
+    "spatial:data": {"GET": SESSIONS},
+    "containment:compliance": {"GET": TOWN},
+    "surveys:campaigns": {"GET": SESSIONS},
+    "surveys:campaign": {"GET": TOWN},
+    "login": {"GET": EVERYONE, "POST": EVERYONE, "PUT": EVERYONE},
+    "logout": {"POST": EVERYONE},
+    "set_language": {"POST": EVERYONE},
+    "javascript-catalog": {"GET": EVERYONE},
+    # ---------------------------------------------------------------- API: registers
+    "spatial-api:municipality-list": {"GET": LOGGED_IN},  # lists show one's own only
+    "spatial-api:ward-list": {"GET": LOGGED_IN, "POST": EDITORS_ANYWHERE},
+    "spatial-api:ward-detail": EDIT,
+    "spatial-api:building-list": {"GET": TOWN, "POST": EDITORS_ANYWHERE},  # ?ward=A
+    "spatial-api:building-detail": EDIT,
+    "spatial-api:road-list": {"GET": LOGGED_IN, "POST": EDITORS_ANYWHERE},
+    "spatial-api:road-detail": EDIT,
+    "spatial-api:low-income-community-list": {"GET": LOGGED_IN},
+    "containment-api:containment-list": {"GET": LOGGED_IN, "POST": EDITORS_ANYWHERE},
+    "containment-api:containment-detail": EDIT,
+    "containment-api:building-sanitation-list": {"GET": LOGGED_IN},
+    "containment-api:containment-inspections": {"GET": TOWN, "POST": EDITORS},
+    "containment-api:inspection-photos": {"POST": EDITORS},
+    "containment-api:treatment-plant-list": {"GET": LOGGED_IN},
+    "containment-api:service-provider-list": {"GET": LOGGED_IN},
+    # ---------------------------------------------------------------- compliance
+    "containment-api:rule-set-list": {"GET": LOGGED_IN, "POST": ADMINS_ANYWHERE},
+    "containment-api:compliance-by-ward": {"GET": TOWN},
+    "containment-api:compliance-enforcement": {"GET": PERSONAL_DATA},
+    # ---------------------------------------------------------------- desludging
+    "containment-api:request-list": {"GET": LOGGED_IN, "POST": ADMINS_ANYWHERE},
+    "containment-api:request-detail": {"GET": PERSONAL_DATA},
+    "containment-api:request-schedule": {"POST": NOBODY},  # the help desk only
+    "containment-api:request-emptying": {"POST": NOBODY},
+    "containment-api:request-delivery": {"POST": NOBODY},
+    "containment-api:request-feedback": {"POST": NOBODY},
+    "containment-api:request-cancel": {"POST": NOBODY},
+    "containment-api:plan-list": {"POST": ADMINS_ANYWHERE},
+    "containment-api:plan-detail": {"GET": TOWN},
+    # ---------------------------------------------------------------- surveys
+    "surveys-api:campaign-list": {"GET": LOGGED_IN, "POST": SUPERVISORS_ANYWHERE},
+    "surveys-api:assignments": {"POST": SUPERVISORS},
+    "surveys-api:coverage": {"GET": TOWN},
+    "surveys-api:campaign-buildings": {"GET": TOWN},
+    "surveys-api:progress": {"GET": TOWN},
+    "surveys-api:kobo-import": {"POST": SUPERVISORS},
+    "surveys-api:submission-list": {"GET": LOGGED_IN, "POST": SUBMITTERS},
+    "surveys-api:submission-batch": {"POST": SUBMITTERS},
+    "surveys-api:photos": {"POST": ENUMERATOR_OF_A},
+    "surveys-api:approve": {"POST": SUPERVISOR_OF_A},
+    "surveys-api:reject": {"POST": SUPERVISOR_OF_A},
+    "surveys-api:return": {"POST": SUPERVISOR_OF_A},
+    # ---------------------------------------------------------------- dashboards
+    "dashboards-api:overview": {"GET": TOWN},
+    "dashboards-api:ward-map": {"GET": TOWN},
+    "dashboards-api:indicators": {"GET": TOWN},
+    "dashboards-api:public-wards": {"GET": EVERYONE},
+    # ---------------------------------------------------------------- GIS interoperability
+    "spatial-api:export": {"GET": TOWN},  # ?ward=A
+    "spatial-api:import": {"POST": EDITORS_ANYWHERE},
+    "spatial-api:layer-jobs": {"GET": LOGGED_IN},  # one's own jobs
+    "spatial-api:layer-job-export": {"POST": LOGGED_IN},
+    "spatial-api:layer-job-import": {"POST": EDITORS_ANYWHERE},
+    "spatial-api:layer-job": {"GET": EDITORS},  # the GIS officer's job: his alone
+    "spatial-api:layer-job-commit": {"POST": EDITORS},
+    "spatial-api:layer-job-file": {"GET": EDITORS},
+    "ogc-landing": {"GET": EVERYONE},
+    "ogc:landing": {"GET": EVERYONE},
+    "ogc:openapi": {"GET": EVERYONE},
+    "ogc:conformance": {"GET": EVERYONE},
+    "ogc:collections": {"GET": EVERYONE},
+    "ogc:collection": {"GET": LOGGED_IN},  # buildings: not public
+    "ogc:items": {"GET": LOGGED_IN},
+    "ogc:item": {"GET": TOWN},
+    "tilejson": {"GET": LOGGED_IN},
+    "tile": {"GET": LOGGED_IN},
+    # ---------------------------------------------------------------- API plumbing
+    "api-token": {"POST": EVERYONE},
+    "api-schema": {"GET": EVERYONE},
+    "api-docs": {"GET": EVERYONE},
+}

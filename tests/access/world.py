@@ -1,0 +1,159 @@
+"""The town the access matrix runs in: one municipality with two wards (A = west, B = east),
+one of everything an endpoint can name, and the principals of the policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass, field
+
+from django.contrib.gis.geos import Point
+from rest_framework.authtoken.models import Token
+
+from containment import desludging, inspections
+from containment.models import ServiceProvider, TreatmentPlant, Vehicle
+from containment.planner import plan_create
+from spatial import jobs
+from spatial.choices import MembershipRole
+from surveys import services as survey_services
+from surveys.models import Submission
+from tests.conftest import make_town
+from tests.factories import (
+    BuildingFactory,
+    ContainmentFactory,
+    MembershipFactory,
+    RoadFactory,
+    UserFactory,
+    square,
+)
+
+PRINCIPALS = (
+    "anonymous",
+    "enumerator_a",
+    "enumerator_b",
+    "supervisor_a",
+    "supervisor_b",
+    "gis_officer",
+    "executive",
+    "other_admin",
+    "public_token",
+)
+
+
+@dataclass
+class World:
+    town: object
+    other: object
+    users: dict = field(default_factory=dict)
+    tokens: dict = field(default_factory=dict)
+    ids: dict = field(default_factory=dict)
+
+
+def build_world() -> World:
+    town = make_town()
+    other = make_town(offset=1.0)
+    town.municipality.publishes_dashboard = True
+    town.municipality.save()
+    world = World(town=town, other=other)
+
+    def member(role, municipality, wards=()):
+        membership = MembershipFactory(municipality=municipality, role=role)
+        for ward in wards:
+            membership.wards.add(ward)
+        return membership.user
+
+    m = town.municipality
+    world.users = {
+        "enumerator_a": member(MembershipRole.ENUMERATOR, m, [town.west]),
+        "enumerator_b": member(MembershipRole.ENUMERATOR, m, [town.east]),
+        "supervisor_a": member(MembershipRole.SURVEY_SUPERVISOR, m, [town.west]),
+        "supervisor_b": member(MembershipRole.SURVEY_SUPERVISOR, m, [town.east]),
+        "gis_officer": member(MembershipRole.GIS_OFFICER, m),
+        "executive": member(MembershipRole.EXECUTIVE, m),
+        "other_admin": member(MembershipRole.MUNICIPAL_ADMIN, other.municipality),
+        "public_token": UserFactory(),
+    }
+    world.tokens["public_token"] = Token.objects.create(user=world.users["public_token"]).key
+
+    building = BuildingFactory(municipality=m, geom=square(90.81, 22.93, 12))
+    road = RoadFactory(municipality=m)
+    containment = ContainmentFactory(municipality=m, buildings=[building])
+    provider = ServiceProvider.objects.create(municipality=m, name="Vacutug")
+    provider.wards.add(town.west)
+    Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
+    TreatmentPlant.objects.create(
+        municipality=m,
+        name="FSTP",
+        plant_type="fstp",
+        capacity_m3_per_day=30,
+        geom=Point(90.85, 22.95, srid=4326),
+    )
+    request = desludging.request_create(
+        containment=containment, applicant_name="Rahim", applicant_phone="01711000000"
+    )
+    inspection = inspections.inspection_record(
+        containment=containment,
+        inspector=world.users["gis_officer"],
+        visited_on=dt.date(2026, 1, 10),
+        outcome="compliant",
+    )
+    plan = plan_create(municipality=m, start_date=dt.date(2026, 12, 6), days=2)
+    campaign = survey_services.campaign_create(
+        municipality=m,
+        name="Household survey",
+        starts_on=dt.date(2026, 7, 1),
+        ends_on=dt.date(2026, 12, 31),
+        wards=[town.west, town.east],
+        questionnaire_version="building-v1",
+    )
+    survey_services.assignment_create(
+        campaign=campaign, enumerator=world.users["enumerator_a"], ward=town.west
+    )
+    centre = building.geom.centroid
+    submission = submission_by(world.users["enumerator_a"], campaign, centre)
+    job = jobs.export_job_start(user=world.users["gis_officer"], layer="wards", fmt="csv")
+    jobs.run_job(job.pk)  # done, so its file can be asked for
+    world.ids = {
+        "ward": town.west.pk,
+        "building": building.pk,
+        "road": road.pk,
+        "containment": containment.pk,
+        "request": request.pk,
+        "inspection": inspection.pk,
+        "plan": plan.pk,
+        "campaign": campaign.pk,
+        "submission": submission.pk,
+        "job": job.pk,
+        "code": m.code,
+    }
+    return world
+
+
+def submission_by(enumerator, campaign, point) -> Submission:
+    from tests.conftest import client_for
+
+    body = {
+        "client_uuid": str(uuid.uuid4()),
+        "campaign": campaign.pk,
+        "device_time": "2026-07-15T10:30:00+06:00",
+        "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
+        "gps_accuracy_m": 5.0,
+        "answers": {
+            "floor_count": 3,
+            "functional_use": "residential",
+            "household_count": 2,
+            "population_male": 4,
+            "population_female": 5,
+            "has_toilet": True,
+            "toilet_type": "flush",
+            "containment_type": "septic_tank",
+            "outlet": "soak_pit",
+            "ever_emptied": False,
+        },
+    }
+    response = client_for(enumerator).post(
+        "/api/v1/surveys/submissions/", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    return Submission.objects.get(pk=response.json()["id"])
