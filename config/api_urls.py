@@ -2,15 +2,16 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
+
+from spatial.accounts import ObtainExpiringToken
 
 urlpatterns = [
     path("", include("spatial.api.urls")),
     path("", include("containment.api.urls")),
     path("surveys/", include("surveys.api.urls")),
     path("dashboards/", include("dashboards.api.urls")),
-    path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("auth/token/", ObtainExpiringToken.as_view(), name="api-token"),
     # The API's description is public: it names no data, and integrators need it first.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
     path(

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from spatial import tile_views
+from spatial.accounts import LoginForm
 from spatial.ogcapi.views import LandingView as OgcLandingView
 
 urlpatterns = [
@@ -22,7 +23,8 @@ urlpatterns = [
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
-            extra_context={"show_demo_accounts": settings.IMIS.get("SHOW_DEMO_ACCOUNTS")}
+            authentication_form=LoginForm,
+            extra_context={"show_demo_accounts": settings.IMIS.get("SHOW_DEMO_ACCOUNTS")},
         ),
         name="login",
     ),

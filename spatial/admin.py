@@ -1,7 +1,15 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
-from .models import Building, LowIncomeCommunity, Membership, Municipality, Road, Ward
+from .models import (
+    Building,
+    LoginEvent,
+    LowIncomeCommunity,
+    Membership,
+    Municipality,
+    Road,
+    Ward,
+)
 
 
 @admin.register(Municipality)
@@ -63,3 +71,19 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "municipality", "role"]
     list_filter = ["municipality", "role"]
     filter_horizontal = ["wards"]
+
+
+@admin.register(LoginEvent)
+class LoginEventAdmin(admin.ModelAdmin):
+    """Login activity: read only, for the system admin."""
+
+    list_display = ["at", "username", "outcome", "ip_address", "path", "user_agent"]
+    list_filter = ["outcome", "path"]
+    search_fields = ["username", "ip_address"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,4 +1,4 @@
-"""HTTP Basic login for desktop GIS (QGIS, GDAL), remembered briefly.
+"""API logins: expiring tokens, and HTTP Basic for desktop GIS (QGIS, GDAL) remembered briefly.
 
 QGIS sends the same Basic credentials with every page of a layer, and checking a password
 hash costs about 0.3 s by design, so a layer of 20,000 buildings in pages of 100 would
@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from rest_framework.authentication import BasicAuthentication
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.authentication import BasicAuthentication, TokenAuthentication
 
 REMEMBER_SECONDS = 300
 
@@ -40,3 +44,17 @@ class RememberedBasicAuthentication(BasicAuthentication):
         user, auth = super().authenticate_credentials(userid, password, request)
         cache.set(key, (user.pk, user.password), REMEMBER_SECONDS)
         return (user, auth)
+
+
+def token_expires_at(token):
+    return token.created + timedelta(days=settings.IMIS["TOKEN_DAYS"])
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    """Tokens of field apps and scripts last IMIS_TOKEN_DAYS; then the holder logs in again."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if timezone.now() >= token_expires_at(token):
+            raise exceptions.AuthenticationFailed(_("The token has expired; log in again."))
+        return user, token

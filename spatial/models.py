@@ -398,3 +398,36 @@ class LayerJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.layer} #{self.pk}"
+
+
+class LoginEvent(models.Model):
+    """Every login attempt, through any door (web form, API token, HTTP Basic for desktop
+    GIS): who, from where, when, and whether it succeeded or was refused by the lockout."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("logged in")
+        FAILURE = "failure", _("wrong user name or password")
+        LOCKED = "locked", _("refused: too many failed attempts")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="login_events",
+    )
+    username = models.CharField(_("user name given"), max_length=150)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser or program"), max_length=300, blank=True)
+    path = models.CharField(_("where"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("login attempt")
+        verbose_name_plural = _("login activity")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["username", "-at"], name="loginevent_username_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.outcome} {self.at:%Y-%m-%d %H:%M}"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
 from . import selectors
-from .authentication import RememberedBasicAuthentication
+from .authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
 from .tiles import MAX_ZOOM, TILE_LAYERS, etag, render_tile
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -19,7 +18,7 @@ def _user(request):
     """Session users come from the middleware; desktop GIS may send a token or Basic."""
     if request.user.is_authenticated:
         return request.user
-    for backend in (TokenAuthentication(), RememberedBasicAuthentication()):
+    for backend in (ExpiringTokenAuthentication(), RememberedBasicAuthentication()):
         try:
             found = backend.authenticate(request)
         except AuthenticationFailed:

@@ -105,6 +105,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["spatial.accounts.LockoutModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboards:overview"
 LOGOUT_REDIRECT_URL = "login"
@@ -132,7 +133,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DJANGO_DATA_UPLOAD_MAX_MEMORY_
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "spatial.authentication.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -201,6 +202,10 @@ IMIS = {
         "containment.layers.TREATMENT_PLANTS",
         "surveys.layers.WARD_COVERAGE",
     ],
+    # Logins: lockout after this many failures within the window; API tokens' lifetime.
+    "LOGIN_MAX_FAILURES": int(os.environ.get("IMIS_LOGIN_MAX_FAILURES", "5")),
+    "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("IMIS_LOGIN_LOCKOUT_MINUTES", "15")),
+    "TOKEN_DAYS": int(os.environ.get("IMIS_TOKEN_DAYS", "30")),
     # Imports of layers other apps own (spatial imports wards, buildings and roads itself).
     "IMPORTERS": {"containments": "containment.imports.import_containments"},
     # Exports and imports run by the background worker keep their files here this long.

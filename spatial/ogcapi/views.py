@@ -20,13 +20,13 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from .. import selectors
-from ..authentication import RememberedBasicAuthentication
+from ..authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
 from ..layers import (
     CRS84,
     SUPPORTED_CRS,
@@ -60,7 +60,7 @@ def collections() -> dict[str, Layer]:
 class OgcView(APIView):
     authentication_classes = [
         SessionAuthentication,
-        TokenAuthentication,
+        ExpiringTokenAuthentication,
         RememberedBasicAuthentication,
     ]
     permission_classes = [AllowAny]
