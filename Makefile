@@ -74,6 +74,14 @@ messages: ## Refresh the Bangla message catalogue after changing user-facing str
 	@$(PY) manage.py makemessages -l bn --ignore=.venv --ignore=.local
 	@$(PY) manage.py makemessages -d djangojs -l bn --ignore=.venv --ignore=.local
 
+.PHONY: backup
+backup: setup ## Back up the database to backups/ (pg_dump custom format; FILE=... to name it)
+	@$(WITH_ENV) bash scripts/backup.sh $(FILE)
+
+.PHONY: restore
+restore: setup ## Restore FILE=backups/....dump into the database, replacing its contents
+	@$(WITH_ENV) bash scripts/restore.sh $(FILE)
+
 .PHONY: db-stop
 db-stop: ## Stop the private PostGIS cluster (when one was started)
 	@bash scripts/db-stop.sh

@@ -5,7 +5,6 @@ compliance) is derived from them (containment/classification.py, containment/com
 
 from decimal import Decimal
 
-import pghistory
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
@@ -14,6 +13,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from spatial.history import tracked
 from spatial.models import (
     SRID,
     Building,
@@ -44,12 +44,7 @@ def _dimension(label: str) -> models.DecimalField:
     )
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    exclude=["effective_volume_m3", "updated_at"],
-)
+@tracked(exclude=["effective_volume_m3", "updated_at"])
 class Containment(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="containments"
@@ -137,11 +132,7 @@ class Containment(models.Model):
         return self.code or f"{_('Containment')} {self.pk}"
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class ContainmentBuilding(models.Model):
     """A building served by a containment; exactly one of them is responsible for it."""
 
@@ -185,11 +176,7 @@ def _default_forbidden_outlets() -> list[str]:
     return [Outlet.OPEN_DRAIN, Outlet.WATER_BODY, Outlet.OPEN_GROUND]
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class ComplianceRuleSet(models.Model):
     """One version of a municipality's septic-tank rules. Versions are never edited: a change
     is a new version, and assessments name the version they applied."""
@@ -283,11 +270,7 @@ class ComplianceAssessment(models.Model):
 
 
 # ---------------------------------------------------------------- the desludging chain
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class TreatmentPlant(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="treatment_plants"
@@ -309,11 +292,7 @@ class TreatmentPlant(models.Model):
         return self.name
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class ServiceProvider(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="service_providers"
@@ -332,11 +311,7 @@ class ServiceProvider(models.Model):
         return self.name
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class Vehicle(models.Model):
     provider = models.ForeignKey(ServiceProvider, on_delete=models.CASCADE, related_name="vehicles")
     registration = models.CharField(_("registration number"), max_length=30)
@@ -354,11 +329,7 @@ class Vehicle(models.Model):
         return self.registration
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class EmptyingRequest(models.Model):
     """One desludging job from application to feedback. The status moves only through
     containment.desludging (a state machine); each step stamps its time."""
@@ -418,11 +389,7 @@ class EmptyingRequest(models.Model):
         return f"{self.containment} – {self.get_status_display()}"
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class Emptying(models.Model):
     request = models.OneToOneField(
         EmptyingRequest, on_delete=models.CASCADE, related_name="emptying"
@@ -447,11 +414,7 @@ class Emptying(models.Model):
         ]
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class SludgeDelivery(models.Model):
     emptying = models.OneToOneField(Emptying, on_delete=models.CASCADE, related_name="delivery")
     plant = models.ForeignKey(TreatmentPlant, on_delete=models.PROTECT, related_name="deliveries")
@@ -532,11 +495,7 @@ class PlannedVisit(models.Model):
         ]
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class Inspection(models.Model):
     """A sanitation inspector's visit: findings per compliance rule, an outcome, notes, and
     the facts observed, which update the containment (the changes are kept here, before and

@@ -1,18 +1,14 @@
 """Targets the municipality sets for its indicators. The dashboards read them; they are
 edited in the admin by municipal admins."""
 
-import pghistory
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from spatial.history import tracked
 from spatial.models import Municipality
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class IndicatorTarget(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="indicator_targets"

@@ -12,10 +12,28 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+import pghistory
 import pgtrigger
 from django.db import connection
 
 HISTORY_TRIGGERS = ("insert_insert", "update_update", "delete_delete")
+
+# "Any column changed", as a whole-row comparison. pghistory's default compares column by
+# column (OLD.geom IS DISTINCT FROM NEW.geom), which resolves geometry's "=" by name: a
+# pg_restore, which runs with an empty search_path, then fails on the trigger ("operator is
+# not unique: geometry = geometry") and a backup could not be restored. A row comparison
+# uses each type's default btree operator class instead, found without the search path.
+ROW_CHANGED = pgtrigger.Condition("OLD.* IS DISTINCT FROM NEW.*")
+
+
+def tracked(**options):
+    """pghistory.track for a register or decision: insert, update (any change) and delete."""
+    return pghistory.track(
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(condition=ROW_CHANGED),
+        pghistory.DeleteEvent(),
+        **options,
+    )
 
 
 def _history_trigger_ids() -> list[str]:
@@ -58,16 +76,21 @@ def record_history(obj: Any, *, limit: int = 20) -> list[dict]:
     events = list(Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id")[:limit])
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     names = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
-    return [
-        {
-            "at": event.pgh_created_at,
-            "event": event.pgh_label,
-            "user": names.get((event.pgh_context or {}).get("user")),
-            "changes": {
-                field: change
-                for field, change in (event.pgh_diff or {}).items()
-                if field not in ("id", "pgh_obj", "pgh_id")
-            },
+    history = []
+    for event in events:
+        changes = {
+            field: change
+            for field, change in (event.pgh_diff or {}).items()
+            if field not in ("id", "pgh_obj", "pgh_id")
         }
-        for event in events
-    ]
+        if event.pgh_label == "update" and not changes:
+            continue  # only an untracked column (a timestamp) moved
+        history.append(
+            {
+                "at": event.pgh_created_at,
+                "event": event.pgh_label,
+                "user": names.get((event.pgh_context or {}).get("user")),
+                "changes": changes,
+            }
+        )
+    return history

@@ -6,7 +6,6 @@ generated columns over `geography`, and a building's BIN, ward and low-income co
 filled by a database trigger (migration 0002) so every write path, ORM, COPY or import, gets them.
 """
 
-import pghistory
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import FloatField, Func, Q
@@ -21,6 +20,7 @@ from .choices import (
     WaterPointType,
     WaterSource,
 )
+from .history import tracked
 
 SRID = 4326
 
@@ -51,12 +51,7 @@ class DatabaseFilledForeignKey(models.ForeignKey):
     db_returning = True
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    exclude=["area_m2"],
-)
+@tracked(exclude=["area_m2"])
 class Municipality(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -80,12 +75,7 @@ class Municipality(models.Model):
         return self.name
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    exclude=["area_m2"],
-)
+@tracked(exclude=["area_m2"])
 class Ward(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="wards", verbose_name=_("municipality")
@@ -113,12 +103,7 @@ class Ward(models.Model):
         return f"{self.municipality} – {_('Ward')} {self.number}"
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    exclude=["area_m2"],
-)
+@tracked(exclude=["area_m2"])
 class LowIncomeCommunity(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="low_income_communities"
@@ -141,12 +126,7 @@ class LowIncomeCommunity(models.Model):
         return self.name
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    exclude=["length_m"],
-)
+@tracked(exclude=["length_m"])
 class Road(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="roads")
     code = models.CharField(_("road code"), max_length=40, blank=True)
@@ -181,12 +161,7 @@ class Road(models.Model):
         return self.name or self.code or f"{_('Road')} {self.pk}"
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-    exclude=["footprint_area_m2", "updated_at"],
-)
+@tracked(exclude=["footprint_area_m2", "updated_at"])
 class Building(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="buildings"
@@ -290,11 +265,7 @@ class Building(models.Model):
         return sum(part or 0 for part in parts)
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class WaterPoint(models.Model):
     """A drinking-water source in the municipality (tube well, dug well, standpipe ...)."""
 
@@ -317,11 +288,7 @@ class WaterPoint(models.Model):
         return self.code or f"{self.get_point_type_display()} {self.pk}"
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class Membership(models.Model):
     """A user's role in one municipality, optionally limited to some wards."""
 

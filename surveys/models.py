@@ -1,23 +1,19 @@
 """Survey campaigns, enumerator assignments and field submissions (raw answers, point and
 the client's UUID). Matching, flags and review decisions are made by surveys.services."""
 
-import pghistory
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from spatial.history import tracked
 from spatial.models import SRID, Building, Municipality, Ward
 
 from .choices import CampaignStatus, Flag, MatchKind, SubmissionStatus
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class SurveyCampaign(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="survey_campaigns"
@@ -49,11 +45,7 @@ class SurveyCampaign(models.Model):
         return self.name
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class Assignment(models.Model):
     """An enumerator assigned to one ward of a campaign."""
 
@@ -75,11 +67,7 @@ class Assignment(models.Model):
         ]
 
 
-@pghistory.track(
-    pghistory.InsertEvent(),
-    pghistory.UpdateEvent(),
-    pghistory.DeleteEvent(),
-)
+@tracked()
 class Submission(models.Model):
     campaign = models.ForeignKey(
         SurveyCampaign, on_delete=models.CASCADE, related_name="submissions"

@@ -1,0 +1,92 @@
+"""`make backup` / `make restore`: a backup restored into a fresh database holds the same
+rows and the same geometries, table by table."""
+
+import os
+import subprocess
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.db import connection
+
+from containment.models import Containment
+from spatial.models import Building
+
+from .factories import BuildingFactory, ContainmentFactory, RoadFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _url(name: str) -> str:
+    db = connection.settings_dict
+    credentials = db["USER"] or ""
+    if db.get("PASSWORD"):
+        credentials += f":{db['PASSWORD']}"
+    return f"postgresql://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{name}"
+
+
+def _fingerprint(url: str) -> dict[str, tuple]:
+    """Per table: row count, and a checksum of every geometry column."""
+    with psycopg.connect(url) as conn:
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename NOT LIKE 'procrastinate%%' ORDER BY 1"
+            )
+        ]
+        geometry_columns = {}
+        for table, column in conn.execute(
+            "SELECT f_table_name, f_geometry_column FROM geometry_columns "
+            "WHERE f_table_schema = 'public'"
+        ):
+            geometry_columns.setdefault(table, []).append(column)
+        result = {}
+        for table in tables:
+            count = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+            sums = []
+            for column in sorted(geometry_columns.get(table, [])):
+                sums.append(
+                    conn.execute(
+                        # Sorted by value: a restore may lay rows out in another order.
+                        f"SELECT md5(string_agg(g, ',' ORDER BY g)) FROM "  # noqa: S608
+                        f'(SELECT ST_AsEWKB("{column}")::text AS g FROM "{table}") s'
+                    ).fetchone()[0]
+                )
+            result[table] = (count, *sums)
+        return result
+
+
+def test_backup_restores_into_a_fresh_database(town, tmp_path):
+    buildings = BuildingFactory.create_batch(5, municipality=town.municipality)
+    ContainmentFactory(municipality=town.municipality, buildings=buildings[:1])
+    RoadFactory(municipality=town.municipality)
+    assert Building.objects.count() == 5
+    assert Containment.objects.count() == 1
+    source = _url(connection.settings_dict["NAME"])
+    env = {**os.environ, "DATABASE_URL": source}
+    dump = tmp_path / "imis.dump"
+    subprocess.run(["bash", str(ROOT / "scripts/backup.sh"), str(dump)], env=env, check=True)
+    assert dump.stat().st_size > 0
+
+    fresh = connection.settings_dict["NAME"] + "_restore"
+    with psycopg.connect(_url("postgres"), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
+        admin.execute(f'CREATE DATABASE "{fresh}"')
+    try:
+        restored = subprocess.run(
+            ["bash", str(ROOT / "scripts/restore.sh"), str(dump)],
+            env={**os.environ, "DATABASE_URL": _url(fresh)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert restored.returncode == 0, restored.stderr[-2000:]
+        before, after = _fingerprint(source), _fingerprint(_url(fresh))
+        assert after == before
+        assert before["spatial_building"][0] == 5
+        assert before["spatial_buildingevent"][0] >= 5  # the history came along
+    finally:
+        with psycopg.connect(_url("postgres"), autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
