@@ -112,7 +112,9 @@ class ObtainExpiringToken(ObtainAuthToken):
     it expires. Locked-out users get 400 with the reason."""
 
     def post(self, request, *args, **kwargs):
-        username = str(request.data.get("username", ""))
+        # A body that is not an object is refused by the serializer below (400).
+        data = request.data if hasattr(request.data, "get") else {}
+        username = str(data.get("username", ""))
         minutes = lockout_remaining(username) if username else 0
         if minutes:
             _record(request, username, LoginEvent.Outcome.LOCKED)
