@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from spatial.layers import Layer
 
+from .choices import ComplianceStatus, JmpRung, SfdClass
 from .classification import (
     building_rung_sql,
     classification_params,
@@ -66,6 +67,10 @@ def containments_layer() -> Layer:
             "status": "a.status = %s",
             "sfd_class": f"{sfd} = %s",
         },
+        filter_choices={
+            "status": tuple(ComplianceStatus.values),
+            "sfd_class": tuple(SfdClass.values),
+        },
     )
 
 
@@ -91,6 +96,7 @@ def building_sanitation_layer() -> Layer:
             "jmp_rung": _inline(building_rung_sql("t")),
         },
         extra_filters={"jmp_rung": f"{_inline(building_rung_sql('t'))} = %s"},
+        filter_choices={"jmp_rung": tuple(JmpRung.values)},
     )
 
 

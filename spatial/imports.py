@@ -20,6 +20,8 @@ from django.db import connection, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from config.text import MARKUP
+
 from .choices import FunctionalUse, RoadHierarchy, RoadSurface, StructureType
 from .models import Building, Municipality, Road, Ward
 
@@ -41,6 +43,8 @@ def _text(limit: int):
         text = str(value).strip()
         if len(text) > limit:
             raise ValueError(_("longer than %(limit)s characters") % {"limit": limit})
+        if MARKUP.search(text):
+            raise ValueError(_("HTML or script is not accepted in text; send plain text."))
         return text
 
     return convert

@@ -60,6 +60,8 @@ class Layer:
     extra_filters: dict[str, str] = field(default_factory=dict)
     # What users call it (translated); OGC API collection title, export and import pages.
     title: str = ""
+    # The values a named filter accepts (a code list); anything else is a 400.
+    filter_choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def feature_sql(self, crs: OutputCrs = CRS84) -> str:
         props = ", ".join(f"'{key}', {expr}" for key, expr in self.properties.items())

@@ -239,6 +239,12 @@ class ItemsView(OgcView):
             raise exceptions.ValidationError(
                 _("Unknown parameters: %(names)s.") % {"names": ", ".join(unknown)}
             )
+        for key, allowed in layer.filter_choices.items():
+            if key in params and params[key] not in allowed:
+                raise exceptions.ValidationError(
+                    _("%(parameter)s must be one of %(values)s.")
+                    % {"parameter": key, "values": ", ".join(allowed)}
+                )
         crs = _crs(params.get("crs"), "crs")
         bbox_crs = _crs(params.get("bbox-crs"), "bbox-crs")
         bbox = _bbox(params["bbox"], bbox_crs) if "bbox" in params else None
