@@ -115,3 +115,25 @@ def test_map_speaks_bangla(page, live_server, mapped_town):
     assert "প্রধান নগর সড়ক" in page.inner_text(".imis-legend")
     assert "ভবন দেখতে জুম ইন করুন" in page.inner_text("#map-status")
     page.screenshot(path=str(ARTIFACTS / "map-bangla.png"))
+
+
+def test_popups_show_user_text_as_text(page, live_server, mapped_town):
+    """Text that got into the register some other way than the API (which refuses markup)
+    is shown literally in a popup, never run."""
+    from spatial.models import Building
+
+    town, user = mapped_town
+    payload = "<img src=x onerror=window.__xss=1>"
+    building = Building.objects.filter(municipality=town.municipality).first()
+    Building.objects.filter(pk=building.pk).update(holding_number=payload)
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/map/#map=18/22.94130/90.82930")
+    page.wait_for_selector("#municipality-map[data-buildings-loaded='6']")
+    for index in range(6):
+        page.locator("path.imis-building").nth(index).dispatch_event("click")
+        if payload in page.inner_text(".leaflet-popup-content"):
+            break
+    else:
+        raise AssertionError("no popup showed the holding number")
+    assert page.locator(".leaflet-popup-content img").count() == 0
+    assert page.evaluate("() => window.__xss") is None

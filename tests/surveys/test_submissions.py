@@ -388,3 +388,32 @@ def test_photos_follow_the_submission(survey, settings, tmp_path):
     decide(survey["west"], pk, "approve")
     late = SimpleUploadedFile("y.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 8, "image/png")
     assert survey["field"].post(url, {"image": late}).status_code == 400
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_supervisors_deciding_one_submission_at_once_exactly_one_wins(survey, town):
+    """Supervisor A approves while a second supervisor of the same ward rejects, at the
+    same moment: the row lock lets one decide; the other is told it was decided already."""
+    second = MembershipFactory(
+        municipality=town.municipality, role=MembershipRole.SURVEY_SUPERVISOR
+    )
+    second.wards.add(town.west)
+    pk = post(survey["field"], SUBMIT, item(survey)).json()["id"]
+    clients = {"approve": survey["west"], "reject": client_for(second.user)}
+    barrier = threading.Barrier(2)
+    statuses: dict[str, int] = {}
+
+    def act(action: str) -> None:
+        barrier.wait()
+        statuses[action] = decide(clients[action], pk, action, reason="duplicate").status_code
+        connection.close()
+
+    threads = [threading.Thread(target=act, args=(a,)) for a in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses.values()) == [200, 400], statuses
+    decided = Submission.objects.get(pk=pk)
+    winner = next(action for action, code in statuses.items() if code == 200)
+    assert decided.status == {"approve": "approved", "reject": "rejected"}[winner]
