@@ -65,6 +65,7 @@ class ComplianceAssessmentAdmin(admin.ModelAdmin):
 class TreatmentPlantAdmin(LeafletGeoAdmin):
     list_display = ["name", "plant_type", "capacity_m3_per_day", "is_active", "municipality"]
     list_filter = ["municipality", "plant_type", "is_active"]
+    filter_horizontal = ["operators"]
 
 
 class VehicleInline(admin.TabularInline):
@@ -76,7 +77,7 @@ class VehicleInline(admin.TabularInline):
 class ServiceProviderAdmin(admin.ModelAdmin):
     list_display = ["name", "phone", "is_active", "municipality"]
     list_filter = ["municipality", "is_active"]
-    filter_horizontal = ["wards"]
+    filter_horizontal = ["wards", "operators"]
     inlines = [VehicleInline]
 
 

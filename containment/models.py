@@ -282,6 +282,14 @@ class TreatmentPlant(models.Model):
     )
     is_active = models.BooleanField(_("in operation"), default=True)
     geom = models.PointField(_("location"), srid=SRID)
+    # Users with the treatment-plant operator role at this plant: they see the deliveries to
+    # it and record them.
+    operators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="operated_plants",
+        blank=True,
+        verbose_name=_("operators"),
+    )
 
     class Meta:
         verbose_name = _("treatment plant")
@@ -301,6 +309,14 @@ class ServiceProvider(models.Model):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     wards = models.ManyToManyField(Ward, related_name="service_providers", blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Users with the service-provider operator role who work for this provider: they see
+    # and record its jobs only.
+    operators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="operated_providers",
+        blank=True,
+        verbose_name=_("operators"),
+    )
 
     class Meta:
         verbose_name = _("service provider")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from spatial.choices import (
     DESLUDGING_DESK_ROLES,
@@ -174,11 +174,54 @@ def can_run_desludging(*, user: User, municipality_id: int) -> bool:
     return has_role(user=user, municipality_id=municipality_id, roles=DESLUDGING_DESK_ROLES)
 
 
+def _operated(user: User, role: str, relation: str) -> QuerySet:
+    """Ids of providers (or plants) the user operates, in municipalities where he holds the
+    operator role."""
+    from spatial.models import Membership
+
+    model = ServiceProvider if relation == "operated_providers" else TreatmentPlant
+    municipalities = Membership.objects.filter(user=user, role=role).values("municipality_id")
+    return model.objects.filter(operators=user, municipality_id__in=municipalities).values("pk")
+
+
+def _requests_visible_to(user: User, queryset: QuerySet) -> QuerySet:
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    by_role = scoped_to_roles(queryset, user, PERSONAL_DATA_ROLES).values("pk")
+    providers = _operated(user, MembershipRole.PROVIDER_OPERATOR, "operated_providers")
+    plants = _operated(user, MembershipRole.PLANT_OPERATOR, "operated_plants")
+    return queryset.filter(
+        Q(pk__in=by_role)
+        | Q(provider_id__in=providers)
+        | Q(emptying__delivery__plant_id__in=plants)
+    )
+
+
+def operates_provider(*, user: User, provider_id: int | None) -> bool:
+    return provider_id is not None and (
+        _operated(user, MembershipRole.PROVIDER_OPERATOR, "operated_providers")
+        .filter(pk=provider_id)
+        .exists()
+    )
+
+
+def operates_plant(*, user: User, plant_id: int | None) -> bool:
+    return plant_id is not None and (
+        _operated(user, MembershipRole.PLANT_OPERATOR, "operated_plants")
+        .filter(pk=plant_id)
+        .exists()
+    )
+
+
 def emptying_request_list(
     *, user: User, status: str | None = None, ward_id: int | None = None
 ) -> QuerySet[EmptyingRequest]:
-    # Requests carry the applicant's name and phone: only roles that handle them see them.
-    queryset = scoped_to_roles(
+    # Requests carry the applicant's name and phone: only roles that handle them see them,
+    # and operators the jobs of their provider or the deliveries to their plant.
+    queryset = _requests_visible_to(
+        user,
         EmptyingRequest.objects.select_related(
             "containment",
             "containment__ward",
@@ -189,8 +232,6 @@ def emptying_request_list(
             "emptying__delivery__plant",
             "feedback",
         ),
-        user,
-        PERSONAL_DATA_ROLES,
     )
     if status:
         queryset = queryset.filter(status=status)

@@ -84,6 +84,9 @@ class MembershipRole(models.TextChoices):
     ENUMERATOR = "enumerator", _("Enumerator")
     FSM_HELP_DESK = "fsm_help_desk", _("FSM help desk")
     INSPECTOR = "inspector", _("Sanitation inspector")
+    # Linked to their provider or plant by ServiceProvider.operators / TreatmentPlant.operators.
+    PROVIDER_OPERATOR = "provider_operator", _("Service-provider operator")
+    PLANT_OPERATOR = "plant_operator", _("Treatment-plant operator")
 
 
 # Roles allowed to record desludging requests and their steps.

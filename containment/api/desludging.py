@@ -259,13 +259,19 @@ class _StepView(APIView):
     """POST one step of the chain; the body is parsed by `input_serializer`."""
 
     input_serializer: type[serializers.Serializer]
+    # The provider's own operators may record this step for the jobs scheduled to them.
+    provider_operators_may = False
 
     def step(self, request_obj: EmptyingRequest, values: dict[str, Any]) -> None:
         raise NotImplementedError
 
     def post(self, request: Request, pk: int) -> Response:
         request_obj = selectors.emptying_request_get(user=request.user, request_id=pk)
-        _require_desk(request.user, request_obj.municipality_id)
+        if not (
+            self.provider_operators_may
+            and selectors.operates_provider(user=request.user, provider_id=request_obj.provider_id)
+        ):
+            _require_desk(request.user, request_obj.municipality_id)
         data = self.input_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         self.step(request_obj, dict(data.validated_data))
@@ -296,6 +302,7 @@ class ScheduleView(_StepView):
 
 class EmptyingView(_StepView):
     input_serializer = EmptyingInputSerializer
+    provider_operators_may = True
 
     @_step_schema("record_emptying", EmptyingInputSerializer)
     def post(self, request: Request, pk: int) -> Response:
@@ -308,6 +315,7 @@ class EmptyingView(_StepView):
 
 class DeliveryView(_StepView):
     input_serializer = DeliveryInputSerializer
+    provider_operators_may = True
 
     @_step_schema("record_delivery", DeliveryInputSerializer)
     def post(self, request: Request, pk: int) -> Response:

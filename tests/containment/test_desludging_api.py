@@ -186,3 +186,59 @@ def test_planner_needs_the_desk(gis_client, registers):
         {"start_date": timezone.localdate().isoformat(), "days": 3},
     )
     assert response.status_code == 403
+
+
+def test_operators_see_and_record_only_their_own_jobs(desk, registers, town):
+    """A service-provider operator sees the jobs scheduled to his provider and records their
+    emptying and delivery; another provider's job is 404 to him. A treatment-plant operator
+    sees the deliveries to his plant, and records nothing."""
+    containment, provider, vehicle, plant = registers
+    rival = ServiceProvider.objects.create(municipality=town.municipality, name="Rival")
+    rival.wards.add(town.west)
+    rival_vehicle = Vehicle.objects.create(provider=rival, registration="R-1", capacity_m3=3)
+    operator = MembershipFactory(
+        municipality=town.municipality, role=MembershipRole.PROVIDER_OPERATOR
+    ).user
+    provider.operators.add(operator)
+    plant_operator = MembershipFactory(
+        municipality=town.municipality, role=MembershipRole.PLANT_OPERATOR
+    ).user
+    plant.operators.add(plant_operator)
+    today = timezone.localdate()
+    ours = desludging.request_create(
+        containment=containment, applicant_name="A", applicant_phone="1"
+    )
+    desludging.request_schedule(request=ours, provider=provider, scheduled_for=today)
+    theirs = desludging.request_create(
+        containment=containment, applicant_name="B", applicant_phone="2"
+    )
+    desludging.request_schedule(request=theirs, provider=rival, scheduled_for=today)
+
+    as_operator = client_for(operator)
+    listed = [r["id"] for r in as_operator.get(reverse("containment-api:request-list")).json()]
+    assert listed == [ours.pk]
+    detail = reverse("containment-api:request-detail", args=[theirs.pk])
+    assert as_operator.get(detail).status_code == 404
+    emptying = {"emptied_on": today.isoformat(), "volume_m3": "1.5", "vehicle": vehicle.pk}
+    refused = post(as_operator, reverse("containment-api:request-emptying", args=[theirs.pk]),
+                   {**emptying, "vehicle": rival_vehicle.pk})  # fmt: skip
+    assert refused.status_code == 404
+    done = post(as_operator, reverse("containment-api:request-emptying", args=[ours.pk]), emptying)
+    assert done.status_code == 200, done.content
+    cancel = post(
+        as_operator, reverse("containment-api:request-cancel", args=[ours.pk]), {"reason": "x"}
+    )
+    assert cancel.status_code == 403  # only the desk cancels
+
+    as_plant = client_for(plant_operator)
+    assert as_plant.get(reverse("containment-api:request-list")).json() == []
+    delivered = post(
+        as_operator,
+        reverse("containment-api:request-delivery", args=[ours.pk]),
+        {"delivered_at": timezone.now().isoformat(), "volume_m3": "1.5", "plant": plant.pk},
+    )
+    assert delivered.status_code == 200, delivered.content
+    seen = [r["id"] for r in as_plant.get(reverse("containment-api:request-list")).json()]
+    assert seen == [ours.pk]
+    feedback = reverse("containment-api:request-feedback", args=[ours.pk])
+    assert post(as_plant, feedback, {"service_quality": 5, "ppe_worn": True}).status_code == 403

@@ -14,6 +14,8 @@ DEMO_USERS = [
     ("desk", "desk", MembershipRole.FSM_HELP_DESK, False),
     ("inspector", "inspector", MembershipRole.INSPECTOR, False),
     ("mayor", "mayor", MembershipRole.MUNICIPAL_ADMIN, False),
+    ("operator", "operator", MembershipRole.PROVIDER_OPERATOR, False),
+    ("plant", "plant", MembershipRole.PLANT_OPERATOR, False),
 ]
 
 
@@ -30,8 +32,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-users",
             action="store_true",
-            help="Also create the demo accounts (admin, gis, executive, desk, inspector, mayor; "
-            "password = user name).",
+            help="Also create the demo accounts (admin, gis, executive, desk, inspector, mayor, "
+            "operator, plant; password = user name).",
         )
         parser.add_argument(
             "--if-empty",
@@ -74,4 +76,18 @@ class Command(BaseCommand):
             user.save()
             if role:
                 Membership.objects.get_or_create(user=user, municipality=municipality, role=role)
+            self._link_operator(user, role, municipality)
             self.stdout.write(f"  demo account: {username} / {password}")
+
+    def _link_operator(self, user, role, municipality):
+        """The demo operators work for the first provider and at the first plant."""
+        from containment.models import ServiceProvider, TreatmentPlant
+
+        if role == MembershipRole.PROVIDER_OPERATOR:
+            provider = ServiceProvider.objects.filter(municipality=municipality).first()
+            if provider is not None:
+                provider.operators.add(user)
+        elif role == MembershipRole.PLANT_OPERATOR:
+            plant = TreatmentPlant.objects.filter(municipality=municipality).first()
+            if plant is not None:
+                plant.operators.add(user)
