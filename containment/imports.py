@@ -129,8 +129,8 @@ def _buildings(municipality: Municipality, clean: dict[int, dict]) -> dict[int, 
     holdings = {v["holding_number"] for v in clean.values() if v.get("holding_number")}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT id, bin, holding_number FROM spatial_building"
-            " WHERE municipality_id = %s AND (bin = ANY(%s) OR holding_number = ANY(%s))",
+            "SELECT id, bin, holding_number FROM spatial_building WHERE municipality_id = %s"
+            " AND retired_at IS NULL AND (bin = ANY(%s) OR holding_number = ANY(%s))",
             [municipality.pk, list(bins), list(holdings)],
         )
         by_bin, by_holding = {}, {}

@@ -83,6 +83,7 @@ def building_sanitation_layer() -> Layer:
         name="building-sanitation",
         title=_("Building sanitation (JMP ladder)"),
         table="spatial_building",
+        condition="t.retired_at IS NULL",
         joins="LEFT JOIN spatial_ward w ON w.id = t.ward_id",
         properties={
             "municipality": "t.municipality_id",

@@ -129,7 +129,7 @@ def _ward_figures_sql() -> str:
           FROM spatial_building b
           LEFT JOIN best ON best.building_id = b.id
           LEFT JOIN surveyed sv ON sv.building_id = b.id
-         WHERE b.municipality_id = %(municipality)s
+         WHERE b.municipality_id = %(municipality)s AND b.retired_at IS NULL
     ),
     buildings AS (
         SELECT b.ward_id,

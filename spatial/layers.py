@@ -60,6 +60,8 @@ class Layer:
     extra_filters: dict[str, str] = field(default_factory=dict)
     # What users call it (translated); OGC API collection title, export and import pages.
     title: str = ""
+    # A condition every read of the layer applies (e.g. leaving retired buildings out).
+    condition: str = ""
     # The values a named filter accepts (a code list); anything else is a 400.
     filter_choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -83,7 +85,10 @@ WARDS = Layer(
         "name": "t.name",
         "name_bn": "t.name_bn",
         "area_m2": "round(t.area_m2::numeric, 1)",
-        "building_count": ("(SELECT count(*) FROM spatial_building b WHERE b.ward_id = t.id)"),
+        "building_count": (
+            "(SELECT count(*) FROM spatial_building b"
+            " WHERE b.ward_id = t.id AND b.retired_at IS NULL)"
+        ),
     },
     ward_condition="t.id = %s",
     order_by="t.municipality_id, t.number",
@@ -110,6 +115,7 @@ BUILDINGS = Layer(
     name="buildings",
     title=_("Buildings"),
     table="spatial_building",
+    condition="t.retired_at IS NULL",
     joins="LEFT JOIN spatial_ward w ON w.id = t.ward_id",
     properties={
         "municipality": "t.municipality_id",
@@ -168,7 +174,7 @@ class LayerQuery:
     area_wkb: bytes | None = None
 
     def where(self, layer: Layer) -> tuple[str, list]:
-        clauses: list[str] = []
+        clauses: list[str] = [layer.condition] if layer.condition else []
         params: list = []
         if self.municipality_ids is not None:
             clauses.append("t.municipality_id = ANY(%s)")

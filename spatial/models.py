@@ -161,6 +161,13 @@ class Road(models.Model):
         return self.name or self.code or f"{_('Road')} {self.pk}"
 
 
+class LiveBuildingManager(models.Manager):
+    """Buildings in service: retired ones (see Building.retired_at) are left out."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(retired_at__isnull=True)
+
+
 @tracked(exclude=["footprint_area_m2", "updated_at"])
 class Building(models.Model):
     municipality = models.ForeignKey(
@@ -236,9 +243,16 @@ class Building(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set instead of deleting a building that surveys or containments refer to: it keeps its
+    # history and its links, and leaves every map, list, export and figure.
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
+
+    objects = LiveBuildingManager()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("building")
+        base_manager_name = "all_objects"
         verbose_name_plural = _("buildings")
         ordering = ["municipality", "id"]
         constraints = [

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.gis.geos import GEOSGeometry, MultiPolygon, Polygon
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .geometry import check_within_municipality
@@ -190,8 +191,16 @@ def building_update(*, building: Building, **changes: Any) -> Building:
 
 
 @transaction.atomic
-def building_delete(*, building: Building) -> None:
+def building_delete(*, building: Building) -> str:
+    """Delete a building; one that survey submissions or containments refer to is retired
+    instead (kept with its history and links, gone from every map, list and figure).
+    Returns "deleted" or "retired"."""
+    referenced = building.submissions.exists() or building.containment_links.exists()
+    if referenced:
+        Building.all_objects.filter(pk=building.pk).update(retired_at=timezone.now())
+        return "retired"
     building.delete()
+    return "deleted"
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ class TileLayer:
     simplify_below: int = 0
     public: bool = False
     joins: str = ""
+    condition: str = ""  # SQL over alias t that every feature of the tile meets
 
 
 TILE_LAYERS = {
@@ -45,6 +46,7 @@ TILE_LAYERS = {
             "spatial_building",
             {"bin": "t.bin", "use": "t.functional_use", "floors": "t.floor_count"},
             min_zoom=14,
+            condition="t.retired_at IS NULL",
         ),
         TileLayer(
             "containments",
@@ -74,6 +76,8 @@ def tile_sql(layer: TileLayer, z: int, scoped: bool) -> str:
         geometry = f"ST_SimplifyPreserveTopology({geometry}, {tolerance:.4f})"
     props = ", ".join(f"{expr} AS {name}" for name, expr in layer.properties.items())
     scope = "AND t.municipality_id = ANY(%(municipalities)s)" if scoped else ""
+    if layer.condition:
+        scope += f" AND {layer.condition}"
     return f"""
         WITH bounds AS (SELECT ST_TileEnvelope(%(z)s, %(x)s, %(y)s) AS tile),
         features AS (

@@ -12,7 +12,8 @@ from spatial.layers import Layer
 WARD_COVERAGE_SQL = """(
   SELECT cw.id, w.municipality_id, w.id AS ward_id, w.number AS ward_number, w.geom,
          c.id AS campaign_id, c.name AS campaign_name, c.status AS campaign_status,
-         (SELECT count(*) FROM spatial_building b WHERE b.ward_id = w.id) AS buildings,
+         (SELECT count(*) FROM spatial_building b
+           WHERE b.ward_id = w.id AND b.retired_at IS NULL) AS buildings,
          (SELECT count(DISTINCT s.building_id) FROM surveys_submission s
            WHERE s.campaign_id = c.id AND s.ward_id = w.id AND s.status = 'approved'
              AND s.building_id IS NOT NULL) AS surveyed,

@@ -78,7 +78,8 @@ def campaign_coverage(*, campaign: SurveyCampaign) -> list[dict]:
                WHERE cw.surveycampaign_id = %(campaign)s),
             buildings AS (
               SELECT b.ward_id, count(*) AS n FROM spatial_building b
-               WHERE b.ward_id IN (SELECT id FROM wards) GROUP BY b.ward_id),
+               WHERE b.ward_id IN (SELECT id FROM wards) AND b.retired_at IS NULL
+               GROUP BY b.ward_id),
             subs AS (
               SELECT s.ward_id,
                      count(DISTINCT s.building_id) FILTER (WHERE s.status = 'approved'
@@ -141,7 +142,7 @@ def campaign_building_status_geojson(
                                     AND s.status IN ('pending', 'returned')) THEN 'pending'
                     ELSE 'not_visited' END)) AS f
                   FROM spatial_building b
-                 WHERE b.municipality_id = %(m)s
+                 WHERE b.municipality_id = %(m)s AND b.retired_at IS NULL
                    AND b.ward_id IN (SELECT ward_id FROM surveys_surveycampaign_wards
                                       WHERE surveycampaign_id = %(c)s)
                    AND b.geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)

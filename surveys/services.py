@@ -104,7 +104,8 @@ def _match(
             WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), 4326) AS geom)
             SELECT
               (SELECT b.id FROM spatial_building b, p
-                WHERE b.municipality_id = %(m)s AND ST_Contains(b.geom, p.geom)
+                WHERE b.municipality_id = %(m)s AND b.retired_at IS NULL
+                  AND ST_Contains(b.geom, p.geom)
                 ORDER BY b.id LIMIT 1),
               near.id, near.distance,
               (SELECT w.id FROM spatial_ward w, p
@@ -113,7 +114,7 @@ def _match(
             FROM p LEFT JOIN LATERAL (
               SELECT b.id, ST_Distance(b.geom::geography, p.geom::geography) AS distance
                 FROM spatial_building b
-               WHERE b.municipality_id = %(m)s
+               WHERE b.municipality_id = %(m)s AND b.retired_at IS NULL
                  AND b.geom && ST_Expand(p.geom, %(deg)s)
                ORDER BY b.geom <-> p.geom LIMIT 1) near ON TRUE
             """,

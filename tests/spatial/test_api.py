@@ -486,3 +486,46 @@ def test_history_of_a_building_records_every_write_path(gis_client, gis_officer,
     events = Building.pgh_event_models["delete"].objects.filter(pgh_obj_id=building.pk)
     deletes = events.filter(pgh_label="delete")
     assert deletes.count() == 1
+
+
+def test_a_referenced_building_is_retired_not_deleted(gis_client, town):
+    """Deleting a building that a containment serves keeps it (with its history and links)
+    but takes it out of every list, layer and export; an unreferenced one is deleted."""
+    from containment.models import ContainmentBuilding
+    from spatial.history import record_history
+    from spatial.models import Building
+
+    from ..factories import ContainmentFactory
+
+    served = BuildingFactory(municipality=town.municipality, geom=square(90.81, 22.93))
+    lonely = BuildingFactory(municipality=town.municipality, geom=square(90.812, 22.93))
+    ContainmentFactory(municipality=town.municipality, buildings=[served])
+    for building in (served, lonely):
+        url = reverse("spatial-api:building-detail", args=[building.pk])
+        assert gis_client.delete(url, **if_match(gis_client, url)).status_code == 204
+
+    assert not Building.all_objects.filter(pk=lonely.pk).exists()
+    kept = Building.all_objects.get(pk=served.pk)
+    assert kept.retired_at is not None
+    assert ContainmentBuilding.objects.filter(building_id=served.pk).exists()
+    assert record_history(kept)[0]["changes"]["retired_at"][0] is None
+
+    assert not Building.objects.filter(pk=served.pk).exists()
+    assert (
+        gis_client.get(reverse("spatial-api:building-detail", args=[served.pk])).status_code == 404
+    )
+    listed = json.loads(
+        b"".join(gis_client.get(reverse("spatial-api:building-list")).streaming_content)
+    )
+    assert listed["numberMatched"] == 0
+    ogc = json.loads(b"".join(gis_client.get("/ogc/collections/buildings/items").streaming_content))
+    assert ogc["numberMatched"] == 0
+    wards = json.loads(b"".join(gis_client.get(reverse("spatial-api:ward-list")).streaming_content))
+    assert sum(f["properties"]["building_count"] for f in wards["features"]) == 0
+    csv_lines = (
+        b"".join(gis_client.get("/api/v1/exports/buildings/", {"export": "csv"}).streaming_content)
+        .decode("utf-8-sig")
+        .strip()
+        .splitlines()
+    )
+    assert len(csv_lines) == 1  # the header only
