@@ -68,6 +68,13 @@ bench: setup migrate ## Benchmarks: project path vs raw SQL on generated data (B
 	@$(WITH_ENV) $(PY) bench/run.py
 	@$(WITH_ENV) $(PY) bench/compliance.py
 	@$(WITH_ENV) $(PY) bench/dashboards.py
+	@$(WITH_ENV) $(PY) bench/jit.py
+
+.PHONY: bench-quick
+bench-quick: setup migrate ## The benchmarks on a small town (20,000 buildings, 3 repetitions)
+	@$(WITH_ENV) BENCH_BUILDINGS=20000 BENCH_REPEATS=3 BENCH_PEERS=0 $(PY) bench/run.py
+	@$(WITH_ENV) BENCH_BUILDINGS=20000 BENCH_REPEATS=3 $(PY) bench/dashboards.py
+	@$(WITH_ENV) BENCH_BUILDINGS=20000 BENCH_REPEATS=3 $(PY) bench/jit.py
 
 .PHONY: messages
 messages: ## Refresh the Bangla message catalogue after changing user-facing strings

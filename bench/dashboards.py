@@ -82,6 +82,8 @@ def main() -> None:
         dbname=settings["NAME"],
         user=settings["USER"] or None,
         password=settings["PASSWORD"] or None,
+        # As the application's connections (decision 0007); bench/jit.py compares both.
+        options="-c jit=off",
     )
 
     from containment.classification import classification_params
@@ -141,10 +143,6 @@ def main() -> None:
             None,
         )
     )
-    with raw.cursor() as cursor:
-        cursor.execute("SET jit = off")
-    rows.append(("overview: raw SQL, jit = off", *timed(replay(overview_queries)), None))
-    rows.append(("ward map: raw SQL, jit = off", *timed(replay(ward_map_queries)), None))
     raw.close()
 
     print(f"municipality {code}: {count} buildings, year {year}, {REPEATS} repetitions")

@@ -97,6 +97,11 @@ DATABASES = {
     )
 }
 DATABASES["default"]["ENGINE"] = "django.contrib.gis.db.backends.postgis"
+# PostgreSQL's JIT doubles the dashboards' ward statement and slows tiles; it does not help
+# any of this application's queries (bench/jit.py; docs/decisions/0007-jit-off.md).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+    f"-c jit={os.environ.get('IMIS_DB_JIT', 'off')}"
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -163,3 +163,12 @@ def test_overview_in_three_queries_for_any_number_of_wards(
     assert ward["emptying_by_month"][11]["requests"] == 1
     with pytest.raises(LookupError):
         reports.overview(municipality=town.municipality, year=year, ward_id=10**9)
+
+
+def test_application_connections_run_without_jit(db):
+    """Decision 0007: JIT doubles the ward statement, so Django's connections turn it off."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
