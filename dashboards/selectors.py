@@ -98,12 +98,14 @@ def _ward_figures_sql() -> str:
                                               THEN c.last_emptied_on END),
                  CASE WHEN c.construction_year <= extract(year FROM %(end)s::date)
                       THEN make_date(c.construction_year, 1, 1) END) AS since,
-               (SELECT b.low_income_community_id IS NOT NULL
-                  FROM containment_containmentbuilding l
-                  JOIN spatial_building b ON b.id = l.building_id
-                 WHERE l.containment_id = c.id AND l.is_responsible) AS in_lic
+               -- Joined, not a subquery per containment (that cost a third of the time).
+               CASE WHEN rb.id IS NOT NULL
+                    THEN rb.low_income_community_id IS NOT NULL END AS in_lic
           FROM containment_containment c
           LEFT JOIN last_emptied le ON le.containment_id = c.id
+          LEFT JOIN containment_containmentbuilding rl
+                 ON rl.containment_id = c.id AND rl.is_responsible
+          LEFT JOIN spatial_building rb ON rb.id = rl.building_id
          WHERE c.municipality_id = %(municipality)s
     ),
     best AS (
