@@ -70,6 +70,11 @@ bench: setup migrate ## Benchmarks: project path vs raw SQL on generated data (B
 	@$(WITH_ENV) $(PY) bench/dashboards.py
 	@$(WITH_ENV) $(PY) bench/jit.py
 
+.PHONY: load
+load: setup migrate ## Load test: locust mix against gunicorn (production settings), 50 users
+	@$(WITH_ENV) $(PY) manage.py generate_demo --if-empty --buildings $(DEMO_BUILDINGS) --with-users
+	@$(WITH_ENV) $(PY) bench/load.py
+
 .PHONY: bench-quick
 bench-quick: setup migrate ## The benchmarks on a small town (20,000 buildings, 3 repetitions)
 	@$(WITH_ENV) BENCH_BUILDINGS=20000 BENCH_REPEATS=3 BENCH_PEERS=0 $(PY) bench/run.py

@@ -139,7 +139,7 @@ def main() -> None:
                  "--host", f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary"],
                 env={**os.environ, "IMIS_LOAD_TOKENS": json.dumps(tokens),
                      "IMIS_LOAD_TOWN": json.dumps(town)},
-                check=False, stdout=subprocess.DEVNULL,
+                check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
             with open(f"{prefix}_stats.csv", newline="") as handle:
                 rows = list(csv.DictReader(handle))
