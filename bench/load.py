@@ -3,6 +3,7 @@ settings on loopback, ramping to 50 users, on the demo municipality. Prints requ
 failures and the overall and per-endpoint p95, and where the time goes.
 
     .venv/bin/python bench/load.py            # LOAD_USERS=50 LOAD_SECONDS=90
+    LOAD_MIX=ingest LOAD_USERS=20 .venv/bin/python bench/load.py   # survey ingest only
 
 locust is installed into .local/bench-peers/ on first use (never into the project's
 virtualenv). The demo municipality with its accounts must exist (`make run` or
@@ -39,6 +40,11 @@ from surveys.models import Assignment  # noqa: E402
 
 PEERS = ROOT / ".local" / "bench-peers"
 LOCUST_VERSION = "2.47.0"
+# The user classes of bench/locustfile.py each mix runs.
+CLASSES = {
+    "mixed": ["MapUser", "ManagerUser", "EnumeratorUser", "ExportUser"],
+    "ingest": ["IngestUser"],
+}
 
 
 def _locust() -> Path:
@@ -133,14 +139,17 @@ def main() -> None:
                 time.sleep(0.5)
         with tempfile.TemporaryDirectory() as folder:
             prefix = f"{folder}/load"
-            subprocess.run(
+            ran = subprocess.run(
                 [str(_locust()), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                  "-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{seconds}s",
-                 "--host", f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary"],
+                 "--host", f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary",
+                 *CLASSES[os.environ.get("LOAD_MIX", "mixed")]],
                 env={**os.environ, "IMIS_LOAD_TOKENS": json.dumps(tokens),
                      "IMIS_LOAD_TOWN": json.dumps(town)},
-                check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             )  # fmt: skip
+            if not Path(f"{prefix}_stats.csv").exists():
+                sys.exit(f"locust failed:\n{ran.stderr[-2000:]}")
             with open(f"{prefix}_stats.csv", newline="") as handle:
                 rows = list(csv.DictReader(handle))
     finally:
@@ -150,11 +159,12 @@ def main() -> None:
         f"load test: {users} users for {seconds} s, gunicorn with {workers} workers,"
         " production settings"
     )
-    print(f"{'endpoint':<36}{'requests':>9}{'failures':>9}{'median':>8}{'p95':>7}{'p99':>7}")
+    print(f"{'endpoint':<36}{'requests':>9}{'per s':>7}{'failures':>9}{'median':>8}{'p95':>7}")
     for row in rows:
         print(
-            f"{row['Name'][:35]:<36}{row['Request Count']:>9}{row['Failure Count']:>9}"
-            f"{row['50%']:>8}{row['95%']:>7}{row['99%']:>7}"
+            f"{row['Name'][:35]:<36}{row['Request Count']:>9}"
+            f"{float(row['Requests/s']):>7.1f}{row['Failure Count']:>9}"
+            f"{row['50%']:>8}{row['95%']:>7}"
         )
     total = next(row for row in rows if row["Name"] == "Aggregated")
     print(

@@ -12,7 +12,7 @@ import os
 import random
 import uuid
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant, task
 
 TOKENS = json.loads(os.environ["IMIS_LOAD_TOKENS"])
 TOWN = json.loads(os.environ["IMIS_LOAD_TOWN"])
@@ -125,3 +125,12 @@ class ExportUser(HttpUser):
         ward = random.choice(TOWN["wards"])
         body = {"layer": "buildings", "format": "gpkg", "ward": ward}
         self.client.post("/api/v1/jobs/exports/", json=body, name="/api/v1/jobs/exports/")
+
+
+class IngestUser(EnumeratorUser):
+    """Survey ingest at full speed (no pause between submissions): `LOAD_MIX=ingest
+    bench/load.py` runs only this class, to measure submissions per second; the mixed run
+    names its classes and leaves this one out."""
+
+    weight = 1
+    wait_time = constant(0)
