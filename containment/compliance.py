@@ -241,15 +241,20 @@ outcomes AS (
   FROM years y, rs
 )
 INSERT INTO containment_complianceassessment
-       (containment_id, rule_set_id, status, outcomes, well_distance_m, assessed_at)
+       (containment_id, rule_set_id, status, outcomes, failed_rules, well_distance_m,
+        assessed_at)
 SELECT o.id, %(rule_set)s,
        CASE WHEN jsonb_path_exists(o.outcomes, '$.*.outcome ? (@ == "fail")') THEN 'non_compliant'
             WHEN jsonb_path_exists(o.outcomes, '$.*.outcome ? (@ == "unknown")') THEN 'unknown'
             ELSE 'compliant' END,
-       o.outcomes, o.well_distance_m, %(now)s
+       o.outcomes,
+       ARRAY(SELECT e.key FROM jsonb_each(o.outcomes) e
+              WHERE e.value->>'outcome' = 'fail' ORDER BY e.key),
+       o.well_distance_m, %(now)s
   FROM outcomes o
 ON CONFLICT (containment_id, rule_set_id) DO UPDATE
    SET status = EXCLUDED.status, outcomes = EXCLUDED.outcomes,
+       failed_rules = EXCLUDED.failed_rules,
        well_distance_m = EXCLUDED.well_distance_m, assessed_at = EXCLUDED.assessed_at
 """
 

@@ -30,7 +30,7 @@ def containments_layer() -> Layer:
         table="containment_containment",
         joins=(
             "LEFT JOIN spatial_ward w ON w.id = t.ward_id "
-            "LEFT JOIN LATERAL (SELECT a.status, a.outcomes, a.well_distance_m, r.version"
+            "LEFT JOIN LATERAL (SELECT a.status, a.failed_rules, a.well_distance_m, r.version"
             " FROM containment_complianceassessment a"
             " JOIN containment_complianceruleset r ON r.id = a.rule_set_id"
             " WHERE a.containment_id = t.id ORDER BY r.version DESC LIMIT 1) a ON TRUE "
@@ -54,10 +54,7 @@ def containments_layer() -> Layer:
             "jmp_rung": _inline(facility_rung_sql("t")),
             "compliance_status": "a.status",
             "rule_set_version": "a.version",
-            "failed_rules": (
-                "(SELECT coalesce(json_agg(e.key ORDER BY e.key), '[]'::json)"
-                " FROM jsonb_each(a.outcomes) e WHERE e.value->>'outcome' = 'fail')"
-            ),
+            "failed_rules": "to_json(coalesce(a.failed_rules, '{}'::varchar[]))",
             "well_distance_m": "round(a.well_distance_m::numeric, 1)",
             "building": "rb.id",
             "building_bin": "rb.bin",

@@ -253,6 +253,11 @@ class ComplianceAssessment(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=ComplianceStatus.choices)
     outcomes = models.JSONField(_("rule outcomes"))
+    # The rules whose outcome is "fail", sorted: written with the outcomes by the assessment
+    # statement, so lists and dashboards need not unpack every outcome document.
+    failed_rules = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, verbose_name=_("failed rules")
+    )
     well_distance_m = models.FloatField(
         _("distance to the nearest well (m)"), null=True, blank=True
     )

@@ -310,13 +310,13 @@ def failing_rules_by_ward(*, municipality: Municipality) -> dict[int | None, dic
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT c.ward_id, e.key, count(*)
+            SELECT c.ward_id, f.rule, count(*)
               FROM containment_complianceassessment a
               JOIN containment_containment c ON c.id = a.containment_id
-              CROSS JOIN jsonb_each(a.outcomes) e
+              CROSS JOIN unnest(a.failed_rules) AS f(rule)
              WHERE a.rule_set_id = (SELECT r.id FROM containment_complianceruleset r
                      WHERE r.municipality_id = %(municipality)s ORDER BY r.version DESC LIMIT 1)
-               AND e.value->>'outcome' = 'fail'
+               AND a.status = 'non_compliant'
              GROUP BY 1, 2
             """,
             {"municipality": municipality.pk},

@@ -234,3 +234,26 @@ def test_one_year_is_singular():
         facts(ever_emptied=False, last_emptied_on=None, construction_year=2024), RULES, AS_OF
     )
     assert describe("emptying", outcomes["emptying"]) == "Never emptied, built 2.0 years ago."
+
+
+@pytest.mark.django_db
+def test_failed_rules_column_lists_exactly_the_failing_outcomes(town):
+    """The assessment statement writes failed_rules beside the outcomes; dashboards and the
+    containment layer read the column instead of unpacking every outcome document."""
+    from containment.models import ComplianceAssessment
+    from containment.services import rule_set_create
+
+    from ..factories import BuildingFactory, ContainmentFactory, square
+
+    for k, outlet in enumerate(("open_drain", "soak_pit", "water_body")):
+        building = BuildingFactory(
+            municipality=town.municipality, geom=square(90.81 + k * 0.001, 22.93)
+        )
+        ContainmentFactory(municipality=town.municipality, buildings=[building], outlet=outlet)
+    rule_set_create(municipality=town.municipality)
+    assessments = list(ComplianceAssessment.objects.all())
+    assert assessments
+    for assessment in assessments:
+        failing = sorted(k for k, v in assessment.outcomes.items() if v["outcome"] == "fail")
+        assert assessment.failed_rules == failing
+    assert any(a.failed_rules for a in assessments)
