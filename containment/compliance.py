@@ -191,7 +191,9 @@ years AS (
     END AS years
   FROM facts f
 ),
-outcomes AS (
+-- Materialized: the outcome document is read four times below (status, outcomes, failed
+-- rules); inlined, PostgreSQL would build it four times per containment.
+outcomes AS MATERIALIZED (
   SELECT y.id, y.well_distance_m, jsonb_build_object(
     'type', CASE WHEN y.containment_type = ANY(rs.approved_types)
       THEN {_rule_json("pass", "type_approved", "jsonb_build_object('type', y.containment_type)")}

@@ -16,6 +16,13 @@ class Migration(migrations.Migration):
             name='failed_rules',
             field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=40), blank=True, default=list, size=None, verbose_name='failed rules'),
         ),
+        # A database default too, so that a writer that does not name the column (an older
+        # release during a deploy, a hand-written INSERT) does not fail.
+        migrations.RunSQL(
+            "ALTER TABLE containment_complianceassessment"
+            " ALTER COLUMN failed_rules SET DEFAULT '{}'",
+            "ALTER TABLE containment_complianceassessment ALTER COLUMN failed_rules DROP DEFAULT",
+        ),
         # Assessments made before the column existed: read their failed rules off the
         # outcome documents, as the assessment statement now does.
         migrations.RunSQL(
