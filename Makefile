@@ -64,11 +64,8 @@ fmt: ## Format and autofix with ruff
 	@.venv/bin/ruff check --fix .
 
 .PHONY: bench
-bench: setup migrate ## Benchmarks: project path vs raw SQL on generated data (BENCH_BUILDINGS=150000)
-	@$(WITH_ENV) $(PY) bench/run.py
-	@$(WITH_ENV) $(PY) bench/compliance.py
-	@$(WITH_ENV) $(PY) bench/dashboards.py
-	@$(WITH_ENV) $(PY) bench/jit.py
+bench: setup migrate ## Every benchmark at tier M (150,000 buildings); results into docs/performance.md
+	@$(WITH_ENV) BENCH_TIER=M $(PY) bench/harness.py
 
 .PHONY: load
 load: setup migrate ## Load test: locust mix against gunicorn (production settings), 50 users
@@ -76,10 +73,8 @@ load: setup migrate ## Load test: locust mix against gunicorn (production settin
 	@$(WITH_ENV) $(PY) bench/load.py
 
 .PHONY: bench-quick
-bench-quick: setup migrate ## The benchmarks on a small town (20,000 buildings, 3 repetitions)
-	@$(WITH_ENV) BENCH_BUILDINGS=20000 BENCH_REPEATS=3 BENCH_PEERS=0 $(PY) bench/run.py
-	@$(WITH_ENV) BENCH_BUILDINGS=20000 BENCH_REPEATS=3 $(PY) bench/dashboards.py
-	@$(WITH_ENV) BENCH_BUILDINGS=20000 BENCH_REPEATS=3 $(PY) bench/jit.py
+bench-quick: setup migrate ## Every benchmark at tier S (20,000 buildings, 3 repetitions)
+	@$(WITH_ENV) BENCH_TIER=S $(PY) bench/harness.py
 
 .PHONY: messages
 messages: ## Refresh the Bangla message catalogue after changing user-facing strings
