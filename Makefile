@@ -64,8 +64,8 @@ fmt: ## Format and autofix with ruff
 	@.venv/bin/ruff check --fix .
 
 .PHONY: bench
-bench: setup migrate ## Every benchmark at tier M (150,000 buildings); results into docs/performance.md
-	@$(WITH_ENV) BENCH_TIER=M $(PY) bench/harness.py
+bench: setup migrate ## Every benchmark at tier M (150,000 buildings; BENCH_TIER=S|M|L); into docs/performance.md
+	@$(WITH_ENV) BENCH_TIER=$${BENCH_TIER:-M} $(PY) bench/harness.py
 
 .PHONY: load
 load: setup migrate ## Load test: locust mix against gunicorn (production settings), 50 users

@@ -202,3 +202,20 @@ def test_the_generated_town_leaves_no_change_history(generated):
         assert not event_model.objects.filter(
             pgh_obj__municipality=generated.municipality
         ).exists(), model
+
+
+@pytest.mark.django_db
+def test_a_town_can_be_laid_elsewhere_for_the_large_benchmark_tier():
+    """Several generated towns in one database (tier L) must not lie on top of each other."""
+    from fixtures.demo.town import CENTRE_LON
+
+    shifted = demo.generate(buildings=300, seed=3, code="shifted", east_offset_deg=0.5)
+    centre = shifted.municipality.boundary.centroid
+    assert centre.x == pytest.approx(CENTRE_LON + 0.5, abs=0.05)
+    inside = Building.objects.filter(
+        municipality=shifted.municipality, geom__within=shifted.municipality.boundary
+    )
+    assert inside.count() == Building.objects.filter(municipality=shifted.municipality).count() > 0
+    from fixtures.demo import town
+
+    assert town.CENTRE_LON == CENTRE_LON  # restored after the generation
