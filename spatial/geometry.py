@@ -194,29 +194,40 @@ def check_within_municipality(
     """Refuse a geometry with any vertex farther than the boundary margin outside the
     municipality, and say so explicitly when the axes look swapped (lat, lon)."""
     margin = settings.IMIS["BOUNDARY_MARGIN_M"]
+    # A municipality or its id: callers that hold only the id need not load the boundary.
+    municipality_id = getattr(municipality, "pk", municipality)
     with connection.cursor() as cursor:
         cursor.execute(
             """
             WITH g AS (SELECT ST_SetSRID(ST_GeomFromWKB(%s), 4326) AS geom),
                  m AS (SELECT boundary FROM spatial_municipality WHERE id = %s)
             SELECT
-              (SELECT max(ST_Distance(m.boundary::geography, dp.geom::geography))
-                 FROM ST_DumpPoints(g.geom) dp),
+              -- Inside (the usual case) is a planar test; distances on the spheroid only
+              -- for a geometry that leaves the boundary.
+              CASE WHEN ST_Covers(m.boundary, g.geom) THEN 0
+                   ELSE (SELECT max(ST_Distance(m.boundary::geography, dp.geom::geography))
+                           FROM ST_DumpPoints(g.geom) dp) END,
               ST_Intersects(m.boundary, ST_FlipCoordinates(g.geom))
             FROM g, m
             """,
-            [bytes(geom.wkb), municipality.pk],
+            [bytes(geom.wkb), municipality_id],
         )
         farthest, flipped_inside = cursor.fetchone()
     if farthest is not None and farthest <= margin:
         return
+    name = getattr(municipality, "name", None)
+    if name is None:  # given an id: the name is needed only for the refusal
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM spatial_municipality WHERE id = %s", [municipality_id])
+            found = cursor.fetchone()
+            name = found[0] if found else str(municipality_id)
     if flipped_inside:
         raise _fail(
             _(
                 "Coordinates look swapped: GeoJSON positions are [longitude, latitude], "
                 "and with the axes swapped this geometry falls inside %(municipality)s."
             )
-            % {"municipality": municipality.name},
+            % {"municipality": name},
             field,
         )
     point = geom.point_on_surface
@@ -229,7 +240,7 @@ def check_within_municipality(
             "type": geom.geom_type,
             "lon": point.x,
             "lat": point.y,
-            "municipality": municipality.name,
+            "municipality": name,
             "distance": farthest or 0,
             "margin": margin,
         },

@@ -204,7 +204,7 @@ def submission_receive(
                 for question, messages in questionnaire.errors.items()
             }
         )
-    check_within_municipality(point, campaign.municipality)
+    check_within_municipality(point, campaign.municipality_id)
     if corrects is not None and (
         corrects.status != SubmissionStatus.RETURNED
         or corrects.enumerator_id != enumerator.pk
