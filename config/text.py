@@ -19,8 +19,12 @@ def find_markup(value: Any, path: str = "") -> str | None:
             if MARKUP.search(node):
                 return where or "body"
         elif isinstance(node, dict):
+            # GeoJSON coordinates are numbers, and the geometry parser refuses anything else:
+            # walking a 300,000-vertex polygon here would only cost time on every upload.
             stack.extend(
-                (f"{where}.{key}" if where else str(key), item) for key, item in node.items()
+                (f"{where}.{key}" if where else str(key), item)
+                for key, item in node.items()
+                if key != "coordinates"
             )
         elif isinstance(node, list):
             stack.extend(
