@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,43 +33,17 @@ django.setup()
 from django.contrib.gis.db.models import Extent  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from bench.peers import free_port, peer_venv  # noqa: E402
 from fixtures.demo import DEFAULT_CODE  # noqa: E402
 from spatial.models import Municipality, Ward  # noqa: E402
 from surveys.models import Assignment  # noqa: E402
 
-PEERS = ROOT / ".local" / "bench-peers"
 LOCUST_VERSION = "2.47.0"
 # The user classes of bench/locustfile.py each mix runs.
 CLASSES = {
     "mixed": ["MapUser", "ManagerUser", "EnumeratorUser", "ExportUser"],
     "ingest": ["IngestUser"],
 }
-
-
-def _locust() -> Path:
-    venv = PEERS / f"locust-{LOCUST_VERSION}"
-    binary = venv / "bin" / "locust"
-    if not binary.exists():
-        print(f"installing locust {LOCUST_VERSION} into {venv.relative_to(ROOT)} (once)")
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run(
-            [
-                str(venv / "bin" / "python"),
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                f"locust=={LOCUST_VERSION}",
-            ],
-            check=True,
-        )
-    return binary
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _town() -> tuple[dict, dict]:
@@ -107,7 +80,8 @@ def main() -> None:
     seconds = int(os.environ.get("LOAD_SECONDS", "90"))
     workers = int(os.environ.get("LOAD_WORKERS", str(2 * (os.cpu_count() or 2) + 1)))
     tokens, town = _town()
-    port = _free_port()
+    locust = peer_venv(f"locust-{LOCUST_VERSION}", f"locust=={LOCUST_VERSION}") / "locust"
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
@@ -140,7 +114,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder:
             prefix = f"{folder}/load"
             ran = subprocess.run(
-                [str(_locust()), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+                [str(locust), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
                  "-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{seconds}s",
                  "--host", f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary",
                  *CLASSES[os.environ.get("LOAD_MIX", "mixed")]],

@@ -26,10 +26,24 @@ PEERS = ROOT / ".local" / "bench-peers"
 TIPG_VERSION = "1.6.1"
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def peer_venv(name: str, *requirements: str) -> Path:
+    """A virtualenv of its own under .local/bench-peers/<name> holding `requirements`,
+    created on first use (never the project's); returns its bin folder."""
+    venv = PEERS / name
+    python = venv / "bin" / "python"
+    if not python.exists():
+        print(
+            f"installing {' '.join(requirements)} into {venv.relative_to(ROOT)} (once)", flush=True
+        )
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *requirements], check=True)
+    return venv / "bin"
 
 
 def _database_url() -> str:
@@ -41,19 +55,6 @@ def _database_url() -> str:
     return f"postgresql://{credentials}@{host}/{db['NAME']}"
 
 
-def _tipg_python() -> Path:
-    venv = PEERS / f"tipg-{TIPG_VERSION}"
-    python = venv / "bin" / "python"
-    if not python.exists():
-        print(f"installing tipg {TIPG_VERSION} into {venv.relative_to(ROOT)} (once)", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", f"tipg=={TIPG_VERSION}", "uvicorn"],
-            check=True,
-        )
-    return python
-
-
 def get(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=120) as response:  # noqa: S310 (loopback)
         return response.read()
@@ -62,8 +63,8 @@ def get(url: str) -> bytes:
 @contextlib.contextmanager
 def tipg_server(tables: list[str]) -> Iterator[str]:
     """tipg serving `tables` (schema-qualified) of the project's database; yields its URL."""
-    python = _tipg_python()
-    port = _free_port()
+    python = peer_venv(f"tipg-{TIPG_VERSION}", f"tipg=={TIPG_VERSION}", "uvicorn") / "python"
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
