@@ -148,8 +148,8 @@ def log_in(page, live_server, user):
 
 
 # ---------------------------------------------------------------- background worker
-def worker_environment(job_files: Path) -> dict[str, str]:
-    """Environment for a `manage.py procrastinate worker` subprocess on the test database."""
+def database_url(name: str | None = None) -> str:
+    """A libpq URL of the test database server (the test database, or `name` on it)."""
     from urllib.parse import quote
 
     from django.db import connection
@@ -159,9 +159,14 @@ def worker_environment(job_files: Path) -> dict[str, str]:
     if db.get("PASSWORD"):
         credentials += ":" + quote(db["PASSWORD"], safe="")
     host = f"{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}"
+    return f"postgresql://{credentials}@{host}/{name or db['NAME']}"
+
+
+def worker_environment(job_files: Path) -> dict[str, str]:
+    """Environment for a `manage.py procrastinate worker` subprocess on the test database."""
     return {
         **os.environ,
-        "DATABASE_URL": f"postgis://{credentials}@{host}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "IMIS_JOB_FILES_DIR": str(job_files),
     }

@@ -12,18 +12,11 @@ from django.db import connection
 from containment.models import Containment
 from spatial.models import Building
 
+from .conftest import database_url
 from .factories import BuildingFactory, ContainmentFactory, RoadFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _url(name: str) -> str:
-    db = connection.settings_dict
-    credentials = db["USER"] or ""
-    if db.get("PASSWORD"):
-        credentials += f":{db['PASSWORD']}"
-    return f"postgresql://{credentials}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{name}"
 
 
 def _fingerprint(url: str) -> dict[str, tuple]:
@@ -64,29 +57,29 @@ def test_backup_restores_into_a_fresh_database(town, tmp_path):
     RoadFactory(municipality=town.municipality)
     assert Building.objects.count() == 5
     assert Containment.objects.count() == 1
-    source = _url(connection.settings_dict["NAME"])
+    source = database_url()
     env = {**os.environ, "DATABASE_URL": source}
     dump = tmp_path / "imis.dump"
     subprocess.run(["bash", str(ROOT / "scripts/backup.sh"), str(dump)], env=env, check=True)
     assert dump.stat().st_size > 0
 
     fresh = connection.settings_dict["NAME"] + "_restore"
-    with psycopg.connect(_url("postgres"), autocommit=True) as admin:
+    with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
         admin.execute(f'CREATE DATABASE "{fresh}"')
     try:
         restored = subprocess.run(
             ["bash", str(ROOT / "scripts/restore.sh"), str(dump)],
-            env={**os.environ, "DATABASE_URL": _url(fresh)},
+            env={**os.environ, "DATABASE_URL": database_url(fresh)},
             capture_output=True,
             text=True,
             check=False,
         )
         assert restored.returncode == 0, restored.stderr[-2000:]
-        before, after = _fingerprint(source), _fingerprint(_url(fresh))
+        before, after = _fingerprint(source), _fingerprint(database_url(fresh))
         assert after == before
         assert before["spatial_building"][0] == 5
         assert before["spatial_buildingevent"][0] >= 5  # the history came along
     finally:
-        with psycopg.connect(_url("postgres"), autocommit=True) as admin:
+        with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
