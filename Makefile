@@ -39,7 +39,7 @@ run: setup migrate ## Set up, load the demo municipality when the database is em
 
 .PHONY: worker
 worker: ## Run only the background worker (exports, imports); `make run` starts one itself
-	@$(WITH_ENV) $(PY) manage.py procrastinate worker --queues layers
+	@$(WITH_ENV) $(PY) manage.py procrastinate worker --queues layers,dashboards
 
 .PHONY: test
 test: setup-test check ## Set up and run every check and test (lint, checks, pytest incl. browser)

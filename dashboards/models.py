@@ -36,3 +36,43 @@ class IndicatorTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.year}: {self.value}"
+
+
+class StoredFigures(models.Model):
+    """Dashboard figures computed once per change instead of once per request
+    (see dashboards/stored.py). One row per municipality, kind of figures and year."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="stored_figures"
+    )
+    kind = models.CharField(max_length=32)
+    year = models.PositiveSmallIntegerField()
+    # The day the figures were cut at (a running year's figures are cut at today).
+    as_of = models.DateField(null=True)
+    # The classification settings the figures were computed under.
+    settings_key = models.CharField(max_length=200)
+    figures = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+    compute_ms = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "year"], name="one_stored_figures_per_kind_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year} ({self.municipality_id})"
+
+
+class FiguresChange(models.Model):
+    """A write to a register the dashboards read, noted per statement and municipality by
+    database triggers (migration 0003). Rows are consumed when the figures are recomputed.
+    Append-only, so concurrent writers never wait on each other here."""
+
+    municipality_id = models.BigIntegerField(db_index=True)
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.municipality_id} {self.changed_at:%Y-%m-%d %H:%M:%S}"

@@ -25,6 +25,8 @@ from django.utils import timezone
 from containment.classification import classification_params, facility_rung_sql, sfd_class_sql
 from spatial.models import Municipality
 
+from . import stored
+
 # The JMP rungs from worst to best, with the rank the SQL gives them.
 RUNGS = ("open_defecation", "unimproved", "limited", "basic", "safely_managed")
 SFD_CLASSES = ("contained", "not_contained", "sewered", "unknown")
@@ -211,7 +213,19 @@ _LABEL_COLUMNS = {"ward", "number", "name", "name_bn", "ward_id", "area_m2"}
 
 
 def ward_figures(*, municipality: Municipality, year: int) -> list[dict]:
-    """Every ward's raw figures (counts and volumes) for `year`, in ward order. One query."""
+    """Every ward's raw figures (counts and volumes) for `year`, in ward order: one query
+    while the stored figures are current (dashboards/stored.py), else computed."""
+    return stored.figures(
+        municipality=municipality,
+        kind="ward_figures",
+        year=year,
+        as_of=Period(year).end,
+        compute=lambda: ward_figures_computed(municipality=municipality, year=year),
+    )
+
+
+def ward_figures_computed(*, municipality: Municipality, year: int) -> list[dict]:
+    """`ward_figures` computed from the registers: one statement."""
     period = Period(year)
     params = {
         **classification_params(),
@@ -256,7 +270,19 @@ def total_figures(rows: list[dict]) -> dict:
 
 def emptying_by_month(*, municipality: Municipality, year: int) -> list[dict]:
     """Per ward and month of `year`: requests received, containments emptied, deliveries to
-    a plant, and the volumes. Only months with activity appear. One query."""
+    a plant, and the volumes. Only months with activity appear. One query while the stored
+    figures are current."""
+    return stored.figures(
+        municipality=municipality,
+        kind="emptying_by_month",
+        year=year,
+        as_of=Period(year).end,
+        compute=lambda: emptying_by_month_computed(municipality=municipality, year=year),
+    )
+
+
+def emptying_by_month_computed(*, municipality: Municipality, year: int) -> list[dict]:
+    """`emptying_by_month` computed from the registers: one statement."""
     period = Period(year)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -306,7 +332,23 @@ def emptying_by_month(*, municipality: Municipality, year: int) -> list[dict]:
 
 
 def failing_rules_by_ward(*, municipality: Municipality) -> dict[int | None, dict[str, int]]:
-    """{ward id: {rule: containments failing it}} under the newest rule set. One query."""
+    """{ward id: {rule: containments failing it}} under the newest rule set. One query while
+    the stored figures are current."""
+    rows = stored.figures(
+        municipality=municipality,
+        kind="failing_rules",
+        year=0,
+        as_of=None,
+        compute=lambda: failing_rules_computed(municipality=municipality),
+    )
+    result: dict[int | None, dict[str, int]] = {}
+    for ward_id, rule, count in rows:
+        result.setdefault(ward_id, {})[rule] = count
+    return result
+
+
+def failing_rules_computed(*, municipality: Municipality) -> list[tuple[int | None, str, int]]:
+    """(ward, rule, containments failing it) under the newest rule set: one statement."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -321,10 +363,7 @@ def failing_rules_by_ward(*, municipality: Municipality) -> dict[int | None, dic
             """,
             {"municipality": municipality.pk},
         )
-        result: dict[int | None, dict[str, int]] = {}
-        for ward_id, rule, count in cursor.fetchall():
-            result.setdefault(ward_id, {})[rule] = count
-    return result
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def fsm_service_figures(*, municipality: Municipality, years: list[int]) -> list[dict]:

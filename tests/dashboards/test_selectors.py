@@ -15,7 +15,9 @@ def _by_number(rows):
 def test_ward_figures_count_every_rung_and_class(dashboard_town, django_assert_num_queries):
     town = dashboard_town.town
     with django_assert_num_queries(1):
-        rows = selectors.ward_figures(municipality=town.municipality, year=dashboard_town.year)
+        rows = selectors.ward_figures_computed(
+            municipality=town.municipality, year=dashboard_town.year
+        )
     west, east = _by_number(rows)[1], _by_number(rows)[2]
     assert (west["buildings"], west["people"], east["buildings"], east["people"]) == (3, 15, 3, 15)
     assert (west["people_safely_managed"], west["people_basic"], west["people_limited"]) == (
@@ -110,6 +112,8 @@ def test_fsm_service_figures_per_year_and_provider(dashboard_town):
 
 def test_cwis_and_kpis_explain_their_figures(dashboard_town, django_assert_max_num_queries):
     town, year = dashboard_town.town, dashboard_town.year
+    reports.indicator_report(municipality=town.municipality, year=year)
+    # Once the figures are stored (dashboards/stored.py).
     with django_assert_max_num_queries(5):
         report = reports.indicator_report(municipality=town.municipality, year=year)
     cwis = {item["code"]: item for item in report["cwis"]}
@@ -148,9 +152,13 @@ def test_targets_are_shown_where_set(dashboard_town):
 
 
 def test_overview_in_three_queries_for_any_number_of_wards(
-    dashboard_town, django_assert_num_queries
+    dashboard_town, django_assert_num_queries, django_assert_max_num_queries
 ):
     town, year = dashboard_town.town, dashboard_town.year
+    # The first read after a change computes and stores the figures: three statements and
+    # the bookkeeping of dashboards/stored.py, whatever the number of wards.
+    with django_assert_max_num_queries(3 * 9):
+        reports.overview(municipality=town.municipality, year=year)
     with django_assert_num_queries(3):
         data = reports.overview(municipality=town.municipality, year=year)
     assert [row["rung"] for row in data["ladder"]][:2] == ["safely_managed", "basic"]

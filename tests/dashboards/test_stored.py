@@ -1,0 +1,215 @@
+"""Stored dashboard figures (dashboards/stored.py): served while current, recomputed after
+any write to a register they read, and never different from a fresh computation."""
+
+import datetime as dt
+import importlib
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.test import override_settings
+
+from containment.models import (
+    ComplianceAssessment,
+    Containment,
+    ContainmentBuilding,
+    Emptying,
+    SludgeDelivery,
+    TreatmentPlant,
+)
+from dashboards import selectors, services
+from dashboards.models import FiguresChange, StoredFigures
+from spatial.models import Building, Ward
+from tests.conftest import make_town
+from tests.factories import BuildingFactory, square
+
+pytestmark = pytest.mark.django_db
+
+triggers = importlib.import_module("dashboards.migrations.0004_figures_change_triggers")
+
+
+def _figures(dashboard_town):
+    return selectors.ward_figures(
+        municipality=dashboard_town.town.municipality, year=dashboard_town.year
+    )
+
+
+def _computed(dashboard_town):
+    return selectors.ward_figures_computed(
+        municipality=dashboard_town.town.municipality, year=dashboard_town.year
+    )
+
+
+def _ward(rows, number):
+    return next(row for row in rows if row["number"] == number)
+
+
+def test_a_current_set_is_one_query_and_equals_a_fresh_computation(
+    dashboard_town, django_assert_num_queries
+):
+    first = _figures(dashboard_town)
+    assert StoredFigures.objects.filter(kind="ward_figures").count() == 1
+    with django_assert_num_queries(1):
+        again = _figures(dashboard_town)
+    assert again == first == _computed(dashboard_town)
+
+
+def _building_people(t):
+    Building.objects.filter(pk=t.buildings["b1"].pk).update(population_male=50)
+
+
+def _new_building(t):
+    near_b1 = t.buildings["b1"].geom.centroid
+    BuildingFactory(municipality=t.town.municipality, geom=square(near_b1.x, near_b1.y + 0.001))
+
+
+def _containment_to_sewer(t):
+    Containment.objects.filter(pk=t.containments["c1"].pk).update(outlet="sewer")
+
+
+def _unlink_building(t):
+    ContainmentBuilding.objects.filter(containment=t.containments["c2"]).delete()
+
+
+def _emptying_volume(t):
+    Emptying.objects.filter(request__containment=t.containments["c1"]).update(volume_m3=9)
+
+
+def _delivery_removed(t):
+    SludgeDelivery.objects.all().delete()
+
+
+def _plant_closed(t):
+    TreatmentPlant.objects.update(is_active=False)
+
+
+def _assessments_withdrawn(t):
+    ComplianceAssessment.objects.filter(containment__municipality=t.town.municipality).update(
+        status="unknown"
+    )
+
+
+def _ward_renamed(t):
+    Ward.objects.filter(pk=t.town.west.pk).update(name="Renamed")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _building_people,
+        _new_building,
+        _containment_to_sewer,
+        _unlink_building,
+        _emptying_volume,
+        _delivery_removed,
+        _plant_closed,
+        _assessments_withdrawn,
+        _ward_renamed,
+    ],
+)
+def test_any_write_to_a_register_read_makes_the_next_read_recompute(dashboard_town, change):
+    before = _figures(dashboard_town)
+    FiguresChange.objects.all().delete()
+    change(dashboard_town)
+    assert FiguresChange.objects.filter(
+        municipality_id=dashboard_town.town.municipality.pk
+    ).exists()
+    after = _figures(dashboard_town)
+    assert after != before, FiguresChange.objects.values()
+    assert after == _computed(dashboard_town)
+    assert not FiguresChange.objects.exists()
+
+
+def test_one_bulk_statement_notes_one_change(dashboard_town):
+    _figures(dashboard_town)
+    Building.objects.filter(municipality=dashboard_town.town.municipality).update(household_count=2)
+    assert FiguresChange.objects.count() == 1
+
+
+def test_a_rolled_back_write_notes_nothing(dashboard_town, django_assert_num_queries):
+    _figures(dashboard_town)
+
+    def write_then_fail():
+        with transaction.atomic():
+            Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=9)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
+    assert not FiguresChange.objects.exists()
+    with django_assert_num_queries(1):
+        _figures(dashboard_town)
+
+
+def test_another_municipalitys_writes_leave_the_figures_current(
+    dashboard_town, django_assert_num_queries
+):
+    _figures(dashboard_town)
+    other = make_town(offset=0.5)
+    inside = other.west.geom.point_on_surface
+    BuildingFactory(municipality=other.municipality, geom=square(inside.x, inside.y))
+    assert FiguresChange.objects.exclude(municipality_id=other.municipality.pk).count() == 0
+    with django_assert_num_queries(1):
+        _figures(dashboard_town)
+
+
+def test_a_write_drops_the_other_years_and_kinds_too(dashboard_town):
+    town, year = dashboard_town.town, dashboard_town.year
+    selectors.ward_figures(municipality=town.municipality, year=year - 1)
+    selectors.failing_rules_by_ward(municipality=town.municipality)
+    Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=50)
+    _figures(dashboard_town)
+    assert list(StoredFigures.objects.values_list("kind", "year")) == [("ward_figures", year)]
+    previous = selectors.ward_figures(municipality=town.municipality, year=year - 1)
+    assert previous == selectors.ward_figures_computed(
+        municipality=town.municipality, year=year - 1
+    )
+
+
+def test_figures_cut_at_another_day_are_recomputed(dashboard_town):
+    _figures(dashboard_town)
+    StoredFigures.objects.update(as_of=dt.date(2000, 1, 1), figures=[])
+    assert _figures(dashboard_town) == _computed(dashboard_town)
+
+
+def test_other_classification_settings_are_recomputed(dashboard_town, settings):
+    before = _figures(dashboard_town)
+    imis = {**settings.IMIS, "PITS_IN_GROUNDWATER_RISK": True}
+    with override_settings(IMIS=imis):
+        changed = _figures(dashboard_town)
+        assert changed == _computed(dashboard_town)
+    # c3 is a lined pit: contained, unless pits are held to pollute the groundwater.
+    assert _ward(before, 1)["sfd_contained"] == 2
+    assert _ward(changed, 1)["sfd_contained"] == 1
+
+
+def test_the_background_refresh_leaves_current_figures(dashboard_town, django_assert_num_queries):
+    town = dashboard_town.town
+    Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=50)
+    assert services.figures_refresh() == 1
+    assert not FiguresChange.objects.exists()
+    year = selectors.default_year()
+    with django_assert_num_queries(3):
+        selectors.ward_figures(municipality=town.municipality, year=year)
+        selectors.emptying_by_month(municipality=town.municipality, year=year)
+        selectors.failing_rules_by_ward(municipality=town.municipality)
+    assert services.figures_refresh() == 0
+
+
+def _tables_read(sql: str) -> set[str]:
+    return set(re.findall(r"(?:FROM|JOIN)\s+((?:spatial|containment|surveys)_[a-z_]+)", sql))
+
+
+def test_every_register_the_statements_read_has_change_triggers():
+    """A selector that starts reading a new table must add it to the triggers' SOURCES."""
+    read = _tables_read(selectors._ward_figures_sql())
+    assert "spatial_building" in read
+    assert "surveys_submission" in read
+    assert read <= set(triggers.SOURCES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT event_object_table FROM information_schema.triggers"
+            " WHERE trigger_name LIKE 'figures_change_%%'"
+        )
+        installed = {row[0] for row in cursor.fetchall()}
+    assert installed == set(triggers.SOURCES)
