@@ -1,16 +1,22 @@
-"""Benchmark: full-layer GeoPackage export of the buildings, the project's writer vs
-`ogr2ogr -f GPKG` from the same database, time and peak memory of each process.
+"""Benchmark: full export of the buildings layer, GeoJSON and GeoPackage: the project's
+paths against raw `COPY` and `ogr2ogr` from the same database, with time, size and peak
+memory of each process.
 
     BENCH_BUILDINGS=150000 .venv/bin/python bench/exports.py
 
 Each side runs as its own process (measured with /usr/bin/time's maximum resident size) so
-that memory figures are comparable.
+that memory figures are comparable. GeoJSON: the project's streamed response through
+Django's test client (authenticated, every chunk consumed) against `COPY` of the very same
+feature SQL to STDOUT and against `ogr2ogr -f GeoJSON`. GeoPackage: the project's writer
+(which runs ogr2ogr on the layer's SQL) against ogr2ogr given that same SQL, and against
+ogr2ogr on a narrower SELECT (six columns, no joins) for reference.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,22 +41,97 @@ def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
     return elapsed, peak
 
 
-PROJECT = """
-import os, sys, django
+# Each project path runs in its own process and prints its own time (Django's start-up is
+# left out: the worker that writes exports is already running) and the bytes written.
+SETUP = """
+import os, sys, time, django
 sys.path.insert(0, {root!r})
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 django.setup()
 from pathlib import Path
-from spatial import io
-from spatial.layers import BUILDINGS, LayerQuery
 from spatial.models import Municipality
 m = Municipality.objects.get(code={code!r})
-io.write_vector(BUILDINGS, LayerQuery(municipality_ids=[m.pk], limit=10**9), "gpkg", Path({out!r}))
 """
+PROJECT_GPKG = (
+    SETUP
+    + """
+from spatial import io
+from spatial.layers import BUILDINGS, LayerQuery
+started = time.perf_counter()
+path = io.write_vector(BUILDINGS, LayerQuery(municipality_ids=[m.pk], limit=10**9), "gpkg",
+                       Path({out!r}))
+print(time.perf_counter() - started, path.stat().st_size)
+"""
+)
+PROJECT_GEOJSON = (
+    SETUP
+    + """
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.test.utils import setup_test_environment
+setup_test_environment()
+user = get_user_model().objects.filter(is_superuser=True).first()
+client = Client(HTTP_HOST="localhost")
+client.force_login(user)
+started = time.perf_counter()
+response = client.get("/api/v1/exports/buildings/", {{"export": "geojson"}})
+assert response.status_code == 200, response.status_code
+size = sum(len(chunk) for chunk in response.streaming_content)
+print(time.perf_counter() - started, size)
+"""
+)
+SQL = (
+    SETUP
+    + """
+from spatial import io
+from spatial.layers import BUILDINGS, LayerQuery
+query = LayerQuery(municipality_ids=[m.pk], limit=10**9)
+where, params = query.where(BUILDINGS)
+from django.db import connection
+features = connection.ops.compose_sql(
+    f"SELECT {{BUILDINGS.feature_sql()}} FROM {{BUILDINGS.table}} t {{BUILDINGS.joins}}"
+    f" WHERE {{where}} ORDER BY t.id", params)
+print(io.vector_sql(BUILDINGS, query))
+print(features)
+"""
+)
+RAW_COPY = """
+import sys, time, psycopg
+sql = sys.stdin.read()
+with psycopg.connect({url!r}, options="-c jit=off") as conn, conn.cursor() as cursor:
+    started = time.perf_counter()
+    size = 0
+    with cursor.copy(f"COPY ({{sql}}) TO STDOUT") as copy:
+        for block in copy:
+            size += len(block)
+    print(time.perf_counter() - started, size)
+"""
+
+
+def run_python(code: str, env: dict[str, str], stdin: str = "") -> tuple[float, int, int]:
+    """(seconds as the script measured them, bytes, peak RSS in KB) of one process."""
+    result = subprocess.run(
+        ["/usr/bin/time", "-v", sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        check=True,
+        input=stdin,
+    )
+    seconds, size = result.stdout.split()[-2:]
+    peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)[1])
+    return float(seconds), int(size), peak
+
+
+def median_of(runs: list[tuple]) -> tuple:
+    runs = sorted(runs)
+    return runs[len(runs) // 2]
 
 
 def main() -> None:
     buildings = int(os.environ.get("BENCH_BUILDINGS", "150000"))
+    repeats = int(os.environ.get("BENCH_EXPORT_REPEATS", "3"))
     code = f"bench-{buildings}"
     env = dict(os.environ)
     url = env["DATABASE_URL"].replace("postgis://", "postgres://")
@@ -61,23 +142,63 @@ def main() -> None:
         f"PG:host={parts.hostname} port={parts.port or 5432} dbname={parts.path[1:]} "
         f"user={parts.username}" + (f" password={parts.password}" if parts.password else "")
     )
+    sql_out = subprocess.run(
+        [sys.executable, "-c", SQL.format(root=str(ROOT), code=code)],
+        capture_output=True, text=True, env=env, cwd=ROOT, check=True,
+    ).stdout.strip().split("\n")  # fmt: skip
+    vector_sql, feature_sql = sql_out[-2], sql_out[-1]
+    narrow_sql = (
+        "SELECT b.id, b.bin, b.holding_number, b.structure_type, b.functional_use, "
+        "b.floor_count, b.geom FROM spatial_building b JOIN spatial_municipality m "
+        f"ON m.id = b.municipality_id WHERE m.code = '{code}'"
+    )
+    rows = {}
     with tempfile.TemporaryDirectory() as folder:
-        code_text = PROJECT.format(root=str(ROOT), code=code, out=folder)
-        project_time, project_peak = measure([sys.executable, "-c", code_text], env)
-        sql = (
-            "SELECT b.id, b.bin, b.holding_number, b.structure_type, b.functional_use, "
-            "b.floor_count, b.geom FROM spatial_building b JOIN spatial_municipality m "
-            f"ON m.id = b.municipality_id WHERE m.code = '{code}'"
+
+        def ogr(fmt: str, sql: str, name: str) -> tuple[float, int, int]:
+            target = Path(folder) / name
+            seconds, peak = measure(
+                ["ogr2ogr", "-f", fmt, str(target), pg, "-sql", sql, "-nln", "buildings"], env
+            )
+            size = target.stat().st_size
+            target.unlink()
+            return seconds, size, peak
+
+        def project_gpkg() -> tuple[float, int, int]:
+            out = Path(folder) / "project"
+            out.mkdir(exist_ok=True)
+            result = run_python(PROJECT_GPKG.format(root=str(ROOT), code=code, out=str(out)), env)
+            shutil.rmtree(out)
+            return result
+
+        plans = {
+            "GeoJSON: raw COPY of the features": lambda: run_python(
+                RAW_COPY.format(url=url), env, feature_sql
+            ),
+            "GeoJSON: project /api/v1/exports/ (streamed)": lambda: run_python(
+                PROJECT_GEOJSON.format(root=str(ROOT), code=code), env
+            ),
+            "GeoJSON: ogr2ogr, same columns": lambda: ogr("GeoJSON", vector_sql, "o.geojson"),
+            "GeoPackage: ogr2ogr, same columns": lambda: ogr("GPKG", vector_sql, "same.gpkg"),
+            "GeoPackage: project (ogr2ogr under it)": project_gpkg,
+            "GeoPackage: ogr2ogr, 6 columns, no joins": lambda: ogr("GPKG", narrow_sql, "n.gpkg"),
+        }
+        for name, plan in plans.items():
+            rows[name] = median_of([plan() for _ in range(repeats)])
+
+    print(
+        f"full export of {buildings} buildings, median of {repeats} runs, each in its own process"
+    )
+    print(f"{'path':46}{'seconds':>9}{'MB out':>8}{'peak MB':>9}{'ratio':>7}")
+    base = {}
+    for name, (seconds, size, peak) in rows.items():
+        group = name.split(":")[0]
+        base.setdefault(group, seconds)
+        print(
+            f"{name:46}{seconds:>9.2f}{size / 2**20:>8.0f}{peak / 1024:>9.0f}"
+            f"{seconds / base[group]:>7.2f}"
         )
-        ogr_time, ogr_peak = measure(
-            ["ogr2ogr", "-f", "GPKG", f"{folder}/ogr.gpkg", pg, "-sql", sql, "-nln", "buildings"],
-            env,
-        )
-    print(f"GeoPackage export of {buildings} buildings")
-    print(f"{'path':<12}{'seconds':>9}{'peak MB':>9}")
-    print(f"{'project':<12}{project_time:>9.1f}{project_peak / 1024:>9.0f}")
-    print(f"{'ogr2ogr':<12}{ogr_time:>9.1f}{ogr_peak / 1024:>9.0f}")
-    print(f"project / ogr2ogr: {project_time / ogr_time:.2f}x time")
+    print("ratio: to the first row of the same format (raw COPY; ogr2ogr with the same SQL)")
 
 
 if __name__ == "__main__":

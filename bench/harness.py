@@ -34,6 +34,7 @@ SCRIPTS = [
     ("dashboards.py", True),
     ("compliance.py", True),
     ("jit.py", True),
+    ("wards.py", True),
     ("surveys.py", False),
 ]
 

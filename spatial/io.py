@@ -96,6 +96,21 @@ def _pg_source() -> tuple[str, dict[str, str]]:
     return "PG:" + " ".join(parts), env
 
 
+def vector_sql(layer: Layer, query: LayerQuery, mapping: dict[str, str] | None = None) -> str:
+    """The SELECT that ogr2ogr reads for a file export, values bound (bench/exports.py gives
+    the same text to a bare ogr2ogr). `mapping` renames columns (Shapefile's short names)."""
+    mapping = mapping or {}
+    where, params = query.where(layer)
+    columns = ", ".join(
+        f'{expr} AS "{mapping.get(name, name)}"' for name, expr in layer.properties.items()
+    )
+    return connection.ops.compose_sql(
+        f'SELECT t.id AS "id", {columns}, t.geom FROM {layer.table} t {layer.joins}'  # noqa: S608
+        f" WHERE {where} ORDER BY t.id",
+        params,
+    )
+
+
 def write_vector(
     layer: Layer,
     query: LayerQuery,
@@ -108,17 +123,8 @@ def write_vector(
     GDAL's ogr2ogr reads the layer's SQL straight from PostGIS with a cursor, so memory stays
     flat and the speed is ogr2ogr's own; values are bound into the SQL by psycopg's quoting.
     `progress` hears the share written so far (0 to 1), from ogr2ogr's own progress."""
-    where, params = query.where(layer)
-    names = list(layer.properties)
-    mapping = shapefile_field_names(["id", *names]) if fmt == "shp" else {}
-    columns = ", ".join(
-        f'{expr} AS "{mapping.get(name, name)}"' for name, expr in layer.properties.items()
-    )
-    sql = connection.ops.compose_sql(
-        f'SELECT t.id AS "id", {columns}, t.geom FROM {layer.table} t {layer.joins}'  # noqa: S608
-        f" WHERE {where} ORDER BY t.id",
-        params,
-    )
+    mapping = shapefile_field_names(["id", *layer.properties]) if fmt == "shp" else {}
+    sql = vector_sql(layer, query, mapping)
     table = layer.name.replace("-", "_")
     source, env = _pg_source()
     if fmt == "gpkg":

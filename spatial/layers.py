@@ -227,6 +227,42 @@ def iter_feature_texts(layer: Layer, query: LayerQuery) -> Iterator[list[str]]:
             yield [row[0] for row in rows]
 
 
+# Bytes of features gathered before a chunk of a streamed collection is sent.
+STREAM_CHUNK_BYTES = 1 << 20
+
+
+def iter_feature_chunks(layer: Layer, query: LayerQuery) -> Iterator[tuple[bytes, int]]:
+    """Yield (comma-separated GeoJSON Feature texts, how many) about a megabyte at a time.
+
+    Read with COPY ... TO STDOUT: PostgreSQL keeps rendering features while the previous
+    ones are being sent, where a server-side cursor waits for each FETCH (an export of
+    150,000 buildings took 1.9x a bare COPY through a cursor; bench/exports.py). Memory
+    stays at about one chunk. COPY's text format escapes only backslashes here: feature
+    texts are JSON, which holds no raw control characters, so a newline ends each row."""
+    where, params = query.where(layer)
+    sql = connection.ops.compose_sql(
+        f"SELECT {layer.feature_sql(query.crs)} FROM {layer.table} t {layer.joins}"  # noqa: S608
+        f" WHERE {where} ORDER BY {layer.order_by} LIMIT %s OFFSET %s",
+        [*params, query.limit, query.offset],
+    )
+    with connection.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
+        parts: list[bytes] = []
+        size = 0
+        for block in copy:
+            parts.append(bytes(block))
+            size += len(block)
+            if size >= STREAM_CHUNK_BYTES:
+                yield _copied_features(parts)
+                parts, size = [], 0
+        if parts:
+            yield _copied_features(parts)
+
+
+def _copied_features(rows: list[bytes]) -> tuple[bytes, int]:
+    data = b"".join(rows)
+    return data[:-1].replace(b"\\\\", b"\\").replace(b"\n", b","), data.count(b"\n")
+
+
 def stream_feature_collection(
     layer: Layer,
     query: LayerQuery,
@@ -241,10 +277,9 @@ def stream_feature_collection(
     head = {"type": "FeatureCollection", "numberMatched": number_matched, "links": links}
     yield (json.dumps(head)[:-1] + ',"features":[').encode()
     returned = 0
-    for chunk in iter_feature_texts(layer, query):
-        prefix = "," if returned else ""
-        returned += len(chunk)
-        yield (prefix + ",".join(chunk)).encode()
+    for chunk, count in iter_feature_chunks(layer, query):
+        yield (b"," + chunk) if returned else chunk
+        returned += count
         if progress is not None:
             progress(returned)
     yield f'],"numberReturned":{returned}}}'.encode()

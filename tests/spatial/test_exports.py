@@ -142,3 +142,24 @@ def test_exports_larger_than_one_chunk(gis_client, town, tmp_path, monkeypatch, 
     path.write_bytes(content)
     frame = pyogrio.read_dataframe(path if fmt == "gpkg" else f"/vsizip/{path}")
     assert sorted(frame["id"]) == sorted(b.pk for b in made)
+
+
+def test_geojson_stream_keeps_awkward_text_across_chunks(gis_client, town, monkeypatch):
+    """The stream reads features with COPY, which escapes backslashes: every character of
+    a holding number must come back as it was stored, in every chunk."""
+    import json
+
+    import spatial.layers
+
+    monkeypatch.setattr(spatial.layers, "STREAM_CHUNK_BYTES", 600)
+    awkward = ['back\\slash "quoted"', "line\nbreak\ttab", "বাংলা \\\\ two", "\\n literal"]
+    made = [
+        BuildingFactory(municipality=town.municipality, holding_number=f"{text} {k}")
+        for k, text in enumerate(awkward * 3)
+    ]
+    _, content = download(gis_client, "buildings", export="geojson")
+    collection = json.loads(content)
+    assert collection["numberReturned"] == len(made) == len(collection["features"])
+    got = {f["id"]: f["properties"]["holding_number"] for f in collection["features"]}
+    assert got == {b.pk: b.holding_number for b in made}
+    assert len(pyogrio.read_dataframe(io.BytesIO(content))) == len(made)
