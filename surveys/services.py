@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import ValidationError as RestValidationError
 
 from containment import services as containment_services
 from containment.models import Containment
@@ -128,23 +129,68 @@ def _match(
     return None, MatchKind.NEW, None, ward_id
 
 
-def _flags(campaign, assigned, ward_id, accuracy, building_id, corrects) -> list[str]:
+def _flags(assigned, ward_id, accuracy, duplicate: bool) -> list[str]:
     flags = []
     if ward_id not in assigned:
         flags.append(Flag.OUTSIDE_ASSIGNED_WARDS)
     if accuracy > settings.IMIS.get("SURVEY_MAX_GPS_ACCURACY_M", 20):
         flags.append(Flag.POOR_ACCURACY)
-    if building_id is not None:
-        others = Submission.objects.filter(
-            campaign=campaign,
-            building_id=building_id,
-            status__in=[SubmissionStatus.PENDING, SubmissionStatus.APPROVED],
-        )
-        if corrects is not None:
-            others = others.exclude(pk=corrects.pk)
-        if others.exists():
-            flags.append(Flag.DUPLICATE_BUILDING)
+    if duplicate:
+        flags.append(Flag.DUPLICATE_BUILDING)
     return flags
+
+
+def _surveyed_already(campaign, building_id, corrects) -> bool:
+    if building_id is None:
+        return False
+    others = Submission.objects.filter(
+        campaign=campaign,
+        building_id=building_id,
+        status__in=[SubmissionStatus.PENDING, SubmissionStatus.APPROVED],
+    )
+    if corrects is not None:
+        others = others.exclude(pk=corrects.pk)
+    return others.exists()
+
+
+def _payload(campaign, device_time, point, gps_accuracy_m, answers, corrects) -> dict[str, Any]:
+    """What the UUID stands for: a resend must carry the same."""
+    return {
+        "campaign": campaign.pk,
+        "device_time": device_time.isoformat(),
+        "point": [round(point.x, 7), round(point.y, 7)],
+        "gps_accuracy_m": gps_accuracy_m,
+        "answers": answers,
+        "corrects": corrects.pk if corrects else None,
+    }
+
+
+def _check_campaign(campaign, assigned: set, ward) -> None:
+    if campaign.status != CampaignStatus.OPEN:
+        raise ValidationError({"campaign": [_("The campaign is closed.")]})
+    if not assigned:
+        raise PermissionDenied(_("You are not assigned to this campaign."))
+    if ward is not None and ward.pk not in assigned:
+        raise PermissionDenied(
+            _("You are not assigned to ward %(number)s in this campaign.") % {"number": ward.number}
+        )
+
+
+def _check_answers(campaign, gps_accuracy_m: float, answers: dict, questionnaire=None) -> None:
+    """`questionnaire`: a serializer instance to reuse across a batch (built once)."""
+    if not math.isfinite(gps_accuracy_m) or gps_accuracy_m < 0:
+        raise ValidationError({"gps_accuracy_m": [_("GPS accuracy must be a positive number.")]})
+    if questionnaire is None:
+        questionnaire = QUESTIONNAIRES[campaign.questionnaire_version]()
+    try:
+        questionnaire.run_validation(answers)
+    except RestValidationError as error:
+        raise ValidationError(
+            {
+                f"answers.{question}": [str(m) for m in messages]
+                for question, messages in error.detail.items()
+            }
+        ) from None
 
 
 def _existing(client_uuid: uuid.UUID, digest: str, enumerator: Any) -> Received:
@@ -169,41 +215,19 @@ def submission_receive(
     """Store one field submission, or acknowledge a resend. Raises SubmissionConflict when
     the UUID was used with another payload, PermissionDenied when the enumerator has no
     assignment in the campaign, ValidationError for anything else wrong (field named)."""
-    payload = {
-        "campaign": campaign.pk,
-        "device_time": device_time.isoformat(),
-        "point": [round(point.x, 7), round(point.y, 7)],
-        "gps_accuracy_m": gps_accuracy_m,
-        "answers": answers,
-        "corrects": corrects.pk if corrects else None,
-    }
-    digest = payload_digest(payload)
+    digest = payload_digest(
+        _payload(campaign, device_time, point, gps_accuracy_m, answers, corrects)
+    )
     if Submission.objects.filter(client_uuid=client_uuid).exists():
         return _existing(client_uuid, digest, enumerator)
 
-    if campaign.status != CampaignStatus.OPEN:
-        raise ValidationError({"campaign": [_("The campaign is closed.")]})
     assigned = set(
         Assignment.objects.filter(campaign=campaign, enumerator=enumerator).values_list(
             "ward_id", flat=True
         )
     )
-    if not assigned:
-        raise PermissionDenied(_("You are not assigned to this campaign."))
-    if ward is not None and ward.pk not in assigned:
-        raise PermissionDenied(
-            _("You are not assigned to ward %(number)s in this campaign.") % {"number": ward.number}
-        )
-    if not math.isfinite(gps_accuracy_m) or gps_accuracy_m < 0:
-        raise ValidationError({"gps_accuracy_m": [_("GPS accuracy must be a positive number.")]})
-    questionnaire = QUESTIONNAIRES[campaign.questionnaire_version](data=answers)
-    if not questionnaire.is_valid():
-        raise ValidationError(
-            {
-                f"answers.{question}": [str(m) for m in messages]
-                for question, messages in questionnaire.errors.items()
-            }
-        )
+    _check_campaign(campaign, assigned, ward)
+    _check_answers(campaign, gps_accuracy_m, answers)
     check_within_municipality(point, campaign.municipality_id)
     if corrects is not None and (
         corrects.status != SubmissionStatus.RETURNED
@@ -215,7 +239,8 @@ def submission_receive(
         )
 
     building_id, kind, distance, ward_id = _match(campaign, point)
-    flags = _flags(campaign, assigned, ward_id, gps_accuracy_m, building_id, corrects)
+    duplicate = _surveyed_already(campaign, building_id, corrects)
+    flags = _flags(assigned, ward_id, gps_accuracy_m, duplicate)
     try:
         with transaction.atomic():
             submission = Submission.objects.create(
@@ -246,6 +271,203 @@ def submission_receive(
         # The same UUID arrived at the same moment on another connection.
         return _existing(client_uuid, digest, enumerator)
     return Received(submission, created=True)
+
+
+@dataclass
+class BatchItem:
+    """One checked item of a phone's queue, ready for `submissions_receive_batch`."""
+
+    campaign: SurveyCampaign
+    client_uuid: uuid.UUID
+    device_time: dt.datetime
+    point: Point
+    gps_accuracy_m: float
+    answers: dict[str, Any]
+    ward: Ward | None = None
+
+
+_MATCH_MANY_SQL = """
+    WITH p AS (
+        SELECT n, m, ST_SetSRID(ST_MakePoint(x, y), 4326) AS geom
+          FROM unnest(%(x)s::float8[], %(y)s::float8[], %(m)s::bigint[])
+               WITH ORDINALITY AS u(x, y, m, n))
+    SELECT p.n,
+      ST_Covers(mu.boundary, p.geom),
+      (SELECT b.id FROM spatial_building b
+        WHERE b.municipality_id = p.m AND b.retired_at IS NULL AND ST_Contains(b.geom, p.geom)
+        ORDER BY b.id LIMIT 1),
+      near.id, near.distance,
+      (SELECT w.id FROM spatial_ward w
+        WHERE w.municipality_id = p.m AND ST_Intersects(w.geom, p.geom)
+        ORDER BY w.number LIMIT 1)
+    FROM p JOIN spatial_municipality mu ON mu.id = p.m
+    LEFT JOIN LATERAL (
+      SELECT b.id, ST_Distance(b.geom::geography, p.geom::geography) AS distance
+        FROM spatial_building b
+       WHERE b.municipality_id = p.m AND b.retired_at IS NULL
+         AND b.geom && ST_Expand(p.geom, %(deg)s)
+       ORDER BY b.geom <-> p.geom LIMIT 1) near ON TRUE
+    ORDER BY p.n
+"""
+
+
+def submissions_receive_batch(
+    *, enumerator: Any, items: list[BatchItem]
+) -> list[Received | Exception]:
+    """`submission_receive` for a phone's whole queue with a fixed number of queries
+    (existing UUIDs, assignments, matching and boundaries, earlier surveys of the matched
+    buildings, one INSERT) instead of about ten per item. Each item's outcome is what
+    `submission_receive` would have answered for it, in order: Received, or the exception
+    it would have raised (ValidationError, PermissionDenied, SubmissionConflict)."""
+    outcomes: list[Received | Exception | None] = [None] * len(items)
+    digests = [
+        payload_digest(
+            _payload(i.campaign, i.device_time, i.point, i.gps_accuracy_m, i.answers, None)
+        )
+        for i in items
+    ]
+    stored = {
+        s.client_uuid: s
+        for s in Submission.objects.filter(client_uuid__in={i.client_uuid for i in items})
+    }
+    assigned: dict[int, set] = {}
+    for campaign_id, ward_id in Assignment.objects.filter(
+        enumerator=enumerator, campaign__in={i.campaign.pk for i in items}
+    ).values_list("campaign_id", "ward_id"):
+        assigned.setdefault(campaign_id, set()).add(ward_id)
+    questionnaires: dict[str, Any] = {}
+
+    # Checks that need no geometry, in submission_receive's order.
+    candidates: list[int] = []
+    first_of_uuid: dict[uuid.UUID, int] = {}
+    for k, item in enumerate(items):
+        if item.client_uuid in stored or item.client_uuid in first_of_uuid:
+            continue  # answered after the inserts, against what is stored then
+        try:
+            _check_campaign(item.campaign, assigned.get(item.campaign.pk, set()), item.ward)
+            version = item.campaign.questionnaire_version
+            if version not in questionnaires:
+                questionnaires[version] = QUESTIONNAIRES[version]()
+            _check_answers(
+                item.campaign, item.gps_accuracy_m, item.answers, questionnaires[version]
+            )
+        except (ValidationError, PermissionDenied) as refused:
+            outcomes[k] = refused
+            continue
+        first_of_uuid[item.client_uuid] = k
+        candidates.append(k)
+
+    # Boundaries and matching for every candidate point in one statement.
+    radius = settings.IMIS.get("SURVEY_MATCH_DISTANCE_M", 25)
+    matched: dict[int, tuple] = {}
+    if candidates:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _MATCH_MANY_SQL,
+                {
+                    "x": [items[k].point.x for k in candidates],
+                    "y": [items[k].point.y for k in candidates],
+                    "m": [items[k].campaign.municipality_id for k in candidates],
+                    "deg": radius / 100_000,
+                },
+            )
+            for n, *row in cursor.fetchall():
+                matched[candidates[n - 1]] = tuple(row)
+    accepted: list[int] = []
+    for k in candidates:
+        covered, inside, nearest, distance, ward_id = matched[k]
+        if not covered:
+            try:  # the margin and the refusal's wording are check_within_municipality's
+                check_within_municipality(items[k].point, items[k].campaign.municipality_id)
+            except ValidationError as refused:
+                outcomes[k] = refused
+                del first_of_uuid[items[k].client_uuid]
+                continue
+        if inside:
+            matched[k] = (inside, MatchKind.INSIDE, 0.0, ward_id)
+        elif nearest and distance is not None and distance <= radius:
+            matched[k] = (nearest, MatchKind.NEAREST, distance, ward_id)
+        else:
+            matched[k] = (None, MatchKind.NEW, None, ward_id)
+        accepted.append(k)
+
+    # Buildings surveyed before in the campaign, then earlier in this queue.
+    surveyed = set(
+        Submission.objects.filter(
+            campaign__in={items[k].campaign.pk for k in accepted},
+            building_id__in={matched[k][0] for k in accepted if matched[k][0]},
+            status__in=[SubmissionStatus.PENDING, SubmissionStatus.APPROVED],
+        ).values_list("campaign_id", "building_id")
+    )
+    rows = []
+    for k in accepted:
+        item = items[k]
+        building_id, kind, distance, ward_id = matched[k]
+        key = (item.campaign.pk, building_id)
+        duplicate = building_id is not None and key in surveyed
+        surveyed.add(key)
+        rows.append(
+            Submission(
+                campaign=item.campaign,
+                enumerator=enumerator,
+                client_uuid=item.client_uuid,
+                payload_sha256=digests[k],
+                answers=item.answers,
+                device_time=item.device_time,
+                geom=item.point,
+                gps_accuracy_m=item.gps_accuracy_m,
+                ward_id=ward_id,
+                building_id=building_id,
+                match_kind=kind,
+                match_distance_m=distance,
+                flags=_flags(
+                    assigned.get(item.campaign.pk, set()), ward_id, item.gps_accuracy_m, duplicate
+                ),
+            )
+        )
+    try:
+        with transaction.atomic():
+            created = Submission.objects.bulk_create(rows)
+    except IntegrityError:
+        # Some UUID arrived at the same moment on another connection: one by one instead.
+        for k in accepted:
+            outcomes[k] = _received_alone(enumerator, items[k])
+    else:
+        for k, submission in zip(accepted, created, strict=True):
+            outcomes[k] = Received(submission, created=True)
+            stored[submission.client_uuid] = submission
+
+    # Resends: of what was stored before, or of an item earlier in this queue.
+    for k, item in enumerate(items):
+        if outcomes[k] is not None:
+            continue
+        existing = stored.get(item.client_uuid)
+        if existing is None:  # its first copy was refused: refuse it the same way
+            outcomes[k] = outcomes[first_of_uuid.get(item.client_uuid, k)] or _received_alone(
+                enumerator, item
+            )
+        elif existing.payload_sha256 != digests[k] or existing.enumerator_id != enumerator.pk:
+            outcomes[k] = SubmissionConflict(existing)
+        else:
+            outcomes[k] = Received(existing, created=False)
+    return outcomes
+
+
+def _received_alone(enumerator: Any, item: BatchItem) -> Received | Exception:
+    try:
+        with transaction.atomic():
+            return submission_receive(
+                enumerator=enumerator,
+                campaign=item.campaign,
+                client_uuid=item.client_uuid,
+                device_time=item.device_time,
+                point=item.point,
+                gps_accuracy_m=item.gps_accuracy_m,
+                answers=item.answers,
+                ward=item.ward,
+            )
+    except (ValidationError, PermissionDenied, SubmissionConflict) as refused:
+        return refused
 
 
 # ---------------------------------------------------------------- review

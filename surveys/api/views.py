@@ -105,6 +105,14 @@ def _require_submitter(user: Any) -> None:
         raise exceptions.PermissionDenied(_("Only enumerators submit surveys."))
 
 
+def _conflict_body(conflict: services.SubmissionConflict) -> dict[str, Any]:
+    return {
+        "detail": _("This UUID was already used for a different submission."),
+        "errors": {"client_uuid": [str(conflict.submission.client_uuid)]},
+        "id": conflict.submission.pk,
+    }
+
+
 def _receive(user: Any, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) for one submission: 201 stored, 200 resend acknowledged,
     409 UUID reused with another payload."""
@@ -124,11 +132,7 @@ def _receive(user: Any, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             ward=values.get("ward"),
         )
     except services.SubmissionConflict as conflict:
-        return status.HTTP_409_CONFLICT, {
-            "detail": _("This UUID was already used for a different submission."),
-            "errors": {"client_uuid": [str(conflict.submission.client_uuid)]},
-            "id": conflict.submission.pk,
-        }
+        return status.HTTP_409_CONFLICT, _conflict_body(conflict)
     body = SubmissionAckSerializer(received.submission).data
     return (status.HTTP_201_CREATED if received.created else status.HTTP_200_OK), body
 
@@ -189,9 +193,28 @@ class SubmissionBatchView(APIView):
         _require_submitter(request.user)
         batch = BatchInputSerializer(data=request.data)
         batch.is_valid(raise_exception=True)
-        results = []
-        for data in batch.validated_data["submissions"]:
-            results.append(self._one(request, data))
+        raw = batch.validated_data["submissions"]
+        results: list[dict[str, Any] | None] = [None] * len(raw)
+        checked = _BatchItems()
+        for k, data in enumerate(raw):
+            try:
+                item = checked.item(data)
+            except (ValidationError, PermissionDenied, exceptions.APIException) as exc:
+                results[k] = self._refused(request, data, exc)
+                continue
+            if item is None:  # a correction: through the one-by-one path
+                results[k] = self._one(request, data)
+            else:
+                checked.add(k, item)
+        outcomes = services.submissions_receive_batch(
+            enumerator=request.user, items=[item for _, item in checked.items]
+        )
+        received = [o for o in outcomes if isinstance(o, services.Received)]
+        # One serializer for every acknowledgement: DRF builds a ModelSerializer's fields
+        # anew for each instance, which cost more than storing the submission.
+        acks = iter(SubmissionAckSerializer([r.submission for r in received], many=True).data)
+        for (k, _item), outcome in zip(checked.items, outcomes, strict=True):
+            results[k] = self._answer(request, raw[k], outcome, acks)
         return Response({"results": results})
 
     def _one(self, request: Request, data: dict[str, Any]) -> dict[str, Any]:
@@ -200,13 +223,86 @@ class SubmissionBatchView(APIView):
             with transaction.atomic():
                 code, body = _receive(request.user, data)
         except (ValidationError, PermissionDenied, exceptions.APIException) as exc:
-            response = api_exception_handler(exc, {"request": request})
-            return {"client_uuid": uuid_text, "status": response.status_code, **response.data}
+            return self._refused(request, data, exc)
         return {
             "client_uuid": uuid_text,
             "status": code,
             **({"submission": body} if code < 300 else body),
         }
+
+    def _refused(self, request: Request, data: dict[str, Any], exc: Exception) -> dict[str, Any]:
+        response = api_exception_handler(exc, {"request": request})
+        return {
+            "client_uuid": str(data.get("client_uuid", "")),
+            "status": response.status_code,
+            **response.data,
+        }
+
+    def _answer(
+        self, request: Request, data: dict[str, Any], outcome: Any, acks: Any
+    ) -> dict[str, Any]:
+        if isinstance(outcome, services.SubmissionConflict):
+            return {
+                "client_uuid": str(data.get("client_uuid", "")),
+                "status": status.HTTP_409_CONFLICT,
+                **_conflict_body(outcome),
+            }
+        if isinstance(outcome, Exception):
+            return self._refused(request, data, outcome)
+        return {
+            "client_uuid": str(data.get("client_uuid", "")),
+            "status": status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK,
+            "submission": next(acks),
+        }
+
+
+class _BatchItemSerializer(SubmissionInputSerializer):
+    """An item of a batch: campaign and ward as ids, looked up once for the whole batch."""
+
+    campaign = serializers.IntegerField(min_value=1)
+    ward = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    corrects = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+
+class _BatchItems:
+    """Checks a batch's items with one serializer instance (DRF copies its fields on every
+    instantiation) and resolves campaigns and wards with a query per new id."""
+
+    def __init__(self) -> None:
+        self.serializer = _BatchItemSerializer()
+        self.campaigns: dict[int, SurveyCampaign | None] = {}
+        self.wards: dict[int, Ward | None] = {}
+        self.items: list[tuple[int, services.BatchItem]] = []
+
+    def add(self, k: int, item: services.BatchItem) -> None:
+        self.items.append((k, item))
+
+    def item(self, data: dict[str, Any]) -> services.BatchItem | None:
+        values = self.serializer.run_validation(data)
+        if values.get("corrects") is not None:
+            return None
+        campaign = self._get(self.campaigns, SurveyCampaign, values["campaign"], "campaign")
+        ward = None
+        if values.get("ward") is not None:
+            ward = self._get(self.wards, Ward, values["ward"], "ward")
+        return services.BatchItem(
+            campaign=campaign,
+            client_uuid=values["client_uuid"],
+            device_time=values["device_time"],
+            point=values["geometry"],
+            gps_accuracy_m=values["gps_accuracy_m"],
+            answers=values["answers"],
+            ward=ward,
+        )
+
+    @staticmethod
+    def _get(cache: dict, model: Any, pk: int, field: str) -> Any:
+        if pk not in cache:
+            cache[pk] = model.objects.filter(pk=pk).first()
+        if cache[pk] is None:
+            message = serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"]
+            raise exceptions.ValidationError({field: [message.format(pk_value=pk)]})
+        return cache[pk]
 
 
 class DecisionInputSerializer(StrictFieldsMixin, serializers.Serializer):

@@ -167,6 +167,127 @@ def test_batch_out_of_order_and_repeated_loses_nothing(survey):
     assert Submission.objects.count() == 4
 
 
+def _queue(survey, town):
+    """A phone's queue with every outcome: stored, flagged, resent, conflicting, refused."""
+    centre = survey["building"].geom.centroid
+    per_m = 1 / m_per_deg_lon(centre.y)
+    east = town.east.geom.point_on_surface
+    closed = services.campaign_create(
+        municipality=town.municipality,
+        name="Closed",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 2, 1),
+        wards=[town.west],
+        questionnaire_version="building-v1",
+    )
+    closed.status = "closed"
+    closed.save()
+    first = item(survey)
+    queue = [
+        first,
+        item(survey, lon=centre.x + 16 * per_m),  # nearest building: a duplicate of `first`
+        item(survey, lon=centre.x + 200 * per_m),  # no building near: new
+        item(survey, accuracy=45.0),  # poor accuracy, duplicate
+        item(survey, lon=east.x, lat=east.y),  # outside the enumerator's wards
+        dict(first),  # resent in the same queue
+        {**first, "gps_accuracy_m": 7.0},  # same UUID, other payload
+        item(survey, answers={"floor_count": -3}),
+        item(survey, lon=91.6, lat=22.2),  # in the sea
+        item(survey, lon=centre.y, lat=centre.x),  # axes swapped
+        item(survey, campaign=closed.pk),
+        item(survey, campaign=10**8),
+        item(survey, ward=town.east.pk),  # a ward he is not assigned to
+        item(survey, geometry={"type": "Point", "coordinates": [1, 2, 3, 4]}),
+    ]
+    refused_then_valid = item(survey, answers={"floor_count": -3})
+    queue += [refused_then_valid, {**refused_then_valid, "answers": {"floor_count": 2}}]
+    return queue
+
+
+def _comparable(result):
+    body = dict(result.get("submission") or {})
+    for key in ("id", "received_at"):
+        body.pop(key, None)
+    errors = {k: v for k, v in result.items() if k not in ("submission", "id")}
+    return errors, body
+
+
+@pytest.mark.django_db
+def test_a_batch_answers_exactly_as_one_by_one(survey, town):
+    from django.db import transaction
+
+    queue = _queue(survey, town)
+
+    class Undo(Exception):
+        pass
+
+    one_by_one, stored_alone = [], []
+    with pytest.raises(Undo), transaction.atomic():
+        for body in queue:
+            response = post(survey["field"], SUBMIT, body)
+            data = response.json()
+            result = {"client_uuid": body.get("client_uuid"), "status": response.status_code}
+            if response.status_code < 300:
+                result["submission"] = data
+            else:
+                result.update(data)
+            one_by_one.append(result)
+        stored_alone = list(
+            Submission.objects.order_by("id").values_list(
+                "client_uuid", "building_id", "ward_id", "match_kind", "flags"
+            )
+        )
+        raise Undo
+    response = post(survey["field"], BATCH, {"submissions": queue})
+    assert response.status_code == 200
+    batched = response.json()["results"]
+    statuses = [r["status"] for r in batched]
+    assert statuses == [
+        201,
+        201,
+        201,
+        201,
+        201,
+        200,
+        409,
+        400,
+        400,
+        400,
+        400,
+        400,
+        403,
+        400,
+        400,
+        201,
+    ]
+    assert [_comparable(r) for r in batched] == [
+        _comparable({**r, "client_uuid": r["client_uuid"] or ""}) for r in one_by_one
+    ]
+    stored_batch = list(
+        Submission.objects.order_by("id").values_list(
+            "client_uuid", "building_id", "ward_id", "match_kind", "flags"
+        )
+    )
+    assert stored_batch == stored_alone
+    assert stored_batch[1][4] == ["duplicate_building"]
+    assert "poor_accuracy" in stored_batch[3][4]
+    assert "outside_assigned_wards" in stored_batch[4][4]
+
+
+@pytest.mark.django_db
+def test_a_batch_takes_a_fixed_number_of_queries(survey, django_assert_max_num_queries):
+    def batch_of(n):
+        return {"submissions": [item(survey, accuracy=5.0 + k) for k in range(n)]}
+
+    small, large = batch_of(2), batch_of(40)
+    with django_assert_max_num_queries(20) as few:
+        post(survey["field"], BATCH, small)
+    with django_assert_max_num_queries(20) as many:
+        post(survey["field"], BATCH, large)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert Submission.objects.count() == 42
+
+
 # ------------------------------------------------------------------ matching and flags
 @pytest.mark.django_db
 def test_matching_inside_nearest_and_new(survey):
