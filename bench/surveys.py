@@ -1,5 +1,7 @@
 """Benchmark: field-submission ingest, one request per submission vs the batch endpoint,
-through the project's whole path (auth, validation, matching, flags, idempotency check).
+through the project's whole path (auth, validation, matching, flags, idempotency check),
+beside the issue's baseline, a plain DRF create view on the same table. Prints the rate,
+median and p95 of each.
 
     .venv/bin/python bench/surveys.py            # 2,000 submissions each way
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import statistics
 import sys
 import time
 import uuid
@@ -26,7 +29,7 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import transaction  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from fixtures import demo  # noqa: E402
@@ -62,7 +65,7 @@ def main() -> None:
     municipality = Municipality.objects.filter(code=demo.DEFAULT_CODE).first()
     if municipality is None:
         municipality = demo.generate(buildings=20_000, seed=42).municipality
-    buildings = list(Building.objects.filter(municipality=municipality).order_by("?")[: 2 * COUNT])
+    buildings = list(Building.objects.filter(municipality=municipality).order_by("?")[: 3 * COUNT])
     with transaction.atomic():
         enumerator = get_user_model().objects.create_user("bench-enumerator")
         wards = list(Ward.objects.filter(municipality=municipality))
@@ -79,42 +82,70 @@ def main() -> None:
         client = Client()
         client.force_login(enumerator)
         singles = list(payloads(campaign, buildings[:COUNT]))
-        batches = list(payloads(campaign, buildings[COUNT:]))
+        batches = list(payloads(campaign, buildings[COUNT : 2 * COUNT]))
+        plain = list(payloads(campaign, buildings[2 * COUNT :]))
 
-        start = time.perf_counter()
-        for body in singles:
-            response = client.post(
-                "/api/v1/surveys/submissions/", json.dumps(body), content_type="application/json"
-            )
-            if response.status_code != 201:
-                raise RuntimeError(response.content)
-        single = time.perf_counter() - start
+        def post(url, body):
+            return client.post(url, json.dumps(body), content_type="application/json")
 
-        start = time.perf_counter()
-        for k in range(0, len(batches), BATCH):
-            response = client.post(
-                "/api/v1/surveys/submissions/batch/",
-                json.dumps({"submissions": batches[k : k + BATCH]}),
-                content_type="application/json",
-            )
-            if {r["status"] for r in response.json()["results"]} != {201}:
-                raise RuntimeError(response.content[:500])
-        batch = time.perf_counter() - start
-
-        start = time.perf_counter()
-        for body in singles[:500]:
-            client.post(
-                "/api/v1/surveys/submissions/", json.dumps(body), content_type="application/json"
-            )
-        resend = time.perf_counter() - start
+        single = timed_requests(
+            singles, lambda body: post("/api/v1/surveys/submissions/", body), expect=201
+        )
+        batch = timed_requests(
+            [batches[k : k + BATCH] for k in range(0, len(batches), BATCH)],
+            lambda chunk: post("/api/v1/surveys/submissions/batch/", {"submissions": chunk}),
+            expect=200,
+        )
+        resend = timed_requests(
+            singles[:500], lambda body: post("/api/v1/surveys/submissions/", body), expect=200
+        )
+        naive = timed_requests(plain, plain_create_view(client), expect=201)
         transaction.set_rollback(True)
+    print(f"{COUNT} submissions each way, in-process through Django's test client")
+    print(f"{'path':44}{'per s':>8}{'median ms':>11}{'p95 ms':>9}")
+    rows = [
+        ("plain DRF create view (no checks, no match)", naive, 1),
+        ("project: one request per submission", single, 1),
+        (f"project: batches of {BATCH}", batch, BATCH),
+        ("project: resends acknowledged", resend, 1),
+    ]
+    for name, (seconds, samples), per_request in rows:
+        count = len(samples) * per_request
+        print(
+            f"{name:44}{count / seconds:>8.0f}{statistics.median(samples):>11.1f}"
+            f"{percentile(samples, 0.95):>9.1f}"
+        )
+    print("(batch latencies are per request of 200 submissions)")
 
-    print(f"single requests: {COUNT} in {single:.1f} s = {COUNT / single:.0f} submissions/s")
-    print(
-        f"batch of {BATCH}:   {COUNT} in {batch:.1f} s = {COUNT / batch:.0f} submissions/s "
-        f"({single / batch:.1f}x)"
-    )
-    print(f"resends acknowledged: 500 in {resend:.1f} s = {500 / resend:.0f}/s")
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed_requests(bodies, send, *, expect: int) -> tuple[float, list[float]]:
+    samples = []
+    started = time.perf_counter()
+    for body in bodies:
+        start = time.perf_counter()
+        response = send(body)
+        samples.append((time.perf_counter() - start) * 1000)
+        if response.status_code != expect:
+            raise RuntimeError(response.content[:500])
+    return time.perf_counter() - started, samples
+
+
+def plain_create_view(client):
+    """The baseline the issue names: a plain DRF create view over the same table (fields
+    stored as sent; no idempotency, assignment, boundary or matching checks), served
+    through the same middleware as the project's views (bench/plain_urls.py)."""
+
+    def send(body):
+        with override_settings(ROOT_URLCONF="bench.plain_urls"):
+            return client.post("/plain/submissions/", json.dumps(body),
+                               content_type="application/json")  # fmt: skip
+
+    return send
 
 
 if __name__ == "__main__":
