@@ -70,7 +70,11 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
-user = get_user_model().objects.filter(is_superuser=True).first()
+from spatial.choices import MembershipRole
+from spatial.models import Membership
+# A GIS officer of the bench town alone: a superuser would export every municipality.
+user, _ = get_user_model().objects.get_or_create(username="bench-exports")
+Membership.objects.get_or_create(user=user, municipality=m, role=MembershipRole.GIS_OFFICER)
 client = Client(HTTP_HOST="localhost")
 client.force_login(user)
 started = time.perf_counter()
