@@ -12,23 +12,30 @@ from there while they are current:
 - A stored set is current while its municipality has no change noted, the day it was cut at
   is still the period's last day (a running year is cut at today) and the classification
   settings are those it was computed under. Reading a current set is one indexed query.
-- Otherwise the first reader recomputes it, under a per-municipality lock so that two
-  readers do not race: it consumes the change notes it can see (a change that commits
-  meanwhile stays noted and makes the next read recompute), drops the municipality's other
-  stored sets (they may predate those changes), computes and stores. The background worker
-  does the same for the running year a few minutes after changes
-  (`dashboards.tasks.refresh_stale_figures`), so readers seldom wait.
+- A set written to since, but computed less than `IMIS["DASHBOARD_MAX_AGE_S"]` ago (60 s by
+  default), is still served, and a refresh of its municipality is queued for the worker
+  (one at a time: a queueing lock). A stream of survey submissions thus costs the readers
+  nothing, and the figures lag the registers by the worker's delay at most.
+- Otherwise the reader recomputes it, under a per-municipality lock so that two readers do
+  not race: it consumes the change notes it can see (a change that commits meanwhile stays
+  noted and makes the next read recompute), drops the municipality's other stored sets (they
+  may predate those changes), computes and stores. A reader that finds the lock taken gets
+  the older figures, when there are any, instead of queueing behind it. The worker's
+  periodic `dashboards.tasks.refresh_stale_figures` catches whatever no reader asked for.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import time
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
+from procrastinate.exceptions import AlreadyEnqueued
 
 from containment.classification import classification_params
 from spatial.models import Municipality
@@ -36,12 +43,14 @@ from spatial.models import Municipality
 # A namespace for pg_advisory_xact_lock(int, int): "dashboard figures", then the municipality.
 _LOCK_NAMESPACE = 7_310_001
 
-_CURRENT_SQL = """
-    SELECT s.figures FROM dashboards_storedfigures s
+_STORED_SQL = """
+    SELECT s.figures,
+           NOT EXISTS (SELECT 1 FROM dashboards_figureschange c
+                        WHERE c.municipality_id = %(municipality)s) AS current,
+           s.computed_at > now() - make_interval(secs => %(max_age)s) AS young
+      FROM dashboards_storedfigures s
      WHERE s.municipality_id = %(municipality)s AND s.kind = %(kind)s AND s.year = %(year)s
        AND s.as_of IS NOT DISTINCT FROM %(as_of)s AND s.settings_key = %(settings_key)s
-       AND NOT EXISTS (SELECT 1 FROM dashboards_figureschange c
-                        WHERE c.municipality_id = %(municipality)s)
 """
 
 
@@ -66,13 +75,32 @@ def figures(
         "year": year,
         "as_of": as_of,
         "settings_key": settings_key(),
+        "max_age": settings.IMIS.get("DASHBOARD_MAX_AGE_S", 0),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_CURRENT_SQL, params)
+        cursor.execute(_STORED_SQL, params)
         row = cursor.fetchone()
     if row is not None:
-        return _decoded(row[0])
-    return _recompute(params, compute)
+        stored, current, young = row
+        if current:
+            return _decoded(stored)
+        if young:
+            # Written to since, but computed moments ago: serve these and let the worker
+            # catch up, rather than make every reader behind a stream of writes wait.
+            _schedule_refresh(municipality.pk)
+            return _decoded(stored)
+    return _recompute(params, compute, stale=None if row is None else row[0])
+
+
+def _schedule_refresh(municipality_id: int) -> None:
+    from .tasks import refresh_municipality_figures
+
+    # One refresh waiting is enough; the savepoint keeps a refused duplicate from breaking
+    # the reader's transaction.
+    with contextlib.suppress(AlreadyEnqueued), transaction.atomic():
+        refresh_municipality_figures.configure(
+            queueing_lock=f"dashboard-figures-{municipality_id}"
+        ).defer(municipality_id=municipality_id)
 
 
 def _decoded(value: Any) -> Any:
@@ -80,15 +108,21 @@ def _decoded(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def _recompute(params: dict, compute: Callable[[], Any]) -> Any:
+def _recompute(params: dict, compute: Callable[[], Any], stale: Any = None) -> Any:
+    """Compute and store, one reader at a time per municipality. A reader that finds another
+    one computing gets the `stale` figures, when there are any, instead of waiting."""
+    lock = [_LOCK_NAMESPACE, params["municipality"]]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_NAMESPACE, params["municipality"]]
-        )
+        if stale is not None:
+            cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", lock)
+            if not cursor.fetchone()[0]:
+                return _decoded(stale)
+        else:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", lock)
         # Another reader may have stored them while this one waited for the lock.
-        cursor.execute(_CURRENT_SQL, params)
+        cursor.execute(_STORED_SQL, params)
         row = cursor.fetchone()
-        if row is not None:
+        if row is not None and row[1]:
             return _decoded(row[0])
         cursor.execute(
             "WITH consumed AS (DELETE FROM dashboards_figureschange"

@@ -11,3 +11,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 LOGGING["root"]["level"] = "WARNING"
 # Django serves static files itself here; WhiteNoise is for production.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
+# Tests and benchmarks read every write's effect on the dashboards at once; the tests of the
+# age window set it themselves.
+IMIS = {**IMIS, "DASHBOARD_MAX_AGE_S": 0}

@@ -18,6 +18,7 @@ from containment.models import (
     TreatmentPlant,
 )
 from dashboards import selectors, services
+from dashboards import stored as stored_module
 from dashboards.models import FiguresChange, StoredFigures
 from spatial.models import Building, Ward
 from tests.conftest import make_town
@@ -213,3 +214,55 @@ def test_every_register_the_statements_read_has_change_triggers():
         )
         installed = {row[0] for row in cursor.fetchall()}
     assert installed == set(triggers.SOURCES)
+
+
+def test_young_figures_are_served_while_the_worker_catches_up(dashboard_town, settings):
+    from procrastinate.contrib.django.models import ProcrastinateJob
+
+    settings.IMIS = {**settings.IMIS, "DASHBOARD_MAX_AGE_S": 60}
+    before = _figures(dashboard_town)
+    Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=50)
+    assert _figures(dashboard_town) == before  # computed moments ago: served as they are
+    assert _figures(dashboard_town) == before
+    queued = ProcrastinateJob.objects.filter(task_name="dashboards.refresh_municipality_figures")
+    assert queued.count() == 1  # one refresh waiting, however many readers asked
+    municipality = dashboard_town.town.municipality
+    assert queued.get().args == {"municipality_id": municipality.pk}
+    services.figures_refresh(municipality_ids=[municipality.pk])
+    after = _figures(dashboard_town)
+    assert after != before
+    assert after == _computed(dashboard_town)
+
+
+def test_old_figures_are_recomputed_even_with_an_age_window(dashboard_town, settings):
+    settings.IMIS = {**settings.IMIS, "DASHBOARD_MAX_AGE_S": 60}
+    before = _figures(dashboard_town)
+    StoredFigures.objects.update(computed_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=50)
+    after = _figures(dashboard_town)
+    assert after != before
+    assert after == _computed(dashboard_town)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_does_not_queue_behind_another_readers_recomputation(dashboard_town):
+    """While one connection holds the municipality's recomputation lock, another reader of
+    stale figures gets them at once instead of waiting."""
+    import psycopg
+
+    from tests.conftest import database_url
+
+    before = _figures(dashboard_town)
+    Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=50)
+    municipality = dashboard_town.town.municipality
+    with psycopg.connect(database_url()) as other:
+        other.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [stored_module._LOCK_NAMESPACE, municipality.pk]
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        assert _figures(dashboard_town) == before  # the older figures, without waiting
+        other.rollback()
+    after = _figures(dashboard_town)
+    assert after == _computed(dashboard_town)
+    assert after != before
