@@ -101,6 +101,12 @@ def main() -> None:
          "-w", str(workers), "--access-logfile", "/dev/null", "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
+    # As in production, a worker beside the web server: exports, and the dashboard figures'
+    # refreshes that readers queue while they are served the figures of a minute ago.
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "procrastinate", "worker", "--queues", "layers,dashboards"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -127,11 +133,12 @@ def main() -> None:
             with open(f"{prefix}_stats.csv", newline="") as handle:
                 rows = list(csv.DictReader(handle))
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in (server, worker):
+            process.terminate()
+            process.wait(timeout=30)
     print(
-        f"load test: {users} users for {seconds} s, gunicorn with {workers} workers,"
-        " production settings"
+        f"load test: {users} users for {seconds} s, gunicorn with {workers} workers and a"
+        " procrastinate worker, production settings"
     )
     print(f"{'endpoint':<36}{'requests':>9}{'per s':>7}{'failures':>9}{'median':>8}{'p95':>7}")
     for row in rows:

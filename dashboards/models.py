@@ -52,6 +52,9 @@ class StoredFigures(models.Model):
     # The classification settings the figures were computed under.
     settings_key = models.CharField(max_length=200)
     figures = models.JSONField()
+    # Set when a later write was consumed by the computation of another kind or year: the
+    # figures may predate it (still served within the age window, see stored.py).
+    stale = models.BooleanField(default=False)
     computed_at = models.DateTimeField(auto_now=True)
     compute_ms = models.PositiveIntegerField(default=0)
 

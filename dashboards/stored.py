@@ -18,19 +18,21 @@ from there while they are current:
   nothing, and the figures lag the registers by the worker's delay at most.
 - Otherwise the reader recomputes it, under a per-municipality lock so that two readers do
   not race: it consumes the change notes it can see (a change that commits meanwhile stays
-  noted and makes the next read recompute), drops the municipality's other stored sets (they
-  may predate those changes), computes and stores. A reader that finds the lock taken gets
-  the older figures, when there are any, instead of queueing behind it. The worker's
+  noted and makes the next read recompute), marks the municipality's other stored sets
+  stale (they may predate those changes), computes and stores. A reader that finds the lock
+  taken gets the older figures, when there are any, instead of queueing behind it. The
+  worker's
   periodic `dashboards.tasks.refresh_stale_figures` catches whatever no reader asked for.
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -45,8 +47,8 @@ _LOCK_NAMESPACE = 7_310_001
 
 _STORED_SQL = """
     SELECT s.figures,
-           NOT EXISTS (SELECT 1 FROM dashboards_figureschange c
-                        WHERE c.municipality_id = %(municipality)s) AS current,
+           NOT s.stale AND NOT EXISTS (SELECT 1 FROM dashboards_figureschange c
+                                        WHERE c.municipality_id = %(municipality)s) AS current,
            s.computed_at > now() - make_interval(secs => %(max_age)s) AS young
       FROM dashboards_storedfigures s
      WHERE s.municipality_id = %(municipality)s AND s.kind = %(kind)s AND s.year = %(year)s
@@ -84,12 +86,27 @@ def figures(
         stored, current, young = row
         if current:
             return _decoded(stored)
-        if young:
+        if young and not _forced.get():
             # Written to since, but computed moments ago: serve these and let the worker
             # catch up, rather than make every reader behind a stream of writes wait.
             _schedule_refresh(municipality.pk)
             return _decoded(stored)
+    if _forced.get():
+        return _recompute(params, compute)
     return _recompute(params, compute, stale=None if row is None else row[0])
+
+
+# Set by the worker's refresh: recompute whatever is not current, and wait for the lock.
+_forced: contextvars.ContextVar[bool] = contextvars.ContextVar("figures_forced", default=False)
+
+
+@contextlib.contextmanager
+def forced() -> Iterator[None]:
+    token = _forced.set(True)
+    try:
+        yield
+    finally:
+        _forced.reset(token)
 
 
 def _schedule_refresh(municipality_id: int) -> None:
@@ -131,8 +148,11 @@ def _recompute(params: dict, compute: Callable[[], Any], stale: Any = None) -> A
             params,
         )
         if cursor.fetchone()[0]:
+            # The other kinds and years may predate the writes just consumed. Kept, not
+            # deleted, so that readers can still be served them within the age window.
             cursor.execute(
-                "DELETE FROM dashboards_storedfigures WHERE municipality_id = %(municipality)s",
+                "UPDATE dashboards_storedfigures SET stale = true"
+                " WHERE municipality_id = %(municipality)s",
                 params,
             )
         started = time.perf_counter()
@@ -141,14 +161,14 @@ def _recompute(params: dict, compute: Callable[[], Any], stale: Any = None) -> A
         cursor.execute(
             """
             INSERT INTO dashboards_storedfigures
-                   (municipality_id, kind, year, as_of, settings_key, figures, computed_at,
-                    compute_ms)
+                   (municipality_id, kind, year, as_of, settings_key, figures, stale,
+                    computed_at, compute_ms)
             VALUES (%(municipality)s, %(kind)s, %(year)s, %(as_of)s, %(settings_key)s,
-                    %(figures)s::jsonb, now(), %(compute_ms)s)
+                    %(figures)s::jsonb, false, now(), %(compute_ms)s)
             ON CONFLICT (municipality_id, kind, year) DO UPDATE
                SET as_of = EXCLUDED.as_of, settings_key = EXCLUDED.settings_key,
-                   figures = EXCLUDED.figures, computed_at = EXCLUDED.computed_at,
-                   compute_ms = EXCLUDED.compute_ms
+                   figures = EXCLUDED.figures, stale = false,
+                   computed_at = EXCLUDED.computed_at, compute_ms = EXCLUDED.compute_ms
             """,
             {**params, "figures": json.dumps(result), "compute_ms": elapsed_ms},
         )

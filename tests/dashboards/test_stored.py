@@ -154,13 +154,14 @@ def test_another_municipalitys_writes_leave_the_figures_current(
         _figures(dashboard_town)
 
 
-def test_a_write_drops_the_other_years_and_kinds_too(dashboard_town):
+def test_a_write_makes_the_other_years_and_kinds_stale_too(dashboard_town):
     town, year = dashboard_town.town, dashboard_town.year
     selectors.ward_figures(municipality=town.municipality, year=year - 1)
     selectors.failing_rules_by_ward(municipality=town.municipality)
     Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=50)
     _figures(dashboard_town)
-    assert list(StoredFigures.objects.values_list("kind", "year")) == [("ward_figures", year)]
+    stale = set(StoredFigures.objects.filter(stale=True).values_list("kind", "year"))
+    assert stale == {("ward_figures", year - 1), ("failing_rules", 0)}
     previous = selectors.ward_figures(municipality=town.municipality, year=year - 1)
     assert previous == selectors.ward_figures_computed(
         municipality=town.municipality, year=year - 1
