@@ -89,7 +89,7 @@ def figures(
         if young and not _forced.get():
             # Written to since, but computed moments ago: serve these and let the worker
             # catch up, rather than make every reader behind a stream of writes wait.
-            _schedule_refresh(municipality.pk)
+            _schedule_refresh(municipality.pk, after_s=params["max_age"] // 2)
             return _decoded(stored)
     if _forced.get():
         return _recompute(params, compute)
@@ -109,14 +109,18 @@ def forced() -> Iterator[None]:
         _forced.reset(token)
 
 
-def _schedule_refresh(municipality_id: int) -> None:
+def _schedule_refresh(municipality_id: int, after_s: int) -> None:
+    """Queue one refresh, `after_s` seconds out: under a stream of writes the worker then
+    recomputes a municipality's figures once per half window, not after every write, and
+    the figures readers get are never older than the window."""
     from .tasks import refresh_municipality_figures
 
     # One refresh waiting is enough; the savepoint keeps a refused duplicate from breaking
     # the reader's transaction.
     with contextlib.suppress(AlreadyEnqueued), transaction.atomic():
         refresh_municipality_figures.configure(
-            queueing_lock=f"dashboard-figures-{municipality_id}"
+            queueing_lock=f"dashboard-figures-{municipality_id}",
+            schedule_in={"seconds": after_s},
         ).defer(municipality_id=municipality_id)
 
 

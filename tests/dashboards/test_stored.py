@@ -8,6 +8,7 @@ import re
 import pytest
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from containment.models import (
     ComplianceAssessment,
@@ -228,7 +229,10 @@ def test_young_figures_are_served_while_the_worker_catches_up(dashboard_town, se
     queued = ProcrastinateJob.objects.filter(task_name="dashboards.refresh_municipality_figures")
     assert queued.count() == 1  # one refresh waiting, however many readers asked
     municipality = dashboard_town.town.municipality
-    assert queued.get().args == {"municipality_id": municipality.pk}
+    job = queued.get()
+    assert job.args == {"municipality_id": municipality.pk}
+    # Half the window out: one recomputation per half minute under a stream of writes.
+    assert 25 <= (job.scheduled_at - timezone.now()).total_seconds() <= 30
     services.figures_refresh(municipality_ids=[municipality.pk])
     after = _figures(dashboard_town)
     assert after != before
