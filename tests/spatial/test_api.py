@@ -86,12 +86,13 @@ def test_paging_with_next_links(gis_client, town):
 def test_list_query_count_does_not_grow_with_features(gis_client, town, django_assert_num_queries):
     for _ in range(3):
         BuildingFactory(municipality=town.municipality)
-    # membership scope, count, and one COPY of the features
-    with django_assert_num_queries(3):
+    # membership scope, count, features; the feature cursor runs in its own transaction,
+    # which inside the test's transaction is a savepoint and its release.
+    with django_assert_num_queries(5):
         small = read(gis_client.get(BUILDINGS))
     for _ in range(30):
         BuildingFactory(municipality=town.municipality)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         large = read(gis_client.get(BUILDINGS))
     assert (small["numberReturned"], large["numberReturned"]) == (3, 33)
 

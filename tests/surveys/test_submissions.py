@@ -222,22 +222,27 @@ def test_a_batch_answers_exactly_as_one_by_one(survey, town):
         pass
 
     one_by_one, stored_alone = [], []
-    with pytest.raises(Undo), transaction.atomic():
-        for body in queue:
-            response = post(survey["field"], SUBMIT, body)
-            data = response.json()
-            result = {"client_uuid": body.get("client_uuid"), "status": response.status_code}
-            if response.status_code < 300:
-                result["submission"] = data
-            else:
-                result.update(data)
-            one_by_one.append(result)
-        stored_alone = list(
-            Submission.objects.order_by("id").values_list(
-                "client_uuid", "building_id", "ward_id", "match_kind", "flags"
+
+    def send_one_by_one_then_undo():
+        with transaction.atomic():
+            for body in queue:
+                response = post(survey["field"], SUBMIT, body)
+                data = response.json()
+                result = {"client_uuid": body.get("client_uuid"), "status": response.status_code}
+                if response.status_code < 300:
+                    result["submission"] = data
+                else:
+                    result.update(data)
+                one_by_one.append(result)
+            stored_alone.extend(
+                Submission.objects.order_by("id").values_list(
+                    "client_uuid", "building_id", "ward_id", "match_kind", "flags"
+                )
             )
-        )
-        raise Undo
+            raise Undo
+
+    with pytest.raises(Undo):
+        send_one_by_one_then_undo()
     response = post(survey["field"], BATCH, {"submissions": queue})
     assert response.status_code == 200
     batched = response.json()["results"]
