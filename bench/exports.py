@@ -84,21 +84,6 @@ size = sum(len(chunk) for chunk in response.streaming_content)
 print(time.perf_counter() - started, size)
 """
 )
-PROJECT_GEOJSON_JOB = (
-    SETUP
-    + """
-import tempfile
-from spatial.layers import BUILDINGS, LayerQuery, stream_feature_collection
-query = LayerQuery(municipality_ids=[m.pk], limit=10**9)
-started = time.perf_counter()
-size = 0
-with tempfile.TemporaryFile() as out:
-    for part in stream_feature_collection(BUILDINGS, query, number_matched=0, links=[],
-                                          read_to_end=True):
-        size += out.write(part)
-print(time.perf_counter() - started, size)
-"""
-)
 SQL = (
     SETUP
     + """
@@ -194,11 +179,8 @@ def main() -> None:
             "GeoJSON: raw COPY of the features": lambda: run_python(
                 RAW_COPY.format(url=url), env, feature_sql
             ),
-            "GeoJSON: project /api/v1/exports/ (cursor)": lambda: run_python(
+            "GeoJSON: project /api/v1/exports/ (streamed)": lambda: run_python(
                 PROJECT_GEOJSON.format(root=str(ROOT), code=code), env
-            ),
-            "GeoJSON: project background export (COPY)": lambda: run_python(
-                PROJECT_GEOJSON_JOB.format(root=str(ROOT), code=code), env
             ),
             "GeoJSON: ogr2ogr, same columns": lambda: ogr("GeoJSON", vector_sql, "o.geojson"),
             "GeoPackage: ogr2ogr, same columns": lambda: ogr("GPKG", vector_sql, "same.gpkg"),

@@ -252,7 +252,7 @@ def _run_export(job: LayerJob) -> None:
     elif fmt == "geojson":
         with open(folder / name, "wb") as out:
             for part in stream_feature_collection(
-                layer, query, number_matched=total, links=[], progress=written, read_to_end=True
+                layer, query, number_matched=total, links=[], progress=written
             ):
                 out.write(part)
     elif fmt == "csv":

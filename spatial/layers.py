@@ -227,47 +227,6 @@ def iter_feature_texts(layer: Layer, query: LayerQuery) -> Iterator[list[str]]:
             yield [row[0] for row in rows]
 
 
-# Bytes of features gathered before a chunk of a streamed collection is sent.
-STREAM_CHUNK_BYTES = 1 << 20
-
-
-def iter_feature_chunks(layer: Layer, query: LayerQuery) -> Iterator[tuple[bytes, int]]:
-    """Yield (comma-separated GeoJSON Feature texts, how many) about a megabyte at a time.
-
-    Read with COPY ... TO STDOUT: PostgreSQL keeps rendering features while the previous
-    ones are being written, where a server-side cursor waits for each FETCH (an export of
-    150,000 buildings took 1.9x a bare COPY through a cursor; bench/exports.py). Memory
-    stays at about one chunk. COPY's text format escapes only backslashes here: feature
-    texts are JSON, which holds no raw control characters, so a newline ends each row.
-
-    Only for a consumer that reads to the end in the same thread (the background export
-    writing its file): psycopg holds the connection's lock for the whole COPY, so a
-    generator left suspended (an HTTP response never read to its end) would block every
-    later query of the thread. HTTP responses stream from `iter_feature_texts`."""
-    where, params = query.where(layer)
-    sql = connection.ops.compose_sql(
-        f"SELECT {layer.feature_sql(query.crs)} FROM {layer.table} t {layer.joins}"  # noqa: S608
-        f" WHERE {where} ORDER BY {layer.order_by} LIMIT %s OFFSET %s",
-        [*params, query.limit, query.offset],
-    )
-    with connection.cursor() as cursor, cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
-        parts: list[bytes] = []
-        size = 0
-        for block in copy:
-            parts.append(bytes(block))
-            size += len(block)
-            if size >= STREAM_CHUNK_BYTES:
-                yield _copied_features(parts)
-                parts, size = [], 0
-        if parts:
-            yield _copied_features(parts)
-
-
-def _copied_features(rows: list[bytes]) -> tuple[bytes, int]:
-    data = b"".join(rows)
-    return data[:-1].replace(b"\\\\", b"\\").replace(b"\n", b","), data.count(b"\n")
-
-
 def stream_feature_collection(
     layer: Layer,
     query: LayerQuery,
@@ -275,23 +234,19 @@ def stream_feature_collection(
     number_matched: int,
     links: list[dict],
     progress: Callable[[int], None] | None = None,
-    read_to_end: bool = False,
 ) -> Iterator[bytes]:
     """RFC 7946 FeatureCollection as bytes, with OGC API paging members
     (`numberMatched`, `numberReturned`, `links`). `numberReturned` is written last, so it
     counts what was actually sent. `progress` hears the running feature count per chunk.
-    `read_to_end`: the caller reads every chunk in this thread (a file being written), so
-    the features may come by COPY (iter_feature_chunks); an HTTP response may stop being
-    read, and streams from a server-side cursor."""
+
+    Features come from a server-side cursor. COPY ... TO STDOUT was tried (an export of
+    150,000 buildings at 1.6x a bare COPY instead of 1.9x), but psycopg holds the
+    connection's lock for a whole COPY: a progress update between chunks, or an HTTP
+    response not read to its end, then blocked the thread for good (docs/performance.md)."""
     head = {"type": "FeatureCollection", "numberMatched": number_matched, "links": links}
     yield (json.dumps(head)[:-1] + ',"features":[').encode()
     returned = 0
-    if read_to_end:
-        chunks = iter_feature_chunks(layer, query)
-    else:
-        chunks = (
-            (",".join(texts).encode(), len(texts)) for texts in iter_feature_texts(layer, query)
-        )
+    chunks = ((",".join(texts).encode(), len(texts)) for texts in iter_feature_texts(layer, query))
     for chunk, count in chunks:
         yield (b"," + chunk) if returned else chunk
         returned += count
