@@ -42,6 +42,15 @@ def _computed(dashboard_town):
     )
 
 
+def _notes(dashboard_town):
+    """This town's change notes (other tests' committed towns may have theirs)."""
+    return FiguresChange.objects.filter(municipality_id=dashboard_town.town.municipality.pk)
+
+
+def _stored(dashboard_town):
+    return StoredFigures.objects.filter(municipality=dashboard_town.town.municipality)
+
+
 def _ward(rows, number):
     return next(row for row in rows if row["number"] == number)
 
@@ -50,7 +59,7 @@ def test_a_current_set_is_one_query_and_equals_a_fresh_computation(
     dashboard_town, django_assert_num_queries
 ):
     first = _figures(dashboard_town)
-    assert StoredFigures.objects.filter(kind="ward_figures").count() == 1
+    assert _stored(dashboard_town).filter(kind="ward_figures").count() == 1
     with django_assert_num_queries(1):
         again = _figures(dashboard_town)
     assert again == first == _computed(dashboard_town)
@@ -111,21 +120,19 @@ def _ward_renamed(t):
 )
 def test_any_write_to_a_register_read_makes_the_next_read_recompute(dashboard_town, change):
     before = _figures(dashboard_town)
-    FiguresChange.objects.all().delete()
+    assert not _notes(dashboard_town).exists()
     change(dashboard_town)
-    assert FiguresChange.objects.filter(
-        municipality_id=dashboard_town.town.municipality.pk
-    ).exists()
+    assert _notes(dashboard_town).exists()
     after = _figures(dashboard_town)
-    assert after != before, FiguresChange.objects.values()
+    assert after != before
     assert after == _computed(dashboard_town)
-    assert not FiguresChange.objects.exists()
+    assert not _notes(dashboard_town).exists()
 
 
 def test_one_bulk_statement_notes_one_change(dashboard_town):
     _figures(dashboard_town)
     Building.objects.filter(municipality=dashboard_town.town.municipality).update(household_count=2)
-    assert FiguresChange.objects.count() == 1
+    assert _notes(dashboard_town).count() == 1
 
 
 def test_a_rolled_back_write_notes_nothing(dashboard_town, django_assert_num_queries):
@@ -138,7 +145,7 @@ def test_a_rolled_back_write_notes_nothing(dashboard_town, django_assert_num_que
 
     with pytest.raises(RuntimeError):
         write_then_fail()
-    assert not FiguresChange.objects.exists()
+    assert not _notes(dashboard_town).exists()
     with django_assert_num_queries(1):
         _figures(dashboard_town)
 
@@ -150,7 +157,7 @@ def test_another_municipalitys_writes_leave_the_figures_current(
     other = make_town(offset=0.5)
     inside = other.west.geom.point_on_surface
     BuildingFactory(municipality=other.municipality, geom=square(inside.x, inside.y))
-    assert FiguresChange.objects.exclude(municipality_id=other.municipality.pk).count() == 0
+    assert not _notes(dashboard_town).exists()
     with django_assert_num_queries(1):
         _figures(dashboard_town)
 
@@ -161,7 +168,7 @@ def test_a_write_makes_the_other_years_and_kinds_stale_too(dashboard_town):
     selectors.failing_rules_by_ward(municipality=town.municipality)
     Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=50)
     _figures(dashboard_town)
-    stale = set(StoredFigures.objects.filter(stale=True).values_list("kind", "year"))
+    stale = set(_stored(dashboard_town).filter(stale=True).values_list("kind", "year"))
     assert stale == {("ward_figures", year - 1), ("failing_rules", 0)}
     previous = selectors.ward_figures(municipality=town.municipality, year=year - 1)
     assert previous == selectors.ward_figures_computed(
@@ -171,7 +178,7 @@ def test_a_write_makes_the_other_years_and_kinds_stale_too(dashboard_town):
 
 def test_figures_cut_at_another_day_are_recomputed(dashboard_town):
     _figures(dashboard_town)
-    StoredFigures.objects.update(as_of=dt.date(2000, 1, 1), figures=[])
+    _stored(dashboard_town).update(as_of=dt.date(2000, 1, 1), figures=[])
     assert _figures(dashboard_town) == _computed(dashboard_town)
 
 
@@ -189,14 +196,14 @@ def test_other_classification_settings_are_recomputed(dashboard_town, settings):
 def test_the_background_refresh_leaves_current_figures(dashboard_town, django_assert_num_queries):
     town = dashboard_town.town
     Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=50)
-    assert services.figures_refresh() == 1
-    assert not FiguresChange.objects.exists()
+    assert services.figures_refresh() >= 1  # this town, and any other with writes noted
+    assert not _notes(dashboard_town).exists()
     year = selectors.default_year()
     with django_assert_num_queries(3):
         selectors.ward_figures(municipality=town.municipality, year=year)
         selectors.emptying_by_month(municipality=town.municipality, year=year)
         selectors.failing_rules_by_ward(municipality=town.municipality)
-    assert services.figures_refresh() == 0
+    assert town.municipality.pk not in stored_module.stale_municipality_ids()
 
 
 def _tables_read(sql: str) -> set[str]:
@@ -226,9 +233,12 @@ def test_young_figures_are_served_while_the_worker_catches_up(dashboard_town, se
     Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=50)
     assert _figures(dashboard_town) == before  # computed moments ago: served as they are
     assert _figures(dashboard_town) == before
-    queued = ProcrastinateJob.objects.filter(task_name="dashboards.refresh_municipality_figures")
-    assert queued.count() == 1  # one refresh waiting, however many readers asked
     municipality = dashboard_town.town.municipality
+    queued = ProcrastinateJob.objects.filter(
+        task_name="dashboards.refresh_municipality_figures",
+        args={"municipality_id": municipality.pk},
+    )
+    assert queued.count() == 1  # one refresh waiting, however many readers asked
     job = queued.get()
     assert job.args == {"municipality_id": municipality.pk}
     # Half the window out: one recomputation per half minute under a stream of writes.
@@ -242,7 +252,7 @@ def test_young_figures_are_served_while_the_worker_catches_up(dashboard_town, se
 def test_old_figures_are_recomputed_even_with_an_age_window(dashboard_town, settings):
     settings.IMIS = {**settings.IMIS, "DASHBOARD_MAX_AGE_S": 60}
     before = _figures(dashboard_town)
-    StoredFigures.objects.update(computed_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    _stored(dashboard_town).update(computed_at=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=50)
     after = _figures(dashboard_town)
     assert after != before
