@@ -21,8 +21,8 @@ from there while they are current:
   noted and makes the next read recompute), marks the municipality's other stored sets
   stale (they may predate those changes), computes and stores. A reader that finds the lock
   taken gets the older figures, when there are any, instead of queueing behind it. The
-  worker's
-  periodic `dashboards.tasks.refresh_stale_figures` catches whatever no reader asked for.
+  worker's periodic `dashboards.tasks.refresh_stale_figures` catches whatever no reader
+  asked for.
 """
 
 from __future__ import annotations
@@ -91,9 +91,9 @@ def figures(
             # catch up, rather than make every reader behind a stream of writes wait.
             _schedule_refresh(municipality.pk, after_s=params["max_age"] // 2)
             return _decoded(stored)
-    if _forced.get():
-        return _recompute(params, compute)
-    return _recompute(params, compute, stale=None if row is None else row[0])
+    # The worker's refresh waits for the lock; a reader may be served older figures instead.
+    stale = None if row is None or _forced.get() else row[0]
+    return _recompute(params, compute, stale=stale)
 
 
 # Set by the worker's refresh: recompute whatever is not current, and wait for the lock.

@@ -246,10 +246,10 @@ def stream_feature_collection(
     head = {"type": "FeatureCollection", "numberMatched": number_matched, "links": links}
     yield (json.dumps(head)[:-1] + ',"features":[').encode()
     returned = 0
-    chunks = ((",".join(texts).encode(), len(texts)) for texts in iter_feature_texts(layer, query))
-    for chunk, count in chunks:
-        yield (b"," + chunk) if returned else chunk
-        returned += count
+    for chunk in iter_feature_texts(layer, query):
+        prefix = "," if returned else ""
+        returned += len(chunk)
+        yield (prefix + ",".join(chunk)).encode()
         if progress is not None:
             progress(returned)
     yield f'],"numberReturned":{returned}}}'.encode()

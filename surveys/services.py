@@ -93,40 +93,58 @@ def payload_digest(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _match(
-    campaign: SurveyCampaign, point: Point
-) -> tuple[int | None, str, float | None, int | None]:
-    """(building id, match kind, distance in m, ward id) for a point, in one query: the
-    footprint containing it, else the nearest footprint within the set distance."""
+_MATCH_SQL = """
+    WITH p AS (
+        SELECT n, m, ST_SetSRID(ST_MakePoint(x, y), 4326) AS geom
+          FROM unnest(%(x)s::float8[], %(y)s::float8[], %(m)s::bigint[])
+               WITH ORDINALITY AS u(x, y, m, n))
+    SELECT p.n,
+      ST_Covers(mu.boundary, p.geom),
+      (SELECT b.id FROM spatial_building b
+        WHERE b.municipality_id = p.m AND b.retired_at IS NULL AND ST_Contains(b.geom, p.geom)
+        ORDER BY b.id LIMIT 1),
+      near.id, near.distance,
+      (SELECT w.id FROM spatial_ward w
+        WHERE w.municipality_id = p.m AND ST_Intersects(w.geom, p.geom)
+        ORDER BY w.number LIMIT 1)
+    FROM p JOIN spatial_municipality mu ON mu.id = p.m
+    LEFT JOIN LATERAL (
+      SELECT b.id, ST_Distance(b.geom::geography, p.geom::geography) AS distance
+        FROM spatial_building b
+       WHERE b.municipality_id = p.m AND b.retired_at IS NULL
+         AND b.geom && ST_Expand(p.geom, %(deg)s)
+       ORDER BY b.geom <-> p.geom LIMIT 1) near ON TRUE
+    ORDER BY p.n
+"""
+
+
+def _match_points(
+    points: list[tuple[Point, int]],
+) -> list[tuple[bool, int | None, str, float | None, int | None]]:
+    """For each (point, municipality id), in one statement: (inside the municipality's
+    boundary, building id, match kind, distance in m, ward id). The building is the footprint
+    containing the point, else the nearest footprint within the set distance."""
     radius = settings.IMIS.get("SURVEY_MATCH_DISTANCE_M", 25)
     with connection.cursor() as cursor:
         cursor.execute(
-            """
-            WITH p AS (SELECT ST_SetSRID(ST_MakePoint(%(x)s, %(y)s), 4326) AS geom)
-            SELECT
-              (SELECT b.id FROM spatial_building b, p
-                WHERE b.municipality_id = %(m)s AND b.retired_at IS NULL
-                  AND ST_Contains(b.geom, p.geom)
-                ORDER BY b.id LIMIT 1),
-              near.id, near.distance,
-              (SELECT w.id FROM spatial_ward w, p
-                WHERE w.municipality_id = %(m)s AND ST_Intersects(w.geom, p.geom)
-                ORDER BY w.number LIMIT 1)
-            FROM p LEFT JOIN LATERAL (
-              SELECT b.id, ST_Distance(b.geom::geography, p.geom::geography) AS distance
-                FROM spatial_building b
-               WHERE b.municipality_id = %(m)s AND b.retired_at IS NULL
-                 AND b.geom && ST_Expand(p.geom, %(deg)s)
-               ORDER BY b.geom <-> p.geom LIMIT 1) near ON TRUE
-            """,
-            {"x": point.x, "y": point.y, "m": campaign.municipality_id, "deg": radius / 100_000},
+            _MATCH_SQL,
+            {
+                "x": [point.x for point, _municipality in points],
+                "y": [point.y for point, _municipality in points],
+                "m": [municipality_id for _point, municipality_id in points],
+                "deg": radius / 100_000,
+            },
         )
-        inside, nearest, distance, ward_id = cursor.fetchone()
-    if inside:
-        return inside, MatchKind.INSIDE, 0.0, ward_id
-    if nearest and distance is not None and distance <= radius:
-        return nearest, MatchKind.NEAREST, distance, ward_id
-    return None, MatchKind.NEW, None, ward_id
+        rows = cursor.fetchall()
+    matched = []
+    for _n, covered, inside, nearest, distance, ward_id in rows:
+        if inside:
+            matched.append((covered, inside, MatchKind.INSIDE, 0.0, ward_id))
+        elif nearest and distance is not None and distance <= radius:
+            matched.append((covered, nearest, MatchKind.NEAREST, distance, ward_id))
+        else:
+            matched.append((covered, None, MatchKind.NEW, None, ward_id))
+    return matched
 
 
 def _flags(assigned, ward_id, accuracy, duplicate: bool) -> list[str]:
@@ -238,7 +256,9 @@ def submission_receive(
             {"corrects": [_("Only a submission returned to you can be corrected.")]}
         )
 
-    building_id, kind, distance, ward_id = _match(campaign, point)
+    _covered, building_id, kind, distance, ward_id = _match_points(
+        [(point, campaign.municipality_id)]
+    )[0]
     duplicate = _surveyed_already(campaign, building_id, corrects)
     flags = _flags(assigned, ward_id, gps_accuracy_m, duplicate)
     try:
@@ -284,31 +304,6 @@ class BatchItem:
     gps_accuracy_m: float
     answers: dict[str, Any]
     ward: Ward | None = None
-
-
-_MATCH_MANY_SQL = """
-    WITH p AS (
-        SELECT n, m, ST_SetSRID(ST_MakePoint(x, y), 4326) AS geom
-          FROM unnest(%(x)s::float8[], %(y)s::float8[], %(m)s::bigint[])
-               WITH ORDINALITY AS u(x, y, m, n))
-    SELECT p.n,
-      ST_Covers(mu.boundary, p.geom),
-      (SELECT b.id FROM spatial_building b
-        WHERE b.municipality_id = p.m AND b.retired_at IS NULL AND ST_Contains(b.geom, p.geom)
-        ORDER BY b.id LIMIT 1),
-      near.id, near.distance,
-      (SELECT w.id FROM spatial_ward w
-        WHERE w.municipality_id = p.m AND ST_Intersects(w.geom, p.geom)
-        ORDER BY w.number LIMIT 1)
-    FROM p JOIN spatial_municipality mu ON mu.id = p.m
-    LEFT JOIN LATERAL (
-      SELECT b.id, ST_Distance(b.geom::geography, p.geom::geography) AS distance
-        FROM spatial_building b
-       WHERE b.municipality_id = p.m AND b.retired_at IS NULL
-         AND b.geom && ST_Expand(p.geom, %(deg)s)
-       ORDER BY b.geom <-> p.geom LIMIT 1) near ON TRUE
-    ORDER BY p.n
-"""
 
 
 def submissions_receive_batch(
@@ -358,37 +353,20 @@ def submissions_receive_batch(
         candidates.append(k)
 
     # Boundaries and matching for every candidate point in one statement.
-    radius = settings.IMIS.get("SURVEY_MATCH_DISTANCE_M", 25)
     matched: dict[int, tuple] = {}
     if candidates:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _MATCH_MANY_SQL,
-                {
-                    "x": [items[k].point.x for k in candidates],
-                    "y": [items[k].point.y for k in candidates],
-                    "m": [items[k].campaign.municipality_id for k in candidates],
-                    "deg": radius / 100_000,
-                },
-            )
-            for n, *row in cursor.fetchall():
-                matched[candidates[n - 1]] = tuple(row)
+        points = [(items[k].point, items[k].campaign.municipality_id) for k in candidates]
+        matched = dict(zip(candidates, _match_points(points), strict=True))
     accepted: list[int] = []
     for k in candidates:
-        covered, inside, nearest, distance, ward_id = matched[k]
-        if not covered:
+        if not matched[k][0]:
             try:  # the margin and the refusal's wording are check_within_municipality's
                 check_within_municipality(items[k].point, items[k].campaign.municipality_id)
             except ValidationError as refused:
                 outcomes[k] = refused
                 del first_of_uuid[items[k].client_uuid]
                 continue
-        if inside:
-            matched[k] = (inside, MatchKind.INSIDE, 0.0, ward_id)
-        elif nearest and distance is not None and distance <= radius:
-            matched[k] = (nearest, MatchKind.NEAREST, distance, ward_id)
-        else:
-            matched[k] = (None, MatchKind.NEW, None, ward_id)
+        matched[k] = matched[k][1:]
         accepted.append(k)
 
     # Buildings surveyed before in the campaign, then earlier in this queue.
