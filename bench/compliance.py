@@ -21,18 +21,14 @@ import django
 
 django.setup()
 
+from bench.towns import bench_town  # noqa: E402
 from containment import compliance, services  # noqa: E402
 from containment.models import Containment  # noqa: E402
-from fixtures import demo  # noqa: E402
-from spatial.models import Municipality  # noqa: E402
 
 
 def main() -> None:
     buildings = int(os.environ.get("BENCH_BUILDINGS", "150000"))
-    code = f"bench-{buildings}"
-    municipality = Municipality.objects.filter(code=code).first()
-    if municipality is None or not Containment.objects.filter(municipality=municipality).exists():
-        municipality = demo.generate(buildings=buildings, seed=7, code=code).municipality
+    municipality = bench_town()
     rule_set = services.rule_set_ensure(municipality=municipality)
     count = Containment.objects.filter(municipality=municipality).count()
     today = compliance.local_today()

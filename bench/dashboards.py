@@ -37,11 +37,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from containment import services  # noqa: E402
-from containment.models import Containment  # noqa: E402
+from bench.towns import bench_town, percentile95  # noqa: E402
 from dashboards import reports  # noqa: E402
-from fixtures import demo  # noqa: E402
-from spatial.models import Building, Municipality  # noqa: E402
+from spatial.models import Building  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "7"))
 
@@ -53,18 +51,12 @@ def timed(fn, repeats: int = REPEATS) -> tuple[float, float]:
         start = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return statistics.median(samples), p95
+    return statistics.median(samples), percentile95(samples)
 
 
 def main() -> None:
-    buildings = int(os.environ.get("BENCH_BUILDINGS", "150000"))
-    code = f"bench-{buildings}"
-    municipality = Municipality.objects.filter(code=code).first()
-    if municipality is None or not Containment.objects.filter(municipality=municipality).exists():
-        municipality = demo.generate(buildings=buildings, seed=7, code=code).municipality
-        services.assess_municipality(municipality=municipality)
+    municipality = bench_town(assessed=True)
+    code = municipality.code
     year = timezone.localdate().year
     count = Building.objects.filter(municipality=municipality).count()
 

@@ -39,6 +39,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from rest_framework.renderers import JSONRenderer  # noqa: E402
 
 from bench.peers import get, tipg_server  # noqa: E402
+from bench.towns import percentile95  # noqa: E402
 from fixtures import demo  # noqa: E402
 from spatial.api.serializers import BuildingFeatureSerializer  # noqa: E402
 from spatial.layers import BUILDINGS, LayerQuery  # noqa: E402
@@ -54,9 +55,7 @@ def timed(fn, repeats: int = REPEATS) -> tuple[float, float, int]:
         start = time.perf_counter()
         size = fn()
         samples.append((time.perf_counter() - start) * 1000)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return statistics.median(samples), p95, size
+    return statistics.median(samples), percentile95(samples), size
 
 
 def main() -> None:

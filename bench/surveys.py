@@ -32,6 +32,7 @@ from django.db import transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
+from bench.towns import percentile95  # noqa: E402
 from fixtures import demo  # noqa: E402
 from spatial.models import Building, Municipality, Ward  # noqa: E402
 from surveys import services  # noqa: E402
@@ -113,14 +114,9 @@ def main() -> None:
         count = len(samples) * per_request
         print(
             f"{name:44}{count / seconds:>8.0f}{statistics.median(samples):>11.1f}"
-            f"{percentile(samples, 0.95):>9.1f}"
+            f"{percentile95(samples):>9.1f}"
         )
     print("(batch latencies are per request of 200 submissions)")
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def timed_requests(bodies, send, *, expect: int) -> tuple[float, list[float]]:

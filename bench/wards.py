@@ -33,10 +33,8 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from containment import services  # noqa: E402
+from bench.towns import bench_town, percentile95  # noqa: E402
 from containment.models import Containment  # noqa: E402
-from fixtures import demo  # noqa: E402
-from spatial.models import Municipality  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 POINTS = int(os.environ.get("BENCH_POINTS", "100000"))
@@ -100,18 +98,11 @@ def timed(params: dict, *, project: bool, insert_only: bool = False) -> tuple[fl
     for _ in range(REPEATS):
         ms, wards = _run(params, project=project, insert_only=insert_only)
         samples.append(ms)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return statistics.median(samples), p95, wards
+    return statistics.median(samples), percentile95(samples), wards
 
 
 def main() -> None:
-    buildings = int(os.environ.get("BENCH_BUILDINGS", "150000"))
-    code = f"bench-{buildings}"
-    municipality = Municipality.objects.filter(code=code).first()
-    if municipality is None or not Containment.objects.filter(municipality=municipality).exists():
-        municipality = demo.generate(buildings=buildings, seed=7, code=code).municipality
-        services.assess_municipality(municipality=municipality)
+    municipality = bench_town(assessed=True)
     available = Containment.objects.filter(municipality=municipality).count()
     params = {"municipality": municipality.pk, "points": POINTS}
     points = min(POINTS, available)
