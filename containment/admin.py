@@ -1,6 +1,8 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
+from spatial.admin import ServiceOnlyAdmin
+
 from .models import (
     ComplianceAssessment,
     ComplianceRuleSet,
@@ -34,31 +36,19 @@ class ContainmentAdmin(LeafletGeoAdmin):
 
 
 @admin.register(ComplianceRuleSet)
-class ComplianceRuleSetAdmin(admin.ModelAdmin):
+class ComplianceRuleSetAdmin(ServiceOnlyAdmin):
     """Read only: a new version is published through the API so that it re-assesses."""
 
     list_display = ["municipality", "version", "created_at"]
     list_filter = ["municipality"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(ComplianceAssessment)
-class ComplianceAssessmentAdmin(admin.ModelAdmin):
+class ComplianceAssessmentAdmin(ServiceOnlyAdmin):
     list_display = ["containment", "rule_set", "status", "assessed_at"]
     list_filter = ["status", "rule_set__municipality"]
     raw_id_fields = ["containment"]
     show_full_result_count = False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(TreatmentPlant)
@@ -82,15 +72,15 @@ class ServiceProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmptyingRequest)
-class EmptyingRequestAdmin(admin.ModelAdmin):
-    """Read only: steps are recorded through the API so the state machine applies."""
+class EmptyingRequestAdmin(ServiceOnlyAdmin):
+    """Read only: requests and their steps are recorded through the API so that the state
+    machine applies (containment.desludging)."""
 
     list_display = ["containment", "status", "is_emergency", "requested_at", "scheduled_for"]
     list_filter = ["municipality", "status", "is_emergency"]
     raw_id_fields = ["containment"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-
-admin.site.register([Emptying, SludgeDelivery, ServiceFeedback])
+@admin.register(Emptying, SludgeDelivery, ServiceFeedback)
+class DesludgingStepAdmin(ServiceOnlyAdmin):
+    """Steps of the chain: recorded by containment.desludging only."""

@@ -57,6 +57,18 @@ def _locked(request: EmptyingRequest, to: str) -> EmptyingRequest:
     return locked
 
 
+# A request is open while the containment still waits for its emptying.
+OPEN = (S.REQUESTED, S.SCHEDULED)
+
+
+class RequestConflict(Exception):
+    """The containment already waits for an emptying: `existing` is that request."""
+
+    def __init__(self, existing: EmptyingRequest) -> None:
+        super().__init__(existing.pk)
+        self.existing = existing
+
+
 @transaction.atomic
 def request_create(
     *,
@@ -80,7 +92,20 @@ def request_create(
         requested_at=timezone.now(),
         **contacts,
     )
-    request.full_clean(exclude=["municipality", "containment", "provider"])
+    request.full_clean(
+        exclude=["municipality", "containment", "provider"], validate_constraints=False
+    )
+    # One open request per containment: lock the containment so that two desks asking at
+    # once queue here, and the second is told about the first (the database's partial
+    # unique index request_one_open_per_containment stands behind this).
+    type(containment).objects.select_for_update().filter(pk=containment.pk).exists()
+    existing = (
+        EmptyingRequest.objects.filter(containment=containment, status__in=OPEN)
+        .order_by("requested_at")
+        .first()
+    )
+    if existing is not None:
+        raise RequestConflict(existing)
     request.save()
     return request
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from spatial.layers import Layer
+from spatial.layers import WARD_BY_PLACE, Layer
 
 from .choices import ComplianceStatus, JmpRung, SfdClass
 from .classification import (
@@ -103,7 +103,7 @@ TREATMENT_PLANTS = Layer(
     title=_("Treatment plants"),
     table="containment_treatmentplant",
     # Plants carry no ward: a ward filter keeps those inside the ward's shape.
-    ward_condition="ST_Intersects(t.geom, (SELECT geom FROM spatial_ward WHERE id = %s))",
+    ward_condition=WARD_BY_PLACE,
     properties={
         "municipality": "t.municipality_id",
         "name": "t.name",

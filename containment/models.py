@@ -404,6 +404,12 @@ class EmptyingRequest(models.Model):
                 | (Q(scheduled_for__isnull=False) & Q(provider__isnull=False)),
                 name="request_scheduled_has_date_and_provider",
             ),
+            # A containment waits for one emptying at a time (containment.desludging).
+            models.UniqueConstraint(
+                fields=["containment"],
+                condition=Q(status__in=["requested", "scheduled"]),
+                name="request_one_open_per_containment",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
@@ -14,7 +15,8 @@ from spatial.choices import (
     MembershipRole,
 )
 from spatial.models import Municipality
-from spatial.selectors import User, has_role, scoped, scoped_to_roles, visible_municipality_ids
+from spatial.scope import user_scope
+from spatial.selectors import User, record_in_scope, scoped
 
 from .classification import facility_rung_annotation, sfd_class_annotation
 from .models import (
@@ -30,12 +32,12 @@ from .models import (
 
 
 def containment_list(*, user: User) -> QuerySet[Containment]:
-    """Containments with their SFD class and JMP facility rung annotated."""
-    return scoped(
+    """Containments with their SFD class and JMP facility rung annotated, in the user's
+    municipalities and wards."""
+    return user_scope(user).filter(
         Containment.objects.select_related("ward").annotate(
             sfd_class=sfd_class_annotation(), jmp_rung=facility_rung_annotation()
-        ),
-        user,
+        )
     )
 
 
@@ -59,9 +61,11 @@ def containment_with_classes(*, containment_id: int) -> Containment:
     )
 
 
-def compliance_summary_by_ward(*, municipality: Municipality) -> list[dict]:
-    """Per ward: containments by compliance status under the newest rule set, and how often
-    each rule failed. One query."""
+def compliance_summary_by_ward(
+    *, municipality: Municipality, ward_ids: Collection[int] | None = None
+) -> list[dict]:
+    """Per ward (of `ward_ids` only, when given): containments by compliance status under
+    the newest rule set, and how often each rule failed. One query."""
     rule_set = active_rule_set(municipality=municipality)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -85,9 +89,14 @@ def compliance_summary_by_ward(*, municipality: Municipality) -> list[dict]:
               LEFT JOIN containment_complianceassessment a
                 ON a.containment_id = c.id AND a.rule_set_id = %(rule_set)s
              WHERE w.municipality_id = %(municipality)s
+               AND (%(wards)s::bigint[] IS NULL OR w.id = ANY(%(wards)s::bigint[]))
              GROUP BY w.id ORDER BY w.number
             """,
-            {"municipality": municipality.pk, "rule_set": rule_set.pk if rule_set else None},
+            {
+                "municipality": municipality.pk,
+                "rule_set": rule_set.pk if rule_set else None,
+                "wards": None if ward_ids is None else sorted(ward_ids),
+            },
         )
         names = [column.name for column in cursor.description]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -99,9 +108,8 @@ def compliance_summary_by_ward(*, municipality: Municipality) -> list[dict]:
 
 
 def can_manage_rules(*, user: User, municipality: Municipality) -> bool:
-    return has_role(
-        user=user, municipality_id=municipality.pk, roles=[MembershipRole.MUNICIPAL_ADMIN]
-    )
+    """Rule sets hold for the whole municipality: a ward-limited admin may not change them."""
+    return user_scope(user, [MembershipRole.MUNICIPAL_ADMIN]).whole(municipality.pk)
 
 
 ENFORCEMENT_COLUMNS = [
@@ -120,8 +128,9 @@ ENFORCEMENT_COLUMNS = [
 ]
 
 
-def enforcement_rows(*, municipality: Municipality, ward_id: int | None = None):
-    """Non-compliant containments under the newest rule set, ward by ward, with the
+def enforcement_rows(*, municipality: Municipality, ward_ids: list[int] | None = None):
+    """Non-compliant containments under the newest rule set (in `ward_ids` only, when
+    given), ward by ward, with the
     responsible building's BIN and holding, the owner named in the latest request, and the
     rule outcomes (render them with compliance.describe). One query, streamed."""
     rule_set = active_rule_set(municipality=municipality)
@@ -142,11 +151,13 @@ def enforcement_rows(*, municipality: Municipality, ward_id: int | None = None):
              WHERE r.containment_id = c.id AND r.owner_name <> ''
              ORDER BY r.requested_at DESC LIMIT 1) owner ON TRUE
          WHERE a.rule_set_id = %(rule_set)s AND a.status = 'non_compliant'
-           AND (%(ward)s::bigint IS NULL OR c.ward_id = %(ward)s::bigint)
+           AND (%(wards)s::bigint[] IS NULL OR c.ward_id = ANY(%(wards)s::bigint[]))
          ORDER BY w.number, c.code
     """
     with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(sql, {"rule_set": rule_set.pk, "version": rule_set.version, "ward": ward_id})
+        cursor.execute(
+            sql, {"rule_set": rule_set.pk, "version": rule_set.version, "wards": ward_ids}
+        )
         while rows := cursor.fetchmany(2000):
             for row in rows:
                 outcomes = row[-1]
@@ -170,8 +181,15 @@ def current_assessment(*, containment: Containment) -> ComplianceAssessment | No
 
 
 # ---------------------------------------------------------------- desludging chain
-def can_run_desludging(*, user: User, municipality_id: int) -> bool:
-    return has_role(user=user, municipality_id=municipality_id, roles=DESLUDGING_DESK_ROLES)
+def can_run_desludging(
+    *, user: User, municipality_id: int, containment: Containment | None = None
+) -> bool:
+    """Whether `user` may record desludging work: for one containment (in his wards), or
+    for the whole municipality (plans) when none is named."""
+    scope = user_scope(user, DESLUDGING_DESK_ROLES)
+    if containment is None:
+        return scope.whole(municipality_id)
+    return record_in_scope(scope=scope, record=containment)
 
 
 def _operated(user: User, role: str, relation: str) -> QuerySet:
@@ -189,7 +207,11 @@ def _requests_visible_to(user: User, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     if user.is_superuser:
         return queryset
-    by_role = scoped_to_roles(queryset, user, PERSONAL_DATA_ROLES).values("pk")
+    by_role = (
+        user_scope(user, PERSONAL_DATA_ROLES)
+        .filter(queryset, ward="containment__ward")
+        .values("pk")
+    )
     providers = _operated(user, MembershipRole.PROVIDER_OPERATOR, "operated_providers")
     plants = _operated(user, MembershipRole.PLANT_OPERATOR, "operated_plants")
     return queryset.filter(
@@ -256,8 +278,8 @@ def desludging_plan_get(*, user: User, plan_id: int) -> DesludgingPlan:
     return scoped(DesludgingPlan.objects.select_related("municipality"), user).get(pk=plan_id)
 
 
-def can_inspect(*, user: User, municipality_id: int) -> bool:
-    return has_role(user=user, municipality_id=municipality_id, roles=INSPECTION_ROLES)
+def can_inspect(*, user: User, containment: Containment) -> bool:
+    return record_in_scope(scope=user_scope(user, INSPECTION_ROLES), record=containment)
 
 
 def inspection_list(*, containment: Containment) -> QuerySet[Inspection]:
@@ -270,10 +292,11 @@ def inspection_list(*, containment: Containment) -> QuerySet[Inspection]:
 
 def inspection_get(*, user: User, inspection_id: int) -> Inspection:
     queryset = Inspection.objects.select_related("containment")
-    ids = visible_municipality_ids(user)
-    if ids is not None:
-        queryset = queryset.filter(containment__municipality_id__in=ids)
-    return queryset.get(pk=inspection_id)
+    return (
+        user_scope(user)
+        .filter(queryset, ward="containment__ward", municipality="containment__municipality")
+        .get(pk=inspection_id)
+    )
 
 
 def containment_history(*, containment: Containment, limit: int = 20) -> list[dict]:

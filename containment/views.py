@@ -19,7 +19,14 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
     municipality = next((m for m in municipalities if m.code == code), None)
     if code and municipality is None:
         raise Http404(_("Unknown municipality."))
-    rows = selectors.compliance_summary_by_ward(municipality=municipality) if municipality else []
+    rows = (
+        selectors.compliance_summary_by_ward(
+            municipality=municipality,
+            ward_ids=spatial_selectors.ward_limit(user=request.user, municipality=municipality),
+        )
+        if municipality
+        else []
+    )
     for row in rows:
         assessed = row["compliant"] + row["non_compliant"] + row["unknown"]
         row["compliant_share"] = round(100 * row["compliant"] / assessed) if assessed else None

@@ -153,8 +153,9 @@ def _summary(figures: dict) -> dict:
     } | {"survey_coverage": indicators.share(figures["surveyed"], figures["buildings"])}
 
 
-def ward_rows(rows: list[dict]) -> list[dict]:
-    """Per ward: number, names, the ward map's indicator values and the counts behind them."""
+def ward_rows(rows: list[dict], ward_ids: frozenset[int] | None = None) -> list[dict]:
+    """Per ward (of `ward_ids` only, when given): number, names, the ward map's indicator
+    values and the counts behind them."""
     return [
         {
             "ward": row["ward"],
@@ -166,14 +167,25 @@ def ward_rows(rows: list[dict]) -> list[dict]:
             "figures": _summary(row),
         }
         for row in rows
+        if ward_ids is None or row["ward"] in ward_ids
     ]
 
 
-def overview(*, municipality: Municipality, year: int, ward_id: int | None = None) -> dict:
+def overview(
+    *,
+    municipality: Municipality,
+    year: int,
+    ward_id: int | None = None,
+    ward_ids: frozenset[int] | None = None,
+) -> dict:
     """The overview page for a municipality (or one of its wards) and a year. Three queries.
+    A reader limited to `ward_ids` sees the town's totals and the figures of those wards
+    only (docs/security.md).
 
-    Raises LookupError when `ward_id` is not a ward of the municipality."""
+    Raises LookupError when `ward_id` is not a ward of the municipality (or of `ward_ids`)."""
     rows = selectors.ward_figures(municipality=municipality, year=year)
+    if ward_id is not None and ward_ids is not None and ward_id not in ward_ids:
+        raise LookupError(ward_id)
     if ward_id is None:
         figures = selectors.total_figures(rows)
         ward = None
@@ -201,11 +213,13 @@ def overview(*, municipality: Municipality, year: int, ward_id: int | None = Non
         "jmp_vs_sfd": _comparison(figures),
         "compliance": _compliance(figures, failing_here),
         "emptying_by_month": _months(months, ward_id),
-        "wards": ward_rows(rows),
+        "wards": ward_rows(rows, ward_ids),
     }
 
 
-def ward_map(*, municipality: Municipality, year: int) -> dict:
+def ward_map(
+    *, municipality: Municipality, year: int, ward_ids: frozenset[int] | None = None
+) -> dict:
     """Every ward's indicator values for the choropleth, with the indicators' labels and
     units, and the municipality's own values for reference. One query."""
     rows = selectors.ward_figures(municipality=municipality, year=year)
@@ -222,7 +236,7 @@ def ward_map(*, municipality: Municipality, year: int) -> dict:
             for indicator in indicators.MAP_INDICATORS
         ],
         "total": indicators.map_values(selectors.total_figures(rows)),
-        "wards": ward_rows(rows),
+        "wards": ward_rows(rows, ward_ids),
     }
 
 

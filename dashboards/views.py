@@ -98,7 +98,10 @@ def overview(request: HttpRequest, ward_id: int | None = None) -> HttpResponse:
     if municipality is not None:
         try:
             data = reports.overview(
-                municipality=municipality, year=form.cleaned_data["year"], ward_id=ward_id
+                municipality=municipality,
+                year=form.cleaned_data["year"],
+                ward_id=ward_id,
+                ward_ids=spatial_selectors.ward_limit(user=request.user, municipality=municipality),
             )
         except LookupError:
             raise Http404(_("No such ward in this municipality.")) from None
@@ -154,7 +157,11 @@ def ward_map(request: HttpRequest) -> HttpResponse:
     except BadChoice as error:
         return _bad(str(error))
     data = (
-        reports.ward_map(municipality=municipality, year=form.cleaned_data["year"])
+        reports.ward_map(
+            municipality=municipality,
+            year=form.cleaned_data["year"],
+            ward_ids=spatial_selectors.ward_limit(user=request.user, municipality=municipality),
+        )
         if municipality
         else None
     )

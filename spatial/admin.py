@@ -12,6 +12,34 @@ from .models import (
 )
 
 
+class ServiceOnlyAdmin(admin.ModelAdmin):
+    """For registers whose changes must go through their services (state machines, rules
+    that hold across rows): the admin shows them and nothing more, with no add, change or
+    delete that would bypass the service."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ServiceOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Municipality)
 class MunicipalityAdmin(LeafletGeoAdmin):
     list_display = ["name", "code", "name_bn", "area_m2"]
@@ -74,16 +102,10 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(LoginEvent)
-class LoginEventAdmin(admin.ModelAdmin):
+class LoginEventAdmin(ServiceOnlyAdmin):
     """Login activity: read only, for the system admin."""
 
     list_display = ["at", "username", "outcome", "ip_address", "path", "user_agent"]
     list_filter = ["outcome", "path"]
     search_fields = ["username", "ip_address"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

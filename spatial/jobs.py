@@ -213,7 +213,7 @@ def _export_query(job: LayerJob) -> LayerQuery:
     bbox = parameters.get("bbox")
     area = parameters.get("area")
     return LayerQuery(
-        municipality_ids=selectors.visible_municipality_ids(job.owner),
+        **selectors.layer_scope(user=job.owner),
         bbox=tuple(bbox) if bbox else None,
         ward_id=parameters.get("ward"),
         area_wkb=bytes(GEOSGeometry(json.dumps(area)).wkb) if area else None,

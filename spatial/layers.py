@@ -45,14 +45,21 @@ def geometry_in(expression: str, crs: OutputCrs) -> str:
     return expression
 
 
+# For records without a ward of their own: they are in the wards they touch. The union is
+# computed once (an InitPlan), so the GiST index on t.geom still serves the test.
+WARD_BY_PLACE = (
+    "ST_Intersects(t.geom, (SELECT ST_Union(w.geom) FROM spatial_ward w WHERE w.id = ANY(%s)))"
+)
+
+
 @dataclass(frozen=True)
 class Layer:
     name: str
     table: str
     properties: dict[str, str]
     joins: str = ""
-    # SQL testing "feature in ward %s" for this layer.
-    ward_condition: str = "t.ward_id = %s"
+    # SQL testing "feature in one of the wards %s" (an array of ward ids) for this layer.
+    ward_condition: str = "t.ward_id = ANY(%s)"
     order_by: str = "t.id"
     geometry: str = "t.geom"
     # Named filters beyond bbox/ward: name -> SQL condition with one %s (aliases of `joins`
@@ -90,7 +97,7 @@ WARDS = Layer(
             " WHERE b.ward_id = t.id AND b.retired_at IS NULL)"
         ),
     },
-    ward_condition="t.id = %s",
+    ward_condition="t.id = ANY(%s)",
     order_by="t.municipality_id, t.number",
 )
 
@@ -108,7 +115,7 @@ ROADS = Layer(
         "carriageway_width_m": "t.carriageway_width_m",
         "length_m": "round(t.length_m::numeric, 1)",
     },
-    ward_condition=("ST_Intersects(t.geom, (SELECT w.geom FROM spatial_ward w WHERE w.id = %s))"),
+    ward_condition=WARD_BY_PLACE,
 )
 
 BUILDINGS = Layer(
@@ -151,7 +158,7 @@ LOW_INCOME_COMMUNITIES = Layer(
         "population": "t.population",
         "area_m2": "round(t.area_m2::numeric, 1)",
     },
-    ward_condition=("ST_Intersects(t.geom, (SELECT w.geom FROM spatial_ward w WHERE w.id = %s))"),
+    ward_condition=WARD_BY_PLACE,
 )
 
 LAYERS = {layer.name: layer for layer in (WARDS, ROADS, BUILDINGS, LOW_INCOME_COMMUNITIES)}
@@ -159,7 +166,9 @@ LAYERS = {layer.name: layer for layer in (WARDS, ROADS, BUILDINGS, LOW_INCOME_CO
 
 @dataclass(frozen=True)
 class LayerQuery:
-    """Filters of one layer read. `municipality_ids=None` means no tenancy restriction."""
+    """Filters of one layer read. `municipality_ids=None` means no tenancy restriction;
+    `scope_ward_ids` are wards visible in municipalities not wholly visible (a ward-limited
+    membership, spatial/scope.py)."""
 
     municipality_ids: Sequence[int] | None
     bbox: tuple[float, float, float, float] | None = None
@@ -172,13 +181,18 @@ class LayerQuery:
     bbox_crs: OutputCrs = CRS84
     # A drawn area (Polygon or MultiPolygon, EPSG:4326) as WKB; features touching it match.
     area_wkb: bytes | None = None
+    scope_ward_ids: Sequence[int] = ()
 
     def where(self, layer: Layer) -> tuple[str, list]:
         clauses: list[str] = [layer.condition] if layer.condition else []
         params: list = []
         if self.municipality_ids is not None:
-            clauses.append("t.municipality_id = ANY(%s)")
-            params.append(list(self.municipality_ids))
+            if self.scope_ward_ids:
+                clauses.append(f"(t.municipality_id = ANY(%s) OR {layer.ward_condition})")
+                params.extend((list(self.municipality_ids), list(self.scope_ward_ids)))
+            else:
+                clauses.append("t.municipality_id = ANY(%s)")
+                params.append(list(self.municipality_ids))
         if self.bbox is not None:
             envelope = f"ST_MakeEnvelope(%s, %s, %s, %s, {self.bbox_crs.srid})"
             if self.bbox_crs.srid != 4326:
@@ -191,7 +205,7 @@ class LayerQuery:
             params.append(self.area_wkb)
         if self.ward_id is not None:
             clauses.append(layer.ward_condition)
-            params.append(self.ward_id)
+            params.append([self.ward_id])
         if self.feature_id is not None:
             clauses.append("t.id = %s")
             params.append(self.feature_id)

@@ -17,19 +17,18 @@ from django.utils.translation import gettext as _
 from .choices import REGISTER_EDITOR_ROLES
 from .layers import Layer, LayerQuery, count_features
 from .models import Building, Membership, Municipality, Road, Ward
+from .scope import Scope, user_scope
 
 User = AbstractBaseUser | AnonymousUser
 
 
 def visible_municipality_ids(user: User) -> list[int] | None:
-    """Ids of the municipalities `user` may read; None means all (superusers)."""
+    """Ids of the municipalities where `user` holds any membership, for municipality-wide
+    records (campaigns, rule sets, plants); None means all (superusers). Records of a ward
+    are scoped by `user_scope` (a membership may be limited to wards)."""
     if not user.is_authenticated:
         return []
-    if user.is_superuser:
-        return None
-    return list(
-        Municipality.objects.filter(memberships__user=user).values_list("id", flat=True).distinct()
-    )
+    return user_scope(user).touched_municipality_ids
 
 
 def municipality_list(*, user: User) -> QuerySet[Municipality]:
@@ -70,25 +69,76 @@ def has_role(*, user: User, municipality_id: int, roles: Iterable[str]) -> bool:
 
 
 def can_edit_registers(*, user: User, municipality: Municipality) -> bool:
-    return has_role(user=user, municipality_id=municipality.pk, roles=REGISTER_EDITOR_ROLES)
+    """Whether `user` may edit some of the municipality's registers (maybe some wards only:
+    `can_edit_record` decides for one record)."""
+    return user_scope(user, REGISTER_EDITOR_ROLES).touches(municipality.pk)
+
+
+def record_in_scope(*, scope: Scope, record) -> bool:
+    """Whether one record is in `scope`: by its ward when it has one, by the wards it
+    touches when it has a geometry but no ward (roads), and a ward by itself."""
+    if scope.whole(record.municipality_id):
+        return True
+    if isinstance(record, Ward):
+        return record.pk in scope.ward_ids
+    if hasattr(record, "ward_id"):
+        return record.ward_id in scope.ward_ids
+    if not scope.ward_ids or getattr(record, "geom", None) is None:
+        return False
+    return Ward.objects.filter(pk__in=scope.ward_ids, geom__intersects=record.geom).exists()
+
+
+def can_edit_record(*, user: User, record) -> bool:
+    return record_in_scope(scope=user_scope(user, REGISTER_EDITOR_ROLES), record=record)
 
 
 def scoped(queryset: QuerySet, user: User) -> QuerySet:
-    """`queryset` (of a model with a `municipality`) limited to the user's municipalities."""
+    """`queryset` (of a municipality-wide model with a `municipality`) limited to the
+    municipalities where the user holds any membership."""
     ids = visible_municipality_ids(user)
     return queryset if ids is None else queryset.filter(municipality_id__in=ids)
 
 
+def ward_list(*, user: User) -> QuerySet[Ward]:
+    return user_scope(user).filter(Ward.objects.select_related("municipality"), ward="id")
+
+
 def ward_get(*, user: User, ward_id: int) -> Ward:
-    return scoped(Ward.objects.select_related("municipality"), user).get(pk=ward_id)
+    return ward_list(user=user).get(pk=ward_id)
 
 
 def building_get(*, user: User, building_id: int) -> Building:
-    return scoped(Building.objects.select_related("municipality", "ward"), user).get(pk=building_id)
+    return (
+        user_scope(user)
+        .filter(Building.objects.select_related("municipality", "ward"))
+        .get(pk=building_id)
+    )
 
 
 def road_get(*, user: User, road_id: int) -> Road:
-    return scoped(Road.objects.select_related("municipality"), user).get(pk=road_id)
+    return (
+        user_scope(user)
+        .filter_by_place(Road.objects.select_related("municipality"))
+        .get(pk=road_id)
+    )
+
+
+def ward_limit(*, user: User, municipality: Municipality) -> frozenset[int] | None:
+    """The wards of `municipality` the user reads, or None when he reads all of it."""
+    scope = user_scope(user)
+    return None if scope.whole(municipality.pk) else scope.ward_ids
+
+
+def layer_scope(*, user: User) -> dict:
+    """The tenancy filters of a layer read for `user` (LayerQuery keyword arguments): the
+    municipalities wholly visible (None: all) and the wards visible in the others."""
+    scope = user_scope(user)
+    if scope.everything:
+        return {"municipality_ids": None, "scope_ward_ids": ()}
+    return {
+        "municipality_ids": sorted(scope.municipality_ids),
+        "scope_ward_ids": scope.limited_ward_ids,
+    }
 
 
 def layer_query(
@@ -103,11 +153,22 @@ def layer_query(
 ) -> LayerQuery:
     """The filters of a layer read for `user`. `ward` and `municipality` must already be
     resolved through this module (so they are in the user's scope)."""
-    ids = visible_municipality_ids(user)
+    scope = user_scope(user)
+    ids = None if scope.everything else sorted(scope.municipality_ids)
+    ward_ids = scope.limited_ward_ids
     if municipality is not None:
-        ids = [municipality.pk]
+        if scope.whole(municipality.pk):
+            ids, ward_ids = [municipality.pk], []
+        else:
+            ward_ids = list(
+                Ward.objects.filter(pk__in=ward_ids, municipality=municipality).values_list(
+                    "pk", flat=True
+                )
+            )
+            ids = []
     return LayerQuery(
         municipality_ids=ids,
+        scope_ward_ids=ward_ids,
         bbox=bbox,
         ward_id=ward.pk if ward is not None else None,
         limit=limit,
@@ -152,9 +213,7 @@ def layer_job_get(*, user: User, job_id: int):
 
 def ward_choices(*, user: User) -> list[tuple[int, str]]:
     """(id, "Municipality – Ward N (name)") of the wards the user sees, for menus."""
-    wards = scoped(Ward.objects.select_related("municipality"), user).order_by(
-        "municipality__name", "number"
-    )
+    wards = ward_list(user=user).order_by("municipality__name", "number")
     return [(w.pk, f"{w}{' (' + w.name + ')' if w.name else ''}") for w in wards]
 
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .geometry import check_within_municipality
-from .models import Building, Municipality, Road, Ward
+from .models import Building, Membership, Municipality, Road, Ward
 
 # Refreshed after writes: generated columns and trigger-derived columns.
 _BUILDING_DERIVED = ["bin", "ward", "low_income_community", "footprint_area_m2"]
@@ -228,3 +228,14 @@ def road_update(*, road: Road, **changes: Any) -> Road:
 @transaction.atomic
 def road_delete(*, road: Road) -> None:
     road.delete()
+
+
+def membership_cover_ward(*, membership: Membership, ward: Ward) -> Membership:
+    """Make sure a membership reaches `ward`: a ward-limited one gets the ward added; one
+    for the whole municipality already reaches it. Raises ValidationError for a ward of
+    another municipality."""
+    if ward.municipality_id != membership.municipality_id:
+        raise ValidationError({"ward": [_("The ward is not in this municipality.")]})
+    if membership.wards.exists():
+        membership.wards.add(ward)
+    return membership

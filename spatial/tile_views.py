@@ -47,8 +47,8 @@ def tile(request, name: str, z: int, x: int, y: int):
         return refused
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404(_("No such tile."))
-    ids = None if layer.public else selectors.visible_municipality_ids(user)
-    content = render_tile(layer, z, x, y, ids)
+    scope = {"municipality_ids": None} if layer.public else selectors.layer_scope(user=user)
+    content = render_tile(layer, z, x, y, **scope)
     tag = etag(content)
     if request.headers.get("If-None-Match") == tag:
         response = HttpResponse(status=304)

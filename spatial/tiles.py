@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from .layers import WARD_BY_PLACE
+
 
 @dataclass(frozen=True)
 class TileLayer:
@@ -21,6 +23,8 @@ class TileLayer:
     public: bool = False
     joins: str = ""
     condition: str = ""  # SQL over alias t that every feature of the tile meets
+    # "In one of the wards %s" for scoping to a ward-limited membership (spatial/layers.py).
+    ward_condition: str = "t.ward_id = ANY(%s)"
 
 
 TILE_LAYERS = {
@@ -40,6 +44,7 @@ TILE_LAYERS = {
             {"hierarchy": "t.hierarchy", "name": "t.name", "surface": "t.surface"},
             min_zoom=11,
             simplify_below=15,
+            ward_condition=WARD_BY_PLACE,
         ),
         TileLayer(
             "buildings",
@@ -68,14 +73,19 @@ EXTENT = 4096
 BUFFER = 64
 
 
-def tile_sql(layer: TileLayer, z: int, scoped: bool) -> str:
+def tile_sql(layer: TileLayer, z: int, scoped: bool, by_ward: bool = False) -> str:
     geometry = "ST_Transform(t.geom, 3857)"
     if z < layer.simplify_below:
         # About half a pixel at this zoom: invisible, but far fewer vertices.
         tolerance = 40_075_016.68 / (256 * 2**z) / 2
         geometry = f"ST_SimplifyPreserveTopology({geometry}, {tolerance:.4f})"
     props = ", ".join(f"{expr} AS {name}" for name, expr in layer.properties.items())
-    scope = "AND t.municipality_id = ANY(%(municipalities)s)" if scoped else ""
+    scope = ""
+    if scoped:
+        scope = "t.municipality_id = ANY(%(municipalities)s)"
+        if by_ward:
+            scope = f"({scope} OR {layer.ward_condition % '%(wards)s'})"
+        scope = f"AND {scope}"
     if layer.condition:
         scope += f" AND {layer.condition}"
     return f"""
@@ -93,15 +103,21 @@ def tile_sql(layer: TileLayer, z: int, scoped: bool) -> str:
 
 
 def render_tile(
-    layer: TileLayer, z: int, x: int, y: int, municipality_ids: list[int] | None
+    layer: TileLayer,
+    z: int,
+    x: int,
+    y: int,
+    municipality_ids: list[int] | None,
+    scope_ward_ids: list[int] = (),
 ) -> bytes:
-    """The tile as MVT bytes (empty bytes when nothing is there or the zoom is too low)."""
+    """The tile as MVT bytes (empty bytes when nothing is there or the zoom is too low).
+    `municipality_ids` None: every municipality; `scope_ward_ids`: wards visible besides."""
     if z < layer.min_zoom:
         return b""
     margin = 40_075_016.68 / 2**z * BUFFER / EXTENT
     with connection.cursor() as cursor:
         cursor.execute(
-            tile_sql(layer, z, municipality_ids is not None),
+            tile_sql(layer, z, municipality_ids is not None, bool(scope_ward_ids)),
             {
                 "z": z,
                 "x": x,
@@ -109,6 +125,7 @@ def render_tile(
                 "name": layer.name,
                 "margin": margin,
                 "municipalities": municipality_ids or [],
+                "wards": list(scope_ward_ids),
             },
         )
         tile = cursor.fetchone()[0]

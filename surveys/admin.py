@@ -1,13 +1,17 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
+from spatial.admin import ServiceOnlyAdmin, ServiceOnlyInline
+
 from .models import Assignment, Submission, SubmissionPhoto, SurveyCampaign
 
 
-class AssignmentInline(admin.TabularInline):
+class AssignmentInline(ServiceOnlyInline):
+    """Assignments are made by the supervisor (surveys.services.assignment_create checks
+    the enumerator's role and extends his membership to the ward)."""
+
     model = Assignment
     raw_id_fields = ["enumerator"]
-    extra = 0
 
 
 @admin.register(SurveyCampaign)
@@ -19,7 +23,7 @@ class SurveyCampaignAdmin(admin.ModelAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(LeafletGeoAdmin):
+class SubmissionAdmin(ServiceOnlyAdmin, LeafletGeoAdmin):
     """Read only: submissions arrive through the API and are decided in the review queue."""
 
     list_display = ["client_uuid", "campaign", "enumerator", "status", "match_kind", "received_at"]
@@ -27,11 +31,7 @@ class SubmissionAdmin(LeafletGeoAdmin):
     raw_id_fields = ["building", "corrects"]
     show_full_result_count = False
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_add_permission(self, request):
-        return False
-
-
-admin.site.register(SubmissionPhoto)
+@admin.register(SubmissionPhoto)
+class SubmissionPhotoAdmin(ServiceOnlyAdmin):
+    """Photos arrive with their submission."""

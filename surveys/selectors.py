@@ -10,7 +10,8 @@ from django.db.models import Q, QuerySet
 
 from spatial.choices import MembershipRole
 from spatial.models import Membership
-from spatial.selectors import User, has_role, holds_role_anywhere, scoped
+from spatial.scope import user_scope
+from spatial.selectors import User, has_role, holds_role_anywhere, record_in_scope, scoped
 
 from .models import Submission, SurveyCampaign
 
@@ -64,6 +65,11 @@ def can_review(*, user: User, submission: Submission) -> bool:
 
 def can_manage_campaigns(*, user: User, municipality_id: int) -> bool:
     return has_role(user=user, municipality_id=municipality_id, roles=SUPERVISING_ROLES)
+
+
+def can_manage_ward(*, user: User, ward) -> bool:
+    """Whether `user` supervises surveys in `ward` (a ward-limited supervisor: his wards)."""
+    return record_in_scope(scope=user_scope(user, SUPERVISING_ROLES), record=ward)
 
 
 def campaign_coverage(*, campaign: SurveyCampaign) -> list[dict]:

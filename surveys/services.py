@@ -24,8 +24,9 @@ from rest_framework.exceptions import ValidationError as RestValidationError
 from containment import services as containment_services
 from containment.models import Containment
 from spatial import services as spatial_services
+from spatial.choices import MembershipRole
 from spatial.geometry import check_within_municipality
-from spatial.models import Municipality, Ward
+from spatial.models import Membership, Municipality, Ward
 from spatial.uploads import check_photo
 
 from .choices import CampaignStatus, Flag, MatchKind, SubmissionStatus
@@ -72,9 +73,28 @@ def campaign_create(
 
 
 @transaction.atomic
+@transaction.atomic
 def assignment_create(*, campaign: SurveyCampaign, enumerator: Any, ward: Ward) -> Assignment:
+    """Assign an enumerator of the campaign's municipality to one of its wards. The
+    assignment grants what it needs: a ward-limited enumerator membership is extended to
+    the ward, so the enumerator reads the ward's buildings and the campaign. Raises
+    ValidationError when the user holds no enumerator role there, or the ward is not the
+    campaign's."""
     if not campaign.wards.filter(pk=ward.pk).exists():
         raise ValidationError({"ward": [_("The ward is not in this campaign.")]})
+    membership = Membership.objects.filter(
+        user=enumerator, municipality_id=campaign.municipality_id, role=MembershipRole.ENUMERATOR
+    ).first()
+    if membership is None:
+        raise ValidationError(
+            {
+                "enumerator": [
+                    _("%(user)s is not an enumerator of %(municipality)s.")
+                    % {"user": enumerator.get_username(), "municipality": campaign.municipality}
+                ]
+            }
+        )
+    spatial_services.membership_cover_ward(membership=membership, ward=ward)
     assignment, _created = Assignment.objects.get_or_create(
         campaign=campaign, enumerator=enumerator, ward=ward
     )

@@ -54,6 +54,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "flags": _("Flags"),
             "bin": _("BIN"),
             "noPending": _("Nothing waiting for review."),
+            "showMore": _("Show more"),
             "failed": _("Could not save"),
             "flagLabels": choice_labels(Flag),
             "statusLabels": choice_labels(SubmissionStatus),

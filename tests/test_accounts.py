@@ -86,11 +86,33 @@ def test_tokens_expire(settings):
 
     Token.objects.filter(key=issued["token"]).update(created=timezone.now() - timedelta(days=31))
     expired = api.get("/api/v1/municipalities/", **headers)
-    # 403 rather than 401: DRF answers with the first authentication class's header, and
-    # the session comes first; the message tells the app to log in again.
-    assert expired.status_code == 403
+    # 401 with a challenge, and a message that tells the app to log in again.
+    assert expired.status_code == 401
+    assert expired["WWW-Authenticate"] == "Token"
     assert "expired" in expired.json()["detail"]
     renewed = api.post("/api/v1/auth/token/", {"username": user.username, "password": "pw"}).json()
     assert renewed["token"] != issued["token"]
     fresh = {"HTTP_AUTHORIZATION": f"Token {renewed['token']}"}
     assert api.get("/api/v1/municipalities/", **fresh).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/municipalities/", "/api/v1/buildings/", "/api/v1/surveys/campaigns/"]
+)
+@pytest.mark.parametrize("authorization", [None, "Token unknown0000000000000000000000000000"])
+def test_unauthenticated_api_requests_get_401_with_a_challenge(path, authorization):
+    headers = {"HTTP_AUTHORIZATION": authorization} if authorization else {}
+    response = APIClient().get(path, **headers)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_a_logged_in_session_still_needs_its_csrf_token_for_writes(db):
+    from django.test import Client
+
+    user = UserFactory()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = client.post("/api/v1/surveys/campaigns/", {}, content_type="application/json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]

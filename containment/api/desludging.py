@@ -6,7 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
@@ -14,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.fields import GeometryField
 
+from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 from spatial.api.serializers import StrictFieldsMixin
 from spatial.choices import DESLUDGING_DESK_ROLES
@@ -182,13 +185,16 @@ class ServiceProviderSerializer(serializers.ModelSerializer):
 class RequestQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
     ward = serializers.IntegerField(min_value=1, required=False)
-    limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
-    offset = serializers.IntegerField(min_value=0, default=0)
+    # Read by config.pagination (the most a page holds is its limit, not an error).
+    limit = serializers.IntegerField(min_value=1, required=False)
+    offset = serializers.IntegerField(min_value=0, required=False)
 
 
 # ---------------------------------------------------------------- views
-def _require_desk(user: Any, municipality_id: int) -> None:
-    if not selectors.can_run_desludging(user=user, municipality_id=municipality_id):
+def _require_desk(user: Any, municipality_id: int, containment: Any = None) -> None:
+    if not selectors.can_run_desludging(
+        user=user, municipality_id=municipality_id, containment=containment
+    ):
         raise exceptions.PermissionDenied(_("Only the FSM help desk may record this."))
 
 
@@ -208,10 +214,9 @@ class EmptyingRequestListView(APIView):
         parameters=[
             OpenApiParameter("status", str),
             OpenApiParameter("ward", int),
-            OpenApiParameter("limit", int),
-            OpenApiParameter("offset", int),
+            *PAGE_PARAMETERS,
         ],
-        responses={200: EmptyingRequestSerializer(many=True)},
+        responses={200: page_schema(EmptyingRequestSerializer)},
     )
     def get(self, request: Request) -> Response:
         query = RequestQuerySerializer(data=request.query_params)
@@ -220,14 +225,13 @@ class EmptyingRequestListView(APIView):
         requests = selectors.emptying_request_list(
             user=request.user, status=params.get("status"), ward_id=params.get("ward")
         )
-        page = requests[params["offset"] : params["offset"] + params["limit"]]
-        return Response(EmptyingRequestSerializer(page, many=True).data)
+        return paged_response(request, requests, EmptyingRequestSerializer)
 
     @extend_schema(
         operation_id="emptying_requests_create",
         tags=["desludging"],
         request=RequestInputSerializer,
-        responses={201: EmptyingRequestSerializer},
+        responses={201: EmptyingRequestSerializer, 409: OpenApiTypes.OBJECT},
     )
     def post(self, request: Request) -> Response:
         require_role_anywhere(request.user, DESLUDGING_DESK_ROLES)
@@ -239,8 +243,29 @@ class EmptyingRequestListView(APIView):
             selectors.containment_get(user=request.user, containment_id=containment.pk)
         except Containment.DoesNotExist:
             raise ValidationError({"containment": [_("Unknown containment.")]}) from None
-        _require_desk(request.user, containment.municipality_id)
-        created = desludging.request_create(containment=containment, **values)
+        _require_desk(request.user, containment.municipality_id, containment)
+        try:
+            created = desludging.request_create(containment=containment, **values)
+        except desludging.RequestConflict as conflict:
+            existing = conflict.existing
+            return Response(
+                {
+                    "detail": _(
+                        "Containment %(code)s already has an open request (%(id)s, %(status)s)."
+                    )
+                    % {
+                        "code": containment.code,
+                        "id": existing.pk,
+                        "status": existing.get_status_display(),
+                    },
+                    "existing": {
+                        "id": existing.pk,
+                        "status": existing.status,
+                        "url": reverse("containment-api:request-detail", args=[existing.pk]),
+                    },
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
         return Response(EmptyingRequestSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
@@ -271,7 +296,7 @@ class _StepView(APIView):
             self.provider_operators_may
             and selectors.operates_provider(user=request.user, provider_id=request_obj.provider_id)
         ):
-            _require_desk(request.user, request_obj.municipality_id)
+            _require_desk(request.user, request_obj.municipality_id, request_obj.containment)
         data = self.input_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         self.step(request_obj, dict(data.validated_data))
@@ -352,22 +377,24 @@ class TreatmentPlantListView(APIView):
     @extend_schema(
         operation_id="treatment_plants_list",
         tags=["desludging"],
-        responses={200: TreatmentPlantSerializer(many=True)},
+        parameters=PAGE_PARAMETERS,
+        responses={200: page_schema(TreatmentPlantSerializer)},
     )
     def get(self, request: Request) -> Response:
-        plants = selectors.treatment_plant_list(user=request.user)
-        return Response(TreatmentPlantSerializer(plants, many=True).data)
+        plants = selectors.treatment_plant_list(user=request.user).order_by("name", "pk")
+        return paged_response(request, plants, TreatmentPlantSerializer)
 
 
 class ServiceProviderListView(APIView):
     @extend_schema(
         operation_id="service_providers_list",
         tags=["desludging"],
-        responses={200: ServiceProviderSerializer(many=True)},
+        parameters=PAGE_PARAMETERS,
+        responses={200: page_schema(ServiceProviderSerializer)},
     )
     def get(self, request: Request) -> Response:
-        providers = selectors.service_provider_list(user=request.user)
-        return Response(ServiceProviderSerializer(providers, many=True).data)
+        providers = selectors.service_provider_list(user=request.user).order_by("name", "pk")
+        return paged_response(request, providers, ServiceProviderSerializer)
 
 
 # ---------------------------------------------------------------- scheduled desludging

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from spatial.api.serializers import StrictFieldsMixin
 
 from .. import inspections, selectors
@@ -52,8 +53,8 @@ class InspectionSerializer(serializers.ModelSerializer):
         return [photo.image.url for photo in obj.photos.all()]
 
 
-def _require_inspector(user: Any, municipality_id: int) -> None:
-    if not selectors.can_inspect(user=user, municipality_id=municipality_id):
+def _require_inspector(user: Any, containment) -> None:
+    if not selectors.can_inspect(user=user, containment=containment):
         raise exceptions.PermissionDenied(_("Only an inspector may record inspections."))
 
 
@@ -61,12 +62,13 @@ class ContainmentInspectionsView(APIView):
     @extend_schema(
         operation_id="containment_inspections_list",
         tags=["containments"],
-        responses={200: InspectionSerializer(many=True)},
+        parameters=PAGE_PARAMETERS,
+        responses={200: page_schema(InspectionSerializer)},
     )
     def get(self, request: Request, pk: int) -> Response:
         containment = selectors.containment_get(user=request.user, containment_id=pk)
         found = selectors.inspection_list(containment=containment)
-        return Response(InspectionSerializer(found, many=True).data)
+        return paged_response(request, found, InspectionSerializer)
 
     @extend_schema(
         operation_id="containment_inspections_create",
@@ -77,7 +79,7 @@ class ContainmentInspectionsView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         containment = selectors.containment_get(user=request.user, containment_id=pk)
-        _require_inspector(request.user, containment.municipality_id)
+        _require_inspector(request.user, containment)
         data = InspectionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         observed = dict(data.validated_data.get("observed") or {})
@@ -107,7 +109,7 @@ class InspectionPhotoView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         inspection = selectors.inspection_get(user=request.user, inspection_id=pk)
-        _require_inspector(request.user, inspection.containment.municipality_id)
+        _require_inspector(request.user, inspection.containment)
         upload = request.FILES.get("image")
         if upload is None:
             raise serializers.ValidationError({"image": [_("This field is required.")]})

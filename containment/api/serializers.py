@@ -217,3 +217,5 @@ class EnforcementQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     municipality = serializers.SlugField(required=False)
     ward = serializers.IntegerField(min_value=1, required=False)
     export = serializers.ChoiceField(choices=["csv", "xlsx"], required=False)
+    limit = serializers.IntegerField(min_value=1, required=False)
+    offset = serializers.IntegerField(min_value=0, required=False)

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 from spatial import selectors as spatial_selectors
 from spatial.api.views import (
@@ -28,6 +29,7 @@ from spatial.api.views import (
 )
 from spatial.choices import PERSONAL_DATA_ROLES, MembershipRole
 from spatial.models import Municipality, Ward
+from spatial.scope import user_scope
 
 from .. import compliance, exports, selectors, services
 from ..layers import building_sanitation_layer, containments_layer
@@ -191,14 +193,15 @@ class RuleSetListView(APIView):
     @extend_schema(
         operation_id="compliance_rule_sets_list",
         tags=["compliance"],
-        parameters=[OpenApiParameter("municipality", str)],
-        responses={200: RuleSetSerializer(many=True)},
+        parameters=[OpenApiParameter("municipality", str), *PAGE_PARAMETERS],
+        responses={200: page_schema(RuleSetSerializer)},
     )
     def get(self, request: Request) -> Response:
         rule_sets = selectors.rule_set_list(user=request.user)
         if "municipality" in request.query_params:
             rule_sets = rule_sets.filter(municipality=_municipality_param(request))
-        return Response(RuleSetSerializer(rule_sets, many=True).data)
+        rule_sets = rule_sets.order_by("municipality__name", "-version")
+        return paged_response(request, rule_sets, RuleSetSerializer)
 
     @extend_schema(
         operation_id="compliance_rule_sets_create",
@@ -243,7 +246,10 @@ class WardComplianceView(APIView):
     )
     def get(self, request: Request) -> Response:
         municipality = _municipality_param(request)
-        rows = selectors.compliance_summary_by_ward(municipality=municipality)
+        rows = selectors.compliance_summary_by_ward(
+            municipality=municipality,
+            ward_ids=spatial_selectors.ward_limit(user=request.user, municipality=municipality),
+        )
         return Response(WardComplianceSerializer(rows, many=True).data)
 
 
@@ -258,6 +264,7 @@ class EnforcementListView(APIView):
             OpenApiParameter("municipality", str),
             OpenApiParameter("ward", int),
             OpenApiParameter("export", str, enum=["csv", "xlsx"]),
+            *PAGE_PARAMETERS,
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -266,19 +273,22 @@ class EnforcementListView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         municipality = _municipality_param(request)
-        if not spatial_selectors.has_role(
-            user=request.user, municipality_id=municipality.pk, roles=PERSONAL_DATA_ROLES
-        ):
+        scope = user_scope(request.user, PERSONAL_DATA_ROLES)
+        if not scope.touches(municipality.pk):
             # Owners' names and phones: not for survey staff.
             raise exceptions.PermissionDenied(_("Your role does not show owners' details."))
         ward_id = None
+        ward_ids = None if scope.whole(municipality.pk) else scope.limited_ward_ids
         if "ward" in params:
+            if ward_ids is not None and params["ward"] not in ward_ids:
+                raise ValidationError({"ward": [_("Unknown ward %(ward)s.") % params]})
             try:
                 ward = spatial_selectors.ward_get(user=request.user, ward_id=params["ward"])
             except Ward.DoesNotExist:
                 raise ValidationError({"ward": [_("Unknown ward %(ward)s.") % params]}) from None
             ward_id = ward.pk
-        rows = selectors.enforcement_rows(municipality=municipality, ward_id=ward_id)
+            ward_ids = [ward_id]
+        rows = selectors.enforcement_rows(municipality=municipality, ward_ids=ward_ids)
         name = f"enforcement-{municipality.code}" + (f"-ward-{ward.number}" if ward_id else "")
         export = params.get("export")
         if export == "csv":
@@ -293,7 +303,8 @@ class EnforcementListView(APIView):
             )
         else:
             keys = selectors.ENFORCEMENT_COLUMNS
-            return Response(
+            return paged_response(
+                request,
                 [
                     {
                         **dict(zip(keys[:-1], row[:-1], strict=True)),
@@ -304,7 +315,7 @@ class EnforcementListView(APIView):
                         ],
                     }
                     for row in rows
-                ]
+                ],
             )
         response["Content-Disposition"] = f'attachment; filename="{name}.{export}"'
         return response

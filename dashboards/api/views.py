@@ -67,7 +67,10 @@ class OverviewApi(APIView):
         municipality, params = _parse(request)
         try:
             data = reports.overview(
-                municipality=municipality, year=params["year"], ward_id=params.get("ward")
+                municipality=municipality,
+                year=params["year"],
+                ward_id=params.get("ward"),
+                ward_ids=spatial_selectors.ward_limit(user=request.user, municipality=municipality),
             )
         except LookupError:
             raise NotFound(_("No such ward in this municipality.")) from None
@@ -85,7 +88,13 @@ class WardMapApi(APIView):
     )
     def get(self, request: Request) -> Response:
         municipality, params = _parse(request)
-        return Response(reports.ward_map(municipality=municipality, year=params["year"]))
+        return Response(
+            reports.ward_map(
+                municipality=municipality,
+                year=params["year"],
+                ward_ids=spatial_selectors.ward_limit(user=request.user, municipality=municipality),
+            )
+        )
 
 
 class IndicatorReportApi(APIView):

@@ -60,7 +60,7 @@ class ExportView(APIView):
             except Ward.DoesNotExist:
                 raise exceptions.ValidationError({"ward": [_("Unknown ward.")]}) from None
         query = LayerQuery(
-            municipality_ids=selectors.visible_municipality_ids(request.user),
+            **selectors.layer_scope(user=request.user),
             bbox=values.get("bbox"),
             ward_id=ward.pk if ward else None,
             area_wkb=bytes(values["area"].wkb) if "area" in values else None,

@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 
 from .. import imports, jobs, selectors
@@ -128,12 +129,13 @@ class LayerJobListView(APIView):
     @extend_schema(
         operation_id="layer_jobs_list",
         tags=["jobs"],
-        responses=LayerJobSerializer(many=True),
-        summary="Your exports and imports, newest first (the last 50)",
+        parameters=PAGE_PARAMETERS,
+        responses=page_schema(LayerJobSerializer),
+        summary="Your exports and imports, newest first",
     )
     def get(self, request: Request) -> Response:
-        queryset = selectors.layer_jobs_for_user(user=request.user)[:50]
-        return Response(LayerJobSerializer(queryset, many=True).data)
+        queryset = selectors.layer_jobs_for_user(user=request.user)
+        return paged_response(request, queryset, LayerJobSerializer)
 
 
 class ExportJobView(APIView):

@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 from config.versions import check_if_match, etag_of
 
@@ -154,6 +155,16 @@ def _require_editor(user: Any, municipality: Municipality) -> None:
         )
 
 
+def _require_record_editor(user: Any, record: Any) -> None:
+    """The record (as it is, and as a write leaves it) must lie in the wards the user may
+    edit: a ward-limited editor neither edits nor moves anything outside his wards."""
+    if not selectors.can_edit_record(user=user, record=record):
+        raise exceptions.PermissionDenied(
+            _("You may not edit records outside your wards of %(municipality)s.")
+            % {"municipality": record.municipality.name}
+        )
+
+
 class LayerListView(APIView):
     resource_name: ClassVar[str]
     query_serializer: ClassVar[type[serializers.Serializer]] = LayerQuerySerializer
@@ -235,7 +246,9 @@ class LayerListView(APIView):
             user=request.user, requested=values.pop("municipality", None)
         )
         _require_editor(request.user, municipality)
-        created = self.resource.create(municipality=municipality, **values)
+        with transaction.atomic():
+            created = self.resource.create(municipality=municipality, **values)
+            _require_record_editor(request.user, created)
         body = self.resource.output_serializer(created).data
         return Response(body, status=status.HTTP_201_CREATED, content_type=GEOJSON)
 
@@ -261,6 +274,7 @@ class LayerDetailView(APIView):
         against what the record looks like now (inside the lock)."""
         instance = self._object(pk)
         _require_editor(request.user, instance.municipality)
+        _require_record_editor(request.user, instance)
         # Lock the row, then read it again as the API shows it (selectors annotate).
         list(type(instance).objects.select_for_update().filter(pk=instance.pk).values("pk"))
         instance = self._object(pk)
@@ -283,6 +297,7 @@ class LayerDetailView(APIView):
                     {"municipality": [_("A record cannot move to another municipality.")]}
                 )
             updated = self.resource.update(**{self.resource.id_kwarg: instance}, **values)
+            _require_record_editor(request.user, updated)
             return self._represented(updated)
 
     def put(self, request: Request, pk: int) -> Response:
@@ -404,7 +419,11 @@ class LowIncomeCommunityListView(LayerListView):
 
 
 class MunicipalityListView(APIView):
-    @extend_schema(responses={200: MunicipalitySerializer(many=True)}, tags=["municipalities"])
+    @extend_schema(
+        parameters=PAGE_PARAMETERS,
+        responses={200: page_schema(MunicipalitySerializer)},
+        tags=["municipalities"],
+    )
     def get(self, request: Request) -> Response:
-        municipalities = selectors.municipality_list(user=request.user)
-        return Response(MunicipalitySerializer(municipalities, many=True).data)
+        municipalities = selectors.municipality_list(user=request.user).order_by("name", "pk")
+        return paged_response(request, municipalities, MunicipalitySerializer)

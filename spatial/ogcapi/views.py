@@ -167,6 +167,13 @@ class CollectionsView(OgcView):
         )
 
 
+def _scope(request: Request, name: str) -> dict:
+    """Public collections (wards) are read whole; the others in the user's scope."""
+    if name in PUBLIC:
+        return {"municipality_ids": None}
+    return selectors.layer_scope(user=request.user)
+
+
 def _layer_or_404(request: Request, name: str) -> Layer:
     layer = collections().get(name)
     if layer is None:
@@ -256,9 +263,7 @@ class ItemsView(OgcView):
         offset = _int(params.get("offset"), "offset", 0, 0, 10**9)
         ward_id = _int(params.get("ward"), "ward", 0, 1, 10**12) or None
         query = LayerQuery(
-            municipality_ids=selectors.visible_municipality_ids(request.user)
-            if name not in PUBLIC
-            else None,
+            **_scope(request, name),
             bbox=bbox,
             ward_id=ward_id,
             limit=limit,
@@ -289,9 +294,7 @@ class ItemView(OgcView):
             raise Http404(_("Unknown feature."))
         crs = _crs(request.query_params.get("crs"), "crs")
         query = LayerQuery(
-            municipality_ids=selectors.visible_municipality_ids(request.user)
-            if name not in PUBLIC
-            else None,
+            **_scope(request, name),
             feature_id=int(fid),
             limit=1,
             crs=crs,

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_errors import api_exception_handler
+from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 from spatial.api.serializers import BBoxField, GeometryInputField, StrictFieldsMixin
 from spatial.models import Ward
@@ -141,7 +142,12 @@ class SubmissionListView(APIView):
     @extend_schema(
         operation_id="survey_submissions_list",
         tags=["surveys"],
-        responses={200: SubmissionSerializer(many=True)},
+        parameters=[
+            OpenApiParameter("status", str),
+            OpenApiParameter("campaign", int),
+            *PAGE_PARAMETERS,
+        ],
+        responses={200: page_schema(SubmissionSerializer)},
     )
     def get(self, request: Request) -> Response:
         found = selectors.submission_list(user=request.user)
@@ -154,7 +160,7 @@ class SubmissionListView(APIView):
             found = found.filter(
                 campaign_id=_positive(request.query_params["campaign"], "campaign")
             )
-        return Response(SubmissionSerializer(found[:1000], many=True).data)
+        return paged_response(request, found.order_by("-received_at", "-id"), SubmissionSerializer)
 
     @extend_schema(
         operation_id="survey_submissions_create",
@@ -382,11 +388,12 @@ class CampaignListView(APIView):
     @extend_schema(
         operation_id="survey_campaigns_list",
         tags=["surveys"],
-        responses={200: CampaignSerializer(many=True)},
+        parameters=PAGE_PARAMETERS,
+        responses={200: page_schema(CampaignSerializer)},
     )
     def get(self, request: Request) -> Response:
-        return Response(
-            CampaignSerializer(selectors.campaign_list(user=request.user), many=True).data
+        return paged_response(
+            request, selectors.campaign_list(user=request.user), CampaignSerializer
         )
 
     @extend_schema(
@@ -422,12 +429,21 @@ class AssignmentInputSerializer(StrictFieldsMixin, serializers.Serializer):
     ward = serializers.PrimaryKeyRelatedField(queryset=Ward.objects.all())
 
 
+class AssignmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    campaign = serializers.IntegerField(source="campaign_id")
+    enumerator = serializers.CharField(source="enumerator.get_username")
+    ward = serializers.IntegerField(source="ward_id")
+    ward_number = serializers.IntegerField(source="ward.number")
+
+
 class AssignmentView(APIView):
     @extend_schema(
         operation_id="survey_assignments_create",
         tags=["surveys"],
         request=AssignmentInputSerializer,
-        responses={201: None},
+        responses={201: AssignmentSerializer},
+        summary="Assign an enumerator of the municipality to one of the campaign's wards",
     )
     def post(self, request: Request, pk: int) -> Response:
         campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
@@ -437,8 +453,10 @@ class AssignmentView(APIView):
             raise exceptions.PermissionDenied(_("Only a survey supervisor may do this."))
         data = AssignmentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.assignment_create(campaign=campaign, **data.validated_data)
-        return Response(status=status.HTTP_201_CREATED)
+        if not selectors.can_manage_ward(user=request.user, ward=data.validated_data["ward"]):
+            raise exceptions.PermissionDenied(_("You do not supervise this ward."))
+        assignment = services.assignment_create(campaign=campaign, **data.validated_data)
+        return Response(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 
 class CoverageRowSerializer(serializers.Serializer):

@@ -2,8 +2,11 @@
 
 Principals (tests/access/world.py): anonymous; enumerator of ward A and of ward B;
 supervisor of ward A and of ward B; GIS officer; municipal executive (reads everything,
-decides nothing); the municipal admin of another municipality; and an API token of a user
-with no role anywhere (the public). The data asked about belongs to ward A of the town.
+decides nothing); the FSM help desk; ward-limited memberships of ward B of every other role
+(GIS officer, executive as a ward councillor, help desk, inspector, municipal admin); the
+municipal admin of another municipality; and an API token of a user with no role anywhere
+(the public). The data asked about belongs to ward A of the town, so every ward-B-limited
+principal must be refused it, whatever the role.
 """
 
 from __future__ import annotations
@@ -16,28 +19,49 @@ EVERYONE = frozenset(
         "supervisor_a",
         "supervisor_b",
         "gis_officer",
+        "gis_officer_b",
         "executive",
+        "executive_b",
+        "help_desk",
+        "help_desk_b",
+        "inspector_b",
+        "admin_b",
         "other_admin",
         "public_token",
     }
 )
 NOBODY = frozenset()
 LOGGED_IN = EVERYONE - {"anonymous"}
-# Holds a role in the town.
-TOWN = frozenset(
-    {"enumerator_a", "enumerator_b", "supervisor_a", "supervisor_b", "gis_officer", "executive"}
+# Limited to ward B: none of them may read or touch a record of ward A.
+WARD_B = frozenset(
+    {
+        "enumerator_b",
+        "supervisor_b",
+        "gis_officer_b",
+        "executive_b",
+        "help_desk_b",
+        "inspector_b",
+        "admin_b",
+    }
 )
+# Holds a role in the town (some of it).
+TOWN = LOGGED_IN - {"other_admin", "public_token"}
+# Reads ward A's records.
+WARD_A = TOWN - WARD_B
 # Any session: pages render for anyone logged in, showing only their own municipalities.
 SESSIONS = TOWN | {"other_admin"}
 EDITORS = frozenset({"gis_officer"})
-SUPERVISORS = frozenset({"supervisor_a", "supervisor_b"})
-# Roles that may read personal data (applicants, owners): here the GIS officer and the
-# executive; never enumerators or supervisors.
-PERSONAL_DATA = frozenset({"gis_officer", "executive"})
-# Could act in their own municipality (the admin of the other one holds every role there);
-# the town's data stays out of their reach (the detail endpoints show that).
-EDITORS_ANYWHERE = EDITORS | {"other_admin"}
-ADMINS_ANYWHERE = frozenset({"other_admin"})
+SUPERVISORS = frozenset({"supervisor_a", "supervisor_b", "admin_b"})
+# Roles that may read personal data (applicants, owners): the GIS officer, the executive,
+# the help desk, the inspector and the admin; never enumerators or supervisors.
+PERSONAL_DATA = frozenset({"gis_officer", "executive", "help_desk"})
+PERSONAL_DATA_ANYWHERE = PERSONAL_DATA | (WARD_B - {"enumerator_b", "supervisor_b"})
+# Could act in their own municipality or wards (the admin of the other one holds every role
+# there); the town's ward A stays out of their reach (the detail endpoints show that).
+EDITORS_ANYWHERE = EDITORS | {"gis_officer_b", "admin_b", "other_admin"}
+ADMINS_ANYWHERE = frozenset({"admin_b", "other_admin"})
+DESK_ANYWHERE = frozenset({"help_desk", "help_desk_b", "admin_b", "other_admin"})
+DESK_OF_A = frozenset({"help_desk"})
 SUPERVISORS_ANYWHERE = SUPERVISORS | {"other_admin"}
 SUBMITTERS = frozenset({"enumerator_a", "enumerator_b"}) | SUPERVISORS_ANYWHERE
 SUPERVISOR_OF_A = frozenset({"supervisor_a"})
@@ -48,6 +72,11 @@ GROUPS = {
     "LOGGED_IN": LOGGED_IN,
     "SESSIONS": SESSIONS,
     "TOWN": TOWN,
+    "WARD_A": WARD_A,
+    "WARD_B": WARD_B,
+    "PERSONAL_DATA_ANYWHERE": PERSONAL_DATA_ANYWHERE,
+    "DESK_ANYWHERE": DESK_ANYWHERE,
+    "DESK_OF_A": DESK_OF_A,
     "EDITORS": EDITORS,
     "SUPERVISORS": SUPERVISORS,
     "PERSONAL_DATA": PERSONAL_DATA,
@@ -69,14 +98,13 @@ def group_name(principals: set[str]) -> str:
     return "frozenset(" + repr(sorted(principals)) + ")"
 
 
-READ = {"GET": TOWN}
-EDIT = {"GET": TOWN, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS}
+EDIT = {"GET": WARD_A, "PUT": EDITORS, "PATCH": EDITORS, "DELETE": EDITORS}
 
 POLICY: dict[str, dict[str, frozenset[str]]] = {
     # ---------------------------------------------------------------- pages
     "dashboards:overview": {"GET": TOWN},
     "dashboards:ward-map": {"GET": TOWN},
-    "dashboards:ward": {"GET": TOWN},
+    "dashboards:ward": {"GET": WARD_A},
     "dashboards:indicators": {"GET": TOWN},
     "dashboards:public": {"GET": EVERYONE},
     "dashboards:public-municipality": {"GET": EVERYONE},  # the town publishes its figures
@@ -93,7 +121,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "spatial-api:municipality-list": {"GET": LOGGED_IN},  # lists show one's own only
     "spatial-api:ward-list": {"GET": LOGGED_IN, "POST": EDITORS_ANYWHERE},
     "spatial-api:ward-detail": EDIT,
-    "spatial-api:building-list": {"GET": TOWN, "POST": EDITORS_ANYWHERE},  # ?ward=A
+    "spatial-api:building-list": {"GET": WARD_A, "POST": EDITORS_ANYWHERE},  # ?ward=A
     "spatial-api:building-detail": EDIT,
     "spatial-api:road-list": {"GET": LOGGED_IN, "POST": EDITORS_ANYWHERE},
     "spatial-api:road-detail": EDIT,
@@ -101,23 +129,23 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "containment-api:containment-list": {"GET": LOGGED_IN, "POST": EDITORS_ANYWHERE},
     "containment-api:containment-detail": EDIT,
     "containment-api:building-sanitation-list": {"GET": LOGGED_IN},
-    "containment-api:containment-inspections": {"GET": TOWN, "POST": EDITORS},
+    "containment-api:containment-inspections": {"GET": WARD_A, "POST": EDITORS},
     "containment-api:inspection-photos": {"POST": EDITORS},
     "containment-api:treatment-plant-list": {"GET": LOGGED_IN},
     "containment-api:service-provider-list": {"GET": LOGGED_IN},
     # ---------------------------------------------------------------- compliance
     "containment-api:rule-set-list": {"GET": LOGGED_IN, "POST": ADMINS_ANYWHERE},
     "containment-api:compliance-by-ward": {"GET": TOWN},
-    "containment-api:compliance-enforcement": {"GET": PERSONAL_DATA},
+    "containment-api:compliance-enforcement": {"GET": PERSONAL_DATA_ANYWHERE},
     # ---------------------------------------------------------------- desludging
-    "containment-api:request-list": {"GET": LOGGED_IN, "POST": ADMINS_ANYWHERE},
+    "containment-api:request-list": {"GET": LOGGED_IN, "POST": DESK_ANYWHERE},
     "containment-api:request-detail": {"GET": PERSONAL_DATA},
-    "containment-api:request-schedule": {"POST": NOBODY},  # the help desk only
-    "containment-api:request-emptying": {"POST": NOBODY},
-    "containment-api:request-delivery": {"POST": NOBODY},
-    "containment-api:request-feedback": {"POST": NOBODY},
-    "containment-api:request-cancel": {"POST": NOBODY},
-    "containment-api:plan-list": {"POST": ADMINS_ANYWHERE},
+    "containment-api:request-schedule": {"POST": DESK_OF_A},  # the help desk only
+    "containment-api:request-emptying": {"POST": DESK_OF_A},
+    "containment-api:request-delivery": {"POST": DESK_OF_A},
+    "containment-api:request-feedback": {"POST": DESK_OF_A},
+    "containment-api:request-cancel": {"POST": DESK_OF_A},
+    "containment-api:plan-list": {"POST": DESK_ANYWHERE},
     "containment-api:plan-detail": {"GET": TOWN},
     # ---------------------------------------------------------------- surveys
     "surveys-api:campaign-list": {"GET": LOGGED_IN, "POST": SUPERVISORS_ANYWHERE},
@@ -138,7 +166,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "dashboards-api:indicators": {"GET": TOWN},
     "dashboards-api:public-wards": {"GET": EVERYONE},
     # ---------------------------------------------------------------- GIS interoperability
-    "spatial-api:export": {"GET": TOWN},  # ?ward=A
+    "spatial-api:export": {"GET": WARD_A},  # ?ward=A
     "spatial-api:import": {"POST": EDITORS_ANYWHERE},
     "spatial-api:layer-jobs": {"GET": LOGGED_IN},  # one's own jobs
     "spatial-api:layer-job-export": {"POST": LOGGED_IN},
@@ -153,7 +181,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "ogc:collections": {"GET": EVERYONE},
     "ogc:collection": {"GET": LOGGED_IN},  # buildings: not public
     "ogc:items": {"GET": LOGGED_IN},
-    "ogc:item": {"GET": TOWN},
+    "ogc:item": {"GET": WARD_A},
     "tilejson": {"GET": LOGGED_IN},
     "tile": {"GET": LOGGED_IN},
     # ---------------------------------------------------------------- API plumbing

@@ -8,7 +8,7 @@ import json
 import uuid
 from dataclasses import dataclass, field
 
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import LineString, Point
 from rest_framework.authtoken.models import Token
 
 from containment import desludging, inspections
@@ -35,7 +35,13 @@ PRINCIPALS = (
     "supervisor_a",
     "supervisor_b",
     "gis_officer",
+    "gis_officer_b",
     "executive",
+    "executive_b",
+    "help_desk",
+    "help_desk_b",
+    "inspector_b",
+    "admin_b",
     "other_admin",
     "public_token",
 )
@@ -71,13 +77,22 @@ def build_world() -> World:
         "supervisor_b": member(MembershipRole.SURVEY_SUPERVISOR, m, [town.east]),
         "gis_officer": member(MembershipRole.GIS_OFFICER, m),
         "executive": member(MembershipRole.EXECUTIVE, m),
+        # Ward-limited memberships of every kind of role (a ward councillor is executive_b):
+        # the data asked about is in ward A, so each must be refused it.
+        "gis_officer_b": member(MembershipRole.GIS_OFFICER, m, [town.east]),
+        "executive_b": member(MembershipRole.EXECUTIVE, m, [town.east]),
+        "help_desk": member(MembershipRole.FSM_HELP_DESK, m),
+        "help_desk_b": member(MembershipRole.FSM_HELP_DESK, m, [town.east]),
+        "inspector_b": member(MembershipRole.INSPECTOR, m, [town.east]),
+        "admin_b": member(MembershipRole.MUNICIPAL_ADMIN, m, [town.east]),
         "other_admin": member(MembershipRole.MUNICIPAL_ADMIN, other.municipality),
         "public_token": UserFactory(),
     }
     world.tokens["public_token"] = Token.objects.create(user=world.users["public_token"]).key
 
     building = BuildingFactory(municipality=m, geom=square(90.81, 22.93, 12))
-    road = RoadFactory(municipality=m)
+    # In ward A only, like everything else asked about.
+    road = RoadFactory(municipality=m, geom=LineString((90.805, 22.93), (90.815, 22.93), srid=4326))
     containment = ContainmentFactory(municipality=m, buildings=[building])
     provider = ServiceProvider.objects.create(municipality=m, name="Vacutug")
     provider.wards.add(town.west)

@@ -136,20 +136,27 @@ def test_requests_of_another_municipality_are_404(desk, other_town):
 
 
 def test_request_list_query_count_is_constant(desk, registers, django_assert_max_num_queries):
-    containment = registers[0]
-    for _ in range(3):
-        desludging.request_create(containment=containment, applicant_name="A", applicant_phone="1")
-    with django_assert_max_num_queries(3):
-        assert len(desk.get(reverse("containment-api:request-list")).json()) == 3
-    for _ in range(10):
-        desludging.request_create(containment=containment, applicant_name="A", applicant_phone="1")
-    with django_assert_max_num_queries(3):
-        assert len(desk.get(reverse("containment-api:request-list")).json()) == 13
+    municipality = registers[0].municipality
+
+    def ask(n):
+        for _ in range(n):  # one open request per containment
+            containment = ContainmentFactory(municipality=municipality)
+            desludging.request_create(
+                containment=containment, applicant_name="A", applicant_phone="1"
+            )
+
+    ask(3)
+    # The user, the count and the page (the envelope's count is the one more query).
+    with django_assert_max_num_queries(4):
+        assert len(desk.get(reverse("containment-api:request-list")).json()["results"]) == 3
+    ask(10)
+    with django_assert_max_num_queries(4):
+        assert len(desk.get(reverse("containment-api:request-list")).json()["results"]) == 13
 
 
 def test_registers_are_listed(desk, registers):
-    plants = desk.get(reverse("containment-api:treatment-plant-list")).json()
-    providers = desk.get(reverse("containment-api:service-provider-list")).json()
+    plants = desk.get(reverse("containment-api:treatment-plant-list")).json()["results"]
+    providers = desk.get(reverse("containment-api:service-provider-list")).json()["results"]
     assert plants[0]["name"] == "FSTP"
     assert providers[0]["vehicles"][0]["registration"] == "L-1"
     assert providers[0]["wards"] == [1]
@@ -210,12 +217,16 @@ def test_operators_see_and_record_only_their_own_jobs(desk, registers, town):
     )
     desludging.request_schedule(request=ours, provider=provider, scheduled_for=today)
     theirs = desludging.request_create(
-        containment=containment, applicant_name="B", applicant_phone="2"
+        containment=ContainmentFactory(municipality=containment.municipality),
+        applicant_name="B",
+        applicant_phone="2",
     )
     desludging.request_schedule(request=theirs, provider=rival, scheduled_for=today)
 
     as_operator = client_for(operator)
-    listed = [r["id"] for r in as_operator.get(reverse("containment-api:request-list")).json()]
+    listed = [
+        r["id"] for r in as_operator.get(reverse("containment-api:request-list")).json()["results"]
+    ]
     assert listed == [ours.pk]
     detail = reverse("containment-api:request-detail", args=[theirs.pk])
     assert as_operator.get(detail).status_code == 404
@@ -231,14 +242,48 @@ def test_operators_see_and_record_only_their_own_jobs(desk, registers, town):
     assert cancel.status_code == 403  # only the desk cancels
 
     as_plant = client_for(plant_operator)
-    assert as_plant.get(reverse("containment-api:request-list")).json() == []
+    assert as_plant.get(reverse("containment-api:request-list")).json()["results"] == []
     delivered = post(
         as_operator,
         reverse("containment-api:request-delivery", args=[ours.pk]),
         {"delivered_at": timezone.now().isoformat(), "volume_m3": "1.5", "plant": plant.pk},
     )
     assert delivered.status_code == 200, delivered.content
-    seen = [r["id"] for r in as_plant.get(reverse("containment-api:request-list")).json()]
+    seen = [
+        r["id"] for r in as_plant.get(reverse("containment-api:request-list")).json()["results"]
+    ]
     assert seen == [ours.pk]
     feedback = reverse("containment-api:request-feedback", args=[ours.pk])
     assert post(as_plant, feedback, {"service_quality": 5, "ppe_worn": True}).status_code == 403
+
+
+def test_a_second_open_request_for_a_containment_is_a_conflict(desk, registers):
+    containment = registers[0]
+    url = reverse("containment-api:request-list")
+    body = {"containment": containment.pk, "applicant_name": "Karim", "applicant_phone": "017"}
+    first = post(desk, url, body)
+    assert first.status_code == 201, first.content
+    second = post(desk, url, {**body, "applicant_name": "Rahim"})
+    assert second.status_code == 409
+    assert second.json()["existing"]["id"] == first.json()["id"]
+    assert second.json()["existing"]["url"].endswith(f"/{first.json()['id']}/")
+    assert EmptyingRequest.objects.filter(containment=containment).count() == 1
+    # Once the first is cancelled, the containment may be asked for again.
+    request = EmptyingRequest.objects.get(pk=first.json()["id"])
+    desludging.request_cancel(request=request, reason="Owner away")
+    assert post(desk, url, body).status_code == 201
+
+
+def test_the_database_refuses_a_second_open_request_whatever_writes_it(registers):
+    from django.db import IntegrityError, transaction
+
+    containment = registers[0]
+    desludging.request_create(containment=containment, applicant_name="A", applicant_phone="1")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EmptyingRequest.objects.create(
+            municipality_id=containment.municipality_id,
+            containment=containment,
+            applicant_name="B",
+            applicant_phone="2",
+            requested_at=timezone.now(),
+        )

@@ -41,14 +41,14 @@ def failing(town):
 
 
 def test_json_lists_only_non_compliant_with_reasons(gis_client, failing):
-    rows = gis_client.get(URL).json()
+    rows = gis_client.get(URL).json()["results"]
     assert [row["containment"] for row in rows] == [failing[0].code, failing[1].code]
     assert rows[0]["reasons"] == ["Effluent goes to a forbidden outlet: Open or storm drain."]
     assert rows[0]["building_bin"]
 
 
 def test_ward_filter(gis_client, town, failing):
-    rows = gis_client.get(URL, {"ward": town.east.pk}).json()
+    rows = gis_client.get(URL, {"ward": town.east.pk}).json()["results"]
     assert [row["containment"] for row in rows] == [failing[1].code]
     assert gis_client.get(URL, {"ward": 99999}).status_code == 400
 

@@ -60,7 +60,7 @@ def test_observed_facts_update_the_register_and_are_kept(inspector, containment)
     assert containment.outlet == "open_drain"
     assessment = ComplianceAssessment.objects.get(containment=containment)
     assert assessment.status == "non_compliant"
-    listed = inspector.get(url).json()
+    listed = inspector.get(url).json()["results"]
     assert listed[0]["findings"]["outlet"]["note"] == "pipe into the roadside drain"
 
 

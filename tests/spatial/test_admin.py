@@ -39,3 +39,36 @@ def test_building_change_page_has_a_leaflet_geometry_widget(admin_client_logged_
             reverse("admin:spatial_building_change", args=[building.pk])
         ).content.decode()
     )
+
+
+SERVICE_ONLY = [
+    "containment.emptyingrequest",
+    "containment.emptying",
+    "containment.sludgedelivery",
+    "containment.servicefeedback",
+    "containment.complianceruleset",
+    "containment.complianceassessment",
+    "surveys.submission",
+    "surveys.submissionphoto",
+    "spatial.loginevent",
+]
+
+
+@pytest.mark.parametrize("label", SERVICE_ONLY)
+def test_registers_changed_through_services_are_read_only_in_the_admin(
+    admin_client_logged_in, label
+):
+    """Adding an emptying request in any state with every timestamp free bypassed the state
+    machine: no add, change or delete for such registers, even for a superuser."""
+    from django.apps import apps
+    from django.contrib import admin
+
+    model = apps.get_model(label)
+    model_admin = admin.site._registry[model]
+    request = type("Request", (), {"user": get_user_model().objects.get(username="root")})()
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    app, name = label.split(".")
+    assert admin_client_logged_in.get(reverse(f"admin:{app}_{name}_add")).status_code == 403
+    assert admin_client_logged_in.get(reverse(f"admin:{app}_{name}_changelist")).status_code == 200

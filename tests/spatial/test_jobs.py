@@ -238,8 +238,13 @@ class TestInProcess:
         ).user
         for url in (job["url"], f"{job['url']}file/"):
             assert client_for(colleague).get(url).status_code == 404
-        assert all(j["id"] != job["id"] for j in client_for(colleague).get("/api/v1/jobs/").json())
-        assert [j["id"] for j in client_for(officer).get("/api/v1/jobs/").json()] == [job["id"]]
+        assert all(
+            j["id"] != job["id"]
+            for j in client_for(colleague).get("/api/v1/jobs/").json()["results"]
+        )
+        assert [j["id"] for j in client_for(officer).get("/api/v1/jobs/").json()["results"]] == [
+            job["id"]
+        ]
 
     def test_bad_requests_get_clear_4xx(self, town, other_town, officer, job_files):
         client = client_for(officer)

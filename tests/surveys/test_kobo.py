@@ -30,6 +30,9 @@ def campaign(town):
         wards=[town.west, town.east],
         questionnaire_version="building-v1",
     )
+    MembershipFactory(
+        user=enumerator, municipality=town.municipality, role=MembershipRole.ENUMERATOR
+    ).wards.add(town.west)
     services.assignment_create(campaign=campaign, enumerator=enumerator, ward=town.west)
     for k in range(6):  # the buildings the export's points fall in
         BuildingFactory(municipality=town.municipality, geom=square(90.81 + k * 0.0005, 22.93))

@@ -48,6 +48,9 @@ def survey(town):
         wards=[town.west, town.east],
         questionnaire_version="building-v1",
     )
+    MembershipFactory(
+        user=enumerator, municipality=town.municipality, role=MembershipRole.ENUMERATOR
+    ).wards.add(town.west)
     services.assignment_create(campaign=campaign, enumerator=enumerator, ward=town.west)
     building = BuildingFactory(municipality=town.municipality, geom=square(90.81, 22.93, 12))
     return {
@@ -402,9 +405,9 @@ def test_approval_applies_answers_to_building_and_containment(survey):
 @pytest.mark.django_db
 def test_supervisors_see_and_decide_their_wards_only(survey):
     pk = post(survey["field"], SUBMIT, item(survey)).json()["id"]
-    assert survey["east"].get(SUBMIT).json() == []
+    assert survey["east"].get(SUBMIT).json()["results"] == []
     assert decide(survey["east"], pk, "approve").status_code == 404
-    assert [s["id"] for s in survey["west"].get(SUBMIT).json()] == [pk]
+    assert [s["id"] for s in survey["west"].get(SUBMIT).json()["results"]] == [pk]
     assert decide(survey["field"], pk, "approve").status_code == 403  # not his own
 
 
@@ -415,7 +418,7 @@ def test_return_and_correct(survey):
     assert decide(survey["west"], pk, "return").status_code == 400  # reason needed
     returned = decide(survey["west"], pk, "return", "Population looks wrong")
     assert returned.json()["status"] == "returned"
-    mine = survey["field"].get(SUBMIT, {"status": "returned"}).json()
+    mine = survey["field"].get(SUBMIT, {"status": "returned"}).json()["results"]
     assert mine[0]["review_reason"] == "Population looks wrong"
     corrected = post(survey["field"], SUBMIT, item(survey, corrects=pk))
     assert corrected.status_code == 201, corrected.content

@@ -6,16 +6,18 @@ from fixtures import demo
 from spatial.choices import MembershipRole
 from spatial.models import Membership
 
-# Local demo accounts only: `make run` creates them on a fresh database.
+# Local demo accounts only: `make run` creates them on a fresh database. The fifth member
+# limits the membership to those ward numbers (the councillor of ward 1 reads ward 1 only).
 DEMO_USERS = [
-    ("admin", "admin", None, True),
-    ("gis", "gis", MembershipRole.GIS_OFFICER, False),
-    ("executive", "executive", MembershipRole.EXECUTIVE, False),
-    ("desk", "desk", MembershipRole.FSM_HELP_DESK, False),
-    ("inspector", "inspector", MembershipRole.INSPECTOR, False),
-    ("mayor", "mayor", MembershipRole.MUNICIPAL_ADMIN, False),
-    ("operator", "operator", MembershipRole.PROVIDER_OPERATOR, False),
-    ("plant", "plant", MembershipRole.PLANT_OPERATOR, False),
+    ("admin", "admin", None, True, ()),
+    ("gis", "gis", MembershipRole.GIS_OFFICER, False, ()),
+    ("executive", "executive", MembershipRole.EXECUTIVE, False, ()),
+    ("councillor", "councillor", MembershipRole.EXECUTIVE, False, (1,)),
+    ("desk", "desk", MembershipRole.FSM_HELP_DESK, False, ()),
+    ("inspector", "inspector", MembershipRole.INSPECTOR, False, ()),
+    ("mayor", "mayor", MembershipRole.MUNICIPAL_ADMIN, False, ()),
+    ("operator", "operator", MembershipRole.PROVIDER_OPERATOR, False, ()),
+    ("plant", "plant", MembershipRole.PLANT_OPERATOR, False, ()),
 ]
 
 
@@ -32,8 +34,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--with-users",
             action="store_true",
-            help="Also create the demo accounts (admin, gis, executive, desk, inspector, mayor, "
-            "operator, plant; password = user name).",
+            help="Also create the demo accounts (admin, gis, executive, councillor, desk, "
+            "inspector, mayor, operator, plant; password = user name).",
         )
         parser.add_argument(
             "--if-empty",
@@ -68,14 +70,17 @@ class Command(BaseCommand):
     @transaction.atomic
     def _users(self, municipality):
         User = get_user_model()
-        for username, password, role, superuser in DEMO_USERS:
+        for username, password, role, superuser, ward_numbers in DEMO_USERS:
             user, _ = User.objects.get_or_create(
                 username=username, defaults={"is_staff": superuser, "is_superuser": superuser}
             )
             user.set_password(password)
             user.save()
             if role:
-                Membership.objects.get_or_create(user=user, municipality=municipality, role=role)
+                membership, _ = Membership.objects.get_or_create(
+                    user=user, municipality=municipality, role=role
+                )
+                membership.wards.set(municipality.wards.filter(number__in=ward_numbers))
             self._link_operator(user, role, municipality)
             self.stdout.write(f"  demo account: {username} / {password}")
 

@@ -119,9 +119,12 @@
     }).catch(function (error) { window.alert(labels.failed + ": " + error.message); });
   }
 
-  if (queue) {
-    IMISMap.fetchGeoJSON(config.urls.queue).then(function (items) {
-      if (!items.length) {
+  // The queue comes a page at a time (count, next, results); "Show more" follows `next`.
+  var shown = 0;
+  function loadQueue(url) {
+    IMISMap.fetchGeoJSON(url).then(function (page) {
+      var items = page.results;
+      if (!page.count) {
         var empty = document.createElement("tr");
         cell(empty, labels.noPending).colSpan = 6;
         queue.appendChild(empty);
@@ -143,7 +146,21 @@
         });
         queue.appendChild(tr);
       });
-      element.dataset.queueLoaded = String(items.length);
+      shown += items.length;
+      element.dataset.queueLoaded = String(shown);
+      element.dataset.queueCount = String(page.count);
+      var more = document.getElementById("review-more");
+      if (more) { more.remove(); }
+      if (page.next) {
+        more = document.createElement("button");
+        more.type = "button";
+        more.id = "review-more";
+        more.className = "imis-button";
+        more.textContent = labels.showMore + " (" + (page.count - shown) + ")";
+        more.addEventListener("click", function () { loadQueue(page.next); });
+        queue.closest("table").after(more);
+      }
     });
   }
+  if (queue) { loadQueue(config.urls.queue); }
 })();

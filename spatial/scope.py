@@ -1,0 +1,132 @@
+"""Where a user may read and act: whole municipalities, or some of their wards.
+
+A membership gives a role in one municipality, for the whole of it (no wards named) or for
+the wards it names. That limit holds for every read and write made under the membership,
+whatever the role: a ward councillor holding the executive role for ward 4 reads ward 4, a
+GIS officer limited to ward 1 edits ward 1. A user's read scope is the union of all his
+memberships; the scope of an action is the union of the memberships whose role allows it.
+
+Records that carry a ward (buildings, containments, submissions, requests through their
+containment) are in scope when their municipality is wholly in scope or their ward is.
+Records without one (roads, low-income communities, plants) are in scope when they touch a
+ward in scope. Municipality-wide records (campaigns, rule sets, providers) are visible to
+anyone with a membership there; acting on them needs the whole municipality.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q, QuerySet
+
+User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class Scope:
+    """`everything` for superusers; else the municipalities wholly in scope, and the wards
+    in scope in the others (with the municipalities those wards belong to)."""
+
+    everything: bool = False
+    municipality_ids: frozenset[int] = frozenset()
+    ward_ids: frozenset[int] = frozenset()
+    ward_municipality_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.municipality_ids or self.ward_ids)
+
+    @property
+    def touched_municipality_ids(self) -> list[int] | None:
+        """Municipalities where the user holds any part: None means all."""
+        if self.everything:
+            return None
+        return sorted(self.municipality_ids | self.ward_municipality_ids)
+
+    @property
+    def limited_ward_ids(self) -> list[int]:
+        """Wards in scope outside the wholly visible municipalities (sorted, for SQL)."""
+        return sorted(self.ward_ids)
+
+    def whole(self, municipality_id: int) -> bool:
+        return self.everything or municipality_id in self.municipality_ids
+
+    def touches(self, municipality_id: int) -> bool:
+        return self.whole(municipality_id) or municipality_id in self.ward_municipality_ids
+
+    def covers(self, *, municipality_id: int, ward_id: int | None) -> bool:
+        """Whether a record of this municipality and ward is in scope (a record without a
+        ward needs the whole municipality)."""
+        return self.whole(municipality_id) or (ward_id is not None and ward_id in self.ward_ids)
+
+    def filter(
+        self, queryset: QuerySet, *, ward: str = "ward", municipality: str = "municipality"
+    ) -> QuerySet:
+        """`queryset` limited to the scope; `ward` and `municipality` are the lookups that
+        lead from its model to the record's ward and municipality ("id" for wards)."""
+        if self.everything:
+            return queryset
+        condition = Q(**{f"{municipality}__in": self.municipality_ids})
+        if self.ward_ids:
+            condition |= Q(**{f"{ward}__in": self.ward_ids})
+        return queryset.filter(condition)
+
+    def filter_by_place(self, queryset: QuerySet, *, geometry: str = "geom") -> QuerySet:
+        """For records without a ward: in a wholly visible municipality, or touching a ward
+        in scope."""
+        if self.everything:
+            return queryset
+        condition = Q(municipality_id__in=self.municipality_ids)
+        if self.ward_ids:
+            from django.contrib.gis.db.models import Union
+
+            from .models import Ward
+
+            shape = Ward.objects.filter(pk__in=self.ward_ids).aggregate(shape=Union("geom"))
+            if shape["shape"] is not None:
+                condition |= Q(**{f"{geometry}__intersects": shape["shape"]})
+        return queryset.filter(condition)
+
+
+NOTHING = Scope()
+EVERYTHING = Scope(everything=True)
+
+
+def user_scope(user: User, roles: Iterable[str] | None = None) -> Scope:
+    """The union of the user's memberships (those of `roles` only, when given)."""
+    if not user.is_authenticated:
+        return NOTHING
+    if user.is_superuser:
+        return EVERYTHING
+    from .models import Membership
+
+    memberships = Membership.objects.filter(user=user)
+    if roles is not None:
+        memberships = memberships.filter(role__in=list(roles))
+    whole: set[int] = set()
+    wards: set[int] = set()
+    ward_municipalities: set[int] = set()
+    rows = memberships.values_list("municipality_id", "wards__id")
+    for municipality_id, ward_id in rows:
+        if ward_id is None:
+            whole.add(municipality_id)
+        else:
+            wards.add(ward_id)
+            ward_municipalities.add(municipality_id)
+    # A ward of a municipality that is wholly in scope adds nothing.
+    if whole and wards:
+        from .models import Ward
+
+        wards -= set(
+            Ward.objects.filter(pk__in=wards, municipality_id__in=whole).values_list(
+                "pk", flat=True
+            )
+        )
+        ward_municipalities -= whole
+    return Scope(
+        municipality_ids=frozenset(whole),
+        ward_ids=frozenset(wards),
+        ward_municipality_ids=frozenset(ward_municipalities),
+    )
