@@ -26,6 +26,7 @@ from .models import (
     DesludgingPlan,
     EmptyingRequest,
     Inspection,
+    InspectionPhoto,
     ServiceProvider,
     TreatmentPlant,
 )
@@ -287,6 +288,20 @@ def inspection_list(*, containment: Containment) -> QuerySet[Inspection]:
         Inspection.objects.filter(containment=containment)
         .select_related("inspector")
         .prefetch_related("photos")
+    )
+
+
+def inspection_photo_get(*, user: User, photo_id: int) -> InspectionPhoto:
+    """A photo of an inspection of a containment in the user's scope; DoesNotExist else."""
+    queryset = InspectionPhoto.objects.select_related("inspection")
+    return (
+        user_scope(user)
+        .filter(
+            queryset,
+            ward="inspection__containment__ward",
+            municipality="inspection__containment__municipality",
+        )
+        .get(pk=photo_id)
     )
 
 

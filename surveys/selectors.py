@@ -13,7 +13,7 @@ from spatial.models import Membership
 from spatial.scope import user_scope
 from spatial.selectors import User, has_role, holds_role_anywhere, record_in_scope, scoped
 
-from .models import Submission, SurveyCampaign
+from .models import Submission, SubmissionPhoto, SurveyCampaign
 
 SUPERVISING_ROLES = (MembershipRole.SURVEY_SUPERVISOR, MembershipRole.MUNICIPAL_ADMIN)
 READING_ROLES = (*SUPERVISING_ROLES, MembershipRole.EXECUTIVE)
@@ -50,6 +50,13 @@ def submission_list(*, user: User) -> QuerySet[Submission]:
 
 def submission_get(*, user: User, submission_id: int) -> Submission:
     return submission_list(user=user).get(pk=submission_id)
+
+
+def submission_photo_get(*, user: User, photo_id: int) -> SubmissionPhoto:
+    """A photo of a submission the user may read; SubmissionPhoto.DoesNotExist else."""
+    return SubmissionPhoto.objects.select_related("submission").get(
+        pk=photo_id, submission__in=submission_list(user=user).values("pk")
+    )
 
 
 def can_review(*, user: User, submission: Submission) -> bool:

@@ -224,6 +224,9 @@ IMIS = {
     # Exports and imports run by the background worker keep their files here this long.
     "JOB_FILES_DIR": Path(os.environ.get("IMIS_JOB_FILES_DIR", MEDIA_ROOT / "jobs")),
     "JOB_KEEP_HOURS": int(os.environ.get("IMIS_JOB_KEEP_HOURS", "48")),
+    # Private files go out through authorised views; with a prefix here, as nginx's
+    # X-Accel-Redirect to an internal location aliased to MEDIA_ROOT (config/files.py).
+    "PRIVATE_FILES_ACCEL": os.environ.get("IMIS_PRIVATE_FILES_ACCEL", ""),
     # Dashboard figures written to less than this long ago are served while the worker
     # recomputes them (0: every read after a write recomputes first). Decision 0008.
     "DASHBOARD_MAX_AGE_S": int(os.environ.get("IMIS_DASHBOARD_MAX_AGE_S", "60")),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -13,12 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.files import private_file_response
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from spatial.api.serializers import StrictFieldsMixin
 
 from .. import inspections, selectors
 from ..choices import ComplianceStatus
-from ..models import Inspection
+from ..models import Inspection, InspectionPhoto
 from .serializers import ContainmentPropertiesSerializer
 
 
@@ -50,7 +53,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         ]
 
     def get_photos(self, obj: Inspection) -> list[str]:
-        return [photo.image.url for photo in obj.photos.all()]
+        return [photo_url(photo) for photo in obj.photos.all()]
 
 
 def _require_inspector(user: Any, containment) -> None:
@@ -114,4 +117,21 @@ class InspectionPhotoView(APIView):
         if upload is None:
             raise serializers.ValidationError({"image": [_("This field is required.")]})
         photo = inspections.inspection_add_photo(inspection=inspection, upload=upload)
-        return Response({"id": photo.pk, "url": photo.image.url}, status=status.HTTP_201_CREATED)
+        return Response({"id": photo.pk, "url": photo_url(photo)}, status=status.HTTP_201_CREATED)
+
+
+def photo_url(photo: InspectionPhoto) -> str:
+    return reverse("containment-api:inspection-photo-file", args=[photo.pk])
+
+
+class InspectionPhotoFileView(APIView):
+    @extend_schema(
+        operation_id="inspection_photos_file",
+        tags=["containments"],
+        responses={200: OpenApiTypes.BINARY},
+        summary="One inspection photo (for whoever may read the containment)",
+    )
+    def get(self, request: Request, pk: int):
+        photo = selectors.inspection_photo_get(user=request.user, photo_id=pk)
+        path = Path(photo.image.path)
+        return private_file_response(path, filename=path.name)

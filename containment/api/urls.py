@@ -26,6 +26,11 @@ urlpatterns = [
         inspections.InspectionPhotoView.as_view(),
         name="inspection-photos",
     ),
+    path(
+        "inspection-photos/<int:pk>/",
+        inspections.InspectionPhotoFileView.as_view(),
+        name="inspection-photo-file",
+    ),
     path("compliance/rule-sets/", views.RuleSetListView.as_view(), name="rule-set-list"),
     path("compliance/wards/", views.WardComplianceView.as_view(), name="compliance-by-ward"),
     path(

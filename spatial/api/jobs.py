@@ -8,7 +8,6 @@ no problems, commit it (POST jobs/<id>/commit/). A job is visible to its owner o
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.files import private_file_response
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 
@@ -246,9 +246,6 @@ class LayerJobFileView(APIView):
         if path is None:
             raise exceptions.NotFound(_("This job has no file to download (yet)."))
         content_type = jobs.EXPORT_FORMATS[job.parameters["format"]][1]
-        return FileResponse(
-            open(path, "rb"),  # FileResponse closes it
-            as_attachment=True,
-            filename=job.file_name,
-            content_type=content_type,
+        return private_file_response(
+            path, filename=job.file_name, content_type=content_type, as_attachment=True
         )

@@ -18,6 +18,7 @@ urlpatterns = [
     path("submissions/", views.SubmissionListView.as_view(), name="submission-list"),
     path("submissions/batch/", views.SubmissionBatchView.as_view(), name="submission-batch"),
     path("submissions/<int:pk>/photos/", views.SubmissionPhotoView.as_view(), name="photos"),
+    path("photos/<int:pk>/", views.SubmissionPhotoFileView.as_view(), name="photo-file"),
     path("submissions/<int:pk>/approve/", views.ApproveView.as_view(), name="approve"),
     path("submissions/<int:pk>/reject/", views.RejectView.as_view(), name="reject"),
     path("submissions/<int:pk>/return/", views.ReturnView.as_view(), name="return"),

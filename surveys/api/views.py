@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -18,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_errors import api_exception_handler
+from config.files import private_file_response
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 from spatial.api.serializers import BBoxField, GeometryInputField, StrictFieldsMixin
@@ -578,4 +581,18 @@ class SubmissionPhotoView(APIView):
         photo = services.submission_add_photo(
             submission=submission, enumerator=request.user, upload=upload
         )
-        return Response({"id": photo.pk, "url": photo.image.url}, status=status.HTTP_201_CREATED)
+        url = reverse("surveys-api:photo-file", args=[photo.pk])
+        return Response({"id": photo.pk, "url": url}, status=status.HTTP_201_CREATED)
+
+
+class SubmissionPhotoFileView(APIView):
+    @extend_schema(
+        operation_id="survey_photos_file",
+        tags=["surveys"],
+        responses={200: OpenApiTypes.BINARY},
+        summary="One submission photo (for whoever may read the submission)",
+    )
+    def get(self, request: Request, pk: int):
+        photo = selectors.submission_photo_get(user=request.user, photo_id=pk)
+        path = Path(photo.image.path)
+        return private_file_response(path, filename=path.name)

@@ -131,6 +131,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "containment-api:building-sanitation-list": {"GET": LOGGED_IN},
     "containment-api:containment-inspections": {"GET": WARD_A, "POST": EDITORS},
     "containment-api:inspection-photos": {"POST": EDITORS},
+    "containment-api:inspection-photo-file": {"GET": WARD_A},
     "containment-api:treatment-plant-list": {"GET": LOGGED_IN},
     "containment-api:service-provider-list": {"GET": LOGGED_IN},
     # ---------------------------------------------------------------- compliance
@@ -157,6 +158,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "surveys-api:submission-list": {"GET": LOGGED_IN, "POST": SUBMITTERS},
     "surveys-api:submission-batch": {"POST": SUBMITTERS},
     "surveys-api:photos": {"POST": ENUMERATOR_OF_A},
+    # Whoever reads the submission: its enumerator, the ward's supervisor, the executive.
+    "surveys-api:photo-file": {"GET": frozenset({"enumerator_a", "supervisor_a", "executive"})},
     "surveys-api:approve": {"POST": SUPERVISOR_OF_A},
     "surveys-api:reject": {"POST": SUPERVISOR_OF_A},
     "surveys-api:return": {"POST": SUPERVISOR_OF_A},

@@ -94,6 +94,8 @@ PK_OF = {
     "containment-api:inspection-photos": "inspection",
     "containment-api:plan-detail": "plan",
     "surveys:campaign": "campaign",
+    "containment-api:inspection-photo-file": "inspection_photo",
+    "surveys-api:photo-file": "submission_photo",
 }
 
 
@@ -176,7 +178,8 @@ def _client(world, principal: str) -> Client:
     return client
 
 
-def test_access_matrix(job_files):
+def test_access_matrix(job_files, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the photos the world stores
     world = build_world()
     clients = {p: _client(world, p) for p in PRINCIPALS}
     observed: dict[str, dict[str, set[str]]] = {}

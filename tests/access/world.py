@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.gis.geos import LineString, Point
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.authtoken.models import Token
 
 from containment import desludging, inspections
@@ -113,6 +114,10 @@ def build_world() -> World:
         visited_on=dt.date(2026, 1, 10),
         outcome="compliant",
     )
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    inspection_photo = inspections.inspection_add_photo(
+        inspection=inspection, upload=SimpleUploadedFile("tank.png", png, "image/png")
+    )
     plan = plan_create(municipality=m, start_date=dt.date(2026, 12, 6), days=2)
     campaign = survey_services.campaign_create(
         municipality=m,
@@ -127,6 +132,11 @@ def build_world() -> World:
     )
     centre = building.geom.centroid
     submission = submission_by(world.users["enumerator_a"], campaign, centre)
+    submission_photo = survey_services.submission_add_photo(
+        submission=submission,
+        enumerator=world.users["enumerator_a"],
+        upload=SimpleUploadedFile("house.png", png, "image/png"),
+    )
     job = jobs.export_job_start(user=world.users["gis_officer"], layer="wards", fmt="csv")
     jobs.run_job(job.pk)  # done, so its file can be asked for
     world.ids = {
@@ -136,6 +146,8 @@ def build_world() -> World:
         "containment": containment.pk,
         "request": request.pk,
         "inspection": inspection.pk,
+        "inspection_photo": inspection_photo.pk,
+        "submission_photo": submission_photo.pk,
         "plan": plan.pk,
         "campaign": campaign.pk,
         "submission": submission.pk,

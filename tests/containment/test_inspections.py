@@ -111,3 +111,42 @@ def test_photos_are_checked_and_stored(inspector, containment, settings, tmp_pat
     bad = inspector.post(photos, {"image": SimpleUploadedFile("x.png", b"<script>", "image/png")})
     assert bad.status_code == 400
     assert "JPEG or PNG" in bad.json()["errors"]["image"][0]
+
+
+def test_photos_are_served_to_readers_of_the_containment_only(
+    inspector, containment, town, settings, tmp_path
+):
+    """Photos were served from /media/ to anyone who guessed the path; now only through a
+    view that checks the reader, with a URL that names no file."""
+    from django.test import Client
+
+    from spatial.choices import MembershipRole
+
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("containment-api:containment-inspections", args=[containment.pk])
+    inspection = post(
+        inspector, url, {"visited_on": timezone.localdate().isoformat(), "outcome": "unknown"}
+    ).json()
+    photos = reverse("containment-api:inspection-photos", args=[inspection["id"]])
+    stored = inspector.post(photos, {"image": SimpleUploadedFile("tank.png", PNG, "image/png")})
+    photo_url = stored.json()["url"]
+    assert "/media/" not in photo_url
+    listed = inspector.get(url).json()["results"][0]["photos"]
+    assert listed == [photo_url]
+    served = inspector.get(photo_url)
+    assert served.status_code == 200
+    assert b"".join(served.streaming_content) == PNG
+    assert served["Cache-Control"] == "private, no-store"
+
+    path = next(tmp_path.rglob("tank*.png")).relative_to(tmp_path).as_posix()
+    anonymous = Client()
+    assert anonymous.get(f"/media/{path}").status_code == 404
+    assert anonymous.get(photo_url).status_code == 401
+    other_ward = MembershipFactory(municipality=town.municipality, role=MembershipRole.INSPECTOR)
+    other_ward.wards.add(town.east)
+    assert client_for(other_ward.user).get(photo_url).status_code == 404
+
+    settings.IMIS = {**settings.IMIS, "PRIVATE_FILES_ACCEL": "/private-files/"}
+    accelerated = inspector.get(photo_url)
+    assert accelerated["X-Accel-Redirect"] == f"/private-files/{path}"
+    assert accelerated.content == b""

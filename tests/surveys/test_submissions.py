@@ -509,7 +509,13 @@ def test_photos_follow_the_submission(survey, settings, tmp_path):
     pk = post(survey["field"], SUBMIT, item(survey)).json()["id"]
     url = reverse("surveys-api:photos", args=[pk])
     jpeg = SimpleUploadedFile("house.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "image/jpeg")
-    assert survey["field"].post(url, {"image": jpeg}).status_code == 201
+    stored = survey["field"].post(url, {"image": jpeg})
+    assert stored.status_code == 201
+    # Served to who reads the submission (its enumerator, the ward's supervisor), else 404.
+    photo = stored.json()["url"]
+    assert survey["field"].get(photo).status_code == 200
+    assert survey["west"].get(photo).status_code == 200
+    assert survey["east"].get(photo).status_code == 404
     fake = SimpleUploadedFile("house.jpg", b"MZ\x90\x00", "image/jpeg")
     assert survey["field"].post(url, {"image": fake}).status_code == 400
     other = SimpleUploadedFile("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 8, "image/png")

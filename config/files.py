@@ -1,0 +1,42 @@
+"""Private files (inspection and survey photos, export files) leave the server only through
+views that have checked who asks; there is no public /media/ route in any setting.
+
+With IMIS_PRIVATE_FILES_ACCEL set (for example `/private-files/`), the view answers with an
+`X-Accel-Redirect` to that prefix plus the file's path under the media folder, and nginx
+sends the file (an `internal` location aliased to the media folder); otherwise Django
+streams it itself.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.translation import gettext as _
+
+
+def private_file_response(
+    path: Path, *, filename: str, content_type: str | None = None, as_attachment: bool = False
+) -> HttpResponse:
+    """The file at `path` (under MEDIA_ROOT) for a caller already allowed to read it."""
+    if not path.is_file():
+        raise Http404(_("The file is no longer there."))
+    content_type = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    prefix = settings.IMIS.get("PRIVATE_FILES_ACCEL", "")
+    media = Path(settings.MEDIA_ROOT).resolve()
+    if prefix and path.resolve().is_relative_to(media):
+        relative = path.resolve().relative_to(media)
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + relative.as_posix()
+        disposition = "attachment" if as_attachment else "inline"
+        response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    else:
+        response = FileResponse(
+            path.open("rb"), as_attachment=as_attachment, filename=filename,
+            content_type=content_type,
+        )  # fmt: skip
+    # Photos and exports hold personal data: never in a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
