@@ -67,6 +67,43 @@ def paused() -> Iterator[None]:
             cursor.execute("SELECT set_config('pgtrigger.ignore', '{}', true)")
 
 
+def record_baseline(*, source: str) -> int:
+    """Give every tracked record that has no history yet one "insert" event holding its
+    values as they are now, attributed to `source` (for example the demo generator or a
+    bulk load that ran with the triggers paused). Without it the first change to such a
+    record had nothing to compare with and vanished from its history. One INSERT ... SELECT
+    per table; returns the number of events written."""
+    import uuid
+
+    from django.apps import apps
+    from pghistory.models import Context, Event
+
+    context = Context.objects.create(id=uuid.uuid4(), metadata={"source": source})
+    written = 0
+    with connection.cursor() as cursor:
+        for model in apps.get_models():
+            if not issubclass(model, Event) or model._meta.abstract:
+                continue
+            tracked_table = model.pgh_tracked_model._meta.db_table
+            columns = [
+                f.column for f in model._meta.concrete_fields if not f.name.startswith("pgh_")
+            ]
+            names = ", ".join(f'"{c}"' for c in columns)
+            values = ", ".join(f't."{c}"' for c in columns)
+            cursor.execute(
+                f"""
+                INSERT INTO "{model._meta.db_table}"
+                       (pgh_created_at, pgh_label, pgh_obj_id, pgh_context_id, {names})
+                SELECT now(), 'insert', t.id, %s, {values} FROM "{tracked_table}" t
+                 WHERE NOT EXISTS (SELECT 1 FROM "{model._meta.db_table}" e
+                                    WHERE e.pgh_obj_id = t.id)
+                """,  # noqa: S608 (identifiers from the model registry)
+                [context.pk],
+            )
+            written += cursor.rowcount
+    return written
+
+
 def record_history(obj: Any, *, limit: int = 20) -> list[dict]:
     """Newest first: when, what happened (insert, update, delete), who (when known) and the
     fields that changed with their old and new values."""
@@ -78,6 +115,7 @@ def record_history(obj: Any, *, limit: int = 20) -> list[dict]:
     names = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
     history = []
     for event in events:
+        context = event.pgh_context or {}
         changes = {
             field: change
             for field, change in (event.pgh_diff or {}).items()
@@ -89,7 +127,8 @@ def record_history(obj: Any, *, limit: int = 20) -> list[dict]:
             {
                 "at": event.pgh_created_at,
                 "event": event.pgh_label,
-                "user": names.get((event.pgh_context or {}).get("user")),
+                "user": names.get(context.get("user")),
+                "source": context.get("source"),
                 "changes": changes,
             }
         )

@@ -189,19 +189,43 @@ def test_demo_has_a_consistent_desludging_history(generated):
         assert request.provider.wards.filter(pk=request.containment.ward_id).exists()
 
 
-def test_the_generated_town_leaves_no_change_history(generated):
-    """The demo is a starting state, not edits anyone made: no history events for it."""
+def test_every_generated_record_starts_its_history_once(generated):
+    """The demo is a starting state, not edits anyone made: each record has one "insert"
+    event from the demo generator, and nothing else."""
+    from django.db.models import Count
+
     from containment.models import Containment
     from spatial.models import Building, Ward
 
     for model in (Building, Ward, Containment):
-        event_model = (
-            model.pgh_event_models["insert"] if hasattr(model, "pgh_event_models") else None
-        )
-        assert event_model is not None, model
-        assert not event_model.objects.filter(
+        events = model.pgh_event_models["insert"].objects.filter(
             pgh_obj__municipality=generated.municipality
-        ).exists(), model
+        )
+        per_record = events.values("pgh_obj").annotate(n=Count("pgh_id"))
+        assert (
+            per_record.count() == model.objects.filter(municipality=generated.municipality).count()
+        ), model
+        assert {row["n"] for row in per_record} == {1}, model
+        assert set(events.values_list("pgh_label", flat=True)) == {"insert"}
+        assert set(events.values_list("pgh_context__metadata__source", flat=True)) == {
+            "demo generator"
+        }
+
+
+@pytest.mark.django_db
+def test_the_first_change_to_a_demo_record_is_in_its_history(generated):
+    """The first update of a generated record had nothing to compare with and was hidden."""
+    from spatial import services
+    from spatial.history import record_history
+
+    building = Building.objects.filter(municipality=generated.municipality).first()
+    before = building.floor_count
+    services.building_update(building=building, floor_count=before + 1)
+    history = record_history(building)
+    assert history[0]["event"] == "update"
+    assert history[0]["changes"]["floor_count"] == [before, before + 1]
+    assert history[-1]["event"] == "insert"
+    assert history[-1]["source"] == "demo generator"
 
 
 @pytest.mark.django_db
