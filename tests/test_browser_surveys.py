@@ -32,6 +32,9 @@ def campaign_town(db):
         wards=[town.west, town.east],
         questionnaire_version="building-v1",
     )
+    MembershipFactory(
+        user=enumerator, municipality=town.municipality, role=MembershipRole.ENUMERATOR
+    ).wards.add(town.west)
     services.assignment_create(campaign=campaign, enumerator=enumerator, ward=town.west)
     buildings = [
         BuildingFactory(

@@ -157,6 +157,9 @@ def test_command_creates_demo_accounts(capsys, db):
 
     gis = get_user_model().objects.get(username="gis")
     assert gis.memberships.get().municipality.code == "gen-users"
+    assert not gis.memberships.get().wards.exists()
+    councillor = get_user_model().objects.get(username="councillor").memberships.get()
+    assert list(councillor.wards.values_list("number", flat=True)) == [1]
     assert "300 buildings" in capsys.readouterr().out
 
 

@@ -133,7 +133,9 @@
   }
 
   function refresh() {
-    return send(config.urls.jobs, { method: "GET" }).then(function (jobs) {
+    // The newest page of the user's jobs (the list answers count, next, results).
+    return send(config.urls.jobs, { method: "GET" }).then(function (page) {
+      var jobs = page.results;
       render(jobs);
       var busy = jobs.some(function (job) { return job.status === "queued" || job.status === "running"; });
       clearTimeout(timer);
