@@ -12,7 +12,7 @@ from .models import (
 )
 
 
-class ServiceOnlyAdmin(admin.ModelAdmin):
+class NoWritesMixin:
     """For registers whose changes must go through their services (state machines, rules
     that hold across rows): the admin shows them and nothing more, with no add, change or
     delete that would bypass the service."""
@@ -27,17 +27,12 @@ class ServiceOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ServiceOnlyInline(admin.TabularInline):
+class ServiceOnlyAdmin(NoWritesMixin, admin.ModelAdmin):
+    pass
+
+
+class ServiceOnlyInline(NoWritesMixin, admin.TabularInline):
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Municipality)
