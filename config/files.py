@@ -10,11 +10,14 @@ streams it itself.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
+from rest_framework.views import APIView
 
 
 def private_file_response(
@@ -40,3 +43,16 @@ def private_file_response(
     # Photos and exports hold personal data: never in a shared cache.
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+class PrivatePhotoView(APIView):
+    """GET one stored photo for a reader the selector lets through: `photo_get(user=,
+    photo_id=)` returns the photo (a model with an `image` file) or raises DoesNotExist,
+    which the API answers as 404."""
+
+    photo_get: ClassVar[Callable[..., Any]]
+
+    def get(self, request, pk: int):
+        photo = type(self).photo_get(user=request.user, photo_id=pk)
+        path = Path(photo.image.path)
+        return private_file_response(path, filename=path.name)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.files import private_file_response
+from config.files import PrivatePhotoView
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from spatial.api.serializers import StrictFieldsMixin
 
@@ -124,14 +123,13 @@ def photo_url(photo: InspectionPhoto) -> str:
     return reverse("containment-api:inspection-photo-file", args=[photo.pk])
 
 
-class InspectionPhotoFileView(APIView):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="inspection_photos_file",
         tags=["containments"],
         responses={200: OpenApiTypes.BINARY},
         summary="One inspection photo (for whoever may read the containment)",
     )
-    def get(self, request: Request, pk: int):
-        photo = selectors.inspection_photo_get(user=request.user, photo_id=pk)
-        path = Path(photo.image.path)
-        return private_file_response(path, filename=path.name)
+)
+class InspectionPhotoFileView(PrivatePhotoView):
+    photo_get = selectors.inspection_photo_get

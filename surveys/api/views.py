@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -20,7 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api_errors import api_exception_handler
-from config.files import private_file_response
+from config.files import PrivatePhotoView
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 from spatial.api.serializers import BBoxField, GeometryInputField, StrictFieldsMixin
@@ -585,14 +584,13 @@ class SubmissionPhotoView(APIView):
         return Response({"id": photo.pk, "url": url}, status=status.HTTP_201_CREATED)
 
 
-class SubmissionPhotoFileView(APIView):
-    @extend_schema(
+@extend_schema_view(
+    get=extend_schema(
         operation_id="survey_photos_file",
         tags=["surveys"],
         responses={200: OpenApiTypes.BINARY},
         summary="One submission photo (for whoever may read the submission)",
     )
-    def get(self, request: Request, pk: int):
-        photo = selectors.submission_photo_get(user=request.user, photo_id=pk)
-        path = Path(photo.image.path)
-        return private_file_response(path, filename=path.name)
+)
+class SubmissionPhotoFileView(PrivatePhotoView):
+    photo_get = selectors.submission_photo_get
