@@ -46,6 +46,15 @@ class ToiletType(models.TextChoices):
     HANGING = "hanging", _("Hanging toilet / latrine")
 
 
+class DeliveryStatus(models.TextChoices):
+    """A load of sludge at the treatment plant: the crew says where it discharged, the
+    plant confirms what it received or rejects the load."""
+
+    DISCHARGED = "discharged", _("Discharged, awaiting the plant")
+    CONFIRMED = "confirmed", _("Confirmed by the plant")
+    REJECTED = "rejected", _("Rejected by the plant")
+
+
 class SludgeDestination(models.TextChoices):
     """MICS WS13: where the contents went the last time the containment was emptied."""
 
@@ -108,6 +117,6 @@ class RequestStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     SCHEDULED = "scheduled", _("Scheduled")
     EMPTIED = "emptied", _("Emptied")
-    DELIVERED = "delivered", _("Sludge delivered")
+    DELIVERED = "delivered", _("Sludge discharged at a plant")
     CLOSED = "closed", _("Closed with feedback")
     CANCELLED = "cancelled", _("Cancelled")

@@ -1,7 +1,9 @@
-"""Services of the desludging chain: request -> scheduled -> emptied -> sludge delivered ->
-closed with feedback (or cancelled before emptying). A real state machine: every step locks
-the request row, checks the transition is allowed, stamps its time and writes in one
-transaction. Illegal steps raise ValidationError({"status": ...}) with what to do instead.
+"""Services of the desludging chain: request -> scheduled -> emptied -> sludge discharged at a
+plant -> closed with feedback (or cancelled before emptying). The plant confirms or rejects
+each discharged load; only confirmed loads count as delivered to treatment. A real state
+machine: every step locks the request row, checks the transition is allowed, stamps its
+time and writes in one transaction. Illegal steps raise ValidationError({"status": ...})
+with what to do instead.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import compliance
-from .choices import RequestStatus, SludgeDestination
+from .choices import DeliveryStatus, RequestStatus, SludgeDestination
 from .models import (
     Containment,
     Emptying,
@@ -197,6 +199,10 @@ def request_record_emptying(
     return emptying
 
 
+def _live_delivery(emptying: Emptying) -> SludgeDelivery | None:
+    return emptying.deliveries.exclude(status=DeliveryStatus.REJECTED).first()
+
+
 @transaction.atomic
 def request_record_delivery(
     *,
@@ -204,9 +210,22 @@ def request_record_delivery(
     plant: TreatmentPlant,
     volume_m3: Decimal,
     delivered_at: dt.datetime,
+    recorded_by: Any = None,
 ) -> SludgeDelivery:
-    request = _locked(request, S.DELIVERED)
-    emptying = request.emptying
+    """The crew records where it discharged the load. The load then waits for the plant to
+    confirm or reject it; after a rejection the crew records where it took the load next."""
+    locked = EmptyingRequest.objects.select_for_update().get(pk=request.pk)
+    emptying = getattr(locked, "emptying", None)
+    again = (
+        locked.status in (S.DELIVERED, S.CLOSED)
+        and emptying is not None
+        and _live_delivery(emptying) is None
+    )
+    if not again:
+        request = _locked(request, S.DELIVERED)
+        emptying = request.emptying
+    else:
+        request = locked
     if plant.municipality_id != request.municipality_id:
         raise _fail("plant", _("The treatment plant is in another municipality."))
     if volume_m3 > emptying.volume_m3:
@@ -219,13 +238,82 @@ def request_record_delivery(
     if local < emptying.emptied_on or delivered_at > timezone.now():
         raise _fail("delivered_at", _("Delivery must be after the emptying and not in the future."))
     delivery = SludgeDelivery.objects.create(
-        emptying=emptying, plant=plant, volume_m3=volume_m3, delivered_at=delivered_at
+        emptying=emptying,
+        plant=plant,
+        volume_m3=volume_m3,
+        delivered_at=delivered_at,
+        recorded_by=recorded_by,
     )
-    request.status, request.delivered_at = S.DELIVERED, timezone.now()
-    request.save(update_fields=["status", "delivered_at"])
-    Containment.objects.filter(pk=request.containment_id).update(
+    if request.status == S.EMPTIED:
+        request.status, request.delivered_at = S.DELIVERED, timezone.now()
+        request.save(update_fields=["status", "delivered_at"])
+    return delivery
+
+
+def _reviewable(delivery: SludgeDelivery) -> SludgeDelivery:
+    """Re-read the load under a row lock; only a load that waits for the plant is decided."""
+    locked = (
+        SludgeDelivery.objects.select_for_update().select_related("emptying").get(pk=delivery.pk)
+    )
+    if locked.status != DeliveryStatus.DISCHARGED:
+        raise _fail(
+            "status",
+            _("This load is already %(status)s.")
+            % {"status": DeliveryStatus(locked.status).label.lower()},
+        )
+    return locked
+
+
+@transaction.atomic
+def delivery_confirm(
+    *,
+    delivery: SludgeDelivery,
+    volume_received_m3: Decimal,
+    received_at: dt.datetime,
+    reviewed_by: Any = None,
+) -> SludgeDelivery:
+    """The plant confirms the load with the volume it measured and when it received it;
+    from now on the load counts as delivered to treatment, and the containment's sludge is
+    known to have gone to a treatment plant."""
+    delivery = _reviewable(delivery)
+    emptying = delivery.emptying
+    if volume_received_m3 > emptying.volume_m3:
+        raise _fail(
+            "volume_received_m3",
+            _("More sludge received (%(received)s m³) than emptied (%(emptied)s m³).")
+            % {"received": volume_received_m3, "emptied": emptying.volume_m3},
+        )
+    if received_at < delivery.delivered_at or received_at > timezone.now():
+        raise _fail(
+            "received_at",
+            _("The load is received after it is discharged, and not in the future."),
+        )
+    delivery.status = DeliveryStatus.CONFIRMED
+    delivery.volume_received_m3, delivery.received_at = volume_received_m3, received_at
+    delivery.reviewed_by, delivery.reviewed_at = reviewed_by, timezone.now()
+    delivery.save()
+    Containment.objects.filter(pk=emptying.request.containment_id).update(
         sludge_destination=SludgeDestination.TREATMENT_PLANT, updated_at=timezone.now()
     )
+    return delivery
+
+
+@transaction.atomic
+def delivery_reject(
+    *, delivery: SludgeDelivery, reason: str, reviewed_by: Any = None
+) -> SludgeDelivery:
+    """The plant refuses the load. It stays on record; the request goes back to waiting for
+    a discharge (a closed request stays closed, and its crew records the next discharge)."""
+    if not reason.strip():
+        raise _fail("reason", _("Say why the load is rejected."))
+    delivery = _reviewable(delivery)
+    delivery.status, delivery.reject_reason = DeliveryStatus.REJECTED, reason.strip()[:200]
+    delivery.reviewed_by, delivery.reviewed_at = reviewed_by, timezone.now()
+    delivery.save()
+    request = EmptyingRequest.objects.select_for_update().get(pk=delivery.emptying.request_id)
+    if request.status == S.DELIVERED:
+        request.status, request.delivered_at = S.EMPTIED, None
+        request.save(update_fields=["status", "delivered_at"])
     return delivery
 
 

@@ -27,6 +27,7 @@ from .choices import (
     ComplianceStatus,
     ContainmentLocation,
     ContainmentType,
+    DeliveryStatus,
     Outlet,
     RequestStatus,
     SludgeDestination,
@@ -443,16 +444,74 @@ class Emptying(models.Model):
 
 @tracked()
 class SludgeDelivery(models.Model):
-    emptying = models.OneToOneField(Emptying, on_delete=models.CASCADE, related_name="delivery")
+    """A load discharged at a treatment plant. The crew records where and how much it
+    discharged; the plant confirms the volume it received, or rejects the load with a
+    reason (then the crew takes it elsewhere and records a new discharge). Only confirmed
+    loads count as delivered to treatment (SFD F4)."""
+
+    emptying = models.ForeignKey(Emptying, on_delete=models.CASCADE, related_name="deliveries")
     plant = models.ForeignKey(TreatmentPlant, on_delete=models.PROTECT, related_name="deliveries")
     volume_m3 = models.DecimalField(
-        _("volume delivered (m³)"), max_digits=6, decimal_places=2, validators=POSITIVE
+        _("volume discharged (m³)"), max_digits=6, decimal_places=2, validators=POSITIVE
     )
-    delivered_at = models.DateTimeField(_("delivered at"))
+    delivered_at = models.DateTimeField(_("discharged at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=DeliveryStatus.choices,
+        default=DeliveryStatus.DISCHARGED,
+    )
+    volume_received_m3 = models.DecimalField(
+        _("volume received (m³)"),
+        max_digits=6,
+        decimal_places=2,
+        validators=POSITIVE,
+        null=True,
+        blank=True,
+    )
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    reject_reason = models.CharField(_("reason for rejecting"), max_length=200, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("sludge delivery")
         verbose_name_plural = _("sludge deliveries")
+        ordering = ["-delivered_at", "-id"]
+        indexes = [models.Index(fields=["plant", "status"], name="delivery_plant_status_idx")]
+        constraints = [
+            # One load on its way or received per emptying; rejected loads stay on record.
+            models.UniqueConstraint(
+                fields=["emptying"],
+                condition=~Q(status="rejected"),
+                name="delivery_one_live_per_emptying",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="confirmed")
+                | (Q(volume_received_m3__isnull=False) & Q(received_at__isnull=False)),
+                name="delivery_confirmed_has_volume_and_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reject_reason=""),
+                name="delivery_rejected_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plant} – {self.get_status_display()}"
 
 
 class ServiceFeedback(models.Model):

@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from spatial.choices import (
     DESLUDGING_DESK_ROLES,
@@ -28,6 +28,7 @@ from .models import (
     Inspection,
     InspectionPhoto,
     ServiceProvider,
+    SludgeDelivery,
     TreatmentPlant,
 )
 
@@ -203,7 +204,9 @@ def _operated(user: User, role: str, relation: str) -> QuerySet:
     return model.objects.filter(operators=user, municipality_id__in=municipalities).values("pk")
 
 
-def _requests_visible_to(user: User, queryset: QuerySet) -> QuerySet:
+def _requests_visible_to(user: User, queryset: QuerySet, *, plants: bool = True) -> QuerySet:
+    """Requests the user sees by role, as operator of the provider doing the job, and (with
+    `plants`) as operator of a plant where a load of the job was discharged."""
     if not user.is_authenticated:
         return queryset.none()
     if user.is_superuser:
@@ -214,12 +217,15 @@ def _requests_visible_to(user: User, queryset: QuerySet) -> QuerySet:
         .values("pk")
     )
     providers = _operated(user, MembershipRole.PROVIDER_OPERATOR, "operated_providers")
-    plants = _operated(user, MembershipRole.PLANT_OPERATOR, "operated_plants")
-    return queryset.filter(
-        Q(pk__in=by_role)
-        | Q(provider_id__in=providers)
-        | Q(emptying__delivery__plant_id__in=plants)
-    )
+    visible = Q(pk__in=by_role) | Q(provider_id__in=providers)
+    if plants:
+        operated = _operated(user, MembershipRole.PLANT_OPERATOR, "operated_plants")
+        visible |= Q(
+            pk__in=SludgeDelivery.objects.filter(plant_id__in=operated).values(
+                "emptying__request_id"
+            )
+        )
+    return queryset.filter(visible)
 
 
 def operates_provider(*, user: User, provider_id: int | None) -> bool:
@@ -242,7 +248,7 @@ def emptying_request_list(
     *, user: User, status: str | None = None, ward_id: int | None = None
 ) -> QuerySet[EmptyingRequest]:
     # Requests carry the applicant's name and phone: only roles that handle them see them,
-    # and operators the jobs of their provider or the deliveries to their plant.
+    # and operators the jobs of their provider or the loads discharged at their plant.
     queryset = _requests_visible_to(
         user,
         EmptyingRequest.objects.select_related(
@@ -251,9 +257,14 @@ def emptying_request_list(
             "provider",
             "emptying",
             "emptying__vehicle",
-            "emptying__delivery",
-            "emptying__delivery__plant",
             "feedback",
+        ).prefetch_related(
+            Prefetch(
+                "emptying__deliveries",
+                queryset=SludgeDelivery.objects.select_related("plant").order_by(
+                    "delivered_at", "id"
+                ),
+            )
         ),
     )
     if status:
@@ -265,6 +276,39 @@ def emptying_request_list(
 
 def emptying_request_get(*, user: User, request_id: int) -> EmptyingRequest:
     return emptying_request_list(user=user).get(pk=request_id)
+
+
+def sludge_delivery_list(
+    *, user: User, status: str | None = None, plant_id: int | None = None
+) -> QuerySet[SludgeDelivery]:
+    """Loads discharged at plants: a plant's operators see every load discharged at their
+    plant (not where else the job's loads went); whoever sees a request by role or as its
+    provider sees its loads. No applicant data rides along."""
+    queryset = SludgeDelivery.objects.select_related(
+        "plant",
+        "emptying",
+        "emptying__vehicle",
+        "emptying__request",
+        "emptying__request__provider",
+        "emptying__request__containment",
+        "emptying__request__containment__ward",
+    )
+    if not user.is_authenticated:
+        return queryset.none()
+    if not user.is_superuser:
+        plants = _operated(user, MembershipRole.PLANT_OPERATOR, "operated_plants")
+        requests = _requests_visible_to(user, EmptyingRequest.objects.all(), plants=False)
+        requests = requests.values("pk")
+        queryset = queryset.filter(Q(plant_id__in=plants) | Q(emptying__request_id__in=requests))
+    if status:
+        queryset = queryset.filter(status=status)
+    if plant_id:
+        queryset = queryset.filter(plant_id=plant_id)
+    return queryset.order_by("-delivered_at", "-id")
+
+
+def sludge_delivery_get(*, user: User, delivery_id: int) -> SludgeDelivery:
+    return sludge_delivery_list(user=user).get(pk=delivery_id)
 
 
 def treatment_plant_list(*, user: User) -> QuerySet[TreatmentPlant]:

@@ -82,8 +82,8 @@ def _assessed(row: dict) -> float:
 
 def sfd_safe_containments(row: dict) -> float:
     """SFD's safe share in containments: contained and not emptied this year (safe in
-    situ), plus contained, emptied and delivered to a working plant; sewered ones count
-    when the sewage is treated (setting SEWER_TREATED)."""
+    situ), plus contained, emptied and received by a working plant (a load the plant
+    confirmed); sewered ones count when the sewage is treated (setting SEWER_TREATED)."""
     safe = row["sfd_contained"] - row["contained_emptied"] + row["contained_treated"]
     if settings.IMIS.get("SEWER_TREATED"):
         safe += row["sfd_sewered"]
@@ -211,8 +211,8 @@ def cwis_indicators(
             ),
             Indicator(
                 "SF-1c", _("Collected faecal sludge delivered to treatment"),
-                _("Volume delivered to a treatment plant over the volume emptied in the "
-                  "year (SFD F4)."),
+                _("Volume received by treatment plants (loads the plant confirmed) over "
+                  "the volume emptied in the year (SFD F4)."),
                 "share", share(figures["volume_delivered"], figures["volume_emptied"]),
                 figures["volume_delivered"], figures["volume_emptied"], _("m³"), _("m³"),
             ),
@@ -226,8 +226,8 @@ def cwis_indicators(
             ),
             Indicator(
                 "SF-1e", _("Delivered faecal sludge treated"),
-                _("Volume delivered to plants in operation over the volume delivered "
-                  "(SFD F5)."),
+                _("Volume received by plants in operation over the volume received by "
+                  "all plants (confirmed loads, SFD F5)."),
                 "share", share(figures["volume_treated"], figures["volume_delivered"]),
                 figures["volume_treated"], figures["volume_delivered"], _("m³"), _("m³"),
             ),
@@ -313,8 +313,8 @@ def fsm_kpis(
             ),
             Indicator(
                 "KPI-3", _("Safe desludging"),
-                _("Emptyings of the year whose sludge was delivered to a treatment plant, "
-                  "over emptyings."),
+                _("Emptyings of the year whose load a treatment plant confirmed it "
+                  "received, over emptyings."),
                 "share", share(row["delivered"], row["emptyings"]), row["delivered"],
                 row["emptyings"], _("Delivered"), _("Emptyings"),
             ),

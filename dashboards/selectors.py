@@ -11,6 +11,9 @@ register keeps no dated snapshot of a building's facilities, and imported record
 import date, not the date the facility was built. Emptying, delivery, feedback and survey
 figures come from the records dated in (or, for surveys and the emptying interval, up to the
 end of) the chosen year, so the comparison with the previous year moves with them.
+A load counts as delivered once the treatment plant confirmed it, at the volume the plant
+received (containment_sludgedelivery.status = 'confirmed'); at most one load of an emptying
+is confirmed, so joining it never doubles an emptying.
 """
 
 from __future__ import annotations
@@ -154,11 +157,12 @@ def _ward_figures_sql() -> str:
                count(d.id) AS delivered,
                count(d.id) FILTER (WHERE p.is_active) AS treated,
                sum(e.volume_m3) AS volume_emptied,
-               coalesce(sum(d.volume_m3), 0) AS volume_delivered,
-               coalesce(sum(d.volume_m3) FILTER (WHERE p.is_active), 0) AS volume_treated
+               coalesce(sum(d.volume_received_m3), 0) AS volume_delivered,
+               coalesce(sum(d.volume_received_m3) FILTER (WHERE p.is_active), 0) AS volume_treated
           FROM containment_emptyingrequest r
           JOIN containment_emptying e ON e.request_id = r.id
-          LEFT JOIN containment_sludgedelivery d ON d.emptying_id = e.id
+          LEFT JOIN containment_sludgedelivery d
+                    ON d.emptying_id = e.id AND d.status = 'confirmed'
           LEFT JOIN containment_treatmentplant p ON p.id = d.plant_id
          WHERE r.municipality_id = %(municipality)s
            AND e.emptied_on BETWEEN %(start)s AND %(end)s
@@ -299,11 +303,12 @@ def emptying_by_month_computed(*, municipality: Municipality, year: int) -> list
                 SELECT c.ward_id, extract(month FROM e.emptied_on)::int AS month,
                        count(*) AS emptied, count(d.id) AS delivered,
                        sum(e.volume_m3) AS volume_emptied,
-                       coalesce(sum(d.volume_m3), 0) AS volume_delivered
+                       coalesce(sum(d.volume_received_m3), 0) AS volume_delivered
                   FROM containment_emptyingrequest r
                   JOIN containment_emptying e ON e.request_id = r.id
                   JOIN containment_containment c ON c.id = r.containment_id
-                  LEFT JOIN containment_sludgedelivery d ON d.emptying_id = e.id
+                  LEFT JOIN containment_sludgedelivery d
+                    ON d.emptying_id = e.id AND d.status = 'confirmed'
                  WHERE r.municipality_id = %(municipality)s
                    AND e.emptied_on BETWEEN %(start)s AND %(end)s
                  GROUP BY 1, 2)
@@ -398,11 +403,12 @@ def fsm_service_figures(*, municipality: Municipality, years: list[int]) -> list
                            e.emptied_on - (r.requested_at AT TIME ZONE %(tz)s)::date)
                          AS median_response_days,
                        coalesce(sum(e.volume_m3), 0) AS volume_emptied,
-                       coalesce(sum(d.volume_m3), 0) AS volume_delivered
+                       coalesce(sum(d.volume_received_m3), 0) AS volume_delivered
                   FROM containment_emptyingrequest r
                   JOIN containment_emptying e ON e.request_id = r.id
                   JOIN years y ON e.emptied_on BETWEEN y.start AND y.finish
-                  LEFT JOIN containment_sludgedelivery d ON d.emptying_id = e.id
+                  LEFT JOIN containment_sludgedelivery d
+                    ON d.emptying_id = e.id AND d.status = 'confirmed'
                   LEFT JOIN containment_servicefeedback f ON f.request_id = r.id
                   LEFT JOIN LATERAL (
                       SELECT b.low_income_community_id IS NOT NULL AS in_lic

@@ -23,13 +23,14 @@ from spatial.choices import DESLUDGING_DESK_ROLES
 from spatial.layers import COORDINATE_DECIMALS
 
 from .. import desludging, planner, selectors
-from ..choices import RequestStatus
+from ..choices import DeliveryStatus, RequestStatus
 from ..models import (
     Containment,
     DesludgingPlan,
     EmptyingRequest,
     PlannedVisit,
     ServiceProvider,
+    SludgeDelivery,
     TreatmentPlant,
     Vehicle,
 )
@@ -79,6 +80,91 @@ class CancelInputSerializer(StrictFieldsMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def load_summary(delivery: SludgeDelivery) -> dict[str, Any]:
+    return {
+        "id": delivery.pk,
+        "plant": delivery.plant_id,
+        "plant_name": delivery.plant.name,
+        "volume_m3": str(delivery.volume_m3),
+        "delivered_at": delivery.delivered_at,
+        "status": delivery.status,
+        "volume_received_m3": _decimal(delivery.volume_received_m3),
+        "received_at": delivery.received_at,
+        "reject_reason": delivery.reject_reason,
+    }
+
+
+class SludgeDeliverySerializer(serializers.ModelSerializer):
+    """A load at the plant's gate: what the crew discharged and what the plant decided. No
+    applicant or owner data: the plant needs the job, not the household."""
+
+    request = serializers.IntegerField(source="emptying.request_id", read_only=True)
+    containment_code = serializers.CharField(
+        source="emptying.request.containment.code", read_only=True
+    )
+    ward_number = serializers.IntegerField(
+        source="emptying.request.containment.ward.number", read_only=True, default=None
+    )
+    provider_name = serializers.CharField(
+        source="emptying.request.provider.name", read_only=True, default=None
+    )
+    vehicle = serializers.CharField(source="emptying.vehicle.registration", read_only=True)
+    emptied_on = serializers.DateField(source="emptying.emptied_on", read_only=True)
+    volume_emptied_m3 = serializers.DecimalField(
+        source="emptying.volume_m3", max_digits=6, decimal_places=2, read_only=True
+    )
+    plant_name = serializers.CharField(source="plant.name", read_only=True)
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SludgeDelivery
+        fields = [
+            "id",
+            "url",
+            "request",
+            "containment_code",
+            "ward_number",
+            "provider_name",
+            "vehicle",
+            "emptied_on",
+            "volume_emptied_m3",
+            "plant",
+            "plant_name",
+            "volume_m3",
+            "delivered_at",
+            "status",
+            "volume_received_m3",
+            "received_at",
+            "reject_reason",
+            "reviewed_at",
+        ]
+
+    def get_url(self, obj: SludgeDelivery) -> str:
+        return reverse("containment-api:delivery-detail", args=[obj.pk])
+
+
+class ConfirmDeliveryInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    volume_received_m3 = serializers.DecimalField(
+        max_digits=6, decimal_places=2, min_value=Decimal("0.01")
+    )
+    received_at = serializers.DateTimeField()
+
+
+class RejectDeliveryInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+
+
+class DeliveryQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    status = serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
+    plant = serializers.IntegerField(min_value=1, required=False)
+    limit = serializers.IntegerField(min_value=1, required=False)
+    offset = serializers.IntegerField(min_value=0, required=False)
+
+
 class EmptyingRequestSerializer(serializers.ModelSerializer):
     containment_code = serializers.CharField(source="containment.code", read_only=True)
     ward_number = serializers.IntegerField(
@@ -86,6 +172,7 @@ class EmptyingRequestSerializer(serializers.ModelSerializer):
     )
     emptying = serializers.SerializerMethodField()
     delivery = serializers.SerializerMethodField()
+    deliveries = serializers.SerializerMethodField()
     feedback = serializers.SerializerMethodField()
 
     class Meta:
@@ -113,6 +200,7 @@ class EmptyingRequestSerializer(serializers.ModelSerializer):
             "cancelled_at",
             "emptying",
             "delivery",
+            "deliveries",
             "feedback",
         ]
 
@@ -130,15 +218,17 @@ class EmptyingRequestSerializer(serializers.ModelSerializer):
             "receipt_number": emptying.receipt_number,
         }
 
+    def _deliveries(self, obj: EmptyingRequest) -> list[SludgeDelivery]:
+        emptying = getattr(obj, "emptying", None)
+        return [] if emptying is None else list(emptying.deliveries.all())
+
     def get_delivery(self, obj: EmptyingRequest) -> dict[str, Any] | None:
-        delivery = getattr(getattr(obj, "emptying", None), "delivery", None)
-        if delivery is None:
-            return None
-        return {
-            "plant": delivery.plant.name,
-            "volume_m3": str(delivery.volume_m3),
-            "delivered_at": delivery.delivered_at,
-        }
+        """The load on its way or received (rejected ones are in `deliveries`)."""
+        live = [d for d in self._deliveries(obj) if d.status != DeliveryStatus.REJECTED]
+        return load_summary(live[-1]) if live else None
+
+    def get_deliveries(self, obj: EmptyingRequest) -> list[dict[str, Any]]:
+        return [load_summary(d) for d in self._deliveries(obj)]
 
     def get_feedback(self, obj: EmptyingRequest) -> dict[str, Any] | None:
         feedback = getattr(obj, "feedback", None)
@@ -348,7 +438,9 @@ class DeliveryView(_StepView):
 
     def step(self, request_obj, values):
         _same_municipality(request_obj, plant=values["plant"])
-        desludging.request_record_delivery(request=request_obj, **values)
+        desludging.request_record_delivery(
+            request=request_obj, recorded_by=self.request.user, **values
+        )
 
 
 class FeedbackView(_StepView):
@@ -371,6 +463,100 @@ class CancelView(_StepView):
 
     def step(self, request_obj, values):
         desludging.request_cancel(request=request_obj, **values)
+
+
+# ---------------------------------------------------------------- loads at the plant
+class SludgeDeliveryListView(APIView):
+    @extend_schema(
+        operation_id="sludge_deliveries_list",
+        tags=["desludging"],
+        parameters=[
+            OpenApiParameter("status", str, enum=DeliveryStatus.values),
+            OpenApiParameter("plant", int),
+            *PAGE_PARAMETERS,
+        ],
+        responses={200: page_schema(SludgeDeliverySerializer)},
+        summary="Loads discharged at treatment plants (the plant's queue with ?status=discharged)",
+    )
+    def get(self, request: Request) -> Response:
+        query = DeliveryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        loads = selectors.sludge_delivery_list(
+            user=request.user, status=params.get("status"), plant_id=params.get("plant")
+        )
+        return paged_response(request, loads, SludgeDeliverySerializer)
+
+
+class SludgeDeliveryDetailView(APIView):
+    @extend_schema(
+        operation_id="sludge_deliveries_retrieve",
+        tags=["desludging"],
+        responses={200: SludgeDeliverySerializer},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        load = selectors.sludge_delivery_get(user=request.user, delivery_id=pk)
+        return Response(SludgeDeliverySerializer(load).data)
+
+
+class _PlantDecisionView(APIView):
+    """The plant's operators decide on a load discharged at their plant; nobody else does,
+    the help desk included (the point is a record the crew did not write)."""
+
+    input_serializer: type[serializers.Serializer]
+
+    def decide(self, load: SludgeDelivery, values: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def post(self, request: Request, pk: int) -> Response:
+        load = selectors.sludge_delivery_get(user=request.user, delivery_id=pk)
+        if not (
+            request.user.is_superuser
+            or selectors.operates_plant(user=request.user, plant_id=load.plant_id)
+        ):
+            raise exceptions.PermissionDenied(
+                _("Only the operators of %(plant)s may decide on this load.")
+                % {"plant": load.plant.name}
+            )
+        data = self.input_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.decide(load, dict(data.validated_data))
+        fresh = selectors.sludge_delivery_get(user=request.user, delivery_id=pk)
+        return Response(SludgeDeliverySerializer(fresh).data)
+
+
+class ConfirmDeliveryView(_PlantDecisionView):
+    input_serializer = ConfirmDeliveryInputSerializer
+
+    @extend_schema(
+        operation_id="sludge_deliveries_confirm",
+        tags=["desludging"],
+        request=ConfirmDeliveryInputSerializer,
+        responses={200: SludgeDeliverySerializer},
+        summary="The plant confirms a load: volume received and time",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def decide(self, load, values):
+        desludging.delivery_confirm(delivery=load, reviewed_by=self.request.user, **values)
+
+
+class RejectDeliveryView(_PlantDecisionView):
+    input_serializer = RejectDeliveryInputSerializer
+
+    @extend_schema(
+        operation_id="sludge_deliveries_reject",
+        tags=["desludging"],
+        request=RejectDeliveryInputSerializer,
+        responses={200: SludgeDeliverySerializer},
+        summary="The plant rejects a load, with the reason",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return super().post(request, pk)
+
+    def decide(self, load, values):
+        desludging.delivery_reject(delivery=load, reviewed_by=self.request.user, **values)
 
 
 class TreatmentPlantListView(APIView):

@@ -67,6 +67,22 @@ urlpatterns = [
     path(
         "emptying-requests/<int:pk>/cancel/", desludging.CancelView.as_view(), name="request-cancel"
     ),
+    path("sludge-deliveries/", desludging.SludgeDeliveryListView.as_view(), name="delivery-list"),
+    path(
+        "sludge-deliveries/<int:pk>/",
+        desludging.SludgeDeliveryDetailView.as_view(),
+        name="delivery-detail",
+    ),
+    path(
+        "sludge-deliveries/<int:pk>/confirm/",
+        desludging.ConfirmDeliveryView.as_view(),
+        name="delivery-confirm",
+    ),
+    path(
+        "sludge-deliveries/<int:pk>/reject/",
+        desludging.RejectDeliveryView.as_view(),
+        name="delivery-reject",
+    ),
     path("desludging-plans/", desludging.PlanListView.as_view(), name="plan-list"),
     path("desludging-plans/<int:pk>/", desludging.PlanDetailView.as_view(), name="plan-detail"),
     path(

@@ -4,7 +4,8 @@ Principals (tests/access/world.py): anonymous; enumerator of ward A and of ward 
 supervisor of ward A and of ward B; GIS officer; municipal executive (reads everything,
 decides nothing); the FSM help desk; ward-limited memberships of ward B of every other role
 (GIS officer, executive as a ward councillor, help desk, inspector, municipal admin); the
-municipal admin of another municipality; and an API token of a user with no role anywhere
+operator of the town's treatment plant, where a load of a ward-A job waits; the municipal
+admin of another municipality; and an API token of a user with no role anywhere
 (the public). The data asked about belongs to ward A of the town, so every ward-B-limited
 principal must be refused it, whatever the role.
 """
@@ -26,6 +27,7 @@ EVERYONE = frozenset(
         "help_desk_b",
         "inspector_b",
         "admin_b",
+        "plant_operator",
         "other_admin",
         "public_token",
     }
@@ -66,6 +68,7 @@ SUPERVISORS_ANYWHERE = SUPERVISORS | {"other_admin"}
 SUBMITTERS = frozenset({"enumerator_a", "enumerator_b"}) | SUPERVISORS_ANYWHERE
 SUPERVISOR_OF_A = frozenset({"supervisor_a"})
 ENUMERATOR_OF_A = frozenset({"enumerator_a"})
+PLANT = frozenset({"plant_operator"})
 
 GROUPS = {
     "EVERYONE": EVERYONE,
@@ -86,6 +89,7 @@ GROUPS = {
     "SUBMITTERS": SUBMITTERS,
     "SUPERVISOR_OF_A": SUPERVISOR_OF_A,
     "ENUMERATOR_OF_A": ENUMERATOR_OF_A,
+    "PLANT": PLANT,
     "NOBODY": NOBODY,
 }
 
@@ -146,6 +150,12 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "containment-api:request-delivery": {"POST": DESK_OF_A},
     "containment-api:request-feedback": {"POST": DESK_OF_A},
     "containment-api:request-cancel": {"POST": DESK_OF_A},
+    # The plant's queue: its operators decide on the loads discharged there; whoever sees
+    # the job (by role, in ward A) sees its loads.
+    "containment-api:delivery-list": {"GET": LOGGED_IN},
+    "containment-api:delivery-detail": {"GET": PERSONAL_DATA | PLANT},
+    "containment-api:delivery-confirm": {"POST": PLANT},
+    "containment-api:delivery-reject": {"POST": PLANT},
     "containment-api:plan-list": {"POST": DESK_ANYWHERE},
     "containment-api:plan-detail": {"GET": TOWN},
     # ---------------------------------------------------------------- surveys

@@ -96,6 +96,9 @@ PK_OF = {
     "surveys:campaign": "campaign",
     "containment-api:inspection-photo-file": "inspection_photo",
     "surveys-api:photo-file": "submission_photo",
+    "containment-api:delivery-detail": "delivery",
+    "containment-api:delivery-confirm": "delivery",
+    "containment-api:delivery-reject": "delivery",
 }
 
 

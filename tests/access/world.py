@@ -7,9 +7,11 @@ import datetime as dt
 import json
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.contrib.gis.geos import LineString, Point
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from containment import desludging, inspections
@@ -43,6 +45,7 @@ PRINCIPALS = (
     "help_desk_b",
     "inspector_b",
     "admin_b",
+    "plant_operator",
     "other_admin",
     "public_token",
 )
@@ -86,6 +89,7 @@ def build_world() -> World:
         "help_desk_b": member(MembershipRole.FSM_HELP_DESK, m, [town.east]),
         "inspector_b": member(MembershipRole.INSPECTOR, m, [town.east]),
         "admin_b": member(MembershipRole.MUNICIPAL_ADMIN, m, [town.east]),
+        "plant_operator": member(MembershipRole.PLANT_OPERATOR, m),
         "other_admin": member(MembershipRole.MUNICIPAL_ADMIN, other.municipality),
         "public_token": UserFactory(),
     }
@@ -98,15 +102,37 @@ def build_world() -> World:
     provider = ServiceProvider.objects.create(municipality=m, name="Vacutug")
     provider.wards.add(town.west)
     Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
-    TreatmentPlant.objects.create(
+    plant = TreatmentPlant.objects.create(
         municipality=m,
         name="FSTP",
         plant_type="fstp",
         capacity_m3_per_day=30,
         geom=Point(90.85, 22.95, srid=4326),
     )
+    plant.operators.add(world.users["plant_operator"])
     request = desludging.request_create(
         containment=containment, applicant_name="Rahim", applicant_phone="01711000000"
+    )
+    # A second job of ward A, emptied and discharged at the plant, waiting for the plant.
+    emptied = desludging.request_create(
+        containment=ContainmentFactory(municipality=m, buildings=[building]),
+        applicant_name="Karim",
+        applicant_phone="01811000000",
+    )
+    desludging.request_schedule(
+        request=emptied, provider=provider, scheduled_for=timezone.localdate()
+    )
+    desludging.request_record_emptying(
+        request=emptied,
+        emptied_on=timezone.localdate(),
+        volume_m3=Decimal("2"),
+        vehicle=provider.vehicles.get(),
+    )
+    load = desludging.request_record_delivery(
+        request=emptied,
+        plant=plant,
+        volume_m3=Decimal("2"),
+        delivered_at=timezone.now(),
     )
     inspection = inspections.inspection_record(
         containment=containment,
@@ -145,6 +171,7 @@ def build_world() -> World:
         "road": road.pk,
         "containment": containment.pk,
         "request": request.pk,
+        "delivery": load.pk,
         "inspection": inspection.pk,
         "inspection_photo": inspection_photo.pk,
         "submission_photo": submission_photo.pk,

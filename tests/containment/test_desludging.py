@@ -73,8 +73,13 @@ def test_the_whole_chain_stamps_each_step(chain):
     services.rule_set_ensure(municipality=containment.municipality)
     schedule(chain)
     emptying = empty(chain)
-    desludging.request_record_delivery(
+    load = desludging.request_record_delivery(
         request=request, plant=plant, volume_m3=Decimal("3.9"), delivered_at=timezone.now()
+    )
+    containment.refresh_from_db()
+    assert containment.sludge_destination == ""  # the crew's word alone does not say so
+    desludging.delivery_confirm(
+        delivery=load, volume_received_m3=Decimal("3.8"), received_at=timezone.now()
     )
     desludging.request_record_feedback(request=request, service_quality=4, ppe_worn=True)
     request.refresh_from_db()

@@ -78,7 +78,8 @@ def test_the_chain_through_the_api(desk, registers):
         assert response.json()["status"] == expected
     body = desk.get(reverse("containment-api:request-detail", args=[pk])).json()
     assert body["emptying"]["volume_m3"] == "2.50"
-    assert body["delivery"]["plant"] == "FSTP"
+    assert body["delivery"]["plant_name"] == "FSTP"
+    assert body["delivery"]["status"] == "discharged"  # until the plant confirms it
     assert body["feedback"]["service_quality"] == 5
 
 

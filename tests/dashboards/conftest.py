@@ -8,7 +8,8 @@ Ward 2 (east):  b4 3 people, no toilet                                     open 
                 b5 2 people, unlined pit, pit without slab                  unimproved
                 b6 10 people, nothing known                                 unknown
 Year Y (last year): c1 emptied 3 m3 on Y-03-05, 2.5 m3 delivered, feedback 5 with PPE;
-                    c2 emptied 2 m3 on Y-06-20, not delivered, feedback 2 without PPE;
+                    c2 emptied 2 m3 on Y-06-20, not delivered (one load rejected by the
+                    plant, one never confirmed), feedback 2 without PPE;
                     c5 requested on Y-12-30, not emptied.
 Year Y-1:           c3 (LIC) emptied 1.5 m3 on (Y-1)-05-03, all delivered.
 """
@@ -83,6 +84,18 @@ def _request(town, containment, provider, requested: dt.date, **extra):
     )
 
 
+def _confirmed_load(emptying, plant, volume: str, day: dt.date):
+    return SludgeDelivery.objects.create(
+        emptying=emptying,
+        plant=plant,
+        volume_m3=Decimal(volume),
+        delivered_at=_at(day),
+        status="confirmed",
+        volume_received_m3=Decimal(volume),
+        received_at=_at(day),
+    )
+
+
 def _emptying(request, vehicle, day: dt.date, volume: str):
     request.status = "emptied"
     request.scheduled_for = day
@@ -138,19 +151,28 @@ def dashboard_town(db) -> DashboardTown:
 
     r1 = _request(town, c["c1"], provider, dt.date(Y, 3, 1))
     e1 = _emptying(r1, vehicle, dt.date(Y, 3, 5), "3")
-    SludgeDelivery.objects.create(
-        emptying=e1, plant=plant, volume_m3=Decimal("2.5"), delivered_at=_at(dt.date(Y, 3, 5))
-    )
+    _confirmed_load(e1, plant, "2.5", dt.date(Y, 3, 5))
     ServiceFeedback.objects.create(request=r1, service_quality=5, ppe_worn=True)
     r2 = _request(town, c["c2"], provider, dt.date(Y, 6, 10))
-    _emptying(r2, vehicle, dt.date(Y, 6, 20), "2")
+    e2 = _emptying(r2, vehicle, dt.date(Y, 6, 20), "2")
+    # The crew says it discharged c2's load twice: the plant rejected the first load and never
+    # confirmed the second, so c2's sludge is not delivered.
+    SludgeDelivery.objects.create(
+        emptying=e2,
+        plant=plant,
+        volume_m3=Decimal("2"),
+        delivered_at=_at(dt.date(Y, 6, 20)),
+        status="rejected",
+        reject_reason="Mixed with solid waste",
+    )
+    SludgeDelivery.objects.create(
+        emptying=e2, plant=plant, volume_m3=Decimal("2"), delivered_at=_at(dt.date(Y, 6, 21))
+    )
     ServiceFeedback.objects.create(request=r2, service_quality=2, ppe_worn=False)
     _request(town, c["c5"], provider, dt.date(Y, 12, 30))
     r4 = _request(town, c["c3"], provider, dt.date(Y - 1, 5, 1))
     e4 = _emptying(r4, vehicle, dt.date(Y - 1, 5, 3), "1.5")
-    SludgeDelivery.objects.create(
-        emptying=e4, plant=plant, volume_m3=Decimal("1.5"), delivered_at=_at(dt.date(Y - 1, 5, 3))
-    )
+    _confirmed_load(e4, plant, "1.5", dt.date(Y - 1, 5, 3))
     containment_services.rule_set_ensure(municipality=town.municipality)
     containment_services.assess_municipality(municipality=town.municipality)
     return DashboardTown(town, Y, b, c)
