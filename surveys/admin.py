@@ -3,7 +3,7 @@ from leaflet.admin import LeafletGeoAdmin
 
 from spatial.admin import ServiceOnlyAdmin, ServiceOnlyInline
 
-from .models import Assignment, Submission, SubmissionPhoto, SurveyCampaign
+from .models import Assignment, KoboAccount, Submission, SubmissionPhoto, SurveyCampaign
 
 
 class AssignmentInline(ServiceOnlyInline):
@@ -35,3 +35,13 @@ class SubmissionAdmin(ServiceOnlyAdmin, LeafletGeoAdmin):
 @admin.register(SubmissionPhoto)
 class SubmissionPhotoAdmin(ServiceOnlyAdmin):
     """Photos arrive with their submission."""
+
+
+@admin.register(KoboAccount)
+class KoboAccountAdmin(admin.ModelAdmin):
+    """Kobo user name -> enumerator, as supervisors map them at import."""
+
+    list_display = ["username", "enumerator", "municipality"]
+    list_filter = ["municipality"]
+    search_fields = ["username", "enumerator__username"]
+    raw_id_fields = ["enumerator"]

@@ -1,6 +1,8 @@
 """Import of KoboToolbox / ODK exports (CSV or JSON) of the building survey XLSForm in
 fixtures/kobo/. Each row goes through the same service as a phone's submission (matching,
-flags, idempotency by the form's instance UUID); the result is a per-row report.
+flags, idempotency by the form's instance UUID); the result is a per-row report. The
+export names the Kobo account that collected a row; the supervisor maps Kobo user names to
+enumerators once (KoboAccount). A dry run checks every row and keeps nothing.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from spatial.choices import MembershipRole
+from spatial.models import Membership, Municipality
+
 from . import services
-from .models import SurveyCampaign
+from .models import KoboAccount, SurveyCampaign
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -185,17 +190,77 @@ def _point(record: dict[str, Any]) -> tuple[Point, float]:
         raise ValidationError({"gps": [_("The GPS point is missing or not a number.")]}) from exc
 
 
+def kobo_usernames(records: list[dict[str, Any]]) -> set[str]:
+    return {_kobo_username(r) for r in records} - {""}
+
+
+def _kobo_username(record: dict[str, Any]) -> str:
+    return str(record.get("username") or record.get("_submitted_by") or "").strip()
+
+
+def enumerators_for(
+    *, municipality: Municipality, usernames: set[str], mapping: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Who each Kobo user name of an export is: the `mapping` given with this import (Kobo
+    name -> IMIS user name), else the account remembered from an earlier import, else the
+    enumerator with the same user name. Unknown names map to None. Raises ValidationError
+    naming each mapping entry that is not an enumerator of the municipality."""
+    mapping = mapping or {}
+    enumerators = get_user_model().objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.filter(
+            municipality=municipality, role=MembershipRole.ENUMERATOR
+        ).values("user_id"),
+    )
+    by_name = {u.username: u for u in enumerators.filter(username__in=set(mapping.values()))}
+    errors = [
+        _("%(kobo)s: %(user)s is not an enumerator of %(municipality)s.")
+        % {"kobo": kobo, "user": imis, "municipality": municipality.name}
+        for kobo, imis in sorted(mapping.items())
+        if imis not in by_name
+    ]
+    if errors:
+        raise ValidationError({"enumerators": errors})
+    chosen = {kobo: by_name[imis] for kobo, imis in mapping.items()}
+    rest = usernames - set(chosen)
+    remembered = {
+        account.username: account.enumerator
+        for account in KoboAccount.objects.filter(
+            municipality=municipality, username__in=rest, enumerator__in=enumerators
+        ).select_related("enumerator")
+    }
+    same_name = {u.username: u for u in enumerators.filter(username__in=rest - set(remembered))}
+    return {
+        name: chosen.get(name) or remembered.get(name) or same_name.get(name)
+        for name in usernames | set(chosen)
+    }
+
+
+def remember_accounts(*, municipality: Municipality, accounts: dict[str, Any]) -> None:
+    """Keep the Kobo name -> enumerator pairs a supervisor gave, for the next import."""
+    for username, enumerator in accounts.items():
+        KoboAccount.objects.update_or_create(
+            municipality=municipality, username=username, defaults={"enumerator": enumerator}
+        )
+
+
+@transaction.atomic
 def import_records(
-    *, campaign: SurveyCampaign, records: list[dict[str, Any]], default_enumerator: Any
+    *,
+    campaign: SurveyCampaign,
+    records: list[dict[str, Any]],
+    enumerators: dict[str, Any] | None = None,
+    default_enumerator: Any = None,
+    commit: bool = True,
+    remember: dict[str, Any] | None = None,
 ) -> ImportReport:
     """Import each row on its own (a bad row never spoils the others); re-importing the same
-    export creates nothing new."""
-    users = {
-        u.username: u
-        for u in get_user_model().objects.filter(
-            username__in={r.get("username") or r.get("_submitted_by") for r in records} - {None}
-        )
-    }
+    export creates nothing new. `enumerators` maps the export's Kobo user names to users
+    (see enumerators_for); rows of an unmapped name go to `default_enumerator` or are
+    reported as unmapped. Without `commit`, a dry run: every row is checked exactly as it
+    would be imported (duplicates within the file included), then nothing is kept.
+    `remember` (Kobo name -> enumerator) is stored for the next import when committing."""
+    enumerators = enumerators or {}
     report = ImportReport()
     for number, record in enumerate(records, start=2):
         instance = str(record.get("instanceID") or record.get("_uuid") or "")
@@ -204,9 +269,16 @@ def import_records(
         except ValueError:
             report.add(number, instance, "invalid", {"uuid": [_("Missing or malformed.")]})
             continue
-        enumerator = users.get(
-            record.get("username") or record.get("_submitted_by") or "", default_enumerator
-        )
+        kobo_name = _kobo_username(record)
+        enumerator = enumerators.get(kobo_name) or default_enumerator
+        if enumerator is None:
+            message = (
+                _("Kobo user %(name)s is not mapped to an enumerator.") % {"name": kobo_name}
+                if kobo_name
+                else _("The row names no Kobo user.")
+            )
+            report.add(number, instance, "unmapped", {"username": [message]}, username=kobo_name)
+            continue
         try:
             point, precision = _point(record)
             device_time = parse_datetime(str(record.get("end") or record.get("start") or ""))
@@ -229,19 +301,29 @@ def import_records(
                 "conflict",
                 _("This instance was imported before with other answers."),
             )
-        except PermissionDenied as exc:
-            report.add(number, instance, "invalid", str(exc))
+        except PermissionDenied:
+            detail = _("%(user)s (Kobo user %(kobo)s) is not assigned to this campaign.") % {
+                "user": enumerator.get_username(),
+                "kobo": kobo_name or "-",
+            }
+            report.add(number, instance, "invalid", {"username": [detail]})
         except ValidationError as exc:
             detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
             report.add(number, instance, "invalid", detail)
         else:
-            outcome = "imported" if received.created else "duplicate"
+            outcome = "duplicate"
+            if received.created:
+                outcome = "imported" if commit else "importable"
             report.add(
                 number,
                 instance,
                 outcome,
                 None,
-                submission=received.submission.pk,
+                submission=received.submission.pk if commit else None,
                 flags=list(received.submission.flags),
             )
+    if commit and remember:
+        remember_accounts(municipality=campaign.municipality, accounts=remember)
+    if not commit:
+        transaction.set_rollback(True)
     return report

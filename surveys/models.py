@@ -67,6 +67,32 @@ class Assignment(models.Model):
         ]
 
 
+class KoboAccount(models.Model):
+    """Who a KoboToolbox/ODK user name is in this municipality: an export names the phone's
+    Kobo account, the register needs the enumerator. Set by the supervisor at the first
+    import and remembered for the next."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="kobo_accounts"
+    )
+    username = models.CharField(_("Kobo user name"), max_length=150)
+    enumerator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="kobo_accounts"
+    )
+
+    class Meta:
+        verbose_name = _("Kobo account")
+        verbose_name_plural = _("Kobo accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "username"], name="kobo_account_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} → {self.enumerator}"
+
+
 @tracked()
 class Submission(models.Model):
     campaign = models.ForeignKey(

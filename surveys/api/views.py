@@ -508,21 +508,41 @@ class BBoxQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     bbox = BBoxField()
 
 
+class KoboImportInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    file = serializers.FileField()
+    commit = serializers.BooleanField(default=False)
+    enumerators = serializers.JSONField(
+        binary=True,
+        required=False,
+        help_text="Kobo user name -> IMIS user name of an enumerator, as a JSON object; "
+        "remembered for the next import once committed.",
+    )
+
+    def validate_enumerators(self, value: Any) -> dict[str, str]:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+            for k, v in value.items()
+        ):
+            raise serializers.ValidationError(
+                _('Give a JSON object of Kobo user names to enumerators, e.g. {"field1": "rahim"}.')
+            )
+        if len(value) > 500:
+            raise serializers.ValidationError(_("At most 500 Kobo users per import."))
+        return {k.strip(): v.strip() for k, v in value.items()}
+
+
 class KoboImportView(APIView):
-    """Import a KoboToolbox/ODK export into the campaign; answers with a report per row."""
+    """Import a KoboToolbox/ODK export into the campaign: a dry run by default, `commit=true`
+    to keep the rows; answers with a report per row and who each Kobo user is."""
 
     parser_classes = [MultiPartParser]
 
     @extend_schema(
         operation_id="survey_campaign_import",
         tags=["surveys"],
-        request={
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {"file": {"type": "string", "format": "binary"}},
-            }
-        },
-        responses={200: OpenApiTypes.OBJECT},
+        request={"multipart/form-data": KoboImportInputSerializer},
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        summary="Import a Kobo/ODK export (dry run unless commit; map Kobo users to enumerators)",
     )
     def post(self, request: Request, pk: int) -> Response:
         campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
@@ -531,15 +551,36 @@ class KoboImportView(APIView):
         ):
             raise exceptions.PermissionDenied(_("Only a survey supervisor may do this."))
         upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationError({"file": [_("This field is required.")]})
-        if upload.size > kobo.MAX_BYTES:
+        if upload is not None and upload.size > kobo.MAX_BYTES:
             raise ValidationError({"file": [_("The file is larger than 20 MB.")]})
-        records = kobo.read_records(upload.read(), upload.name)
-        report = kobo.import_records(
-            campaign=campaign, records=records, default_enumerator=request.user
+        data = KoboImportInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        records = kobo.read_records(values["file"].read(), values["file"].name)
+        mapping = values.get("enumerators") or {}
+        enumerators = kobo.enumerators_for(
+            municipality=campaign.municipality,
+            usernames=kobo.kobo_usernames(records),
+            mapping=mapping,
         )
-        return Response({"counts": report.counts, "rows": report.rows})
+        report = kobo.import_records(
+            campaign=campaign,
+            records=records,
+            enumerators=enumerators,
+            commit=values["commit"],
+            remember={name: enumerators[name] for name in mapping},
+        )
+        return Response(
+            {
+                "committed": values["commit"],
+                "counts": report.counts,
+                "enumerators": {
+                    name: user.get_username() if user else None
+                    for name, user in sorted(enumerators.items())
+                },
+                "rows": report.rows,
+            }
+        )
 
 
 class ProgressView(APIView):

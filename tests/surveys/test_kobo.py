@@ -2,6 +2,7 @@
 as a phone's submissions, and a report per row."""
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from spatial.choices import MembershipRole
 from surveys import kobo, services
-from surveys.models import Submission
+from surveys.models import KoboAccount, Submission
 
 from ..conftest import client_for
 from ..factories import BuildingFactory, MembershipFactory, UserFactory, square
@@ -41,7 +42,10 @@ def campaign(town):
 
 def run(campaign):
     records = kobo.read_records(EXPORT.read_bytes(), EXPORT.name)
-    return kobo.import_records(campaign=campaign, records=records, default_enumerator=None)
+    enumerators = kobo.enumerators_for(
+        municipality=campaign.municipality, usernames=kobo.kobo_usernames(records)
+    )
+    return kobo.import_records(campaign=campaign, records=records, enumerators=enumerators)
 
 
 def test_fixture_export_report(campaign):
@@ -90,9 +94,144 @@ def test_supervisor_imports_through_the_api(campaign, town):
     ).user
     url = reverse("surveys-api:kobo-import", args=[campaign.pk])
     upload = SimpleUploadedFile("export.csv", EXPORT.read_bytes(), "text/csv")
-    response = client_for(supervisor).post(url, {"file": upload})
+    response = client_for(supervisor).post(url, {"file": upload, "commit": "true"})
     assert response.status_code == 200, response.content
     assert response.json()["counts"]["imported"] == 7
+    # field1 is also an enumerator's user name here, so no mapping was needed.
+    assert response.json()["enumerators"] == {"field1": "field1"}
+
+
+@pytest.fixture
+def kobo_town(town):
+    """As the demo town has it: the phones' Kobo account (field1) is nobody in the register;
+    the enumerator rahim is assigned to ward A of the campaign, gis is no enumerator."""
+    rahim = MembershipFactory(
+        municipality=town.municipality,
+        role=MembershipRole.ENUMERATOR,
+        user=UserFactory(username="rahim"),
+    ).user
+    campaign = services.campaign_create(
+        municipality=town.municipality,
+        name="Kobo survey",
+        starts_on=dt.date(2026, 7, 1),
+        ends_on=dt.date(2026, 9, 30),
+        wards=[town.west, town.east],
+        questionnaire_version="building-v1",
+    )
+    services.assignment_create(campaign=campaign, enumerator=rahim, ward=town.west)
+    for k in range(6):
+        BuildingFactory(municipality=town.municipality, geom=square(90.81 + k * 0.0005, 22.93))
+    MembershipFactory(
+        municipality=town.municipality,
+        role=MembershipRole.GIS_OFFICER,
+        user=UserFactory(username="gis"),
+    )
+    supervisor = MembershipFactory(
+        municipality=town.municipality, role=MembershipRole.SURVEY_SUPERVISOR
+    ).user
+    return campaign, client_for(supervisor)
+
+
+def upload_export(client, campaign, **fields):
+    upload = SimpleUploadedFile("export.csv", EXPORT.read_bytes(), "text/csv")
+    url = reverse("surveys-api:kobo-import", args=[campaign.pk])
+    return client.post(url, {"file": upload, **fields})
+
+
+def test_an_unmapped_kobo_user_is_reported_not_imported_as_someone_else(kobo_town):
+    campaign, supervisor = kobo_town
+    response = upload_export(supervisor, campaign, commit="true")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["enumerators"] == {"field1": None}
+    assert body["counts"] == {"unmapped": 12, "invalid": 1}  # the row with no UUID
+    unmapped = next(row for row in body["rows"] if row["outcome"] == "unmapped")
+    assert "field1" in unmapped["detail"]["username"][0]
+    assert Submission.objects.count() == 0
+
+
+def test_a_dry_run_with_the_mapping_reports_every_row_and_keeps_nothing(kobo_town):
+    campaign, supervisor = kobo_town
+    mapping = json.dumps({"field1": "rahim"})
+    dry = upload_export(supervisor, campaign, enumerators=mapping)
+    assert dry.status_code == 200, dry.content
+    body = dry.json()
+    assert body["committed"] is False
+    assert body["enumerators"] == {"field1": "rahim"}
+    outcomes = [row["outcome"] for row in body["rows"]]
+    assert outcomes.count("importable") == 7
+    assert outcomes[6] == "duplicate"  # row 8 resends row 2, even in a dry run
+    assert outcomes[-1] == "conflict"
+    assert Submission.objects.count() == 0
+    assert KoboAccount.objects.count() == 0  # a dry run remembers nothing
+
+    done = upload_export(supervisor, campaign, enumerators=mapping, commit="true")
+    assert done.json()["counts"]["imported"] == 7
+    # The same rows the dry run promised, now with their submissions, by rahim.
+    assert [r["outcome"] for r in done.json()["rows"]] == [
+        o.replace("importable", "imported") for o in outcomes
+    ]
+    assert set(Submission.objects.values_list("enumerator__username", flat=True)) == {"rahim"}
+    # The mapping is remembered: the next export of field1 needs none.
+    again = upload_export(supervisor, campaign, commit="true")
+    assert again.json()["enumerators"] == {"field1": "rahim"}
+    assert again.json()["counts"]["duplicate"] == 8
+    assert Submission.objects.count() == 7
+
+
+@pytest.mark.parametrize(
+    ("mapping", "words"),
+    [
+        ({"field1": "gis"}, "not an enumerator"),  # a user, but no enumerator
+        ({"field1": "nobody"}, "not an enumerator"),
+        (["field1", "rahim"], "JSON object"),
+        ({"field1": ""}, "JSON object"),
+    ],
+)
+def test_a_bad_mapping_is_a_400_and_imports_nothing(kobo_town, mapping, words):
+    campaign, supervisor = kobo_town
+    response = upload_export(supervisor, campaign, enumerators=json.dumps(mapping), commit="true")
+    assert response.status_code == 400
+    assert words in str(response.json()["errors"]["enumerators"])
+    assert Submission.objects.count() == 0
+    assert KoboAccount.objects.count() == 0
+
+
+def test_malformed_mapping_json_is_a_400(kobo_town):
+    campaign, supervisor = kobo_town
+    response = upload_export(supervisor, campaign, enumerators="{field1: rahim")
+    assert response.status_code == 400
+    assert "enumerators" in response.json()["errors"]
+
+
+def test_an_enumerator_not_assigned_to_the_campaign_is_named(kobo_town, town):
+    campaign, supervisor = kobo_town
+    MembershipFactory(
+        municipality=town.municipality,
+        role=MembershipRole.ENUMERATOR,
+        user=UserFactory(username="karim"),
+    )
+    response = upload_export(supervisor, campaign, enumerators=json.dumps({"field1": "karim"}))
+    invalid = [row for row in response.json()["rows"] if row["outcome"] == "invalid"]
+    assert any("karim" in str(row["detail"]) and "field1" in str(row["detail"]) for row in invalid)
+    assert response.json()["counts"].get("importable", 0) == 0
+
+
+def test_the_command_maps_and_dry_runs(kobo_town):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    campaign, _supervisor = kobo_town
+    out = StringIO()
+    call_command(
+        "import_kobo", campaign.pk, str(EXPORT), "--map", "field1=rahim", "--dry-run", stdout=out
+    )
+    assert "7 importable" in out.getvalue()
+    assert Submission.objects.count() == 0
+    call_command("import_kobo", campaign.pk, str(EXPORT), "--map", "field1=rahim", stdout=out)
+    assert Submission.objects.count() == 7
+    assert KoboAccount.objects.get().enumerator.username == "rahim"
 
 
 @pytest.mark.parametrize(
