@@ -27,6 +27,7 @@ from .models import (
     EmptyingRequest,
     Inspection,
     InspectionPhoto,
+    PlannedVisit,
     ServiceProvider,
     SludgeDelivery,
     TreatmentPlant,
@@ -321,6 +322,16 @@ def service_provider_list(*, user: User) -> QuerySet[ServiceProvider]:
 
 def desludging_plan_get(*, user: User, plan_id: int) -> DesludgingPlan:
     return scoped(DesludgingPlan.objects.select_related("municipality"), user).get(pk=plan_id)
+
+
+def planned_visit_list(*, user: User, plan: DesludgingPlan) -> QuerySet[PlannedVisit]:
+    """The plan's visits the user reads: a ward-limited reader sees his wards' visits."""
+    visits = PlannedVisit.objects.filter(plan=plan).select_related(
+        "containment", "containment__ward"
+    )
+    return user_scope(user).filter(
+        visits, ward="containment__ward", municipality="plan__municipality"
+    )
 
 
 def can_inspect(*, user: User, containment: Containment) -> bool:

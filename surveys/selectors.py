@@ -4,6 +4,8 @@ none), municipal admins and executives their municipality's."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -79,16 +81,24 @@ def can_manage_ward(*, user: User, ward) -> bool:
     return record_in_scope(scope=user_scope(user, SUPERVISING_ROLES), record=ward)
 
 
-def campaign_coverage(*, campaign: SurveyCampaign) -> list[dict]:
-    """Per ward of the campaign: buildings, buildings with an approved submission, coverage
-    share, and submissions pending, returned and rejected. One query."""
+def _ward_array(ward_ids: Collection[int] | None) -> list[int] | None:
+    return None if ward_ids is None else sorted(ward_ids)
+
+
+def campaign_coverage(
+    *, campaign: SurveyCampaign, ward_ids: Collection[int] | None = None
+) -> list[dict]:
+    """Per ward of the campaign (of `ward_ids` only, for a ward-limited reader): buildings,
+    buildings with an approved submission, coverage share, and submissions pending,
+    returned and rejected. One query."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             WITH wards AS (
               SELECT w.id, w.number, w.name FROM spatial_ward w
                 JOIN surveys_surveycampaign_wards cw ON cw.ward_id = w.id
-               WHERE cw.surveycampaign_id = %(campaign)s),
+               WHERE cw.surveycampaign_id = %(campaign)s
+                 AND (%(wards)s::int[] IS NULL OR w.id = ANY(%(wards)s::int[]))),
             buildings AS (
               SELECT b.ward_id, count(*) AS n FROM spatial_building b
                WHERE b.ward_id IN (SELECT id FROM wards) AND b.retired_at IS NULL
@@ -111,7 +121,7 @@ def campaign_coverage(*, campaign: SurveyCampaign) -> list[dict]:
               LEFT JOIN subs s ON s.ward_id = w.id
              ORDER BY w.number
             """,
-            {"campaign": campaign.pk},
+            {"campaign": campaign.pk, "wards": _ward_array(ward_ids)},
         )
         rows = cursor.fetchall()
     keys = [
@@ -132,7 +142,11 @@ def campaign_coverage(*, campaign: SurveyCampaign) -> list[dict]:
 
 
 def campaign_building_status_geojson(
-    *, campaign: SurveyCampaign, bbox: tuple[float, float, float, float], limit: int = 5000
+    *,
+    campaign: SurveyCampaign,
+    bbox: tuple[float, float, float, float],
+    limit: int = 5000,
+    ward_ids: Collection[int] | None = None,
 ) -> str:
     """Buildings of the campaign's wards in `bbox` as a FeatureCollection (built by PostGIS)
     with their survey status: surveyed (an approved submission), pending (waiting or
@@ -158,6 +172,7 @@ def campaign_building_status_geojson(
                  WHERE b.municipality_id = %(m)s AND b.retired_at IS NULL
                    AND b.ward_id IN (SELECT ward_id FROM surveys_surveycampaign_wards
                                       WHERE surveycampaign_id = %(c)s)
+                   AND (%(wards)s::int[] IS NULL OR b.ward_id = ANY(%(wards)s::int[]))
                    AND b.geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326)
                  ORDER BY b.id LIMIT %(limit)s) features
             """,
@@ -169,14 +184,17 @@ def campaign_building_status_geojson(
                 "x1": bbox[2],
                 "y1": bbox[3],
                 "limit": limit,
+                "wards": _ward_array(ward_ids),
             },
         )
         return cursor.fetchone()[0]
 
 
-def campaign_progress(*, campaign: SurveyCampaign) -> dict[str, list[dict]]:
+def campaign_progress(
+    *, campaign: SurveyCampaign, ward_ids: Collection[int] | None = None
+) -> dict[str, list[dict]]:
     """Submissions per enumerator and per day (device date, local time) by status, in one
-    query (GROUPING SETS)."""
+    query (GROUPING SETS); of `ward_ids` only, for a ward-limited reader."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -190,10 +208,11 @@ def campaign_progress(*, campaign: SurveyCampaign) -> dict[str, list[dict]]:
                    count(*) AS submissions
               FROM surveys_submission s JOIN auth_user u ON u.id = s.enumerator_id
              WHERE s.campaign_id = %(c)s
+               AND (%(wards)s::int[] IS NULL OR s.ward_id = ANY(%(wards)s::int[]))
              GROUP BY GROUPING SETS ((u.username), ((s.device_time AT TIME ZONE %(tz)s)::date))
              ORDER BY 1 DESC, 2, 3
             """,
-            {"c": campaign.pk, "tz": settings.TIME_ZONE},
+            {"c": campaign.pk, "tz": settings.TIME_ZONE, "wards": _ward_array(ward_ids)},
         )
         rows = cursor.fetchall()
     keys = ["surveyed", "pending", "returned", "rejected", "submissions"]

@@ -631,7 +631,9 @@ class PlanSerializer(serializers.ModelSerializer):
         ]
 
     def get_visits(self, obj: DesludgingPlan) -> list[dict[str, Any]]:
-        visits = obj.visits.select_related("containment", "containment__ward")
+        visits = self.context.get("visits")
+        if visits is None:
+            visits = obj.visits.select_related("containment", "containment__ward")
         return PlannedVisitSerializer(visits, many=True).data
 
 
@@ -666,4 +668,5 @@ class PlanDetailView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         plan = selectors.desludging_plan_get(user=request.user, plan_id=pk)
-        return Response(PlanSerializer(plan).data)
+        visits = selectors.planned_visit_list(user=request.user, plan=plan)
+        return Response(PlanSerializer(plan, context={"visits": visits}).data)

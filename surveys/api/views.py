@@ -23,6 +23,7 @@ from config.files import PrivatePhotoView
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 from spatial.api.serializers import BBoxField, GeometryInputField, StrictFieldsMixin
+from spatial import selectors as spatial_selectors
 from spatial.models import Ward
 
 from .. import kobo, selectors, services
@@ -483,7 +484,9 @@ class CoverageView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
-        return Response(selectors.campaign_coverage(campaign=campaign))
+        return Response(
+            selectors.campaign_coverage(campaign=campaign, ward_ids=_ward_limit(request, campaign))
+        )
 
 
 class CampaignBuildingsView(APIView):
@@ -499,9 +502,16 @@ class CampaignBuildingsView(APIView):
         query = BBoxQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         body = selectors.campaign_building_status_geojson(
-            campaign=campaign, bbox=query.validated_data["bbox"]
+            campaign=campaign,
+            bbox=query.validated_data["bbox"],
+            ward_ids=_ward_limit(request, campaign),
         )
         return HttpResponse(body, content_type="application/geo+json")
+
+
+def _ward_limit(request: Request, campaign: SurveyCampaign) -> frozenset[int] | None:
+    """The campaign's wards a ward-limited reader sees (None: all of them)."""
+    return spatial_selectors.ward_limit(user=request.user, municipality=campaign.municipality)
 
 
 class BBoxQuerySerializer(StrictFieldsMixin, serializers.Serializer):
@@ -592,7 +602,9 @@ class ProgressView(APIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
-        return Response(selectors.campaign_progress(campaign=campaign))
+        return Response(
+            selectors.campaign_progress(campaign=campaign, ward_ids=_ward_limit(request, campaign))
+        )
 
 
 class SubmissionPhotoView(APIView):

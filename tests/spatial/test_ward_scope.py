@@ -157,3 +157,60 @@ def test_ward_limited_admin_may_not_change_the_town_rules(town):
     whole = limited(town, MembershipRole.MUNICIPAL_ADMIN)
     response = whole.post("/api/v1/compliance/rule-sets/", json.dumps(body), "application/json")
     assert response.status_code == 201, response.content
+
+
+def test_ward_limited_readers_see_only_their_wards_of_plans_and_campaigns(town, places):
+    """A desludging plan and a survey campaign span the town; a ward-limited reader sees
+    the visits, coverage, progress and building statuses of his wards only."""
+    import datetime as dt
+    import uuid
+
+    from containment.planner import plan_create
+    from containment.services import rule_set_ensure
+    from surveys import services as survey_services
+
+    rule_set_ensure(municipality=town.municipality)
+    plan = plan_create(municipality=town.municipality, start_date=dt.date(2026, 12, 6), days=2)
+    codes = set(plan.visits.values_list("containment__code", flat=True))
+    assert codes == {places["west_tank"].code, places["east_tank"].code}
+    councillor = limited(town, MembershipRole.EXECUTIVE, town.west)
+    visits = councillor.get(f"/api/v1/desludging-plans/{plan.pk}/").json()["visits"]
+    assert {v["containment_code"] for v in visits} == {places["west_tank"].code}
+
+    campaign = survey_services.campaign_create(
+        municipality=town.municipality,
+        name="Survey",
+        starts_on=dt.date(2026, 7, 1),
+        ends_on=dt.date(2026, 12, 31),
+        wards=[town.west, town.east],
+        questionnaire_version="building-v1",
+    )
+    enumerator = MembershipFactory(municipality=town.municipality, role=MembershipRole.ENUMERATOR)
+    for ward in (town.west, town.east):
+        survey_services.assignment_create(campaign=campaign, enumerator=enumerator.user, ward=ward)
+    for building in (places["west"], places["east"]):
+        centre = building.geom.centroid
+        survey_services.submission_receive(
+            enumerator=enumerator.user,
+            campaign=campaign,
+            client_uuid=uuid.uuid4(),
+            device_time=dt.datetime(2026, 7, 15, 10, tzinfo=dt.UTC),
+            point=centre,
+            gps_accuracy_m=5,
+            answers={"floor_count": 2},
+        )
+    base = f"/api/v1/surveys/campaigns/{campaign.pk}"
+    supervisor = limited(town, MembershipRole.SURVEY_SUPERVISOR, town.west)
+    whole = limited(town, MembershipRole.SURVEY_SUPERVISOR)
+    assert [row["ward"] for row in whole.get(f"{base}/coverage/").json()] == [
+        town.west.pk,
+        town.east.pk,
+    ]
+    assert [row["ward"] for row in supervisor.get(f"{base}/coverage/").json()] == [town.west.pk]
+    progress = supervisor.get(f"{base}/progress/").json()
+    assert [row["submissions"] for row in progress["enumerators"]] == [1]
+    assert [row["submissions"] for row in whole.get(f"{base}/progress/").json()["enumerators"]] == [
+        2
+    ]
+    status = supervisor.get(f"{base}/buildings/", {"bbox": "90.80,22.92,90.86,22.97"})
+    assert bins(status) == {places["west"].bin}
