@@ -22,8 +22,8 @@ from config.api_errors import api_exception_handler
 from config.files import PrivatePhotoView
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
-from spatial.api.serializers import BBoxField, GeometryInputField, StrictFieldsMixin
 from spatial import selectors as spatial_selectors
+from spatial.api.serializers import BBoxField, GeometryInputField, StrictFieldsMixin
 from spatial.models import Ward
 
 from .. import kobo, selectors, services
