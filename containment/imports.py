@@ -17,6 +17,7 @@ import shapely
 from django.conf import settings
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spatial.imports import (
@@ -27,11 +28,14 @@ from spatial.imports import (
     _text,
     check_rows,
     count_plan,
+    report_read_only_edits,
+    same_shape,
 )
 from spatial.models import Municipality
 
 from . import compliance
 from .choices import ContainmentLocation, ContainmentType, Outlet, SludgeDestination, ToiletType
+from .layers import containments_layer
 from .models import Containment, ContainmentBuilding
 from .selectors import active_rule_set
 
@@ -96,6 +100,23 @@ SPEC = ImportSpec(
         "times_emptied": _count,
         "sludge_destination": _code(SludgeDestination),
     },
+    read_only=(
+        "id",
+        "municipality",
+        "ward",
+        "ward_number",
+        "effective_volume_m3",
+        "sfd_class",
+        "jmp_rung",
+        "compliance_status",
+        "rule_set_version",
+        "failed_rules",
+        "well_distance_m",
+        "building",
+    ),
+    key_only=("code",),
+    key_must_exist=True,
+    export_layer=lambda: containments_layer(),
 )
 # Columns of the file that are not attributes of the containment itself.
 LINK_FIELDS = ("code", "building_bin", "holding_number")
@@ -218,14 +239,14 @@ def _attributes(values: dict) -> dict:
     return {k: v for k, v in values.items() if k not in LINK_FIELDS}
 
 
-def _same(match: Containment, responsible: int | None, values: dict, shape, building) -> bool:
-    if responsible != building:
-        return False
-    for name, value in _attributes(values).items():
-        if getattr(match, name) != value:
-            return False
-    point = GEOSGeometry(memoryview(shapely.to_wkb(shape)), srid=4326)
-    return match.geom.equals_exact(point, 1e-9)
+def _changes(match: Containment, responsible: int | None, values: dict, shape, building):
+    """What a row changes: attributes, "building" (the responsible one), "geometry"."""
+    changed = [name for name, value in _attributes(values).items() if getattr(match, name) != value]
+    if building is not None and responsible != building:
+        changed.append("building")
+    if not same_shape(match.geom, shape):
+        changed.append("geometry")
+    return changed
 
 
 def import_containments(
@@ -236,14 +257,18 @@ def import_containments(
     commit: bool,
     progress: Callable[[int], None] | None = None,
     before_write: Callable[[], None] | None = None,
+    columns: list[str] | None = None,
+    source_format: str = "",
 ) -> ImportReport:
-    report, clean, shapes = check_rows(
+    report, clean, shapes, fixed = check_rows(
         municipality=municipality,
         spec=SPEC,
         layer="containments",
         geometries=geometries,
         records=records,
         progress=progress,
+        columns=columns,
+        source_format=source_format,
     )
     if not records:
         return report
@@ -268,19 +293,32 @@ def import_containments(
             _("lies %(distance).0f m from building %(bin)s; at most %(limit).0f m allowed")
             % {"distance": distance, "bin": buildings[row][1], "limit": limit},
         )
-    report.problems.sort(key=lambda p: (p["row"], p["field"]))
     matches = _matches(municipality, clean, shapes, buildings)
     plan = []
     for row, values in clean.items():
         building = buildings.get(row, (None,))[0]
         found = matches.get(row)
         if found is None:
-            plan.append(("create", row, values, None))
-        elif row in shapes and _same(found[0], found[1], values, shapes[row], building):
-            plan.append(("keep", row, values, found[0]))
-        else:
-            plan.append(("update", row, values, found[0]))
+            if values.get("code"):
+                report.problem(
+                    row,
+                    "code",
+                    _("no containment %(code)s in %(municipality)s; leave it blank for a new one")
+                    % {"code": values["code"], "municipality": municipality.name},
+                )
+                continue
+            plan.append(("create", row, values, None, []))
+            continue
+        changed = _changes(found[0], found[1], values, shapes.get(row), building)
+        plan.append(("update" if changed else "keep", row, values, found[0], changed))
+    report_read_only_edits(
+        report, SPEC, fixed, {row: match.pk for _a, row, _v, match, _c in plan if match}
+    )
+    report.problems.sort(key=lambda p: (p["row"], p["field"]))
     count_plan(report, plan)
+    for action, row, values, _match, changed in plan:
+        if action == "update":
+            report.change(row, values.get("code"), changed)
     if report.problem_count or not commit:
         return report
     if before_write is not None:
@@ -293,15 +331,18 @@ def import_containments(
 @transaction.atomic
 def _write(municipality: Municipality, plan: list, shapes: dict, buildings: dict) -> None:
     created, created_rows, updated = [], [], []
-    for action, row, values, match in plan:
+    for action, row, values, match, changed in plan:
         geom = GEOSGeometry(memoryview(shapely.to_wkb(shapes[row])), srid=4326)
         if action == "create":
             created.append(Containment(municipality=municipality, geom=geom, **_attributes(values)))
             created_rows.append(row)
         elif action == "update":
             for name, value in _attributes(values).items():
-                setattr(match, name, value)
-            match.geom = geom
+                if name in changed:
+                    setattr(match, name, value)
+            if "geometry" in changed:
+                match.geom = geom  # an unchanged one keeps its stored coordinates
+            match.updated_at = timezone.now()
             updated.append((row, match))
     Containment.objects.bulk_create(created, batch_size=2000)
     ContainmentBuilding.objects.bulk_create(
@@ -314,9 +355,14 @@ def _write(municipality: Municipality, plan: list, shapes: dict, buildings: dict
         batch_size=2000,
     )
     if updated:
-        names = sorted({k for _a, _r, values, _m in plan for k in _attributes(values)} | {"geom"})
-        Containment.objects.bulk_update([m for _r, m in updated], names, batch_size=2000)
+        names = {"updated_at"} | {
+            {"geometry": "geom"}.get(k, k) for p in plan if p[0] == "update" for k in p[4]
+        }
+        names.discard("building")
+        Containment.objects.bulk_update([m for _r, m in updated], sorted(names), batch_size=2000)
         for row, match in updated:
+            if row not in buildings:
+                continue
             building = buildings[row][0]
             links = ContainmentBuilding.objects.filter(containment=match)
             if not links.filter(building_id=building, is_responsible=True).exists():

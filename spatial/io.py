@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,6 +59,23 @@ def shapefile_field_names(names: list[str]) -> dict[str, str]:
             candidate = short[: 10 - len(suffix)] + suffix
             number += 1
         taken.add(candidate)
+        mapping[name] = candidate
+    return mapping
+
+
+def gdal_field_names(names: list[str]) -> dict[str, str]:
+    """The names GDAL gives these columns when it writes them to a Shapefile itself (QGIS's
+    "Save as" does): cut to 10 characters, and a name taken again becomes its first 8
+    characters and a number ("populati_1", ..., "populati10")."""
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        short = candidate = name[:10]
+        number = 1
+        while candidate.lower() in taken:
+            candidate = f"{short[:8]}_{number}" if number < 10 else f"{short[:8]}{number:02d}"
+            number += 1
+        taken.add(candidate.lower())
         mapping[name] = candidate
     return mapping
 
@@ -280,11 +297,14 @@ class UploadLimits:
 
 @dataclass
 class ReadLayer:
-    """Features read from a file: shapely geometries in EPSG:4326 and attribute dicts."""
+    """Features read from a file: shapely geometries in EPSG:4326 and attribute dicts, the
+    file's columns in their order, and its format (geojson, gpkg, shp or csv)."""
 
     geometries: list
     records: list[dict]
     source_crs: str
+    source_format: str = ""
+    columns: list[str] = field(default_factory=list)
 
 
 def _safe_extract(archive: Path, folder: Path, limits: UploadLimits) -> list[Path]:
@@ -392,7 +412,23 @@ def _read_csv(path: Path, limits: UploadLimits) -> ReadLayer:
             geometry = None  # reported per row by the import
         geometries.append(geometry)
         records.append({key: (value if value != "" else None) for key, value in row.items()})
-    return ReadLayer(geometries, records, "EPSG:4326")
+    names = [n for n in reader.fieldnames or [] if n not in (geometry_column, columns.get("lon"),
+             columns.get("lat"))]  # fmt: skip
+    return ReadLayer(geometries, records, "EPSG:4326", "csv", names)
+
+
+def _declared_field_names(shp: Path) -> dict[str, str]:
+    """The short -> long field names an export of this project wrote next to its shapefile
+    (FIELDS.txt); empty for shapefiles from elsewhere."""
+    listing = shp.parent / "FIELDS.txt"
+    if not listing.exists():
+        return {}
+    names = {}
+    for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
+        short, _tab, long = line.partition("\t")
+        if short.strip() and long.strip():
+            names[short.strip()] = long.strip()
+    return names
 
 
 def read_upload(
@@ -412,9 +448,16 @@ def read_upload(
         )
     with open(path, "rb") as handle:
         head = handle.read(16)
+    renames: dict[str, str] = {}
     if head.startswith(b"PK\x03\x04"):
         path = _shapefile_in(_safe_extract(path, folder, limits))
-    elif not head.startswith(b"SQLite format 3") and head.lstrip()[:1] not in (b"{", b"["):
+        renames = _declared_field_names(path)
+        source_format = "shp"
+    elif head.startswith(b"SQLite format 3"):
+        source_format = "gpkg"
+    elif head.lstrip()[:1] in (b"{", b"["):
+        source_format = "geojson"
+    else:
         return _read_csv(path, limits)
 
     try:
@@ -454,7 +497,9 @@ def read_upload(
         frame = frame.to_crs(4326)
     geometries = list(frame.geometry.values) if "geometry" in frame else []
     # Dates as ISO text (the default, epoch milliseconds, would read as numbers).
-    attributes = frame.drop(columns="geometry")
+    attributes = frame.drop(columns="geometry").rename(columns=renames)
     records = json.loads(attributes.to_json(orient="records", date_format="iso"))
-    return ReadLayer([g if g is not None and not shapely.is_empty(g) else None for g in geometries],
-                     records, source_crs)  # fmt: skip
+    shapes = [g if g is not None and not shapely.is_empty(g) else None for g in geometries]
+    return ReadLayer(
+        shapes, records, source_crs, source_format, [str(c) for c in attributes.columns]
+    )

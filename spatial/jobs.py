@@ -300,6 +300,8 @@ def _run_import(job: LayerJob) -> None:
             layer=job.layer,
             geometries=read.geometries,
             records=read.records,
+            columns=read.columns,
+            source_format=read.source_format,
             commit=commit,
             progress=checked,
             before_write=writing,

@@ -133,12 +133,17 @@ BUILDINGS = Layer(
         "structure_type": "t.structure_type",
         "functional_use": "t.functional_use",
         "floor_count": "t.floor_count",
+        "construction_year": "t.construction_year",
         "household_count": "t.household_count",
+        # The sum of the three below, for reading; an import ignores it (read-only).
         "population": (
             "CASE WHEN num_nonnulls(t.population_male, t.population_female, t.population_other)"
             " = 0 THEN NULL ELSE coalesce(t.population_male, 0)"
             " + coalesce(t.population_female, 0) + coalesce(t.population_other, 0) END"
         ),
+        "population_male": "t.population_male",
+        "population_female": "t.population_female",
+        "population_other": "t.population_other",
         "water_source": "t.water_source",
         "has_toilet": "t.has_toilet",
         "low_income_community": "t.low_income_community_id",

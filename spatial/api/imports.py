@@ -86,6 +86,8 @@ class ImportApi(APIView):
                     layer=name,
                     geometries=read.geometries,
                     records=read.records,
+                    columns=read.columns,
+                    source_format=read.source_format,
                     commit=data.validated_data["commit"],
                 )
         body = asdict(report) | {"source_crs": read.source_crs}

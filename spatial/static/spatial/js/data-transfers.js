@@ -43,6 +43,33 @@
     });
   }
 
+  // A folded table under a summary line: problems (open), notices and changes (closed).
+  function table(title, count, headings, rows, open) {
+    var details = element("details", null, "imis-problems");
+    details.open = open;
+    details.appendChild(element("summary", title + ": " + count));
+    var grid = element("table", null, "imis-table");
+    var head = grid.createTHead().insertRow();
+    headings.forEach(function (heading) { head.appendChild(element("th", heading)); });
+    var tbody = grid.createTBody();
+    rows.forEach(function (values) {
+      var row = tbody.insertRow();
+      values.forEach(function (value) { row.appendChild(element("td", value)); });
+    });
+    details.appendChild(grid);
+    return details;
+  }
+
+  function listing(title, count, items, more, open) {
+    var details = table(title, count, [labels.row, labels.field, labels.message],
+      items.map(function (item) { return [item.row, item.field, item.message]; }), open);
+    if (items.length < count) {
+      details.insertBefore(element("p", format(more, { shown: items.length, count: count })),
+                           details.children[1]);
+    }
+    return details;
+  }
+
   function resultCell(job) {
     var cell = element("td");
     if (job.status === "failed") {
@@ -60,28 +87,19 @@
       cell.appendChild(element("div", format(labels.summary, report)));
       if (report.committed) cell.appendChild(element("strong", labels.committed));
       if (report.problem_count) {
-        var details = element("details", null, "imis-problems");
-        details.open = true;
-        details.appendChild(element("summary", labels.problems + ": " + report.problem_count));
-        if (report.problems.length < report.problem_count) {
-          details.appendChild(element("p", format(labels.moreProblems, {
-            shown: report.problems.length, count: report.problem_count,
-          })));
-        }
-        var table = element("table", null, "imis-table");
-        var head = table.createTHead().insertRow();
-        [labels.row, labels.field, labels.message].forEach(function (title) {
-          head.appendChild(element("th", title));
-        });
-        var rows = table.createTBody();
-        report.problems.forEach(function (problem) {
-          var row = rows.insertRow();
-          [problem.row, problem.field, problem.message].forEach(function (value) {
-            row.appendChild(element("td", value));
-          });
-        });
-        details.appendChild(table);
-        cell.appendChild(details);
+        cell.appendChild(listing(labels.problems, report.problem_count, report.problems,
+                                 labels.moreProblems, true));
+      }
+      if (report.notice_count) {
+        cell.appendChild(listing(labels.notices, report.notice_count, report.notices,
+                                 labels.moreNotices, false));
+      }
+      if (report.changes && report.changes.length) {
+        cell.appendChild(table(labels.changes, report.changes.length,
+          [labels.row, labels.key, labels.changedFields],
+          report.changes.map(function (change) {
+            return [change.row, change.key, change.fields.join(", ")];
+          }), false));
       }
     }
     if (job.commit_url) {
