@@ -29,6 +29,7 @@ from spatial.imports import (
     check_rows,
     count_plan,
     report_read_only_edits,
+    report_stale_rows,
     same_shape,
 )
 from spatial.models import Municipality
@@ -113,6 +114,7 @@ SPEC = ImportSpec(
         "failed_rules",
         "well_distance_m",
         "building",
+        "version",
     ),
     key_only=("code",),
     key_must_exist=True,
@@ -311,6 +313,7 @@ def import_containments(
             continue
         changed = _changes(found[0], found[1], values, shapes.get(row), building)
         plan.append(("update" if changed else "keep", row, values, found[0], changed))
+    report_stale_rows(report, SPEC, fixed, plan)
     report_read_only_edits(
         report, SPEC, fixed, {row: match.pk for _a, row, _v, match, _c in plan if match}
     )

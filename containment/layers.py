@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from spatial.layers import WARD_BY_PLACE, Layer
+from spatial.layers import VERSION, WARD_BY_PLACE, Layer
 
 from .choices import ComplianceStatus, JmpRung, SfdClass
 from .classification import (
@@ -70,6 +70,7 @@ def containments_layer() -> Layer:
             "building": "rb.id",
             "building_bin": "rb.bin",
             "holding_number": "rb.holding_number",
+            "version": VERSION,
         },
         extra_filters={
             "status": "a.status = %s",

@@ -24,6 +24,7 @@ the boundary margin).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -147,7 +148,7 @@ SPECS = {
         ("Polygon", "MultiPolygon"),
         "number",
         {"number": _count, "name": _text(120), "name_bn": _text(120)},
-        read_only=("id", "municipality", "area_m2", "building_count"),
+        read_only=("id", "municipality", "area_m2", "building_count", "version"),
         required=("number",),
         export_layer=WARDS,
     ),
@@ -181,6 +182,7 @@ SPECS = {
             "population",
             "low_income_community",
             "footprint_area_m2",
+            "version",
         ),
         export_layer=BUILDINGS,
     ),
@@ -196,7 +198,7 @@ SPECS = {
             "right_of_way_m": _metres,
             "carriageway_width_m": _metres,
         },
-        read_only=("id", "municipality", "length_m"),
+        read_only=("id", "municipality", "length_m", "version"),
         required=("code", "hierarchy"),
         export_layer=ROADS,
     ),
@@ -301,19 +303,10 @@ def report_read_only_edits(
 ) -> None:
     """Compare the read-only columns of matched rows with what the register says now (the
     export layer's own SQL) and report each difference as ignored."""
-    layer = spec.layer()
-    names = [n for n in spec.read_only if n == "id" or (layer and n in layer.properties)]
+    names = [n for n in spec.read_only if n != "version"]
     rows = {row: pk for row, pk in matched.items() if fixed.get(row)}
-    if layer is None or not names or not rows:
-        return
-    columns = ", ".join(f'{"t.id" if n == "id" else layer.properties[n]} AS "{n}"' for n in names)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT t.id, {columns} FROM {layer.table} t {layer.joins}"  # noqa: S608
-            " WHERE t.id = ANY(%s)",
-            [sorted(set(rows.values()))],
-        )
-        current = {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor.fetchall()}
+    current = _current(spec, names, rows)
+    names = [n for n in names if any(n in values for values in current.values())]
     for row, pk in sorted(rows.items()):
         for name, given in fixed[row].items():
             kept = current.get(pk, {}).get(name)
@@ -324,6 +317,53 @@ def report_read_only_edits(
                     _("read-only: ignored (the register keeps %(kept)s)")
                     % {"kept": "-" if kept is None else kept},
                 )
+
+
+def _current(spec: ImportSpec, names: list[str], rows: dict[int, int]) -> dict[int, dict]:
+    """Register id -> the export layer's values of `names` for those records now (the same
+    SQL the export runs). One query."""
+    layer = spec.layer()
+    names = [n for n in names if n == "id" or (layer is not None and n in layer.properties)]
+    if layer is None or not names or not rows:
+        return {}
+    columns = ", ".join(f'{"t.id" if n == "id" else layer.properties[n]} AS "{n}"' for n in names)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT t.id, {columns} FROM {layer.table} t {layer.joins}"  # noqa: S608
+            " WHERE t.id = ANY(%s)",
+            [sorted(set(rows.values()))],
+        )
+        return {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor.fetchall()}
+
+
+def report_stale_rows(report: ImportReport, spec: ImportSpec, fixed: dict, plan: list) -> None:
+    """A row that changes a record changed in the register since the file was exported (its
+    `version` is older than the record's) is a conflict: the edit would undo someone
+    else's. Rows that change nothing are not."""
+    rows = {
+        p[1]: p[3].pk
+        for p in plan
+        if p[0] == "update" and not _blank(fixed.get(p[1], {}).get("version"))
+    }
+    current = _current(spec, ["version"], rows)
+    for row, pk in sorted(rows.items()):
+        try:
+            given = int(float(fixed[row]["version"]))
+        except (TypeError, ValueError):
+            report.problem(row, "version", _("not a version this system wrote"))
+            continue
+        now = current.get(pk, {}).get("version")
+        if now is not None and given < now:
+            changed = dt.datetime.fromtimestamp(now / 1000, tz=dt.UTC)
+            report.problem(
+                row,
+                "version",
+                _(
+                    "changed in the register since this file was exported (at %(time)s); "
+                    "export it again and redo this edit"
+                )
+                % {"time": timezone.localtime(changed).strftime("%Y-%m-%d %H:%M")},
+            )
 
 
 def same_shape(stored, incoming) -> bool:
@@ -572,6 +612,7 @@ def import_layer(
         changed = _changes(match, values, shapes.get(index), spec)
         plan.append(("update" if changed else "keep", index, values, match, changed))
     _check_plan(report, spec, plan)
+    report_stale_rows(report, spec, fixed, plan)
     report_read_only_edits(
         report, spec, fixed, {index: match.pk for _a, index, _v, match, _c in plan if match}
     )

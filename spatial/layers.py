@@ -82,6 +82,10 @@ class Layer:
         )
 
 
+# A record's version, for a file round trip: milliseconds of its last change. An import of a
+# row whose version is older than the register's is a conflict, not an overwrite.
+VERSION = "(extract(epoch FROM t.updated_at) * 1000)::bigint"
+
 WARDS = Layer(
     name="wards",
     title=_("Wards"),
@@ -96,6 +100,7 @@ WARDS = Layer(
             "(SELECT count(*) FROM spatial_building b"
             " WHERE b.ward_id = t.id AND b.retired_at IS NULL)"
         ),
+        "version": VERSION,
     },
     ward_condition="t.id = ANY(%s)",
     order_by="t.municipality_id, t.number",
@@ -114,6 +119,7 @@ ROADS = Layer(
         "right_of_way_m": "t.right_of_way_m",
         "carriageway_width_m": "t.carriageway_width_m",
         "length_m": "round(t.length_m::numeric, 1)",
+        "version": VERSION,
     },
     ward_condition=WARD_BY_PLACE,
 )
@@ -148,6 +154,7 @@ BUILDINGS = Layer(
         "has_toilet": "t.has_toilet",
         "low_income_community": "t.low_income_community_id",
         "footprint_area_m2": "round(t.footprint_area_m2::numeric, 1)",
+        "version": VERSION,
     },
 )
 

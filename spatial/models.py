@@ -9,6 +9,7 @@ filled by a database trigger (migration 0002) so every write path, ORM, COPY or 
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.db.models import FloatField, Func, Q
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 from .choices import (
@@ -75,7 +76,7 @@ class Municipality(models.Model):
         return self.name
 
 
-@tracked(exclude=["area_m2"])
+@tracked(exclude=["area_m2", "updated_at"])
 class Ward(models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="wards", verbose_name=_("municipality")
@@ -87,6 +88,9 @@ class Ward(models.Model):
     area_m2 = models.GeneratedField(
         expression=GeographyArea("geom"), output_field=FloatField(), db_persist=True
     )
+    # The record's version for a file round trip (exports carry it; spatial.imports). The
+    # database fills it for writers that bypass the model (the demo's COPY).
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         verbose_name = _("ward")
@@ -126,7 +130,7 @@ class LowIncomeCommunity(models.Model):
         return self.name
 
 
-@tracked(exclude=["length_m"])
+@tracked(exclude=["length_m", "updated_at"])
 class Road(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.CASCADE, related_name="roads")
     code = models.CharField(_("road code"), max_length=40, blank=True)
@@ -143,6 +147,7 @@ class Road(models.Model):
     length_m = models.GeneratedField(
         expression=GeographyLength("geom"), output_field=FloatField(), db_persist=True
     )
+    updated_at = models.DateTimeField(auto_now=True, db_default=Now())
 
     class Meta:
         verbose_name = _("road")
