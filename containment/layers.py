@@ -80,6 +80,7 @@ def containments_layer() -> Layer:
             "status": tuple(ComplianceStatus.values),
             "sfd_class": tuple(SfdClass.values),
         },
+        temporal="t.updated_at",
     )
 
 

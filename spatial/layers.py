@@ -71,6 +71,9 @@ class Layer:
     condition: str = ""
     # The values a named filter accepts (a code list); anything else is a 400.
     filter_choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The record's time for OGC API's `datetime` (its last change); "" for layers without
+    # one, which `datetime` leaves unfiltered, as the standard allows.
+    temporal: str = ""
 
     def feature_sql(self, crs: OutputCrs = CRS84) -> str:
         props = ", ".join(f"'{key}', {expr}" for key, expr in self.properties.items())
@@ -104,6 +107,7 @@ WARDS = Layer(
     },
     ward_condition="t.id = ANY(%s)",
     order_by="t.municipality_id, t.number",
+    temporal="t.updated_at",
 )
 
 ROADS = Layer(
@@ -122,6 +126,7 @@ ROADS = Layer(
         "version": VERSION,
     },
     ward_condition=WARD_BY_PLACE,
+    temporal="t.updated_at",
 )
 
 BUILDINGS = Layer(
@@ -156,6 +161,7 @@ BUILDINGS = Layer(
         "footprint_area_m2": "round(t.footprint_area_m2::numeric, 1)",
         "version": VERSION,
     },
+    temporal="t.updated_at",
 )
 
 LOW_INCOME_COMMUNITIES = Layer(
@@ -194,6 +200,9 @@ class LayerQuery:
     # A drawn area (Polygon or MultiPolygon, EPSG:4326) as WKB; features touching it match.
     area_wkb: bytes | None = None
     scope_ward_ids: Sequence[int] = ()
+    # OGC API `datetime`: (from, until), either open (None); until is exclusive unless
+    # both are the same instant.
+    datetime: tuple | None = None
 
     def where(self, layer: Layer) -> tuple[str, list]:
         clauses: list[str] = [layer.condition] if layer.condition else []
@@ -209,9 +218,19 @@ class LayerQuery:
             envelope = f"ST_MakeEnvelope(%s, %s, %s, %s, {self.bbox_crs.srid})"
             if self.bbox_crs.srid != 4326:
                 envelope = f"ST_Transform({envelope}, 4326)"
-            clauses.append(f"ST_Intersects({layer.geometry}, {envelope})")
             x0, y0, x1, y1 = self.bbox
-            params.extend((y0, x0, y1, x1) if self.bbox_crs.lat_lon else (x0, y0, x1, y1))
+            if self.bbox_crs.lat_lon:
+                x0, y0, x1, y1 = y0, x0, y1, x1
+            if self.bbox_crs.srid == 4326 and x0 > x1:
+                # Across the antimeridian: east of x0 or west of x1.
+                clauses.append(
+                    f"(ST_Intersects({layer.geometry}, {envelope})"
+                    f" OR ST_Intersects({layer.geometry}, {envelope}))"
+                )
+                params.extend((x0, y0, 180, y1, -180, y0, x1, y1))
+            else:
+                clauses.append(f"ST_Intersects({layer.geometry}, {envelope})")
+                params.extend((x0, y0, x1, y1))
         if self.area_wkb is not None:
             clauses.append(f"ST_Intersects({layer.geometry}, ST_GeomFromWKB(%s, 4326))")
             params.append(self.area_wkb)
@@ -224,6 +243,18 @@ class LayerQuery:
         for name, value in self.extra.items():
             clauses.append(layer.extra_filters[name])
             params.append(value)
+        if self.datetime is not None and layer.temporal:
+            start, end = self.datetime
+            if start is not None and start == end:
+                clauses.append(f"{layer.temporal} = %s")
+                params.append(start)
+            else:
+                if start is not None:
+                    clauses.append(f"{layer.temporal} >= %s")
+                    params.append(start)
+                if end is not None:
+                    clauses.append(f"{layer.temporal} < %s")
+                    params.append(end)
         return (" AND ".join(clauses) or "TRUE"), params
 
 

@@ -10,12 +10,16 @@ token or HTTP Basic for desktop GIS) and show only the user's municipalities.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import math
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -204,22 +208,83 @@ def _crs(value: str | None, parameter: str):
 
 
 def _bbox(value: str, crs) -> tuple[float, float, float, float]:
+    """Four numbers, or six with heights (ignored: the registers are 2D). In CRS84 or
+    EPSG:4326 a lower longitude greater than the upper one crosses the antimeridian."""
     try:
         numbers = [float(part) for part in value.split(",")]
     except ValueError:
         numbers = []
-    if len(numbers) != 4 or not all(math.isfinite(n) for n in numbers):
-        raise exceptions.ValidationError(_("bbox must be four finite numbers."))
+    if len(numbers) not in (4, 6) or not all(math.isfinite(n) for n in numbers):
+        raise exceptions.ValidationError(_("bbox must be four (or six) finite numbers."))
+    if len(numbers) == 6:
+        numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
     x0, y0, x1, y1 = numbers
-    if x0 >= x1 or y0 >= y1:
-        raise exceptions.ValidationError(_("bbox minimum must be less than its maximum."))
     if crs.srid == 4326:
         lon0, lat0, lon1, lat1 = (y0, x0, y1, x1) if crs.lat_lon else (x0, y0, x1, y1)
         if not (
             -180 <= lon0 <= 180 and -180 <= lon1 <= 180 and -90 <= lat0 <= 90 and -90 <= lat1 <= 90
         ):
             raise exceptions.ValidationError(_("bbox lies outside the CRS's range."))
+        if lat0 >= lat1 or lon0 == lon1:
+            raise exceptions.ValidationError(_("bbox minimum must be less than its maximum."))
+    elif x0 >= x1 or y0 >= y1:
+        raise exceptions.ValidationError(_("bbox minimum must be less than its maximum."))
     return x0, y0, x1, y1
+
+
+def _instant(text: str, end: bool) -> dt.datetime | None:
+    """One end of a `datetime` value: an RFC 3339 date-time, or a date, month or year (the
+    municipality's local calendar), as the start of that period or, for an `end`, the start
+    of the next one. ".." or "" is open."""
+    if text in ("", ".."):
+        return None
+    if "T" in text.upper():
+        moment = parse_datetime(text.replace("t", "T").replace("z", "Z"))
+        if moment is None or moment.tzinfo is None:
+            raise ValueError(text)
+        return moment
+    parts = text.split("-")
+    if not all(p.isdigit() for p in parts) or [len(p) for p in parts] not in (
+        [4],
+        [4, 2],
+        [4, 2, 2],
+    ):
+        raise ValueError(text)
+    year, month, day = (int(p) for p in [*parts, "1", "1"][:3])
+    start = dt.date(year, month, day)
+    if end:
+        if len(parts) == 3:
+            start += dt.timedelta(days=1)
+        elif len(parts) == 2:
+            start = dt.date(year + month // 12, month % 12 + 1, 1)
+        else:
+            start = dt.date(year + 1, 1, 1)
+    return timezone.make_aware(dt.datetime.combine(start, dt.time()))
+
+
+def _datetime(value: str) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """OGC API's `datetime`: an instant or an interval "start/end" with ".." for an open
+    end. A date, month or year stands for the whole period."""
+    try:
+        if "/" in value:
+            first, _slash, last = value.partition("/")
+            if "/" in last or (first in ("", "..") and last in ("", "..")):
+                raise ValueError(value)
+            start, end = _instant(first, end=False), _instant(last, end=True)
+            if start is not None and end is not None and start >= end:
+                raise ValueError(value)
+            return start, end
+        start = _instant(value, end=False)
+        if "T" in value.upper():
+            return start, start
+        return start, _instant(value, end=True)
+    except (ValueError, OverflowError):
+        raise exceptions.ValidationError(
+            _(
+                "datetime must be an RFC 3339 date-time or date (or a year or month), or an "
+                "interval of two such with '/', either end open as '..'."
+            )
+        ) from None
 
 
 def _int(value: str | None, parameter: str, default: int, low: int, high: int) -> int:
@@ -233,7 +298,7 @@ def _int(value: str | None, parameter: str, default: int, low: int, high: int) -
     return int(value)
 
 
-KNOWN_PARAMETERS = {"f", "bbox", "bbox-crs", "crs", "limit", "offset", "ward"}
+KNOWN_PARAMETERS = {"f", "bbox", "bbox-crs", "crs", "datetime", "limit", "offset", "ward"}
 
 
 @extend_schema(exclude=True)
@@ -262,10 +327,12 @@ class ItemsView(OgcView):
         )
         offset = _int(params.get("offset"), "offset", 0, 0, 10**9)
         ward_id = _int(params.get("ward"), "ward", 0, 1, 10**12) or None
+        when = _datetime(params["datetime"]) if "datetime" in params else None
         query = LayerQuery(
             **_scope(request, name),
             bbox=bbox,
             ward_id=ward_id,
+            datetime=when,
             limit=limit,
             offset=offset,
             extra={k: params[k] for k in layer.extra_filters if k in params},
@@ -302,7 +369,13 @@ class ItemView(OgcView):
         texts = [text for chunk in iter_feature_texts(layer, query) for text in chunk]
         if not texts:
             raise Http404(_("Unknown feature."))
-        response = StreamingHttpResponse(iter([texts[0].encode()]), content_type=GEOJSON)
+        feature = json.loads(texts[0])
+        collection = f"{self.base(request)}/collections/{name}"
+        feature["links"] = [
+            {"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()},
+            {"rel": "collection", "type": "application/json", "href": collection},
+        ]
+        response = self.json(feature, content_type=GEOJSON)
         response["Content-Crs"] = f"<{crs.uri}>"
         return response
 
@@ -312,7 +385,25 @@ def _openapi(base: str) -> dict[str, Any]:
         {
             "name": "bbox",
             "in": "query",
-            "schema": {"type": "array", "items": {"type": "number"}, "minItems": 4, "maxItems": 4},
+            "required": False,
+            "schema": {
+                "type": "array",
+                "oneOf": [
+                    {"minItems": 4, "maxItems": 4},
+                    {"minItems": 6, "maxItems": 6},
+                ],
+                "items": {"type": "number"},
+            },
+            "style": "form",
+            "explode": False,
+        },
+        {
+            "name": "datetime",
+            "in": "query",
+            "required": False,
+            "description": "An RFC 3339 date-time or date (or year, month), or an interval "
+            "'start/end' with '..' for an open end; matched against the record's last change.",
+            "schema": {"type": "string"},
             "style": "form",
             "explode": False,
         },

@@ -96,7 +96,8 @@ def test_crs_and_bbox_crs(gis_client, town):
     [
         ({"bbox": "nan,1,2,3"}, 400),
         ({"bbox": "1,2,3"}, 400),
-        ({"bbox": "3,2,1,4"}, 400),
+        ({"bbox": "1,4,3,2"}, 400),  # south above north
+        ({"bbox": "3,2,1,4"}, 200),  # west beyond east: across the antimeridian
         ({"bbox": "-200,0,10,10"}, 400),
         ({"crs": "EPSG:32646"}, 400),
         ({"limit": "0"}, 400),
