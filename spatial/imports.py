@@ -10,9 +10,10 @@ The round trip with a GIS (export, edit in QGIS, import) is lossless:
   per row as ignored. A column of neither kind is reported once as ignored.
 - A blank cell clears the value; a column missing from the file leaves it alone; a row
   missing from the file is never a delete.
-- Geometries are compared in canonical form (ring start and orientation) within
-  SHAPE_TOLERANCE, so an unchanged export (GeoJSON's 7 decimals, a Shapefile's rings turned
-  clockwise, CSV's WKT) re-imports as unchanged, and an unchanged geometry is never rewritten.
+- Geometries are compared by Hausdorff distance within SHAPE_TOLERANCE (and vertex count),
+  so an unchanged export (GeoJSON's 7 decimals, a Shapefile's rings turned clockwise, CSV's
+  WKT, centimetres in EPSG:3106) re-imports as unchanged, and an unchanged geometry is
+  never rewritten.
 
 Rows are matched to the register by their natural key (ward number, building BIN, road
 code): a match is updated, a row without a key is created. Buildings are keyed by BIN only
@@ -368,13 +369,16 @@ def report_stale_rows(report: ImportReport, spec: ImportSpec, fixed: dict, plan:
 
 def same_shape(stored, incoming) -> bool:
     """Whether a stored GEOS geometry and an incoming shapely one are the same shape: same
-    type, and in canonical form (ring start, orientation) within SHAPE_TOLERANCE."""
+    type and number of vertices, and no point of either farther than SHAPE_TOLERANCE from
+    the other (Hausdorff distance), whatever the ring's start and orientation. (Comparing
+    canonical forms vertex by vertex fails when rounding reorders two near-level vertices.)"""
     if incoming is None:
         return True
-    mine = shapely.normalize(shapely.from_wkb(bytes(stored.wkb)))
-    theirs = shapely.normalize(incoming)
-    return mine.geom_type == theirs.geom_type and bool(
-        shapely.equals_exact(mine, theirs, tolerance=SHAPE_TOLERANCE)
+    mine = shapely.from_wkb(bytes(stored.wkb))
+    return (
+        mine.geom_type == incoming.geom_type
+        and shapely.get_num_coordinates(mine) == shapely.get_num_coordinates(incoming)
+        and shapely.hausdorff_distance(mine, incoming) <= SHAPE_TOLERANCE
     )
 
 

@@ -25,9 +25,12 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from .layers import Layer, LayerQuery
+from .layers import CRS84, EPSG_3106, Layer, LayerQuery, geometry_in
 
 CHUNK = 5000
+# The CRSs a file export can be written in, and a file without its own CRS (CSV) read from:
+# longitude/latitude (as GIS files keep EPSG:4326) or Bangladesh Transverse Mercator.
+FILE_CRS = {"EPSG:4326": CRS84, "EPSG:3106": EPSG_3106}
 # The register's own id travels as "id": GeoPackage keeps "fid" for its primary key, and a
 # column of that name can be written once but not appended to.
 FORMATS = {
@@ -121,9 +124,10 @@ def vector_sql(layer: Layer, query: LayerQuery, mapping: dict[str, str] | None =
     columns = ", ".join(
         f'{expr} AS "{mapping.get(name, name)}"' for name, expr in layer.properties.items()
     )
+    geometry = geometry_in("t.geom", query.crs)
     return connection.ops.compose_sql(
-        f'SELECT t.id AS "id", {columns}, t.geom FROM {layer.table} t {layer.joins}'  # noqa: S608
-        f" WHERE {where} ORDER BY t.id",
+        f'SELECT t.id AS "id", {columns}, {geometry} AS geom'  # noqa: S608
+        f" FROM {layer.table} t {layer.joins} WHERE {where} ORDER BY t.id",
         params,
     )
 
@@ -162,7 +166,7 @@ def write_vector(
         "-nln",
         table,
         "-a_srs",
-        "EPSG:4326",
+        f"EPSG:{query.crs.srid}",
         "-nlt",
         "PROMOTE_TO_MULTI" if fmt == "shp" else "GEOMETRY",
     ]
@@ -212,7 +216,7 @@ def iter_csv(
     writer = csv.writer(Echo())
     first = True
     written = 0
-    for names, rows in _rows(layer, query, "ST_AsText(t.geom)"):
+    for names, rows in _rows(layer, query, f"ST_AsText({geometry_in('t.geom', query.crs)})"):
         if first:
             yield "\ufeff" + writer.writerow([*names[:-1], "wkt"])
             first = False
@@ -243,7 +247,7 @@ def write_xlsx(
     sheet = workbook.create_sheet(layer.name[:31])
     sheet.append(["id", *layer.properties, "wkt"])
     written = 0
-    for _names, rows in _rows(layer, query, "ST_AsText(t.geom)"):
+    for _names, rows in _rows(layer, query, f"ST_AsText({geometry_in('t.geom', query.crs)})"):
         for row in rows:
             sheet.append([_cell(value) for value in row])
         written += len(rows)
@@ -378,7 +382,7 @@ def _shapefile_in(files: list[Path]) -> Path:
     return shp
 
 
-def _read_csv(path: Path, limits: UploadLimits) -> ReadLayer:
+def _read_csv(path: Path, limits: UploadLimits, crs: str | None = None) -> ReadLayer:
     import shapely
 
     try:
@@ -414,7 +418,43 @@ def _read_csv(path: Path, limits: UploadLimits) -> ReadLayer:
         records.append({key: (value if value != "" else None) for key, value in row.items()})
     names = [n for n in reader.fieldnames or [] if n not in (geometry_column, columns.get("lon"),
              columns.get("lat"))]  # fmt: skip
-    return ReadLayer(geometries, records, "EPSG:4326", "csv", names)
+    source = crs or "EPSG:4326"
+    if source != "EPSG:4326":
+        geometries = _to_lon_lat(geometries, source)
+    elif any(g is not None and not _in_lon_lat(g) for g in geometries):
+        raise UploadError(
+            _(
+                "The coordinates are not longitude and latitude. Say the file's CRS "
+                "(crs=EPSG:3106 for Bangladesh Transverse Mercator)."
+            )
+        )
+    return ReadLayer(geometries, records, source, "csv", names)
+
+
+def _in_lon_lat(geometry) -> bool:
+    import shapely
+
+    x0, y0, x1, y1 = shapely.bounds(geometry)
+    return -180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90
+
+
+def _to_lon_lat(geometries: list, source: str) -> list:
+    """Geometries from `source` (an EPSG code) into longitude, latitude."""
+    import pyproj
+    import shapely
+
+    transformer = pyproj.Transformer.from_crs(source, "EPSG:4326", always_xy=True)
+    return [
+        None if g is None else shapely.transform(g, lambda xy: _pairs(transformer, xy))
+        for g in geometries
+    ]
+
+
+def _pairs(transformer, xy):
+    import numpy
+
+    x, y = transformer.transform(xy[:, 0], xy[:, 1])
+    return numpy.column_stack([x, y])
 
 
 def _declared_field_names(shp: Path) -> dict[str, str]:
@@ -432,11 +472,17 @@ def _declared_field_names(shp: Path) -> dict[str, str]:
 
 
 def read_upload(
-    path: Path, *, folder: Path, layer: str | None = None, limits: UploadLimits | None = None
+    path: Path,
+    *,
+    folder: Path,
+    layer: str | None = None,
+    limits: UploadLimits | None = None,
+    crs: str | None = None,
 ) -> ReadLayer:
     """Read one vector layer from an uploaded GeoJSON, GeoPackage, zipped Shapefile or CSV
     (WKT or lon/lat) into EPSG:4326. Everything is extracted into `folder`, which the caller
-    owns and removes. Raises UploadError with a message for the user."""
+    owns and removes. `crs` is the CRS of a CSV's coordinates (the other formats carry
+    their own). Raises UploadError with a message for the user."""
     import pyogrio
     import shapely
 
@@ -458,7 +504,7 @@ def read_upload(
     elif head.lstrip()[:1] in (b"{", b"["):
         source_format = "geojson"
     else:
-        return _read_csv(path, limits)
+        return _read_csv(path, limits, crs)
 
     try:
         layers = [name for name, _type in pyogrio.list_layers(path)]

@@ -74,6 +74,7 @@ def export_job_start(
     ward_id: int | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     area=None,
+    crs: str = "EPSG:4326",
 ) -> LayerJob:
     """Queue an export; `area` is a GEOS (Multi)Polygon drawn by the user, kept as GeoJSON."""
     job = LayerJob.objects.create(
@@ -85,6 +86,7 @@ def export_job_start(
             "ward": ward_id,
             "bbox": list(bbox) if bbox else None,
             "area": json.loads(area.geojson) if area is not None else None,
+            "crs": crs,
         },
         stage=_("waiting for the worker"),
     )
@@ -101,6 +103,7 @@ def import_job_start(
     upload,
     source_layer: str | None = None,
     commit: bool = False,
+    crs: str | None = None,
 ) -> LayerJob:
     """Keep the uploaded file in the job's folder and queue the check (or the commit)."""
     job = LayerJob.objects.create(
@@ -112,6 +115,7 @@ def import_job_start(
             "file": Path(getattr(upload, "name", "") or UPLOAD_NAME).name[:200],
             "layer": source_layer,
             "commit": commit,
+            "crs": crs,
         },
         stage=_("waiting for the worker"),
     )
@@ -218,6 +222,7 @@ def _export_query(job: LayerJob) -> LayerQuery:
         ward_id=parameters.get("ward"),
         area_wkb=bytes(GEOSGeometry(json.dumps(area)).wkb) if area else None,
         limit=10**9,
+        crs=io.FILE_CRS[parameters.get("crs") or "EPSG:4326"],
     )
 
 
@@ -252,7 +257,7 @@ def _run_export(job: LayerJob) -> None:
     elif fmt == "geojson":
         with open(folder / name, "wb") as out:
             for part in stream_feature_collection(
-                layer, query, number_matched=total, links=[], progress=written
+                layer, query, number_matched=total, links=[], progress=written, crs_member=True
             ):
                 out.write(part)
     elif fmt == "csv":
@@ -281,6 +286,7 @@ def _run_import(job: LayerJob) -> None:
             folder=extracted,
             layer=job.parameters.get("layer"),
             limits=io.UploadLimits(max_bytes=limit),
+            crs=job.parameters.get("crs"),
         )
     finally:
         shutil.rmtree(extracted, ignore_errors=True)

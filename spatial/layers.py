@@ -291,6 +291,7 @@ def stream_feature_collection(
     number_matched: int,
     links: list[dict],
     progress: Callable[[int], None] | None = None,
+    crs_member: bool = False,
 ) -> Iterator[bytes]:
     """RFC 7946 FeatureCollection as bytes, with OGC API paging members
     (`numberMatched`, `numberReturned`, `links`). `numberReturned` is written last, so it
@@ -301,6 +302,13 @@ def stream_feature_collection(
     connection's lock for a whole COPY: a progress update between chunks, or an HTTP
     response not read to its end, then blocked the thread for good (docs/performance.md)."""
     head = {"type": "FeatureCollection", "numberMatched": number_matched, "links": links}
+    if crs_member and query.crs.srid != 4326:
+        # A file in another CRS says so as GeoJSON 2008 did (GDAL and QGIS read it); the
+        # OGC API says it in the Content-Crs header instead.
+        head["crs"] = {
+            "type": "name",
+            "properties": {"name": f"urn:ogc:def:crs:EPSG::{query.crs.srid}"},
+        }
     yield (json.dumps(head)[:-1] + ',"features":[').encode()
     returned = 0
     for chunk in iter_feature_texts(layer, query):

@@ -24,6 +24,7 @@ class ExportQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     bbox = BBoxField(required=False)
     ward = serializers.IntegerField(min_value=1, required=False)
     area = AreaField(required=False)
+    crs = serializers.ChoiceField(choices=list(io.FILE_CRS), required=False, default="EPSG:4326")
 
 
 class ExportView(APIView):
@@ -41,6 +42,13 @@ class ExportView(APIView):
             OpenApiParameter("ward", int),
             OpenApiParameter(
                 "area", str, description="GeoJSON Polygon or MultiPolygon (a drawn area)"
+            ),
+            OpenApiParameter(
+                "crs",
+                str,
+                enum=list(io.FILE_CRS),
+                description="EPSG:4326 (longitude, latitude; the default) or EPSG:3106 "
+                "(Bangladesh Transverse Mercator, metres)",
             ),
         ],
         responses={200: OpenApiTypes.BINARY},
@@ -65,13 +73,18 @@ class ExportView(APIView):
             ward_id=ward.pk if ward else None,
             area_wkb=bytes(values["area"].wkb) if "area" in values else None,
             limit=10**9,
+            crs=io.FILE_CRS[values["crs"]],
         )
         fmt = values["export"]
         filename = f"{name}{'-ward-' + str(ward.number) if ward else ''}"
+        if values["crs"] != "EPSG:4326":
+            filename += "-" + values["crs"].replace(":", "").lower()
         if fmt == "geojson":
             matched = selectors.layer_count(layer=layer, query=query)
             response = StreamingHttpResponse(
-                stream_feature_collection(layer, query, number_matched=matched, links=[]),
+                stream_feature_collection(
+                    layer, query, number_matched=matched, links=[], crs_member=True
+                ),
                 content_type="application/geo+json",
             )
             extension = "geojson"

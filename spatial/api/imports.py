@@ -34,6 +34,11 @@ class ImportInputSerializer(serializers.Serializer):
     )
     layer = serializers.CharField(required=False, max_length=200)
     commit = serializers.BooleanField(default=False)
+    crs = serializers.ChoiceField(
+        choices=list(io.FILE_CRS),
+        required=False,
+        help_text="The CRS of a CSV's coordinates (other formats say their own); default EPSG:4326",
+    )
 
 
 class ImportApi(APIView):
@@ -77,6 +82,7 @@ class ImportApi(APIView):
                     folder=extracted,
                     layer=data.validated_data.get("layer"),
                     limits=io.UploadLimits(max_bytes=limit),
+                    crs=data.validated_data.get("crs"),
                 )
             except io.UploadError as error:
                 raise exceptions.ValidationError({"file": [str(error)]}) from None

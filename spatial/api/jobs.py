@@ -22,7 +22,7 @@ from config.files import private_file_response
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 
-from .. import imports, jobs, selectors
+from .. import imports, io, jobs, selectors
 from ..choices import REGISTER_EDITOR_ROLES
 from ..models import LayerJob, Municipality, Ward
 from ..ogcapi.views import collections
@@ -96,6 +96,7 @@ class ExportJobInputSerializer(StrictFieldsMixin, serializers.Serializer):
     ward = serializers.IntegerField(min_value=1, required=False)
     bbox = BBoxField(required=False)
     area = AreaField(required=False)
+    crs = serializers.ChoiceField(choices=list(io.FILE_CRS), default="EPSG:4326")
 
     def validate_layer(self, value: str) -> str:
         if value not in collections():
@@ -111,6 +112,11 @@ class ImportJobInputSerializer(serializers.Serializer):
     )
     source_layer = serializers.CharField(required=False, max_length=200)
     commit = serializers.BooleanField(default=False)
+    crs = serializers.ChoiceField(
+        choices=list(io.FILE_CRS),
+        required=False,
+        help_text="The CRS of a CSV's coordinates (other formats say their own); default EPSG:4326",
+    )
 
 
 def _job_or_404(request: Request, pk: int) -> LayerJob:
@@ -163,6 +169,7 @@ class ExportJobView(APIView):
             ward_id=ward_id,
             bbox=values.get("bbox"),
             area=values.get("area"),
+            crs=values["crs"],
         )
         return _accepted(job)
 
@@ -199,6 +206,7 @@ class ImportJobView(APIView):
             upload=values["file"],
             source_layer=values.get("source_layer"),
             commit=values["commit"],
+            crs=values.get("crs"),
         )
         return _accepted(job)
 

@@ -99,8 +99,8 @@ def register(town):
     return {"officer": officer, "main": main, "kitchen": kitchen, "east": east}
 
 
-def export(user, layer: str, fmt: str) -> tuple[bytes, str]:
-    response = client_for(user).get(f"/api/v1/exports/{layer}/", {"export": fmt})
+def export(user, layer: str, fmt: str, **params) -> tuple[bytes, str]:
+    response = client_for(user).get(f"/api/v1/exports/{layer}/", {"export": fmt, **params})
     assert response.status_code == 200, response.content[:300]
     body = b"".join(response.streaming_content) if response.streaming else response.content
     return body, {"shp": "zip"}.get(fmt, fmt)
@@ -398,3 +398,28 @@ def test_an_edit_made_in_qgis_comes_back_as_exactly_that_edit(register, fmt, tmp
     latest = record_history(main)[0]
     assert set(latest["changes"]) == set(QGIS_VALUES)
     assert set(record_history(east)[0]["changes"]) == {"geom"}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("layer", LAYERS)
+def test_an_export_in_epsg_3106_reimports_as_nothing_to_do(register, layer, fmt):
+    """Exported in Bangladesh Transverse Mercator (metres): GeoPackage, Shapefile and
+    GeoJSON say so themselves; a CSV is imported with crs=EPSG:3106."""
+    officer = register["officer"]
+    content, extension = export(officer, layer, fmt, crs="EPSG:3106")
+    extra = {"crs": "EPSG:3106"} if fmt == "csv" else {}
+    report = import_file(officer, layer, content, extension, **extra)
+    assert report["source_crs"].endswith("3106")
+    assert (report["problems"], report["notices"]) == ([], [])
+    assert (report["created"], report["updated"]) == (0, 0), report["changes"]
+
+
+def test_a_metric_csv_without_its_crs_is_refused_clearly(register):
+    officer = register["officer"]
+    content, _extension = export(officer, "buildings", "csv", crs="EPSG:3106")
+    upload = SimpleUploadedFile("buildings.csv", content)
+    response = client_for(officer).post(
+        "/api/v1/imports/buildings/", {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 400
+    assert "EPSG:3106" in str(response.json())
