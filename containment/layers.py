@@ -81,6 +81,20 @@ def containments_layer() -> Layer:
             "sfd_class": tuple(SfdClass.values),
         },
         temporal="t.updated_at",
+        read_only=(
+            "municipality",
+            "ward",
+            "ward_number",
+            "effective_volume_m3",
+            "sfd_class",
+            "jmp_rung",
+            "compliance_status",
+            "rule_set_version",
+            "failed_rules",
+            "well_distance_m",
+            "building",
+            "version",
+        ),
     )
 
 

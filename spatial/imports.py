@@ -62,9 +62,6 @@ class ImportSpec:
     key: str  # the attribute that identifies a row in the register
     fields: dict[str, Any]  # attribute -> converter (raises ValueError with a message)
     key_required: bool = True  # buildings may come without a BIN (new ones)
-    # Columns an export of the layer carries that the register derives or keeps itself:
-    # read back and compared, and an edit reported as ignored, never written.
-    read_only: tuple[str, ...] = ()
     # Attributes every row must give (a blank cell is a problem, not a clearing).
     required: tuple[str, ...] = ()
     # Attributes that identify a row but are not written (the BIN the database assigns).
@@ -79,6 +76,14 @@ class ImportSpec:
 
     def layer(self):
         return self.export_layer() if callable(self.export_layer) else self.export_layer
+
+    @property
+    def read_only(self) -> tuple[str, ...]:
+        """Columns an export of the layer carries that the register derives or keeps itself
+        (the export layer declares them): read back and compared, and an edit reported as
+        ignored, never written."""
+        layer = self.layer()
+        return ("id", *(layer.read_only if layer is not None else ()))
 
     def layer_title(self) -> str:
         layer = self.layer()
@@ -149,7 +154,6 @@ SPECS = {
         ("Polygon", "MultiPolygon"),
         "number",
         {"number": _count, "name": _text(120), "name_bn": _text(120)},
-        read_only=("id", "municipality", "area_m2", "building_count", "version"),
         required=("number",),
         export_layer=WARDS,
     ),
@@ -175,16 +179,6 @@ SPECS = {
             "water_source": _code(WaterSource),
             "has_toilet": _yes_no,
         },
-        read_only=(
-            "id",
-            "municipality",
-            "ward",
-            "ward_number",
-            "population",
-            "low_income_community",
-            "footprint_area_m2",
-            "version",
-        ),
         export_layer=BUILDINGS,
     ),
     "roads": ImportSpec(
@@ -199,7 +193,6 @@ SPECS = {
             "right_of_way_m": _metres,
             "carriageway_width_m": _metres,
         },
-        read_only=("id", "municipality", "length_m", "version"),
         required=("code", "hierarchy"),
         export_layer=ROADS,
     ),

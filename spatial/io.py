@@ -182,15 +182,52 @@ def write_vector(
             message = errors.read().decode(errors="replace").strip()[:500]
             raise RuntimeError(f"ogr2ogr failed: {message}")
     if fmt == "gpkg":
+        _describe_columns(target, table, layer)
         return target
     archive = folder / f"{layer.name}.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
         for part in sorted(target.parent.iterdir()):
             bundle.write(part, part.name)
         bundle.writestr(
-            "FIELDS.txt", "\n".join(f"{short}\t{name}" for name, short in mapping.items()) + "\n"
+            "FIELDS.txt",
+            "\n".join(f"{short}\t{name}\t{_role(layer, name)}" for name, short in mapping.items())
+            + "\n",
         )
     return archive
+
+
+def _role(layer: Layer, name: str) -> str:
+    """How an import treats a column: "read-only" (the register derives or keeps it) or
+    "editable" (it round-trips)."""
+    return "read-only" if name == "id" or name in layer.read_only else "editable"
+
+
+def _describe_columns(path: Path, table: str, layer: Layer) -> None:
+    """Describe every column in the GeoPackage's own schema table (gpkg_data_columns, the
+    GeoPackage Schema extension), so a GIS shows which columns an import reads back."""
+    import sqlite3
+
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL,"
+            " column_name TEXT NOT NULL, name TEXT, title TEXT, description TEXT,"
+            " mime_type TEXT, constraint_name TEXT,"
+            " CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name))"
+        )
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT,"
+            " extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,"
+            " CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))"
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO gpkg_extensions VALUES ('gpkg_data_columns', NULL,"
+            " 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write')"
+        )
+        db.executemany(
+            "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name,"
+            " description) VALUES (?, ?, ?, ?)",
+            [(table, name, name, _role(layer, name)) for name in ["id", *layer.properties]],
+        )
 
 
 def _follow_progress(stream, progress: Callable[[float], None] | None) -> None:
@@ -465,7 +502,7 @@ def _declared_field_names(shp: Path) -> dict[str, str]:
         return {}
     names = {}
     for line in listing.read_text(encoding="utf-8", errors="replace").splitlines():
-        short, _tab, long = line.partition("\t")
+        short, long, *_rest = [*line.split("\t"), ""]
         if short.strip() and long.strip():
             names[short.strip()] = long.strip()
     return names

@@ -74,6 +74,10 @@ class Layer:
     # The record's time for OGC API's `datetime` (its last change); "" for layers without
     # one, which `datetime` leaves unfiltered, as the standard allows.
     temporal: str = ""
+    # Columns the register derives or keeps itself (areas, counts, classes, the version):
+    # a file export describes them as read-only, and an import reports edits to them as
+    # ignored (spatial.imports). The other columns round-trip.
+    read_only: tuple[str, ...] = ()
 
     def feature_sql(self, crs: OutputCrs = CRS84) -> str:
         props = ", ".join(f"'{key}', {expr}" for key, expr in self.properties.items())
@@ -108,6 +112,7 @@ WARDS = Layer(
     ward_condition="t.id = ANY(%s)",
     order_by="t.municipality_id, t.number",
     temporal="t.updated_at",
+    read_only=("municipality", "area_m2", "building_count", "version"),
 )
 
 ROADS = Layer(
@@ -127,6 +132,7 @@ ROADS = Layer(
     },
     ward_condition=WARD_BY_PLACE,
     temporal="t.updated_at",
+    read_only=("municipality", "length_m", "version"),
 )
 
 BUILDINGS = Layer(
@@ -162,6 +168,15 @@ BUILDINGS = Layer(
         "version": VERSION,
     },
     temporal="t.updated_at",
+    read_only=(
+        "municipality",
+        "ward",
+        "ward_number",
+        "population",
+        "low_income_community",
+        "footprint_area_m2",
+        "version",
+    ),
 )
 
 LOW_INCOME_COMMUNITIES = Layer(

@@ -423,3 +423,24 @@ def test_a_metric_csv_without_its_crs_is_refused_clearly(register):
     )
     assert response.status_code == 400
     assert "EPSG:3106" in str(response.json())
+
+
+def test_file_exports_describe_which_columns_round_trip(register, tmp_path):
+    """The GeoPackage's schema table and the Shapefile's FIELDS.txt say of every column
+    whether an import reads it back (editable) or leaves it to the register (read-only)."""
+    import sqlite3
+
+    officer = register["officer"]
+    content, _extension = export(officer, "buildings", "gpkg")
+    (tmp_path / "b.gpkg").write_bytes(content)
+    with sqlite3.connect(tmp_path / "b.gpkg") as db:
+        roles = dict(db.execute("SELECT column_name, description FROM gpkg_data_columns"))
+    assert roles["population"] == roles["version"] == roles["id"] == "read-only"
+    assert roles["population_male"] == roles["holding_number"] == "editable"
+    assert len(pyogrio.read_dataframe(tmp_path / "b.gpkg")) == 3  # GDAL still reads it
+    content, _extension = export(officer, "buildings", "shp")
+    with zipfile.ZipFile(io.BytesIO(content)) as bundle:
+        lines = bundle.read("FIELDS.txt").decode().splitlines()
+    listed = {line.split("\t")[1]: line.split("\t")[2] for line in lines}
+    assert listed["footprint_area_m2"] == "read-only"
+    assert listed["population_female"] == "editable"
