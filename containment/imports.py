@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import shapely
@@ -19,13 +18,16 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from spatial.imports import (
     ImportReport,
     ImportSpec,
     _code,
     _count,
+    _positive_decimal,
     _text,
+    _yes_no,
     check_rows,
     count_plan,
     report_read_only_edits,
@@ -43,25 +45,7 @@ from .selectors import active_rule_set
 MATCH_M = 1.0
 
 
-def _decimal(value) -> Decimal:
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(_("not a number")) from None
-    if not number.is_finite() or number <= 0:
-        raise ValueError(_("must be a positive number"))
-    if number >= 1000:
-        raise ValueError(_("too large (metres or cubic metres are expected)"))
-    return number.quantize(Decimal("0.01"))
-
-
-def _bool(value) -> bool:
-    text = str(value).strip().lower()
-    if text in {"1", "true", "yes", "y", "হ্যাঁ"}:
-        return True
-    if text in {"0", "false", "no", "n", "না"}:
-        return False
-    raise ValueError(_("expected yes or no"))
+_decimal = _positive_decimal(gettext_lazy("too large (metres or cubic metres are expected)"))
 
 
 def _date(value) -> dt.date:
@@ -87,7 +71,7 @@ SPEC = ImportSpec(
         "containment_type": _code(ContainmentType),
         "outlet": _code(Outlet),
         "toilet_type": _code(ToiletType),
-        "shared_facility": _bool,
+        "shared_facility": _yes_no,
         "users": _count,
         "length_m": _decimal,
         "width_m": _decimal,
@@ -96,7 +80,7 @@ SPEC = ImportSpec(
         "volume_m3": _decimal,
         "construction_year": _count,
         "location": _code(ContainmentLocation),
-        "ever_emptied": _bool,
+        "ever_emptied": _yes_no,
         "last_emptied_on": _date,
         "times_emptied": _count,
         "sludge_destination": _code(SludgeDestination),

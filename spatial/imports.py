@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from config.text import MARKUP
 
@@ -136,16 +137,24 @@ def _yes_no(value) -> bool:
     raise ValueError(_("expected yes or no"))
 
 
-def _metres(value) -> Decimal:
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(_("not a number")) from None
-    if not number.is_finite() or number <= 0:
-        raise ValueError(_("must be a positive number"))
-    if number >= 1000:
-        raise ValueError(_("too large (metres are expected)"))
-    return number.quantize(Decimal("0.01"))
+def _positive_decimal(too_large):
+    """A positive measure below 1000 with two decimals; `too_large` (lazy) names the unit."""
+
+    def convert(value) -> Decimal:
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(_("not a number")) from None
+        if not number.is_finite() or number <= 0:
+            raise ValueError(_("must be a positive number"))
+        if number >= 1000:
+            raise ValueError(str(too_large))
+        return number.quantize(Decimal("0.01"))
+
+    return convert
+
+
+_metres = _positive_decimal(gettext_lazy("too large (metres are expected)"))
 
 
 SPECS = {
