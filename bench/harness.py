@@ -31,6 +31,7 @@ TIERS = {"S": (20_000, 1, 3), "M": (150_000, 1, 5), "L": (150_000, 4, 3)}
 SCRIPTS = [
     ("run.py", True),
     ("exports.py", True),
+    ("imports.py", True),
     ("dashboards.py", True),
     ("compliance.py", True),
     ("jit.py", True),

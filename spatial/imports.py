@@ -112,9 +112,11 @@ def _count(value):
 
 
 def _code(choices):
+    codes = frozenset(choices.values)
+
     def convert(value):
         text = str(value).strip()
-        if text not in choices.values:
+        if text not in codes:
             raise ValueError(
                 _("unknown code %(value)s; expected one of %(codes)s")
                 % {"value": text, "codes": ", ".join(choices.values)}
@@ -446,7 +448,8 @@ def _outside(municipality: Municipality, geometries: dict[int, Any]) -> dict[int
               FROM unnest(%s::int[], %s::bytea[]) AS u(row, wkb)
               CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_GeomFromWKB(u.wkb), 4326) AS geom) f
               CROSS JOIN m
-             WHERE NOT ST_CoveredBy(f.geom, m.allowed)
+             -- Inside the boundary itself (simple) answers most rows before the buffer.
+             WHERE NOT ST_CoveredBy(f.geom, m.boundary) AND NOT ST_CoveredBy(f.geom, m.allowed)
             """,
             [
                 settings.IMIS["BOUNDARY_MARGIN_M"],
@@ -660,7 +663,10 @@ def importable_layers() -> list[str]:
 
 def _existing(municipality: Municipality, spec: ImportSpec, clean: dict[int, dict]) -> dict:
     keys = {v[spec.key] for v in clean.values() if v.get(spec.key) not in (None, "")}
-    queryset = spec.model.objects.filter(municipality=municipality)
+    # Only what is compared and written: a whole building row is far wider.
+    queryset = spec.model.objects.filter(municipality=municipality).only(
+        "id", "municipality_id", "geom", *spec.fields
+    )
     if spec.model is Building:
         queryset = queryset.filter(retired_at__isnull=True)
     return {getattr(obj, spec.key): obj for obj in queryset.filter(**{f"{spec.key}__in": keys})}
