@@ -9,8 +9,10 @@ Rules (shared design, domain reference "Classifications"):
   outlet is unknown is unknown.
 - JMP facility: flush/pour-flush, VIP, pit with slab and composting are improved; pit
   without slab, bucket and hanging latrines are unimproved. Flush straight to an open drain
-  is improved or not by the setting IMIS["JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED"] (default True,
-  as the facility type suggests, until JMP's current practice is confirmed).
+  or elsewhere is unimproved (MICS6 WS11 code 14, DHS, MDG metadata; the setting
+  IMIS["JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED"] can say otherwise, default False); flush to
+  "don't know where" is improved with its safe management unknown (WS11 code 18): SFD
+  unknown, so at best basic.
 - JMP rung of a facility: unimproved; limited (improved, shared with other households);
   safely managed (improved, not shared, and excreta contained and never emptied, or buried
   on site, or emptied to a treatment plant, or sewered where IMIS["SEWER_TREATED"]); else
@@ -42,7 +44,7 @@ def _codes(values) -> str:
 def classification_params() -> dict[str, bool]:
     imis = settings.IMIS
     return {
-        "flush_to_drain_improved": bool(imis.get("JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", True)),
+        "flush_to_drain_improved": bool(imis.get("JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", False)),
         "sewer_treated": bool(imis.get("SEWER_TREATED", False)),
         "pits_groundwater_risk": bool(imis.get("PITS_IN_GROUNDWATER_RISK", False)),
     }
@@ -51,6 +53,7 @@ def classification_params() -> dict[str, bool]:
 def sfd_class_sql(c: str) -> str:
     return f"""(CASE
         WHEN {c}.outlet = 'sewer' THEN 'sewered'
+        WHEN {c}.containment_type = 'none' AND {c}.outlet = 'dont_know' THEN 'unknown'
         WHEN {c}.containment_type = 'none' THEN 'not_contained'
         WHEN {c}.outlet IN ({_codes(UNCONTAINED_OUTLETS)}) THEN 'not_contained'
         WHEN {c}.containment_type IN ({_codes(_PITS)}) AND %(pits_groundwater_risk)s
@@ -65,7 +68,7 @@ def improved_sql(c: str) -> str:
     return f"""(CASE
         WHEN {c}.toilet_type IN ('pit_without_slab', 'bucket', 'hanging') THEN FALSE
         WHEN {c}.containment_type = 'none' THEN CASE
-            WHEN {c}.toilet_type = 'flush' AND {c}.outlet = 'sewer' THEN TRUE
+            WHEN {c}.toilet_type = 'flush' AND {c}.outlet IN ('sewer', 'dont_know') THEN TRUE
             WHEN {c}.toilet_type = 'flush' AND {c}.outlet = 'open_drain'
                 THEN %(flush_to_drain_improved)s
             ELSE FALSE END

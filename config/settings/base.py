@@ -233,7 +233,7 @@ IMIS = {
     # Below this zoom the map does not load building footprints.
     "BUILDINGS_MIN_ZOOM": 17,
     # Classification settings (domain reference, "Classifications").
-    "JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED": env_bool("IMIS_JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", True),
+    "JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED": env_bool("IMIS_JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", False),
     "SEWER_TREATED": env_bool("IMIS_SEWER_TREATED", False),
     "PITS_IN_GROUNDWATER_RISK": env_bool("IMIS_PITS_IN_GROUNDWATER_RISK", False),
     # Scheduled desludging (domain reference: the desludging service chain).

@@ -99,7 +99,7 @@ def _building_rung():
             "contained",
             None,
         ),
-        # Flush straight to an open drain: improved by default setting, not contained.
+        # Flush straight to an open drain: unimproved (MICS6 WS11 code 14, DHS), not contained.
         (
             {
                 "containment_type": "none",
@@ -108,7 +108,29 @@ def _building_rung():
                 "ever_emptied": None,
             },
             "not_contained",
+            "unimproved",
+        ),
+        # Flush to "don't know where": improved (MICS6 WS11 code 18), management unknown.
+        (
+            {
+                "containment_type": "none",
+                "outlet": "dont_know",
+                "toilet_type": "flush",
+                "ever_emptied": None,
+            },
+            "unknown",
             "basic",
+        ),
+        # Flush to open ground ("elsewhere"): unimproved, not contained.
+        (
+            {
+                "containment_type": "none",
+                "outlet": "open_ground",
+                "toilet_type": "flush",
+                "ever_emptied": None,
+            },
+            "not_contained",
+            "unimproved",
         ),
         # Hanging latrine over a water body.
         (
@@ -131,7 +153,8 @@ def test_hand_worked_cases(town, attributes, sfd, rung):
 
 
 def test_flush_to_open_drain_follows_the_setting(town, settings):
-    settings.IMIS = {**settings.IMIS, "JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED": False}
+    """A town may keep the old convention (flush to a drain counted improved)."""
+    settings.IMIS = {**settings.IMIS, "JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED": True}
     building = BuildingFactory(municipality=town.municipality)
     _, rung, _ = classify(
         building,
@@ -140,7 +163,7 @@ def test_flush_to_open_drain_follows_the_setting(town, settings):
         toilet_type="flush",
         ever_emptied=None,
     )
-    assert rung == "unimproved"
+    assert rung == "basic"
 
 
 def test_treated_sewer_is_safely_managed_when_set(town, settings):
