@@ -1,7 +1,6 @@
 """The supervisor's campaign page in real Chromium: coverage table and choropleth, the
 review queue, and buildings coloured by survey status."""
 
-import datetime as dt
 import uuid
 
 import pytest
@@ -12,7 +11,7 @@ from spatial.choices import MembershipRole
 from surveys import services
 
 from .conftest import ARTIFACTS, log_in, make_town
-from .factories import BuildingFactory, MembershipFactory, UserFactory, square
+from .factories import BuildingFactory, MembershipFactory, UserFactory, square, town_campaign
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,14 +23,7 @@ def campaign_town(db):
         municipality=town.municipality, role=MembershipRole.SURVEY_SUPERVISOR
     ).user
     enumerator = UserFactory()
-    campaign = services.campaign_create(
-        municipality=town.municipality,
-        name="Household survey",
-        starts_on=dt.date(2026, 7, 1),
-        ends_on=dt.date(2026, 9, 30),
-        wards=[town.west, town.east],
-        questionnaire_version="building-v1",
-    )
+    campaign = town_campaign(town)
     MembershipFactory(
         user=enumerator, municipality=town.municipality, role=MembershipRole.ENUMERATOR
     ).wards.add(town.west)

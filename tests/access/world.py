@@ -9,13 +9,13 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.gis.geos import LineString, Point
+from django.contrib.gis.geos import LineString
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from containment import desludging, inspections
-from containment.models import ServiceProvider, TreatmentPlant, Vehicle
+from containment.models import ServiceProvider, Vehicle
 from containment.planner import plan_create
 from spatial import jobs
 from spatial.choices import MembershipRole
@@ -27,8 +27,10 @@ from tests.factories import (
     ContainmentFactory,
     MembershipFactory,
     RoadFactory,
+    TreatmentPlantFactory,
     UserFactory,
     square,
+    town_campaign,
 )
 
 PRINCIPALS = (
@@ -102,13 +104,7 @@ def build_world() -> World:
     provider = ServiceProvider.objects.create(municipality=m, name="Vacutug")
     provider.wards.add(town.west)
     Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
-    plant = TreatmentPlant.objects.create(
-        municipality=m,
-        name="FSTP",
-        plant_type="fstp",
-        capacity_m3_per_day=30,
-        geom=Point(90.85, 22.95, srid=4326),
-    )
+    plant = TreatmentPlantFactory(municipality=m)
     plant.operators.add(world.users["plant_operator"])
     request = desludging.request_create(
         containment=containment, applicant_name="Rahim", applicant_phone="01711000000"
@@ -145,14 +141,7 @@ def build_world() -> World:
         inspection=inspection, upload=SimpleUploadedFile("tank.png", png, "image/png")
     )
     plan = plan_create(municipality=m, start_date=dt.date(2026, 12, 6), days=2)
-    campaign = survey_services.campaign_create(
-        municipality=m,
-        name="Household survey",
-        starts_on=dt.date(2026, 7, 1),
-        ends_on=dt.date(2026, 12, 31),
-        wards=[town.west, town.east],
-        questionnaire_version="building-v1",
-    )
+    campaign = town_campaign(town, ends_on=dt.date(2026, 12, 31))
     survey_services.assignment_create(
         campaign=campaign, enumerator=world.users["enumerator_a"], ward=town.west
     )

@@ -5,7 +5,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -15,11 +14,10 @@ from containment.models import (
     Emptying,
     EmptyingRequest,
     ServiceProvider,
-    TreatmentPlant,
     Vehicle,
 )
 
-from ..factories import BuildingFactory, ContainmentFactory
+from ..factories import BuildingFactory, ContainmentFactory, TreatmentPlantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,12 +34,8 @@ def chain(town):
     provider = ServiceProvider.objects.create(municipality=town.municipality, name="Vacutug Co")
     provider.wards.add(town.west, town.east)
     vehicle = Vehicle.objects.create(provider=provider, registration="LAK-1", capacity_m3=3)
-    plant = TreatmentPlant.objects.create(
-        municipality=town.municipality,
-        name="Lakshmipur FSTP",
-        plant_type="fstp",
-        capacity_m3_per_day=40,
-        geom=Point(90.85, 22.95, srid=4326),
+    plant = TreatmentPlantFactory(
+        municipality=town.municipality, name="Lakshmipur FSTP", capacity_m3_per_day=40
     )
     request = desludging.request_create(
         containment=containment, applicant_name="Rahima Begum", applicant_phone="01700000000"

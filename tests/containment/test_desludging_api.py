@@ -6,11 +6,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from containment import desludging
-from containment.models import EmptyingRequest, ServiceProvider, TreatmentPlant, Vehicle
+from containment.models import EmptyingRequest, ServiceProvider, Vehicle
 from spatial.choices import MembershipRole
 
 from ..conftest import client_for
-from ..factories import BuildingFactory, ContainmentFactory, MembershipFactory, square
+from ..factories import (
+    BuildingFactory,
+    ContainmentFactory,
+    MembershipFactory,
+    TreatmentPlantFactory,
+    operator_of,
+    square,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +40,7 @@ def registers(town):
     provider = ServiceProvider.objects.create(municipality=town.municipality, name="Vacutug")
     provider.wards.add(town.west)
     vehicle = Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
-    plant = TreatmentPlant.objects.create(
-        municipality=town.municipality,
-        name="FSTP",
-        plant_type="fstp",
-        capacity_m3_per_day=30,
-        geom=Point(90.85, 22.95, srid=4326),
-    )
+    plant = TreatmentPlantFactory(municipality=town.municipality)
     return containment, provider, vehicle, plant
 
 
@@ -204,14 +205,8 @@ def test_operators_see_and_record_only_their_own_jobs(desk, registers, town):
     rival = ServiceProvider.objects.create(municipality=town.municipality, name="Rival")
     rival.wards.add(town.west)
     rival_vehicle = Vehicle.objects.create(provider=rival, registration="R-1", capacity_m3=3)
-    operator = MembershipFactory(
-        municipality=town.municipality, role=MembershipRole.PROVIDER_OPERATOR
-    ).user
-    provider.operators.add(operator)
-    plant_operator = MembershipFactory(
-        municipality=town.municipality, role=MembershipRole.PLANT_OPERATOR
-    ).user
-    plant.operators.add(plant_operator)
+    operator = operator_of(provider, MembershipRole.PROVIDER_OPERATOR)
+    plant_operator = operator_of(plant, MembershipRole.PLANT_OPERATOR)
     today = timezone.localdate()
     ours = desludging.request_create(
         containment=containment, applicant_name="A", applicant_phone="1"

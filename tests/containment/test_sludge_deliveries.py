@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from containment import desludging
-from containment.models import Containment, SludgeDelivery, TreatmentPlant
+from containment.models import Containment, SludgeDelivery
 from spatial.choices import MembershipRole
 
 from ..conftest import client_for
-from ..factories import MembershipFactory
+from ..factories import TreatmentPlantFactory, operator_of
 from .test_desludging_api import desk, post, registers  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +24,8 @@ pytestmark = pytest.mark.django_db
 def crew_and_plant(town, registers):  # noqa: F811
     """A job emptied by the provider's crew, and the operators of the plant and its crew."""
     containment, provider, vehicle, plant = registers
-    crew = MembershipFactory(
-        municipality=town.municipality, role=MembershipRole.PROVIDER_OPERATOR
-    ).user
-    provider.operators.add(crew)
-    operator = MembershipFactory(
-        municipality=town.municipality, role=MembershipRole.PLANT_OPERATOR
-    ).user
-    plant.operators.add(operator)
+    crew = operator_of(provider, MembershipRole.PROVIDER_OPERATOR)
+    operator = operator_of(plant, MembershipRole.PLANT_OPERATOR)
     request = desludging.request_create(
         containment=containment, applicant_name="Rahima Begum", applicant_phone="01700000000"
     )
@@ -119,13 +113,7 @@ def test_a_rejected_load_goes_back_to_the_crew(crew_and_plant, town):
     assert (request.status, request.delivered_at) == ("emptied", None)
 
     # The crew takes the load to the other plant; the rejected load stays on record.
-    other = TreatmentPlant.objects.create(
-        municipality=town.municipality,
-        name="Second FSTP",
-        plant_type="fstp",
-        capacity_m3_per_day=20,
-        geom=plant.geom,
-    )
+    other = TreatmentPlantFactory(municipality=town.municipality, name="Second FSTP")
     assert discharge(crew, request, other).status_code == 200
     detail = crew.get(reverse("containment-api:request-detail", args=[request.pk])).json()
     assert detail["status"] == "delivered"
@@ -171,17 +159,8 @@ def test_only_the_plants_operators_decide(crew_and_plant, desk, town):  # noqa: 
     assert post(desk, confirm, body).status_code == 403
     assert post(crew, confirm, body).status_code == 403
     # Another plant's operator does not even see it.
-    elsewhere = TreatmentPlant.objects.create(
-        municipality=town.municipality,
-        name="Other",
-        plant_type="fstp",
-        capacity_m3_per_day=5,
-        geom=plant.geom,
-    )
-    stranger = MembershipFactory(
-        municipality=town.municipality, role=MembershipRole.PLANT_OPERATOR
-    ).user
-    elsewhere.operators.add(stranger)
+    elsewhere = TreatmentPlantFactory(municipality=town.municipality, name="Other")
+    stranger = operator_of(elsewhere, MembershipRole.PLANT_OPERATOR)
     assert post(client_for(stranger), confirm, body).status_code == 404
     assert queue(client_for(stranger)) == []
     load.refresh_from_db()

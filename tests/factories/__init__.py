@@ -141,3 +141,42 @@ class ContainmentFactory(DjangoModelFactory):
                 ContainmentBuilding.objects.create(
                     containment=obj, building=building, is_responsible=position == 0
                 )
+
+
+class TreatmentPlantFactory(DjangoModelFactory):
+    """A faecal sludge treatment plant in operation, in ward 2 of the test town."""
+
+    class Meta:
+        model = "containment.TreatmentPlant"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = "FSTP"
+    plant_type = "fstp"
+    capacity_m3_per_day = 30
+    geom = factory.LazyFunction(lambda: Point(90.85, 22.95, srid=4326))
+
+
+def operator_of(register, role: str):
+    """A user holding `role` in the municipality of `register` (a service provider or a
+    treatment plant) who operates it."""
+    user = MembershipFactory(municipality=register.municipality, role=role).user
+    register.operators.add(user)
+    return user
+
+
+def town_campaign(town, **changes):
+    """A building survey over both wards of the test town, July to September 2026."""
+    import datetime as dt
+
+    from surveys import services
+
+    values = {
+        "municipality": town.municipality,
+        "name": "Household survey",
+        "starts_on": dt.date(2026, 7, 1),
+        "ends_on": dt.date(2026, 9, 30),
+        "wards": [town.west, town.east],
+        "questionnaire_version": "building-v1",
+        **changes,
+    }
+    return services.campaign_create(**values)

@@ -13,7 +13,13 @@ from django.test import Client
 
 from spatial.choices import MembershipRole
 from spatial.models import Building
-from tests.factories import BuildingFactory, ContainmentFactory, MembershipFactory, square
+from tests.factories import (
+    BuildingFactory,
+    ContainmentFactory,
+    MembershipFactory,
+    square,
+    town_campaign,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -177,14 +183,7 @@ def test_ward_limited_readers_see_only_their_wards_of_plans_and_campaigns(town, 
     visits = councillor.get(f"/api/v1/desludging-plans/{plan.pk}/").json()["visits"]
     assert {v["containment_code"] for v in visits} == {places["west_tank"].code}
 
-    campaign = survey_services.campaign_create(
-        municipality=town.municipality,
-        name="Survey",
-        starts_on=dt.date(2026, 7, 1),
-        ends_on=dt.date(2026, 12, 31),
-        wards=[town.west, town.east],
-        questionnaire_version="building-v1",
-    )
+    campaign = town_campaign(town)
     enumerator = MembershipFactory(municipality=town.municipality, role=MembershipRole.ENUMERATOR)
     for ward in (town.west, town.east):
         survey_services.assignment_create(campaign=campaign, enumerator=enumerator.user, ward=ward)

@@ -13,21 +13,14 @@ from spatial.models import Membership
 from surveys import services
 from surveys.models import Assignment
 from tests.conftest import client_for
-from tests.factories import BuildingFactory, MembershipFactory, square
+from tests.factories import BuildingFactory, MembershipFactory, square, town_campaign
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def campaign(town):
-    return services.campaign_create(
-        municipality=town.municipality,
-        name="Household survey",
-        starts_on=dt.date(2026, 7, 1),
-        ends_on=dt.date(2026, 12, 31),
-        wards=[town.west, town.east],
-        questionnaire_version="building-v1",
-    )
+    return town_campaign(town, ends_on=dt.date(2026, 12, 31))
 
 
 def assign(client, campaign, username, ward):

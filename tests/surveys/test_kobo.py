@@ -1,7 +1,6 @@
 """KoboToolbox/ODK import of the fixture export: same matching, flags and duplicate rules
 as a phone's submissions, and a report per row."""
 
-import datetime as dt
 import json
 from pathlib import Path
 
@@ -14,29 +13,27 @@ from surveys import kobo, services
 from surveys.models import KoboAccount, Submission
 
 from ..conftest import client_for
-from ..factories import BuildingFactory, MembershipFactory, UserFactory, square
+from ..factories import BuildingFactory, MembershipFactory, UserFactory, square, town_campaign
 
 pytestmark = pytest.mark.django_db
 EXPORT = Path(__file__).resolve().parents[2] / "fixtures" / "kobo" / "building_survey_export.csv"
 
 
+def export_buildings(town):
+    """The buildings the export's points fall in."""
+    for k in range(6):
+        BuildingFactory(municipality=town.municipality, geom=square(90.81 + k * 0.0005, 22.93))
+
+
 @pytest.fixture
 def campaign(town):
     enumerator = UserFactory(username="field1")
-    campaign = services.campaign_create(
-        municipality=town.municipality,
-        name="Kobo survey",
-        starts_on=dt.date(2026, 7, 1),
-        ends_on=dt.date(2026, 9, 30),
-        wards=[town.west, town.east],
-        questionnaire_version="building-v1",
-    )
+    campaign = town_campaign(town, name="Kobo survey")
     MembershipFactory(
         user=enumerator, municipality=town.municipality, role=MembershipRole.ENUMERATOR
     ).wards.add(town.west)
     services.assignment_create(campaign=campaign, enumerator=enumerator, ward=town.west)
-    for k in range(6):  # the buildings the export's points fall in
-        BuildingFactory(municipality=town.municipality, geom=square(90.81 + k * 0.0005, 22.93))
+    export_buildings(town)
     return campaign
 
 
@@ -110,17 +107,9 @@ def kobo_town(town):
         role=MembershipRole.ENUMERATOR,
         user=UserFactory(username="rahim"),
     ).user
-    campaign = services.campaign_create(
-        municipality=town.municipality,
-        name="Kobo survey",
-        starts_on=dt.date(2026, 7, 1),
-        ends_on=dt.date(2026, 9, 30),
-        wards=[town.west, town.east],
-        questionnaire_version="building-v1",
-    )
+    campaign = town_campaign(town, name="Kobo survey")
     services.assignment_create(campaign=campaign, enumerator=rahim, ward=town.west)
-    for k in range(6):
-        BuildingFactory(municipality=town.municipality, geom=square(90.81 + k * 0.0005, 22.93))
+    export_buildings(town)
     MembershipFactory(
         municipality=town.municipality,
         role=MembershipRole.GIS_OFFICER,

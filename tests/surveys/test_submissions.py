@@ -23,6 +23,7 @@ from ..factories import (
     UserFactory,
     m_per_deg_lon,
     square,
+    town_campaign,
 )
 
 SUBMIT = reverse("surveys-api:submission-list")
@@ -40,14 +41,7 @@ def survey(town):
         municipality=town.municipality, role=MembershipRole.SURVEY_SUPERVISOR
     )
     supervisor_east.wards.add(town.east)
-    campaign = services.campaign_create(
-        municipality=town.municipality,
-        name="July household survey",
-        starts_on=dt.date(2026, 7, 1),
-        ends_on=dt.date(2026, 9, 30),
-        wards=[town.west, town.east],
-        questionnaire_version="building-v1",
-    )
+    campaign = town_campaign(town, name="July household survey")
     MembershipFactory(
         user=enumerator, municipality=town.municipality, role=MembershipRole.ENUMERATOR
     ).wards.add(town.west)
