@@ -65,6 +65,23 @@ class SludgeDestination(models.TextChoices):
     DONT_KNOW = "dont_know", _("Don't know")
 
 
+class MembersGo(models.TextChoices):
+    """Where the members of a household without a toilet of its own usually go (MICS6 WS11
+    with the JMP's shared/public distinction; only "in the open" is open defecation)."""
+
+    OTHER_HOUSEHOLD = "other_household", _("Another household's toilet")
+    PUBLIC_TOILET = "public_toilet", _("A community or public toilet")
+    OPEN = "open", _("In the open (bush, field, water)")
+    DONT_KNOW = "dont_know", _("Don't know")
+
+
+class HouseholdSource(models.TextChoices):
+    SURVEY = "survey", _("Approved survey submission")
+    KOBO = "kobo", _("KoboToolbox import")
+    REGISTER = "register", _("Building register (one household per building)")
+    ENTERED = "entered", _("Entered by hand")
+
+
 class ContainmentLocation(models.TextChoices):
     INSIDE = "inside", _("Inside the building")
     OUTSIDE = "outside", _("Outside the building")
@@ -83,6 +100,24 @@ class SfdClass(models.TextChoices):
     NOT_CONTAINED = "not_contained", _("Not contained")
     SEWERED = "sewered", _("Sewered")
     UNKNOWN = "unknown", _("Unknown")
+
+
+class SfdFate(models.TextChoices):
+    """Where a person's excreta end up, as the SFD graphic draws it (population shares)."""
+
+    SEWER_TREATED = "sewer_treated", _("Sewered, treated")
+    SEWER_NOT_TREATED = "sewer_not_treated", _("Sewered, not treated")
+    IN_SITU = "in_situ", _("Contained, not emptied (safe in situ)")
+    BURIED = "buried", _("Emptied and buried on site")
+    TREATED = "treated", _("Emptied, delivered and treated")
+    DELIVERED_NOT_TREATED = "delivered_not_treated", _("Delivered to a plant not in operation")
+    EMPTIED_NOT_DELIVERED = "emptied_not_delivered", _("Emptied, not delivered to treatment")
+    NOT_CONTAINED = "not_contained", _("Not contained, not emptied")
+    OPEN_DEFECATION = "open_defecation", _("Open defecation")
+    UNKNOWN = "unknown", _("Unknown (surveyed, answered don't know)")
+
+
+SFD_SAFE_FATES = frozenset({"sewer_treated", "in_situ", "buried", "treated"})
 
 
 class ComplianceStatus(models.TextChoices):

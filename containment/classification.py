@@ -1,26 +1,36 @@
-"""Classifications derived from raw containment attributes, in SQL so PostGIS computes them
-for a whole municipality at once: the SFD containment class of each containment and the
-JMP sanitation ladder rung of each building.
+"""Classifications derived from raw attributes, in SQL so PostGIS computes them for a whole
+municipality at once: each containment's SFD class and emptying stage, each household's
+JMP ladder rung and SFD fate (where its members' excreta end up).
 
-Rules (shared design, domain reference "Classifications"):
-- SFD: a sewer connection is sewered; effluent to an open drain, water body or open
+Rules (shared design, domain reference "Classifications"; docs/indicators.md cites each):
+- SFD class: a sewer connection is sewered; effluent to an open drain, water body or open
   ground is not contained; "no containment" is not contained; pits count as not contained
   where the municipality is set as a significant groundwater risk; a septic tank whose
-  outlet is unknown is unknown.
+  outlet is unknown, and a flush to "don't know where", is unknown.
 - JMP facility: flush/pour-flush, VIP, pit with slab and composting are improved; pit
   without slab, bucket and hanging latrines are unimproved. Flush straight to an open drain
   or elsewhere is unimproved (MICS6 WS11 code 14, DHS, MDG metadata; the setting
   IMIS["JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED"] can say otherwise, default False); flush to
-  "don't know where" is improved with its safe management unknown (WS11 code 18): SFD
-  unknown, so at best basic.
-- JMP rung of a facility: unimproved; limited (improved, shared with other households);
-  safely managed (improved, not shared, and excreta contained and never emptied, or buried
-  on site, or emptied to a treatment plant, or sewered where IMIS["SEWER_TREATED"]); else
-  basic. A building takes the best rung of its facilities; a building with no facility and
-  no toilet is open defecation; no data is NULL (unknown).
+  "don't know where" is improved with its safe management unknown (WS11 code 18).
+- Emptying stage of a containment at the end of the period asked (`stage_sql`): the latest
+  emptying on record by then (delivered when a plant confirmed the load, treated when that
+  plant was in operation on the day), else the survey's answers (WS12 ever emptied, WS13
+  where the contents went), else never emptied or unknown.
+- A household is classified by the toilet it usually uses (`Household.facility`); sharing
+  is the household's answer (else the containment's). Without a toilet, only members who
+  go "in the open" are open defecation; another household's toilet or a public one is
+  classified through that toilet when it is on the register, else unknown.
+- JMP rung: unimproved; limited (improved, shared); safely managed (improved, not shared,
+  and: never emptied with a containment, "treated in situ" (with
+  IMIS["JMP_IN_SITU_STRICT"] only when SFD contained); emptied and buried on site; emptied
+  and treated at a plant; sewered where the municipality's sewage is treated); else basic.
+- SFD fate of the people using a toilet: sewered (treated or not), contained and never
+  emptied (safe in situ), emptied and buried, emptied and treated, delivered to a plant
+  not in operation, emptied and not delivered, not contained, open defecation, unknown.
 
-The SQL is written over a containment alias; `sfd_class_sql("c")` etc. return fragments with
-named parameters supplied by `classification_params()`.
+Every fragment is written over table aliases and takes its settings as named parameters
+supplied by `classification_params()`; a fragment that depends on the period takes the SQL
+of the period's last day (`end`).
 """
 
 from __future__ import annotations
@@ -31,10 +41,11 @@ from django.conf import settings
 from django.db.models import CharField
 from django.db.models.expressions import RawSQL
 
-from .choices import IMPROVED_TOILETS, UNCONTAINED_OUTLETS
+from .choices import IMPROVED_TOILETS, SFD_SAFE_FATES, UNCONTAINED_OUTLETS
 
 _PITS = ("unlined_pit", "lined_pit_open_bottom")
 _RUNG_RANK = {"unimproved": 1, "limited": 2, "basic": 3, "safely_managed": 4}
+EMPTIED_STAGES = ("emptied", "delivered", "treated", "buried")
 
 
 def _codes(values) -> str:
@@ -47,6 +58,7 @@ def classification_params() -> dict[str, bool]:
         "flush_to_drain_improved": bool(imis.get("JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", False)),
         "sewer_treated": bool(imis.get("SEWER_TREATED", False)),
         "pits_groundwater_risk": bool(imis.get("PITS_IN_GROUNDWATER_RISK", False)),
+        "in_situ_strict": bool(imis.get("JMP_IN_SITU_STRICT", False)),
     }
 
 
@@ -77,36 +89,163 @@ def improved_sql(c: str) -> str:
         ELSE TRUE END)"""
 
 
-def facility_rung_sql(c: str) -> str:
-    sfd = sfd_class_sql(c)
+def plant_in_operation_sql(p: str, day: str) -> str:
+    """Whether plant alias `p` was in operation on `day` (its dated status: a plant closed
+    today was still in operation last year). A plant out of operation with no closing date
+    counts as never in operation."""
+    return f"""(coalesce({p}.opened_on <= {day}, TRUE) AND CASE
+        WHEN {p}.closed_on IS NOT NULL THEN {p}.closed_on > {day} ELSE {p}.is_active END)"""
+
+
+def emptyings_sql(end: str, *, latest_per_containment: bool = False) -> str:
+    """The emptyings on record up to `end`, one row each: containment, day, whether a plant
+    confirmed its load (delivered) and whether that plant was in operation that day
+    (treated). Callers add to the WHERE clause; `latest_per_containment` keeps each
+    containment's latest (DISTINCT ON: callers order by containment, then latest first)."""
+    distinct = "DISTINCT ON (r.containment_id)" if latest_per_containment else ""
+    return f"""SELECT {distinct} r.containment_id, e.emptied_on, d.id IS NOT NULL AS delivered,
+               coalesce({plant_in_operation_sql("p", "e.emptied_on")}, FALSE) AS treated
+          FROM containment_emptyingrequest r
+          JOIN containment_emptying e ON e.request_id = r.id
+          LEFT JOIN containment_sludgedelivery d
+                 ON d.emptying_id = e.id AND d.status = 'confirmed'
+          LEFT JOIN containment_treatmentplant p ON p.id = d.plant_id
+         WHERE e.emptied_on <= {end}"""
+
+
+def last_emptying_lateral(c: str, end: str, alias: str = "le") -> str:
+    """A LEFT JOIN LATERAL giving containment alias `c` its latest emptying by `end` as
+    `alias` (emptied_on, delivered, treated); for one-record reads such as map layers."""
+    return f"""LEFT JOIN LATERAL ({emptyings_sql(end)} AND r.containment_id = {c}.id
+         ORDER BY e.emptied_on DESC, e.id DESC LIMIT 1) {alias} ON TRUE"""
+
+
+def _last(le: str | dict[str, str]) -> dict[str, str]:
+    if isinstance(le, dict):
+        return le
+    return {column: f"{le}.{column}" for column in ("emptied_on", "delivered", "treated")}
+
+
+def last_emptying_columns(c: str, end: str) -> dict[str, str]:
+    """The latest emptying's columns as scalar subqueries, for a per-row annotation."""
+    latest = f"""{emptyings_sql(end)} AND r.containment_id = {c}.id
+         ORDER BY e.emptied_on DESC, e.id DESC LIMIT 1"""
+    return {
+        column: f"(SELECT x.{column} FROM ({latest}) x)"
+        for column in ("emptied_on", "delivered", "treated")
+    }
+
+
+def stage_sql(c: str, le: str | dict[str, str], end: str) -> str:
+    """Emptying stage of containment `c` at `end`: 'sewer', 'treated', 'delivered',
+    'emptied' (not delivered), 'buried', 'not_emptied' or 'unknown'. `le` is the alias of its
+    latest emptying on record (see `emptyings_sql`), or its columns' expressions."""
+    last = _last(le)
+    operating = plant_in_operation_sql("p", f"coalesce({c}.last_emptied_on, {end})")
     return f"""(CASE
-        WHEN {improved_sql(c)} IS NULL THEN NULL
-        WHEN NOT {improved_sql(c)} THEN 'unimproved'
-        WHEN {c}.shared_facility THEN 'limited'
-        WHEN {sfd} = 'sewered' THEN
+        WHEN {c}.outlet = 'sewer' THEN 'sewer'
+        WHEN {last["emptied_on"]} IS NOT NULL THEN CASE
+            WHEN {last["treated"]} THEN 'treated' WHEN {last["delivered"]} THEN 'delivered'
+            ELSE 'emptied' END
+        WHEN {c}.ever_emptied IS TRUE OR {c}.times_emptied > 0
+             OR {c}.last_emptied_on IS NOT NULL THEN CASE
+            -- Surveyed as emptied only after the period: emptied once, so not yet then.
+            WHEN {c}.last_emptied_on > {end} THEN
+                CASE WHEN {c}.times_emptied = 1 THEN 'not_emptied' ELSE 'unknown' END
+            WHEN {c}.sludge_destination = 'buried_on_site' THEN 'buried'
+            WHEN {c}.sludge_destination = 'treatment_plant' THEN CASE
+                WHEN EXISTS (SELECT 1 FROM containment_treatmentplant p
+                              WHERE p.municipality_id = {c}.municipality_id AND {operating})
+                THEN 'treated' ELSE 'delivered' END
+            ELSE 'emptied' END
+        WHEN {c}.ever_emptied IS FALSE THEN 'not_emptied'
+        ELSE 'unknown' END)"""
+
+
+def fate_sql(sfd: str, stage: str) -> str:
+    """SFD fate of the excreta of people using a toilet of SFD class `sfd` at emptying
+    stage `stage` (SQL expressions)."""
+    return f"""(CASE
+        WHEN {stage} = 'sewer' THEN
+            CASE WHEN %(sewer_treated)s THEN 'sewer_treated' ELSE 'sewer_not_treated' END
+        WHEN {stage} IN ('treated', 'buried') THEN {stage}
+        WHEN {stage} = 'delivered' THEN 'delivered_not_treated'
+        WHEN {stage} = 'emptied' THEN 'emptied_not_delivered'
+        WHEN {sfd} = 'not_contained' THEN 'not_contained'
+        WHEN {sfd} = 'contained' AND {stage} = 'not_emptied' THEN 'in_situ'
+        ELSE 'unknown' END)"""
+
+
+def rung_sql(*, improved: str, shared: str, sfd: str, stage: str, containment_type: str) -> str:
+    """JMP rung of people using a toilet (SQL expressions for its attributes), NULL when
+    unknown."""
+    return f"""(CASE
+        WHEN {improved} IS NULL THEN NULL
+        WHEN NOT {improved} THEN 'unimproved'
+        WHEN {shared} THEN 'limited'
+        WHEN {stage} = 'sewer' THEN
             CASE WHEN %(sewer_treated)s THEN 'safely_managed' ELSE 'basic' END
-        WHEN {sfd} = 'contained' AND {c}.ever_emptied IS FALSE THEN 'safely_managed'
-        WHEN {sfd} = 'contained' AND {c}.sludge_destination = 'buried_on_site'
-            THEN 'safely_managed'
-        WHEN ({c}.ever_emptied OR {c}.last_emptied_on IS NOT NULL)
-             AND {c}.sludge_destination = 'treatment_plant' AND {sfd} = 'contained'
-            THEN 'safely_managed'
+        WHEN {stage} IN ('treated', 'buried') THEN 'safely_managed'
+        WHEN {stage} = 'not_emptied' AND {containment_type} <> 'none'
+             AND (NOT %(in_situ_strict)s OR {sfd} = 'contained') THEN 'safely_managed'
         ELSE 'basic' END)"""
 
 
+def safe_individual_sql(*, rung: str, sfd: str) -> str:
+    """CWIS "safe individual toilet" (SF-1a, SF-2a, EQ-1): private (basic or better) and
+    contained, or sewered to treatment."""
+    return f"""({rung} IN ('basic', 'safely_managed')
+        AND ({sfd} = 'contained' OR ({sfd} = 'sewered' AND %(sewer_treated)s)))"""
+
+
+def household_rung_sql(h: str, rung: str) -> str:
+    """A household's rung: its toilet's `rung`, or where members go without one."""
+    return f"""(CASE WHEN {h}.facility_id IS NULL THEN
+            CASE WHEN {h}.members_go = 'open' THEN 'open_defecation' END
+        ELSE {rung} END)"""
+
+
+def household_fate_sql(h: str, fate: str) -> str:
+    return f"""(CASE WHEN {h}.facility_id IS NULL THEN
+            CASE WHEN {h}.members_go = 'open' THEN 'open_defecation' ELSE 'unknown' END
+        ELSE {fate} END)"""
+
+
+def sfd_safe_sql(fate: str) -> str:
+    return f"({fate} IN ({_codes(SFD_SAFE_FATES)}))"
+
+
+def facility_rung_sql(c: str, le: str | dict[str, str], end: str, shared: str | None = None) -> str:
+    """JMP rung of the toilet on containment `c` (sharing as the containment records it
+    unless `shared` says otherwise)."""
+    return rung_sql(
+        improved=improved_sql(c),
+        shared=shared or f"{c}.shared_facility",
+        sfd=sfd_class_sql(c),
+        stage=stage_sql(c, le, end),
+        containment_type=f"{c}.containment_type",
+    )
+
+
 def building_rung_sql(b: str) -> str:
-    """JMP rung of building alias `b`: the best rung among the facilities serving it."""
+    """JMP rung of building alias `b` for a map: the rung of most of its surveyed people
+    (the lower rung on a tie), 'unknown' when they answered "don't know", NULL when no
+    household is on record (unsurveyed)."""
     ranks = " ".join(f"WHEN '{rung}' THEN {rank}" for rung, rank in _RUNG_RANK.items())
-    back = " ".join(f"WHEN {rank} THEN '{rung}'" for rung, rank in _RUNG_RANK.items())
+    rung = facility_rung_sql("c", "le", "current_date", shared="coalesce(h.toilet_shared, "
+                             "c.shared_facility)")  # fmt: skip
     # Identifiers and codes come from this module only; values are parameters.
-    return f"""(SELECT CASE
-            WHEN count(c.id) = 0 THEN
-                CASE WHEN {b}.has_toilet IS FALSE THEN 'open_defecation' END
-            ELSE CASE max(CASE {facility_rung_sql("c")} {ranks} END) {back} END
-        END
-        FROM containment_containmentbuilding l
-        JOIN containment_containment c ON c.id = l.containment_id
-        WHERE l.building_id = {b}.id)"""
+    return f"""(SELECT coalesce(x.rung, 'unknown') FROM (
+            SELECT {household_rung_sql("h", rung)} AS rung,
+                   sum(coalesce(h.people_male, 0) + coalesce(h.people_female, 0)
+                       + coalesce(h.people_other, 0)) AS people
+              FROM containment_household h
+              LEFT JOIN containment_containment c ON c.id = h.facility_id
+              {last_emptying_lateral("c", "current_date")}
+             WHERE h.building_id = {b}.id GROUP BY 1) x
+         ORDER BY x.people DESC, CASE x.rung WHEN 'open_defecation' THEN 0 {ranks}
+                  ELSE 5 END
+         LIMIT 1)"""
 
 
 def _raw(sql: str) -> RawSQL:
@@ -127,7 +266,9 @@ def sfd_class_annotation(table: str = "containment_containment") -> RawSQL:
 
 
 def facility_rung_annotation(table: str = "containment_containment") -> RawSQL:
-    return _raw(facility_rung_sql(f'"{table}"'))
+    """The containment's facility rung today, its latest emptying looked up per row."""
+    c = f'"{table}"'
+    return _raw(facility_rung_sql(c, last_emptying_columns(c, "current_date"), "current_date"))
 
 
 def building_rung_annotation(table: str = "spatial_building") -> RawSQL:

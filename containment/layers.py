@@ -12,7 +12,9 @@ from .classification import (
     building_rung_sql,
     classification_params,
     facility_rung_sql,
+    last_emptying_lateral,
     sfd_class_sql,
+    stage_sql,
 )
 
 
@@ -24,6 +26,8 @@ def _inline(sql: str) -> str:
 def containments_layer() -> Layer:
     # Built on demand so that the classification settings in force are used.
     sfd = _inline(sfd_class_sql("t"))
+    # Module SQL only: no request value reaches these joins.
+    latest_emptying = last_emptying_lateral("t", "current_date")
     return Layer(
         name="containments",
         title=_("Containments"),
@@ -37,7 +41,8 @@ def containments_layer() -> Layer:
             "LEFT JOIN LATERAL (SELECT b.id, b.bin, b.holding_number"
             " FROM containment_containmentbuilding l JOIN spatial_building b"
             " ON b.id = l.building_id WHERE l.containment_id = t.id AND l.is_responsible) rb"
-            " ON TRUE"
+            " ON TRUE "
+            f"{latest_emptying}"
         ),
         properties={
             "municipality": "t.municipality_id",
@@ -62,7 +67,8 @@ def containments_layer() -> Layer:
             "last_emptied_on": "t.last_emptied_on",
             "sludge_destination": "t.sludge_destination",
             "sfd_class": sfd,
-            "jmp_rung": _inline(facility_rung_sql("t")),
+            "emptying_stage": _inline(stage_sql("t", "le", "current_date")),
+            "jmp_rung": _inline(facility_rung_sql("t", "le", "current_date")),
             "compliance_status": "a.status",
             "rule_set_version": "a.version",
             "failed_rules": "to_json(coalesce(a.failed_rules, '{}'::varchar[]))",
@@ -87,6 +93,7 @@ def containments_layer() -> Layer:
             "ward_number",
             "effective_volume_m3",
             "sfd_class",
+            "emptying_stage",
             "jmp_rung",
             "compliance_status",
             "rule_set_version",
@@ -99,8 +106,8 @@ def containments_layer() -> Layer:
 
 
 def building_sanitation_layer() -> Layer:
-    """Buildings with their JMP ladder rung (the best facility serving them), for the ward
-    dashboards' map."""
+    """Buildings with their JMP ladder rung (the rung of most of their surveyed people,
+    through their households), for the ward dashboards' map."""
     from spatial.layers import BUILDINGS
 
     return Layer(
@@ -121,7 +128,7 @@ def building_sanitation_layer() -> Layer:
             "jmp_rung": _inline(building_rung_sql("t")),
         },
         extra_filters={"jmp_rung": f"{_inline(building_rung_sql('t'))} = %s"},
-        filter_choices={"jmp_rung": tuple(JmpRung.values)},
+        filter_choices={"jmp_rung": (*JmpRung.values, "unknown")},
     )
 
 

@@ -28,6 +28,8 @@ from .choices import (
     ContainmentLocation,
     ContainmentType,
     DeliveryStatus,
+    HouseholdSource,
+    MembersGo,
     Outlet,
     RequestStatus,
     SludgeDestination,
@@ -164,6 +166,78 @@ class ContainmentBuilding(models.Model):
         return f"{self.containment} → {self.building}"
 
 
+@tracked()
+class Household(models.Model):
+    """A household living in a building and the toilet it usually uses. The JMP classifies
+    people through their household: sharing is a property of the toilet the household
+    uses, and a household without a toilet of its own says where its members go
+    (`members_go`). A building may hold households on different rungs. A dwelling with no
+    household record is unsurveyed: outside every figure's denominator (docs/indicators.md).
+    """
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="households"
+    )
+    building = models.ForeignKey(Building, on_delete=models.CASCADE, related_name="households")
+    number = models.PositiveSmallIntegerField(_("household number in the building"), default=1)
+    people_male = models.PositiveSmallIntegerField(_("male members"), null=True, blank=True)
+    people_female = models.PositiveSmallIntegerField(_("female members"), null=True, blank=True)
+    people_other = models.PositiveSmallIntegerField(_("other members"), null=True, blank=True)
+    # The toilet (and so the containment) the household usually uses; its own or another's.
+    facility = models.ForeignKey(
+        Containment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("toilet used"),
+    )
+    toilet_shared = models.BooleanField(
+        _("toilet shared with other households"), null=True, blank=True
+    )
+    sharing_households = models.PositiveSmallIntegerField(
+        _("households sharing the toilet"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2)],
+    )
+    members_go = models.CharField(
+        _("where members go without a toilet"),
+        max_length=20,
+        choices=MembersGo.choices,
+        blank=True,
+    )
+    source = models.CharField(_("source"), max_length=20, choices=HouseholdSource.choices)
+    recorded_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["building", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["building", "number"], name="household_number_unique_in_building"
+            ),
+            # A household with a toilet does not say where members go without one.
+            models.CheckConstraint(
+                condition=Q(facility__isnull=True) | Q(members_go=""),
+                name="household_members_go_only_without_toilet",
+            ),
+            models.CheckConstraint(
+                condition=Q(sharing_households__isnull=True) | Q(toilet_shared=True),
+                name="household_sharing_count_only_if_shared",
+            ),
+        ]
+        indexes = [models.Index(fields=["facility"], name="household_facility_idx")]
+
+    @property
+    def people(self) -> int:
+        return (self.people_male or 0) + (self.people_female or 0) + (self.people_other or 0)
+
+    def __str__(self) -> str:
+        return f"{self.building} / {self.number}"
+
+
 def _default_approved_types() -> list[str]:
     return [
         ContainmentType.SEPTIC_TANK,
@@ -287,6 +361,11 @@ class TreatmentPlant(models.Model):
         _("capacity (m³/day)"), max_digits=7, decimal_places=1, validators=POSITIVE
     )
     is_active = models.BooleanField(_("in operation"), default=True)
+    # The dated status: figures of a past year ask whether the plant was in operation then
+    # (a plant closing today must not rewrite last year). No dates: in operation while
+    # is_active, for all time.
+    opened_on = models.DateField(_("in operation from"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
     geom = models.PointField(_("location"), srid=SRID)
     # Users with the treatment-plant operator role at this plant: they see the deliveries to
     # it and record them.
@@ -301,6 +380,18 @@ class TreatmentPlant(models.Model):
         verbose_name = _("treatment plant")
         verbose_name_plural = _("treatment plants")
         ordering = ["municipality", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(is_active=False),
+                name="treatmentplant_closed_is_not_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(opened_on__isnull=True)
+                | Q(closed_on__isnull=True)
+                | Q(opened_on__lt=F("closed_on")),
+                name="treatmentplant_opened_before_closed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

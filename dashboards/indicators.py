@@ -38,6 +38,9 @@ class Indicator:
     group: str = ""
     # Unit of the numerator and denominator when they are not plain counts or volumes.
     parts_unit: str = "number"
+    # Share of dwellings surveyed behind a figure counted over surveyed people (None when
+    # the figure does not rest on the survey).
+    coverage: float | None = None
 
     @property
     def change(self) -> float | None:
@@ -80,40 +83,34 @@ def _assessed(row: dict) -> float:
     return row["compliant"] + row["non_compliant"] + row["compliance_unknown"]
 
 
-def sfd_safe_containments(row: dict) -> float:
-    """SFD's safe share in containments: contained and not emptied this year (safe in
-    situ), plus contained, emptied and received by a working plant (a load the plant
-    confirmed); sewered ones count when the sewage is treated (setting SEWER_TREATED)."""
-    safe = row["sfd_contained"] - row["contained_emptied"] + row["contained_treated"]
-    if settings.IMIS.get("SEWER_TREATED"):
-        safe += row["sfd_sewered"]
-    return safe
-
-
 MAP_INDICATORS: tuple[MapIndicator, ...] = (
     MapIndicator(
-        "safely_managed", _("Safely managed sanitation (people)"), "share", True,
-        "people_safely_managed", "people",
+        "safely_managed", _("Safely managed sanitation (JMP, surveyed people)"), "share", True,
+        "people_safely_managed", "people_surveyed",
     ),
     MapIndicator(
-        "basic_or_better", _("At least basic sanitation (people)"), "share", True,
-        "people_basic_or_better", "people",
+        "basic_or_better", _("At least basic sanitation (JMP, surveyed people)"), "share", True,
+        "people_basic_or_better", "people_surveyed",
     ),
     MapIndicator(
-        "open_defecation", _("Open defecation (people)"), "share", False,
-        "people_open_defecation", "people",
+        "open_defecation", _("Open defecation (surveyed people)"), "share", False,
+        "people_open_defecation", "people_surveyed",
     ),
     MapIndicator(
-        "sfd_safe", _("SFD safely managed (containments)"), "share", True,
-        "sfd_safe", "containments",
+        "sfd_safe", _("SFD safely managed (surveyed people)"), "share", True,
+        "people_sfd_safe", "people_surveyed",
     ),
     MapIndicator(
-        "not_contained", _("Not contained (containments)"), "share", False,
-        "sfd_not_contained", "containments",
+        "not_contained", _("Not contained (SFD, surveyed people)"), "share", False,
+        "fate_not_contained", "people_surveyed",
     ),
     MapIndicator(
         "compliance", _("Septic-tank compliance (assessed containments)"), "share", True,
         "compliant", "assessed",
+    ),
+    MapIndicator(
+        "household_coverage", _("Households on record (dwellings)"), "share", True,
+        "dwellings_surveyed", "dwellings",
     ),
     MapIndicator(
         "survey_coverage", _("Survey coverage (buildings)"), "share", True,
@@ -133,9 +130,13 @@ def derived(row: dict) -> dict:
     """The figures a ward map or chart needs beyond the raw counts."""
     return {
         "people_basic_or_better": row["people_basic"] + row["people_safely_managed"],
-        "sfd_safe": sfd_safe_containments(row),
         "assessed": _assessed(row),
     }
+
+
+def coverage(row: dict) -> float | None:
+    """Share of dwellings with their households on record (the rest are unsurveyed)."""
+    return share(row["dwellings_surveyed"], row["dwellings"])
 
 
 def map_values(row: dict) -> dict[str, float | None]:
@@ -160,125 +161,182 @@ def _target(targets: dict[str, float], code: str) -> float | None:
     return targets.get(code)
 
 
+def fs_generated_m3(figures: dict) -> float:
+    """Faecal sludge generated in a year by the people on on-site sanitation (SF-1d, KPI-7):
+    the surveyed people's on-site share applied to everyone in the register, times the
+    generation rate (national setting FS_GENERATION_M3_PER_PERSON_YEAR)."""
+    rate = float(settings.IMIS["FS_GENERATION_M3_PER_PERSON_YEAR"])
+    on_site_share = share(figures["people_on_site"], figures["people_surveyed"])
+    if on_site_share is None:
+        return 0.0
+    return round(figures["people"] * on_site_share * rate, 1)
+
+
+def _not_available(code: str, name, reason, targets: dict) -> Indicator:
+    return Indicator(
+        code, name, reason, "share", available=False, group=str(CWIS),
+        target=_target(targets, code),
+    )  # fmt: skip
+
+
 def cwis_indicators(
     *,
     total: dict,
     previous_total: dict | None,
-    treatment_capacity_m3_per_day: float,
+    treatment_capacity_m3: float,
+    previous_treatment_capacity_m3: float = 0.0,
     targets: dict[str, float] | None = None,
 ) -> list[Indicator]:
     """CWIS indicators for one year from the municipality's figures of that year (and of
-    the year before, for the comparison)."""
+    the year before, for the comparison). `treatment_capacity_m3` is the capacity of the
+    plants over the days they were in operation that year (selectors.treatment_capacity)."""
     targets = targets or {}
-    sludge_rate = float(settings.IMIS["SLUDGE_M3_PER_PERSON_YEAR"])
 
-    def build(figures: dict) -> list[Indicator]:
-        citywide = share(figures["people_safely_managed"], figures["people"])
-        lic = share(figures["lic_people_safely_managed"], figures["lic_people"])
-        individual = figures["people_basic"] + figures["people_safely_managed"]
-        lic_individual = figures["lic_people_basic"] + figures["lic_people_safely_managed"]
-        without_own = (
-            figures["people_limited"]
-            + figures["people_unimproved"]
-            + figures["people_open_defecation"]
-        )
-        generated = figures["people"] * sludge_rate
-        capacity = treatment_capacity_m3_per_day * 365
+    def build(figures: dict, capacity: float) -> list[Indicator]:
+        surveyed = figures["people_surveyed"]
+        citywide = share(figures["people_safe_individual"], surveyed)
+        lic = share(figures["lic_people_safe_individual"], figures["lic_people_surveyed"])
+        generated = fs_generated_m3(figures)
+        known = {name: figures[f"{name}_known"] for name in ("schools", "health_facilities")}
+        safe = {name: figures[f"{name}_safe"] for name in ("schools", "health_facilities")}
         return [
             Indicator(
-                "EQ-1", _("Equity: low-income communities vs citywide safe access"),
-                _("Share of LIC residents with safely managed sanitation divided by the "
-                  "citywide share. 1 means equal access."),
+                "EQ-1", _("Equity: low-income communities vs citywide safe individual toilets"),
+                _("Share of surveyed LIC residents with a safe individual toilet (private, "
+                  "improved, and contained or sewered to treatment) divided by the same "
+                  "share citywide. 1 means equal access."),
                 "ratio", share(lic, citywide) if lic is not None else None, lic, citywide,
-                _("LIC share safely managed"), _("Citywide share safely managed"),
-                parts_unit="share",
+                _("LIC share with safe individual toilets"),
+                _("Citywide share with safe individual toilets"), parts_unit="share",
             ),
             Indicator(
                 "SF-1a", _("Population with safe individual toilets"),
-                _("People in buildings whose best facility is basic or safely managed "
-                  "(improved and not shared), over all people in the register."),
-                "share", share(individual, figures["people"]), individual, figures["people"],
-                _("People"), _("All people"),
+                _("Surveyed people whose household uses a toilet of its own that is "
+                  "improved (JMP basic or safely managed) and contained, or sewered to "
+                  "treatment, over surveyed people. Unsurveyed dwellings are outside."),
+                "share", share(figures["people_safe_individual"], surveyed),
+                figures["people_safe_individual"], surveyed,
+                _("People"), _("Surveyed people"),
             ),
             Indicator(
                 "SF-1b", _("On-site containments desludged within the emptying interval"),
-                _("On-site containments emptied (or built) within the rule set's maximum "
-                  "years since emptying, before the end of the year, over all on-site "
-                  "containments."),
-                "share", share(figures["desludged_recently"], figures["on_site"]),
-                figures["desludged_recently"], figures["on_site"],
-                _("Containments"), _("On-site containments"),
+                _("On-site containments emptied (on record or as surveyed) within the rule "
+                  "set's maximum years since emptying before the end of the year, over "
+                  "on-site containments due for emptying (those built within the interval "
+                  "and never emptied are not yet due)."),
+                "share", share(figures["desludged_recently"], figures["emptying_due"]),
+                figures["desludged_recently"], figures["emptying_due"],
+                _("Containments"), _("Containments due for emptying"),
             ),
             Indicator(
                 "SF-1c", _("Collected faecal sludge delivered to treatment"),
                 _("Volume received by treatment plants (loads the plant confirmed) over "
-                  "the volume emptied in the year (SFD F4)."),
+                  "the volume emptied in the year."),
                 "share", share(figures["volume_delivered"], figures["volume_emptied"]),
                 figures["volume_delivered"], figures["volume_emptied"], _("m³"), _("m³"),
             ),
             Indicator(
                 "SF-1d", _("Treatment capacity vs faecal sludge generated"),
-                _("Yearly capacity of the plants in operation over the sludge generated by "
-                  "the register's population (setting SLUDGE_M3_PER_PERSON_YEAR per "
-                  "person)."),
-                "share", share(capacity, generated), capacity, round(generated, 1),
+                _("Capacity of the plants over the days they were in operation in the year, "
+                  "over the faecal sludge generated by people on on-site sanitation (the "
+                  "surveyed on-site share of the register's population, times the national "
+                  "setting FS_GENERATION_M3_PER_PERSON_YEAR)."),
+                "share", share(capacity, generated), capacity, generated,
                 _("m³ per year"), _("m³ per year"),
             ),
             Indicator(
-                "SF-1e", _("Delivered faecal sludge treated"),
-                _("Volume received by plants in operation over the volume received by "
-                  "all plants (confirmed loads, SFD F5)."),
-                "share", share(figures["volume_treated"], figures["volume_delivered"]),
-                figures["volume_treated"], figures["volume_delivered"], _("m³"), _("m³"),
+                "SF-1e", _("Treatment capacity vs faecal sludge disposed at the plants"),
+                _("Capacity of the plants over the days they were in operation in the year, "
+                  "over the volume the plants received (confirmed loads). Above 1, the "
+                  "plants can treat all they receive."),
+                "ratio", share(capacity, figures["volume_delivered"]), capacity,
+                figures["volume_delivered"], _("m³ per year"), _("m³"),
             ),
             Indicator(
                 "SF-2a", _("LIC population with safe individual toilets"),
-                _("As SF-1a, for people living in low-income communities."),
-                "share", share(lic_individual, figures["lic_people"]), lic_individual,
-                figures["lic_people"], _("People"), _("LIC residents"),
+                _("As SF-1a, for surveyed people living in low-income communities."),
+                "share", share(figures["lic_people_safe_individual"],
+                               figures["lic_people_surveyed"]),
+                figures["lic_people_safe_individual"], figures["lic_people_surveyed"],
+                _("People"), _("Surveyed LIC residents"),
             ),
             Indicator(
                 "SF-2b", _("LIC on-site containments desludged within the interval"),
                 _("As SF-1b, for containments of buildings in low-income communities."),
-                "share", share(figures["lic_desludged_recently"], figures["lic_on_site"]),
-                figures["lic_desludged_recently"], figures["lic_on_site"],
-                _("Containments"), _("LIC on-site containments"),
+                "share", share(figures["lic_desludged_recently"], figures["lic_emptying_due"]),
+                figures["lic_desludged_recently"], figures["lic_emptying_due"],
+                _("Containments"), _("LIC containments due for emptying"),
             ),
             Indicator(
-                "SF-3", _("Dependent population using shared facilities"),
-                _("People using an improved facility shared with other households, over "
-                  "people without an improved facility of their own."),
-                "share", share(figures["people_limited"], without_own),
-                figures["people_limited"], without_own,
-                _("People"), _("People without their own improved toilet"),
+                "SF-2c", _("LIC faecal sludge delivered to treatment"),
+                _("Volume received by treatment plants from containments of buildings in "
+                  "low-income communities over the volume emptied from them in the year."),
+                "share", share(figures["lic_volume_delivered"], figures["lic_volume_emptied"]),
+                figures["lic_volume_delivered"], figures["lic_volume_emptied"],
+                _("m³"), _("m³"),
+            ),
+            Indicator(
+                "SF-5", _("Schools with safe sanitation"),
+                _("Educational buildings with a toilet that is improved and contained (or "
+                  "sewered to treatment), over educational buildings whose sanitation is "
+                  "known (a facility on record, or no toilet)."),
+                "share", share(safe["schools"], known["schools"]), safe["schools"],
+                known["schools"], _("Schools"), _("Schools with sanitation on record"),
+            ),
+            Indicator(
+                "SF-6", _("Health facilities with safe sanitation"),
+                _("As SF-5, for buildings in health use."),
+                "share", share(safe["health_facilities"], known["health_facilities"]),
+                safe["health_facilities"], known["health_facilities"],
+                _("Health facilities"), _("Health facilities with sanitation on record"),
             ),
         ]  # fmt: skip
 
-    current = build(total)
-    previous = {i.code: i.value for i in build(previous_total)} if previous_total else {}
+    current = build(total, treatment_capacity_m3)
+    previous = (
+        {i.code: i.value for i in build(previous_total, previous_treatment_capacity_m3)}
+        if previous_total
+        else {}
+    )
+    survey_based = {"EQ-1", "SF-1a", "SF-1d", "SF-2a"}
     for indicator in current:
         indicator.previous = previous.get(indicator.code)
         indicator.target = _target(targets, indicator.code)
         indicator.group = str(CWIS)
-    unavailable = [
-        ("SF-4", _("Public toilets that are safe and functional"), _("public toilet")),
-        ("SF-5", _("Schools with safe sanitation"), _("school sanitation")),
-        ("SF-6", _("Health facilities with safe sanitation"), _("health facility")),
-        ("SF-9", _("Water samples meeting standards"), _("water quality sample")),
-    ]
-    for code, name, register in unavailable:
-        current.append(
-            Indicator(
-                code,
-                name,
-                _("No %(register)s register in the system yet.") % {"register": register},
-                "share",
-                available=False,
-                group=str(CWIS),
-                target=_target(targets, code),
-            )
-        )
+        if indicator.code in survey_based:
+            indicator.coverage = coverage(total)
+    no_lab = _("No laboratory test of treated sludge or effluent is recorded yet.")
+    current += [
+        _not_available("SF-1f", _("Treated faecal sludge meeting the standards"), no_lab, targets),
+        _not_available("SF-1g", _("Treated wastewater meeting the standards"), no_lab, targets),
+        _not_available(
+            "SF-3", _("Dependent population using safe shared or community toilets"),
+            _("Shared and community toilets are not on the register yet: the people "
+              "without a private toilet cannot be matched to a safe shared one."), targets,
+        ),
+        _not_available(
+            "SF-4", _("Public toilets that are safe and functional"),
+            _("No public toilet register in the system yet."), targets,
+        ),
+        _not_available(
+            "SF-7", _("Desludging services that are mechanised"),
+            _("Manual emptying is not recorded (every emptying on record is by vehicle), so "
+              "the share would be 100 by construction."), targets,
+        ),
+        _not_available(
+            "SF-9", _("Water samples meeting standards"),
+            _("No water quality sample register in the system yet."), targets,
+        ),
+    ]  # fmt: skip
+    order = {code: i for i, code in enumerate(CWIS_ORDER)}
+    current.sort(key=lambda indicator: order[indicator.code])
     return current
+
+
+CWIS_ORDER = (
+    "EQ-1", "SF-1a", "SF-1b", "SF-1c", "SF-1d", "SF-1e", "SF-1f", "SF-1g", "SF-2a", "SF-2b",
+    "SF-2c", "SF-3", "SF-4", "SF-5", "SF-6", "SF-7", "SF-9",
+)  # fmt: skip
 
 
 def fsm_kpis(
@@ -292,10 +350,9 @@ def fsm_kpis(
     """FSM service KPIs (SNV Bangladesh, as in Base IMIS) for a year, overall or for one
     provider (the `service` row of selectors.fsm_service_figures)."""
     targets = targets or {}
-    sludge_rate = float(settings.IMIS["SLUDGE_M3_PER_PERSON_YEAR"])
 
     def build(row: dict, figures: dict | None) -> list[Indicator]:
-        generated = figures["people"] * sludge_rate if figures else 0
+        generated = fs_generated_m3(figures) if figures else 0
         volume = float(row["volume_emptied"])
         return [
             Indicator(
@@ -339,9 +396,9 @@ def fsm_kpis(
             ),
             Indicator(
                 "KPI-7", _("Faecal sludge collection ratio"),
-                _("Volume emptied in the year over the sludge generated by the register's "
-                  "population (setting SLUDGE_M3_PER_PERSON_YEAR per person)."),
-                "share", share(volume, generated), volume, round(generated, 1),
+                _("Volume emptied in the year over the faecal sludge generated by people on "
+                  "on-site sanitation (as SF-1d)."),
+                "share", share(volume, generated), volume, generated,
                 _("m³ emptied"), _("m³ generated"),
             ),
         ]  # fmt: skip

@@ -3,12 +3,10 @@ ready for json_script, the API or a CSV/XLSX table. No queries beyond the select
 
 from __future__ import annotations
 
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from containment import compliance
-from containment.choices import JmpRung, SfdClass
-from containment.models import TreatmentPlant
+from containment.choices import SFD_SAFE_FATES, JmpRung, SfdClass, SfdFate
 from spatial.models import Municipality
 
 from . import indicators, selectors
@@ -26,53 +24,87 @@ def _ward_label(row: dict) -> str:
 
 
 def _ladder(figures: dict) -> list[dict]:
+    """The JMP ladder in households and surveyed people, with those who answered "don't
+    know" as their own rung and the unsurveyed dwellings beside it (outside the shares)."""
     labels = _rung_labels()
+    surveyed = figures["people_surveyed"]
     ladder = [
         {
             "rung": rung,
             "label": labels[rung],
-            "buildings": figures[f"buildings_{rung}"],
+            "households": figures[f"households_{rung}"],
             "people": figures[f"people_{rung}"],
-            "share": indicators.share(figures[f"people_{rung}"], figures["people"]),
+            "share": indicators.share(figures[f"people_{rung}"], surveyed),
         }
         for rung in reversed(selectors.RUNGS)
     ]
     ladder.append(
         {
             "rung": "unknown",
-            "label": _("Unknown (no data)"),
-            "buildings": figures["buildings_rung_unknown"],
+            "label": _("Unknown (surveyed, answered don't know)"),
+            "households": figures["households_rung_unknown"],
             "people": figures["people_rung_unknown"],
-            "share": indicators.share(figures["people_rung_unknown"], figures["people"]),
+            "share": indicators.share(figures["people_rung_unknown"], surveyed),
         }
     )
     return ladder
 
 
 def _sfd(figures: dict) -> dict:
-    safe = indicators.sfd_safe_containments(figures)
-    labels = {choice.value: str(choice.label) for choice in SfdClass}
+    """The SFD in surveyed people: each fate's share, the safe share, and the chain's
+    F3 (emptied, of people on on-site sanitation), F4 (delivered, of emptied) and F5
+    (treated, of delivered)."""
+    labels = {choice.value: str(choice.label) for choice in SfdFate}
+    containment_labels = {choice.value: str(choice.label) for choice in SfdClass}
+    surveyed = figures["people_surveyed"]
     return {
+        "people": surveyed,
+        "coverage": indicators.coverage(figures),
+        "fates": [
+            {
+                "fate": fate,
+                "label": labels[fate],
+                "safe": fate in SFD_SAFE_FATES,
+                "people": figures[f"fate_{fate}"],
+                "share": indicators.share(figures[f"fate_{fate}"], surveyed),
+            }
+            for fate in selectors.FATES
+        ],
+        "safe": figures["people_sfd_safe"],
+        "unsafe": surveyed - figures["people_sfd_safe"] - figures["fate_unknown"],
+        "unknown": figures["fate_unknown"],
+        "safe_share": indicators.share(figures["people_sfd_safe"], surveyed),
+        "chain": [
+            {
+                "step": "F3",
+                "label": _("Emptied (F3), of people on on-site sanitation"),
+                "people": figures["people_emptied"],
+                "of": figures["people_on_site"],
+                "share": indicators.share(figures["people_emptied"], figures["people_on_site"]),
+            },
+            {
+                "step": "F4",
+                "label": _("Delivered to a plant (F4), of people whose sludge was emptied"),
+                "people": figures["people_delivered"],
+                "of": figures["people_emptied"],
+                "share": indicators.share(figures["people_delivered"], figures["people_emptied"]),
+            },
+            {
+                "step": "F5",
+                "label": _("Treated (F5), of people whose sludge was delivered"),
+                "people": figures["people_treated"],
+                "of": figures["people_delivered"],
+                "share": indicators.share(figures["people_treated"], figures["people_delivered"]),
+            },
+        ],
         "classes": [
-            {"class": name, "label": labels[name], "containments": figures[f"sfd_{name}"]}
+            {
+                "class": name,
+                "label": containment_labels[name],
+                "containments": figures[f"sfd_{name}"],
+            }
             for name in selectors.SFD_CLASSES
         ],
-        "flow": [
-            {"step": "contained", "label": _("Contained"), "value": figures["sfd_contained"]},
-            {
-                "step": "emptied",
-                "label": _("Emptied this year"),
-                "value": figures["contained_emptied"],
-            },
-            {
-                "step": "treated",
-                "label": _("Delivered to a working plant"),
-                "value": figures["contained_treated"],
-            },
-        ],
-        "safe": safe,
-        "unsafe": figures["containments"] - safe,
-        "safe_share": indicators.share(safe, figures["containments"]),
         "delivered_volume_share": indicators.share(
             figures["volume_delivered"], figures["volume_emptied"]
         ),
@@ -83,18 +115,20 @@ def _sfd(figures: dict) -> dict:
 
 
 def _comparison(figures: dict) -> dict:
-    """Where JMP and SFD disagree: improved facilities whose effluent is not contained."""
+    """Where JMP and SFD disagree, in surveyed people: improved toilets whose effluent is
+    not contained, and the two safe shares side by side."""
+    surveyed = figures["people_surveyed"]
     return {
-        "improved_not_contained": figures["improved_not_contained"],
-        "share_of_containments": indicators.share(
-            figures["improved_not_contained"], figures["containments"]
+        "people_improved_not_contained": figures["people_improved_not_contained"],
+        "improved_not_contained_share": indicators.share(
+            figures["people_improved_not_contained"], surveyed
         ),
+        "jmp_safely_managed_share": indicators.share(figures["people_safely_managed"], surveyed),
         "jmp_basic_or_better_share": indicators.share(
-            figures["people_basic"] + figures["people_safely_managed"], figures["people"]
+            figures["people_basic"] + figures["people_safely_managed"], surveyed
         ),
-        "sfd_safe_share": indicators.share(
-            indicators.sfd_safe_containments(figures), figures["containments"]
-        ),
+        "sfd_safe_share": indicators.share(figures["people_sfd_safe"], surveyed),
+        "improved_not_contained_containments": figures["improved_not_contained"],
     }
 
 
@@ -149,8 +183,15 @@ def _summary(figures: dict) -> dict:
             "emptyings",
             "volume_emptied",
             "surveyed",
+            "dwellings",
+            "dwellings_surveyed",
+            "households_surveyed",
+            "people_surveyed",
         )
-    } | {"survey_coverage": indicators.share(figures["surveyed"], figures["buildings"])}
+    } | {
+        "survey_coverage": indicators.share(figures["surveyed"], figures["buildings"]),
+        "household_coverage": indicators.coverage(figures),
+    }
 
 
 def ward_rows(rows: list[dict], ward_ids: frozenset[int] | None = None) -> list[dict]:
@@ -249,15 +290,13 @@ def targets_for(*, municipality: Municipality, year: int) -> dict[str, float]:
 
 def indicator_report(*, municipality: Municipality, year: int) -> dict:
     """CWIS indicators and FSM KPIs for `year` with the previous year beside them, overall
-    and per service provider. Five queries, recomputed on every call."""
+    and per service provider. Five queries once the figures are stored."""
     total = selectors.total_figures(selectors.ward_figures(municipality=municipality, year=year))
     previous_total = selectors.total_figures(
         selectors.ward_figures(municipality=municipality, year=year - 1)
     )
     service = selectors.fsm_service_figures(municipality=municipality, years=[year - 1, year])
-    capacity = TreatmentPlant.objects.filter(municipality=municipality, is_active=True).aggregate(
-        capacity=Sum("capacity_m3_per_day")
-    )["capacity"]
+    capacity = selectors.treatment_capacity(municipality=municipality, years=[year - 1, year])
     targets = targets_for(municipality=municipality, year=year)
 
     def service_row(for_year: int, provider: int | None) -> dict | None:
@@ -268,7 +307,8 @@ def indicator_report(*, municipality: Municipality, year: int) -> dict:
     cwis = indicators.cwis_indicators(
         total=total,
         previous_total=previous_total,
-        treatment_capacity_m3_per_day=float(capacity or 0),
+        treatment_capacity_m3=capacity.get(year, 0.0),
+        previous_treatment_capacity_m3=capacity.get(year - 1, 0.0),
         targets=targets,
     )
     kpis = indicators.fsm_kpis(

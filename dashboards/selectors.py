@@ -25,19 +25,33 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from containment.classification import classification_params, facility_rung_sql, sfd_class_sql
+from containment.choices import SfdFate
+from containment.classification import (
+    EMPTIED_STAGES,
+    classification_params,
+    emptyings_sql,
+    fate_sql,
+    household_fate_sql,
+    household_rung_sql,
+    improved_sql,
+    plant_in_operation_sql,
+    rung_sql,
+    safe_individual_sql,
+    sfd_class_sql,
+    sfd_safe_sql,
+    stage_sql,
+)
 from spatial.models import Municipality
 
 from . import stored
 
-# The JMP rungs from worst to best, with the rank the SQL gives them.
+# The JMP rungs from worst to best.
 RUNGS = ("open_defecation", "unimproved", "limited", "basic", "safely_managed")
 SFD_CLASSES = ("contained", "not_contained", "sewered", "unknown")
+FATES = tuple(SfdFate.values)
 COMPLIANCE = ("compliant", "non_compliant", "unknown", "not_assessed")
-
-_RANK_OF_RUNG = " ".join(
-    f"WHEN '{rung}' THEN {rank}" for rank, rung in enumerate(RUNGS) if rung != "open_defecation"
-)
+# Functional uses whose sanitation CWIS reports on its own (SF-5 schools, SF-6 health).
+INSTITUTIONS = {"schools": "educational", "health_facilities": "health"}
 
 
 @dataclass(frozen=True)
@@ -69,53 +83,136 @@ _EMPTYING_INTERVAL = """make_interval(days => round(365.25 * coalesce((
     SELECT r.max_years_since_emptying FROM containment_complianceruleset r
      WHERE r.municipality_id = %(municipality)s ORDER BY r.version DESC LIMIT 1), 3))::int)"""
 
+_END = "%(end)s::date"
 
-def _ward_figures_sql() -> str:
-    rung = facility_rung_sql("c")
-    sfd = sfd_class_sql("c")
-    rank = f"(CASE {rung} {_RANK_OF_RUNG} END)"
-    rung_columns = ",\n".join(
-        f"count(*) FILTER (WHERE b.rank = {i}) AS buildings_{name},"
-        f" coalesce(sum(b.people) FILTER (WHERE b.rank = {i}), 0) AS people_{name},"
-        f" coalesce(sum(b.people) FILTER (WHERE b.rank = {i} AND b.in_lic), 0)"
-        f" AS lic_people_{name}"
-        for i, name in enumerate(RUNGS)
+
+def _people(alias: str, prefix: str = "people") -> str:
+    return (
+        f"coalesce({alias}.{prefix}_male, 0) + coalesce({alias}.{prefix}_female, 0)"
+        f" + coalesce({alias}.{prefix}_other, 0)"
     )
-    sfd_columns = ",\n".join(
-        f"count(*) FILTER (WHERE f.sfd = '{name}') AS sfd_{name}" for name in SFD_CLASSES
+
+
+def _classified_sql() -> str:
+    """The CTEs `le` (latest emptying), `fac` (containments classified) and `hx` (households
+    classified) shared by the ward figures and the per-household classes."""
+    rung = rung_sql(
+        improved="f.improved",
+        shared="coalesce(h.toilet_shared, f.shared_facility)",
+        sfd="f.sfd",
+        stage="f.stage",
+        containment_type="f.containment_type",
     )
-    # Containments that need emptying: anything holding sludge on site.
-    on_site = "c.containment_type <> 'none' AND c.outlet IS DISTINCT FROM 'sewer'"
+    household_rung = household_rung_sql("h", rung)
+    household_fate = household_fate_sql("h", fate_sql("f.sfd", "f.stage"))
     return f"""
-    WITH last_emptied AS (
-        SELECT r.containment_id, max(e.emptied_on) AS emptied_on
-          FROM containment_emptyingrequest r
-          JOIN containment_emptying e ON e.request_id = r.id
-         WHERE r.municipality_id = %(municipality)s AND e.emptied_on <= %(end)s
-         GROUP BY r.containment_id
+    WITH le AS (
+        -- Each containment's latest emptying on record by the period's end.
+        {emptyings_sql(_END, latest_per_containment=True)}
+           AND r.municipality_id = %(municipality)s
+         ORDER BY r.containment_id, e.emptied_on DESC, e.id DESC
     ),
     fac AS (
-        -- Emptied last (by the records, or as surveyed) or else built, by the year's end.
-        SELECT c.id, c.ward_id, {sfd} AS sfd, {rank} AS rank,
-               {on_site} AS on_site,
-               coalesce(
-                 greatest(le.emptied_on, CASE WHEN c.last_emptied_on <= %(end)s
-                                              THEN c.last_emptied_on END),
-                 CASE WHEN c.construction_year <= extract(year FROM %(end)s::date)
-                      THEN make_date(c.construction_year, 1, 1) END) AS since,
+        SELECT c.id, c.ward_id, c.containment_type, c.shared_facility,
+               {sfd_class_sql("c")} AS sfd, {improved_sql("c")} AS improved,
+               {stage_sql("c", "le", _END)} AS stage,
+               c.containment_type <> 'none' AND c.outlet IS DISTINCT FROM 'sewer' AS on_site,
+               -- Emptied last (by the records, or as surveyed) by the period's end.
+               greatest(le.emptied_on, CASE WHEN c.last_emptied_on <= {_END}
+                                            THEN c.last_emptied_on END) AS emptied_last,
+               CASE WHEN c.construction_year <= extract(year FROM {_END})
+                    THEN make_date(c.construction_year, 1, 1) END AS built,
                -- Joined, not a subquery per containment (that cost a third of the time).
                CASE WHEN rb.id IS NOT NULL
                     THEN rb.low_income_community_id IS NOT NULL END AS in_lic
           FROM containment_containment c
-          LEFT JOIN last_emptied le ON le.containment_id = c.id
+          LEFT JOIN le ON le.containment_id = c.id
           LEFT JOIN containment_containmentbuilding rl
                  ON rl.containment_id = c.id AND rl.is_responsible
           LEFT JOIN spatial_building rb ON rb.id = rl.building_id
          WHERE c.municipality_id = %(municipality)s
     ),
-    best AS (
-        SELECT l.building_id, max(f.rank) AS rank, count(*) AS facilities
-          FROM containment_containmentbuilding l JOIN fac f ON f.id = l.containment_id
+    hx AS (
+        -- Each household of a standing building, classified through the toilet it uses.
+        SELECT h.id, h.building_id, b.ward_id,
+               b.low_income_community_id IS NOT NULL AS in_lic,
+               {_people("h")} AS people,
+               {household_rung} AS rung,
+               {household_fate} AS fate,
+               coalesce(f.on_site, FALSE) AS on_site, f.stage, f.sfd, f.improved
+          FROM containment_household h
+          JOIN spatial_building b ON b.id = h.building_id AND b.retired_at IS NULL
+          LEFT JOIN fac f ON f.id = h.facility_id
+         WHERE h.municipality_id = %(municipality)s
+    )
+    """
+
+
+def _ward_figures_sql() -> str:
+    rung_columns = ",\n".join(
+        f"count(*) FILTER (WHERE x.rung = '{name}') AS households_{name},"
+        f" coalesce(sum(x.people) FILTER (WHERE x.rung = '{name}'), 0) AS people_{name},"
+        f" coalesce(sum(x.people) FILTER (WHERE x.rung = '{name}' AND x.in_lic), 0)"
+        f" AS lic_people_{name}"
+        for name in RUNGS
+    )
+    fate_columns = ",\n".join(
+        f"coalesce(sum(x.people) FILTER (WHERE x.fate = '{name}'), 0) AS fate_{name}"
+        for name in FATES
+    )
+    sfd_columns = ",\n".join(
+        f"count(*) FILTER (WHERE f.sfd = '{name}') AS sfd_{name}" for name in SFD_CLASSES
+    )
+    institution_columns = ",\n".join(
+        f"count(*) FILTER (WHERE b.functional_use = '{use}' AND b.sanitation_known)"
+        f" AS {name}_known,"
+        f" count(*) FILTER (WHERE b.functional_use = '{use}' AND b.safe_facility) AS {name}_safe"
+        for name, use in INSTITUTIONS.items()
+    )
+    uses = ", ".join(f"'{use}'" for use in INSTITUTIONS.values())
+    emptied = "f.emptied_last IS NOT NULL"
+    safe = safe_individual_sql(rung="x.rung", sfd="x.sfd")
+    recent = f"f.emptied_last >= {_END} - {_EMPTYING_INTERVAL}"
+    # Not yet due: built within the interval and never emptied since.
+    due = f"f.on_site AND NOT (f.emptied_last IS NULL AND f.built >= {_END} - {_EMPTYING_INTERVAL})"
+    return f"""
+    {_classified_sql()},
+    households AS (
+        SELECT x.ward_id,
+               count(*) AS households_surveyed,
+               coalesce(sum(x.people), 0) AS people_surveyed,
+               coalesce(sum(x.people) FILTER (WHERE x.in_lic), 0) AS lic_people_surveyed,
+               count(*) FILTER (WHERE x.rung IS NULL) AS households_rung_unknown,
+               coalesce(sum(x.people) FILTER (WHERE x.rung IS NULL), 0) AS people_rung_unknown,
+               {rung_columns},
+               {fate_columns},
+               coalesce(sum(x.people) FILTER (WHERE {safe}), 0) AS people_safe_individual,
+               coalesce(sum(x.people) FILTER (WHERE x.in_lic AND {safe}), 0)
+                 AS lic_people_safe_individual,
+               coalesce(sum(x.people) FILTER (WHERE {sfd_safe_sql("x.fate")}), 0)
+                 AS people_sfd_safe,
+               coalesce(sum(x.people) FILTER (WHERE x.on_site), 0) AS people_on_site,
+               coalesce(sum(x.people) FILTER (WHERE x.on_site
+                 AND x.stage IN ({", ".join(f"'{s}'" for s in EMPTIED_STAGES)})), 0)
+                 AS people_emptied,
+               coalesce(sum(x.people) FILTER (WHERE x.on_site
+                 AND x.stage IN ('delivered', 'treated')), 0) AS people_delivered,
+               coalesce(sum(x.people) FILTER (WHERE x.on_site AND x.stage = 'treated'), 0)
+                 AS people_treated,
+               coalesce(sum(x.people) FILTER (WHERE x.improved AND x.sfd = 'not_contained'), 0)
+                 AS people_improved_not_contained
+          FROM hx x GROUP BY x.ward_id
+    ),
+    safe_facility AS (
+        -- Schools and health facilities with a toilet that is improved and contained (or
+        -- sewered to treatment): CWIS SF-5 and SF-6.
+        SELECT l.building_id,
+               bool_or(f.improved AND (f.sfd = 'contained'
+                       OR (f.sfd = 'sewered' AND %(sewer_treated)s))) AS safe
+          FROM containment_containmentbuilding l
+          JOIN spatial_building ib ON ib.id = l.building_id AND ib.functional_use IN ({uses})
+          JOIN fac f ON f.id = l.containment_id
+         WHERE ib.municipality_id = %(municipality)s
          GROUP BY l.building_id
     ),
     surveyed AS (
@@ -126,15 +223,18 @@ def _ward_figures_sql() -> str:
     ),
     b AS (
         SELECT b.id, b.ward_id, b.low_income_community_id IS NOT NULL AS in_lic,
+               b.functional_use,
                coalesce(b.household_count, 0) AS households,
-               coalesce(b.population_male, 0) + coalesce(b.population_female, 0)
-                 + coalesce(b.population_other, 0) AS people,
-               CASE WHEN best.building_id IS NULL
-                    THEN CASE WHEN b.has_toilet IS FALSE THEN 0 END
-                    ELSE best.rank END AS rank,
+               {_people("b", "population")} AS people,
+               -- A dwelling: households live here, or nobody said otherwise.
+               b.household_count IS DISTINCT FROM 0 AS dwelling,
+               EXISTS (SELECT 1 FROM containment_household h WHERE h.building_id = b.id)
+                 AS households_on_record,
+               sf.building_id IS NOT NULL OR b.has_toilet IS FALSE AS sanitation_known,
+               coalesce(sf.safe, FALSE) AS safe_facility,
                sv.building_id IS NOT NULL AS surveyed
           FROM spatial_building b
-          LEFT JOIN best ON best.building_id = b.id
+          LEFT JOIN safe_facility sf ON sf.building_id = b.id
           LEFT JOIN surveyed sv ON sv.building_id = b.id
          WHERE b.municipality_id = %(municipality)s AND b.retired_at IS NULL
     ),
@@ -146,51 +246,55 @@ def _ward_figures_sql() -> str:
                count(*) FILTER (WHERE b.in_lic) AS lic_buildings,
                coalesce(sum(b.people) FILTER (WHERE b.in_lic), 0) AS lic_people,
                count(*) FILTER (WHERE b.surveyed) AS surveyed,
-               count(*) FILTER (WHERE b.rank IS NULL) AS buildings_rung_unknown,
-               coalesce(sum(b.people) FILTER (WHERE b.rank IS NULL), 0) AS people_rung_unknown,
-               {rung_columns}
+               count(*) FILTER (WHERE b.dwelling) AS dwellings,
+               count(*) FILTER (WHERE b.dwelling AND b.households_on_record) AS dwellings_surveyed,
+               {institution_columns}
           FROM b GROUP BY b.ward_id
     ),
     emptied AS (
         SELECT r.containment_id,
                count(*) AS emptyings,
                count(d.id) AS delivered,
-               count(d.id) FILTER (WHERE p.is_active) AS treated,
                sum(e.volume_m3) AS volume_emptied,
                coalesce(sum(d.volume_received_m3), 0) AS volume_delivered,
-               coalesce(sum(d.volume_received_m3) FILTER (WHERE p.is_active), 0) AS volume_treated
+               coalesce(sum(d.volume_received_m3)
+                        FILTER (WHERE {plant_in_operation_sql("p", "e.emptied_on")}), 0)
+                 AS volume_treated
           FROM containment_emptyingrequest r
           JOIN containment_emptying e ON e.request_id = r.id
           LEFT JOIN containment_sludgedelivery d
                     ON d.emptying_id = e.id AND d.status = 'confirmed'
           LEFT JOIN containment_treatmentplant p ON p.id = d.plant_id
          WHERE r.municipality_id = %(municipality)s
-           AND e.emptied_on BETWEEN %(start)s AND %(end)s
+           AND e.emptied_on BETWEEN %(start)s AND {_END}
          GROUP BY r.containment_id
     ),
     containments AS (
         SELECT f.ward_id,
                count(*) AS containments,
                {sfd_columns},
-               count(*) FILTER (WHERE f.rank >= 2 AND f.sfd = 'not_contained')
+               count(*) FILTER (WHERE f.improved AND f.sfd = 'not_contained')
                  AS improved_not_contained,
                count(*) FILTER (WHERE f.on_site) AS on_site,
                count(*) FILTER (WHERE f.on_site AND f.in_lic) AS lic_on_site,
                count(*) FILTER (WHERE f.on_site
-                 AND f.since < %(end)s::date - {_EMPTYING_INTERVAL}) AS overdue,
-               count(*) FILTER (WHERE f.on_site
-                 AND f.since >= %(end)s::date - {_EMPTYING_INTERVAL}) AS desludged_recently,
-               count(*) FILTER (WHERE f.on_site AND f.in_lic
-                 AND f.since >= %(end)s::date - {_EMPTYING_INTERVAL}) AS lic_desludged_recently,
+                 AND coalesce(f.emptied_last, f.built) < {_END} - {_EMPTYING_INTERVAL})
+                 AS overdue,
+               count(*) FILTER (WHERE {due}) AS emptying_due,
+               count(*) FILTER (WHERE {due} AND f.in_lic) AS lic_emptying_due,
+               count(*) FILTER (WHERE f.on_site AND {emptied} AND {recent})
+                 AS desludged_recently,
+               count(*) FILTER (WHERE f.on_site AND f.in_lic AND {emptied} AND {recent})
+                 AS lic_desludged_recently,
                count(e.containment_id) AS emptied,
-               count(e.containment_id) FILTER (WHERE f.sfd = 'contained') AS contained_emptied,
-               count(*) FILTER (WHERE f.sfd = 'contained' AND e.treated > 0)
-                 AS contained_treated,
                coalesce(sum(e.emptyings), 0)::bigint AS emptyings,
                coalesce(sum(e.delivered), 0)::bigint AS deliveries,
                coalesce(sum(e.volume_emptied), 0) AS volume_emptied,
                coalesce(sum(e.volume_delivered), 0) AS volume_delivered,
                coalesce(sum(e.volume_treated), 0) AS volume_treated,
+               coalesce(sum(e.volume_emptied) FILTER (WHERE f.in_lic), 0) AS lic_volume_emptied,
+               coalesce(sum(e.volume_delivered) FILTER (WHERE f.in_lic), 0)
+                 AS lic_volume_delivered,
                count(a.id) FILTER (WHERE a.status = 'compliant') AS compliant,
                count(a.id) FILTER (WHERE a.status = 'non_compliant') AS non_compliant,
                count(a.id) FILTER (WHERE a.status = 'unknown') AS compliance_unknown,
@@ -203,9 +307,10 @@ def _ward_figures_sql() -> str:
          GROUP BY f.ward_id
     )
     SELECT w.id AS ward, w.number, w.name, w.name_bn, w.area_m2,
-           bl.*, ct.*
+           bl.*, hh.*, ct.*
       FROM spatial_ward w
       LEFT JOIN buildings bl ON bl.ward_id = w.id
+      LEFT JOIN households hh ON hh.ward_id = w.id
       LEFT JOIN containments ct ON ct.ward_id = w.id
      WHERE w.municipality_id = %(municipality)s
      ORDER BY w.number
@@ -250,6 +355,33 @@ def ward_figures_computed(*, municipality: Municipality, year: int) -> list[dict
                 row[name] = value if name in _LABEL_COLUMNS else _number(value)
             rows.append(row)
     return rows
+
+
+def household_classes(*, municipality: Municipality, year: int) -> dict[int, dict]:
+    """{household id: its JMP rung (None: unknown), SFD fate, whether its toilet is a CWIS
+    safe individual toilet, its emptying stage and people} at the end of `year`, by the same
+    SQL as the ward figures. One statement."""
+    period = Period(year)
+    params = {
+        **classification_params(),
+        "municipality": municipality.pk,
+        "end": period.end,
+    }
+    sql = f"""{_classified_sql()}
+        SELECT x.id, x.rung, x.fate, {safe_individual_sql(rung="x.rung", sfd="x.sfd")},
+               x.stage, x.people FROM hx x"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            row[0]: {
+                "rung": row[1],
+                "fate": row[2],
+                "safe_individual": bool(row[3]),
+                "stage": row[4],
+                "people": row[5],
+            }
+            for row in cursor.fetchall()
+        }
 
 
 def _number(value):
@@ -454,6 +586,29 @@ def fsm_service_figures(*, municipality: Municipality, years: list[int]) -> list
         for key in ("volume_emptied", "volume_delivered"):
             row[key] = float(row[key])
     return rows
+
+
+def treatment_capacity(*, municipality: Municipality, years: list[int]) -> dict[int, float]:
+    """{year: m³ the municipality's plants could treat in that calendar year}: each plant's
+    daily capacity times the days of the year it was in operation by its dated status
+    (opened_on, closed_on; a plant out of operation with no closing date counts none).
+    One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT y.year, coalesce(sum(p.capacity_m3_per_day * greatest(0,
+                       least(coalesce(p.closed_on,
+                                      CASE WHEN p.is_active THEN y.after END), y.after)
+                       - greatest(coalesce(p.opened_on, y.first), y.first))), 0)
+              FROM unnest(%(years)s::int[]) AS y0(year)
+             CROSS JOIN LATERAL (SELECT y0.year, make_date(y0.year, 1, 1) AS first,
+                                        make_date(y0.year + 1, 1, 1) AS after) y
+              LEFT JOIN containment_treatmentplant p ON p.municipality_id = %(municipality)s
+             GROUP BY y.year
+            """,
+            {"municipality": municipality.pk, "years": years},
+        )
+        return {year: float(capacity) for year, capacity in cursor.fetchall()}
 
 
 def publishing_municipalities() -> list[Municipality]:

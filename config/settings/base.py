@@ -236,6 +236,9 @@ IMIS = {
     "JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED": env_bool("IMIS_JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", False),
     "SEWER_TREATED": env_bool("IMIS_SEWER_TREATED", False),
     "PITS_IN_GROUNDWATER_RISK": env_bool("IMIS_PITS_IN_GROUNDWATER_RISK", False),
+    # JMP counts a never-emptied containment as safely managed in situ whatever its outlet;
+    # strict also requires SFD containment (no effluent to a drain, water body or ground).
+    "JMP_IN_SITU_STRICT": env_bool("IMIS_JMP_IN_SITU_STRICT", False),
     # Scheduled desludging (domain reference: the desludging service chain).
     "DAILY_TRIP_CAPACITY": int(os.environ.get("IMIS_DAILY_TRIP_CAPACITY", "20")),
     "TRIP_VOLUME_M3": float(os.environ.get("IMIS_TRIP_VOLUME_M3", "3")),
@@ -247,9 +250,16 @@ IMIS = {
     "SURVEY_MAX_GPS_ACCURACY_M": float(os.environ.get("IMIS_SURVEY_MAX_GPS_ACCURACY_M", "20")),
     # A containment must lie within this distance of every building it serves.
     "CONTAINMENT_MAX_DISTANCE_M": float(os.environ.get("IMIS_CONTAINMENT_MAX_DISTANCE_M", "50")),
-    # Faecal sludge one person generates in a year, m³ (CWIS SF-1d, FSM collection ratio).
-    # Not confirmed for Bangladesh: a setting, with a commonly used planning figure.
-    "SLUDGE_M3_PER_PERSON_YEAR": float(os.environ.get("IMIS_SLUDGE_M3_PER_PERSON_YEAR", "0.04")),
+    # Faecal sludge a person on on-site sanitation generates in a year, m³ (CWIS SF-1d, FSM
+    # collection ratio; Base IMIS uses 0.26), and the sludge that accumulates in a tank per
+    # user and year (tank sizing and planning; ~0.04). National conventions, not confirmed
+    # for Bangladesh: settings with commonly used figures.
+    "FS_GENERATION_M3_PER_PERSON_YEAR": float(
+        os.environ.get("IMIS_FS_GENERATION_M3_PER_PERSON_YEAR", "0.26")
+    ),
+    "SLUDGE_ACCUMULATION_M3_PER_PERSON_YEAR": float(
+        os.environ.get("IMIS_SLUDGE_ACCUMULATION_M3_PER_PERSON_YEAR", "0.04")
+    ),
     # Largest file (and, for a zip, its inflated content) an import accepts, in bytes.
     "MAX_IMPORT_BYTES": int(os.environ.get("IMIS_MAX_IMPORT_BYTES", str(200 * 1024 * 1024))),
     # The public page hides a ward's shares when it has fewer buildings than this.

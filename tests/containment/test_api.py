@@ -53,7 +53,9 @@ def test_layer_carries_classes_and_compliance(gis_client, assessed):
     body = read(gis_client.get(LIST))
     by_code = {f["properties"]["code"]: f["properties"] for f in body["features"]}
     assert by_code[drain.code]["sfd_class"] == "not_contained"
-    assert by_code[drain.code]["jmp_rung"] == "basic"
+    # Never emptied: JMP counts it safely managed in situ whatever its outlet.
+    assert by_code[drain.code]["jmp_rung"] == "safely_managed"
+    assert by_code[drain.code]["emptying_stage"] == "not_emptied"
     assert by_code[drain.code]["compliance_status"] == "non_compliant"
     assert "outlet" in by_code[drain.code]["failed_rules"]
     assert by_code[pit.code]["compliance_status"] == "compliant"

@@ -1,4 +1,6 @@
-"""JMP rung and SFD class against hand-worked cases, computed by the SQL."""
+"""JMP rung and SFD class against hand-worked cases, computed by the SQL of the map layers
+(today's classes; the dashboards' own per-year cases are in
+tests/dashboards/test_worked_households.py)."""
 
 import pytest
 
@@ -6,7 +8,7 @@ from containment.models import Containment
 from containment.selectors import containment_list
 from spatial.models import Building
 
-from ..factories import BuildingFactory, ContainmentFactory
+from ..factories import BuildingFactory, ContainmentFactory, HouseholdFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +17,7 @@ def classify(building, **attributes):
     containment = ContainmentFactory(
         municipality=building.municipality, buildings=[building], **attributes
     )
+    HouseholdFactory(building=building, facility=containment)
     row = (
         Containment.objects.filter(pk=containment.pk)
         .annotate(**_annotations())
@@ -45,11 +48,14 @@ def _building_rung():
 @pytest.mark.parametrize(
     ("attributes", "sfd", "rung"),
     [
-        # A septic tank to an open drain: JMP improved (basic at best), SFD not contained.
-        ({"outlet": "open_drain", "ever_emptied": False}, "not_contained", "basic"),
+        # A septic tank to an open drain, never emptied: JMP improved and safely managed in
+        # situ (the JMP method counts it whatever the outlet), SFD not contained.
+        ({"outlet": "open_drain", "ever_emptied": False}, "not_contained", "safely_managed"),
         # Septic tank to a soak pit, never emptied: stored in situ, safely managed.
         ({"outlet": "soak_pit", "ever_emptied": False}, "contained", "safely_managed"),
-        # Emptied, sludge to a treatment plant: safely managed.
+        # Emptied, sludge "to a treatment plant" (WS13), but the town has no plant in
+        # operation: delivered, not treated, so basic (with a plant: safely managed, see
+        # tests/dashboards/test_worked_households.py).
         (
             {
                 "outlet": "soak_pit",
@@ -58,7 +64,7 @@ def _building_rung():
                 "sludge_destination": "treatment_plant",
             },
             "contained",
-            "safely_managed",
+            "basic",
         ),
         # Emptied to a drain: basic.
         (
@@ -75,8 +81,10 @@ def _building_rung():
         ({"outlet": "soak_pit", "ever_emptied": None}, "contained", "basic"),
         # Shared with other households: limited.
         ({"outlet": "soak_pit", "shared_facility": True}, "contained", "limited"),
-        # A septic tank whose outlet nobody knows: SFD unknown, JMP basic.
-        ({"outlet": "dont_know"}, "unknown", "basic"),
+        # A septic tank whose outlet nobody knows: SFD unknown; never emptied, so JMP
+        # safely managed in situ (basic under the strict setting).
+        ({"outlet": "dont_know"}, "unknown", "safely_managed"),
+        ({"outlet": "dont_know", "ever_emptied": None}, "unknown", "basic"),
         # Pit latrine without slab: unimproved.
         (
             {
@@ -149,7 +157,8 @@ def _building_rung():
 )
 def test_hand_worked_cases(town, attributes, sfd, rung):
     building = BuildingFactory(municipality=town.municipality)
-    assert classify(building, **attributes) == (sfd, rung, rung)
+    # The building shows its household's rung; "unknown" when they answered but it is.
+    assert classify(building, **attributes) == (sfd, rung, rung or "unknown")
 
 
 def test_flush_to_open_drain_follows_the_setting(town, settings):
@@ -175,29 +184,40 @@ def test_treated_sewer_is_safely_managed_when_set(town, settings):
     )
 
 
-def test_building_takes_the_best_of_its_facilities(town):
-    building = BuildingFactory(municipality=town.municipality)
-    ContainmentFactory(
+def test_building_takes_the_rung_of_most_of_its_people(town):
+    building = BuildingFactory(municipality=town.municipality, household_count=3)
+    pit = ContainmentFactory(
         municipality=town.municipality,
         buildings=[building],
         containment_type="unlined_pit",
         outlet="no_outlet",
         toilet_type="pit_without_slab",
     )
-    ContainmentFactory(municipality=town.municipality, buildings=[building], outlet="open_drain")
+    tank = ContainmentFactory(municipality=town.municipality, buildings=[building])
+    HouseholdFactory(building=building, number=1, facility=pit, people_male=6)
+    HouseholdFactory(building=building, number=2, facility=tank, people_male=3)
+    HouseholdFactory(building=building, number=3, facility=tank, people_male=3, people_female=0)
+    # 8 people on the pit (6 + 2 women), 8 on the tank (3 + 2, 3 + 0): a tie takes the lower.
     rung = Building.objects.filter(pk=building.pk).annotate(rung=_building_rung()).get().rung
-    assert rung == "basic"
+    assert rung == "unimproved"
+    HouseholdFactory(building=building, number=4, facility=tank, people_male=1)
+    rung = Building.objects.filter(pk=building.pk).annotate(rung=_building_rung()).get().rung
+    assert rung == "safely_managed"
 
 
-def test_building_without_toilet_or_facility_is_open_defecation(town):
-    without = BuildingFactory(municipality=town.municipality, has_toilet=False)
-    unknown = BuildingFactory(municipality=town.municipality, has_toilet=None)
+def test_only_members_who_go_in_the_open_are_open_defecation(town):
+    """Issue 17 item 5: a building without a toilet is not open defecation by itself."""
+    open_air = BuildingFactory(municipality=town.municipality, has_toilet=False)
+    HouseholdFactory(building=open_air, members_go="open")
+    neighbour = BuildingFactory(municipality=town.municipality, has_toilet=False)
+    HouseholdFactory(building=neighbour, members_go="other_household")
+    unsurveyed = BuildingFactory(municipality=town.municipality, has_toilet=False)
     rungs = dict(
-        Building.objects.filter(pk__in=[without.pk, unknown.pk])
+        Building.objects.filter(pk__in=[open_air.pk, neighbour.pk, unsurveyed.pk])
         .annotate(rung=_building_rung())
         .values_list("pk", "rung")
     )
-    assert rungs == {without.pk: "open_defecation", unknown.pk: None}
+    assert rungs == {open_air.pk: "open_defecation", neighbour.pk: "unknown", unsurveyed.pk: None}
 
 
 def test_selector_annotates_every_containment_in_one_query(

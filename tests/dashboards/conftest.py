@@ -1,12 +1,16 @@
-"""A small hand-checked town for the dashboard figures: every JMP rung, SFD class and step
+"""A small hand-checked town for the dashboard figures: every JMP rung, SFD fate and step
 of the desludging chain appears, with the expected values worked out in the tests.
+People are counted through their households (one per building here, unless said).
 
-Ward 1 (west):  b1 5 people, septic tank -> soak pit, never emptied        safely managed
-                b2 4 people, septic tank -> open drain (flush)              basic, not contained
-                b3 6 people in a LIC, lined pit, pit with slab, shared      limited
-Ward 2 (east):  b4 3 people, no toilet                                     open defecation
-                b5 2 people, unlined pit, pit without slab                  unimproved
-                b6 10 people, nothing known                                 unknown
+Ward 1 (west):  b1 5 people, septic tank -> soak pit, emptied and treated     safely managed
+                b2 4 people, septic tank -> open drain (flush), emptied,      basic
+                   not delivered                                               (not contained)
+                b3 6 people in a LIC, lined pit, pit with slab, shared,       limited
+                   emptied and treated last year
+Ward 2 (east):  b4 3 people, no toilet, members go in the open               open defecation
+                b5 2 people, unlined pit, pit without slab, never emptied     unimproved
+                b6 10 people, no household on record                          unsurveyed
+                b7 4 people, no toilet, "don't know" where members go        unknown
 Year Y (last year): c1 emptied 3 m3 on Y-03-05, 2.5 m3 delivered, feedback 5 with PPE;
                     c2 emptied 2 m3 on Y-06-20, not delivered (one load rejected by the
                     plant, one never confirmed), feedback 2 without PPE;
@@ -34,7 +38,14 @@ from containment.models import (
 )
 from spatial.models import LowIncomeCommunity
 from tests.conftest import make_town
-from tests.factories import SPLIT, BuildingFactory, ContainmentFactory, box, square
+from tests.factories import (
+    SPLIT,
+    BuildingFactory,
+    ContainmentFactory,
+    HouseholdFactory,
+    box,
+    square,
+)
 
 Y = timezone.localdate().year - 1
 
@@ -123,6 +134,7 @@ def dashboard_town(db) -> DashboardTown:
         "b4": _building(town, east, 22.94, 3, has_toilet=False),
         "b5": _building(town, east, 22.945, 2),
         "b6": _building(town, east, 22.95, 10),
+        "b7": _building(town, east, 22.955, 4, has_toilet=False),
     }
     c = {
         "c1": _containment(town, b["b1"], construction_year=2024),
@@ -139,6 +151,23 @@ def dashboard_town(db) -> DashboardTown:
             town, b["b5"], containment_type="unlined_pit", outlet="", toilet_type="pit_without_slab"
         ),
     }
+    for name, facility, members_go in (
+        ("b1", "c1", ""),
+        ("b2", "c2", ""),
+        ("b3", "c3", ""),
+        ("b4", None, "open"),
+        ("b5", "c5", ""),
+        ("b7", None, "dont_know"),
+    ):
+        building = b[name]
+        HouseholdFactory(
+            building=building,
+            number=1,
+            people_male=building.population_male,
+            people_female=0,
+            facility=c[facility] if facility else None,
+            members_go=members_go,
+        )
     plant = TreatmentPlant.objects.create(
         municipality=town.municipality,
         name="FSTP",

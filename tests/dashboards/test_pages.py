@@ -37,7 +37,7 @@ def test_overview_is_the_home_page_after_login(dashboard_town, executive):
     response = _web(executive).get("/", {"year": dashboard_town.year})
     assert response.status_code == 200
     config = response.context["dashboard_config"]["overview"]
-    assert config["summary"]["buildings"] == 6
+    assert config["summary"]["buildings"] == 7
     assert "chart-ladder" in response.content.decode()
 
 
@@ -78,7 +78,8 @@ def test_ward_map_api_gives_every_ward_its_values(dashboard_town, executive):
     codes = {i["code"] for i in data["indicators"]}
     assert {"safely_managed", "compliance", "survey_coverage", "overdue", "lic_share"} <= codes
     east = next(w for w in data["wards"] if w["number"] == 2)
-    assert east["values"]["open_defecation"] == 0.2  # 3 of 15 people
+    # 3 of the 9 surveyed people (b6's 10 are unsurveyed, outside the share).
+    assert east["values"]["open_defecation"] == round(3 / 9, 4)
 
 
 def test_indicator_downloads_read_back(dashboard_town, executive):
@@ -87,8 +88,8 @@ def test_indicator_downloads_read_back(dashboard_town, executive):
     text = client.get("/indicators/", {**params, "export": "csv"}).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     sf1a = next(row for row in rows if row["Code"] == "SF-1a" and not row["Provider"])
-    assert float(sf1a["Value"]) == 0.3
-    assert (sf1a["Numerator"], sf1a["Denominator"]) == ("9", "30")
+    assert float(sf1a["Value"]) == round(5 / 24, 4)
+    assert (sf1a["Numerator"], sf1a["Denominator"]) == ("5", "24")
     assert sf1a["Rule"]
     response = client.get("/indicators/", {**params, "export": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
@@ -138,7 +139,8 @@ def test_building_sanitation_layer_gives_rungs(dashboard_town, executive):
     )
     assert response.status_code == 200
     rungs = sorted(str(f["properties"]["jmp_rung"]) for f in _features(response))
-    assert rungs == ["None", "open_defecation", "unimproved"]
+    # b6 unsurveyed (None), b7 answered "don't know" (unknown).
+    assert rungs == ["None", "open_defecation", "unimproved", "unknown"]
     only = client_for(executive).get("/api/v1/building-sanitation/", {"jmp_rung": "limited"})
     assert [f["properties"]["bin"] for f in _features(only)] == [dashboard_town.buildings["b3"].bin]
     assert client_for(executive).post("/api/v1/building-sanitation/", {}).status_code == 405

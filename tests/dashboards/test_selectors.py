@@ -19,18 +19,40 @@ def test_ward_figures_count_every_rung_and_class(dashboard_town, django_assert_n
             municipality=town.municipality, year=dashboard_town.year
         )
     west, east = _by_number(rows)[1], _by_number(rows)[2]
-    assert (west["buildings"], west["people"], east["buildings"], east["people"]) == (3, 15, 3, 15)
+    assert (west["buildings"], west["people"], east["buildings"], east["people"]) == (3, 15, 4, 19)
+    # b6 has no household on record: unsurveyed, outside the people counted by rung.
+    assert (west["people_surveyed"], east["people_surveyed"]) == (15, 9)
+    assert (east["dwellings"], east["dwellings_surveyed"]) == (4, 3)
     assert (west["people_safely_managed"], west["people_basic"], west["people_limited"]) == (
         5,
         4,
         6,
     )
     assert (east["people_open_defecation"], east["people_unimproved"]) == (3, 2)
-    assert (east["buildings_rung_unknown"], east["people_rung_unknown"]) == (1, 10)
-    assert (west["lic_buildings"], west["lic_people"], west["lic_people_limited"]) == (1, 6, 6)
+    # b7 answered "don't know": unknown, inside the surveyed people.
+    assert (east["households_rung_unknown"], east["people_rung_unknown"]) == (1, 4)
+    assert (west["lic_people"], west["lic_people_surveyed"], west["lic_people_limited"]) == (
+        6,
+        6,
+        6,
+    )
+    # SFD fates in people: b1 and b3 treated, b2 emptied and not delivered, b5 in situ.
+    assert (west["fate_treated"], west["fate_emptied_not_delivered"]) == (11, 4)
+    assert (east["fate_in_situ"], east["fate_open_defecation"], east["fate_unknown"]) == (2, 3, 4)
+    assert (west["people_sfd_safe"], east["people_sfd_safe"]) == (11, 2)
+    # F3-F5 chain in people on on-site sanitation.
+    assert (west["people_on_site"], west["people_emptied"], west["people_delivered"]) == (
+        15,
+        15,
+        11,
+    )
+    assert (west["people_treated"], east["people_on_site"], east["people_emptied"]) == (11, 2, 0)
+    # Safe individual toilet: private, improved and contained: b1 only (b2 drains openly).
+    assert (west["people_safe_individual"], west["lic_people_safe_individual"]) == (5, 0)
+    assert west["people_improved_not_contained"] == 4
     assert (west["sfd_contained"], west["sfd_not_contained"], east["sfd_contained"]) == (2, 1, 1)
     assert west["improved_not_contained"] == 1
-    assert (west["emptied"], west["contained_emptied"], west["contained_treated"]) == (2, 1, 1)
+    assert west["emptied"] == 2
     assert (west["volume_emptied"], west["volume_delivered"], west["volume_treated"]) == (
         5.0,
         2.5,
@@ -38,7 +60,8 @@ def test_ward_figures_count_every_rung_and_class(dashboard_town, django_assert_n
     )
     # c5 was built in 2018 and never emptied: overdue at the end of year Y.
     assert (west["overdue"], east["overdue"]) == (0, 1)
-    assert (west["desludged_recently"], west["lic_desludged_recently"]) == (3 - 0, 1)
+    assert (west["desludged_recently"], west["lic_desludged_recently"]) == (3, 1)
+    assert (east["desludged_recently"], east["emptying_due"]) == (0, 1)
 
 
 def test_compliance_counts_match_the_stored_assessments(dashboard_town):
@@ -66,16 +89,19 @@ def test_previous_year_moves_with_the_emptying_records(dashboard_town):
     assert total["lic_desludged_recently"] == 1
 
 
-def test_sfd_safe_share_counts_contained_and_treated(dashboard_town):
+def test_map_shares_count_surveyed_people(dashboard_town):
     town = dashboard_town.town
     total = selectors.total_figures(
         selectors.ward_figures(municipality=town.municipality, year=dashboard_town.year)
     )
-    # contained 3 - emptied 1 + delivered to a working plant 1 = 3 of 4 containments.
-    assert indicators.sfd_safe_containments(total) == 3
-    assert indicators.map_values(total)["sfd_safe"] == 0.75
-    assert indicators.map_values(total)["safely_managed"] == round(5 / 30, 4)
-    assert indicators.map_values(total)["basic_or_better"] == round(9 / 30, 4)
+    values = indicators.map_values(total)
+    # 24 surveyed people: b1 5 + b2 4 + b3 6 + b4 3 + b5 2 + b7 4 (b6's 10 are unsurveyed).
+    assert values["safely_managed"] == round(5 / 24, 4)
+    assert values["basic_or_better"] == round(9 / 24, 4)
+    assert values["open_defecation"] == round(3 / 24, 4)
+    # SFD safe: treated 11 (b1, b3) + safe in situ 2 (b5).
+    assert values["sfd_safe"] == round(13 / 24, 4)
+    assert values["household_coverage"] == round(6 / 7, 4)
 
 
 def test_emptying_by_month(dashboard_town):
@@ -117,18 +143,25 @@ def test_cwis_and_kpis_explain_their_figures(dashboard_town, django_assert_max_n
     with django_assert_max_num_queries(5):
         report = reports.indicator_report(municipality=town.municipality, year=year)
     cwis = {item["code"]: item for item in report["cwis"]}
-    assert cwis["EQ-1"]["value"] == 0  # nobody in the LIC is safely managed
-    assert cwis["SF-1a"]["value"] == 0.3
-    assert (cwis["SF-1a"]["numerator"], cwis["SF-1a"]["denominator"]) == (9, 30)
+    assert cwis["EQ-1"]["value"] == 0  # nobody in the LIC has a safe individual toilet
+    assert (cwis["SF-1a"]["numerator"], cwis["SF-1a"]["denominator"]) == (5, 24)
+    assert cwis["SF-1a"]["value"] == round(5 / 24, 4)
+    assert cwis["SF-1a"]["coverage"] == round(6 / 7, 4)
     assert cwis["SF-1b"]["value"] == 0.75
     assert cwis["SF-1c"]["value"] == 0.5
-    assert cwis["SF-1d"]["value"] == round(3650 / (30 * 0.04), 4)
-    assert cwis["SF-3"]["value"] == round(6 / 11, 4)
-    assert cwis["SF-9"]["available"] is False
+    # 34 people in the register x on-site share 17/24 x 0.26 m3 = 6.3 m3 generated.
+    assert cwis["SF-1d"]["denominator"] == 6.3
+    assert cwis["SF-1d"]["value"] == round(3650 / 6.3, 4)
+    assert cwis["SF-1e"]["value"] == round(3650 / 2.5, 4)
+    assert (cwis["SF-2c"]["numerator"], cwis["SF-2c"]["denominator"]) == (0, 0)
+    for code in ("SF-1f", "SF-1g", "SF-3", "SF-4", "SF-7", "SF-9"):
+        assert cwis[code]["available"] is False, code
+        assert cwis[code]["value"] is None
     assert all(item["rule"] for item in report["cwis"])
-    # Last year's SF-1c: everything emptied was delivered.
+    # Last year's SF-1c: everything emptied was delivered; and the LIC's own (SF-2c).
     assert cwis["SF-1c"]["previous"] == 1.0
     assert cwis["SF-1c"]["change"] == -0.5
+    assert cwis["SF-2c"]["previous"] == 1.0
     kpis = {item["code"]: item for item in report["kpis"]}
     assert kpis["KPI-1"]["value"] == round(2 / 3, 4)
     assert kpis["KPI-3"]["value"] == 0.5
@@ -162,12 +195,18 @@ def test_overview_in_three_queries_for_any_number_of_wards(
     with django_assert_num_queries(3):
         data = reports.overview(municipality=town.municipality, year=year)
     assert [row["rung"] for row in data["ladder"]][:2] == ["safely_managed", "basic"]
-    assert data["summary"]["people"] == 30
-    assert data["jmp_vs_sfd"]["improved_not_contained"] == 1
+    assert data["summary"]["people"] == 34
+    assert data["jmp_vs_sfd"]["people_improved_not_contained"] == 4
+    assert data["jmp_vs_sfd"]["sfd_safe_share"] == round(13 / 24, 4)
+    assert [step["share"] for step in data["sfd"]["chain"]] == [
+        round(15 / 17, 4),
+        round(11 / 15, 4),
+        1.0,
+    ]
     assert sum(month["requests"] for month in data["emptying_by_month"]) == 3
     with django_assert_num_queries(3):
         ward = reports.overview(municipality=town.municipality, year=year, ward_id=town.east.pk)
-    assert ward["summary"]["people"] == 15
+    assert ward["summary"]["people"] == 19
     assert ward["emptying_by_month"][11]["requests"] == 1
     with pytest.raises(LookupError):
         reports.overview(municipality=town.municipality, year=year, ward_id=10**9)

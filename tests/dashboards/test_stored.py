@@ -15,6 +15,7 @@ from containment.models import (
     Containment,
     ContainmentBuilding,
     Emptying,
+    Household,
     SludgeDelivery,
     TreatmentPlant,
 )
@@ -28,6 +29,7 @@ from tests.factories import BuildingFactory, square
 pytestmark = pytest.mark.django_db
 
 triggers = importlib.import_module("dashboards.migrations.0004_figures_change_triggers")
+household_triggers = importlib.import_module("dashboards.migrations.0006_household_triggers")
 
 
 def _figures(dashboard_town):
@@ -79,7 +81,12 @@ def _containment_to_sewer(t):
 
 
 def _unlink_building(t):
-    ContainmentBuilding.objects.filter(containment=t.containments["c2"]).delete()
+    # c3's LIC building no longer served: c3 leaves the LIC's containments.
+    ContainmentBuilding.objects.filter(containment=t.containments["c3"]).delete()
+
+
+def _household_answer(t):
+    Household.objects.filter(building=t.buildings["b7"]).update(members_go="open")
 
 
 def _emptying_volume(t):
@@ -111,6 +118,7 @@ def _ward_renamed(t):
         _new_building,
         _containment_to_sewer,
         _unlink_building,
+        _household_answer,
         _emptying_volume,
         _delivery_removed,
         _plant_closed,
@@ -215,14 +223,15 @@ def test_every_register_the_statements_read_has_change_triggers():
     read = _tables_read(selectors._ward_figures_sql())
     assert "spatial_building" in read
     assert "surveys_submission" in read
-    assert read <= set(triggers.SOURCES)
+    sources = set(triggers.SOURCES) | {household_triggers.TABLE}
+    assert read <= sources
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT event_object_table FROM information_schema.triggers"
             " WHERE trigger_name LIKE 'figures_change_%%'"
         )
         installed = {row[0] for row in cursor.fetchall()}
-    assert installed == set(triggers.SOURCES)
+    assert installed == sources
 
 
 def test_young_figures_are_served_while_the_worker_catches_up(dashboard_town, settings):

@@ -9,6 +9,7 @@ import math
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from spatial.choices import MembershipRole, RoadHierarchy
@@ -141,6 +142,23 @@ class ContainmentFactory(DjangoModelFactory):
                 ContainmentBuilding.objects.create(
                     containment=obj, building=building, is_responsible=position == 0
                 )
+
+
+class HouseholdFactory(DjangoModelFactory):
+    """A household of the building passed in, using the toilet `facility` (or none: then
+    say where members go with `members_go`)."""
+
+    class Meta:
+        model = "containment.Household"
+
+    building = factory.SubFactory(BuildingFactory)
+    municipality = factory.SelfAttribute("building.municipality")
+    number = factory.Sequence(lambda n: n + 1)
+    people_male = 2
+    people_female = 2
+    people_other = 0
+    source = "entered"
+    recorded_at = factory.LazyFunction(timezone.now)
 
 
 class TreatmentPlantFactory(DjangoModelFactory):
