@@ -396,6 +396,13 @@ class TreatmentPlant(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        # Out of operation without a date would rewrite every past year's figures.
+        if not self.is_active and self.closed_on is None:
+            raise ValidationError({"closed_on": _("Give the day the plant went out of operation.")})
+
 
 @tracked()
 class ServiceProvider(models.Model):

@@ -17,7 +17,7 @@ from spatial.models import Building, Municipality
 
 from . import compliance
 from .choices import ContainmentType, Outlet
-from .models import ComplianceRuleSet, Containment, ContainmentBuilding
+from .models import ComplianceRuleSet, Containment, ContainmentBuilding, TreatmentPlant
 from .selectors import active_rule_set
 
 
@@ -215,3 +215,14 @@ def rule_set_ensure(*, municipality: Municipality) -> ComplianceRuleSet:
 def assess_municipality(*, municipality: Municipality) -> int:
     """Re-assess every containment against the active rule set. Returns rows written."""
     return compliance.assess(rule_set=rule_set_ensure(municipality=municipality))
+
+
+def treatment_plant_close(*, plant: TreatmentPlant, on: dt.date) -> TreatmentPlant:
+    """Take a plant out of operation from `on`, keeping its dated status: the figures of the
+    years it worked still count its loads as treated."""
+    if plant.opened_on and on <= plant.opened_on:
+        raise ValidationError({"closed_on": _("A plant closes after it opened.")})
+    plant.is_active = False
+    plant.closed_on = on
+    plant.save(update_fields=["is_active", "closed_on"])
+    return plant

@@ -1,6 +1,6 @@
 """The indicator tables as CSV (UTF-8 with a byte-order mark, for spreadsheet programs) and
 XLSX: one row per indicator with its value, numerator, denominator, rule, target and the
-previous year's value."""
+previous year's value, the survey coverage behind it and when it was computed."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ def _header() -> list[str]:
         _("Previous year"),
         _("Change"),
         _("Rule"),
+        _("Survey coverage (dwellings)"),
+        _("Computed at"),
     ]
 
 
@@ -52,6 +54,8 @@ def _rows(report: dict):
                 item["previous"],
                 item["change"],
                 item["rule"],
+                item["coverage"],
+                report["computed_at"].isoformat() if report.get("computed_at") else None,
             ]
 
 

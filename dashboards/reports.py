@@ -3,6 +3,8 @@ ready for json_script, the API or a CSV/XLSX table. No queries beyond the select
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils.translation import gettext as _
 
 from containment import compliance
@@ -13,6 +15,11 @@ from . import indicators, selectors
 from .models import IndicatorTarget
 
 MONTHS = range(1, 13)
+
+
+def _moment(text: str | None) -> datetime.datetime | None:
+    """When stored figures were computed (kept as ISO text with the figures)."""
+    return datetime.datetime.fromisoformat(text) if text else None
 
 
 def _rung_labels() -> dict[str, str]:
@@ -57,19 +64,22 @@ def _sfd(figures: dict) -> dict:
     labels = {choice.value: str(choice.label) for choice in SfdFate}
     containment_labels = {choice.value: str(choice.label) for choice in SfdClass}
     surveyed = figures["people_surveyed"]
+    fates = [
+        {
+            "fate": fate,
+            "label": labels[fate],
+            "safe": fate in SFD_SAFE_FATES,
+            "people": figures[f"fate_{fate}"],
+            "share": indicators.share(figures[f"fate_{fate}"], surveyed),
+        }
+        for fate in selectors.FATES
+    ]
     return {
         "people": surveyed,
         "coverage": indicators.coverage(figures),
-        "fates": [
-            {
-                "fate": fate,
-                "label": labels[fate],
-                "safe": fate in SFD_SAFE_FATES,
-                "people": figures[f"fate_{fate}"],
-                "share": indicators.share(figures[f"fate_{fate}"], surveyed),
-            }
-            for fate in selectors.FATES
-        ],
+        "computed_at": _moment(figures.get("computed_at")),
+        "fates": fates,
+        "graphic": _sfd_graphic(fates),
         "safe": figures["people_sfd_safe"],
         "unsafe": surveyed - figures["people_sfd_safe"] - figures["fate_unknown"],
         "unknown": figures["fate_unknown"],
@@ -112,6 +122,57 @@ def _sfd(figures: dict) -> dict:
             figures["volume_treated"], figures["volume_delivered"]
         ),
     }
+
+
+# The SFD graphic: each fate is a band that runs along the service chain as far as the
+# excreta go, as wide as its share of the surveyed people, green when safely managed, red
+# when not (SFD Promotion Initiative), grey when unknown. Stages: 0 containment, 1 emptying,
+# 2 transport, 3 treatment.
+_FATE_REACH = {
+    "sewer_treated": 4, "sewer_not_treated": 3, "in_situ": 1, "buried": 2, "treated": 4,
+    "delivered_not_treated": 3, "emptied_not_delivered": 2, "not_contained": 1,
+    "open_defecation": 1, "unknown": 1,
+}  # fmt: skip
+SFD_WIDTH, SFD_LEFT, SFD_BAND_SPACE, SFD_GAP = 640, 190, 260, 6
+
+
+def _sfd_graphic(fates: list[dict]) -> dict:
+    """Geometry of the SFD graphic, in SVG user units, from the fates' people shares."""
+    stage_width = (SFD_WIDTH - SFD_LEFT) / 4
+    bands, y = [], 40
+    # Safely managed first, then unsafe, then unknown, as the SFD reads top to bottom.
+    order = {"safe": 0, "unsafe": 1}
+    for fate in sorted(
+        fates,
+        key=lambda f: order.get(
+            "unknown" if f["fate"] == "unknown" else "safe" if f["safe"] else "unsafe", 2
+        ),
+    ):
+        if not fate["people"]:
+            continue
+        height = max(3.0, round(fate["share"] * SFD_BAND_SPACE, 1))
+        colour = "unknown" if fate["fate"] == "unknown" else ("safe" if fate["safe"] else "unsafe")
+        length = _FATE_REACH[fate["fate"]] * stage_width
+        bands.append(
+            fate
+            | {
+                "y": y,
+                "height": height,
+                "text_y": round(y + height / 2 + 4, 1),
+                "length": round(length - 8, 1),
+                # The arrow head at the band's end.
+                "head": f"{SFD_LEFT + length - 8},{y - 3} {SFD_LEFT + length},{y + height / 2}"
+                f" {SFD_LEFT + length - 8},{y + height + 3}",
+                "colour": colour,
+            }
+        )
+        y += height + SFD_GAP
+    stages = [
+        {"x": SFD_LEFT + i * stage_width, "mid": SFD_LEFT + (i + 0.5) * stage_width, "label": label}
+        for i, label in enumerate((_("Containment"), _("Emptying"), _("Transport"), _("Treatment")))
+    ]
+    return {"width": SFD_WIDTH, "height": y + 10, "left": SFD_LEFT, "bands": bands,
+            "stages": stages}  # fmt: skip
 
 
 def _comparison(figures: dict) -> dict:
@@ -248,6 +309,7 @@ def overview(
         "municipality": {"code": municipality.code, "name": municipality.name},
         "year": year,
         "ward": ward,
+        "computed_at": _moment(figures.get("computed_at")),
         "summary": _summary(figures),
         "ladder": _ladder(figures),
         "sfd": _sfd(figures),
@@ -342,6 +404,9 @@ def indicator_report(*, municipality: Municipality, year: int) -> dict:
     return {
         "municipality": {"code": municipality.code, "name": municipality.name},
         "year": year,
+        "computed_at": _moment(total.get("computed_at")),
+        "coverage": indicators.coverage(total),
+        "people_surveyed": total["people_surveyed"],
         "cwis": [i.as_dict() for i in cwis],
         "kpis": [i.as_dict() for i in kpis],
         "providers": providers,

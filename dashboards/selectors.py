@@ -78,10 +78,17 @@ def default_year() -> int:
     return timezone.localdate().year
 
 
-# The newest rule set's emptying interval in days (the domain default of 3 years before any).
-_EMPTYING_INTERVAL = """make_interval(days => round(365.25 * coalesce((
+# The rule set in force at the period's end: the newest version published by then; before
+# the first version was published, the first (a past year keeps the rules of its time).
+RULE_SET_IN_FORCE = """(SELECT r.id FROM containment_complianceruleset r
+     WHERE r.municipality_id = %(municipality)s
+     ORDER BY r.created_at <= %(end_of_day)s DESC,
+              CASE WHEN r.created_at <= %(end_of_day)s THEN -r.version ELSE r.version END
+     LIMIT 1)"""
+# Its emptying interval in days (the domain default of 3 years before any).
+_EMPTYING_INTERVAL = f"""make_interval(days => round(365.25 * coalesce((
     SELECT r.max_years_since_emptying FROM containment_complianceruleset r
-     WHERE r.municipality_id = %(municipality)s ORDER BY r.version DESC LIMIT 1), 3))::int)"""
+     WHERE r.id = {RULE_SET_IN_FORCE}), 3))::int)"""
 
 _END = "%(end)s::date"
 
@@ -302,8 +309,7 @@ def _ward_figures_sql() -> str:
           FROM fac f
           LEFT JOIN emptied e ON e.containment_id = f.id
           LEFT JOIN containment_complianceassessment a ON a.containment_id = f.id
-           AND a.rule_set_id = (SELECT r.id FROM containment_complianceruleset r
-                 WHERE r.municipality_id = %(municipality)s ORDER BY r.version DESC LIMIT 1)
+           AND a.rule_set_id = {RULE_SET_IN_FORCE}
          GROUP BY f.ward_id
     )
     SELECT w.id AS ward, w.number, w.name, w.name_bn, w.area_m2,
@@ -318,7 +324,7 @@ def _ward_figures_sql() -> str:
 
 
 # Columns of the statement that are not additive figures.
-_LABEL_COLUMNS = {"ward", "number", "name", "name_bn", "ward_id", "area_m2"}
+_LABEL_COLUMNS = {"ward", "number", "name", "name_bn", "ward_id", "area_m2", "computed_at"}
 
 
 def ward_figures(*, municipality: Municipality, year: int) -> list[dict]:
@@ -347,8 +353,9 @@ def ward_figures_computed(*, municipality: Municipality, year: int) -> list[dict
         cursor.execute(_ward_figures_sql(), params)
         names = [column.name for column in cursor.description]
         rows = []
+        computed_at = timezone.now().isoformat(timespec="seconds")
         for values in cursor.fetchall():
-            row: dict = {}
+            row: dict = {"computed_at": computed_at}
             for name, value in zip(names, values, strict=True):
                 if name == "ward_id":
                     continue
@@ -401,6 +408,8 @@ def total_figures(rows: list[dict]) -> dict:
                 continue
             total[key] = total.get(key, 0) + value
     total["area_m2"] = sum(row["area_m2"] or 0 for row in rows)
+    # When the figures were computed (the same for every ward: one statement).
+    total["computed_at"] = rows[0].get("computed_at") if rows else None
     return total
 
 

@@ -27,17 +27,34 @@ def test_overview_draws_every_chart(page, live_server, dashboard_town, viewer):
     ARTIFACTS.mkdir(exist_ok=True)
     log_in(page, live_server, viewer)
     page.goto(f"{live_server.url}/?year={dashboard_town.year}")
-    page.wait_for_selector("body[data-charts-drawn='5']")
-    # Ladder, best rung first: 5 safely managed, 4 basic, 6 limited, 2 unimproved, 3 OD.
-    assert _chart_points(page, "chart-ladder")[:5] == [5, 4, 6, 2, 3]
+    page.wait_for_selector("body[data-charts-drawn='4']")
+    # Ladder, best rung first: 5 safely managed, 4 basic, 6 limited, 2 unimproved, 3 OD,
+    # then 4 who answered "don't know".
+    assert _chart_points(page, "chart-ladder") == [5, 4, 6, 2, 3, 4]
     emptying = _chart_points(page, "chart-emptying")
     assert (emptying[2], emptying[5], emptying[11]) == (1, 1, 1)
-    assert page.inner_text("[data-figure=people]") == "30"
+    assert page.inner_text("[data-figure=people]") == "34"
+    # The SFD graphic: one band per fate present, green when safe, red when not.
+    bands = page.eval_on_selector_all(
+        "#sfd-graphic g[data-fate]",
+        "els => els.map(e => [e.dataset.fate, e.dataset.people, e.getAttribute('class')])",
+    )
+    assert bands == [
+        ["in_situ", "2", "imis-sfd-band imis-sfd-safe"],
+        ["treated", "11", "imis-sfd-band imis-sfd-safe"],
+        ["emptied_not_delivered", "4", "imis-sfd-band imis-sfd-unsafe"],
+        ["open_defecation", "3", "imis-sfd-band imis-sfd-unsafe"],
+        ["unknown", "4", "imis-sfd-band imis-sfd-unknown"],
+    ]
+    fill = page.eval_on_selector(
+        "#sfd-graphic g[data-fate='treated'] rect", "e => getComputedStyle(e).fill"
+    )
+    assert fill == "rgb(26, 150, 65)"
     page.screenshot(path=str(ARTIFACTS / "dashboard-overview.png"), full_page=True)
     # The ward filter narrows every chart to one ward.
     page.select_option("#dashboard-ward", str(dashboard_town.town.east.pk))
-    page.wait_for_selector("body[data-charts-drawn='5']")
-    assert _chart_points(page, "chart-ladder")[:5] == [0, 0, 0, 2, 3]
+    page.wait_for_selector("body[data-charts-drawn='4']")
+    assert _chart_points(page, "chart-ladder") == [0, 0, 0, 2, 3, 4]
 
 
 def test_ward_map_switches_indicator_and_opens_a_ward(page, live_server, dashboard_town, viewer):
@@ -60,10 +77,11 @@ def test_ward_map_switches_indicator_and_opens_a_ward(page, live_server, dashboa
     assert new_fills != fills
     page.screenshot(path=str(ARTIFACTS / "dashboard-ward-map.png"))
     # A ward's popup leads to the ward page, which draws the ward's layers.
-    page.locator("path.imis-ward[data-value='0.2']").click()
+    # East: 3 of its 9 surveyed people go in the open.
+    page.locator(f"path.imis-ward[data-value='{round(3 / 9, 4)}']").click()
     page.locator(".leaflet-popup a.imis-ward-link").click()
     page.wait_for_url(f"**/wards/{dashboard_town.town.east.pk}/**")
-    page.wait_for_selector("#ward-layers[data-layers-loaded='3/1']")
+    page.wait_for_selector("#ward-layers[data-layers-loaded='4/1']")
     assert page.locator("path.imis-rung-open_defecation").count() == 1
     assert page.locator("path.imis-containment").count() == 1
     page.screenshot(path=str(ARTIFACTS / "dashboard-ward.png"), full_page=True)
@@ -73,10 +91,10 @@ def test_dashboards_speak_bangla(page, live_server, dashboard_town, viewer):
     ARTIFACTS.mkdir(exist_ok=True)
     log_in(page, live_server, viewer)
     page.goto(f"{live_server.url}/?year={dashboard_town.year}")
-    page.wait_for_selector("body[data-charts-drawn='5']")
+    page.wait_for_selector("body[data-charts-drawn='4']")
     page.select_option("#imis-language-select", "bn")
     page.wait_for_selector("html[lang='bn']")
-    page.wait_for_selector("body[data-charts-drawn='5']")
+    page.wait_for_selector("body[data-charts-drawn='4']")
     assert "স্যানিটেশন সারসংক্ষেপ" in page.inner_text("h1")
     labels = page.evaluate("Chart.getChart(document.getElementById('chart-ladder')).data.labels")
     assert labels[0] == "নিরাপদভাবে ব্যবস্থাপিত"

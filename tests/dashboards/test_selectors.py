@@ -1,9 +1,14 @@
 """Dashboard figures against the hand-checked town of conftest.py."""
 
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 
 from containment.models import ComplianceAssessment
 from dashboards import indicators, reports, selectors
+from tests.conftest import make_town
+from tests.factories import BuildingFactory, ContainmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -219,3 +224,95 @@ def test_application_connections_run_without_jit(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def _year_total(dashboard_town, year):
+    town = dashboard_town.town
+    return selectors.total_figures(
+        selectors.ward_figures(municipality=town.municipality, year=year)
+    )
+
+
+def test_a_plant_closing_today_does_not_rewrite_last_year(dashboard_town):
+    """Issue 17 item 8: the plant's status is dated; last year keeps its treated loads."""
+    from containment.models import TreatmentPlant
+    from containment.services import treatment_plant_close
+
+    before = _year_total(dashboard_town, dashboard_town.year)
+    assert (before["people_treated"], before["volume_treated"]) == (11, 2.5)
+    plant = TreatmentPlant.objects.get(municipality=dashboard_town.town.municipality)
+    treatment_plant_close(plant=plant, on=timezone.localdate())
+    after = _year_total(dashboard_town, dashboard_town.year)
+    assert after == before | {"computed_at": after["computed_at"]}
+    capacity = selectors.treatment_capacity(
+        municipality=dashboard_town.town.municipality,
+        years=[dashboard_town.year, dashboard_town.year + 1],
+    )
+    # 10 m3/day all of last year; this year only until today.
+    assert capacity[dashboard_town.year] == 3650
+    assert (
+        capacity[dashboard_town.year + 1]
+        == 10 * (timezone.localdate() - dt.date(dashboard_town.year + 1, 1, 1)).days
+    )
+    # Closed when last year began: c1's load of last year was not treated, c3's load of the
+    # year before (while the plant worked) still was.
+    TreatmentPlant.objects.filter(pk=plant.pk).update(closed_on=dt.date(dashboard_town.year, 1, 1))
+    closed = _year_total(dashboard_town, dashboard_town.year)
+    assert (closed["people_treated"], closed["volume_treated"]) == (6, 0)
+    assert closed["fate_delivered_not_treated"] == 5
+
+
+def test_a_plant_out_of_operation_needs_its_closing_day(dashboard_town):
+    from django.core.exceptions import ValidationError
+
+    from containment.models import TreatmentPlant
+
+    plant = TreatmentPlant.objects.get(municipality=dashboard_town.town.municipality)
+    plant.is_active = False
+    with pytest.raises(ValidationError) as error:
+        plant.full_clean()
+    assert "closed_on" in error.value.message_dict
+
+
+def test_a_past_year_keeps_the_rule_set_in_force_then(dashboard_town):
+    """Issue 17: SF-1b of a past year uses the emptying interval of its own rule set; a new
+    version for one municipality changes that municipality's figures only."""
+    from containment.models import ComplianceRuleSet
+    from containment.services import rule_set_create
+
+    town, year = dashboard_town.town, dashboard_town.year
+    other = make_town(offset=0.2)
+    other_building = BuildingFactory(municipality=other.municipality)
+    ContainmentFactory(
+        municipality=other.municipality,
+        buildings=[other_building],
+        last_emptied_on=dt.date(year, 1, 15),
+        ever_emptied=True,
+    )
+    ComplianceRuleSet.objects.filter(municipality=town.municipality).update(
+        created_at=dt.datetime(year - 3, 1, 1, tzinfo=dt.UTC)
+    )
+
+    def due_and_recent(municipality, for_year):
+        total = selectors.total_figures(
+            selectors.ward_figures(municipality=municipality, year=for_year)
+        )
+        return total["emptying_due"], total["desludged_recently"]
+
+    this_year = year + 1
+    before = {
+        "past": due_and_recent(town.municipality, year),
+        "now": due_and_recent(town.municipality, this_year),
+        "other": due_and_recent(other.municipality, this_year),
+    }
+    # Version 2 from today: emptied within half a year, or overdue.
+    rule_set_create(municipality=town.municipality, max_years_since_emptying="0.5")
+    after = {
+        "past": due_and_recent(town.municipality, year),
+        "now": due_and_recent(town.municipality, this_year),
+        "other": due_and_recent(other.municipality, this_year),
+    }
+    assert after["past"] == before["past"] == (4, 3)
+    assert after["other"] == before["other"]
+    assert after["now"] != before["now"]
+    assert after["now"][1] < before["now"][1]

@@ -56,23 +56,6 @@
     },
   });
 
-  // SFD: containments by class, and the flow of the contained ones this year.
-  var sfd = data.sfd;
-  draw("chart-sfd", {
-    type: "bar",
-    data: {
-      labels: sfd.classes.map(function (c) { return c.label; })
-        .concat(sfd.flow.slice(1).map(function (f) { return f.label; })),
-      datasets: [{
-        label: labels.containments,
-        data: sfd.classes.map(function (c) { return c.containments; })
-          .concat(sfd.flow.slice(1).map(function (f) { return f.value; })),
-        backgroundColor: ["#1a9641", "#d7191c", "#2166ac", "#bdbdbd", "#74add1", "#4575b4"],
-      }],
-    },
-    options: { plugins: { legend: { display: false } } },
-  });
-
   var compliance = data.compliance;
   var statuses = ["compliant", "non_compliant", "unknown", "not_assessed"];
   draw("chart-compliance", {
