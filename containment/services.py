@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from spatial.geometry import check_within_municipality
@@ -17,7 +18,13 @@ from spatial.models import Building, Municipality
 
 from . import compliance
 from .choices import ContainmentType, Outlet
-from .models import ComplianceRuleSet, Containment, ContainmentBuilding, TreatmentPlant
+from .models import (
+    ComplianceRuleSet,
+    Containment,
+    ContainmentBuilding,
+    Household,
+    TreatmentPlant,
+)
 from .selectors import active_rule_set
 
 
@@ -226,3 +233,28 @@ def treatment_plant_close(*, plant: TreatmentPlant, on: dt.date) -> TreatmentPla
     plant.closed_on = on
     plant.save(update_fields=["is_active", "closed_on"])
     return plant
+
+
+def households_replace(
+    *, building: Building, households: list[dict[str, Any]], source: str
+) -> list[Household]:
+    """The building's households are now `households` (dicts of Household fields), numbered
+    in order; the old records go (pghistory keeps them). All or nothing."""
+    records = [
+        Household(
+            municipality_id=building.municipality_id,
+            building=building,
+            number=number,
+            source=source,
+            recorded_at=timezone.now(),
+            **fields,
+        )
+        for number, fields in enumerate(households, start=1)
+    ]
+    for record in records:
+        if record.facility_id and record.facility.municipality_id != building.municipality_id:
+            raise ValidationError({"facility": _("The toilet is in another municipality.")})
+        record.full_clean(exclude=["municipality", "building", "facility"])
+    with transaction.atomic():
+        Household.objects.filter(building=building).delete()
+        return Household.objects.bulk_create(records)

@@ -1,5 +1,5 @@
-"""Import of KoboToolbox / ODK exports (CSV or JSON) of the building survey XLSForm in
-fixtures/kobo/. Each row goes through the same service as a phone's submission (matching,
+"""Import of KoboToolbox / ODK exports (CSV or JSON) of the building survey XLSForm
+(surveys/xlsform.py, written to fixtures/kobo/). Each row goes through the same service as a phone's submission (matching,
 flags, idempotency by the form's instance UUID); the result is a per-row report. The
 export names the Kobo account that collected a row; the supervisor maps Kobo user names to
 enumerators once (KoboAccount). A dry run checks every row and keeps nothing.
@@ -26,6 +26,7 @@ from spatial.models import Membership, Municipality
 
 from . import services
 from .models import KoboAccount, SurveyCampaign
+from .xlsform import FACILITIES
 
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 1024 * 1024
@@ -46,24 +47,12 @@ FIELD_MAP = {
     "toilet": "has_toilet",
     "toilets": "toilet_count",
     "shared": "toilet_shared",
+    "sharing_hh": "sharing_households",
+    "members_go": "members_go",
     "outlet": "outlet",
     "ever_emptied": "ever_emptied",
     "last_emptied": "last_emptied_on",
     "sludge_to": "sludge_destination",
-}
-# MICS WS11 choice names of the form -> (toilet type, containment type).
-FACILITY_MAP = {
-    "flush_sewer": ("flush", "none"),
-    "flush_septic": ("flush", "septic_tank"),
-    "flush_pit": ("flush", "lined_pit_open_bottom"),
-    "flush_drain": ("flush", "none"),
-    "vip": ("vip", "lined_pit_open_bottom"),
-    "pit_slab": ("pit_with_slab", "unlined_pit"),
-    "pit_no_slab": ("pit_without_slab", "unlined_pit"),
-    "twin_pit": ("pit_with_slab", "twin_pit"),
-    "composting": ("composting", "composting"),
-    "bucket": ("bucket", "none"),
-    "hanging": ("hanging", "none"),
 }
 YES_NO = {
     "yes": True,
@@ -84,6 +73,7 @@ INTEGER_KEYS = {
     "population_other",
     "population_disabled",
     "toilet_count",
+    "sharing_households",
 }
 BOOLEAN_KEYS = {"has_toilet", "toilet_shared", "ever_emptied"}
 
@@ -165,15 +155,13 @@ def to_answers(record: dict[str, Any]) -> dict[str, Any]:
             answers[key] = value
     facility = record.get("facility")
     if facility:
-        if facility not in FACILITY_MAP:
+        if facility not in FACILITIES:
             raise ValidationError(
                 {"facility": [_("Unknown toilet facility %(value)s.") % {"value": facility}]}
             )
-        answers["toilet_type"], answers["containment_type"] = FACILITY_MAP[facility]
-        if facility == "flush_drain":
-            answers["outlet"] = "open_drain"
-        elif facility == "flush_sewer":
-            answers["outlet"] = "sewer"
+        answers["toilet_type"], answers["containment_type"], outlet, _label = FACILITIES[facility]
+        if outlet:
+            answers["outlet"] = outlet
     return answers
 
 

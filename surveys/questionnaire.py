@@ -8,10 +8,43 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from containment.choices import ContainmentType, Outlet, SludgeDestination, ToiletType
+from containment.choices import ContainmentType, MembersGo, Outlet, SludgeDestination, ToiletType
 from spatial.choices import FunctionalUse, StructureType, WaterSource
 
 VERSION = "building-v1"
+
+
+class HouseholdAnswers(serializers.Serializer):
+    """One household of the building: its members, and the toilet it usually uses (the
+    building's, another household's or a public one, or none: then where members go)."""
+
+    people_male = serializers.IntegerField(min_value=0, max_value=500, required=False)
+    people_female = serializers.IntegerField(min_value=0, max_value=500, required=False)
+    people_other = serializers.IntegerField(min_value=0, max_value=500, required=False)
+    uses_building_toilet = serializers.BooleanField()
+    toilet_shared = serializers.BooleanField(required=False)
+    sharing_households = serializers.IntegerField(min_value=2, max_value=100, required=False)
+    members_go = serializers.ChoiceField(choices=MembersGo.choices, required=False)
+
+    def validate(self, attrs):
+        errors = _household_errors(
+            has_toilet=attrs["uses_building_toilet"],
+            shared=attrs.get("toilet_shared"),
+            sharing=attrs.get("sharing_households"),
+            members_go=attrs.get("members_go"),
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+def _household_errors(*, has_toilet, shared, sharing, members_go) -> dict:
+    errors = {}
+    if members_go and has_toilet:
+        errors["members_go"] = [_("A household that uses a toilet does not say where else.")]
+    if sharing is not None and shared is not True:
+        errors["sharing_households"] = [_("Only a shared toilet has households sharing it.")]
+    return errors
 
 
 class AnswersV1(serializers.Serializer):
@@ -45,6 +78,14 @@ class AnswersV1(serializers.Serializer):
     ever_emptied = serializers.BooleanField(required=False, allow_null=True)
     last_emptied_on = serializers.DateField(required=False)
     sludge_destination = serializers.ChoiceField(choices=SludgeDestination.choices, required=False)
+    # WS15: how many households share the toilet; WS11 code 95 (no facility): where members
+    # go. For a building of several households, one answer each (else one household holds
+    # the building's residents).
+    sharing_households = serializers.IntegerField(min_value=2, max_value=100, required=False)
+    members_go = serializers.ChoiceField(choices=MembersGo.choices, required=False)
+    households = serializers.ListField(
+        child=HouseholdAnswers(), required=False, min_length=1, max_length=100
+    )
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
@@ -70,6 +111,39 @@ class AnswersV1(serializers.Serializer):
             errors["population_disabled"] = [_("More people with disabilities than people.")]
         if attrs.get("household_count") == 0 and people > 0:
             errors["household_count"] = [_("People live here, so there is a household.")]
+        has_toilet = attrs.get("has_toilet") is True or bool(attrs.get("toilet_type"))
+        errors.update(
+            _household_errors(
+                has_toilet=has_toilet,
+                shared=attrs.get("toilet_shared"),
+                sharing=attrs.get("sharing_households"),
+                members_go=attrs.get("members_go"),
+            )
+        )
+        households = attrs.get("households")
+        if households:
+            count = attrs.get("household_count")
+            if count is not None and count != len(households):
+                errors["households"] = [
+                    _("%(count)s households counted, %(answered)s answered.")
+                    % {"count": count, "answered": len(households)}
+                ]
+            members = sum(
+                (h.get("people_male") or 0) + (h.get("people_female") or 0)
+                + (h.get("people_other") or 0)
+                for h in households
+            )  # fmt: skip
+            if people and members != people:
+                errors.setdefault("households", []).append(
+                    _("The households' members add up to %(members)s, the residents to %(people)s.")
+                    % {"members": members, "people": people}
+                )
+            if attrs.get("has_toilet") is False and any(
+                h["uses_building_toilet"] for h in households
+            ):
+                errors.setdefault("households", []).append(
+                    _("The building has no toilet, yet a household uses it.")
+                )
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as RestValidationError
 
 from containment import services as containment_services
+from containment.choices import HouseholdSource
 from containment.models import Containment
 from spatial import services as spatial_services
 from spatial.choices import MembershipRole
@@ -550,7 +551,59 @@ def submission_approve(*, submission: Submission, reviewer: Any) -> Submission:
                 buildings=[decided.building],
                 **containment_changes,
             )
+    households = households_from_answers(answers, building=decided.building)
+    if households is not None:
+        containment_services.households_replace(
+            building=decided.building, households=households, source=HouseholdSource.SURVEY
+        )
     return decided
+
+
+_HOUSEHOLD_KEYS = (
+    "household_count", "population_male", "population_female", "population_other",
+    "has_toilet", "toilet_type", "toilet_shared", "sharing_households", "members_go",
+    "households",
+)  # fmt: skip
+
+
+def households_from_answers(answers: dict[str, Any], *, building: Any) -> list[dict] | None:
+    """The households an approved answer implies (Household fields), or None when it says
+    nothing about them. Each uses the building's own toilet (its responsible containment)
+    unless it said otherwise; a building of no household (household_count 0) has none."""
+    if not any(key in answers for key in _HOUSEHOLD_KEYS):
+        return None
+    if answers.get("household_count") == 0:
+        return []
+    toilet = (
+        Containment.objects.filter(
+            building_links__building=building, building_links__is_responsible=True
+        )
+        .order_by("id")
+        .first()
+    )
+    has_toilet = answers.get("has_toilet") is not False
+
+    def household(item: dict[str, Any], uses_toilet: bool) -> dict[str, Any]:
+        facility = toilet if uses_toilet else None
+        return {
+            "people_male": item.get("people_male"),
+            "people_female": item.get("people_female"),
+            "people_other": item.get("people_other"),
+            "facility": facility,
+            "toilet_shared": item.get("toilet_shared") if facility else None,
+            "sharing_households": item.get("sharing_households") if facility else None,
+            "members_go": "" if facility else item.get("members_go", ""),
+        }
+
+    if answers.get("households"):
+        return [
+            household(item, has_toilet and item["uses_building_toilet"])
+            for item in answers["households"]
+        ]
+    people = {
+        f"people_{sex}": answers.get(f"population_{sex}") for sex in ("male", "female", "other")
+    }
+    return [household({**answers, **people}, has_toilet)]
 
 
 @transaction.atomic

@@ -250,3 +250,53 @@ def test_json_export_is_read_like_the_csv():
     assert len(records) == len(rows)
     assert records[0]["floors"] == "2"
     assert records[0]["instanceID"].startswith("uuid:")
+
+
+FORM = EXPORT.parent / "building_survey.xlsx"
+
+
+def _sheets(path) -> dict[str, list[tuple]]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook}
+
+
+def test_the_fixture_form_is_the_one_the_code_writes(tmp_path):
+    from surveys import xlsform
+
+    xlsform.write(tmp_path / "form.xlsx")
+    assert _sheets(FORM) == _sheets(tmp_path / "form.xlsx")
+
+
+def test_every_answer_the_form_offers_is_a_valid_questionnaire_answer():
+    """Issue 17: every JMP and SFD outcome can be captured in the field and read back."""
+    from surveys.questionnaire import AnswersV1
+
+    choices: dict[str, list[str]] = {}
+    for list_name, name, *_labels in _sheets(FORM)["choices"][1:]:
+        choices.setdefault(list_name, []).append(name)
+    # The MICS6 WS11 codes that decide a JMP or SFD class, WS13 destinations and the
+    # answers of a household without a toilet.
+    assert {"flush_dont_know", "flush_drain", "flush_elsewhere", "pit_no_slab"} <= set(
+        choices["facility"]
+    )
+    assert {"buried_on_site", "treatment_plant", "dont_know"} <= set(choices["sludge_to"])
+    assert {"no_outlet", "open_ground", "dont_know"} <= set(choices["outlet"])
+    assert set(choices["members_go"]) == {"other_household", "public_toilet", "open", "dont_know"}
+    records = [{"toilet": "yes", "facility": facility} for facility in choices["facility"]]
+    records += [
+        {"toilet": "yes", "facility": "flush_septic", "outlet": outlet}
+        for outlet in choices["outlet"]
+    ]
+    records += [
+        {"toilet": "yes", "facility": "pit_slab", "ever_emptied": "yes", "sludge_to": where}
+        for where in choices["sludge_to"]
+    ]
+    records += [{"toilet": "no", "members_go": where} for where in choices["members_go"]]
+    records.append({"toilet": "yes", "facility": "flush_septic", "shared": "yes",
+                    "sharing_hh": "3"})  # fmt: skip
+    for record in records:
+        answers = kobo.to_answers(record)
+        parsed = AnswersV1(data=answers)
+        assert parsed.is_valid(), (record, parsed.errors)
