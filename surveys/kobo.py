@@ -1,8 +1,9 @@
 """Import of KoboToolbox / ODK exports (CSV or JSON) of the building survey XLSForm
-(surveys/xlsform.py, written to fixtures/kobo/). Each row goes through the same service as a phone's submission (matching,
-flags, idempotency by the form's instance UUID); the result is a per-row report. The
-export names the Kobo account that collected a row; the supervisor maps Kobo user names to
-enumerators once (KoboAccount). A dry run checks every row and keeps nothing.
+(surveys/xlsform.py, written to fixtures/kobo/). Each row goes through the same service as
+a phone's submission (matching, flags, idempotency by the form's instance UUID); the result
+is a per-row report. The export names the Kobo account that collected a row; the supervisor
+maps Kobo user names to enumerators once (KoboAccount). A dry run checks every row and
+keeps nothing.
 """
 
 from __future__ import annotations

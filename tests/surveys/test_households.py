@@ -86,7 +86,8 @@ def test_each_household_answered_on_its_own_rung(survey):  # noqa: F811
         },
     )
     assert [h.people for h in households] == [5, 4]
-    assert households[0].facility is not None and households[1].facility is None
+    assert households[0].facility is not None
+    assert households[1].facility is None
     # The second uses a public toilet not on the register: unknown, not open defecation.
     assert classes(survey) == ["safely_managed", None]
 
