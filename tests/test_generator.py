@@ -145,6 +145,44 @@ def test_attributes_are_plausible(generated):
     assert buildings.filter(has_toilet=False, toilet_count__gt=0).count() == 0
 
 
+def test_households_use_toilets_on_every_rung(generated):
+    """Issue 17: the demo fills the household record: multi-household buildings, shared LIC
+    latrines, households without a toilet saying where members go, and some dwellings not
+    surveyed yet, so every rung, "unknown" and "unsurveyed" appear."""
+    from django.db.models import Count, Sum
+
+    from containment.models import Household
+    from dashboards import selectors
+
+    municipality = generated.municipality
+    households = Household.objects.filter(municipality=municipality)
+    dwellings = Building.objects.filter(municipality=municipality, household_count__gt=0)
+    on_record = dwellings.filter(households__isnull=False).distinct().count()
+    assert 0.85 * dwellings.count() < on_record < dwellings.count()
+    several = households.values("building").annotate(n=Count("id")).filter(n__gt=1)
+    assert several.exists()
+    assert households.filter(toilet_shared=True, building__low_income_community__isnull=False)
+    assert set(
+        households.filter(facility__isnull=True).values_list("members_go", flat=True)
+    ) == {"other_household", "public_toilet", "open", "dont_know"}
+    # Residents shared out, none lost: each surveyed building's members add up.
+    for building in dwellings.filter(households__isnull=False).distinct()[:300]:
+        members = building.households.aggregate(
+            m=Sum("people_male"), f=Sum("people_female"), o=Sum("people_other")
+        )
+        assert (members["m"], members["f"], members["o"]) == (
+            building.population_male or 0,
+            building.population_female or 0,
+            building.population_other or 0,
+        )
+    total = selectors.total_figures(
+        selectors.ward_figures_computed(municipality=municipality, year=2026)
+    )
+    for rung in selectors.RUNGS:
+        assert total[f"people_{rung}"] > 0, rung
+    assert total["people_rung_unknown"] > 0
+
+
 def test_command_skips_when_data_exists(generated, capsys):
     call_command("generate_demo", "--if-empty", "--buildings", "200")
     assert "skipped" in capsys.readouterr().out
