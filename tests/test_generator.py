@@ -162,9 +162,12 @@ def test_households_use_toilets_on_every_rung(generated):
     several = households.values("building").annotate(n=Count("id")).filter(n__gt=1)
     assert several.exists()
     assert households.filter(toilet_shared=True, building__low_income_community__isnull=False)
-    assert set(
-        households.filter(facility__isnull=True).values_list("members_go", flat=True)
-    ) == {"other_household", "public_toilet", "open", "dont_know"}
+    assert set(households.filter(facility__isnull=True).values_list("members_go", flat=True)) == {
+        "other_household",
+        "public_toilet",
+        "open",
+        "dont_know",
+    }
     # Residents shared out, none lost: each surveyed building's members add up.
     for building in dwellings.filter(households__isnull=False).distinct()[:300]:
         members = building.households.aggregate(
