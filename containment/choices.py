@@ -130,6 +130,7 @@ class RuleOutcome(models.TextChoices):
     PASS = "pass", _("Pass")
     FAIL = "fail", _("Fail")
     UNKNOWN = "unknown", _("Unknown")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
 
 IMPROVED_TOILETS = frozenset(

@@ -136,12 +136,31 @@ def last_emptying_columns(c: str, end: str) -> dict[str, str]:
     }
 
 
-def stage_sql(c: str, le: str | dict[str, str], end: str) -> str:
+def plant_days_sql(municipality: str) -> str:
+    """The days any plant of `municipality` was in operation, as one multirange (an
+    uncorrelated subquery: computed once per statement, and it keeps the statement
+    parallel, where a per-row EXISTS would not)."""
+    return f"""(SELECT range_agg(daterange(coalesce(p.opened_on, '-infinity'),
+                                  coalesce(p.closed_on, 'infinity')))
+          FROM containment_treatmentplant p
+         WHERE p.municipality_id = {municipality}
+           AND (p.is_active OR p.closed_on IS NOT NULL))"""
+
+
+def stage_sql(c: str, le: str | dict[str, str], end: str, plant_days: str | None = None) -> str:
     """Emptying stage of containment `c` at `end`: 'sewer', 'treated', 'delivered',
     'emptied' (not delivered), 'buried', 'not_emptied' or 'unknown'. `le` is the alias of its
-    latest emptying on record (see `emptyings_sql`), or its columns' expressions."""
+    latest emptying on record (see `emptyings_sql`), or its columns' expressions;
+    `plant_days` the municipality's days of plant operation (`plant_days_sql`), else each
+    row looks its plants up."""
     last = _last(le)
-    operating = plant_in_operation_sql("p", f"coalesce({c}.last_emptied_on, {end})")
+    day = f"coalesce({c}.last_emptied_on, {end})"
+    if plant_days:
+        operating = f"coalesce({day} <@ {plant_days}, FALSE)"
+    else:
+        operating = f"""EXISTS (SELECT 1 FROM containment_treatmentplant p
+                              WHERE p.municipality_id = {c}.municipality_id
+                                AND {plant_in_operation_sql("p", day)})"""
     return f"""(CASE
         WHEN {c}.outlet = 'sewer' THEN 'sewer'
         WHEN {last["emptied_on"]} IS NOT NULL THEN CASE
@@ -154,9 +173,7 @@ def stage_sql(c: str, le: str | dict[str, str], end: str) -> str:
                 CASE WHEN {c}.times_emptied = 1 THEN 'not_emptied' ELSE 'unknown' END
             WHEN {c}.sludge_destination = 'buried_on_site' THEN 'buried'
             WHEN {c}.sludge_destination = 'treatment_plant' THEN CASE
-                WHEN EXISTS (SELECT 1 FROM containment_treatmentplant p
-                              WHERE p.municipality_id = {c}.municipality_id AND {operating})
-                THEN 'treated' ELSE 'delivered' END
+                WHEN {operating} THEN 'treated' ELSE 'delivered' END
             ELSE 'emptied' END
         WHEN {c}.ever_emptied IS FALSE THEN 'not_emptied'
         ELSE 'unknown' END)"""

@@ -1,13 +1,20 @@
 """Septic-tank compliance (BNBC Part 8 Ch. 6, IRF-FSM 2017; numeric values are settings of a
-versioned rule set, see ComplianceRuleSet).
+versioned rule set per municipality, see ComplianceRuleSet).
 
-Five rules, each with outcome pass / fail / unknown and a reason code with parameters:
+Five rules, each with outcome pass / fail / unknown / not applicable and a reason code with
+parameters:
   type      the containment type is an approved one
-  outlet    the effluent does not go to a forbidden outlet ("don't know" is unknown)
+  outlet    the effluent does not go to a forbidden outlet, and, for the types the rule set
+            lists (a septic tank: soak pit or sewer), goes to an allowed one ("don't know"
+            is unknown)
   emptying  years since the last emptying (or since construction when never emptied) are at
-            most the maximum
-  well      no tube well or dug well closer than the minimum distance (metres, PostGIS)
-  volume    effective volume is at least the per-user figure x the people using it
+            most the maximum; not applicable to the types with no emptying interval (single
+            pits closed when full, twin pits)
+  well      no tube well or dug well closer than the minimum distance (metres, PostGIS); the
+            served building's own tube or dug well counts, measured to its footprint; no
+            well recorded in the ward at all is unknown, not a pass
+  volume    effective volume is at least the per-user figure x the people using it, and at
+            least the minimum in all
 Status: non-compliant if any rule fails, else unknown if any is unknown, else compliant.
 
 `evaluate()` is the reference, one containment at a time, used by tests and for explaining a
@@ -27,7 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from spatial.choices import GROUNDWATER_WELL_TYPES
+from spatial.choices import GROUNDWATER_WELL_TYPES, WaterSource
 
 from .choices import ComplianceStatus, ContainmentType, Outlet, RuleOutcome
 from .models import ComplianceRuleSet
@@ -57,6 +64,8 @@ class ContainmentFacts:
     effective_volume_m3: Decimal | None
     users: int | None
     well_distance_m: float | None
+    # Any tube or dug well recorded in the containment's ward, or the building's own.
+    well_data: bool = True
 
 
 def _outcome(outcome: str, code: str, **params: Any) -> dict[str, Any]:
@@ -83,16 +92,26 @@ def evaluate(
             RuleOutcome.FAIL, "type_not_approved", type=facts.containment_type
         )
 
+    allowed = (rules.outlets_by_type or {}).get(facts.containment_type)
     if facts.outlet in ("", Outlet.DONT_KNOW):
         outcomes["outlet"] = _outcome(RuleOutcome.UNKNOWN, "outlet_unknown")
     elif facts.outlet in rules.forbidden_outlets:
         outcomes["outlet"] = _outcome(RuleOutcome.FAIL, "outlet_forbidden", outlet=facts.outlet)
+    elif allowed is not None and facts.outlet not in allowed:
+        outcomes["outlet"] = _outcome(
+            RuleOutcome.FAIL, "outlet_not_for_type", outlet=facts.outlet,
+            type=facts.containment_type,
+        )  # fmt: skip
     else:
         outcomes["outlet"] = _outcome(RuleOutcome.PASS, "outlet_allowed", outlet=facts.outlet)
 
     years = years_since_emptying(facts, as_of)
     maximum = float(rules.max_years_since_emptying)
-    if years is None:
+    if facts.containment_type in (rules.emptying_not_applicable or []):
+        outcomes["emptying"] = _outcome(
+            RuleOutcome.NOT_APPLICABLE, "emptying_not_applicable", type=facts.containment_type
+        )
+    elif years is None:
         outcomes["emptying"] = _outcome(RuleOutcome.UNKNOWN, "emptying_unknown")
     else:
         never = facts.last_emptied_on is None
@@ -103,7 +122,9 @@ def evaluate(
         outcomes["emptying"] = _outcome(outcome, code, years=round(float(years), 1), max=maximum)
 
     minimum = float(rules.min_well_distance_m)
-    if facts.well_distance_m is None:
+    if facts.well_distance_m is None and not facts.well_data:
+        outcomes["well"] = _outcome(RuleOutcome.UNKNOWN, "no_well_data", min=minimum)
+    elif facts.well_distance_m is None:
         outcomes["well"] = _outcome(RuleOutcome.PASS, "no_well_recorded", min=minimum)
     elif facts.well_distance_m < minimum:
         outcomes["well"] = _outcome(
@@ -123,7 +144,7 @@ def evaluate(
     if facts.effective_volume_m3 is None or facts.users is None:
         outcomes["volume"] = _outcome(RuleOutcome.UNKNOWN, "volume_unknown")
     else:
-        required = rules.min_volume_per_user_m3 * facts.users
+        required = max(rules.min_volume_per_user_m3 * facts.users, rules.min_total_volume_m3)
         params = {
             "volume": round(float(facts.effective_volume_m3), 2),
             "required": round(float(required), 2),
@@ -148,11 +169,18 @@ def _status(outcomes: dict[str, dict[str, Any]]) -> str:
 # ---------------------------------------------------------------- set-based, in PostGIS
 _WELL_TYPES = ", ".join(f"'{code}'" for code in sorted(GROUNDWATER_WELL_TYPES))
 
+_OWN_WELLS = f"'{WaterSource.TUBE_WELL}', '{WaterSource.DUG_WELL}'"
+
 FACTS_SQL = f"""
 SELECT c.id, c.containment_type, c.outlet, c.ever_emptied, c.last_emptied_on,
        c.construction_year, c.effective_volume_m3,
        coalesce(c.users, served.people) AS users,
-       well.distance AS well_distance_m
+       least(well.distance, own.distance) AS well_distance_m,
+       well.distance IS NOT NULL OR own.distance IS NOT NULL
+         OR c.ward_id IN (SELECT wd.id FROM spatial_ward wd WHERE EXISTS (
+              SELECT 1 FROM spatial_waterpoint w
+               WHERE w.geom && wd.geom AND w.point_type IN ({_WELL_TYPES})
+                 AND ST_Intersects(w.geom, wd.geom))) AS well_data
   FROM containment_containment c
   LEFT JOIN LATERAL (
     SELECT CASE WHEN count(b.population_male) + count(b.population_female)
@@ -174,6 +202,13 @@ SELECT c.id, c.containment_type, c.outlet, c.ever_emptied, c.last_emptied_on,
        AND w.point_type IN ({_WELL_TYPES})
        AND ST_DWithin(w.geom::geography, c.geom::geography, {WELL_SEARCH_RADIUS_M})
   ) well ON TRUE
+  LEFT JOIN LATERAL (
+    -- A served building whose own water source is a tube or dug well has a well: at most
+    -- as far as its footprint.
+    SELECT min(ST_Distance(b.geom::geography, c.geom::geography)) AS distance
+      FROM containment_containmentbuilding l JOIN spatial_building b ON b.id = l.building_id
+     WHERE l.containment_id = c.id AND b.water_source IN ({_OWN_WELLS})
+  ) own ON TRUE
 """
 
 
@@ -186,7 +221,10 @@ WITH rs AS (SELECT * FROM {ComplianceRuleSet._meta.db_table} WHERE id = %(rule_s
 facts AS ({FACTS_SQL} WHERE c.municipality_id = %(municipality)s
           AND (%(containment)s::bigint IS NULL OR c.id = %(containment)s::bigint)),
 years AS (
-  SELECT f.*, CASE
+  SELECT f.*,
+    greatest((SELECT rs.min_volume_per_user_m3 FROM rs) * f.users,
+             (SELECT rs.min_total_volume_m3 FROM rs)) AS required,
+    CASE
       WHEN f.last_emptied_on IS NOT NULL
         THEN (%(as_of)s::date - f.last_emptied_on)::numeric / 365.25
       WHEN f.ever_emptied IS FALSE AND f.construction_year IS NOT NULL
@@ -207,8 +245,24 @@ outcomes AS MATERIALIZED (
       WHEN y.outlet IN ('', 'dont_know') THEN {_rule_json("unknown", "outlet_unknown")}
       WHEN y.outlet = ANY(rs.forbidden_outlets)
         THEN {_rule_json("fail", "outlet_forbidden", "jsonb_build_object('outlet', y.outlet)")}
+      WHEN rs.outlets_by_type ? y.containment_type
+           AND NOT (rs.outlets_by_type -> y.containment_type) ? y.outlet
+        THEN {
+    _rule_json(
+        "fail",
+        "outlet_not_for_type",
+        "jsonb_build_object('outlet', y.outlet, 'type', y.containment_type)",
+    )
+}
       ELSE {_rule_json("pass", "outlet_allowed", "jsonb_build_object('outlet', y.outlet)")} END,
     'emptying', CASE
+      WHEN y.containment_type = ANY(rs.emptying_not_applicable) THEN {
+    _rule_json(
+        "not_applicable",
+        "emptying_not_applicable",
+        "jsonb_build_object('type', y.containment_type)",
+    )
+}
       WHEN y.years IS NULL THEN {_rule_json("unknown", "emptying_unknown")}
       ELSE jsonb_build_object(
         'outcome', CASE WHEN y.years > rs.max_years_since_emptying THEN 'fail' ELSE 'pass' END,
@@ -218,6 +272,11 @@ outcomes AS MATERIALIZED (
         'params', jsonb_build_object('years', round(y.years, 1)::float8,
                                      'max', rs.max_years_since_emptying::float8)) END,
     'well', CASE
+      WHEN y.well_distance_m IS NULL AND NOT y.well_data THEN {
+    _rule_json(
+        "unknown", "no_well_data", "jsonb_build_object('min', rs.min_well_distance_m::float8)"
+    )
+}
       WHEN y.well_distance_m IS NULL THEN {
     _rule_json(
         "pass", "no_well_recorded", "jsonb_build_object('min', rs.min_well_distance_m::float8)"
@@ -234,13 +293,12 @@ outcomes AS MATERIALIZED (
       WHEN y.effective_volume_m3 IS NULL OR y.users IS NULL
         THEN {_rule_json("unknown", "volume_unknown")}
       ELSE jsonb_build_object(
-        'outcome', CASE WHEN y.effective_volume_m3 < rs.min_volume_per_user_m3 * y.users
-                        THEN 'fail' ELSE 'pass' END,
-        'code', CASE WHEN y.effective_volume_m3 < rs.min_volume_per_user_m3 * y.users
+        'outcome', CASE WHEN y.effective_volume_m3 < y.required THEN 'fail' ELSE 'pass' END,
+        'code', CASE WHEN y.effective_volume_m3 < y.required
                      THEN 'volume_too_small' ELSE 'volume_sufficient' END,
         'params', jsonb_build_object(
           'volume', round(y.effective_volume_m3, 2)::float8,
-          'required', round(rs.min_volume_per_user_m3 * y.users, 2)::float8,
+          'required', round(y.required, 2)::float8,
           'users', y.users)) END
   ) AS outcomes
   FROM years y, rs
@@ -333,6 +391,13 @@ def describe(rule: str, result: dict[str, Any]) -> str:
             count,
         ),
         "no_well_recorded": _("No tube well or dug well is recorded within 100 m."),
+        "no_well_data": _(
+            "No tube well or dug well is recorded in this ward: the distance is not known."
+        ),
+        "outlet_not_for_type": _("A %(type)s must discharge to an allowed outlet, not %(outlet)s."),
+        "emptying_not_applicable": _(
+            "A %(type)s is closed or rested when full: no emptying interval applies."
+        ),
         "well_too_close": _("A well is %(distance)s m away; at least %(min)s m required."),
         "well_far_enough": _("Nearest well %(distance)s m away (at least %(min)s m required)."),
         "volume_unknown": _("Volume or number of users is not known."),

@@ -130,6 +130,21 @@ def request_schedule(
     return request
 
 
+def emptying_warnings(emptying: Emptying, containment: Containment) -> list[str]:
+    """What to check about a recorded emptying: more sludge than the containment's recorded
+    volume holds means its dimensions (or the volume) need a second look."""
+    capacity = containment.effective_volume_m3
+    if capacity is not None and emptying.volume_m3 > capacity:
+        return [
+            _(
+                "%(volume)s m³ is more than the containment's recorded volume "
+                "(%(capacity)s m³): check its dimensions."
+            )
+            % {"volume": emptying.volume_m3, "capacity": capacity}
+        ]
+    return []
+
+
 @transaction.atomic
 def request_record_emptying(
     *,
@@ -154,12 +169,8 @@ def request_record_emptying(
         raise _fail("emptied_on", _("The emptying date is before the request."))
     if vehicle.provider_id != request.provider_id:
         raise _fail("vehicle", _("The vehicle belongs to another provider."))
-    if containment.effective_volume_m3 is not None and volume_m3 > containment.effective_volume_m3:
-        raise _fail(
-            "volume_m3",
-            _("%(volume)s m³ is more than the containment holds (%(capacity)s m³).")
-            % {"volume": volume_m3, "capacity": containment.effective_volume_m3},
-        )
+    # More than the recorded volume is kept, with a warning (emptying_warnings): the crew
+    # measured the load; the tank's recorded dimensions are likelier to be wrong.
     if volume_m3 > vehicle.capacity_m3 * trips:
         raise _fail(
             "volume_m3",

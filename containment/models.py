@@ -251,6 +251,20 @@ def _default_forbidden_outlets() -> list[str]:
     return [Outlet.OPEN_DRAIN, Outlet.WATER_BODY, Outlet.OPEN_GROUND]
 
 
+def _default_outlets_by_type() -> dict[str, list[str]]:
+    # A septic tank needs a soak pit (or a sewer) where there is no sewer: "no outlet" fails.
+    return {ContainmentType.SEPTIC_TANK: [Outlet.SOAK_PIT, Outlet.SEWER]}
+
+
+def _default_emptying_not_applicable() -> list[str]:
+    # Single pits are closed when full; twin pits alternate and rest: no emptying interval.
+    return [
+        ContainmentType.UNLINED_PIT,
+        ContainmentType.LINED_PIT_OPEN_BOTTOM,
+        ContainmentType.TWIN_PIT,
+    ]
+
+
 @tracked()
 class ComplianceRuleSet(models.Model):
     """One version of a municipality's septic-tank rules. Versions are never edited: a change
@@ -270,11 +284,23 @@ class ComplianceRuleSet(models.Model):
         default=_default_forbidden_outlets,
         verbose_name=_("forbidden outlets"),
     )
+    outlets_by_type = models.JSONField(
+        _("allowed outlets per containment type"),
+        default=_default_outlets_by_type,
+        blank=True,
+        help_text=_("For the types listed, only these outlets pass."),
+    )
     max_years_since_emptying = models.DecimalField(
         _("maximum years since last emptying"),
         max_digits=4,
         decimal_places=1,
         default=Decimal("3"),
+    )
+    emptying_not_applicable = ArrayField(
+        models.CharField(max_length=30, choices=ContainmentType.choices),
+        default=_default_emptying_not_applicable,
+        blank=True,
+        verbose_name=_("types with no emptying interval"),
     )
     min_well_distance_m = models.DecimalField(
         _("minimum distance from a tube well or dug well (m)"),
@@ -282,11 +308,18 @@ class ComplianceRuleSet(models.Model):
         decimal_places=1,
         default=Decimal("10"),
     )
+    # Design practice: 0.13-0.2 m³ of liquid and sludge store per user, and a minimum size.
     min_volume_per_user_m3 = models.DecimalField(
         _("minimum effective volume per user (m³)"),
         max_digits=6,
         decimal_places=3,
-        default=Decimal("0.050"),
+        default=Decimal("0.130"),
+    )
+    min_total_volume_m3 = models.DecimalField(
+        _("minimum effective volume in all (m³)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal("1.00"),
     )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -306,7 +339,8 @@ class ComplianceRuleSet(models.Model):
                 condition=Q(max_years_since_emptying__gt=0)
                 & Q(min_well_distance_m__gte=0)
                 & Q(min_well_distance_m__lte=100)
-                & Q(min_volume_per_user_m3__gte=0),
+                & Q(min_volume_per_user_m3__gte=0)
+                & Q(min_total_volume_m3__gte=0),
                 name="rule_set_values_possible",
             ),
         ]

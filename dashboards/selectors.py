@@ -34,6 +34,7 @@ from containment.classification import (
     household_fate_sql,
     household_rung_sql,
     improved_sql,
+    plant_days_sql,
     plant_in_operation_sql,
     rung_sql,
     safe_individual_sql,
@@ -91,6 +92,10 @@ _EMPTYING_INTERVAL = f"""make_interval(days => round(365.25 * coalesce((
      WHERE r.id = {RULE_SET_IN_FORCE}), 3))::int)"""
 
 _END = "%(end)s::date"
+# Containment types the rule set in force gives no emptying interval (single pits closed
+# when full, twin pits): outside "due", "overdue" and "desludged recently".
+_NO_INTERVAL = f"""coalesce((SELECT r.emptying_not_applicable FROM containment_complianceruleset r
+     WHERE r.id = {RULE_SET_IN_FORCE}), '{{}}')"""
 
 
 def _people(alias: str, prefix: str = "people") -> str:
@@ -102,16 +107,23 @@ def _people(alias: str, prefix: str = "people") -> str:
 
 def _classified_sql() -> str:
     """The CTEs `le` (latest emptying), `fac` (containments classified) and `hx` (households
-    classified) shared by the ward figures and the per-household classes."""
-    rung = rung_sql(
-        improved="f.improved",
-        shared="coalesce(h.toilet_shared, f.shared_facility)",
-        sfd="f.sfd",
-        stage="f.stage",
-        containment_type="f.containment_type",
+    classified) shared by the ward figures and the per-household classes. A containment's
+    rung for a private user and its fate are computed once per containment; a household
+    only adds its sharing and, without a toilet, where its members go."""
+    private_rung = rung_sql(
+        improved="y.improved",
+        shared="FALSE",
+        sfd="y.sfd",
+        stage="y.stage",
+        containment_type="y.containment_type",
     )
-    household_rung = household_rung_sql("h", rung)
-    household_fate = household_fate_sql("h", fate_sql("f.sfd", "f.stage"))
+    household_rung = household_rung_sql(
+        "h",
+        "(CASE WHEN f.rung_private IN ('basic', 'safely_managed')"
+        " AND coalesce(h.toilet_shared, f.shared_facility) THEN 'limited'"
+        " ELSE f.rung_private END)",
+    )
+    household_fate = household_fate_sql("h", "f.fate")
     return f"""
     WITH le AS (
         -- Each containment's latest emptying on record by the period's end.
@@ -120,9 +132,11 @@ def _classified_sql() -> str:
          ORDER BY r.containment_id, e.emptied_on DESC, e.id DESC
     ),
     fac AS (
+      SELECT y.*, {private_rung} AS rung_private, {fate_sql("y.sfd", "y.stage")} AS fate
+        FROM (
         SELECT c.id, c.ward_id, c.containment_type, c.shared_facility,
                {sfd_class_sql("c")} AS sfd, {improved_sql("c")} AS improved,
-               {stage_sql("c", "le", _END)} AS stage,
+               {stage_sql("c", "le", _END, plant_days_sql("%(municipality)s"))} AS stage,
                c.containment_type <> 'none' AND c.outlet IS DISTINCT FROM 'sewer' AS on_site,
                -- Emptied last (by the records, or as surveyed) by the period's end.
                greatest(le.emptied_on, CASE WHEN c.last_emptied_on <= {_END}
@@ -137,10 +151,12 @@ def _classified_sql() -> str:
           LEFT JOIN containment_containmentbuilding rl
                  ON rl.containment_id = c.id AND rl.is_responsible
           LEFT JOIN spatial_building rb ON rb.id = rl.building_id
-         WHERE c.municipality_id = %(municipality)s
+         WHERE c.municipality_id = %(municipality)s) y
     ),
-    hx AS (
+    hx AS MATERIALIZED (
         -- Each household of a standing building, classified through the toilet it uses.
+        -- Materialized: the ward figures filter on its rung and fate some forty times;
+        -- inlined, PostgreSQL would evaluate the classification again for each.
         SELECT h.id, h.building_id, b.ward_id,
                b.low_income_community_id IS NOT NULL AS in_lic,
                {_people("h")} AS people,
@@ -158,9 +174,7 @@ def _classified_sql() -> str:
 def _ward_figures_sql() -> str:
     rung_columns = ",\n".join(
         f"count(*) FILTER (WHERE x.rung = '{name}') AS households_{name},"
-        f" coalesce(sum(x.people) FILTER (WHERE x.rung = '{name}'), 0) AS people_{name},"
-        f" coalesce(sum(x.people) FILTER (WHERE x.rung = '{name}' AND x.in_lic), 0)"
-        f" AS lic_people_{name}"
+        f" coalesce(sum(x.people) FILTER (WHERE x.rung = '{name}'), 0) AS people_{name}"
         for name in RUNGS
     )
     fate_columns = ",\n".join(
@@ -178,10 +192,11 @@ def _ward_figures_sql() -> str:
     )
     uses = ", ".join(f"'{use}'" for use in INSTITUTIONS.values())
     emptied = "f.emptied_last IS NOT NULL"
-    safe = safe_individual_sql(rung="x.rung", sfd="x.sfd")
-    recent = f"f.emptied_last >= {_END} - {_EMPTYING_INTERVAL}"
+    interval = "f.interval_applies"
+    recent = "f.emptied_last >= f.cutoff"
     # Not yet due: built within the interval and never emptied since.
-    due = f"f.on_site AND NOT (f.emptied_last IS NULL AND f.built >= {_END} - {_EMPTYING_INTERVAL})"
+    due = f"{interval} AND NOT (f.emptied_last IS NULL AND f.built >= f.cutoff)"
+    safe = safe_individual_sql(rung="x.rung", sfd="x.sfd")
     return f"""
     {_classified_sql()},
     households AS (
@@ -212,21 +227,15 @@ def _ward_figures_sql() -> str:
     ),
     safe_facility AS (
         -- Schools and health facilities with a toilet that is improved and contained (or
-        -- sewered to treatment): CWIS SF-5 and SF-6.
+        -- sewered to treatment): CWIS SF-5 and SF-6. Classified here, a few thousand rows.
         SELECT l.building_id,
-               bool_or(f.improved AND (f.sfd = 'contained'
-                       OR (f.sfd = 'sewered' AND %(sewer_treated)s))) AS safe
-          FROM containment_containmentbuilding l
-          JOIN spatial_building ib ON ib.id = l.building_id AND ib.functional_use IN ({uses})
-          JOIN fac f ON f.id = l.containment_id
-         WHERE ib.municipality_id = %(municipality)s
+               bool_or({improved_sql("c")} AND ({sfd_class_sql("c")} = 'contained'
+                       OR ({sfd_class_sql("c")} = 'sewered' AND %(sewer_treated)s))) AS safe
+          FROM spatial_building ib
+          JOIN containment_containmentbuilding l ON l.building_id = ib.id
+          JOIN containment_containment c ON c.id = l.containment_id
+         WHERE ib.municipality_id = %(municipality)s AND ib.functional_use IN ({uses})
          GROUP BY l.building_id
-    ),
-    surveyed AS (
-        SELECT DISTINCT s.building_id FROM surveys_submission s
-          JOIN surveys_surveycampaign k ON k.id = s.campaign_id
-         WHERE k.municipality_id = %(municipality)s AND s.status = 'approved'
-           AND s.building_id IS NOT NULL AND s.received_at <= %(end_of_day)s
     ),
     b AS (
         SELECT b.id, b.ward_id, b.low_income_community_id IS NOT NULL AS in_lic,
@@ -235,14 +244,17 @@ def _ward_figures_sql() -> str:
                {_people("b", "population")} AS people,
                -- A dwelling: households live here, or nobody said otherwise.
                b.household_count IS DISTINCT FROM 0 AS dwelling,
-               EXISTS (SELECT 1 FROM containment_household h WHERE h.building_id = b.id)
-                 AS households_on_record,
+               -- Hashed once: cheaper than a probe per building.
+               b.id IN (SELECT h.building_id FROM containment_household h
+                         WHERE h.municipality_id = %(municipality)s) AS households_on_record,
                sf.building_id IS NOT NULL OR b.has_toilet IS FALSE AS sanitation_known,
                coalesce(sf.safe, FALSE) AS safe_facility,
-               sv.building_id IS NOT NULL AS surveyed
+               b.id IN (SELECT s.building_id FROM surveys_submission s
+                          JOIN surveys_surveycampaign k ON k.id = s.campaign_id
+                         WHERE k.municipality_id = %(municipality)s AND s.status = 'approved'
+                           AND s.received_at <= %(end_of_day)s) AS surveyed
           FROM spatial_building b
           LEFT JOIN safe_facility sf ON sf.building_id = b.id
-          LEFT JOIN surveyed sv ON sv.building_id = b.id
          WHERE b.municipality_id = %(municipality)s AND b.retired_at IS NULL
     ),
     buildings AS (
@@ -254,7 +266,8 @@ def _ward_figures_sql() -> str:
                coalesce(sum(b.people) FILTER (WHERE b.in_lic), 0) AS lic_people,
                count(*) FILTER (WHERE b.surveyed) AS surveyed,
                count(*) FILTER (WHERE b.dwelling) AS dwellings,
-               count(*) FILTER (WHERE b.dwelling AND b.households_on_record) AS dwellings_surveyed,
+               count(*) FILTER (WHERE b.dwelling AND b.households_on_record)
+                 AS dwellings_surveyed,
                {institution_columns}
           FROM b GROUP BY b.ward_id
     ),
@@ -284,14 +297,13 @@ def _ward_figures_sql() -> str:
                  AS improved_not_contained,
                count(*) FILTER (WHERE f.on_site) AS on_site,
                count(*) FILTER (WHERE f.on_site AND f.in_lic) AS lic_on_site,
-               count(*) FILTER (WHERE f.on_site
-                 AND coalesce(f.emptied_last, f.built) < {_END} - {_EMPTYING_INTERVAL})
+               count(*) FILTER (WHERE {interval} AND coalesce(f.emptied_last, f.built) < f.cutoff)
                  AS overdue,
                count(*) FILTER (WHERE {due}) AS emptying_due,
                count(*) FILTER (WHERE {due} AND f.in_lic) AS lic_emptying_due,
-               count(*) FILTER (WHERE f.on_site AND {emptied} AND {recent})
+               count(*) FILTER (WHERE {interval} AND {emptied} AND {recent})
                  AS desludged_recently,
-               count(*) FILTER (WHERE f.on_site AND f.in_lic AND {emptied} AND {recent})
+               count(*) FILTER (WHERE {interval} AND f.in_lic AND {emptied} AND {recent})
                  AS lic_desludged_recently,
                count(e.containment_id) AS emptied,
                coalesce(sum(e.emptyings), 0)::bigint AS emptyings,
@@ -306,7 +318,14 @@ def _ward_figures_sql() -> str:
                count(a.id) FILTER (WHERE a.status = 'non_compliant') AS non_compliant,
                count(a.id) FILTER (WHERE a.status = 'unknown') AS compliance_unknown,
                count(*) FILTER (WHERE a.id IS NULL) AS not_assessed
-          FROM fac f
+          FROM (SELECT f.*, r.cutoff,
+                       f.on_site AND NOT (f.containment_type = ANY(r.no_interval))
+                         AS interval_applies
+                  FROM fac f,
+                       -- The rule set in force: the day before which an emptying is overdue,
+                       -- and the types it gives no emptying interval. Once per statement.
+                       (SELECT ({_END} - {_EMPTYING_INTERVAL})::date AS cutoff,
+                               {_NO_INTERVAL} AS no_interval) r) f
           LEFT JOIN emptied e ON e.containment_id = f.id
           LEFT JOIN containment_complianceassessment a ON a.containment_id = f.id
            AND a.rule_set_id = {RULE_SET_IN_FORCE}

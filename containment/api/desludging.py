@@ -216,6 +216,7 @@ class EmptyingRequestSerializer(serializers.ModelSerializer):
             "crew": emptying.crew,
             "cost_bdt": emptying.cost_bdt and str(emptying.cost_bdt),
             "receipt_number": emptying.receipt_number,
+            "warnings": desludging.emptying_warnings(emptying, obj.containment),
         }
 
     def _deliveries(self, obj: EmptyingRequest) -> list[SludgeDelivery]:

@@ -168,6 +168,14 @@ class RuleSetInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     forbidden_outlets = serializers.ListField(
         child=serializers.ChoiceField(choices=Outlet.choices), required=False
     )
+    outlets_by_type = serializers.DictField(
+        child=serializers.ListField(child=serializers.ChoiceField(choices=Outlet.choices)),
+        required=False,
+        help_text=_("Containment type -> the only outlets that pass for it."),
+    )
+    emptying_not_applicable = serializers.ListField(
+        child=serializers.ChoiceField(choices=ContainmentType.choices), required=False
+    )
 
     class Meta:
         model = ComplianceRuleSet
@@ -175,11 +183,22 @@ class RuleSetInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
             "municipality",
             "approved_types",
             "forbidden_outlets",
+            "outlets_by_type",
             "max_years_since_emptying",
+            "emptying_not_applicable",
             "min_well_distance_m",
             "min_volume_per_user_m3",
+            "min_total_volume_m3",
             "notes",
         ]
+
+    def validate_outlets_by_type(self, value: dict) -> dict:
+        unknown = sorted(set(value) - set(ContainmentType.values))
+        if unknown:
+            raise serializers.ValidationError(
+                _("Not a containment type: %(types)s.") % {"types": ", ".join(unknown)}
+            )
+        return value
 
 
 class RuleSetSerializer(serializers.ModelSerializer):
@@ -193,9 +212,12 @@ class RuleSetSerializer(serializers.ModelSerializer):
             "version",
             "approved_types",
             "forbidden_outlets",
+            "outlets_by_type",
             "max_years_since_emptying",
+            "emptying_not_applicable",
             "min_well_distance_m",
             "min_volume_per_user_m3",
+            "min_total_volume_m3",
             "notes",
             "created_at",
         ]

@@ -1,11 +1,13 @@
 import json
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.urls import reverse
 
 from containment import services
 from containment.models import ComplianceRuleSet, Containment
 from spatial.choices import MembershipRole
+from spatial.models import WaterPoint
 
 from ..conftest import client_for, if_match
 from ..factories import BuildingFactory, ContainmentFactory, MembershipFactory, m_per_deg_lon
@@ -43,6 +45,13 @@ def assessed(town):
         toilet_type="pit_with_slab",
         construction_year=2025,
         users=4,
+    )
+    # A tube well 60 m east: the ward has well data, and it is far enough from both.
+    centre = pit.geom
+    WaterPoint.objects.create(
+        municipality=town.municipality,
+        point_type="tube_well",
+        geom=Point(centre.x + 60 / m_per_deg_lon(centre.y), centre.y, srid=4326),
     )
     services.rule_set_ensure(municipality=town.municipality)
     return building, drain, pit

@@ -97,19 +97,60 @@ def facts(**overrides) -> ContainmentFacts:
         ({"well_distance_m": 9.9}, "non_compliant", "well", "fail", "well_too_close"),
         ({"well_distance_m": 10.0}, "compliant", "well", "pass", "well_far_enough"),
         ({"well_distance_m": None}, "compliant", "well", "pass", "no_well_recorded"),
+        # No well recorded anywhere in the ward: the distance is not known, not a pass.
         (
-            {"effective_volume_m3": Decimal("0.39"), "users": 8},
+            {"well_distance_m": None, "well_data": False},
+            "unknown",
+            "well",
+            "unknown",
+            "no_well_data",
+        ),
+        # 8 users x 0.13 m³ = 1.04 m³ (design practice per user, above the 1 m³ minimum).
+        (
+            {"effective_volume_m3": Decimal("1.03"), "users": 8},
             "non_compliant",
             "volume",
             "fail",
             "volume_too_small",
         ),
         (
-            {"effective_volume_m3": Decimal("0.40"), "users": 8},
+            {"effective_volume_m3": Decimal("1.04"), "users": 8},
             "compliant",
             "volume",
             "pass",
             "volume_sufficient",
+        ),
+        # 3 users need 0.39 m³, but no tank is smaller than the 1 m³ minimum in all.
+        (
+            {"effective_volume_m3": Decimal("0.9"), "users": 3},
+            "non_compliant",
+            "volume",
+            "fail",
+            "volume_too_small",
+        ),
+        # A septic tank needs a soak pit or a sewer: "no outlet" fails.
+        ({"outlet": "no_outlet"}, "non_compliant", "outlet", "fail", "outlet_not_for_type"),
+        ({"outlet": "sewer"}, "compliant", "outlet", "pass", "outlet_allowed"),
+        # Twin pits rest and single pits are closed when full: no emptying interval.
+        (
+            {
+                "containment_type": "twin_pit",
+                "outlet": "no_outlet",
+                "construction_year": 2000,
+                "ever_emptied": False,
+                "last_emptied_on": None,
+            },
+            "compliant",
+            "emptying",
+            "not_applicable",
+            "emptying_not_applicable",
+        ),
+        (
+            {"containment_type": "unlined_pit", "outlet": "no_outlet"},
+            "non_compliant",
+            "emptying",
+            "not_applicable",
+            "emptying_not_applicable",
         ),
         ({"effective_volume_m3": None}, "unknown", "volume", "unknown", "volume_unknown"),
         ({"users": None}, "unknown", "volume", "unknown", "volume_unknown"),
@@ -166,9 +207,19 @@ def test_a_new_rule_set_version_reassesses_and_keeps_the_old(town):
         construction_year=2025,
         users=5,
     )
+    # A tube well 60 m away: the ward has well data, and it is far enough.
+    centre = containment.geom
+    WaterPoint.objects.create(
+        municipality=town.municipality,
+        point_type="tube_well",
+        geom=Point(centre.x + 60 / m_per_deg_lon(centre.y), centre.y, srid=4326),
+    )
     first = services.rule_set_ensure(municipality=town.municipality)
+    # Version 2 tolerates open drains (and asks no particular outlet of a septic tank).
     second = services.rule_set_create(
-        municipality=town.municipality, forbidden_outlets=["water_body", "open_ground"]
+        municipality=town.municipality,
+        forbidden_outlets=["water_body", "open_ground"],
+        outlets_by_type={},
     )
     assert (first.version, second.version) == (1, 2)
     statuses = dict(

@@ -144,7 +144,7 @@ def test_rescheduling_is_allowed(chain):
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"volume": "5.0", "trips": 2}, "volume_m3"),  # more than the 4.5 m³ tank
+        # More than the 4.5 m³ tank holds is kept with a warning (test below).
         ({"volume": "4.0", "trips": 1}, "volume_m3"),  # more than one 3 m³ trip
     ],
 )
@@ -226,3 +226,20 @@ def test_feedback_quality_is_one_to_five(chain):
         desludging.request_record_feedback(request=chain[4], service_quality=9, ppe_worn=True)
     assert "service_quality" in exc_info.value.message_dict
     assert EmptyingRequest.objects.get(pk=chain[4].pk).status == "delivered"
+
+
+def test_more_than_the_recorded_volume_is_kept_with_a_warning(chain):
+    """Issue 17: the crew measured the load; the tank's recorded size is likelier wrong."""
+    from containment.api.desludging import EmptyingRequestSerializer
+
+    schedule(chain)
+    emptying = empty(chain, volume="5.5")  # the tank is recorded as 4.5 m³
+    assert emptying.volume_m3 == Decimal("5.5")
+    request = EmptyingRequest.objects.select_related("containment", "emptying").get(pk=chain[4].pk)
+    warnings = EmptyingRequestSerializer(request).data["emptying"]["warnings"]
+    assert len(warnings) == 1
+    assert "4.5" in warnings[0]
+    assert "check its dimensions" in warnings[0]
+    Emptying.objects.filter(pk=emptying.pk).update(volume_m3=Decimal("4.0"))
+    request = EmptyingRequest.objects.select_related("containment", "emptying").get(pk=chain[4].pk)
+    assert EmptyingRequestSerializer(request).data["emptying"]["warnings"] == []

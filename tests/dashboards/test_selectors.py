@@ -36,11 +36,7 @@ def test_ward_figures_count_every_rung_and_class(dashboard_town, django_assert_n
     assert (east["people_open_defecation"], east["people_unimproved"]) == (3, 2)
     # b7 answered "don't know": unknown, inside the surveyed people.
     assert (east["households_rung_unknown"], east["people_rung_unknown"]) == (1, 4)
-    assert (west["lic_people"], west["lic_people_surveyed"], west["lic_people_limited"]) == (
-        6,
-        6,
-        6,
-    )
+    assert (west["lic_people"], west["lic_people_surveyed"]) == (6, 6)
     # SFD fates in people: b1 and b3 treated, b2 emptied and not delivered, b5 in situ.
     assert (west["fate_treated"], west["fate_emptied_not_delivered"]) == (11, 4)
     assert (east["fate_in_situ"], east["fate_open_defecation"], east["fate_unknown"]) == (2, 3, 4)
@@ -63,10 +59,13 @@ def test_ward_figures_count_every_rung_and_class(dashboard_town, django_assert_n
         2.5,
         2.5,
     )
-    # c5 was built in 2018 and never emptied: overdue at the end of year Y.
-    assert (west["overdue"], east["overdue"]) == (0, 1)
-    assert (west["desludged_recently"], west["lic_desludged_recently"]) == (3, 1)
-    assert (east["desludged_recently"], east["emptying_due"]) == (0, 1)
+    # c5 (an unlined pit, built 2018, never emptied) and c3 (a lined pit) have no emptying
+    # interval under the default rule set (single pits are closed when full): neither due
+    # nor overdue. c1 and c2 were emptied in year Y.
+    assert (west["overdue"], east["overdue"]) == (0, 0)
+    assert (west["emptying_due"], west["desludged_recently"]) == (2, 2)
+    assert (west["lic_emptying_due"], west["lic_desludged_recently"]) == (0, 0)
+    assert (east["desludged_recently"], east["emptying_due"]) == (0, 0)
 
 
 def test_compliance_counts_match_the_stored_assessments(dashboard_town):
@@ -89,9 +88,9 @@ def test_previous_year_moves_with_the_emptying_records(dashboard_town):
         selectors.ward_figures(municipality=town.municipality, year=dashboard_town.year - 1)
     )
     assert (total["emptied"], total["volume_emptied"], total["volume_delivered"]) == (1, 1.5, 1.5)
-    # Before c1 and c2 were emptied, only the LIC pit counts as recently desludged... and c1
-    # (built 2024) once the year has reached its construction.
-    assert total["lic_desludged_recently"] == 1
+    # The year before, c1 and c2 were not yet emptied: c2 (built 2018) was due and not
+    # desludged, c1 (built 2024, within the interval) not yet due.
+    assert (total["emptying_due"], total["desludged_recently"]) == (1, 0)
 
 
 def test_map_shares_count_surveyed_people(dashboard_town):
@@ -152,7 +151,8 @@ def test_cwis_and_kpis_explain_their_figures(dashboard_town, django_assert_max_n
     assert (cwis["SF-1a"]["numerator"], cwis["SF-1a"]["denominator"]) == (5, 24)
     assert cwis["SF-1a"]["value"] == round(5 / 24, 4)
     assert cwis["SF-1a"]["coverage"] == round(6 / 7, 4)
-    assert cwis["SF-1b"]["value"] == 0.75
+    assert cwis["SF-1b"]["value"] == 1.0  # c1 and c2, the only ones with an interval
+    assert cwis["SF-2b"]["value"] is None  # the LIC's pit has no emptying interval
     assert cwis["SF-1c"]["value"] == 0.5
     # 34 people in the register x on-site share 17/24 x 0.26 m3 = 6.3 m3 generated.
     assert cwis["SF-1d"]["denominator"] == 6.3
@@ -312,7 +312,7 @@ def test_a_past_year_keeps_the_rule_set_in_force_then(dashboard_town):
         "now": due_and_recent(town.municipality, this_year),
         "other": due_and_recent(other.municipality, this_year),
     }
-    assert after["past"] == before["past"] == (4, 3)
+    assert after["past"] == before["past"] == (2, 2)
     assert after["other"] == before["other"]
     assert after["now"] != before["now"]
     assert after["now"][1] < before["now"][1]
