@@ -6,7 +6,7 @@ from django.contrib.gis.geos import LineString, Point
 
 from containment import services
 from spatial.choices import MembershipRole
-from spatial.models import LowIncomeCommunity
+from spatial.models import LowIncomeCommunity, WaterPoint
 
 from .conftest import ARTIFACTS, log_in, make_town
 from .factories import (
@@ -15,6 +15,7 @@ from .factories import (
     MembershipFactory,
     RoadFactory,
     box,
+    m_per_deg_lon,
     square,
 )
 
@@ -54,6 +55,13 @@ def mapped_town(db):
             users=4,
             geom=Point(centre.x, centre.y - 0.00008, srid=4326),
         )
+    # A tube well 60 m east of the soak-pit tank: the ward has well data, far enough away.
+    centre = buildings[1].geom.centroid
+    WaterPoint.objects.create(
+        municipality=town.municipality,
+        point_type="tube_well",
+        geom=Point(centre.x + 60 / m_per_deg_lon(centre.y), centre.y, srid=4326),
+    )
     services.rule_set_ensure(municipality=town.municipality)
     return town, user
 

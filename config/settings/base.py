@@ -173,6 +173,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the containment types wherever a field offers them.
+    "ENUM_NAME_OVERRIDES": {"ContainmentTypeEnum": "containment.choices.ContainmentType"},
 }
 
 # Maps: OpenStreetMap tiles in production; settings.test empties TILES so tests fetch nothing.
