@@ -52,14 +52,27 @@ def _codes(values) -> str:
     return ", ".join(f"'{value}'" for value in sorted(values))
 
 
-def classification_params() -> dict[str, bool]:
+def classification_params(municipality=None) -> dict[str, bool]:
+    """The settings the SQL takes: national conventions, and for `municipality` its own
+    answer to whether its sewage is treated (blank: the national setting)."""
     imis = settings.IMIS
+    sewer_treated = bool(imis.get("SEWER_TREATED", False))
+    if municipality is not None and municipality.sewage_treated is not None:
+        sewer_treated = municipality.sewage_treated
     return {
         "flush_to_drain_improved": bool(imis.get("JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", False)),
-        "sewer_treated": bool(imis.get("SEWER_TREATED", False)),
+        "sewer_treated": sewer_treated,
         "pits_groundwater_risk": bool(imis.get("PITS_IN_GROUNDWATER_RISK", False)),
         "in_situ_strict": bool(imis.get("JMP_IN_SITU_STRICT", False)),
     }
+
+
+def sewer_treated_per_row(alias: str) -> str:
+    """SQL for "is the sewage treated" of the municipality of row `alias`, for reads that
+    span municipalities (map layers): its own answer, else the national setting."""
+    national = "TRUE" if settings.IMIS.get("SEWER_TREATED", False) else "FALSE"
+    return f"""coalesce((SELECT m.sewage_treated FROM spatial_municipality m
+                          WHERE m.id = {alias}.municipality_id), {national})"""
 
 
 def sfd_class_sql(c: str) -> str:
@@ -265,7 +278,9 @@ def building_rung_sql(b: str) -> str:
          LIMIT 1)"""
 
 
-def _raw(sql: str) -> RawSQL:
+def _raw(sql: str, alias: str) -> RawSQL:
+    # Each row follows its own municipality's sewage setting.
+    sql = sql.replace("%(sewer_treated)s", sewer_treated_per_row(alias))
     # Django's RawSQL takes positional parameters; name them in order of appearance.
     params = classification_params()
     order: list[bool] = []
@@ -279,14 +294,14 @@ def _raw(sql: str) -> RawSQL:
 
 
 def sfd_class_annotation(table: str = "containment_containment") -> RawSQL:
-    return _raw(sfd_class_sql(f'"{table}"'))
+    return _raw(sfd_class_sql(f'"{table}"'), f'"{table}"')
 
 
 def facility_rung_annotation(table: str = "containment_containment") -> RawSQL:
     """The containment's facility rung today, its latest emptying looked up per row."""
     c = f'"{table}"'
-    return _raw(facility_rung_sql(c, last_emptying_columns(c, "current_date"), "current_date"))
+    return _raw(facility_rung_sql(c, last_emptying_columns(c, "current_date"), "current_date"), c)
 
 
 def building_rung_annotation(table: str = "spatial_building") -> RawSQL:
-    return _raw(building_rung_sql(f'"{table}"'))
+    return _raw(building_rung_sql(f'"{table}"'), f'"{table}"')

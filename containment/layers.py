@@ -13,14 +13,18 @@ from .classification import (
     classification_params,
     facility_rung_sql,
     last_emptying_lateral,
+    sewer_treated_per_row,
     sfd_class_sql,
     stage_sql,
 )
 
 
 def _inline(sql: str) -> str:
-    """Settings become SQL literals: they come from configuration, never from a request."""
-    return sql % {k: "TRUE" if v else "FALSE" for k, v in classification_params().items()}
+    """Settings become SQL literals: they come from configuration, never from a request;
+    whether sewage is treated follows each row's municipality."""
+    values = {k: "TRUE" if v else "FALSE" for k, v in classification_params().items()}
+    values["sewer_treated"] = sewer_treated_per_row("t")
+    return sql % values
 
 
 def containments_layer() -> Layer:

@@ -362,7 +362,7 @@ def ward_figures_computed(*, municipality: Municipality, year: int) -> list[dict
     """`ward_figures` computed from the registers: one statement."""
     period = Period(year)
     params = {
-        **classification_params(),
+        **classification_params(municipality),
         "municipality": municipality.pk,
         "start": period.start,
         "end": period.end,
@@ -389,7 +389,7 @@ def household_classes(*, municipality: Municipality, year: int) -> dict[int, dic
     SQL as the ward figures. One statement."""
     period = Period(year)
     params = {
-        **classification_params(),
+        **classification_params(municipality),
         "municipality": municipality.pk,
         "end": period.end,
     }

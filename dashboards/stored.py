@@ -56,9 +56,10 @@ _STORED_SQL = """
 """
 
 
-def settings_key() -> str:
-    """The settings a stored set depends on, as text compared on every read."""
-    return json.dumps(classification_params(), sort_keys=True)
+def settings_key(municipality: Municipality | None = None) -> str:
+    """The settings a stored set depends on (national, and the municipality's own), as text
+    compared on every read."""
+    return json.dumps(classification_params(municipality), sort_keys=True)
 
 
 def figures(
@@ -76,7 +77,7 @@ def figures(
         "kind": kind,
         "year": year,
         "as_of": as_of,
-        "settings_key": settings_key(),
+        "settings_key": settings_key(municipality),
         "max_age": settings.IMIS.get("DASHBOARD_MAX_AGE_S", 0),
     }
     with connection.cursor() as cursor:

@@ -65,6 +65,15 @@ class Municipality(models.Model):
     publishes_dashboard = models.BooleanField(
         _("publish ward figures on the public page"), default=False
     )
+    # Whether the town's sewers end at a treatment plant (sewered excreta then count as
+    # safely managed). Blank: the national setting IMIS_SEWER_TREATED. Once the sewer
+    # network is registered, this comes from the network's outfall instead.
+    sewage_treated = models.BooleanField(
+        _("sewage is treated"),
+        null=True,
+        blank=True,
+        help_text=_("Leave blank to follow the national setting."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

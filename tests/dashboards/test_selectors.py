@@ -5,10 +5,18 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from containment.classification import facility_rung_annotation
 from containment.models import ComplianceAssessment
 from dashboards import indicators, reports, selectors
 from tests.conftest import make_town
-from tests.factories import BuildingFactory, ContainmentFactory
+from tests.factories import (
+    SOUTH,
+    WEST,
+    BuildingFactory,
+    ContainmentFactory,
+    HouseholdFactory,
+    square,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -316,3 +324,52 @@ def test_a_past_year_keeps_the_rule_set_in_force_then(dashboard_town):
     assert after["other"] == before["other"]
     assert after["now"] != before["now"]
     assert after["now"][1] < before["now"][1]
+
+
+def test_a_towns_own_sewage_setting_changes_its_figures_only(dashboard_town):
+    """Issue 17, "Whose settings": whether sewage is treated is a per-municipality setting
+    (blank: the national one); changing it recomputes that town's stored figures alone."""
+    from spatial.models import Municipality
+
+    town, year = dashboard_town.town, dashboard_town.year
+    other = make_town(offset=0.2)
+    for municipality, offset in ((town.municipality, 0), (other.municipality, 0.2)):
+        building = BuildingFactory(
+            municipality=municipality,
+            population_male=7,
+            population_female=0,
+            geom=square(WEST + offset + 0.005, SOUTH + 0.005),
+        )
+        sewered = ContainmentFactory(
+            municipality=municipality,
+            buildings=[building],
+            containment_type="none",
+            outlet="sewer",
+            ever_emptied=None,
+            geom=building.geom.centroid,
+        )
+        HouseholdFactory(
+            building=building, number=1, facility=sewered, people_male=7, people_female=0
+        )
+
+    def sewered_people(municipality):
+        total = selectors.total_figures(
+            selectors.ward_figures(municipality=municipality, year=year)
+        )
+        return total["fate_sewer_treated"], total["fate_sewer_not_treated"]
+
+    assert sewered_people(town.municipality) == (0, 7)
+    assert sewered_people(other.municipality) == (0, 7)
+    Municipality.objects.filter(pk=town.municipality.pk).update(sewage_treated=True)
+    treated = Municipality.objects.get(pk=town.municipality.pk)
+    assert sewered_people(treated) == (7, 0)
+    assert sewered_people(Municipality.objects.get(pk=other.municipality.pk)) == (0, 7)
+    # The map layers follow each row's own municipality too.
+    from containment.models import Containment
+
+    rungs = dict(
+        Containment.objects.filter(outlet="sewer")
+        .annotate(rung=facility_rung_annotation())
+        .values_list("municipality_id", "rung")
+    )
+    assert rungs == {town.municipality.pk: "safely_managed", other.municipality.pk: "basic"}
