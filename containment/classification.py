@@ -4,9 +4,10 @@ JMP ladder rung and SFD fate (where its members' excreta end up).
 
 Rules (shared design, domain reference "Classifications"; docs/indicators.md cites each):
 - SFD class: a sewer connection is sewered; effluent to an open drain, water body or open
-  ground is not contained; "no containment" is not contained; pits count as not contained
-  where the municipality is set as a significant groundwater risk; a septic tank whose
-  outlet is unknown, and a flush to "don't know where", is unknown.
+  ground is not contained; "no containment" is not contained; pits, twin pits and soak pits
+  count as not contained where groundwater is at significant risk (everywhere under the
+  national setting, else in the wards the municipality's rule set names); a septic tank
+  whose outlet is unknown, and a flush to "don't know where", is unknown.
 - JMP facility: flush/pour-flush, VIP, pit with slab and composting are improved; pit
   without slab, bucket and hanging latrines are unimproved. Flush straight to an open drain
   or elsewhere is unimproved (MICS6 WS11 code 14, DHS, MDG metadata; the setting
@@ -44,6 +45,8 @@ from django.db.models.expressions import RawSQL
 from .choices import IMPROVED_TOILETS, SFD_SAFE_FATES, UNCONTAINED_OUTLETS
 
 _PITS = ("unlined_pit", "lined_pit_open_bottom")
+# Leach into the ground by design: not contained where groundwater is at risk.
+_INFILTRATING = (*_PITS, "twin_pit")
 _RUNG_RANK = {"unimproved": 1, "limited": 2, "basic": 3, "safely_managed": 4}
 EMPTIED_STAGES = ("emptied", "delivered", "treated", "buried")
 
@@ -75,14 +78,33 @@ def sewer_treated_per_row(alias: str) -> str:
                           WHERE m.id = {alias}.municipality_id), {national})"""
 
 
-def sfd_class_sql(c: str) -> str:
+def groundwater_risk_sql(c: str, rule_set: str | None = None) -> str:
+    """Whether containment `c` lies where groundwater is at significant risk: everywhere
+    under the national setting PITS_IN_GROUNDWATER_RISK, else in the wards its
+    municipality's rule set names (`rule_set`: SQL of that rule set's id; by default the
+    newest version of the containment's municipality)."""
+    if rule_set is None:
+        rule_set = f"""(SELECT r2.id FROM containment_complianceruleset r2
+                         WHERE r2.municipality_id = {c}.municipality_id
+                         ORDER BY r2.version DESC LIMIT 1)"""
+    return f"""(%(pits_groundwater_risk)s OR {c}.ward_id IN (
+        SELECT w.id FROM containment_complianceruleset r
+          JOIN spatial_ward w ON w.municipality_id = r.municipality_id
+         WHERE r.id = {rule_set} AND w.number = ANY(r.groundwater_risk_wards)))"""
+
+
+def sfd_class_sql(c: str, risk: str | None = None) -> str:
+    """SFD containment class of `c`; `risk` is the SQL of whether it lies in a
+    groundwater-risk zone (groundwater_risk_sql), where pits, twin pits and soak pits
+    infiltrate: not contained."""
+    risk = risk or groundwater_risk_sql(c)
     return f"""(CASE
         WHEN {c}.outlet = 'sewer' THEN 'sewered'
         WHEN {c}.containment_type = 'none' AND {c}.outlet = 'dont_know' THEN 'unknown'
         WHEN {c}.containment_type = 'none' THEN 'not_contained'
         WHEN {c}.outlet IN ({_codes(UNCONTAINED_OUTLETS)}) THEN 'not_contained'
-        WHEN {c}.containment_type IN ({_codes(_PITS)}) AND %(pits_groundwater_risk)s
-            THEN 'not_contained'
+        WHEN ({c}.containment_type IN ({_codes(_INFILTRATING)}) OR {c}.outlet = 'soak_pit')
+             AND {risk} THEN 'not_contained'
         WHEN {c}.containment_type = 'septic_tank' AND {c}.outlet IN ('', 'dont_know')
             THEN 'unknown'
         ELSE 'contained' END)"""

@@ -302,6 +302,14 @@ class ComplianceRuleSet(models.Model):
         blank=True,
         verbose_name=_("types with no emptying interval"),
     )
+    # Wards where groundwater is at significant risk: pits, twin pits and soak pits there
+    # leach into it (SFD: not contained).
+    groundwater_risk_wards = ArrayField(
+        models.PositiveSmallIntegerField(),
+        default=list,
+        blank=True,
+        verbose_name=_("wards at significant groundwater risk (numbers)"),
+    )
     min_well_distance_m = models.DecimalField(
         _("minimum distance from a tube well or dug well (m)"),
         max_digits=6,

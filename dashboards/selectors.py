@@ -92,6 +92,12 @@ _EMPTYING_INTERVAL = f"""make_interval(days => round(365.25 * coalesce((
      WHERE r.id = {RULE_SET_IN_FORCE}), 3))::int)"""
 
 _END = "%(end)s::date"
+# Groundwater-risk zones of the rule set in force: its wards, looked up once per statement.
+_RISK = f"""(%(pits_groundwater_risk)s OR c.ward_id = ANY(coalesce((
+    SELECT array_agg(w.id) FROM containment_complianceruleset r
+      JOIN spatial_ward w ON w.municipality_id = r.municipality_id
+     WHERE r.id = {RULE_SET_IN_FORCE} AND w.number = ANY(r.groundwater_risk_wards)),
+    '{{}}')))"""
 # Containment types the rule set in force gives no emptying interval (single pits closed
 # when full, twin pits): outside "due", "overdue" and "desludged recently".
 _NO_INTERVAL = f"""coalesce((SELECT r.emptying_not_applicable FROM containment_complianceruleset r
@@ -135,7 +141,7 @@ def _classified_sql() -> str:
       SELECT y.*, {private_rung} AS rung_private, {fate_sql("y.sfd", "y.stage")} AS fate
         FROM (
         SELECT c.id, c.ward_id, c.containment_type, c.shared_facility,
-               {sfd_class_sql("c")} AS sfd, {improved_sql("c")} AS improved,
+               {sfd_class_sql("c", _RISK)} AS sfd, {improved_sql("c")} AS improved,
                {stage_sql("c", "le", _END, plant_days_sql("%(municipality)s"))} AS stage,
                c.containment_type <> 'none' AND c.outlet IS DISTINCT FROM 'sewer' AS on_site,
                -- Emptied last (by the records, or as surveyed) by the period's end.
@@ -229,8 +235,9 @@ def _ward_figures_sql() -> str:
         -- Schools and health facilities with a toilet that is improved and contained (or
         -- sewered to treatment): CWIS SF-5 and SF-6. Classified here, a few thousand rows.
         SELECT l.building_id,
-               bool_or({improved_sql("c")} AND ({sfd_class_sql("c")} = 'contained'
-                       OR ({sfd_class_sql("c")} = 'sewered' AND %(sewer_treated)s))) AS safe
+               bool_or({improved_sql("c")} AND ({sfd_class_sql("c", _RISK)} = 'contained'
+                       OR ({sfd_class_sql("c", _RISK)} = 'sewered' AND %(sewer_treated)s)))
+                 AS safe
           FROM spatial_building ib
           JOIN containment_containmentbuilding l ON l.building_id = ib.id
           JOIN containment_containment c ON c.id = l.containment_id
@@ -392,6 +399,7 @@ def household_classes(*, municipality: Municipality, year: int) -> dict[int, dic
         **classification_params(municipality),
         "municipality": municipality.pk,
         "end": period.end,
+        "end_of_day": period.end_of_day,
     }
     sql = f"""{_classified_sql()}
         SELECT x.id, x.rung, x.fate, {safe_individual_sql(rung="x.rung", sfd="x.sfd")},

@@ -278,3 +278,44 @@ def test_a_building_of_two_households_on_different_rungs():
     # 3 men and 2 women (the factory's default) vs 4 men and a woman.
     assert (total["people_safely_managed"], total["people_open_defecation"]) == (5, 5)
     assert total["households_surveyed"] == 2
+
+
+def test_groundwater_risk_wards_of_the_rule_set_uncontain_pits_and_soak_pits():
+    """Issue 17: groundwater-risk zones per municipality and ward, covering twin pits and
+    soak pits too: in a risk ward they leach (SFD not contained); elsewhere contained."""
+    from containment import services
+
+    town = make_town()
+    services.rule_set_create(municipality=town.municipality, groundwater_risk_wards=[2])
+    cases = {}
+    for ward, lon in ((1, SPLIT - 0.01), (2, SPLIT + 0.01)):
+        for kind, toilet in (
+            ("soak pit", TANK | {"outlet": "soak_pit"} | NEVER),
+            ("twin pit", {"containment_type": "twin_pit", "toilet_type": "flush",
+                          "outlet": "no_outlet"} | NEVER),
+            ("holding tank", {"containment_type": "fully_lined_tank", "toilet_type": "flush",
+                              "outlet": "no_outlet"} | NEVER),
+        ):  # fmt: skip
+            lon += 0.0003
+            building = BuildingFactory(municipality=town.municipality, geom=square(lon, 22.94))
+            facility = ContainmentFactory(
+                municipality=town.municipality,
+                buildings=[building],
+                geom=Point(lon + 0.00005, 22.93997, srid=4326),
+                **toilet,
+            )
+            household = HouseholdFactory(building=building, number=1, facility=facility)
+            cases[(ward, kind)] = household.pk
+    classes = selectors.household_classes(municipality=town.municipality, year=Y)
+    fates = {key: classes[pk]["fate"] for key, pk in cases.items()}
+    assert fates == {
+        (1, "soak pit"): "in_situ",
+        (1, "twin pit"): "in_situ",
+        (1, "holding tank"): "in_situ",
+        (2, "soak pit"): "not_contained",
+        (2, "twin pit"): "not_contained",
+        (2, "holding tank"): "in_situ",
+    }
+    # The JMP method still counts them safely managed in situ; CWIS does not count them safe.
+    assert classes[cases[(2, "soak pit")]]["rung"] == "safely_managed"
+    assert classes[cases[(2, "soak pit")]]["safe_individual"] is False
