@@ -10,12 +10,20 @@ from .models import (
     ContainmentBuilding,
     Emptying,
     EmptyingRequest,
+    Household,
     ServiceFeedback,
     ServiceProvider,
     SludgeDelivery,
     TreatmentPlant,
     Vehicle,
 )
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ["building", "number", "facility", "toilet_shared", "members_go", "source"]
+    list_filter = ["municipality", "source", "members_go", "toilet_shared"]
+    raw_id_fields = ["building", "facility"]
 
 
 class BuildingLinkInline(admin.TabularInline):

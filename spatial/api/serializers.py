@@ -302,8 +302,29 @@ class WardDetailSerializer(HistoryMixin, WardFeatureSerializer):
 
 
 class BuildingDetailSerializer(HistoryMixin, BuildingFeatureSerializer):
+    households = serializers.SerializerMethodField()
+
     class Meta(BuildingFeatureSerializer.Meta):
-        fields = [*BuildingFeatureSerializer.Meta.fields, "history"]
+        fields = [*BuildingFeatureSerializer.Meta.fields, "households", "history"]
+
+    def get_households(self, obj) -> list[dict[str, Any]]:
+        """The households on record and the toilet each uses (through the reverse relation:
+        the register of households lives with the sanitation registers)."""
+        return [
+            {
+                "number": h.number,
+                "people_male": h.people_male,
+                "people_female": h.people_female,
+                "people_other": h.people_other,
+                "toilet": h.facility.code if h.facility_id else None,
+                "toilet_shared": h.toilet_shared,
+                "sharing_households": h.sharing_households,
+                "members_go": h.members_go,
+                "source": h.source,
+                "recorded_at": h.recorded_at,
+            }
+            for h in obj.households.select_related("facility").order_by("number")
+        ]
 
 
 class RoadDetailSerializer(HistoryMixin, RoadFeatureSerializer):

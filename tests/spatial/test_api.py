@@ -529,3 +529,21 @@ def test_a_referenced_building_is_retired_not_deleted(gis_client, town):
         .splitlines()
     )
     assert len(csv_lines) == 1  # the header only
+
+
+def test_a_buildings_page_lists_its_households_and_the_toilets_they_use(gis_client, town):
+    from tests.factories import ContainmentFactory, HouseholdFactory
+
+    building = BuildingFactory(municipality=town.municipality, household_count=2)
+    toilet = ContainmentFactory(municipality=town.municipality, buildings=[building])
+    HouseholdFactory(building=building, number=2, members_go="open", people_male=3)
+    HouseholdFactory(
+        building=building, number=1, facility=toilet, toilet_shared=True, sharing_households=2
+    )
+    url = reverse("spatial-api:building-detail", args=[building.pk])
+    households = gis_client.get(url).json()["properties"]["households"]
+    assert [(h["number"], h["toilet"], h["members_go"]) for h in households] == [
+        (1, toilet.code, ""),
+        (2, None, "open"),
+    ]
+    assert (households[0]["toilet_shared"], households[0]["sharing_households"]) == (True, 2)
