@@ -1,8 +1,10 @@
 """Scheduled desludging: rank containments by years since their last emptying (more than 3,
 then unknown, then 1-3, then under 1; since construction when never emptied), then by the
 distance to the nearest treatment plant (nearest first), then by code; fill working days
-(weekends and holidays skipped, settings) up to a daily trip capacity. Containments with an
-open request are left to the help desk. Deterministic for the same data and inputs; a
+(weekends and holidays skipped, settings) up to a daily trip capacity, each containment
+taking as many trips as its volume needs of the largest vehicle in service. Containments
+with an open request are left to the help desk, those a vacutug cannot reach to manual
+emptying, and types the rule set gives no emptying interval are not scheduled. Deterministic for the same data and inputs; a
 transaction-level advisory lock lets one run per municipality proceed at a time.
 """
 
@@ -61,6 +63,17 @@ SELECT c.id, c.code, y.years, CASE
  WHERE c.municipality_id = %(municipality)s AND c.containment_type <> 'none'
    AND NOT EXISTS (SELECT 1 FROM containment_emptyingrequest r
                     WHERE r.containment_id = c.id AND r.status IN ('requested', 'scheduled'))
+   -- Types the newest rule set gives no emptying interval (single pits closed when full,
+   -- twin pits) are not scheduled.
+   AND NOT c.containment_type = ANY(coalesce((
+         SELECT rs.emptying_not_applicable FROM containment_complianceruleset rs
+          WHERE rs.municipality_id = c.municipality_id ORDER BY rs.version DESC LIMIT 1),
+         '{}'))
+   -- A vacutug cannot reach the responsible building: left to manual emptying.
+   AND NOT EXISTS (SELECT 1 FROM containment_containmentbuilding l
+                     JOIN spatial_building b ON b.id = l.building_id
+                    WHERE l.containment_id = c.id AND l.is_responsible
+                      AND b.vacutug_accessible IS FALSE)
  ORDER BY CASE
          WHEN y.years IS NULL THEN 1
          WHEN y.years > 3 THEN 0
@@ -68,6 +81,22 @@ SELECT c.id, c.code, y.years, CASE
          ELSE 3 END,
        plant.distance NULLS LAST, c.code
 """
+
+
+def fleet_trip_volume(*, municipality: Municipality) -> Decimal:
+    """What one trip carries: the largest vehicle in service with the municipality's active
+    providers, else the setting TRIP_VOLUME_M3."""
+    from .models import Vehicle
+
+    largest = (
+        Vehicle.objects.filter(
+            provider__municipality=municipality, provider__is_active=True, is_active=True
+        )
+        .order_by("-capacity_m3")
+        .values_list("capacity_m3", flat=True)
+        .first()
+    )
+    return largest or Decimal(str(settings.IMIS.get("TRIP_VOLUME_M3", 3)))
 
 
 @transaction.atomic
@@ -85,7 +114,7 @@ def plan_create(
     if daily_trips is None:
         daily_trips = settings.IMIS.get("DAILY_TRIP_CAPACITY", 20)
     if trip_volume_m3 is None:
-        trip_volume_m3 = Decimal(str(settings.IMIS.get("TRIP_VOLUME_M3", 3)))
+        trip_volume_m3 = fleet_trip_volume(municipality=municipality)
     errors: dict[str, list[str]] = {}
     if not 1 <= days <= 260:
         errors["days"] = [_("Plan between 1 and 260 working days.")]

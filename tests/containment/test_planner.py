@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from containment import desludging, planner
 from containment.models import TreatmentPlant
 
-from ..factories import ContainmentFactory
+from ..factories import ContainmentFactory, square
 
 pytestmark = pytest.mark.django_db
 THURSDAY = dt.date(2026, 7, 2)
@@ -118,3 +118,44 @@ def test_impossible_inputs_are_refused(town, kwargs, field):
     with pytest.raises(ValidationError) as exc_info:
         planner.plan_create(municipality=town.municipality, start_date=THURSDAY, **values)
     assert field in exc_info.value.message_dict
+
+
+def test_the_plan_skips_what_no_vacutug_should_visit_and_trips_follow_the_fleet(town):
+    """Issue 17: no emptying interval for twin and single pits (rule set), a building a
+    vacutug cannot reach is left to manual emptying, and a trip carries what the largest
+    vehicle in service carries."""
+    from containment import services
+    from containment.models import ServiceProvider, Vehicle
+
+    from ..factories import BuildingFactory
+
+    def tank(lon, **attributes):
+        building = BuildingFactory(
+            municipality=town.municipality,
+            geom=square(lon, 22.9649, 10),
+            vacutug_accessible=attributes.pop("reachable", True),
+        )
+        values = {"ever_emptied": True, "last_emptied_on": dt.date(2020, 1, 1), **attributes}
+        return ContainmentFactory(
+            municipality=town.municipality,
+            buildings=[building],
+            geom=Point(lon + 0.00005, 22.96485, srid=4326),
+            **values,
+        )
+
+    big = tank(90.850, length_m=4, width_m=2, depth_m=1.5)  # 12 m³
+    twin = tank(90.851, containment_type="twin_pit", outlet="no_outlet")
+    lane = tank(90.852, reachable=False)
+    services.rule_set_ensure(municipality=town.municipality)
+    provider = ServiceProvider.objects.create(municipality=town.municipality, name="Vacutug")
+    Vehicle.objects.create(provider=provider, registration="S-1", capacity_m3=2)
+    Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=4)
+    Vehicle.objects.create(provider=provider, registration="X-9", capacity_m3=9, is_active=False)
+    plan = planner.plan_create(
+        municipality=town.municipality, start_date=THURSDAY, days=1, daily_trips=10
+    )
+    assert plan.trip_volume_m3 == Decimal("4")
+    visits = {v.containment_id: v.trips for v in plan.visits.all()}
+    assert visits == {big.pk: 3}  # 12 m³ at 4 m³ a trip; the twin pit and the lane skipped
+    assert twin.pk not in visits
+    assert lane.pk not in visits
