@@ -4,8 +4,9 @@ distance to the nearest treatment plant (nearest first), then by code; fill work
 (weekends and holidays skipped, settings) up to a daily trip capacity, each containment
 taking as many trips as its volume needs of the largest vehicle in service. Containments
 with an open request are left to the help desk, those a vacutug cannot reach to manual
-emptying, and types the rule set gives no emptying interval are not scheduled. Deterministic for the same data and inputs; a
-transaction-level advisory lock lets one run per municipality proceed at a time.
+emptying, and types the rule set gives no emptying interval are not scheduled.
+Deterministic for the same data and inputs; a transaction-level advisory lock lets one run
+per municipality proceed at a time.
 """
 
 from __future__ import annotations
