@@ -65,6 +65,14 @@ class SludgeDestination(models.TextChoices):
     DONT_KNOW = "dont_know", _("Don't know")
 
 
+class EmptyingMethod(models.TextChoices):
+    """How a containment was last emptied (CWIS SF-7: mechanised desludging)."""
+
+    MECHANICAL = "mechanical", _("Mechanically (vacuum truck or pump)")
+    MANUAL = "manual", _("Manually (by hand, with buckets)")
+    DONT_KNOW = "dont_know", _("Don't know")
+
+
 class MembersGo(models.TextChoices):
     """Where the members of a household without a toilet of its own usually go (MICS6 WS11
     with the JMP's shared/public distinction; only "in the open" is open defecation)."""

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import compliance
-from .choices import DeliveryStatus, RequestStatus, SludgeDestination
+from .choices import DeliveryStatus, EmptyingMethod, RequestStatus, SludgeDestination
 from .models import (
     Containment,
     Emptying,
@@ -195,6 +195,7 @@ def request_record_emptying(
         containment.last_emptied_on = emptied_on
     containment.ever_emptied = True
     containment.times_emptied = (containment.times_emptied or 0) + 1
+    containment.emptied_by = EmptyingMethod.MECHANICAL  # a vehicle on record
     # Where the sludge went is known once it is delivered.
     containment.sludge_destination = ""
     containment.save(
@@ -202,6 +203,7 @@ def request_record_emptying(
             "last_emptied_on",
             "ever_emptied",
             "times_emptied",
+            "emptied_by",
             "sludge_destination",
             "updated_at",
         ]

@@ -37,7 +37,14 @@ from spatial.imports import (
 from spatial.models import Municipality
 
 from . import compliance
-from .choices import ContainmentLocation, ContainmentType, Outlet, SludgeDestination, ToiletType
+from .choices import (
+    ContainmentLocation,
+    ContainmentType,
+    EmptyingMethod,
+    Outlet,
+    SludgeDestination,
+    ToiletType,
+)
 from .layers import containments_layer
 from .models import Containment, ContainmentBuilding
 from .selectors import active_rule_set
@@ -83,6 +90,7 @@ SPEC = ImportSpec(
         "ever_emptied": _yes_no,
         "last_emptied_on": _date,
         "times_emptied": _count,
+        "emptied_by": _code(EmptyingMethod),
         "sludge_destination": _code(SludgeDestination),
     },
     key_only=("code",),

@@ -35,6 +35,7 @@ OBSERVABLE_FIELDS = (
     "ever_emptied",
     "last_emptied_on",
     "times_emptied",
+    "emptied_by",
     "sludge_destination",
 )
 

@@ -69,6 +69,7 @@ def containments_layer() -> Layer:
             "ever_emptied": "t.ever_emptied",
             "times_emptied": "t.times_emptied",
             "last_emptied_on": "t.last_emptied_on",
+            "emptied_by": "t.emptied_by",
             "sludge_destination": "t.sludge_destination",
             "sfd_class": sfd,
             "emptying_stage": _inline(stage_sql("t", "le", "current_date")),

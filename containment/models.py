@@ -28,6 +28,7 @@ from .choices import (
     ContainmentLocation,
     ContainmentType,
     DeliveryStatus,
+    EmptyingMethod,
     HouseholdSource,
     MembersGo,
     Outlet,
@@ -106,6 +107,9 @@ class Containment(models.Model):
     ever_emptied = models.BooleanField(_("ever emptied"), null=True, blank=True)
     last_emptied_on = models.DateField(_("last emptied on"), null=True, blank=True)
     times_emptied = models.PositiveSmallIntegerField(_("times emptied"), null=True, blank=True)
+    emptied_by = models.CharField(
+        _("last emptied how"), max_length=20, choices=EmptyingMethod.choices, blank=True
+    )
     sludge_destination = models.CharField(
         _("where the sludge went"), max_length=20, choices=SludgeDestination.choices, blank=True
     )

@@ -319,18 +319,46 @@ def cwis_indicators(
             _("No public toilet register in the system yet."), targets,
         ),
         _not_available(
-            "SF-7", _("Desludging services that are mechanised"),
-            _("Manual emptying is not recorded (every emptying on record is by vehicle), so "
-              "the share would be 100 by construction."), targets,
-        ),
-        _not_available(
             "SF-9", _("Water samples meeting standards"),
             _("No water quality sample register in the system yet."), targets,
         ),
     ]  # fmt: skip
+    current.append(_sf7(total, previous_total, targets))
     order = {code: i for i, code in enumerate(CWIS_ORDER)}
     current.sort(key=lambda indicator: order[indicator.code])
     return current
+
+
+def _sf7(total: dict, previous_total: dict | None, targets: dict) -> Indicator:
+    """Mechanised emptyings over all emptyings of the year: those on record (all by vehicle)
+    plus those surveyed as emptied in the year and not on record, by how they were emptied.
+    Without a surveyed answer on how, manual emptying is unseen: not available."""
+    name = _("Desludging services that are mechanised")
+
+    def parts(figures: dict) -> tuple[float, float] | None:
+        manual = figures["surveyed_manual_emptyings"]
+        mechanical = figures["surveyed_mechanical_emptyings"]
+        if manual + mechanical == 0:
+            return None
+        return figures["emptyings"] + mechanical, figures["emptyings"] + mechanical + manual
+
+    current = parts(total)
+    if current is None:
+        return _not_available(
+            "SF-7", name,
+            _("No survey answer of the year says how a containment was emptied, so manual "
+              "emptying is unseen (every emptying on record is by vehicle)."), targets,
+        )  # fmt: skip
+    previous = parts(previous_total) if previous_total else None
+    return Indicator(
+        "SF-7", name,
+        _("Emptyings of the year by vehicle or pump (all those on record, and those surveyed "
+          "as mechanical) over all emptyings of the year, manual ones included (surveyed)."),
+        "share", share(*current), current[0], current[1],
+        _("Mechanised emptyings"), _("Emptyings"),
+        previous=share(*previous) if previous else None, target=_target(targets, "SF-7"),
+        group=str(CWIS),
+    )  # fmt: skip
 
 
 CWIS_ORDER = (

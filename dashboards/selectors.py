@@ -140,7 +140,8 @@ def _classified_sql() -> str:
     fac AS (
       SELECT y.*, {private_rung} AS rung_private, {fate_sql("y.sfd", "y.stage")} AS fate
         FROM (
-        SELECT c.id, c.ward_id, c.containment_type, c.shared_facility,
+        SELECT c.id, c.ward_id, c.containment_type, c.shared_facility, c.emptied_by,
+               c.last_emptied_on AS surveyed_emptied_on,
                {sfd_class_sql("c", _RISK)} AS sfd, {improved_sql("c")} AS improved,
                {stage_sql("c", "le", _END, plant_days_sql("%(municipality)s"))} AS stage,
                c.containment_type <> 'none' AND c.outlet IS DISTINCT FROM 'sewer' AS on_site,
@@ -313,6 +314,14 @@ def _ward_figures_sql() -> str:
                count(*) FILTER (WHERE {interval} AND f.in_lic AND {emptied} AND {recent})
                  AS lic_desludged_recently,
                count(e.containment_id) AS emptied,
+               -- Emptied in the year as surveyed, with no emptying on record then: how
+               -- (CWIS SF-7; every emptying on record is by vehicle).
+               count(*) FILTER (WHERE e.containment_id IS NULL
+                 AND f.surveyed_emptied_on BETWEEN %(start)s AND {_END}
+                 AND f.emptied_by = 'manual') AS surveyed_manual_emptyings,
+               count(*) FILTER (WHERE e.containment_id IS NULL
+                 AND f.surveyed_emptied_on BETWEEN %(start)s AND {_END}
+                 AND f.emptied_by = 'mechanical') AS surveyed_mechanical_emptyings,
                coalesce(sum(e.emptyings), 0)::bigint AS emptyings,
                coalesce(sum(e.delivered), 0)::bigint AS deliveries,
                coalesce(sum(e.volume_emptied), 0) AS volume_emptied,

@@ -53,6 +53,7 @@ FIELD_MAP = {
     "outlet": "outlet",
     "ever_emptied": "ever_emptied",
     "last_emptied": "last_emptied_on",
+    "emptied_how": "emptied_by",
     "sludge_to": "sludge_destination",
 }
 YES_NO = {

@@ -8,7 +8,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from containment.choices import ContainmentType, MembersGo, Outlet, SludgeDestination, ToiletType
+from containment.choices import (
+    ContainmentType,
+    EmptyingMethod,
+    MembersGo,
+    Outlet,
+    SludgeDestination,
+    ToiletType,
+)
 from spatial.choices import FunctionalUse, StructureType, WaterSource
 
 VERSION = "building-v1"
@@ -77,6 +84,7 @@ class AnswersV1(serializers.Serializer):
     )
     ever_emptied = serializers.BooleanField(required=False, allow_null=True)
     last_emptied_on = serializers.DateField(required=False)
+    emptied_by = serializers.ChoiceField(choices=EmptyingMethod.choices, required=False)
     sludge_destination = serializers.ChoiceField(choices=SludgeDestination.choices, required=False)
     # WS15: how many households share the toilet; WS11 code 95 (no facility): where members
     # go. For a building of several households, one answer each (else one household holds

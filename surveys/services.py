@@ -513,6 +513,7 @@ CONTAINMENT_FIELDS = {
     "diameter_m": "diameter_m",
     "ever_emptied": "ever_emptied",
     "last_emptied_on": "last_emptied_on",
+    "emptied_by": "emptied_by",
     "sludge_destination": "sludge_destination",
 }
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from containment.choices import MembersGo, Outlet, SludgeDestination
+from containment.choices import EmptyingMethod, MembersGo, Outlet, SludgeDestination
 from spatial.choices import FunctionalUse, StructureType, WaterSource
 
 from .questionnaire import VERSION
@@ -75,6 +75,8 @@ SURVEY: tuple[tuple, ...] = (
     ("select_one yes_no_dk", "ever_emptied", _("WS12 Ever emptied?"), None, None,
      "${toilet} = 'yes'"),
     ("date", "last_emptied", _("When last emptied?"), None, None, "${ever_emptied} = 'yes'"),
+    ("select_one emptied_how", "emptied_how", _("How was it last emptied?"), None, None,
+     "${ever_emptied} = 'yes'"),
     ("select_one sludge_to", "sludge_to", _("WS13 Where were the contents emptied to?"), None,
      None, "${ever_emptied} = 'yes'"),
     ("end_group", None, None, None, None, None),
@@ -91,6 +93,7 @@ def _choices() -> list[tuple[str, str, object]]:
         ("members_go", tuple(MembersGo.choices)),
         ("facility", tuple((name, row[3]) for name, row in FACILITIES.items())),
         ("outlet", tuple(c for c in Outlet.choices if c[0] != Outlet.SEWER)),
+        ("emptied_how", tuple(EmptyingMethod.choices)),
         ("sludge_to", tuple(SludgeDestination.choices)),
     ]
     return [(list_name, name, label) for list_name, items in lists for name, label in items]

@@ -64,6 +64,7 @@ class ContainmentPropertiesSerializer(StrictFieldsMixin, serializers.ModelSerial
             "ever_emptied",
             "last_emptied_on",
             "times_emptied",
+            "emptied_by",
             "sludge_destination",
             "geometry",
         ]
@@ -113,6 +114,7 @@ class ContainmentFeatureSerializer(GeoFeatureModelSerializer):
             "ever_emptied",
             "last_emptied_on",
             "times_emptied",
+            "emptied_by",
             "sludge_destination",
             "sfd_class",
             "jmp_rung",

@@ -373,3 +373,21 @@ def test_a_towns_own_sewage_setting_changes_its_figures_only(dashboard_town):
         .values_list("municipality_id", "rung")
     )
     assert rungs == {town.municipality.pk: "safely_managed", other.municipality.pk: "basic"}
+
+
+def test_sf7_counts_surveyed_manual_emptyings_beside_the_vehicles_on_record(dashboard_town):
+    """Issue 17: SF-7 is mechanised emptyings over all emptyings, manual included; never
+    100 by construction (without a surveyed answer on how, it is not available)."""
+    from containment.models import Containment
+
+    town, year = dashboard_town.town, dashboard_town.year
+    report = reports.indicator_report(municipality=town.municipality, year=year)
+    assert next(i for i in report["cwis"] if i["code"] == "SF-7")["available"] is False
+    # c5 was emptied by hand in August of year Y, as the survey says (not on record).
+    Containment.objects.filter(pk=dashboard_town.containments["c5"].pk).update(
+        ever_emptied=True, last_emptied_on=dt.date(year, 8, 1), emptied_by="manual"
+    )
+    report = reports.indicator_report(municipality=town.municipality, year=year)
+    sf7 = next(i for i in report["cwis"] if i["code"] == "SF-7")
+    # c1 and c2 by vehicle on record, c5 by hand: 2 of 3.
+    assert (sf7["numerator"], sf7["denominator"], sf7["value"]) == (2, 3, round(2 / 3, 4))
