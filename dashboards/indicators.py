@@ -2,9 +2,10 @@
 indicators and the FSM service KPIs. Pure functions over plain dicts; each indicator carries
 its numerator, denominator and the rule in plain words so a reader can check the figure.
 
-Definitions follow the domain reference (Indicators); where the CWIS framework names an
-indicator the register cannot yet feed (public toilets, schools, health facilities, water
-samples) it is listed as not available rather than guessed.
+Definitions follow the domain reference (Indicators) and docs/indicators.md; where the CWIS
+framework names an indicator the register cannot yet feed (public toilets, shared toilets,
+laboratory tests, water samples) it is listed as not available with the reason, never as 0
+or 100.
 """
 
 from __future__ import annotations

@@ -3,14 +3,18 @@ emptying activity by month in another, the failing rules in a third. Nothing her
 over wards or records; Python only adds up ward rows into the municipality's total and turns
 counts into shares.
 
-Units: buildings, households and people are counted from the building register; the SFD
-flow, compliance and emptying figures count containments; volumes are m³.
+Units: the JMP ladder, SFD fates and CWIS people figures count the members of the
+households on record (surveyed people; decision 0011); buildings, dwellings and the
+register's population come from the building register; SFD classes, compliance and
+emptying figures count containments; volumes are m³.
 
-Register figures (ladder, SFD class, compliance) describe the register as it stands: the
-register keeps no dated snapshot of a building's facilities, and imported records carry the
-import date, not the date the facility was built. Emptying, delivery, feedback and survey
-figures come from the records dated in (or, for surveys and the emptying interval, up to the
-end of) the chosen year, so the comparison with the previous year moves with them.
+Register figures (ladder, SFD class, compliance) describe the register as it stands, with
+each containment's emptying stage, each plant's status and the rule set as they were at the
+end of the year asked: the register keeps no dated snapshot of a building's facilities, and
+imported records carry the import date, not the date the facility was built. Emptying,
+delivery, feedback and survey figures come from the records dated in (or, for surveys and
+the emptying interval, up to the end of) the chosen year, so the comparison with the
+previous year moves with them.
 A load counts as delivered once the treatment plant confirmed it, at the volume the plant
 received (containment_sludgedelivery.status = 'confirmed'); at most one load of an emptying
 is confirmed, so joining it never doubles an emptying.
