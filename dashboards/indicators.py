@@ -80,6 +80,11 @@ class MapIndicator:
     denominator: str | None = None
 
 
+def _parts(figures: dict, numerator: str, denominator: str) -> tuple:
+    """(share, numerator, denominator) of two figures, named once so they cannot drift."""
+    return share(figures[numerator], figures[denominator]), figures[numerator], figures[denominator]
+
+
 def _assessed(row: dict) -> float:
     return row["compliant"] + row["non_compliant"] + row["compliance_unknown"]
 
@@ -225,16 +230,14 @@ def cwis_indicators(
                   "set's maximum years since emptying before the end of the year, over "
                   "on-site containments due for emptying (those built within the interval "
                   "and never emptied are not yet due)."),
-                "share", share(figures["desludged_recently"], figures["emptying_due"]),
-                figures["desludged_recently"], figures["emptying_due"],
+                "share", *_parts(figures, "desludged_recently", "emptying_due"),
                 _("Containments"), _("Containments due for emptying"),
             ),
             Indicator(
                 "SF-1c", _("Collected faecal sludge delivered to treatment"),
                 _("Volume received by treatment plants (loads the plant confirmed) over "
                   "the volume emptied in the year."),
-                "share", share(figures["volume_delivered"], figures["volume_emptied"]),
-                figures["volume_delivered"], figures["volume_emptied"], _("m³"), _("m³"),
+                "share", *_parts(figures, "volume_delivered", "volume_emptied"), _("m³"), _("m³"),
             ),
             Indicator(
                 "SF-1d", _("Treatment capacity vs faecal sludge generated"),
@@ -256,24 +259,20 @@ def cwis_indicators(
             Indicator(
                 "SF-2a", _("LIC population with safe individual toilets"),
                 _("As SF-1a, for surveyed people living in low-income communities."),
-                "share", share(figures["lic_people_safe_individual"],
-                               figures["lic_people_surveyed"]),
-                figures["lic_people_safe_individual"], figures["lic_people_surveyed"],
+                "share", *_parts(figures, "lic_people_safe_individual", "lic_people_surveyed"),
                 _("People"), _("Surveyed LIC residents"),
             ),
             Indicator(
                 "SF-2b", _("LIC on-site containments desludged within the interval"),
                 _("As SF-1b, for containments of buildings in low-income communities."),
-                "share", share(figures["lic_desludged_recently"], figures["lic_emptying_due"]),
-                figures["lic_desludged_recently"], figures["lic_emptying_due"],
+                "share", *_parts(figures, "lic_desludged_recently", "lic_emptying_due"),
                 _("Containments"), _("LIC containments due for emptying"),
             ),
             Indicator(
                 "SF-2c", _("LIC faecal sludge delivered to treatment"),
                 _("Volume received by treatment plants from containments of buildings in "
                   "low-income communities over the volume emptied from them in the year."),
-                "share", share(figures["lic_volume_delivered"], figures["lic_volume_emptied"]),
-                figures["lic_volume_delivered"], figures["lic_volume_emptied"],
+                "share", *_parts(figures, "lic_volume_delivered", "lic_volume_emptied"),
                 _("m³"), _("m³"),
             ),
             Indicator(
@@ -388,8 +387,7 @@ def fsm_kpis(
                 "KPI-1", _("Application response efficiency"),
                 _("Requests received in the year that were emptied, over requests "
                   "received."),
-                "share", share(row["requests_emptied"], row["requests"]),
-                row["requests_emptied"], row["requests"], _("Requests emptied"),
+                "share", *_parts(row, "requests_emptied", "requests"), _("Requests emptied"),
                 _("Requests received"),
             ),
             Indicator(
@@ -401,27 +399,26 @@ def fsm_kpis(
                 "KPI-3", _("Safe desludging"),
                 _("Emptyings of the year whose load a treatment plant confirmed it "
                   "received, over emptyings."),
-                "share", share(row["delivered"], row["emptyings"]), row["delivered"],
-                row["emptyings"], _("Delivered"), _("Emptyings"),
+                "share", *_parts(row, "delivered", "emptyings"), _("Delivered"), _("Emptyings"),
             ),
             Indicator(
                 "KPI-4", _("Customer satisfaction"),
                 _("Feedback rating the service 4 or 5 out of 5, over feedback received."),
-                "share", share(row["satisfied"], row["feedback"]), row["satisfied"],
-                row["feedback"], _("Satisfied customers"), _("Feedback received"),
+                "share", *_parts(row, "satisfied", "feedback"),
+                _("Satisfied customers"), _("Feedback received"),
             ),
             Indicator(
                 "KPI-5", _("PPE compliance"),
                 _("Feedback reporting that the crew wore protective equipment, over "
                   "feedback received."),
-                "share", share(row["ppe_worn"], row["feedback"]), row["ppe_worn"],
-                row["feedback"], _("Crews with PPE"), _("Feedback received"),
+                "share", *_parts(row, "ppe_worn", "feedback"),
+                _("Crews with PPE"), _("Feedback received"),
             ),
             Indicator(
                 "KPI-6", _("Inclusion"),
                 _("Emptyings at buildings in low-income communities, over emptyings."),
-                "share", share(row["lic_emptyings"], row["emptyings"]), row["lic_emptyings"],
-                row["emptyings"], _("LIC emptyings"), _("Emptyings"),
+                "share", *_parts(row, "lic_emptyings", "emptyings"),
+                _("LIC emptyings"), _("Emptyings"),
             ),
             Indicator(
                 "KPI-7", _("Faecal sludge collection ratio"),
