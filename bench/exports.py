@@ -56,7 +56,8 @@ PROJECT_GPKG = (
     SETUP
     + """
 from spatial import io
-from spatial.layers import BUILDINGS, LayerQuery
+from core.features import LayerQuery
+from spatial.layers import BUILDINGS
 started = time.perf_counter()
 path = io.write_vector(BUILDINGS, LayerQuery(municipality_ids=[m.pk], limit=10**9), "gpkg",
                        Path({out!r}))
@@ -88,7 +89,8 @@ SQL = (
     SETUP
     + """
 from spatial import io
-from spatial.layers import BUILDINGS, LayerQuery
+from core.features import LayerQuery
+from spatial.layers import BUILDINGS
 query = LayerQuery(municipality_ids=[m.pk], limit=10**9)
 where, params = query.where(BUILDINGS)
 from django.db import connection

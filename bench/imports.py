@@ -29,10 +29,12 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from bench.towns import bench_town  # noqa: E402
+from core import registry  # noqa: E402
+from core.features import LayerQuery  # noqa: E402
 from spatial import imports, io  # noqa: E402
-from spatial.layers import BUILDINGS, LayerQuery  # noqa: E402
+from spatial.layers import BUILDINGS  # noqa: E402
 
-COMPARED = [n for n in imports.SPECS["buildings"].fields if n != "bin"]
+COMPARED = [n for n in registry.get("buildings").importer.fields if n != "bin"]
 BASELINE = f"""
 SELECT count(*) FILTER (WHERE b.id IS NULL) AS unknown,
        count(*) FILTER (WHERE b.id IS NOT NULL AND (

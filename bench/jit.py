@@ -28,10 +28,12 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from containment.classification import classification_params  # noqa: E402
+from core import registry  # noqa: E402
+from core.features import LayerQuery  # noqa: E402
+from core.tiles import tile_layer, tile_sql  # noqa: E402
 from dashboards import selectors as dashboard_selectors  # noqa: E402
-from spatial.layers import BUILDINGS, LayerQuery  # noqa: E402
+from spatial.layers import BUILDINGS  # noqa: E402
 from spatial.models import Municipality  # noqa: E402
-from spatial.tiles import TILE_LAYERS, tile_sql  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 
@@ -62,7 +64,7 @@ def _statements(municipality) -> dict[str, tuple[str, object]]:
     n = 2**z
     x = int((lon + 180) / 360 * n)
     y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    tile = tile_sql(TILE_LAYERS["buildings"], z, scoped=False)
+    tile = tile_sql(tile_layer(registry.get("buildings")), z, scoped=False)
     tile_params = {
         "z": z, "x": x, "y": y, "name": "buildings",
         "margin": 40_075_016.68 / 2**z * 64 / 4096, "municipalities": [],

@@ -40,9 +40,10 @@ from rest_framework.renderers import JSONRenderer  # noqa: E402
 
 from bench.peers import get, tipg_server  # noqa: E402
 from bench.towns import percentile95  # noqa: E402
+from core.features import LayerQuery  # noqa: E402
 from fixtures import demo  # noqa: E402
 from spatial.api.serializers import BuildingFeatureSerializer  # noqa: E402
-from spatial.layers import BUILDINGS, LayerQuery  # noqa: E402
+from spatial.layers import BUILDINGS  # noqa: E402
 from spatial.models import Building, Municipality  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "7"))
@@ -146,7 +147,8 @@ def report(rows, ward_count) -> None:
 
 def tiles(client, municipality, peer: str | None) -> None:
     """The densest z14 tile and a z17 tile inside it: the view vs the raw ST_AsMVT query."""
-    from spatial.tiles import TILE_LAYERS, render_tile, tile_sql
+    from core import registry
+    from core.tiles import render_tile, tile_layer, tile_sql
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -155,7 +157,7 @@ def tiles(client, municipality, peer: str | None) -> None:
             [municipality.pk],
         )
         lon, lat = cursor.fetchone()
-    layer = TILE_LAYERS["buildings"]
+    layer = tile_layer(registry.get("buildings"))
     print("\nvector tiles (buildings)")
     header = f"{'tile':<18}{'view ms':>10}{'raw ms':>9}{'x raw':>8}{'KB':>7}"
     print(header + f"{'tipg ms':>9}{'tipg KB':>9}")

@@ -20,14 +20,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import registry
 from spatial.imports import (
     ImportReport,
     ImportSpec,
-    _code,
-    _count,
-    _positive_decimal,
-    _text,
-    _yes_no,
+    as_code,
+    as_count,
+    as_positive_decimal,
+    as_text,
+    as_yes_no,
     check_rows,
     count_plan,
     report_read_only_edits,
@@ -45,14 +46,13 @@ from .choices import (
     SludgeDestination,
     ToiletType,
 )
-from .layers import containments_layer
 from .models import Containment, ContainmentBuilding
 from .selectors import active_rule_set
 
 MATCH_M = 1.0
 
 
-_decimal = _positive_decimal(gettext_lazy("too large (metres or cubic metres are expected)"))
+_decimal = as_positive_decimal(gettext_lazy("too large (metres or cubic metres are expected)"))
 
 
 def _date(value) -> dt.date:
@@ -72,30 +72,30 @@ SPEC = ImportSpec(
     "code",
     key_required=False,
     fields={
-        "code": _text(20),
-        "building_bin": _text(20),
-        "holding_number": _text(40),
-        "containment_type": _code(ContainmentType),
-        "outlet": _code(Outlet),
-        "toilet_type": _code(ToiletType),
-        "shared_facility": _yes_no,
-        "users": _count,
+        "code": as_text(20),
+        "building_bin": as_text(20),
+        "holding_number": as_text(40),
+        "containment_type": as_code(ContainmentType),
+        "outlet": as_code(Outlet),
+        "toilet_type": as_code(ToiletType),
+        "shared_facility": as_yes_no,
+        "users": as_count,
         "length_m": _decimal,
         "width_m": _decimal,
         "depth_m": _decimal,
         "diameter_m": _decimal,
         "volume_m3": _decimal,
-        "construction_year": _count,
-        "location": _code(ContainmentLocation),
-        "ever_emptied": _yes_no,
+        "construction_year": as_count,
+        "location": as_code(ContainmentLocation),
+        "ever_emptied": as_yes_no,
         "last_emptied_on": _date,
-        "times_emptied": _count,
-        "emptied_by": _code(EmptyingMethod),
-        "sludge_destination": _code(SludgeDestination),
+        "times_emptied": as_count,
+        "emptied_by": as_code(EmptyingMethod),
+        "sludge_destination": as_code(SludgeDestination),
     },
     key_only=("code",),
     key_must_exist=True,
-    export_layer=lambda: containments_layer(),
+    export_layer=lambda: registry.get("containments").features(),
 )
 # Columns of the file that are not attributes of the containment itself.
 LINK_FIELDS = ("code", "building_bin", "holding_number")

@@ -1,12 +1,19 @@
-"""The containment map layer, rendered by PostGIS (see spatial/layers.py): each containment
-with its SFD class, JMP facility rung and the outcome of the newest rule set version."""
+"""The registers of containments, building sanitation and treatment plants (core.registry):
+each containment with its SFD class, JMP facility rung and the outcome of the newest rule set
+version, rendered by PostGIS."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from spatial.layers import VERSION, WARD_BY_PLACE, Layer
+from core.features import VERSION, WARD_BY_PLACE, Layer
+from core.registry import MapLayer, Register, Style, Tile, register
+from spatial.layers import BUILDINGS
+from spatial.models import Building
 
+from . import selectors, services
+from .api.serializers import ContainmentFeatureSerializer, ContainmentPropertiesSerializer
 from .choices import ComplianceStatus, JmpRung, SfdClass
 from .classification import (
     building_rung_sql,
@@ -17,6 +24,8 @@ from .classification import (
     sfd_class_sql,
     stage_sql,
 )
+from .imports import import_containments
+from .models import Containment, TreatmentPlant
 
 
 def _inline(sql: str) -> str:
@@ -113,8 +122,6 @@ def containments_layer() -> Layer:
 def building_sanitation_layer() -> Layer:
     """Buildings with their JMP ladder rung (the rung of most of their surveyed people,
     through their households), for the ward dashboards' map."""
-    from spatial.layers import BUILDINGS
-
     return Layer(
         name="building-sanitation",
         title=_("Building sanitation (JMP ladder)"),
@@ -150,4 +157,100 @@ TREATMENT_PLANTS = Layer(
         "capacity_m3_per_day": "t.capacity_m3_per_day",
         "in_operation": "t.is_active",
     },
+)
+
+
+def _create(**values):
+    """A new containment as the API shows it: with its classes and compliance."""
+    created = services.containment_create(**values)
+    return selectors.containment_with_classes(containment_id=created.pk)
+
+
+def _update(*, containment, **values):
+    updated = services.containment_update(containment=containment, **values)
+    return selectors.containment_with_classes(containment_id=updated.pk)
+
+
+register(
+    Register(
+        "containments",
+        containments_layer,
+        model=Containment,
+        id_kwarg="containment",
+        get=selectors.containment_get,
+        create=_create,
+        update=_update,
+        delete=services.containment_delete,
+        properties_serializer=ContainmentPropertiesSerializer,
+        output_serializer=ContainmentFeatureSerializer,
+        importer=import_containments,
+        api_tag="containments",
+        summary="Containments with SFD class, JMP rung and compliance, as GeoJSON",
+        tile=Tile(
+            {
+                "code": "code",
+                "type": "containment_type",
+                "outlet": "outlet",
+                "status": "compliance_status",
+            },
+            min_zoom=15,
+        ),
+        map=MapLayer(
+            "point",
+            Style("#222", fill="#969696", fill_opacity=0.9),
+            popup=(
+                "code",
+                "containment_type",
+                "outlet",
+                "sfd_class",
+                "jmp_rung",
+                "compliance_status",
+                "building_bin",
+                "holding_number",
+            ),
+            classify="compliance_status",
+            classes={
+                ComplianceStatus.COMPLIANT: Style("#222", fill="#1a9641", fill_opacity=0.9),
+                ComplianceStatus.NON_COMPLIANT: Style("#222", fill="#d7191c", fill_opacity=0.9),
+                ComplianceStatus.UNKNOWN: Style("#222", fill="#969696", fill_opacity=0.9),
+            },
+            min_zoom=settings.IMIS["BUILDINGS_MIN_ZOOM"],
+            limit=5000,
+            extra="reasons",
+            order=50,
+        ),
+        labels={
+            "code": _("Containment"),
+            "containment_type": _("Type"),
+            "outlet": _("Outlet"),
+            "sfd_class": _("SFD"),
+            "jmp_rung": _("JMP ladder"),
+            "compliance_status": _("Compliance"),
+            "building_bin": _("BIN"),
+            "holding_number": _("Holding number"),
+        },
+        choices={
+            "sfd_class": SfdClass,
+            "jmp_rung": JmpRung,
+            "compliance_status": ComplianceStatus,
+        },
+    ),
+    Register(
+        "building-sanitation",
+        building_sanitation_layer,
+        model=Building,
+        id_kwarg="building",
+        route="building-sanitation",
+        api_tag="containments",
+        summary="Buildings with the JMP ladder rung of their best facility, as GeoJSON",
+        choices={"jmp_rung": JmpRung},
+    ),
+    Register(
+        "treatment-plants",
+        TREATMENT_PLANTS,
+        model=TreatmentPlant,
+        # Listed with their service details under /api/v1/treatment-plants/ (desludging).
+        api=False,
+    ),
+    app="containment",
 )

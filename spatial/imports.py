@@ -36,15 +36,13 @@ import shapely
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.text import MARKUP
+from core import registry
 
-from .choices import FunctionalUse, RoadHierarchy, RoadSurface, StructureType, WaterSource
 from .io import gdal_field_names, shapefile_field_names
-from .layers import BUILDINGS, ROADS, WARDS
 from .models import Building, Municipality, Road, Ward
 
 MAX_REPORTED = 1000
@@ -91,7 +89,7 @@ class ImportSpec:
         return str(layer.title) if layer is not None else str(self.model._meta.verbose_name_plural)
 
 
-def _text(limit: int):
+def as_text(limit: int):
     def convert(value):
         text = str(value).strip()
         if len(text) > limit:
@@ -104,14 +102,14 @@ def _text(limit: int):
     return convert
 
 
-def _count(value):
+def as_count(value):
     number = float(value)
     if not number.is_integer() or number < 0:
         raise ValueError(_("not a whole number"))
     return int(number)
 
 
-def _code(choices):
+def as_code(choices):
     codes = frozenset(choices.values)
 
     def convert(value):
@@ -127,7 +125,7 @@ def _code(choices):
     return convert
 
 
-def _yes_no(value) -> bool:
+def as_yes_no(value) -> bool:
     """A boolean as GIS files carry it: true/false, 1/0 (Shapefile, GeoPackage), yes/no."""
     if isinstance(value, bool):
         return value
@@ -139,7 +137,7 @@ def _yes_no(value) -> bool:
     raise ValueError(_("expected yes or no"))
 
 
-def _positive_decimal(too_large):
+def as_positive_decimal(too_large):
     """A positive measure below 1000 with two decimals; `too_large` (lazy) names the unit."""
 
     def convert(value) -> Decimal:
@@ -156,58 +154,7 @@ def _positive_decimal(too_large):
     return convert
 
 
-_metres = _positive_decimal(gettext_lazy("too large (metres are expected)"))
-
-
-SPECS = {
-    "wards": ImportSpec(
-        Ward,
-        ("Polygon", "MultiPolygon"),
-        "number",
-        {"number": _count, "name": _text(120), "name_bn": _text(120)},
-        required=("number",),
-        export_layer=WARDS,
-    ),
-    "buildings": ImportSpec(
-        Building,
-        ("Polygon",),
-        "bin",
-        key_required=False,
-        key_only=("bin",),
-        key_must_exist=True,
-        match_by_shape=True,
-        fields={
-            "bin": _text(20),
-            "holding_number": _text(40),
-            "structure_type": _code(StructureType),
-            "floor_count": _count,
-            "construction_year": _count,
-            "functional_use": _code(FunctionalUse),
-            "household_count": _count,
-            "population_male": _count,
-            "population_female": _count,
-            "population_other": _count,
-            "water_source": _code(WaterSource),
-            "has_toilet": _yes_no,
-        },
-        export_layer=BUILDINGS,
-    ),
-    "roads": ImportSpec(
-        Road,
-        ("LineString",),
-        "code",
-        {
-            "code": _text(40),
-            "name": _text(160),
-            "hierarchy": _code(RoadHierarchy),
-            "surface": _code(RoadSurface),
-            "right_of_way_m": _metres,
-            "carriageway_width_m": _metres,
-        },
-        required=("code", "hierarchy"),
-        export_layer=ROADS,
-    ),
-}
+as_metres = as_positive_decimal(gettext_lazy("too large (metres are expected)"))
 
 
 @dataclass
@@ -562,10 +509,11 @@ def import_layer(
     Returns the report either way; nothing is written when any row has a problem.
     `progress` hears the number of rows checked; `before_write` is called as writing starts.
     `columns` and `source_format` (geojson, gpkg, shp, csv) come from spatial.io.ReadLayer.
-    Layers other apps import (containments) are found in IMIS["IMPORTERS"]."""
-    if layer not in SPECS:
-        importer = import_string(settings.IMIS["IMPORTERS"][layer])
-        return importer(
+    The register's declaration (core.registry) names its ImportSpec, or a function of its
+    own with these arguments (containments)."""
+    spec = registry.get(layer).importer
+    if callable(spec):
+        return spec(
             municipality=municipality,
             geometries=geometries,
             records=records,
@@ -575,7 +523,6 @@ def import_layer(
             columns=columns,
             source_format=source_format,
         )
-    spec = SPECS[layer]
     report, clean, shapes, fixed = check_rows(
         municipality=municipality,
         spec=spec,
@@ -658,7 +605,7 @@ def _check_plan(report: ImportReport, spec: ImportSpec, plan: list) -> None:
 
 
 def importable_layers() -> list[str]:
-    return [*SPECS, *settings.IMIS["IMPORTERS"]]
+    return [r.name for r in registry.registers() if r.importer is not None]
 
 
 def _existing(municipality: Municipality, spec: ImportSpec, clean: dict[int, dict]) -> dict:

@@ -25,7 +25,7 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from .layers import CRS84, EPSG_3106, Layer, LayerQuery, geometry_in
+from core.features import CRS84, EPSG_3106, Layer, LayerQuery, geometry_in
 
 CHUNK = 5000
 # The CRSs a file export can be written in, and a file without its own CRS (CSV) read from:

@@ -22,8 +22,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.features import LayerQuery, count_features, stream_feature_collection
+from core.registry import collections
+
 from . import imports, io, selectors
-from .layers import LayerQuery, count_features, stream_feature_collection
 from .models import LayerJob, Municipality
 
 logger = logging.getLogger(__name__)
@@ -227,8 +229,6 @@ def _export_query(job: LayerJob) -> LayerQuery:
 
 
 def _run_export(job: LayerJob) -> None:
-    from .ogcapi.views import collections
-
     layer = collections().get(job.layer)
     if layer is None:
         raise JobError(_("Unknown layer."))

@@ -14,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from core.features import Layer, LayerQuery, count_features
+
 from .choices import REGISTER_EDITOR_ROLES
-from .layers import Layer, LayerQuery, count_features
 from .models import Building, Membership, Municipality, Road, Ward
 from .scope import Scope, user_scope
 
@@ -232,3 +233,4 @@ def scoped_to_roles(queryset: QuerySet, user: User, roles: Iterable[str]) -> Que
         return queryset
     ids = Membership.objects.filter(user=user, role__in=list(roles)).values("municipality_id")
     return queryset.filter(municipality_id__in=ids)
+

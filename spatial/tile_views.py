@@ -7,9 +7,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import AuthenticationFailed
 
+from core import registry
+from core.tiles import MAX_ZOOM, etag, render_tile, tile_layer
+
 from . import selectors
 from .authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
-from .tiles import MAX_ZOOM, TILE_LAYERS, etag, render_tile
 
 MVT = "application/vnd.mapbox-vector-tile"
 
@@ -29,7 +31,10 @@ def _user(request):
 
 
 def _layer(request, name: str):
-    layer = TILE_LAYERS.get(name)
+    try:
+        layer = tile_layer(registry.get(name))
+    except KeyError:
+        layer = None
     if layer is None:
         raise Http404(_("Unknown tile layer."))
     user = _user(request)

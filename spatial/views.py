@@ -9,14 +9,52 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from containment.choices import ComplianceStatus, ContainmentType, JmpRung, Outlet, SfdClass
+from core import registry
+from core.registry import collections
 
-from . import selectors
-from .choices import FunctionalUse, RoadHierarchy
+from . import imports, jobs, selectors
 
 
 def choice_labels(choices) -> dict[str, str]:
     return {choice.value: str(choice.label) for choice in choices}
+
+
+def _map_layers() -> list[dict]:
+    """The registers on the map, as the map script draws them (core.registry.MapLayer)."""
+    layers = []
+    for register in sorted(
+        (r for r in registry.registers() if r.map is not None), key=lambda r: r.map.order
+    ):
+        drawn = register.map
+        namespace = f"{register.app_label}-api:{register.url_name}"
+        layers.append(
+            {
+                "name": register.name,
+                "title": str(register.title),
+                "cssClass": register.url_name,
+                "url": reverse(f"{namespace}-list"),
+                "detailUrl": reverse(f"{namespace}-detail", args=[0]) if register.get else "",
+                "shape": drawn.shape,
+                "style": drawn.style.as_json(),
+                "classify": drawn.classify,
+                "classes": {value: style.as_json() for value, style in drawn.classes.items()},
+                "classLabels": register.choice_labels(drawn.classify) if drawn.classify else {},
+                "popup": [
+                    {
+                        "property": p,
+                        "label": register.label(p),
+                        "choices": register.choice_labels(p),
+                    }
+                    for p in drawn.popup
+                ],
+                "nameProperty": drawn.name_property,
+                "tooltip": drawn.tooltip,
+                "minZoom": drawn.min_zoom,
+                "limit": drawn.limit,
+                "extra": drawn.extra,
+            }
+        )
+    return layers
 
 
 @login_required
@@ -26,50 +64,14 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
         "extent": selectors.municipality_extent(user=request.user),
         "tiles": settings.LEAFLET_CONFIG["TILES"],
         "language": get_language(),
-        "buildingsMinZoom": settings.IMIS["BUILDINGS_MIN_ZOOM"],
-        "buildingsLimit": 5000,
-        "urls": {
-            "wards": reverse("spatial-api:ward-list") + "?limit=1000",
-            "roads": reverse("spatial-api:road-list") + "?limit=50000",
-            "buildings": reverse("spatial-api:building-list"),
-            "lics": reverse("spatial-api:low-income-community-list") + "?limit=1000",
-            "containments": reverse("containment-api:containment-list"),
-            "containmentDetail": reverse("containment-api:containment-detail", args=[0]),
-        },
+        "layers": _map_layers(),
         "labels": {
-            "wards": _("Wards"),
-            "roads": _("Roads"),
-            "buildings": _("Buildings"),
-            "lics": _("Low-income communities"),
-            "households": _("Households"),
-            "ward": _("Ward"),
             "legend": _("Legend"),
-            "zoomForBuildings": _("Zoom in to see building footprints"),
+            "zoomIn": _("Zoom in to see: %(layers)s"),
             "loading": _("Loading…"),
-            "buildingsShown": _("%(count)s buildings shown"),
-            "buildingsTruncated": _("Showing the first %(count)s buildings; zoom in for all"),
+            "shown": _("%(layer)s: %(count)s shown"),
+            "truncated": _("%(layer)s: the first %(count)s shown; zoom in for all"),
             "loadFailed": _("Could not load the layer"),
-            "bin": _("BIN"),
-            "holding": _("Holding number"),
-            "use": _("Functional use"),
-            "floors": _("Floors"),
-            "population": _("Population"),
-            "area": _("Footprint area (m²)"),
-            "length": _("Length (m)"),
-            "hierarchyLabels": choice_labels(RoadHierarchy),
-            "useLabels": choice_labels(FunctionalUse),
-            "typeLabels": choice_labels(ContainmentType),
-            "outletLabels": choice_labels(Outlet),
-            "sfdLabels": choice_labels(SfdClass),
-            "rungLabels": choice_labels(JmpRung),
-            "statusLabels": choice_labels(ComplianceStatus),
-            "containments": _("Containments (compliance)"),
-            "containment": _("Containment"),
-            "containmentType": _("Type"),
-            "outlet": _("Outlet"),
-            "sfdClass": _("SFD"),
-            "jmpRung": _("JMP ladder"),
-            "compliance": _("Compliance"),
         },
     }
     return render(
@@ -89,9 +91,6 @@ EXPORT_FORMAT_LABELS = {
 @login_required
 def data_transfers(request: HttpRequest) -> HttpResponse:
     """Exports and imports of layers, run by the background worker; the page follows them."""
-    from . import imports, jobs
-    from .ogcapi.views import collections
-
     layers = collections()
     municipalities = list(selectors.municipality_list(user=request.user))
     editable = [

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from spatial.layers import Layer
+from core.features import Layer
+from core.registry import Register, register
 
 # One row per ward of each campaign; the id is that of the campaign-ward link.
 WARD_COVERAGE_SQL = """(
@@ -43,3 +44,6 @@ WARD_COVERAGE = Layer(
     },
     extra_filters={"campaign": "t.campaign_id::text = %s"},
 )
+
+# On the OGC API and in exports; the supervisors' pages read coverage from the survey API.
+register(Register("survey-coverage", WARD_COVERAGE, api=False), app="surveys")

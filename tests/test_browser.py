@@ -74,7 +74,7 @@ def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):
     element = page.locator("#municipality-map[data-wards-loaded]")
     element.wait_for()
     assert page.locator("path.imis-ward").count() == 2
-    assert page.locator("path.imis-lic").count() == 1
+    assert page.locator("path.imis-low-income-community").count() == 1
     assert page.locator("path.imis-road").count() == 2
     assert page.locator("path.imis-road-strategic_urban").count() == 1
     assert page.locator("path.imis-building").count() == 0
@@ -86,14 +86,14 @@ def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):
     page.goto(f"{live_server.url}/map/#map=18/22.94130/90.82930")
     page.wait_for_selector("#municipality-map[data-buildings-loaded='6']")
     assert page.locator("path.imis-building").count() == 6
-    assert "6 buildings shown" in page.inner_text("#map-status")
+    assert "Buildings: 6 shown" in page.inner_text("#map-status")
     page.screenshot(path=str(ARTIFACTS / "map-buildings.png"))
 
     # Containments are coloured by compliance; a popup explains the rules in words.
     page.wait_for_selector("#municipality-map[data-containments-loaded='2']")
-    assert page.locator("path.imis-status-non_compliant").count() == 1
-    assert page.locator("path.imis-status-compliant").count() == 1
-    page.locator("path.imis-status-non_compliant").click()
+    assert page.locator("path.imis-containment-non_compliant").count() == 1
+    assert page.locator("path.imis-containment-compliant").count() == 1
+    page.locator("path.imis-containment-non_compliant").click()
     page.wait_for_selector(".imis-reasons li.imis-rule-fail")
     assert "forbidden outlet" in page.inner_text(".imis-reasons")
     page.screenshot(path=str(ARTIFACTS / "map-compliance.png"))
@@ -121,7 +121,7 @@ def test_map_speaks_bangla(page, live_server, mapped_town):
     page.locator("#municipality-map[data-wards-loaded]").wait_for()
     assert "প্রতীক নির্দেশিকা" in page.inner_text(".imis-legend")
     assert "প্রধান নগর সড়ক" in page.inner_text(".imis-legend")
-    assert "ভবন দেখতে জুম ইন করুন" in page.inner_text("#map-status")
+    assert "জুম ইন করুন" in page.inner_text("#map-status")
     page.screenshot(path=str(ARTIFACTS / "map-bangla.png"))
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "procrastinate.contrib.django",
+    "core",
     "spatial",
     "containment",
     "surveys",
@@ -206,23 +207,10 @@ IMIS = {
     "DEFAULT_PAGE_SIZE": int(os.environ.get("IMIS_DEFAULT_PAGE_SIZE", "1000")),
     # Most vertices accepted in one geometry written through the API.
     "MAX_VERTICES": int(os.environ.get("IMIS_MAX_VERTICES", "20000")),
-    # Collections of /ogc/ (dotted paths to spatial.layers.Layer objects or factories).
-    "OGC_COLLECTIONS": [
-        "spatial.layers.WARDS",
-        "spatial.layers.BUILDINGS",
-        "spatial.layers.ROADS",
-        "spatial.layers.LOW_INCOME_COMMUNITIES",
-        "containment.layers.containments_layer",
-        "containment.layers.building_sanitation_layer",
-        "containment.layers.TREATMENT_PLANTS",
-        "surveys.layers.WARD_COVERAGE",
-    ],
     # Logins: lockout after this many failures within the window; API tokens' lifetime.
     "LOGIN_MAX_FAILURES": int(os.environ.get("IMIS_LOGIN_MAX_FAILURES", "5")),
     "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("IMIS_LOGIN_LOCKOUT_MINUTES", "15")),
     "TOKEN_DAYS": int(os.environ.get("IMIS_TOKEN_DAYS", "30")),
-    # Imports of layers other apps own (spatial imports wards, buildings and roads itself).
-    "IMPORTERS": {"containments": "containment.imports.import_containments"},
     # Exports and imports run by the background worker keep their files here this long.
     "JOB_FILES_DIR": Path(os.environ.get("IMIS_JOB_FILES_DIR", MEDIA_ROOT / "jobs")),
     "JOB_KEEP_HOURS": int(os.environ.get("IMIS_JOB_KEEP_HOURS", "48")),

@@ -18,9 +18,9 @@ from rest_framework_gis.fields import GeometryField
 
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
+from core.features import COORDINATE_DECIMALS
 from spatial.api.serializers import StrictFieldsMixin
 from spatial.choices import DESLUDGING_DESK_ROLES
-from spatial.layers import COORDINATE_DECIMALS
 
 from .. import desludging, planner, selectors
 from ..choices import DeliveryStatus, RequestStatus

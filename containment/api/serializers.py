@@ -9,23 +9,14 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from spatial.api.serializers import GeometryInputField, LayerQuerySerializer, StrictFieldsMixin
-from spatial.layers import COORDINATE_DECIMALS
+from core.features import COORDINATE_DECIMALS
+from spatial.api.serializers import GeometryInputField, StrictFieldsMixin
 from spatial.models import Building, Municipality
 
 from .. import compliance, selectors
-from ..choices import ComplianceStatus, ContainmentType, JmpRung, Outlet, SfdClass
+from ..choices import ContainmentType, Outlet
 from ..models import ComplianceRuleSet, Containment
 from ..selectors import current_assessment
-
-
-class ContainmentQuerySerializer(LayerQuerySerializer):
-    status = serializers.ChoiceField(choices=ComplianceStatus.choices, required=False)
-    sfd_class = serializers.ChoiceField(choices=SfdClass.choices, required=False)
-
-
-class BuildingSanitationQuerySerializer(LayerQuerySerializer):
-    jmp_rung = serializers.ChoiceField(choices=JmpRung.choices, required=False)
 
 
 class ContainmentPropertiesSerializer(StrictFieldsMixin, serializers.ModelSerializer):

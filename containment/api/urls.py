@@ -1,21 +1,13 @@
 from django.urls import path
 
+from spatial.api.layer_views import register_urls
+
 from . import desludging, inspections, views
 
 app_name = "containment-api"
 
 urlpatterns = [
-    path("containments/", views.ContainmentListView.as_view(), name="containment-list"),
-    path(
-        "building-sanitation/",
-        views.BuildingSanitationListView.as_view(),
-        name="building-sanitation-list",
-    ),
-    path(
-        "containments/<int:pk>/",
-        views.ContainmentDetailView.as_view(),
-        name="containment-detail",
-    ),
+    *register_urls("containment"),
     path(
         "containments/<int:pk>/inspections/",
         inspections.ContainmentInspectionsView.as_view(),

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,26 +18,12 @@ from rest_framework.views import APIView
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 from spatial import selectors as spatial_selectors
-from spatial.api.views import (
-    FEATURE_COLLECTION,
-    IF_MATCH,
-    LIST_PARAMETERS,
-    PRECONDITIONS,
-    LayerDetailView,
-    LayerListView,
-    Resource,
-)
 from spatial.choices import PERSONAL_DATA_ROLES, MembershipRole
 from spatial.models import Municipality, Ward
 from spatial.scope import user_scope
 
 from .. import compliance, exports, selectors, services
-from ..layers import building_sanitation_layer, containments_layer
 from .serializers import (
-    BuildingSanitationQuerySerializer,
-    ContainmentFeatureSerializer,
-    ContainmentPropertiesSerializer,
-    ContainmentQuerySerializer,
     EnforcementQuerySerializer,
     RuleSetInputSerializer,
     RuleSetSerializer,
@@ -45,129 +31,6 @@ from .serializers import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _create(**values: Any):
-    created = services.containment_create(**values)
-    return selectors.containment_with_classes(containment_id=created.pk)
-
-
-def _update(*, containment, **values: Any):
-    updated = services.containment_update(containment=containment, **values)
-    return selectors.containment_with_classes(containment_id=updated.pk)
-
-
-def _resource() -> Resource:
-    return Resource(
-        containments_layer(),
-        ContainmentPropertiesSerializer,
-        ContainmentFeatureSerializer,
-        selectors.containment_get,
-        _create,
-        _update,
-        services.containment_delete,
-        "containment",
-    )
-
-
-CONTAINMENT_PARAMETERS = [
-    *LIST_PARAMETERS,
-    OpenApiParameter("status", str, description="compliant, non_compliant or unknown"),
-    OpenApiParameter("sfd_class", str, description="contained, not_contained, sewered, unknown"),
-]
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="building_sanitation_list",
-        parameters=[
-            *LIST_PARAMETERS,
-            OpenApiParameter(
-                "jmp_rung",
-                str,
-                description="safely_managed, basic, limited, unimproved or open_defecation",
-            ),
-        ],
-        responses={200: FEATURE_COLLECTION},
-        tags=["containments"],
-        summary="Buildings with the JMP ladder rung of their best facility, as GeoJSON",
-    ),
-)
-class BuildingSanitationListView(LayerListView):
-    """Read-only: the rung is derived from the containments; edit those instead."""
-
-    http_method_names: ClassVar[list[str]] = ["get", "head", "options"]
-    query_serializer = BuildingSanitationQuerySerializer
-
-    @property
-    def resource(self) -> Resource:
-        return Resource(
-            building_sanitation_layer(),
-            serializers.Serializer,
-            serializers.Serializer,
-            None,
-            None,
-            None,
-            None,
-            "building",
-        )
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="containments_list",
-        parameters=CONTAINMENT_PARAMETERS,
-        responses={200: FEATURE_COLLECTION},
-        tags=["containments"],
-        summary="Containments with SFD class, JMP rung and compliance, as GeoJSON",
-    ),
-    post=extend_schema(
-        operation_id="containments_create",
-        request=OpenApiTypes.OBJECT,
-        responses={201: ContainmentFeatureSerializer},
-        tags=["containments"],
-        summary="Register a containment (a GeoJSON Point Feature)",
-    ),
-)
-class ContainmentListView(LayerListView):
-    query_serializer = ContainmentQuerySerializer
-
-    @property
-    def resource(self) -> Resource:
-        return _resource()
-
-
-@extend_schema_view(
-    get=extend_schema(
-        operation_id="containments_retrieve",
-        responses={200: ContainmentFeatureSerializer},
-        tags=["containments"],
-    ),
-    put=extend_schema(
-        operation_id="containments_update",
-        request=OpenApiTypes.OBJECT,
-        parameters=[IF_MATCH],
-        responses={200: ContainmentFeatureSerializer, **PRECONDITIONS},
-        tags=["containments"],
-    ),
-    patch=extend_schema(
-        operation_id="containments_partial_update",
-        request=OpenApiTypes.OBJECT,
-        parameters=[IF_MATCH],
-        responses={200: ContainmentFeatureSerializer, **PRECONDITIONS},
-        tags=["containments"],
-    ),
-    delete=extend_schema(
-        operation_id="containments_destroy",
-        parameters=[IF_MATCH],
-        responses={204: None, **PRECONDITIONS},
-        tags=["containments"],
-    ),
-)
-class ContainmentDetailView(LayerDetailView):
-    @property
-    def resource(self) -> Resource:
-        return _resource()
 
 
 def resolve_municipality(*, user: Any, code: str | None) -> Municipality:

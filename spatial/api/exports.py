@@ -10,10 +10,11 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from core.features import LayerQuery, stream_feature_collection
+from core.registry import collections
+
 from .. import io, selectors
-from ..layers import LayerQuery, stream_feature_collection
 from ..models import Ward
-from ..ogcapi.views import collections
 from .serializers import AreaField, BBoxField, StrictFieldsMixin
 
 CHOICES = ["gpkg", "shp", "geojson", "csv", "xlsx"]

@@ -24,7 +24,7 @@ from config.permissions import require_role_anywhere
 from .. import imports, io, selectors
 from ..choices import REGISTER_EDITOR_ROLES
 from ..models import Municipality
-from .views import _require_editor
+from .layer_views import require_editor
 
 
 class ImportInputSerializer(serializers.Serializer):
@@ -61,7 +61,7 @@ class ImportApi(APIView):
         municipality = selectors.municipality_for_new_record(
             user=request.user, requested=data.validated_data.get("municipality")
         )
-        _require_editor(request.user, municipality)
+        require_editor(request.user, municipality)
         upload = data.validated_data["file"]
         limit = settings.IMIS["MAX_IMPORT_BYTES"]
         if upload.size > limit:

@@ -21,13 +21,13 @@ from rest_framework.views import APIView
 from config.files import private_file_response
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
+from core.registry import collections
 
 from .. import imports, io, jobs, selectors
 from ..choices import REGISTER_EDITOR_ROLES
 from ..models import LayerJob, Municipality, Ward
-from ..ogcapi.views import collections
+from .layer_views import require_editor
 from .serializers import AreaField, BBoxField, StrictFieldsMixin
-from .views import _require_editor
 
 
 class LayerJobSerializer(serializers.ModelSerializer):
@@ -192,7 +192,7 @@ class ImportJobView(APIView):
         municipality = selectors.municipality_for_new_record(
             user=request.user, requested=values.get("municipality")
         )
-        _require_editor(request.user, municipality)
+        require_editor(request.user, municipality)
         limit = settings.IMIS["MAX_IMPORT_BYTES"]
         if values["file"].size > limit:
             return Response(
@@ -233,7 +233,7 @@ class LayerJobCommitView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         checked = _job_or_404(request, pk)
         if checked.municipality is not None:
-            _require_editor(request.user, checked.municipality)
+            require_editor(request.user, checked.municipality)
         try:
             job = jobs.import_job_commit(checked=checked)
         except jobs.JobError as error:

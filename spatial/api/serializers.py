@@ -14,8 +14,9 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from core.features import COORDINATE_DECIMALS
+
 from ..geometry import parse_geojson_geometry
-from ..layers import COORDINATE_DECIMALS
 from ..models import Building, Municipality, Road, Ward
 
 

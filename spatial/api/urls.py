@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import exports, imports, jobs, views
+from .layer_views import register_urls
 
 app_name = "spatial-api"
 
@@ -14,15 +15,5 @@ urlpatterns = [
     path("jobs/<int:pk>/commit/", jobs.LayerJobCommitView.as_view(), name="layer-job-commit"),
     path("jobs/<int:pk>/file/", jobs.LayerJobFileView.as_view(), name="layer-job-file"),
     path("municipalities/", views.MunicipalityListView.as_view(), name="municipality-list"),
-    path("wards/", views.WardListView.as_view(), name="ward-list"),
-    path("wards/<int:pk>/", views.WardDetailView.as_view(), name="ward-detail"),
-    path("buildings/", views.BuildingListView.as_view(), name="building-list"),
-    path("buildings/<int:pk>/", views.BuildingDetailView.as_view(), name="building-detail"),
-    path("roads/", views.RoadListView.as_view(), name="road-list"),
-    path(
-        "low-income-communities/",
-        views.LowIncomeCommunityListView.as_view(),
-        name="low-income-community-list",
-    ),
-    path("roads/<int:pk>/", views.RoadDetailView.as_view(), name="road-detail"),
+    *register_urls("spatial"),
 ]

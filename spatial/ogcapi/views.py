@@ -2,9 +2,8 @@
 PostGIS-rendered layers as /api/v1/ (spatial.layers). QGIS, GDAL's OAPIF driver and
 OWSLib connect to /ogc/ without configuration.
 
-Collections are listed in settings.IMIS["OGC_COLLECTIONS"] (dotted paths to Layers or
-functions returning one), so each app offers its layers without this module importing it.
-Public collections (ward boundaries) are open to everyone; the others need a login (session,
+Collections are the registers each app declares (core.registry), so this module imports no
+app. Public collections (ward boundaries) are open to everyone; the others need a login (session,
 token or HTTP Basic for desktop GIS) and show only the user's municipalities.
 """
 
@@ -20,7 +19,6 @@ from django.conf import settings
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
@@ -29,9 +27,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from .. import selectors
-from ..authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
-from ..layers import (
+from core import registry
+from core.features import (
     CRS84,
     SUPPORTED_CRS,
     Layer,
@@ -41,6 +38,9 @@ from ..layers import (
     stream_feature_collection,
 )
 
+from .. import selectors
+from ..authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
+
 GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
 CONFORMANCE = [
@@ -49,16 +49,6 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 ]
-PUBLIC = {"wards"}
-
-
-def collections() -> dict[str, Layer]:
-    layers = {}
-    for path in settings.IMIS["OGC_COLLECTIONS"]:
-        found = import_string(path)
-        layer = found() if callable(found) else found
-        layers[layer.name] = layer
-    return layers
 
 
 class OgcView(APIView):
@@ -149,7 +139,7 @@ def _collection(request: Request, base: str, layer: Layer, extent: list[float]) 
 
 
 def _visible(request: Request, name: str) -> bool:
-    return name in PUBLIC or request.user.is_authenticated
+    return registry.is_public(name) or request.user.is_authenticated
 
 
 @extend_schema(exclude=True)
@@ -157,8 +147,8 @@ class CollectionsView(OgcView):
     def get(self, request: Request):
         base, extent, public = self.base(request), _extent(request), _extent(request, True)
         items = [
-            _collection(request, base, layer, public if name in PUBLIC else extent)
-            for name, layer in collections().items()
+            _collection(request, base, layer, public if registry.is_public(name) else extent)
+            for name, layer in registry.collections().items()
             if _visible(request, name)
         ]
         return self.json(
@@ -173,13 +163,13 @@ class CollectionsView(OgcView):
 
 def _scope(request: Request, name: str) -> dict:
     """Public collections (wards) are read whole; the others in the user's scope."""
-    if name in PUBLIC:
+    if registry.is_public(name):
         return {"municipality_ids": None}
     return selectors.layer_scope(user=request.user)
 
 
 def _layer_or_404(request: Request, name: str) -> Layer:
-    layer = collections().get(name)
+    layer = registry.collections().get(name)
     if layer is None:
         raise Http404(_("Unknown collection %(name)s.") % {"name": name})
     if not _visible(request, name):
@@ -191,7 +181,7 @@ def _layer_or_404(request: Request, name: str) -> Layer:
 class CollectionView(OgcView):
     def get(self, request: Request, name: str):
         layer = _layer_or_404(request, name)
-        extent = _extent(request, public=name in PUBLIC)
+        extent = _extent(request, public=registry.is_public(name))
         return self.json(_collection(request, self.base(request), layer, extent))
 
 

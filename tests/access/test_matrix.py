@@ -21,6 +21,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from core import registry
+
 from .policy import POLICY, group_name
 from .world import PRINCIPALS, build_world
 
@@ -86,10 +88,6 @@ def _tile(lon: float, lat: float, z: int) -> tuple[int, int]:
 
 
 PK_OF = {
-    "spatial-api:ward-detail": "ward",
-    "spatial-api:building-detail": "building",
-    "spatial-api:road-detail": "road",
-    "containment-api:containment-detail": "containment",
     "containment-api:containment-inspections": "containment",
     "containment-api:inspection-photos": "inspection",
     "containment-api:plan-detail": "plan",
@@ -146,9 +144,14 @@ QUERY = {
     "containment-api:compliance-enforcement": "municipality={code}",
     "containment:compliance": "municipality={code}",
     "surveys-api:campaign-buildings": "bbox=90.80,22.92,90.86,22.97",
-    "spatial-api:building-list": "ward={ward}",
     "spatial-api:export": "ward={ward}",
 }
+# Every register: its list asked about ward A, its detail about the world's record of it.
+for _register in registry.registers():
+    if _register.api:
+        _name = f"{_register.app_label}-api:{_register.url_name}"
+        QUERY[f"{_name}-list"] = "ward={ward}"
+        PK_OF[f"{_name}-detail"] = _register.id_kwarg
 
 
 def outcome(response, method: str, query: str) -> str:

@@ -148,9 +148,9 @@ def test_geojson_stream_keeps_awkward_text_across_chunks(gis_client, town, monke
     """Every character of a holding number comes back as it was stored, in every chunk."""
     import json
 
-    import spatial.layers
+    import core.features
 
-    monkeypatch.setattr(spatial.layers, "FETCH_CHUNK", 5)
+    monkeypatch.setattr(core.features, "FETCH_CHUNK", 5)
     awkward = ['back\\slash "quoted"', "line\nbreak\ttab", "বাংলা \\\\ two", "\\n literal"]
     made = [
         BuildingFactory(municipality=town.municipality, holding_number=f"{text} {k}")

@@ -1,6 +1,7 @@
 """Mapbox vector tiles built by PostGIS (ST_AsMVT), with per-zoom generalisation, ETags and
-a TileJSON description. Tiles of ward boundaries are public; the others follow the user's
-municipalities like every other read."""
+a TileJSON description, for every register that declares a `Tile` (core.registry). Tiles of
+public registers (ward boundaries) are open; the others follow the user's municipalities like
+every other read."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from .layers import WARD_BY_PLACE
+from . import registry
+from .registry import Register
 
 
 @dataclass(frozen=True)
@@ -27,47 +29,31 @@ class TileLayer:
     ward_condition: str = "t.ward_id = ANY(%s)"
 
 
-TILE_LAYERS = {
-    layer.name: layer
-    for layer in (
-        TileLayer(
-            "wards",
-            "spatial_ward",
-            {"number": "t.number", "name": "t.name"},
-            min_zoom=8,
-            simplify_below=15,
-            public=True,
-        ),
-        TileLayer(
-            "roads",
-            "spatial_road",
-            {"hierarchy": "t.hierarchy", "name": "t.name", "surface": "t.surface"},
-            min_zoom=11,
-            simplify_below=15,
-            ward_condition=WARD_BY_PLACE,
-        ),
-        TileLayer(
-            "buildings",
-            "spatial_building",
-            {"bin": "t.bin", "use": "t.functional_use", "floors": "t.floor_count"},
-            min_zoom=14,
-            condition="t.retired_at IS NULL",
-        ),
-        TileLayer(
-            "containments",
-            "containment_containment",
-            {
-                "code": "t.code",
-                "type": "t.containment_type",
-                "outlet": "t.outlet",
-                "status": "(SELECT a.status FROM containment_complianceassessment a "
-                "JOIN containment_complianceruleset r ON r.id = a.rule_set_id "
-                "WHERE a.containment_id = t.id ORDER BY r.version DESC LIMIT 1)",
-            },
-            min_zoom=15,
-        ),
+def tile_layer(register: Register) -> TileLayer | None:
+    """The register's tile layer (None if it has none): the attributes its declaration names,
+    each with the layer's own SQL, so a tile and a feature never disagree."""
+    if register.tile is None:
+        return None
+    layer = register.features()
+    return TileLayer(
+        name=register.name,
+        table=layer.table,
+        properties={
+            alias: layer.properties[prop] for alias, prop in register.tile.properties.items()
+        },
+        min_zoom=register.tile.min_zoom,
+        simplify_below=register.tile.simplify_below,
+        public=register.public,
+        joins=layer.joins,
+        condition=layer.condition,
+        ward_condition=layer.ward_condition,
     )
-}
+
+
+def tile_layers() -> dict[str, TileLayer]:
+    return {r.name: tile_layer(r) for r in registry.registers() if r.tile is not None}
+
+
 MAX_ZOOM = 22
 EXTENT = 4096
 BUFFER = 64

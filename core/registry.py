@@ -1,0 +1,189 @@
+"""The register declarations: one per register, read by every surface.
+
+Each app's `layers.py` declares its registers with `register(...)` (found at start-up as the
+admin finds `admin.py`, core.apps). The OGC API collections, vector tiles, REST routes, file
+exports and imports, the municipal map with its legend, and the access-matrix test read them
+from here; no other list of layers exists. docs/architecture.md walks through adding one.
+
+A declaration names the register's `Layer` (its properties written once, as SQL, in
+core.features), and what each surface needs beyond it: the tile attributes, the map style and
+popup, the REST serializers and the selector and services that read and write a record, and
+the importer. Surfaces a register does not take part in are left out (None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.text import capfirst
+
+from .features import Layer
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A vector tile layer: tile attribute -> layer property (the layer's SQL for it)."""
+
+    properties: dict[str, str]
+    min_zoom: int
+    # Below this zoom geometries are simplified (about half a pixel).
+    simplify_below: int = 0
+
+
+@dataclass(frozen=True)
+class Style:
+    """How the map draws a feature (Leaflet path options, named as the map script reads them)."""
+
+    color: str
+    fill: str = ""
+    weight: float = 1.0
+    fill_opacity: float = 0.7
+    dash: str = ""
+    radius: int = 5
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "color": self.color,
+            "fill": self.fill,
+            "weight": self.weight,
+            "fillOpacity": self.fill_opacity,
+            "dash": self.dash,
+            "radius": self.radius,
+        }
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """The register on the municipal map (/map/): drawn from its REST list, with a legend."""
+
+    # "area", "line" or "point": how the legend draws the style.
+    shape: str
+    style: Style
+    # Layer properties the popup shows, in order, labelled as the register labels them.
+    popup: tuple[str, ...] = ()
+    # A property whose value picks the style from `classes` (roads by hierarchy, say).
+    classify: str = ""
+    classes: dict[str, Style] = field(default_factory=dict)
+    # 0: loaded once for the user's whole municipality; otherwise by view extent from this
+    # zoom on (how many features come at most: `limit`).
+    min_zoom: int = 0
+    limit: int = 1000
+    # A property naming the feature (a Bangla page shows `<property>_bn` when it is set).
+    name_property: str = ""
+    # Also shown as a tooltip over the feature.
+    tooltip: bool = False
+    # Extra behaviour of the map script for this register (municipality-map.js `EXTRAS`).
+    extra: str = ""
+    # Place in the layer list (lower first).
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Register:
+    name: str  # URL segment and collection id: "buildings"
+    # The features, or a function building them from the settings in force.
+    layer: Layer | Callable[[], Layer]
+    model: type | None = None
+    # Keyword naming one record in its selector and services ("building").
+    id_kwarg: str = ""
+    # Stem of the REST URL names (building -> building-list); defaults to id_kwarg.
+    route: str = ""
+    # Readable without logging in (ward boundaries); otherwise within the user's scope.
+    public: bool = False
+    # REST: the selector reading one record and the services writing it; None: not offered.
+    get: Callable[..., Any] | None = None
+    create: Callable[..., Any] | None = None
+    update: Callable[..., Any] | None = None
+    delete: Callable[..., Any] | None = None
+    properties_serializer: type | None = None  # a Feature's properties as written
+    output_serializer: type | None = None  # the record as the detail shows it
+    # spatial.imports.ImportSpec, or a function taking the same arguments as run_import.
+    importer: Any = None
+    tile: Tile | None = None
+    map: MapLayer | None = None
+    # An OGC API collection and a file export (every register unless said otherwise).
+    ogc: bool = True
+    # A REST list under /api/v1/<name>/ (and a detail when `get` is set).
+    api: bool = True
+    # OpenAPI tag and list summary (default: the name).
+    api_tag: str = ""
+    summary: str = ""
+    # Labels and code lists of properties that are not fields of `model` (derived ones).
+    labels: dict[str, Any] = field(default_factory=dict)
+    choices: dict[str, Any] = field(default_factory=dict)
+    app_label: str = ""
+
+    def features(self) -> Layer:
+        return self.layer() if callable(self.layer) else self.layer
+
+    @property
+    def title(self) -> str:
+        return self.features().title or self.name
+
+    @property
+    def url_name(self) -> str:
+        return (self.route or self.id_kwarg or self.name).replace("_", "-")
+
+    @property
+    def editable(self) -> bool:
+        return self.create is not None
+
+    def _field(self, name: str):
+        if self.model is None:
+            return None
+        try:
+            return self.model._meta.get_field(name)
+        except Exception:
+            return None
+
+    def label(self, prop: str) -> str:
+        """What users call a property: declared, else the model field's verbose name."""
+        if prop in self.labels:
+            return str(self.labels[prop])
+        model_field = self._field(prop)
+        if model_field is not None and hasattr(model_field, "verbose_name"):
+            return str(capfirst(model_field.verbose_name))
+        return prop
+
+    def choice_labels(self, prop: str) -> dict[str, str]:
+        """Code -> label of a coded property (empty for free values)."""
+        if prop in self.choices:
+            return {value: str(label) for value, label in self.choices[prop].choices}
+        model_field = self._field(prop)
+        if model_field is not None and getattr(model_field, "choices", None):
+            return {value: str(label) for value, label in model_field.choices}
+        return {}
+
+
+_REGISTERS: dict[str, Register] = {}
+
+
+def register(*declared: Register, app: str) -> None:
+    """Declare registers of the app `app` (called from the app's layers.py)."""
+    for one in declared:
+        if one.name in _REGISTERS and _REGISTERS[one.name].app_label != app:
+            raise ValueError(f"Register {one.name} is declared by two apps")
+        object.__setattr__(one, "app_label", app)
+        _REGISTERS[one.name] = one
+
+
+def registers(*, app: str | None = None) -> list[Register]:
+    """Every register, in declaration order (apps in INSTALLED_APPS order)."""
+    return [r for r in _REGISTERS.values() if app is None or r.app_label == app]
+
+
+def get(name: str) -> Register:
+    """The register called `name`; KeyError if none is."""
+    return _REGISTERS[name]
+
+
+def collections() -> dict[str, Layer]:
+    """The layers offered as OGC API collections and file exports, by name."""
+    return {r.name: r.features() for r in _REGISTERS.values() if r.ogc}
+
+
+def is_public(name: str) -> bool:
+    """Readable without logging in (an unknown name is not)."""
+    return name in _REGISTERS and _REGISTERS[name].public

@@ -1,0 +1,387 @@
+"""The REST API of every register (core.registry), generated from its declaration: a list as
+a streamed GeoJSON FeatureCollection built by PostGIS, a Feature per record, and writes
+through the register's services. Thin: parse, call a selector or service, render.
+
+Each app mounts its registers' routes with `register_urls(app)` in its api/urls.py; URL names
+are `<route>-list` and `<route>-detail` in the app's namespace.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from urllib.parse import urlencode
+
+import pghistory
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.permissions import require_role_anywhere
+from config.versions import check_if_match, etag_of
+from core import registry
+from core.features import stream_feature_collection
+from core.registry import Register
+
+from .. import selectors
+from ..choices import REGISTER_EDITOR_ROLES
+from ..models import Municipality, Ward
+from .serializers import FeatureInputSerializer, LayerQuerySerializer
+
+GEOJSON = "application/geo+json"
+
+LIST_PARAMETERS = [
+    OpenApiParameter("bbox", str, description="minLon,minLat,maxLon,maxLat (EPSG:4326)"),
+    OpenApiParameter("ward", int, description="Only features in this ward (id)"),
+    OpenApiParameter("municipality", str, description="Only this municipality (code)"),
+    OpenApiParameter("limit", int, description="Page size (default 1000)"),
+    OpenApiParameter("offset", int, description="Features to skip"),
+]
+FEATURE_COLLECTION = OpenApiResponse(
+    response=OpenApiTypes.OBJECT,
+    description=(
+        "RFC 7946 FeatureCollection with numberMatched, numberReturned and next/prev links."
+    ),
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag of your last read of the record; 428 without it, 412 if stale",
+)
+PRECONDITIONS = {412: OpenApiTypes.OBJECT, 428: OpenApiTypes.OBJECT}
+
+
+def query_serializer(register: Register) -> type[serializers.Serializer]:
+    """The list's query parameters: the common ones and the layer's named filters, each
+    limited to its code list."""
+    choices = register.features().filter_choices
+    if not choices:
+        return LayerQuerySerializer
+    fields = {
+        name: serializers.ChoiceField(choices=list(values), required=False)
+        for name, values in choices.items()
+    }
+    name = register.name.title().replace("-", "") + "QuerySerializer"
+    return type(name, (LayerQuerySerializer,), fields)
+
+
+def _parse_feature(request: Request, register: Register, *, partial: bool) -> dict[str, Any]:
+    """Validate a Feature body into service keyword arguments (geometry -> geom)."""
+    if isinstance(request.data, dict) and request.data.get("type") != "Feature":
+        raise ValidationError({"type": [_('Send one GeoJSON Feature (type "Feature").')]})
+    feature = FeatureInputSerializer(data=request.data, partial=partial)
+    feature.is_valid(raise_exception=True)
+    data = dict(feature.validated_data.get("properties") or {})
+    if "geometry" in feature.validated_data:
+        data["geometry"] = feature.validated_data["geometry"]
+    properties = register.properties_serializer(data=data, partial=partial)
+    properties.is_valid(raise_exception=True)
+    values = dict(properties.validated_data)
+    if "geometry" in values:
+        values["geom"] = values.pop("geometry")
+    elif not partial:
+        raise ValidationError({"geometry": [_("This field is required.")]})
+    return values
+
+
+def require_editor(user: Any, municipality: Municipality) -> None:
+    if not selectors.can_edit_registers(user=user, municipality=municipality):
+        raise exceptions.PermissionDenied(
+            _("You may not edit the registers of %(municipality)s.")
+            % {"municipality": municipality.name}
+        )
+
+
+def _require_record_editor(user: Any, record: Any) -> None:
+    """The record (as it is, and as a write leaves it) must lie in the wards the user may
+    edit: a ward-limited editor neither edits nor moves anything outside his wards."""
+    if not selectors.can_edit_record(user=user, record=record):
+        raise exceptions.PermissionDenied(
+            _("You may not edit records outside your wards of %(municipality)s.")
+            % {"municipality": record.municipality.name}
+        )
+
+
+def _resolve_filters(user: Any, params: dict) -> tuple[Ward | None, Municipality | None]:
+    ward = municipality = None
+    if "ward" in params:
+        try:
+            ward = selectors.ward_get(user=user, ward_id=params["ward"])
+        except Ward.DoesNotExist:
+            raise ValidationError(
+                {"ward": [_("Unknown ward %(ward)s.") % {"ward": params["ward"]}]}
+            ) from None
+    if "municipality" in params:
+        try:
+            municipality = selectors.municipality_get(user=user, code=params["municipality"])
+        except Municipality.DoesNotExist:
+            raise ValidationError(
+                {
+                    "municipality": [
+                        _("Unknown municipality %(code)s.") % {"code": params["municipality"]}
+                    ]
+                }
+            ) from None
+    return ward, municipality
+
+
+def page_links(request: Request, matched: int, limit: int, offset: int) -> list[dict]:
+    def page(new_offset: int) -> str:
+        query = {k: v for k, v in request.query_params.items() if k != "offset"}
+        query["offset"] = str(new_offset)
+        query["limit"] = str(limit)
+        return request.build_absolute_uri(request.path) + "?" + urlencode(query)
+
+    links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
+    if offset + limit < matched:
+        links.append({"rel": "next", "type": GEOJSON, "href": page(offset + limit)})
+    if offset > 0:
+        links.append({"rel": "prev", "type": GEOJSON, "href": page(max(0, offset - limit))})
+    return links
+
+
+class RegisterView(APIView):
+    register_name: ClassVar[str]
+
+    @property
+    def register(self) -> Register:
+        return registry.get(self.register_name)
+
+
+class LayerListView(RegisterView):
+    def get(self, request: Request) -> StreamingHttpResponse:
+        register = self.register
+        layer = register.features()
+        query_input = query_serializer(register)(data=request.query_params)
+        query_input.is_valid(raise_exception=True)
+        params = query_input.validated_data
+        limit = min(
+            params.get("limit", settings.IMIS["DEFAULT_PAGE_SIZE"]), settings.IMIS["MAX_PAGE_SIZE"]
+        )
+        ward, municipality = _resolve_filters(request.user, params)
+        query = selectors.layer_query(
+            user=request.user,
+            bbox=params.get("bbox"),
+            ward=ward,
+            municipality=municipality,
+            limit=limit,
+            offset=params["offset"],
+            extra={k: params[k] for k in layer.extra_filters if k in params},
+        )
+        matched = selectors.layer_count(layer=layer, query=query)
+        links = page_links(request, matched, limit, params["offset"])
+        return StreamingHttpResponse(
+            stream_feature_collection(layer, query, number_matched=matched, links=links),
+            content_type=GEOJSON,
+        )
+
+    @pghistory.context()
+    def post(self, request: Request) -> Response:
+        pghistory.context(user=request.user.pk)
+        register = self.register
+        require_role_anywhere(request.user, REGISTER_EDITOR_ROLES)
+        values = _parse_feature(request, register, partial=False)
+        municipality = selectors.municipality_for_new_record(
+            user=request.user, requested=values.pop("municipality", None)
+        )
+        require_editor(request.user, municipality)
+        with transaction.atomic():
+            created = register.create(municipality=municipality, **values)
+            _require_record_editor(request.user, created)
+        body = register.output_serializer(created).data
+        return Response(body, status=status.HTTP_201_CREATED, content_type=GEOJSON)
+
+
+class LayerDetailView(RegisterView):
+    def _object(self, pk: int) -> Any:
+        register = self.register
+        return register.get(user=self.request.user, **{f"{register.id_kwarg}_id": pk})
+
+    def _represented(self, instance: Any) -> Response:
+        body = self.register.output_serializer(instance).data
+        response = Response(body, content_type=GEOJSON)
+        response["ETag"] = etag_of(body)
+        return response
+
+    def _locked(self, request: Request, pk: int) -> Any:
+        """The record, locked for this transaction, after checking the client's If-Match
+        against what the record looks like now (inside the lock)."""
+        instance = self._object(pk)
+        require_editor(request.user, instance.municipality)
+        _require_record_editor(request.user, instance)
+        # Lock the row, then read it again as the API shows it (selectors annotate).
+        list(type(instance).objects.select_for_update().filter(pk=instance.pk).values("pk"))
+        instance = self._object(pk)
+        current = etag_of(self.register.output_serializer(instance).data)
+        check_if_match(request.headers.get("If-Match"), current, self.register.id_kwarg)
+        return instance
+
+    def get(self, request: Request, pk: int) -> Response:
+        return self._represented(self._object(pk))
+
+    @pghistory.context()
+    def _update(self, request: Request, pk: int, *, partial: bool) -> Response:
+        pghistory.context(user=request.user.pk)
+        register = self.register
+        with transaction.atomic():
+            instance = self._locked(request, pk)
+            values = _parse_feature(request, register, partial=partial)
+            municipality = values.pop("municipality", None)
+            if municipality is not None and municipality.pk != instance.municipality_id:
+                raise ValidationError(
+                    {"municipality": [_("A record cannot move to another municipality.")]}
+                )
+            updated = register.update(**{register.id_kwarg: instance}, **values)
+            _require_record_editor(request.user, updated)
+            return self._represented(updated)
+
+    def put(self, request: Request, pk: int) -> Response:
+        return self._update(request, pk, partial=False)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        return self._update(request, pk, partial=True)
+
+    @pghistory.context()
+    def delete(self, request: Request, pk: int) -> Response:
+        pghistory.context(user=request.user.pk)
+        with transaction.atomic():
+            instance = self._locked(request, pk)
+            self.register.delete(**{self.register.id_kwarg: instance})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _operation(register: Register) -> str:
+    return register.name.replace("-", "_")
+
+
+def _list_schema(register: Register) -> dict:
+    name, tag = _operation(register), register.api_tag or register.name
+    filters = [
+        OpenApiParameter(key, str, enum=list(values))
+        for key, values in register.features().filter_choices.items()
+    ]
+    schema = {
+        "get": extend_schema(
+            operation_id=f"{name}_list",
+            parameters=[*LIST_PARAMETERS, *filters],
+            responses={200: FEATURE_COLLECTION},
+            tags=[tag],
+            summary=register.summary or f"List {register.name} as a GeoJSON FeatureCollection",
+        )
+    }
+    if register.editable:
+        schema["post"] = extend_schema(
+            operation_id=f"{name}_create",
+            request=OpenApiTypes.OBJECT,
+            responses={201: register.output_serializer},
+            tags=[tag],
+            summary=f"Create a {register.id_kwarg} from a GeoJSON Feature",
+        )
+    return schema
+
+
+def _detail_schema(register: Register) -> dict:
+    name, tag, output = _operation(register), register.api_tag or register.name, None
+    output = register.output_serializer
+    writes = (
+        {}
+        if not register.editable
+        else {
+            "put": extend_schema(
+                operation_id=f"{name}_update",
+                request=OpenApiTypes.OBJECT,
+                parameters=[IF_MATCH],
+                responses={200: output, **PRECONDITIONS},
+                tags=[tag],
+            ),
+            "patch": extend_schema(
+                operation_id=f"{name}_partial_update",
+                request=OpenApiTypes.OBJECT,
+                parameters=[IF_MATCH],
+                responses={200: output, **PRECONDITIONS},
+                tags=[tag],
+            ),
+            "delete": extend_schema(
+                operation_id=f"{name}_destroy",
+                parameters=[IF_MATCH],
+                responses={204: None, **PRECONDITIONS},
+                tags=[tag],
+            ),
+        }
+    )
+    return {
+        "get": extend_schema(operation_id=f"{name}_retrieve", responses={200: output}, tags=[tag]),
+        **writes,
+    }
+
+
+def _methods(register: Register, detail: bool) -> list[str]:
+    if register.editable:
+        return (
+            ["get", "head", "options", "put", "patch", "delete"]
+            if detail
+            else [
+                "get",
+                "head",
+                "options",
+                "post",
+            ]
+        )
+    return ["get", "head", "options"]
+
+
+def register_urls(app: str) -> list:
+    """Routes of the app's registers: a list for each, a detail for those with a selector."""
+    patterns = []
+    for register in registry.registers(app=app):
+        if not register.api:
+            continue
+        stem = register.name.title().replace("-", "")
+        list_view = extend_schema_view(**_list_schema(register))(
+            type(
+                f"{stem}ListView",
+                (LayerListView,),
+                {
+                    "register_name": register.name,
+                    "http_method_names": _methods(register, detail=False),
+                },
+            )
+        )
+        patterns.append(
+            path(f"{register.name}/", list_view.as_view(), name=f"{register.url_name}-list")
+        )
+        if register.get is None:
+            continue
+        detail_view = extend_schema_view(**_detail_schema(register))(
+            type(
+                f"{stem}DetailView",
+                (LayerDetailView,),
+                {
+                    "register_name": register.name,
+                    "http_method_names": _methods(register, detail=True),
+                },
+            )
+        )
+        patterns.append(
+            path(
+                f"{register.name}/<int:pk>/",
+                detail_view.as_view(),
+                name=f"{register.url_name}-detail",
+            )
+        )
+    return patterns
