@@ -22,6 +22,7 @@ from .choices import (
     WaterSource,
 )
 from .history import tracked
+from .records import DatabaseFilledCharField, DatabaseFilledForeignKey
 
 SRID = 4326
 
@@ -38,18 +39,6 @@ class GeographyLength(Func):
 
     template = "ST_Length(%(expressions)s::geography)"
     output_field = FloatField()
-
-
-class DatabaseFilledCharField(models.CharField):
-    """A column the database fills on insert (trigger); read back through RETURNING."""
-
-    db_returning = True
-
-
-class DatabaseFilledForeignKey(models.ForeignKey):
-    """A foreign key the database derives on insert (trigger); read back through RETURNING."""
-
-    db_returning = True
 
 
 @tracked(exclude=["area_m2"])

@@ -234,3 +234,12 @@ def scoped_to_roles(queryset: QuerySet, user: User, roles: Iterable[str]) -> Que
     ids = Membership.objects.filter(user=user, role__in=list(roles)).values("municipality_id")
     return queryset.filter(municipality_id__in=ids)
 
+
+def record_get(*, model: type, user: User, record_id: int):
+    """One record in service of a placed register (spatial.records), within the user's
+    scope; DoesNotExist otherwise."""
+    return (
+        user_scope(user)
+        .filter(model.objects.select_related("municipality", "ward"))
+        .get(pk=record_id)
+    )

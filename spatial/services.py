@@ -239,3 +239,40 @@ def membership_cover_ward(*, membership: Membership, ward: Ward) -> Membership:
     if membership.wards.exists():
         membership.wards.add(ward)
     return membership
+
+
+# Placed registers (spatial.records.PlacedRecord) without rules of their own: a register's
+# declaration binds these to its model (functools.partial).
+@transaction.atomic
+def record_create(*, model: type, municipality: Municipality, geom: GEOSGeometry, **attributes):
+    check_within_municipality(geom, municipality)
+    record = model(municipality=municipality, geom=geom)
+    _apply(record, attributes)
+    _validate(record)
+    record.save()
+    return record
+
+
+@transaction.atomic
+def record_update(*, record, **changes: Any):
+    if "geom" in changes:
+        check_within_municipality(changes["geom"], record.municipality)
+    _apply(record, changes)
+    _validate(record)
+    record.save()
+    record.refresh_from_db(fields=["ward"])
+    return record
+
+
+@transaction.atomic
+def record_retire(*, record, reason: str = "") -> None:
+    """Take a record out of service: gone from maps, lists, exports and figures, kept with
+    its history, and restorable (record_restore)."""
+    type(record).all_objects.filter(pk=record.pk).update(
+        retired_at=timezone.now(), retired_reason=reason[:200]
+    )
+
+
+@transaction.atomic
+def record_restore(*, record) -> None:
+    type(record).all_objects.filter(pk=record.pk).update(retired_at=None, retired_reason="")
