@@ -196,6 +196,19 @@ def iter_feature_texts(layer: Layer, query: LayerQuery) -> Iterator[list[str]]:
             yield [row[0] for row in rows]
 
 
+def feature_text(layer: Layer, feature_id: int) -> str | None:
+    """One feature of the layer as GeoJSON text (None when the layer does not show it)."""
+    where, params = LayerQuery(municipality_ids=None, feature_id=feature_id).where(layer)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {layer.feature_sql()} FROM {layer.table} t {layer.joins}"  # noqa: S608
+            f" WHERE {where}",
+            params,
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def stream_feature_collection(
     layer: Layer,
     query: LayerQuery,

@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
+from . import services
 from .models import (
     Building,
     LoginEvent,
@@ -33,6 +35,34 @@ class ServiceOnlyAdmin(NoWritesMixin, admin.ModelAdmin):
 
 class ServiceOnlyInline(NoWritesMixin, admin.TabularInline):
     extra = 0
+
+
+class PlacedRecordAdmin(LeafletGeoAdmin):
+    """A placed register (spatial.records.PlacedRecord): retired records stay listed (filter
+    by "retired"), and are retired or restored by action, never deleted."""
+
+    list_display = ["code", "municipality", "ward", "retired_at"]
+    list_filter = ["municipality", ("retired_at", admin.EmptyFieldListFilter)]
+    search_fields = ["code"]
+    readonly_fields = ["code", "ward", "created_at", "updated_at", "retired_at"]
+    list_select_related = ["municipality", "ward"]
+    actions = ["retire", "restore"]
+
+    def get_queryset(self, request):
+        return self.model.all_objects.select_related("municipality", "ward")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Retire the selected records"))
+    def retire(self, request, queryset):
+        for record in queryset.filter(retired_at__isnull=True):
+            services.record_retire(record=record, reason=str(_("retired in the admin")))
+
+    @admin.action(description=_("Restore the selected records"))
+    def restore(self, request, queryset):
+        for record in queryset.filter(retired_at__isnull=False):
+            services.record_restore(record=record)
 
 
 @admin.register(Municipality)
@@ -104,3 +134,4 @@ class LoginEventAdmin(ServiceOnlyAdmin):
     list_filter = ["outcome", "path"]
     search_fields = ["username", "ip_address"]
     date_hierarchy = "at"
+

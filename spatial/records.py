@@ -10,6 +10,7 @@ import) gets its code and ward from PostgreSQL. docs/architecture.md walks throu
 from __future__ import annotations
 
 from django.contrib.gis.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
 
@@ -50,10 +51,13 @@ class PlacedRecord(models.Model):
         related_name="%(class)ss",
         verbose_name=_("ward"),
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Database defaults too, for rows written by COPY (the demo town, bulk loads).
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_default=Now())
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
-    retired_reason = models.CharField(_("why retired"), max_length=200, blank=True)
+    retired_reason = models.CharField(
+        _("why retired"), max_length=200, blank=True, default="", db_default=""
+    )
 
     objects = LiveManager()
     all_objects = models.Manager()
@@ -61,6 +65,11 @@ class PlacedRecord(models.Model):
     class Meta:
         abstract = True
         base_manager_name = "all_objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "code"], name="%(app_label)s_%(class)s_code_unique"
+            )
+        ]
 
 
 # The trigger function is created once (spatial migration 0015); each register's table gets

@@ -248,7 +248,7 @@ def record_create(*, model: type, municipality: Municipality, geom: GEOSGeometry
     check_within_municipality(geom, municipality)
     record = model(municipality=municipality, geom=geom)
     _apply(record, attributes)
-    _validate(record)
+    record.full_clean(exclude=["geom"])  # with the municipality: its code must be unique
     record.save()
     return record
 
@@ -258,7 +258,7 @@ def record_update(*, record, **changes: Any):
     if "geom" in changes:
         check_within_municipality(changes["geom"], record.municipality)
     _apply(record, changes)
-    _validate(record)
+    record.full_clean(exclude=["geom"])
     record.save()
     record.refresh_from_db(fields=["ward"])
     return record

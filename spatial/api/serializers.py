@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
-from core.features import COORDINATE_DECIMALS
+from core.features import COORDINATE_DECIMALS, Layer, feature_text
 
 from ..geometry import parse_geojson_geometry
 from ..models import Building, Municipality, Road, Ward
@@ -331,3 +331,44 @@ class BuildingDetailSerializer(HistoryMixin, BuildingFeatureSerializer):
 class RoadDetailSerializer(HistoryMixin, RoadFeatureSerializer):
     class Meta(RoadFeatureSerializer.Meta):
         fields = [*RoadFeatureSerializer.Meta.fields, "history"]
+
+
+def record_properties_serializer(
+    model: type, fields: list[str], geometry_types: tuple[str, ...]
+) -> type[serializers.Serializer]:
+    """What a client may write of a placed register (spatial.records): its code (blank: the
+    database gives one), its own attributes, its municipality by code, and its geometry."""
+
+    class Meta:
+        pass
+
+    Meta.model = model
+    Meta.fields = ["municipality", "code", *fields, "geometry"]
+    Meta.validators = []
+    return type(
+        f"{model.__name__}PropertiesSerializer",
+        (StrictFieldsMixin, serializers.ModelSerializer),
+        {
+            "Meta": Meta,
+            "geometry": GeometryInputField(allowed_types=geometry_types, required=False),
+            "municipality": serializers.SlugRelatedField(
+                slug_field="code", queryset=Municipality.objects.all(), required=False
+            ),
+        },
+    )
+
+
+def record_feature_serializer(model: type, layer: Layer) -> type[serializers.Serializer]:
+    """A record as its register's layer renders it (core.features): the detail carries the
+    same properties, written the same way, as the list, an OGC API item and an export."""
+
+    def to_representation(self, instance: Any) -> dict:
+        return json.loads(feature_text(layer, instance.pk))
+
+    return extend_schema_serializer(component_name=f"{model.__name__}Feature")(
+        type(
+            f"{model.__name__}FeatureSerializer",
+            (serializers.Serializer,),
+            {"to_representation": to_representation},
+        )
+    )

@@ -151,7 +151,7 @@ for _register in registry.registers():
     if _register.api:
         _name = f"{_register.app_label}-api:{_register.url_name}"
         QUERY[f"{_name}-list"] = "ward={ward}"
-        PK_OF[f"{_name}-detail"] = _register.id_kwarg
+        PK_OF[f"{_name}-detail"] = _register.url_name.replace("-", "_")
 
 
 def outcome(response, method: str, query: str) -> str:
