@@ -180,6 +180,7 @@ SELECT c.id, c.containment_type, c.outlet, c.ever_emptied, c.last_emptied_on,
          OR c.ward_id IN (SELECT wd.id FROM spatial_ward wd WHERE EXISTS (
               SELECT 1 FROM spatial_waterpoint w
                WHERE w.geom && wd.geom AND w.point_type IN ({_WELL_TYPES})
+                 AND w.retired_at IS NULL
                  AND ST_Intersects(w.geom, wd.geom))) AS well_data
   FROM containment_containment c
   LEFT JOIN LATERAL (
@@ -199,7 +200,7 @@ SELECT c.id, c.containment_type, c.outlet, c.ever_emptied, c.last_emptied_on,
        -- Any municipality's well: groundwater does not stop at the boundary. (Filtering by
        -- municipality also led the planner, with several municipalities in the database,
        -- to AND the GiST search with every well of the municipality: 12 s instead of 1.)
-       AND w.point_type IN ({_WELL_TYPES})
+       AND w.point_type IN ({_WELL_TYPES}) AND w.retired_at IS NULL
        AND ST_DWithin(w.geom::geography, c.geom::geography, {WELL_SEARCH_RADIUS_M})
   ) well ON TRUE
   LEFT JOIN LATERAL (

@@ -11,6 +11,7 @@ from .models import (
     Municipality,
     Road,
     Ward,
+    WaterPoint,
 )
 
 
@@ -135,3 +136,8 @@ class LoginEventAdmin(ServiceOnlyAdmin):
     search_fields = ["username", "ip_address"]
     date_hierarchy = "at"
 
+
+@admin.register(WaterPoint)
+class WaterPointAdmin(PlacedRecordAdmin):
+    list_display = ["code", "point_type", "depth_m", "ward", "retired_at"]
+    list_filter = [*PlacedRecordAdmin.list_filter, "point_type"]

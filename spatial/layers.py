@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -17,10 +19,19 @@ from .api.serializers import (
     RoadPropertiesSerializer,
     WardDetailSerializer,
     WardPropertiesSerializer,
+    record_feature_serializer,
+    record_properties_serializer,
 )
-from .choices import FunctionalUse, RoadHierarchy, RoadSurface, StructureType, WaterSource
+from .choices import (
+    FunctionalUse,
+    RoadHierarchy,
+    RoadSurface,
+    StructureType,
+    WaterPointType,
+    WaterSource,
+)
 from .imports import ImportSpec, as_code, as_count, as_metres, as_text, as_yes_no
-from .models import Building, LowIncomeCommunity, Road, Ward
+from .models import Building, LowIncomeCommunity, Road, Ward, WaterPoint
 
 WARDS = Layer(
     name="wards",
@@ -123,6 +134,24 @@ LOW_INCOME_COMMUNITIES = Layer(
     ward_condition=WARD_BY_PLACE,
 )
 
+WATER_POINTS = Layer(
+    name="water-points",
+    title=_("Water points"),
+    table="spatial_waterpoint",
+    condition="t.retired_at IS NULL",
+    joins="LEFT JOIN spatial_ward w ON w.id = t.ward_id",
+    properties={
+        "municipality": "t.municipality_id",
+        "code": "t.code",
+        "point_type": "t.point_type",
+        "depth_m": "t.depth_m",
+        "ward": "t.ward_id",
+        "ward_number": "w.number",
+        "version": VERSION,
+    },
+    temporal="t.updated_at",
+    read_only=("municipality", "ward", "ward_number", "version"),
+)
 
 register(
     Register(
@@ -276,6 +305,38 @@ register(
             order=20,
         ),
         labels={"household_count": _("Households"), "population": _("Population")},
+    ),
+    Register(
+        "water-points",
+        WATER_POINTS,
+        model=WaterPoint,
+        id_kwarg="record",
+        route="water-point",
+        get=partial(selectors.record_get, model=WaterPoint),
+        create=partial(services.record_create, model=WaterPoint),
+        update=services.record_update,
+        delete=services.record_retire,
+        properties_serializer=record_properties_serializer(
+            WaterPoint, ["point_type", "depth_m"], ("Point",)
+        ),
+        output_serializer=record_feature_serializer(WaterPoint, WATER_POINTS),
+        importer=ImportSpec(
+            WaterPoint,
+            ("Point",),
+            "code",
+            {"code": as_text(40), "point_type": as_code(WaterPointType), "depth_m": as_metres},
+            key_required=False,
+            required=("point_type",),
+            export_layer=WATER_POINTS,
+        ),
+        tile=Tile({"code": "code", "type": "point_type"}, min_zoom=13),
+        map=MapLayer(
+            "point",
+            Style("#08519c", fill="#6baed6", radius=4),
+            popup=("code", "point_type", "depth_m", "ward_number"),
+            order=45,
+        ),
+        labels={"ward_number": _("Ward")},
     ),
     app="spatial",
 )

@@ -22,7 +22,7 @@ from .choices import (
     WaterSource,
 )
 from .history import tracked
-from .records import DatabaseFilledCharField, DatabaseFilledForeignKey
+from .records import DatabaseFilledCharField, DatabaseFilledForeignKey, PlacedRecord
 
 SRID = 4326
 
@@ -282,21 +282,17 @@ class Building(models.Model):
         return sum(part or 0 for part in parts)
 
 
-@tracked()
-class WaterPoint(models.Model):
+@tracked(exclude=["updated_at"])
+class WaterPoint(PlacedRecord):
     """A drinking-water source in the municipality (tube well, dug well, standpipe ...)."""
 
-    municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="water_points"
-    )
-    code = models.CharField(_("code"), max_length=40, blank=True)
     point_type = models.CharField(_("type"), max_length=20, choices=WaterPointType.choices)
     depth_m = models.DecimalField(
         _("depth (m)"), max_digits=6, decimal_places=1, null=True, blank=True
     )
     geom = models.PointField(_("location"), srid=SRID)
 
-    class Meta:
+    class Meta(PlacedRecord.Meta):
         verbose_name = _("water point")
         verbose_name_plural = _("water points")
         ordering = ["municipality", "id"]

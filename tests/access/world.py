@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.gis.geos import LineString
+from django.contrib.gis.geos import LineString, Point
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -29,6 +29,7 @@ from tests.factories import (
     RoadFactory,
     TreatmentPlantFactory,
     UserFactory,
+    WaterPointFactory,
     square,
     town_campaign,
 )
@@ -101,6 +102,7 @@ def build_world() -> World:
     # In ward A only, like everything else asked about.
     road = RoadFactory(municipality=m, geom=LineString((90.805, 22.93), (90.815, 22.93), srid=4326))
     containment = ContainmentFactory(municipality=m, buildings=[building])
+    water_point = WaterPointFactory(municipality=m, geom=Point(90.812, 22.931, srid=4326))
     provider = ServiceProvider.objects.create(municipality=m, name="Vacutug")
     provider.wards.add(town.west)
     Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
@@ -159,6 +161,7 @@ def build_world() -> World:
         "building": building.pk,
         "road": road.pk,
         "containment": containment.pk,
+        "water_point": water_point.pk,
         "request": request.pk,
         "delivery": load.pk,
         "inspection": inspection.pk,

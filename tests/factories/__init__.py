@@ -13,7 +13,7 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from spatial.choices import MembershipRole, RoadHierarchy
-from spatial.models import Building, Membership, Municipality, Road, Ward
+from spatial.models import Building, Membership, Municipality, Road, Ward, WaterPoint
 
 WEST, SOUTH, EAST, NORTH = 90.80, 22.92, 90.86, 22.97
 SPLIT = 90.83
@@ -73,6 +73,16 @@ class BuildingFactory(DjangoModelFactory):
     floor_count = 2
     household_count = 1
     geom = factory.Sequence(lambda n: square(*_building_position(n)))
+
+
+class WaterPointFactory(DjangoModelFactory):
+    class Meta:
+        model = WaterPoint
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    point_type = "tube_well"
+    depth_m = 45
+    geom = factory.LazyFunction(lambda: Point(WEST + 0.01, SOUTH + 0.01, srid=4326))
 
 
 class RoadFactory(DjangoModelFactory):
