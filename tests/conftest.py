@@ -1,3 +1,4 @@
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,6 +135,12 @@ def page(browser, live_server):
         ),
     )
     yield page
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    # Let the page's last requests finish first: a request the server is still answering
+    # when the test database is flushed holds locks the TRUNCATE waits for (a deadlock).
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_load_state("networkidle", timeout=5000)
     context.close()
     assert not outside, f"page fetched from outside the test server: {outside[:3]}"
     assert not errors, f"JavaScript errors: {errors}"
