@@ -34,7 +34,8 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench.towns import percentile95  # noqa: E402
 from fixtures import demo  # noqa: E402
-from spatial.models import Building, Municipality, Ward  # noqa: E402
+from spatial.choices import MembershipRole  # noqa: E402
+from spatial.models import Building, Membership, Municipality, Ward  # noqa: E402
 from surveys import services  # noqa: E402
 
 COUNT = int(os.environ.get("BENCH_SUBMISSIONS", "2000"))
@@ -69,6 +70,10 @@ def main() -> None:
     buildings = list(Building.objects.filter(municipality=municipality).order_by("?")[: 3 * COUNT])
     with transaction.atomic():
         enumerator = get_user_model().objects.create_user("bench-enumerator")
+        # Only the municipality's enumerators may be assigned to its wards.
+        Membership.objects.create(
+            user=enumerator, municipality=municipality, role=MembershipRole.ENUMERATOR
+        )
         wards = list(Ward.objects.filter(municipality=municipality))
         campaign = services.campaign_create(
             municipality=municipality,

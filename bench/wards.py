@@ -43,7 +43,7 @@ POINTS = int(os.environ.get("BENCH_POINTS", "100000"))
 _COPIED = (
     "containment_type, outlet, toilet_type, shared_facility, users, length_m, width_m,"
     " depth_m, diameter_m, volume_m3, construction_year, location,"
-    " ever_emptied, last_emptied_on, times_emptied, sludge_destination, created_at,"
+    " ever_emptied, last_emptied_on, times_emptied, emptied_by, sludge_destination, created_at,"
     " updated_at, municipality_id"
 )
 _SOURCE = f"""
