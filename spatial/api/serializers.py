@@ -17,6 +17,7 @@ from rest_framework_gis.serializers import GeoFeatureModelSerializer
 from core.features import COORDINATE_DECIMALS, Layer, feature_text
 
 from ..geometry import parse_geojson_geometry
+from ..history import record_history
 from ..models import Building, Municipality, Road, Ward
 
 
@@ -47,8 +48,6 @@ class AreaField(serializers.Field):
     """A drawn area: a valid GeoJSON Polygon or MultiPolygon (object or JSON text)."""
 
     def to_internal_value(self, data: Any):
-        from ..geometry import parse_geojson_geometry
-
         try:
             return parse_geojson_geometry(
                 data, allowed_types=("Polygon", "MultiPolygon"), field="area"
@@ -292,8 +291,6 @@ class HistoryMixin(serializers.Serializer):
     history = serializers.SerializerMethodField()
 
     def get_history(self, obj) -> list[dict[str, Any]]:
-        from ..history import record_history
-
         return record_history(obj)
 
 
@@ -360,10 +357,13 @@ def record_properties_serializer(
 
 def record_feature_serializer(model: type, layer: Layer) -> type[serializers.Serializer]:
     """A record as its register's layer renders it (core.features): the detail carries the
-    same properties, written the same way, as the list, an OGC API item and an export."""
+    same properties, written the same way, as the list, an OGC API item and an export, and
+    besides them the record's latest changes (`history`), as every register's detail does."""
 
     def to_representation(self, instance: Any) -> dict:
-        return json.loads(feature_text(layer, instance.pk))
+        feature = json.loads(feature_text(layer, instance.pk))
+        feature["properties"]["history"] = record_history(instance)
+        return feature
 
     return extend_schema_serializer(component_name=f"{model.__name__}Feature")(
         type(

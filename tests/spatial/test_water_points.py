@@ -55,7 +55,9 @@ def test_list_and_detail_render_a_point_alike(gis_client, town):
     listed = _collection(gis_client.get(LIST))["features"]
     assert [f["id"] for f in listed] == [point.pk]
     detail = gis_client.get(f"{LIST}{point.pk}/").json()
+    history = detail["properties"].pop("history")
     assert detail == listed[0]
+    assert [event["event"] for event in history] == ["insert"]
     assert detail["properties"]["depth_m"] == 12.3
 
 
