@@ -119,24 +119,30 @@ def containments_layer() -> Layer:
     )
 
 
+BUILDING_COLUMNS = (
+    "municipality",
+    "bin",
+    "holding_number",
+    "ward",
+    "ward_number",
+    "functional_use",
+    "population",
+    "low_income_community",
+)
+
+
 def building_sanitation_layer() -> Layer:
     """Buildings with their JMP ladder rung (the rung of most of their surveyed people,
     through their households), for the ward dashboards' map."""
     return Layer(
         name="building-sanitation",
         title=_("Building sanitation (JMP ladder)"),
-        table="spatial_building",
-        condition="t.retired_at IS NULL",
-        joins="LEFT JOIN spatial_ward w ON w.id = t.ward_id",
+        table=BUILDINGS.table,
+        condition=BUILDINGS.condition,
+        joins=BUILDINGS.joins,
         properties={
-            "municipality": "t.municipality_id",
-            "bin": "t.bin",
-            "holding_number": "t.holding_number",
-            "ward": "t.ward_id",
-            "ward_number": "w.number",
-            "functional_use": "t.functional_use",
-            "population": BUILDINGS.properties["population"],
-            "low_income_community": "t.low_income_community_id",
+            # The building register's own SQL for what both show.
+            **{name: BUILDINGS.properties[name] for name in BUILDING_COLUMNS},
             "jmp_rung": _inline(building_rung_sql("t")),
         },
         extra_filters={"jmp_rung": f"{_inline(building_rung_sql('t'))} = %s"},
@@ -158,6 +164,17 @@ TREATMENT_PLANTS = Layer(
         "in_operation": "t.is_active",
     },
 )
+
+
+STATUS_FILLS = {
+    ComplianceStatus.COMPLIANT: "#1a9641",
+    ComplianceStatus.NON_COMPLIANT: "#d7191c",
+    ComplianceStatus.UNKNOWN: "#969696",
+}
+
+
+def _status_style(fill: str) -> Style:
+    return Style("#222", fill=fill, fill_opacity=0.9)
 
 
 def _create(**values):
@@ -197,7 +214,7 @@ register(
         ),
         map=MapLayer(
             "point",
-            Style("#222", fill="#969696", fill_opacity=0.9),
+            _status_style(STATUS_FILLS[ComplianceStatus.UNKNOWN]),
             popup=(
                 "code",
                 "containment_type",
@@ -209,11 +226,7 @@ register(
                 "holding_number",
             ),
             classify="compliance_status",
-            classes={
-                ComplianceStatus.COMPLIANT: Style("#222", fill="#1a9641", fill_opacity=0.9),
-                ComplianceStatus.NON_COMPLIANT: Style("#222", fill="#d7191c", fill_opacity=0.9),
-                ComplianceStatus.UNKNOWN: Style("#222", fill="#969696", fill_opacity=0.9),
-            },
+            classes={status: _status_style(fill) for status, fill in STATUS_FILLS.items()},
             min_zoom=settings.IMIS["BUILDINGS_MIN_ZOOM"],
             limit=5000,
             extra="reasons",

@@ -296,53 +296,35 @@ def _list_schema(register: Register) -> dict:
 
 
 def _detail_schema(register: Register) -> dict:
-    name, tag, output = _operation(register), register.api_tag or register.name, None
+    name, tag = _operation(register), register.api_tag or register.name
     output = register.output_serializer
-    writes = (
-        {}
-        if not register.editable
-        else {
-            "put": extend_schema(
-                operation_id=f"{name}_update",
-                request=OpenApiTypes.OBJECT,
-                parameters=[IF_MATCH],
-                responses={200: output, **PRECONDITIONS},
-                tags=[tag],
-            ),
-            "patch": extend_schema(
-                operation_id=f"{name}_partial_update",
-                request=OpenApiTypes.OBJECT,
-                parameters=[IF_MATCH],
-                responses={200: output, **PRECONDITIONS},
-                tags=[tag],
-            ),
-            "delete": extend_schema(
-                operation_id=f"{name}_destroy",
-                parameters=[IF_MATCH],
-                responses={204: None, **PRECONDITIONS},
-                tags=[tag],
-            ),
-        }
-    )
-    return {
-        "get": extend_schema(operation_id=f"{name}_retrieve", responses={200: output}, tags=[tag]),
-        **writes,
+    schema = {
+        "get": extend_schema(operation_id=f"{name}_retrieve", responses={200: output}, tags=[tag])
     }
-
-
-def _methods(register: Register, detail: bool) -> list[str]:
     if register.editable:
-        return (
-            ["get", "head", "options", "put", "patch", "delete"]
-            if detail
-            else [
-                "get",
-                "head",
-                "options",
-                "post",
-            ]
-        )
-    return ["get", "head", "options"]
+        for method, action, answer in (
+            ("put", "update", output),
+            ("patch", "partial_update", output),
+            ("delete", "destroy", None),
+        ):
+            schema[method] = extend_schema(
+                operation_id=f"{name}_{action}",
+                request=OpenApiTypes.OBJECT if answer is not None else None,
+                parameters=[IF_MATCH],
+                responses={200 if answer is not None else 204: answer, **PRECONDITIONS},
+                tags=[tag],
+            )
+    return schema
+
+
+READ = ["get", "head", "options"]
+
+
+def _view(register: Register, base: type, kind: str, schema: dict, methods: list[str]) -> Any:
+    """A view class of the register, named for OpenAPI, with its operations described."""
+    stem = register.name.title().replace("-", "")
+    attributes = {"register_name": register.name, "http_method_names": methods}
+    return extend_schema_view(**schema)(type(f"{stem}{kind}View", (base,), attributes))
 
 
 def register_urls(app: str) -> list:
@@ -351,37 +333,26 @@ def register_urls(app: str) -> list:
     for register in registry.registers(app=app):
         if not register.api:
             continue
-        stem = register.name.title().replace("-", "")
-        list_view = extend_schema_view(**_list_schema(register))(
-            type(
-                f"{stem}ListView",
-                (LayerListView,),
-                {
-                    "register_name": register.name,
-                    "http_method_names": _methods(register, detail=False),
-                },
-            )
+        writes = register.editable
+        listing = _view(
+            register,
+            LayerListView,
+            "List",
+            _list_schema(register),
+            READ + (["post"] if writes else []),
         )
         patterns.append(
-            path(f"{register.name}/", list_view.as_view(), name=f"{register.url_name}-list")
+            path(f"{register.name}/", listing.as_view(), name=f"{register.url_name}-list")
         )
         if register.get is None:
             continue
-        detail_view = extend_schema_view(**_detail_schema(register))(
-            type(
-                f"{stem}DetailView",
-                (LayerDetailView,),
-                {
-                    "register_name": register.name,
-                    "http_method_names": _methods(register, detail=True),
-                },
-            )
+        detail = _view(
+            register,
+            LayerDetailView,
+            "Detail",
+            _detail_schema(register),
+            READ + (["put", "patch", "delete"] if writes else []),
         )
-        patterns.append(
-            path(
-                f"{register.name}/<int:pk>/",
-                detail_view.as_view(),
-                name=f"{register.url_name}-detail",
-            )
-        )
+        route = f"{register.name}/<int:pk>/"
+        patterns.append(path(route, detail.as_view(), name=f"{register.url_name}-detail"))
     return patterns

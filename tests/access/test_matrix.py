@@ -13,7 +13,6 @@ request changes what the next one sees.
 
 from __future__ import annotations
 
-import math
 import os
 
 import pytest
@@ -22,6 +21,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from core import registry
+from tests.factories import tile_of
 
 from .policy import POLICY, group_name
 from .world import PRINCIPALS, build_world
@@ -80,13 +80,6 @@ def test_every_endpoint_and_method_has_a_policy():
     assert not stale, f"policy entries for endpoints that no longer exist: {stale}"
 
 
-def _tile(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
-
-
 PK_OF = {
     "containment-api:containment-inspections": "containment",
     "containment-api:inspection-photos": "inspection",
@@ -101,7 +94,7 @@ PK_OF = {
 
 
 def _path(route: str, name: str, ids: dict) -> str:
-    x, y = _tile(90.81, 22.93, 16)
+    x, y = tile_of(90.81, 22.93, 16)
     values = {
         "ward_id": ids["ward"],
         "code": ids["code"],

@@ -6,12 +6,12 @@ public one is open. The access matrix covers each register's REST routes (policy
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 from django.test import Client
 
 from core import registry
+from tests.factories import tile_of
 
 from .world import build_world
 
@@ -25,13 +25,6 @@ def _client(world, principal: str) -> Client:
     return client
 
 
-def _tile(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
-
-
 def test_every_register_is_on_some_surface():
     for register in registry.registers():
         assert register.ogc or register.api, register.name
@@ -43,7 +36,7 @@ def test_ogc_items_and_tiles_follow_each_register_declaration(job_files):
     anonymous, officer, stranger = (
         _client(world, p) for p in ("anonymous", "gis_officer", "other_admin")
     )
-    x, y = _tile(90.81, 22.93, 16)
+    x, y = tile_of(90.81, 22.93, 16)
     checked = 0
     for register in registry.registers():
         if register.ogc:

@@ -33,6 +33,14 @@ def square(lon: float, lat: float, size_m: float = 10.0) -> Polygon:
     return polygon
 
 
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The x, y of the Web Mercator tile holding (lon, lat) at zoom z."""
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return x, y
+
+
 def box(west: float, south: float, east: float, north: float) -> MultiPolygon:
     return MultiPolygon(Polygon.from_bbox((west, south, east, north)), srid=4326)
 

@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from ..factories import BuildingFactory, square
+from ..factories import BuildingFactory, square, tile_of
 
 pytestmark = pytest.mark.django_db
 
@@ -15,13 +15,6 @@ def gis_client(client, gis_officer):
     """Tiles are plain Django views: a logged-in session, as the map page has."""
     client.force_login(gis_officer)
     return client
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
 
 
 def tile_centre(z: int, x: int, y: int) -> tuple[float, float]:

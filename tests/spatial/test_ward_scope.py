@@ -5,7 +5,6 @@ role (issue: a GIS officer limited to ward 1 read every building and changed one
 from __future__ import annotations
 
 import json
-import math
 
 import pytest
 from django.contrib.gis.geos import Point
@@ -18,6 +17,7 @@ from tests.factories import (
     ContainmentFactory,
     MembershipFactory,
     square,
+    tile_of,
     town_campaign,
 )
 
@@ -109,16 +109,9 @@ def test_ward_limited_gis_officer_cannot_create_in_another_ward(town):
     assert response.status_code == 201, response.content
 
 
-def _tile(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    return int((lon + 180) / 360 * n), int(
-        (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
-    )
-
-
 def test_tiles_follow_the_ward_limit(town, places):
     z = 15
-    x, y = _tile(90.85, 22.93, z)
+    x, y = tile_of(90.85, 22.93, z)
     whole = limited(town, MembershipRole.EXECUTIVE)
     councillor = limited(town, MembershipRole.EXECUTIVE, town.west)
     assert whole.get(f"/tiles/buildings/{z}/{x}/{y}.mvt").content
