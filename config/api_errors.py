@@ -6,14 +6,18 @@ thinks about HTTP; this handler turns them into 400 and 404 responses.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
+
+from .errors import value_refused_message
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -52,6 +56,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = exceptions.NotFound()
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
+    elif isinstance(exc, DataError):
+        # A safety net behind the checks where input enters (config.errors.handler500).
+        logging.getLogger("imis.input").warning("value refused by the database: %s", exc)
+        exc = exceptions.ParseError(value_refused_message())
 
     response = exception_handler(exc, context)
     if response is None:

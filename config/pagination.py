@@ -21,6 +21,9 @@ from rest_framework.request import Request
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+# Far beyond any register (and within PostgreSQL's bigint OFFSET): a larger offset is a
+# mistake or an attack, and gets a 400 rather than a database error.
+MAX_OFFSET = 1_000_000_000
 
 
 class ListPage(LimitOffsetPagination):
@@ -28,26 +31,32 @@ class ListPage(LimitOffsetPagination):
     max_limit = MAX_LIMIT
 
     @staticmethod
-    def _whole(request: Request, name: str, minimum: int) -> int | None:
+    def _whole(request: Request, name: str, minimum: int, maximum: int) -> int | None:
         raw = request.query_params.get(name)
         if raw is None:
             return None
         try:
-            value = int(raw)
+            value = int(raw) if len(raw) <= 20 else None
         except ValueError:
             value = None
-        if value is None or value < minimum:
+        if value is None or not minimum <= value <= maximum:
             raise ValidationError(
-                {name: [_("Must be a whole number of at least %(min)s.") % {"min": minimum}]}
+                {
+                    name: [
+                        _("Must be a whole number from %(min)s to %(max)s.")
+                        % {"min": minimum, "max": maximum}
+                    ]
+                }
             )
         return value
 
     def get_limit(self, request: Request) -> int:
-        limit = self._whole(request, self.limit_query_param, 1)
+        # More than the most is allowed (the most is served, with a `next` link).
+        limit = self._whole(request, self.limit_query_param, 1, MAX_OFFSET)
         return self.default_limit if limit is None else min(limit, self.max_limit)
 
     def get_offset(self, request: Request) -> int:
-        return self._whole(request, self.offset_query_param, 0) or 0
+        return self._whole(request, self.offset_query_param, 0, MAX_OFFSET) or 0
 
 
 def paged_response(

@@ -34,3 +34,8 @@ urlpatterns = [
 ]
 # No /media/ route: photos and export files are private and go out through authorised
 # views only (config/files.py), in every setting.
+
+handler400 = "config.errors.handler400"
+handler403 = "config.errors.handler403"
+handler404 = "config.errors.handler404"
+handler500 = "config.errors.handler500"

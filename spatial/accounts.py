@@ -23,6 +23,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
+from config.parsers import LimitedJSONParser, PlainFormParser, PlainMultiPartParser
+
 from .authentication import token_expires_at
 from .models import LoginEvent
 
@@ -110,6 +112,9 @@ class LoginForm(AuthenticationForm):
 class ObtainExpiringToken(ObtainAuthToken):
     """POST username and password: a token (a fresh one when the old has expired) and when
     it expires. Locked-out users get 400 with the reason."""
+
+    # ObtainAuthToken's own parsers skip the project's checks (body size, nesting, NUL).
+    parser_classes = (LimitedJSONParser, PlainFormParser, PlainMultiPartParser)
 
     def post(self, request, *args, **kwargs):
         # A body that is not an object is refused by the serializer below (400).

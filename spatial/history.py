@@ -26,14 +26,46 @@ HISTORY_TRIGGERS = ("insert_insert", "update_update", "delete_delete")
 ROW_CHANGED = pgtrigger.Condition("OLD.* IS DISTINCT FROM NEW.*")
 
 
+# Columns the database or Django sets on every write: a write that changes nothing else (a
+# save() of an unchanged record) is not a change anyone made, and records no event.
+AUTO_COLUMNS = ("updated_at",)
+
+
+def changed_condition(model) -> pgtrigger.Condition:
+    """ROW_CHANGED, or, when `model` has an AUTO_COLUMNS column, "a column other than those
+    changed": the other columns compared as jsonb and each geometry as its binary form (both
+    found without the search path, as ROW_CHANGED is; and no geometry turned into text)."""
+    columns = [field.column for field in model._meta.concrete_fields]
+    auto = [column for column in columns if column in AUTO_COLUMNS]
+    if not auto:
+        return ROW_CHANGED
+    geometries = [
+        field.column
+        for field in model._meta.concrete_fields
+        if getattr(field, "geom_type", None) is not None
+    ]
+    dropped = ", ".join(f"'{column}'" for column in [*auto, *geometries])
+    rest = "(to_jsonb({row}.*) - ARRAY[" + dropped + "])"
+    tests = [f"{rest.format(row='OLD')} IS DISTINCT FROM {rest.format(row='NEW')}"]
+    tests += [
+        f'OLD."{column}"::bytea IS DISTINCT FROM NEW."{column}"::bytea' for column in geometries
+    ]
+    return pgtrigger.Condition("(" + " OR ".join(tests) + ")")
+
+
 def tracked(**options):
-    """pghistory.track for a register or decision: insert, update (any change) and delete."""
-    return pghistory.track(
-        pghistory.InsertEvent(),
-        pghistory.UpdateEvent(condition=ROW_CHANGED),
-        pghistory.DeleteEvent(),
-        **options,
-    )
+    """pghistory.track for a register or decision: insert, update (a change of anything but
+    AUTO_COLUMNS) and delete."""
+
+    def decorate(model):
+        return pghistory.track(
+            pghistory.InsertEvent(),
+            pghistory.UpdateEvent(condition=changed_condition(model)),
+            pghistory.DeleteEvent(),
+            **options,
+        )(model)
+
+    return decorate
 
 
 def _history_trigger_ids() -> list[str]:

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.ContentSecurityPolicyMiddleware",
+    # Before the session and the token are looked up with what the client sent.
+    "config.middleware.PlainInputMiddleware",
+    "config.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -264,8 +267,12 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A database outage is logged once by config.errors, not once per request.
+    "filters": {"not_an_outage": {"()": "config.errors.OutageLogFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["not_an_outage"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    # procrastinate logs every task registration and job at INFO; its warnings are enough.
-    "loggers": {"procrastinate": {"level": os.environ.get("IMIS_WORKER_LOG_LEVEL", "WARNING")}},
+    "loggers": {
+        # procrastinate logs every task registration and job at INFO; its warnings are enough.
+        "procrastinate": {"level": os.environ.get("IMIS_WORKER_LOG_LEVEL", "WARNING")},
+    },
 }

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_gis.fields import GeometryField
 
-from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from config.pagination import MAX_OFFSET, PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 from core.features import COORDINATE_DECIMALS
 from spatial.api.serializers import StrictFieldsMixin
@@ -161,8 +161,8 @@ class RejectDeliveryInputSerializer(StrictFieldsMixin, serializers.Serializer):
 class DeliveryQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
     plant = serializers.IntegerField(min_value=1, required=False)
-    limit = serializers.IntegerField(min_value=1, required=False)
-    offset = serializers.IntegerField(min_value=0, required=False)
+    limit = serializers.IntegerField(min_value=1, required=False, max_value=MAX_OFFSET)
+    offset = serializers.IntegerField(min_value=0, required=False, max_value=MAX_OFFSET)
 
 
 class EmptyingRequestSerializer(serializers.ModelSerializer):
@@ -277,8 +277,8 @@ class RequestQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
     ward = serializers.IntegerField(min_value=1, required=False)
     # Read by config.pagination (the most a page holds is its limit, not an error).
-    limit = serializers.IntegerField(min_value=1, required=False)
-    offset = serializers.IntegerField(min_value=0, required=False)
+    limit = serializers.IntegerField(min_value=1, required=False, max_value=MAX_OFFSET)
+    offset = serializers.IntegerField(min_value=0, required=False, max_value=MAX_OFFSET)
 
 
 # ---------------------------------------------------------------- views

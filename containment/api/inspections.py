@@ -9,13 +9,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.files import PrivatePhotoView
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from config.parsers import PlainMultiPartParser
 from spatial.api.serializers import StrictFieldsMixin
 
 from .. import inspections, selectors
@@ -96,7 +96,7 @@ class ContainmentInspectionsView(APIView):
 
 
 class InspectionPhotoView(APIView):
-    parser_classes = [MultiPartParser]
+    parser_classes = [PlainMultiPartParser]
 
     @extend_schema(
         operation_id="inspection_photos_create",

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from config.pagination import MAX_OFFSET
 from core.features import COORDINATE_DECIMALS
 from spatial.api.serializers import GeometryInputField, StrictFieldsMixin
 from spatial.models import Building, Municipality
@@ -234,5 +235,5 @@ class EnforcementQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     municipality = serializers.SlugField(required=False)
     ward = serializers.IntegerField(min_value=1, required=False)
     export = serializers.ChoiceField(choices=["csv", "xlsx"], required=False)
-    limit = serializers.IntegerField(min_value=1, required=False)
-    offset = serializers.IntegerField(min_value=0, required=False)
+    limit = serializers.IntegerField(min_value=1, required=False, max_value=MAX_OFFSET)
+    offset = serializers.IntegerField(min_value=0, required=False, max_value=MAX_OFFSET)

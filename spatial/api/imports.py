@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.parsers import PlainMultiPartParser
 from config.permissions import require_role_anywhere
 
 from .. import imports, io, selectors
@@ -43,7 +43,7 @@ class ImportInputSerializer(serializers.Serializer):
 
 class ImportApi(APIView):
     permission_classes = [IsAuthenticated]
-    parser_classes = [MultiPartParser]
+    parser_classes = [PlainMultiPartParser]
 
     @extend_schema(
         operation_id="imports_create",

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.files import private_file_response
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from config.parsers import PlainMultiPartParser
 from config.permissions import require_role_anywhere
 from core.registry import collections
 
@@ -175,7 +175,7 @@ class ExportJobView(APIView):
 
 
 class ImportJobView(APIView):
-    parser_classes = [MultiPartParser]
+    parser_classes = [PlainMultiPartParser]
 
     @extend_schema(
         operation_id="layer_jobs_import",

@@ -14,6 +14,7 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
+from config.pagination import MAX_OFFSET
 from core.features import COORDINATE_DECIMALS, Layer, feature_text
 
 from ..geometry import parse_geojson_geometry
@@ -98,8 +99,8 @@ class LayerQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     bbox = BBoxField(required=False, help_text=_("minLon,minLat,maxLon,maxLat in EPSG:4326"))
     ward = serializers.IntegerField(required=False, min_value=1, help_text=_("Ward id"))
     municipality = serializers.SlugField(required=False, help_text=_("Municipality code"))
-    limit = serializers.IntegerField(required=False, min_value=1)
-    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_OFFSET)
+    offset = serializers.IntegerField(required=False, min_value=0, default=0, max_value=MAX_OFFSET)
     format = serializers.CharField(required=False)
 
 

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +20,7 @@ from rest_framework.views import APIView
 from config.api_errors import api_exception_handler
 from config.files import PrivatePhotoView
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from config.parsers import PlainMultiPartParser
 from config.permissions import require_role_anywhere
 from spatial import selectors as spatial_selectors
 from spatial.api.serializers import BBoxField, GeometryInputField, StrictFieldsMixin
@@ -545,7 +545,7 @@ class KoboImportView(APIView):
     """Import a KoboToolbox/ODK export into the campaign: a dry run by default, `commit=true`
     to keep the rows; answers with a report per row and who each Kobo user is."""
 
-    parser_classes = [MultiPartParser]
+    parser_classes = [PlainMultiPartParser]
 
     @extend_schema(
         operation_id="survey_campaign_import",
@@ -608,7 +608,7 @@ class ProgressView(APIView):
 
 
 class SubmissionPhotoView(APIView):
-    parser_classes = [MultiPartParser]
+    parser_classes = [PlainMultiPartParser]
 
     @extend_schema(
         operation_id="survey_submission_photos_create",

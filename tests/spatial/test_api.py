@@ -547,3 +547,33 @@ def test_a_buildings_page_lists_its_households_and_the_toilets_they_use(gis_clie
         (2, None, "open"),
     ]
     assert (households[0]["toilet_shared"], households[0]["sharing_households"]) == (True, 2)
+
+
+def test_a_write_that_changes_only_the_update_time_records_no_history(town):
+    """A save() of an unchanged record (only updated_at moves) is not a change anyone made;
+    a change of any other column, and a geometry moved by a millimetre, are."""
+    from django.contrib.gis.db.models.functions import Translate
+    from django.db.models.functions import Now
+
+    from containment.models import Containment
+    from spatial.models import Building
+
+    from ..factories import ContainmentFactory
+
+    building = BuildingFactory(municipality=town.municipality, floor_count=2)
+    containment = ContainmentFactory(municipality=town.municipality, buildings=[building])
+    events = Building.pgh_event_models["update"].objects.filter(pgh_obj_id=building.pk)
+    building.save()
+    Building.objects.filter(pk=building.pk).update(updated_at=Now())
+    Containment.objects.filter(pk=containment.pk).update(updated_at=Now())
+    assert not events.filter(pgh_label="update").exists()
+    assert (
+        not Containment.pgh_event_models["update"]
+        .objects.filter(pgh_obj_id=containment.pk, pgh_label="update")
+        .exists()
+    )
+
+    Building.objects.filter(pk=building.pk).update(floor_count=3, updated_at=Now())
+    assert events.filter(pgh_label="update").count() == 1
+    Building.objects.filter(pk=building.pk).update(geom=Translate("geom", 1e-8, 0))
+    assert events.filter(pgh_label="update").count() == 2
