@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
+from config import health
 from spatial import tile_views
 from spatial.accounts import LoginForm
 from spatial.ogcapi.views import LandingView as OgcLandingView
@@ -31,6 +32,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
 # No /media/ route: photos and export files are private and go out through authorised
 # views only (config/files.py), in every setting.

@@ -5,7 +5,9 @@
 #   3. a PostGIS database: the server in DATABASE_URL when set, else a private cluster
 #      under .local/pgdata (started on demand, run by an unprivileged user);
 #   4. writes .local/env with the DATABASE_URL that the Makefile exports.
-# Usage: scripts/bootstrap.sh [--with-browser]
+# Usage: scripts/bootstrap.sh [--with-browser] [--with-proxy]
+#   --with-proxy: nginx and openssl, for the production path (scripts/serve-production.sh);
+#   --with-browser: what the tests need (Chromium, QGIS, and the proxy's packages).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -17,9 +19,11 @@ mkdir -p "$LOCAL"
 if [ -f .env ] && [ -z "${DATABASE_URL:-}" ]; then set -a; . ./.env; set +a; fi
 
 WITH_BROWSER=0
+WITH_PROXY=0
 for arg in "$@"; do
   case "$arg" in
-    --with-browser) WITH_BROWSER=1 ;;
+    --with-browser) WITH_BROWSER=1; WITH_PROXY=1 ;;
+    --with-proxy) WITH_PROXY=1 ;;
     *) echo "unknown option: $arg" >&2; exit 2 ;;
   esac
 done
@@ -42,6 +46,8 @@ packages=(postgresql-$PG_VERSION postgresql-$PG_VERSION-postgis-3 postgresql-cli
 # Python bindings for the test that loads the OGC API layers in QGIS itself.
 [ "$WITH_BROWSER" -eq 1 ] && packages+=(chromium fonts-dejavu-core fonts-lohit-beng-bengali
                                         python3-qgis)
+# nginx and openssl for the production path (TLS in front of gunicorn), which a test serves.
+[ "$WITH_PROXY" -eq 1 ] && packages+=(nginx openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

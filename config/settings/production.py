@@ -16,3 +16,10 @@ SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# One JSON object per line (config/logs.py); IMIS_LOG_FORMAT=text for plain lines.
+if os.environ.get("IMIS_LOG_FORMAT", "json") == "json":
+    LOGGING["formatters"] = {"json": {"()": "config.logs.JsonFormatter"}}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# Private files go out through nginx (deploy/nginx/imis.conf) unless set otherwise.
+IMIS["PRIVATE_FILES_ACCEL"] = os.environ.get("IMIS_PRIVATE_FILES_ACCEL", "/private-files/")

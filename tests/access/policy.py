@@ -142,6 +142,9 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "logout": {"POST": EVERYONE},
     "set_language": {"POST": EVERYONE},
     "javascript-catalog": {"GET": EVERYONE},
+    # Health and readiness for the web server in front and the orchestrator: no login.
+    "healthz": {"GET": EVERYONE},
+    "readyz": {"GET": EVERYONE},
     # ---------------------------------------------------------------- API: registers
     "spatial-api:municipality-list": {"GET": LOGGED_IN},  # lists show one's own only
     "containment-api:containment-inspections": {"GET": WARD_A, "POST": EDITORS},
