@@ -37,6 +37,27 @@ run: setup migrate ## Set up, load the demo municipality when the database is em
 	@echo "Open http://$(HOST):$(PORT)/ and log in as gis / gis (GIS officer) or admin / admin."
 	@$(WITH_ENV) bash scripts/serve.sh $(HOST):$(PORT)
 
+.PHONY: serve
+serve: ## Serve the production way: gunicorn behind nginx with TLS on https://localhost:8443/
+	@$(WITH_ENV) bash scripts/bootstrap.sh --with-proxy
+	@$(MAKE) --no-print-directory migrate
+	@$(WITH_ENV) $(PY) manage.py generate_demo --if-empty --buildings $(DEMO_BUILDINGS) --with-users
+	@$(WITH_ENV) bash scripts/serve-production.sh
+
+.PHONY: lock
+lock: ## Re-resolve pyproject.toml into requirements/*.lock (pinned, with hashes)
+	@.venv/bin/uv pip compile pyproject.toml --generate-hashes --universal --python-version 3.11 -q -o requirements/base.lock
+	@.venv/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --universal --python-version 3.11 -q -o requirements/dev.lock
+	@echo "Wrote requirements/base.lock and requirements/dev.lock; commit them."
+
+.PHONY: assets
+assets: ## Copy the front-end libraries pinned in package-lock.json into static/vendor/ (npm)
+	@$(PY) scripts/assets.py
+
+.PHONY: audit
+audit: setup ## Check the locked packages against known vulnerabilities (pip-audit)
+	@$(PY) scripts/audit.py
+
 .PHONY: worker
 worker: ## Run only the background worker (exports, imports); `make run` starts one itself
 	@$(WITH_ENV) $(PY) manage.py procrastinate worker --queues layers,dashboards

@@ -72,12 +72,19 @@ if [ -z "$PYTHON" ]; then
 fi
 [ -n "$PYTHON" ] || { echo "Python 3.11 or 3.12 is required" >&2; exit 1; }
 
+# Exactly the locked versions, each checked against its hash (requirements/dev.lock, written
+# by `make lock` from pyproject.toml). The project itself is not installed: it runs from here.
 stamp="$LOCAL/venv.stamp"
-if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  say "Creating virtualenv with $PYTHON"
+LOCK=requirements/dev.lock
+if [ ! -x .venv/bin/python ] || [ ! -f "$stamp" ] || [ "$LOCK" -nt "$stamp" ]; then
+  say "Installing the locked Python packages into .venv with $PYTHON"
   [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e '.[dev]'
+  if ! .venv/bin/pip install -q --require-hashes --no-deps -r "$LOCK" > "$LOCAL/pip.log" 2>&1
+  then
+    grep -v "^WARNING: Location .* is ignored" "$LOCAL/pip.log" >&2
+    echo "Installing from $LOCK failed (the full log: .local/pip.log)" >&2
+    exit 1
+  fi
   touch "$stamp"
 fi
 

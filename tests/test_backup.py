@@ -83,3 +83,26 @@ def test_backup_restores_into_a_fresh_database(town, tmp_path):
     finally:
         with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{fresh}"')
+
+
+def test_the_scheduled_backup_keeps_the_newest(tmp_path):
+    """The nightly backup (no FILE) writes a complete dump and keeps IMIS_BACKUP_KEEP."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for day in ("20250101", "20250102", "20250103"):
+        (folder / f"imis-{day}-020000.dump").write_bytes(b"an older backup")
+    (folder / "notes.txt").write_text("not a backup")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "IMIS_BACKUP_DIR": str(folder),
+        "IMIS_BACKUP_KEEP": "2",
+    }
+    subprocess.run(["bash", str(ROOT / "scripts/backup.sh")], env=env, check=True)
+    kept = sorted(path.name for path in folder.iterdir())
+    assert kept[0] == "imis-20250103-020000.dump"
+    assert kept[1].startswith("imis-2")
+    assert kept[1] != kept[0]
+    assert kept[2] == "notes.txt"
+    assert len(kept) == 3
+    assert (folder / kept[1]).read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format

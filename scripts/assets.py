@@ -1,0 +1,128 @@
+"""The front-end libraries, from npm to static/vendor/:
+
+    python scripts/assets.py          # `make assets`: install package-lock.json's versions
+                                      # (npm ci, in a temporary folder) and copy their files
+    python scripts/assets.py --check  # the same install, compared with static/vendor/
+
+package.json pins each library, package-lock.json holds the exact versions and their
+integrity hashes, and FILES below says which of each package's files the pages use. The
+copies are committed, so neither the server nor the Docker image nor the test machine needs
+npm; static/vendor/manifest.json records each file's package, version and SHA-256, and the
+tests check the copies against it and, where npm is installed, against the registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENDOR = ROOT / "static" / "vendor"
+MANIFEST = VENDOR / "manifest.json"
+# package -> its files the pages load (globs under the package), copied without "dist/".
+FILES = {
+    # leaflet.js names its source map: the hashed-name storage needs the map beside it.
+    "leaflet": [
+        "dist/leaflet.js",
+        "dist/leaflet.js.map",
+        "dist/leaflet.css",
+        "dist/images/*.png",
+        "LICENSE",
+    ],
+    "leaflet-draw": [
+        "dist/leaflet.draw.js",
+        "dist/leaflet.draw.css",
+        "dist/images/*.png",
+        "dist/images/*.svg",
+        "package.json",  # its licence (MIT) is stated there; the package has no LICENSE file
+    ],
+}
+
+
+def install(folder: Path) -> Path:
+    """npm ci of the lock into `folder`; its node_modules."""
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(ROOT / name, folder / name)
+    npm = shutil.which("npm")
+    if npm is None:
+        raise SystemExit("npm is not installed (Debian: apt-get install npm)")
+    subprocess.run(  # noqa: S603
+        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=folder,
+        check=True,
+    )
+    return folder / "node_modules"
+
+
+def wanted(modules: Path) -> dict[str, dict]:
+    """package -> {"version", "files": {vendored path: source path}}."""
+    out = {}
+    for package, patterns in FILES.items():
+        root = modules / package
+        version = json.loads((root / "package.json").read_text())["version"]
+        files = {}
+        for pattern in patterns:
+            matches = sorted(root.glob(pattern))
+            if not matches:
+                raise SystemExit(f"{package}@{version} has no {pattern}")
+            for source in matches:
+                relative = source.relative_to(root).as_posix().removeprefix("dist/")
+                files[f"{package}/{relative}"] = source
+        out[package] = {"version": version, "files": files}
+    return out
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def copy(modules: Path) -> None:
+    shutil.rmtree(VENDOR, ignore_errors=True)
+    manifest = {}
+    for package, found in wanted(modules).items():
+        entry = {"version": found["version"], "files": {}}
+        for target, source in found["files"].items():
+            destination = VENDOR / target
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, destination)
+            entry["files"][target] = sha256(destination)
+        manifest[package] = entry
+    MANIFEST.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    print(f"Copied {sum(len(e['files']) for e in manifest.values())} files into static/vendor/")
+
+
+def check(modules: Path) -> list[str]:
+    """Differences between static/vendor/ and a fresh install of the lock."""
+    problems = []
+    manifest = json.loads(MANIFEST.read_text())
+    for package, found in wanted(modules).items():
+        recorded = manifest.get(package, {})
+        if recorded.get("version") != found["version"]:
+            problems.append(
+                f"{package}: vendored {recorded.get('version')}, lock {found['version']}"
+            )
+        for target, source in found["files"].items():
+            copy_ = VENDOR / target
+            if not copy_.is_file() or copy_.read_bytes() != source.read_bytes():
+                problems.append(f"{target} differs from {package}@{found['version']}")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    with tempfile.TemporaryDirectory(prefix="imis-assets-") as folder:
+        modules = install(Path(folder))
+        if "--check" in argv:
+            problems = check(modules)
+            print("\n".join(problems) or "static/vendor/ matches package-lock.json")
+            return 1 if problems else 0
+        copy(modules)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
