@@ -72,6 +72,10 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
             "shown": _("%(layer)s: %(count)s shown"),
             "truncated": _("%(layer)s: the first %(count)s shown; zoom in for all"),
             "loadFailed": _("Could not load the layer"),
+            "locate": _("Show where I am"),
+            "locating": _("Finding where you are…"),
+            "located": _("You are here (within %(metres)s m)."),
+            "locateFailed": _("Your position is not available"),
         },
     }
     return render(

@@ -151,7 +151,9 @@ def log_in(page, live_server, user):
     page.fill("#id_username", user.username)
     page.fill("#id_password", "pw")
     page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    # Each role lands on its own start page (core.navigation.LANDING).
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.wait_for_load_state()
 
 
 # ---------------------------------------------------------------- background worker

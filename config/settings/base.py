@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.navigation.navigation",
             ],
         },
     },
@@ -121,7 +122,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = ["spatial.accounts.LockoutModelBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dashboards:overview"
+# Each role starts on its own work (core/navigation.py).
+LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"

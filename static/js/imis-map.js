@@ -8,8 +8,14 @@
     return JSON.parse(node.textContent);
   }
 
+  // Numbers in the page's language: Bangla digits and grouping on Bangla pages.
+  var numbers = new Intl.NumberFormat(document.documentElement.lang === "bn" ? "bn-BD" : "en");
+
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+    return template.replace(/%\((\w+)\)s/g, function (_, key) {
+      var value = values[key];
+      return typeof value === "number" ? numbers.format(value) : value;
+    });
   }
 
   function escapeText(value) {
@@ -74,11 +80,16 @@
     return html + "</table>";
   }
 
+  // A narrow map (a phone): controls start folded so the map stays visible.
+  function narrow(map) { return map.getSize().x < 700; }
+
+  // The legend folds and unfolds (a <details>): open on a wide map, closed on a phone.
   function legend(map, title, entries) {
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
-      var div = L.DomUtil.create("div", "imis-legend");
-      var heading = document.createElement("strong");
+      var div = L.DomUtil.create("details", "imis-legend");
+      div.open = !narrow(map);
+      var heading = document.createElement("summary");
       heading.textContent = title;
       div.appendChild(heading);
       entries.forEach(function (entry) {
@@ -100,9 +111,41 @@
     return control;
   }
 
+  // "Where am I": the phone's position on the map, with its accuracy.
+  function locateControl(map, labels, setStatus) {
+    var control = L.control({ position: "topleft" });
+    var marker = null;
+    control.onAdd = function () {
+      var button = L.DomUtil.create("button", "imis-locate leaflet-bar");
+      button.type = "button";
+      button.textContent = "\u25CE";
+      button.title = labels.locate;
+      button.setAttribute("aria-label", labels.locate);
+      L.DomEvent.disableClickPropagation(button);
+      L.DomEvent.on(button, "click", function () {
+        setStatus(labels.locating);
+        map.locate({ setView: true, maxZoom: 18, enableHighAccuracy: true });
+      });
+      return button;
+    };
+    map.on("locationfound", function (event) {
+      if (marker) { map.removeLayer(marker); }
+      marker = L.layerGroup([
+        L.circle(event.latlng, { radius: event.accuracy, weight: 1, color: "#2166ac", fillOpacity: 0.1, interactive: false }),
+        L.circleMarker(event.latlng, { radius: 6, color: "#fff", weight: 2, fillColor: "#2166ac", fillOpacity: 1 }),
+      ]).addTo(map);
+      setStatus(format(labels.located, { metres: Math.round(event.accuracy) }));
+    });
+    map.on("locationerror", function (event) { setStatus(labels.locateFailed + ": " + event.message); });
+    control.addTo(map);
+    return control;
+  }
+
   global.IMISMap = {
     readConfig: readConfig,
     createMap: createMap,
+    narrow: narrow,
+    locateControl: locateControl,
     fetchGeoJSON: fetchGeoJSON,
     popupTable: popupTable,
     legend: legend,

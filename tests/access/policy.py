@@ -143,6 +143,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "set_language": {"POST": EVERYONE},
     "javascript-catalog": {"GET": EVERYONE},
     # Health and readiness for the web server in front and the orchestrator: no login.
+    "landing": {"GET": SESSIONS},  # a redirect to the role's start page
     "healthz": {"GET": EVERYONE},
     "readyz": {"GET": EVERYONE},
     # ---------------------------------------------------------------- API: registers

@@ -13,6 +13,7 @@ request changes what the next one sees.
 
 from __future__ import annotations
 
+import copy
 import os
 
 import pytest
@@ -190,6 +191,9 @@ def test_access_matrix(job_files, settings, tmp_path):
         for method in methods or list(declared):
             allowed = set()
             for principal in PRINCIPALS:
+                # The request's writes are rolled back, and so are its cookies (a logout
+                # would otherwise leave the principal logged out for the endpoints after it).
+                cookies = copy.deepcopy(clients[principal].cookies)
                 with transaction.atomic():
                     kwargs = {"content_type": "application/json"} if method in UNSAFE else {}
                     call = getattr(clients[principal], method.lower())
@@ -198,6 +202,7 @@ def test_access_matrix(job_files, settings, tmp_path):
                         , **kwargs
                     )  # fmt: skip
                     transaction.set_rollback(True)
+                clients[principal].cookies = cookies
                 result = outcome(response, method, query)
                 if result == "error":
                     errors.append(f"{method} {path} as {principal}: {response.status_code}")

@@ -102,8 +102,9 @@
     return { spec: spec, layer: layer, request: {}, key: camel(spec.name) + "Loaded" };
   });
 
-  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  L.control.layers(null, overlays, { collapsed: IMISMap.narrow(map) }).addTo(map);
   IMISMap.legend(map, labels.legend, legend);
+  IMISMap.locateControl(map, labels, setStatus);
 
   function failed(error) {
     if (error.name !== "AbortError") { setStatus(labels.loadFailed + ": " + error.message); }
@@ -155,7 +156,14 @@
   })).then(function (results) {
     results.forEach(function (data, index) { element.dataset[whole[index].key] = String(data.numberReturned); });
   }).catch(failed);
-  map.on("moveend", refreshDetail);
+  // A popup opened near the edge pans the map into view: that move must not reload the
+  // layers, which would remove the feature and its popup with it.
+  var panningForPopup = false;
+  map.on("autopanstart", function () { panningForPopup = true; });
+  map.on("moveend", function () {
+    if (panningForPopup) { panningForPopup = false; return; }
+    refreshDetail();
+  });
   refreshDetail();
   element.dataset.ready = "1";
 })();
