@@ -49,7 +49,7 @@ PAGES = (
         frozenset({ADMIN, GIS, EXECUTIVE, INSPECTOR, DESK}),
     ),
     Page("surveys:campaigns", _("Surveys"), frozenset({ADMIN, GIS, SUPERVISOR, ENUMERATOR})),
-    Page("api-docs", _("API"), frozenset({ADMIN, GIS})),
+    Page("spatial:connect", _("QGIS and API"), frozenset({ADMIN, GIS})),
 )
 
 # Where a role starts: its own work. The first role a user holds (in this order) decides.

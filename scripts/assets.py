@@ -1,4 +1,5 @@
-"""The front-end libraries, from npm to static/vendor/:
+"""The front-end libraries, from npm to static/vendor/ (and axe-core, which only the browser
+tests load, to tests/vendor/):
 
     python scripts/assets.py          # `make assets`: install package-lock.json's versions
                                       # (npm ci, in a temporary folder) and copy their files
@@ -7,7 +8,7 @@
 package.json pins each library, package-lock.json holds the exact versions and their
 integrity hashes, and FILES below says which of each package's files the pages use. The
 copies are committed, so neither the server nor the Docker image nor the test machine needs
-npm; static/vendor/manifest.json records each file's package, version and SHA-256, and the
+npm; static/vendor/manifest.json records each file's path, package, version and SHA-256, and the
 tests check the copies against it and, where npm is installed, against the registry.
 """
 
@@ -24,8 +25,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "static" / "vendor"
 MANIFEST = VENDOR / "manifest.json"
+# Where a package's files go when not to static/vendor/ (relative to the repository).
+DESTINATION = {"axe-core": "tests/vendor"}
 # package -> its files the pages load (globs under the package), copied without "dist/".
 FILES = {
+    "axe-core": ["axe.min.js", "LICENSE"],
     # leaflet.js names its source map: the hashed-name storage needs the map beside it.
     "leaflet": [
         "dist/leaflet.js",
@@ -72,7 +76,8 @@ def wanted(modules: Path) -> dict[str, dict]:
                 raise SystemExit(f"{package}@{version} has no {pattern}")
             for source in matches:
                 relative = source.relative_to(root).as_posix().removeprefix("dist/")
-                files[f"{package}/{relative}"] = source
+                folder = DESTINATION.get(package, "static/vendor")
+                files[f"{folder}/{package}/{relative}"] = source
         out[package] = {"version": version, "files": files}
     return out
 
@@ -83,17 +88,20 @@ def sha256(path: Path) -> str:
 
 def copy(modules: Path) -> None:
     shutil.rmtree(VENDOR, ignore_errors=True)
+    for folder in set(DESTINATION.values()):
+        for package in DESTINATION:
+            shutil.rmtree(ROOT / folder / package, ignore_errors=True)
     manifest = {}
     for package, found in wanted(modules).items():
         entry = {"version": found["version"], "files": {}}
         for target, source in found["files"].items():
-            destination = VENDOR / target
+            destination = ROOT / target
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, destination)
             entry["files"][target] = sha256(destination)
         manifest[package] = entry
     MANIFEST.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    print(f"Copied {sum(len(e['files']) for e in manifest.values())} files into static/vendor/")
+    print(f"Copied {sum(len(e['files']) for e in manifest.values())} files (manifest: {MANIFEST})")
 
 
 def check(modules: Path) -> list[str]:
@@ -107,7 +115,7 @@ def check(modules: Path) -> list[str]:
                 f"{package}: vendored {recorded.get('version')}, lock {found['version']}"
             )
         for target, source in found["files"].items():
-            copy_ = VENDOR / target
+            copy_ = ROOT / target
             if not copy_.is_file() or copy_.read_bytes() != source.read_bytes():
                 problems.append(f"{target} differs from {package}@{found['version']}")
     return problems

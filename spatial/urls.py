@@ -7,4 +7,5 @@ app_name = "spatial"
 urlpatterns = [
     path("map/", views.municipality_map, name="map"),
     path("data/", views.data_transfers, name="data"),
+    path("connect/", views.connect, name="connect"),
 ]

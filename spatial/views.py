@@ -5,9 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from core import registry
 from core.registry import collections
@@ -84,11 +83,11 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
 
 
 EXPORT_FORMAT_LABELS = {
-    "gpkg": _lazy("GeoPackage (QGIS, ArcGIS)"),
-    "shp": _lazy("Shapefile (zip)"),
-    "geojson": _lazy("GeoJSON"),
-    "csv": _lazy("CSV with WKT"),
-    "xlsx": _lazy("Excel (XLSX)"),
+    "gpkg": gettext_lazy("GeoPackage (QGIS, ArcGIS)"),
+    "shp": gettext_lazy("Shapefile (zip)"),
+    "geojson": gettext_lazy("GeoJSON"),
+    "csv": gettext_lazy("CSV with WKT"),
+    "xlsx": gettext_lazy("Excel (XLSX)"),
 }
 
 
@@ -159,3 +158,23 @@ def data_transfers(request: HttpRequest) -> HttpResponse:
     }
     context["keep_hours"] = settings.IMIS["JOB_KEEP_HOURS"]
     return render(request, "spatial/data.html", context)
+
+
+@login_required
+def connect(request: HttpRequest) -> HttpResponse:
+    """How to reach the registers from QGIS, GDAL and other programs: the OGC API, vector
+    tiles, the REST API and its token, each with this server's own address."""
+    layers = [(r.name, r.features().title) for r in registry.registers() if r.tile and r.ogc]
+    return render(
+        request,
+        "spatial/connect.html",
+        {
+            "ogc_url": request.build_absolute_uri(reverse("ogc:landing")),
+            "api_url": request.build_absolute_uri("/api/v1/"),
+            "token_url": request.build_absolute_uri(reverse("api-token")),
+            "docs_url": reverse("api-docs"),
+            "schema_url": reverse("api-schema"),
+            "tile_url": request.build_absolute_uri("/tiles/"),
+            "tile_layers": layers,
+        },
+    )

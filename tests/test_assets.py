@@ -18,16 +18,22 @@ VENDOR = ROOT / "static" / "vendor"
 def test_vendored_files_are_the_locked_versions():
     lock = json.loads((ROOT / "package-lock.json").read_text())["packages"]
     manifest = json.loads((VENDOR / "manifest.json").read_text())
-    pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    package = json.loads((ROOT / "package.json").read_text())
+    pinned = {**package["dependencies"], **package.get("devDependencies", {})}
     assert set(manifest) == set(pinned)
     for package, entry in manifest.items():
         assert entry["version"] == pinned[package] == lock[f"node_modules/{package}"]["version"]
         assert lock[f"node_modules/{package}"]["integrity"].startswith("sha512-")
         for path, digest in entry["files"].items():
-            assert hashlib.sha256((VENDOR / path).read_bytes()).hexdigest() == digest, path
-    vendored = {p.relative_to(VENDOR).as_posix() for p in VENDOR.rglob("*") if p.is_file()}
+            assert hashlib.sha256((ROOT / path).read_bytes()).hexdigest() == digest, path
+    vendored = {
+        p.relative_to(ROOT).as_posix()
+        for folder in (VENDOR, ROOT / "tests" / "vendor")
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
     listed = {path for entry in manifest.values() for path in entry["files"]}
-    assert vendored - {"manifest.json"} == listed  # nothing unaccounted for
+    assert vendored - {"static/vendor/manifest.json"} == listed  # nothing unaccounted for
     assert (
         "Leaflet " + manifest["leaflet"]["version"]
         in (VENDOR / "leaflet/leaflet.js").read_text()[:200]

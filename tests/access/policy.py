@@ -135,6 +135,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "dashboards:public-municipality": {"GET": EVERYONE},  # the town publishes its figures
     "spatial:map": {"GET": SESSIONS},
     "spatial:data": {"GET": SESSIONS},
+    "spatial:connect": {"GET": SESSIONS},
     "containment:compliance": {"GET": TOWN},
     "surveys:campaigns": {"GET": SESSIONS},
     "surveys:campaign": {"GET": TOWN},
