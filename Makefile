@@ -100,7 +100,7 @@ bench-quick: setup migrate ## Every benchmark at tier S (20,000 buildings, 3 rep
 .PHONY: messages
 messages: ## Refresh the Bangla message catalogue after changing user-facing strings
 	@$(PY) manage.py makemessages -l bn --ignore=.venv --ignore=.local
-	@$(PY) manage.py makemessages -d djangojs -l bn --ignore=.venv --ignore=.local
+	@$(PY) manage.py makemessages -d djangojs -l bn --ignore=.venv --ignore=.local --ignore=static/vendor --ignore=tests/vendor --ignore=node_modules
 
 .PHONY: backup
 backup: setup ## Back up the database to backups/ (pg_dump custom format; FILE=... to name it)

@@ -18,17 +18,9 @@ from django.db import DataError, InterfaceError, OperationalError
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-BANGLA_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
-
-
-def number_format(value: float, decimals: int) -> str:
-    """`value` with Bangla digits on Bangla pages and in Bangla answers."""
-    text = f"{value:.{decimals}f}"
-    return text.translate(BANGLA_DIGITS) if (get_language() or "").startswith("bn") else text
-
+from core.local import digits
 
 log = logging.getLogger("imis.outage")
 
@@ -141,7 +133,7 @@ def service_unavailable(request: HttpRequest, exc: BaseException) -> HttpRespons
 
 def too_large_message(size: int | None, limit: int) -> str:
     def mb(value: int) -> str:
-        return number_format(value / 1024**2, 1)
+        return digits(f"{value / 1024**2:.1f}")
 
     if size:
         said = _(

@@ -1,9 +1,11 @@
 """Response headers every page gets: a Content-Security-Policy that allows scripts, styles
 and connections only from this site (and map tiles from the configured tile servers), so
-user text that slipped into a page as markup could still not run."""
+user text that slipped into a page as markup could still not run. The admin's map widget
+(django-leaflet) writes inline scripts with a per-response nonce (CspNonce)."""
 
 from __future__ import annotations
 
+import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -35,14 +37,34 @@ def content_security_policy() -> str:
     )
 
 
+class CspNonce:
+    """A nonce made when a template first writes it (`request.csp_nonce`, the name
+    django-leaflet's admin map widget reads): only that response's policy then allows the
+    inline scripts carrying it. Pages that write none keep `script-src 'self'` alone."""
+
+    def __init__(self):
+        self.value: str | None = None
+
+    def __str__(self) -> str:
+        if self.value is None:
+            self.value = secrets.token_urlsafe(18)
+        return self.value
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.policy = content_security_policy()
 
     def __call__(self, request):
+        request.csp_nonce = nonce = CspNonce()
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.policy)
+        policy = self.policy
+        if nonce.value is not None:
+            policy = policy.replace(
+                "script-src 'self'", f"script-src 'self' 'nonce-{nonce.value}'", 1
+            )
+        response.headers.setdefault("Content-Security-Policy", policy)
         return response
 
 

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from . import compliance
+from .choices import ContainmentType, Outlet
 
 
 def enforcement_header() -> list[str]:
@@ -31,6 +32,10 @@ def enforcement_header() -> list[str]:
     ]
 
 
+# Columns holding a code (row positions of enforcement_rows), written as the label people read.
+CODED = {6: ContainmentType, 7: Outlet}
+
+
 def _cells(row: tuple[Any, ...]) -> list[Any]:
     outcomes = row[-1]
     reasons = "; ".join(
@@ -38,7 +43,11 @@ def _cells(row: tuple[Any, ...]) -> list[Any]:
         for rule in compliance.RULES
         if outcomes.get(rule, {}).get("outcome") == "fail"
     )
-    return [*row[:-1], reasons]
+    cells = list(row[:-1])
+    for index, choices in CODED.items():
+        if cells[index] in choices.values:
+            cells[index] = str(choices(cells[index]).label)
+    return [*cells, reasons]
 
 
 class _Echo:

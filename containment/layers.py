@@ -14,7 +14,7 @@ from spatial.models import Building
 
 from . import selectors, services
 from .api.serializers import ContainmentFeatureSerializer, ContainmentPropertiesSerializer
-from .choices import ComplianceStatus, JmpRung, SfdClass
+from .choices import ComplianceStatus, JmpRung, RuleOutcome, SfdClass
 from .classification import (
     building_rung_sql,
     classification_params,
@@ -230,6 +230,8 @@ register(
             min_zoom=settings.IMIS["BUILDINGS_MIN_ZOOM"],
             limit=5000,
             extra="reasons",
+            # Each rule's outcome in words beside its colour.
+            extra_labels=dict(RuleOutcome.choices),
             order=50,
         ),
         labels={

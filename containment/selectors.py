@@ -73,7 +73,7 @@ def compliance_summary_by_ward(
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT w.id, w.number, w.name,
+            SELECT w.id, w.number, w.name, w.name_bn,
                    count(c.id) AS containments,
                    count(*) FILTER (WHERE a.status = 'compliant') AS compliant,
                    count(*) FILTER (WHERE a.status = 'non_compliant') AS non_compliant,

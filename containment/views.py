@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.local import ward_label
 from spatial import selectors as spatial_selectors
 
 from . import compliance, selectors
@@ -28,6 +29,7 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
         else []
     )
     for row in rows:
+        row["label"] = ward_label(row)
         assessed = row["compliant"] + row["non_compliant"] + row["unknown"]
         row["compliant_share"] = round(100 * row["compliant"] / assessed) if assessed else None
         row["top_failures"] = [

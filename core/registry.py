@@ -74,8 +74,10 @@ class MapLayer:
     name_property: str = ""
     # Also shown as a tooltip over the feature.
     tooltip: bool = False
-    # Extra behaviour of the map script for this register (municipality-map.js `EXTRAS`).
+    # Extra behaviour of the map script for this register (municipality-map.js `EXTRAS`),
+    # and the words it shows (translatable).
     extra: str = ""
+    extra_labels: dict[str, Any] = field(default_factory=dict)
     # Place in the layer list (lower first).
     order: int = 0
 

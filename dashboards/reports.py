@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from containment import compliance
 from containment.choices import SFD_SAFE_FATES, JmpRung, SfdClass, SfdFate
+from core.local import ward_label
 from spatial.models import Municipality
 
 from . import indicators, selectors
@@ -26,8 +27,7 @@ def _rung_labels() -> dict[str, str]:
     return {choice.value: str(choice.label) for choice in JmpRung}
 
 
-def _ward_label(row: dict) -> str:
-    return _("Ward %(number)s") % {"number": row["number"]}
+_ward_label = ward_label
 
 
 def _ladder(figures: dict) -> list[dict]:

@@ -30,7 +30,9 @@ DESTINATION = {"axe-core": "tests/vendor"}
 # package -> its files the pages load (globs under the package), copied without "dist/".
 FILES = {
     "axe-core": ["axe.min.js", "LICENSE"],
-    # leaflet.js names its source map: the hashed-name storage needs the map beside it.
+    # The source maps go along: the scripts name them, and collectstatic's hashed-name
+    # storage fails on a named file that is missing.
+    "chart.js": ["dist/chart.umd.min.js", "dist/chart.umd.min.js.map", "LICENSE.md"],
     "leaflet": [
         "dist/leaflet.js",
         "dist/leaflet.js.map",

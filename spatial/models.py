@@ -12,6 +12,8 @@ from django.db.models import FloatField, Func, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from core.local import LocalName
+
 from .choices import (
     FunctionalUse,
     MembershipRole,
@@ -42,7 +44,7 @@ class GeographyLength(Func):
 
 
 @tracked(exclude=["area_m2"])
-class Municipality(models.Model):
+class Municipality(LocalName, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     name_bn = models.CharField(_("name in Bangla"), max_length=120, blank=True)
@@ -75,7 +77,7 @@ class Municipality(models.Model):
 
 
 @tracked(exclude=["area_m2", "updated_at"])
-class Ward(models.Model):
+class Ward(LocalName, models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="wards", verbose_name=_("municipality")
     )
@@ -106,7 +108,7 @@ class Ward(models.Model):
 
 
 @tracked(exclude=["area_m2"])
-class LowIncomeCommunity(models.Model):
+class LowIncomeCommunity(LocalName, models.Model):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="low_income_communities"
     )

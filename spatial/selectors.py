@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.features import Layer, LayerQuery, count_features
+from core.local import ward_label
 
 from .choices import REGISTER_EDITOR_ROLES
 from .models import Building, Membership, Municipality, Road, Ward
@@ -213,9 +214,13 @@ def layer_job_get(*, user: User, job_id: int):
 
 
 def ward_choices(*, user: User) -> list[tuple[int, str]]:
-    """(id, "Municipality – Ward N (name)") of the wards the user sees, for menus."""
-    wards = ward_list(user=user).order_by("municipality__name", "number")
-    return [(w.pk, f"{w}{' (' + w.name + ')' if w.name else ''}") for w in wards]
+    """(id, "Municipality – Ward N") of the wards the user sees, for menus, in the reader's
+    language (a ward's Bangla name on Bangla pages)."""
+    wards = ward_list(user=user).select_related("municipality")
+    return [
+        (w.pk, f"{w.municipality.local_name} – {ward_label(vars(w))}")
+        for w in wards.order_by("municipality__name", "number")
+    ]
 
 
 def holds_role_anywhere(*, user: User, roles: Iterable[str]) -> bool:

@@ -51,6 +51,7 @@ def _map_layers() -> list[dict]:
                 "minZoom": drawn.min_zoom,
                 "limit": drawn.limit,
                 "extra": drawn.extra,
+                "extraLabels": drawn.extra_labels,
             }
         )
     return layers

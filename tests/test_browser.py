@@ -122,7 +122,33 @@ def test_map_speaks_bangla(page, live_server, mapped_town):
     assert "প্রতীক নির্দেশিকা" in page.inner_text(".imis-legend")
     assert "প্রধান নগর সড়ক" in page.inner_text(".imis-legend")
     assert "জুম ইন করুন" in page.inner_text("#map-status")
+    # Leaflet's own controls speak Bangla too (/jsi18n/).
+    assert page.get_attribute(".leaflet-control-zoom-in", "title") == "জুম ইন"
     page.screenshot(path=str(ARTIFACTS / "map-bangla.png"))
+
+
+def test_features_are_reached_and_opened_by_keyboard(page, live_server, mapped_town):
+    """Buildings, containments and roads take the focus with Tab and open their popup
+    with Enter, as wards do; a rule's outcome is said in words, not by colour alone."""
+    _town, user = mapped_town
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/map/#map=18/22.94130/90.82930")
+    page.wait_for_selector("#municipality-map[data-containments-loaded='2']")
+    building = page.locator("path.imis-building[tabindex='0']").first
+    assert building.get_attribute("role") == "button"
+    assert building.get_attribute("aria-label").startswith("Buildings")
+    building.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content")
+    assert "B0" in page.inner_text(".leaflet-popup-content")
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".leaflet-popup", state="detached")
+    containment = page.locator("path.imis-containment[tabindex='0']").first
+    containment.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".imis-reasons li")
+    reasons = page.inner_text(".imis-reasons")
+    assert any(word in reasons for word in ("Pass:", "Fail:", "Unknown:")), reasons
 
 
 def test_popups_show_user_text_as_text(page, live_server, mapped_town):
@@ -145,3 +171,25 @@ def test_popups_show_user_text_as_text(page, live_server, mapped_town):
         raise AssertionError("no popup showed the holding number")
     assert page.locator(".leaflet-popup-content img").count() == 0
     assert page.evaluate("() => window.__xss") is None
+
+
+def test_admin_geometry_widget_draws_under_the_csp(page, live_server, mapped_town):
+    """django-leaflet's admin widget runs inline scripts: they carry the response's nonce,
+    so the map draws the geometry with the strict policy kept (the `page` fixture fails on
+    any violation); pages without such scripts get no nonce."""
+    from django.contrib.auth import get_user_model
+
+    from spatial.models import Building
+
+    get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    building = Building.objects.first()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "root")
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    response = page.goto(f"{live_server.url}/admin/spatial/building/{building.pk}/change/")
+    assert "'nonce-" in response.headers["content-security-policy"]
+    page.wait_for_selector("#id_geom-map.leaflet-container path.leaflet-interactive")
+    page.screenshot(path=str(ARTIFACTS / "admin-geometry-widget.png"))
+    plain = page.goto(f"{live_server.url}/map/")
+    assert "nonce" not in plain.headers["content-security-policy"]

@@ -122,6 +122,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = ["spatial.accounts.LockoutModelBackend"]
 LOGIN_URL = "login"
+# Bangla numbers grouped as in Bangladesh (config/formats/bn).
+FORMAT_MODULE_PATH = ["config.formats"]
 # Each role starts on its own work (core/navigation.py).
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"

@@ -19,6 +19,7 @@ from rest_framework_gis.fields import GeometryField
 from config.pagination import MAX_OFFSET, PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
 from core.features import COORDINATE_DECIMALS
+from core.local import bangladesh_mobile
 from spatial.api.serializers import StrictFieldsMixin
 from spatial.choices import DESLUDGING_DESK_ROLES
 
@@ -36,6 +37,16 @@ from ..models import (
 )
 
 
+def _mobile(value: str) -> str:
+    """A Bangladeshi mobile number, normalised to 01XXXXXXXXX (the help desk calls it)."""
+    try:
+        return bangladesh_mobile(value)
+    except ValueError:
+        raise serializers.ValidationError(
+            _("Give a mobile number of 11 digits starting 013 to 019, e.g. 01712345678.")
+        ) from None
+
+
 # ---------------------------------------------------------------- serializers
 class RequestInputSerializer(StrictFieldsMixin, serializers.Serializer):
     containment = serializers.PrimaryKeyRelatedField(queryset=Containment.objects.all())
@@ -45,6 +56,12 @@ class RequestInputSerializer(StrictFieldsMixin, serializers.Serializer):
     owner_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     proposed_date = serializers.DateField(required=False, allow_null=True)
     is_emergency = serializers.BooleanField(required=False, default=False)
+
+    def validate_applicant_phone(self, value: str) -> str:
+        return _mobile(value)
+
+    def validate_owner_phone(self, value: str) -> str:
+        return _mobile(value) if value else value
 
 
 class ScheduleInputSerializer(StrictFieldsMixin, serializers.Serializer):

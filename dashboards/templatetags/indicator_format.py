@@ -2,10 +2,17 @@
 decimals, days and volumes as numbers."""
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import number_format as django_number_format
 from django.utils.translation import gettext as _
 
+from core.local import digits
+
 register = template.Library()
+
+
+def number_format(value, decimals: int) -> str:
+    """Grouped as the page's language groups, in its digits."""
+    return digits(django_number_format(value, decimals, force_grouping=True))
 
 
 @register.filter

@@ -32,8 +32,12 @@
     return true;
   }
 
+  // Words of the map's own controls, from Django's JavaScript catalogue (/jsi18n/).
+  var gettext = global.gettext || function (text) { return text; };
+
   function createMap(element, config) {
-    var map = L.map(element, { preferCanvas: false, zoomControl: true });
+    var map = L.map(element, { preferCanvas: false, zoomControl: false });
+    L.control.zoom({ zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") }).addTo(map);
     (config.tiles || []).forEach(function (tile) {
       L.tileLayer(tile[1], tile[2] || {}).addTo(map);
     });
@@ -45,6 +49,11 @@
       map.setView(config.center || [22.943, 90.829], config.zoom || 13);
     }
     L.control.scale({ imperial: false }).addTo(map);
+    // Escape closes the open popup wherever the focus is inside the map (a feature reached
+    // with Tab, a link in the popup), not only on the map itself.
+    L.DomEvent.on(element, "keydown", function (event) {
+      if (event.key === "Escape") { map.closePopup(); }
+    });
     // Keep the view in the address (#map=zoom/lat/lon) so a view can be shared or reloaded.
     window.addEventListener("hashchange", function () { viewFromHash(map); });
     map.on("moveend", function () {
@@ -67,6 +76,23 @@
     }).then(function (response) {
       if (!response.ok) { throw new Error(response.status + " " + response.statusText); }
       return response.json();
+    });
+  }
+
+  // A feature reachable by keyboard: Tab reaches it, Enter or Space opens its popup.
+  function focusable(layer, label) {
+    layer.on("add", function () {
+      var element = layer.getElement && layer.getElement();
+      if (!element) { return; }
+      element.setAttribute("tabindex", "0");
+      element.setAttribute("role", "button");
+      if (label) { element.setAttribute("aria-label", label); }
+      L.DomEvent.on(element, "keydown", function (event) {
+        if (event.key === "Enter" || event.key === " ") {
+          L.DomEvent.preventDefault(event);
+          layer.openPopup();
+        }
+      });
     });
   }
 
@@ -146,6 +172,7 @@
     createMap: createMap,
     narrow: narrow,
     locateControl: locateControl,
+    focusable: focusable,
     fetchGeoJSON: fetchGeoJSON,
     popupTable: popupTable,
     legend: legend,

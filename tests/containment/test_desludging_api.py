@@ -52,11 +52,12 @@ def test_the_chain_through_the_api(desk, registers):
         {
             "containment": containment.pk,
             "applicant_name": "Karim",
-            "applicant_phone": "017",
+            "applicant_phone": "+880 1712-345678",
             "is_emergency": True,
         },
     )
     assert created.status_code == 201, created.content
+    assert created.json()["applicant_phone"] == "01712345678"
     pk = created.json()["id"]
     today = timezone.localdate().isoformat()
     steps = [
@@ -132,7 +133,7 @@ def test_requests_of_another_municipality_are_404(desk, other_town):
     created = post(
         desk,
         reverse("containment-api:request-list"),
-        {"containment": theirs.pk, "applicant_name": "B", "applicant_phone": "2"},
+        {"containment": theirs.pk, "applicant_name": "B", "applicant_phone": "01812345678"},
     )
     assert created.status_code == 400
 
@@ -256,7 +257,11 @@ def test_operators_see_and_record_only_their_own_jobs(desk, registers, town):
 def test_a_second_open_request_for_a_containment_is_a_conflict(desk, registers):
     containment = registers[0]
     url = reverse("containment-api:request-list")
-    body = {"containment": containment.pk, "applicant_name": "Karim", "applicant_phone": "017"}
+    body = {
+        "containment": containment.pk,
+        "applicant_name": "Karim",
+        "applicant_phone": "01712345678",
+    }
     first = post(desk, url, body)
     assert first.status_code == 201, first.content
     second = post(desk, url, {**body, "applicant_name": "Rahim"})
@@ -283,3 +288,30 @@ def test_the_database_refuses_a_second_open_request_whatever_writes_it(registers
             applicant_phone="2",
             requested_at=timezone.now(),
         )
+
+
+@pytest.mark.parametrize(
+    ("phone", "kept"),
+    [
+        ("01712345678", "01712345678"),
+        ("০১৯১২৩৪৫৬৭৮", "01912345678"),  # Bangla digits
+        ("8801312345678", "01312345678"),
+        ("0171", None),  # too short
+        ("01212345678", None),  # 012 is no operator
+        ("021234567", None),  # a landline
+        ("017123456789", None),  # 12 digits
+    ],
+)
+def test_phone_numbers_are_bangladeshi_mobiles(desk, registers, phone, kept):
+    containment = registers[0]
+    created = post(
+        desk,
+        reverse("containment-api:request-list"),
+        {"containment": containment.pk, "applicant_name": "Karim", "applicant_phone": phone},
+    )
+    if kept is None:
+        assert created.status_code == 400, created.content
+        assert "applicant_phone" in created.json()["errors"]
+    else:
+        assert created.status_code == 201, created.content
+        assert created.json()["applicant_phone"] == kept

@@ -67,7 +67,8 @@
         backgroundColor: statuses.map(function (s) { return COMPLIANCE_COLOURS[s]; }),
       }],
     },
-    options: { plugins: { legend: { position: "right" } } },
+    // Beside the doughnut where there is room, below it on a phone (it was clipped there).
+    options: { plugins: { legend: { position: window.innerWidth < 600 ? "bottom" : "right" } } },
   });
 
   var months = data.emptying_by_month;

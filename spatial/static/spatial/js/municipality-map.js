@@ -60,7 +60,9 @@
           Object.keys(rules).forEach(function (rule) {
             var item = document.createElement("li");
             item.className = "imis-rule-" + rules[rule].outcome;
-            item.textContent = rules[rule].reason;
+            // The outcome in words as well as in colour.
+            var outcome = spec.extraLabels[rules[rule].outcome];
+            item.textContent = (outcome ? outcome + ": " : "") + rules[rule].reason;
             reasons.appendChild(item);
           });
         })
@@ -76,6 +78,8 @@
       pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, styleOf(spec, feature)); },
       onEachFeature: function (feature, layer) {
         var p = feature.properties;
+        var first = spec.popup[0];
+        IMISMap.focusable(layer, spec.title + ": " + (featureName(spec, p) || (first ? p[first.property] : "")));
         if (spec.tooltip) {
           layer.bindTooltip(featureName(spec, p) || spec.popup[0].label + " " + p[spec.popup[0].property],
             { permanent: false, direction: "center" });
