@@ -203,8 +203,7 @@ def test_every_role_every_page_fits_speaks_bangla_and_passes_axe(
                         latin = _latin_figures(page)
                         if latin:
                             problems.append(f"{where}: figures in Latin digits: {latin[:5]}")
-                    if viewport is PHONE:
-                        problems += [f"{where}: axe {v}" for v in _axe(page)]
+                    problems += [f"{where}: axe {v}" for v in _axe(page)]
             assert landing.startswith(live_server.url)
     assert visited >= 80, visited
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
