@@ -9,6 +9,9 @@ import secrets
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .errors import error_response, too_large_message
 
 
 def content_security_policy() -> str:
@@ -79,10 +82,6 @@ class PlainInputMiddleware:
     def __call__(self, request):
         where = _nul_in_request(request)
         if where is not None:
-            from django.utils.translation import gettext as _
-
-            from .errors import error_response
-
             return error_response(
                 request,
                 400,
@@ -151,6 +150,4 @@ def drain(stream, size: int) -> None:
 
 
 def too_large(request, size: int | None, limit: int):
-    from .errors import error_response, too_large_message
-
     return error_response(request, 413, too_large_message(size, limit))

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from spatial.models import Municipality
 
-from .models import DesludgingPlan, PlannedVisit
+from .models import DesludgingPlan, PlannedVisit, Vehicle
 
 # Python weekday numbers: Bangladesh's weekend is Friday and Saturday.
 DEFAULT_WEEKEND = (4, 5)
@@ -87,8 +87,6 @@ SELECT c.id, c.code, y.years, CASE
 def fleet_trip_volume(*, municipality: Municipality) -> Decimal:
     """What one trip carries: the largest vehicle in service with the municipality's active
     providers, else the setting TRIP_VOLUME_M3."""
-    from .models import Vehicle
-
     largest = (
         Vehicle.objects.filter(
             provider__municipality=municipality, provider__is_active=True, is_active=True

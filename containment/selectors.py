@@ -14,7 +14,8 @@ from spatial.choices import (
     PERSONAL_DATA_ROLES,
     MembershipRole,
 )
-from spatial.models import Municipality
+from spatial.history import record_history
+from spatial.models import Membership, Municipality
 from spatial.scope import user_scope
 from spatial.selectors import User, record_in_scope, scoped
 
@@ -198,8 +199,6 @@ def can_run_desludging(
 def _operated(user: User, role: str, relation: str) -> QuerySet:
     """Ids of providers (or plants) the user operates, in municipalities where he holds the
     operator role."""
-    from spatial.models import Membership
-
     model = ServiceProvider if relation == "operated_providers" else TreatmentPlant
     municipalities = Membership.objects.filter(user=user, role=role).values("municipality_id")
     return model.objects.filter(operators=user, municipality_id__in=municipalities).values("pk")
@@ -371,6 +370,4 @@ def inspection_get(*, user: User, inspection_id: int) -> Inspection:
 
 def containment_history(*, containment: Containment, limit: int = 20) -> list[dict]:
     """Newest first: when, what kind of event, who (when known) and what changed."""
-    from spatial.history import record_history
-
     return record_history(containment, limit=limit)

@@ -17,6 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from spatial.choices import MembershipRole as Role
+from spatial.models import Membership
 
 ADMIN = Role.MUNICIPAL_ADMIN
 GIS = Role.GIS_OFFICER
@@ -74,8 +75,6 @@ def roles_of(request: HttpRequest) -> frozenset:
         return frozenset()
     cached = getattr(request, "_imis_roles", None)
     if cached is None:
-        from spatial.models import Membership
-
         if user.is_superuser:
             cached = EVERY_ROLE
         else:

@@ -37,6 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from procrastinate.contrib.django import app
 from procrastinate.exceptions import AlreadyEnqueued
 
 from containment.classification import classification_params
@@ -97,6 +98,10 @@ def figures(
     return _recompute(params, compute, stale=stale)
 
 
+# The worker's queue, and the task a stale read defers (dashboards/tasks.py).
+QUEUE = "dashboards"
+REFRESH_TASK = "dashboards.refresh_municipality_figures"
+
 # Set by the worker's refresh: recompute whatever is not current, and wait for the lock.
 _forced: contextvars.ContextVar[bool] = contextvars.ContextVar("figures_forced", default=False)
 
@@ -114,12 +119,14 @@ def _schedule_refresh(municipality_id: int, after_s: int) -> None:
     """Queue one refresh, `after_s` seconds out: under a stream of writes the worker then
     recomputes a municipality's figures once per half window, not after every write, and
     the figures readers get are never older than the window."""
-    from .tasks import refresh_municipality_figures
-
+    # Deferred by name: the task (tasks.py) calls the refresh service, which reads through
+    # this module; importing it here would close that circle.
     # One refresh waiting is enough; the savepoint keeps a refused duplicate from breaking
     # the reader's transaction.
     with contextlib.suppress(AlreadyEnqueued), transaction.atomic():
-        refresh_municipality_figures.configure(
+        app.configure_task(
+            name=REFRESH_TASK,
+            queue=QUEUE,
             queueing_lock=f"dashboard-figures-{municipality_id}",
             schedule_in={"seconds": after_s},
         ).defer(municipality_id=municipality_id)

@@ -3,17 +3,18 @@
 from procrastinate.contrib.django import app
 
 from . import services
+from .stored import QUEUE, REFRESH_TASK
 
 
 @app.periodic(cron="*/5 * * * *")
-@app.task(queue="dashboards", name="dashboards.refresh_stale_figures")
+@app.task(queue=QUEUE, name="dashboards.refresh_stale_figures")
 def refresh_stale_figures(timestamp: int) -> int:
     """Recompute the running year's figures of municipalities written to since their last
     computation, so that dashboard readers seldom wait for it."""
     return services.figures_refresh()
 
 
-@app.task(queue="dashboards", name="dashboards.refresh_municipality_figures")
+@app.task(queue=QUEUE, name=REFRESH_TASK)
 def refresh_municipality_figures(municipality_id: int) -> int:
     """Deferred by a dashboard read that served figures written to since (stored.py)."""
     return services.figures_refresh(municipality_ids=[municipality_id])

@@ -44,6 +44,7 @@ from core import registry
 
 from .io import gdal_field_names, shapefile_field_names
 from .models import Building, Municipality, Road, Ward
+from .services import buildings_rederive_membership
 
 MAX_REPORTED = 1000
 PROGRESS_STEP = 1000  # rows between progress reports
@@ -690,6 +691,4 @@ def _write(municipality: Municipality, spec: ImportSpec, plan: list, shapes: dic
             names.add("updated_at")
         spec.model.objects.bulk_update(updated, sorted(names), batch_size=2000)
     if spec.model is Ward and (created or updated):
-        from .services import buildings_rederive_membership
-
         buildings_rederive_membership(municipality=municipality)

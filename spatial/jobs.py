@@ -21,6 +21,7 @@ from django.contrib.gis.geos import GEOSGeometry
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from procrastinate.contrib.django import app
 
 from core.features import LayerQuery, count_features, stream_feature_collection
 from core.registry import collections
@@ -59,11 +60,15 @@ def job_file(job: LayerJob) -> Path | None:
     return path if job.file_name and path.is_file() else None
 
 
-def _defer(job: LayerJob) -> None:
-    from .tasks import run_layer_job
+# The worker's queue and the task that runs a job (spatial/tasks.py, which calls run_job
+# here: deferred by name, so that this module does not import it back).
+QUEUE = "layers"
+RUN_TASK = "spatial.run_layer_job"
 
+
+def _defer(job: LayerJob) -> None:
     # The Django connector writes the queue row in this transaction: no job without its row.
-    run_layer_job.defer(job_id=job.pk)
+    app.configure_task(name=RUN_TASK, queue=QUEUE).defer(job_id=job.pk)
 
 
 # ------------------------------------------------------------------------------- services

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 
+from .models import Membership, Ward
+
 User = AbstractBaseUser | AnonymousUser
 
 
@@ -82,8 +84,6 @@ class Scope:
         if self.ward_ids:
             from django.contrib.gis.db.models import Union
 
-            from .models import Ward
-
             shape = Ward.objects.filter(pk__in=self.ward_ids).aggregate(shape=Union("geom"))
             if shape["shape"] is not None:
                 condition |= Q(**{f"{geometry}__intersects": shape["shape"]})
@@ -100,8 +100,6 @@ def user_scope(user: User, roles: Iterable[str] | None = None) -> Scope:
         return NOTHING
     if user.is_superuser:
         return EVERYTHING
-    from .models import Membership
-
     memberships = Membership.objects.filter(user=user)
     if roles is not None:
         memberships = memberships.filter(role__in=list(roles))
@@ -117,8 +115,6 @@ def user_scope(user: User, roles: Iterable[str] | None = None) -> Scope:
             ward_municipalities.add(municipality_id)
     # A ward of a municipality that is wholly in scope adds nothing.
     if whole and wards:
-        from .models import Ward
-
         wards -= set(
             Ward.objects.filter(pk__in=wards, municipality_id__in=whole).values_list(
                 "pk", flat=True

@@ -18,7 +18,7 @@ from core.features import Layer, LayerQuery, count_features
 from core.local import ward_label
 
 from .choices import REGISTER_EDITOR_ROLES
-from .models import Building, Membership, Municipality, Road, Ward
+from .models import Building, LayerJob, Membership, Municipality, Road, Ward
 from .scope import Scope, user_scope
 
 User = AbstractBaseUser | AnonymousUser
@@ -42,6 +42,21 @@ def municipality_list(*, user: User) -> QuerySet[Municipality]:
 def municipality_get(*, user: User, code: str) -> Municipality:
     """Raises Municipality.DoesNotExist when unknown or not visible to `user`."""
     return municipality_list(user=user).get(code=code)
+
+
+def resolve_municipality(*, user: User, code: str | None) -> Municipality:
+    """The municipality named by `code` if the user sees it, or the user's only one."""
+    if code is None:
+        visible = list(municipality_list(user=user)[:2])
+        if len(visible) == 1:
+            return visible[0]
+        raise ValidationError({"municipality": [_("This field is required.")]})
+    try:
+        return municipality_get(user=user, code=code)
+    except Municipality.DoesNotExist:
+        raise ValidationError(
+            {"municipality": [_("Unknown municipality %(code)s.") % {"code": code}]}
+        ) from None
 
 
 def municipality_for_new_record(*, user: User, requested: Municipality | None) -> Municipality:
@@ -203,8 +218,6 @@ def layer_extent(*, user: User, public: bool) -> list[float]:
 
 def layer_jobs_for_user(*, user: User) -> QuerySet:
     """The user's own exports and imports, newest first: a job is private to who started it."""
-    from .models import LayerJob
-
     return LayerJob.objects.filter(owner=user).select_related("municipality")
 
 

@@ -6,12 +6,12 @@ from procrastinate.contrib.django import app
 from . import jobs
 
 
-@app.task(queue="layers", name="spatial.run_layer_job")
+@app.task(queue=jobs.QUEUE, name=jobs.RUN_TASK)
 def run_layer_job(job_id: int) -> None:
     jobs.run_job(job_id)
 
 
 @app.periodic(cron="17 * * * *")
-@app.task(queue="layers", name="spatial.purge_layer_jobs")
+@app.task(queue=jobs.QUEUE, name="spatial.purge_layer_jobs")
 def purge_layer_jobs(timestamp: int) -> int:
     return jobs.jobs_purge()

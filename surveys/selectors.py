@@ -15,7 +15,7 @@ from spatial.models import Membership
 from spatial.scope import user_scope
 from spatial.selectors import User, has_role, holds_role_anywhere, record_in_scope, scoped
 
-from .models import Submission, SubmissionPhoto, SurveyCampaign
+from .models import Assignment, Submission, SubmissionPhoto, SurveyCampaign
 
 SUPERVISING_ROLES = (MembershipRole.SURVEY_SUPERVISOR, MembershipRole.MUNICIPAL_ADMIN)
 READING_ROLES = (*SUPERVISING_ROLES, MembershipRole.EXECUTIVE)
@@ -226,8 +226,6 @@ def campaign_progress(
 def may_submit(*, user: User) -> bool:
     """Whether `user` could submit anywhere: an assignment in some campaign, or an
     enumerating or supervising role."""
-    from .models import Assignment
-
     if not user.is_authenticated:
         return False
     return (

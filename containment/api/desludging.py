@@ -20,6 +20,7 @@ from config.pagination import MAX_OFFSET, PAGE_PARAMETERS, page_schema, paged_re
 from config.permissions import require_role_anywhere
 from core.features import COORDINATE_DECIMALS
 from core.local import bangladesh_mobile
+from spatial import selectors as spatial_selectors
 from spatial.api.serializers import StrictFieldsMixin
 from spatial.choices import DESLUDGING_DESK_ROLES
 
@@ -664,13 +665,11 @@ class PlanListView(APIView):
         summary="Run the scheduled-desludging planner",
     )
     def post(self, request: Request) -> Response:
-        from .views import resolve_municipality
-
         require_role_anywhere(request.user, DESLUDGING_DESK_ROLES)
         data = PlanInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        municipality = resolve_municipality(
+        municipality = spatial_selectors.resolve_municipality(
             user=request.user, code=values.pop("municipality", None)
         )
         _require_desk(request.user, municipality.pk)

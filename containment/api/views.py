@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import get_language
@@ -33,23 +31,10 @@ from .serializers import (
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def resolve_municipality(*, user: Any, code: str | None) -> Municipality:
-    """The municipality named by `code` if the user sees it, or the user's only one."""
-    if code is None:
-        visible = list(spatial_selectors.municipality_list(user=user)[:2])
-        if len(visible) == 1:
-            return visible[0]
-        raise ValidationError({"municipality": [_("This field is required.")]})
-    try:
-        return spatial_selectors.municipality_get(user=user, code=code)
-    except Municipality.DoesNotExist:
-        raise ValidationError(
-            {"municipality": [_("Unknown municipality %(code)s.") % {"code": code}]}
-        ) from None
-
-
 def _municipality_param(request: Request) -> Municipality:
-    return resolve_municipality(user=request.user, code=request.query_params.get("municipality"))
+    return spatial_selectors.resolve_municipality(
+        user=request.user, code=request.query_params.get("municipality")
+    )
 
 
 class RuleSetListView(APIView):

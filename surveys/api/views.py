@@ -406,15 +406,13 @@ class CampaignListView(APIView):
         responses={201: CampaignSerializer},
     )
     def post(self, request: Request) -> Response:
-        from containment.api.views import resolve_municipality
-
         require_role_anywhere(
             request.user, selectors.SUPERVISING_ROLES, _("Only a survey supervisor may do this.")
         )
         data = CampaignInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        municipality = resolve_municipality(
+        municipality = spatial_selectors.resolve_municipality(
             user=request.user, code=values.pop("municipality", None)
         )
         if not selectors.can_manage_campaigns(user=request.user, municipality_id=municipality.pk):

@@ -2,9 +2,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from containment.models import ServiceProvider, TreatmentPlant
 from fixtures import demo
 from spatial.choices import MembershipRole
-from spatial.models import Membership
+from spatial.models import Membership, Municipality
 
 # Local demo accounts only: `make run` creates them on a fresh database. The fifth member
 # limits the membership to those ward numbers (the councillor of ward 1 reads ward 1 only).
@@ -44,8 +45,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from spatial.models import Municipality
-
         if options["if_empty"] and Municipality.objects.exists():
             self.stdout.write("Database already has data; demo generation skipped.")
             return
@@ -86,8 +85,6 @@ class Command(BaseCommand):
 
     def _link_operator(self, user, role, municipality):
         """The demo operators work for the first provider and at the first plant."""
-        from containment.models import ServiceProvider, TreatmentPlant
-
         if role == MembershipRole.PROVIDER_OPERATOR:
             provider = ServiceProvider.objects.filter(municipality=municipality).first()
             if provider is not None:
