@@ -1,0 +1,54 @@
+"""On-site sanitation: containments, the buildings they serve, compliance rule sets and
+assessments, the desludging chain and inspections. Raw attributes are stored; every
+classification (JMP rung, SFD class, compliance) is derived from them
+(containment/classification.py, containment/compliance.py).
+
+One module per subdomain; every model (and the rule sets' default callables, which
+migrations name as containment.models.*) is importable from here.
+"""
+
+from .compliance import (
+    ComplianceAssessment,
+    ComplianceRuleSet,
+    _default_approved_types,
+    _default_emptying_not_applicable,
+    _default_forbidden_outlets,
+    _default_outlets_by_type,
+)
+from .desludging import (
+    DesludgingPlan,
+    Emptying,
+    EmptyingRequest,
+    PlannedVisit,
+    ServiceFeedback,
+    ServiceProvider,
+    SludgeDelivery,
+    TreatmentPlant,
+    Vehicle,
+)
+from .inspections import Inspection, InspectionPhoto
+from .registers import POSITIVE, Containment, ContainmentBuilding, Household
+
+__all__ = [
+    "POSITIVE",
+    "ComplianceAssessment",
+    "ComplianceRuleSet",
+    "Containment",
+    "ContainmentBuilding",
+    "DesludgingPlan",
+    "Emptying",
+    "EmptyingRequest",
+    "Household",
+    "Inspection",
+    "InspectionPhoto",
+    "PlannedVisit",
+    "ServiceFeedback",
+    "ServiceProvider",
+    "SludgeDelivery",
+    "TreatmentPlant",
+    "Vehicle",
+    "_default_approved_types",
+    "_default_emptying_not_applicable",
+    "_default_forbidden_outlets",
+    "_default_outlets_by_type",
+]
