@@ -230,7 +230,7 @@ def test_feedback_quality_is_one_to_five(chain):
 
 def test_more_than_the_recorded_volume_is_kept_with_a_warning(chain):
     """Issue 17: the crew measured the load; the tank's recorded size is likelier wrong."""
-    from containment.api.desludging import EmptyingRequestSerializer
+    from containment.api.desludging_serializers import EmptyingRequestSerializer
 
     schedule(chain)
     emptying = empty(chain, volume="5.5")  # the tank is recorded as 4.5 m³
