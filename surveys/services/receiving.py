@@ -1,6 +1,5 @@
-"""Writes of the survey workflow: campaigns and assignments, receiving field submissions
-(idempotent by client UUID, matched to a building, flagged), and review decisions (final and
-race-safe; approval applies the answers to the registers in the same transaction)."""
+"""Receiving field submissions: idempotent by the client's UUID, matched to a building,
+flagged; one by one or in batches."""
 
 from __future__ import annotations
 
@@ -15,24 +14,17 @@ from typing import Any
 from django.conf import settings
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as RestValidationError
 
-from containment import services as containment_services
-from containment.choices import HouseholdSource
-from containment.models import Containment
-from spatial import services as spatial_services
-from spatial.choices import MembershipRole
 from spatial.geometry import check_within_municipality
-from spatial.models import Membership, Municipality, Ward
-from spatial.uploads import check_photo
+from spatial.models import Ward
 
-from .choices import CampaignStatus, Flag, MatchKind, SubmissionStatus
-from .models import Assignment, Submission, SubmissionPhoto, SurveyCampaign
-from .questionnaire import QUESTIONNAIRES
+from ..choices import CampaignStatus, Flag, SubmissionStatus
+from ..models import Assignment, Submission, SurveyCampaign
+from ..questionnaire import QUESTIONNAIRES
+from .matching import match_points
 
 
 class SubmissionConflict(Exception):
@@ -41,65 +33,6 @@ class SubmissionConflict(Exception):
     def __init__(self, submission: Submission):
         super().__init__(str(submission.client_uuid))
         self.submission = submission
-
-
-# ---------------------------------------------------------------- campaigns
-@transaction.atomic
-def campaign_create(
-    *,
-    municipality: Municipality,
-    name: str,
-    starts_on: dt.date,
-    ends_on: dt.date,
-    wards: list[Ward],
-    questionnaire_version: str,
-    created_by: Any = None,
-) -> SurveyCampaign:
-    if questionnaire_version not in QUESTIONNAIRES:
-        raise ValidationError({"questionnaire_version": [_("Unknown questionnaire version.")]})
-    if not wards or any(w.municipality_id != municipality.pk for w in wards):
-        raise ValidationError({"wards": [_("Choose wards of this municipality.")]})
-    campaign = SurveyCampaign(
-        municipality=municipality,
-        name=name,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        questionnaire_version=questionnaire_version,
-        created_by=created_by if getattr(created_by, "pk", None) else None,
-    )
-    campaign.full_clean(exclude=["municipality"])
-    campaign.save()
-    campaign.wards.set(wards)
-    return campaign
-
-
-@transaction.atomic
-@transaction.atomic
-def assignment_create(*, campaign: SurveyCampaign, enumerator: Any, ward: Ward) -> Assignment:
-    """Assign an enumerator of the campaign's municipality to one of its wards. The
-    assignment grants what it needs: a ward-limited enumerator membership is extended to
-    the ward, so the enumerator reads the ward's buildings and the campaign. Raises
-    ValidationError when the user holds no enumerator role there, or the ward is not the
-    campaign's."""
-    if not campaign.wards.filter(pk=ward.pk).exists():
-        raise ValidationError({"ward": [_("The ward is not in this campaign.")]})
-    membership = Membership.objects.filter(
-        user=enumerator, municipality_id=campaign.municipality_id, role=MembershipRole.ENUMERATOR
-    ).first()
-    if membership is None:
-        raise ValidationError(
-            {
-                "enumerator": [
-                    _("%(user)s is not an enumerator of %(municipality)s.")
-                    % {"user": enumerator.get_username(), "municipality": campaign.municipality}
-                ]
-            }
-        )
-    spatial_services.membership_cover_ward(membership=membership, ward=ward)
-    assignment, _created = Assignment.objects.get_or_create(
-        campaign=campaign, enumerator=enumerator, ward=ward
-    )
-    return assignment
 
 
 # ---------------------------------------------------------------- receiving
@@ -112,60 +45,6 @@ class Received:
 def payload_digest(payload: dict[str, Any]) -> str:
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-_MATCH_SQL = """
-    WITH p AS (
-        SELECT n, m, ST_SetSRID(ST_MakePoint(x, y), 4326) AS geom
-          FROM unnest(%(x)s::float8[], %(y)s::float8[], %(m)s::bigint[])
-               WITH ORDINALITY AS u(x, y, m, n))
-    SELECT p.n,
-      ST_Covers(mu.boundary, p.geom),
-      (SELECT b.id FROM spatial_building b
-        WHERE b.municipality_id = p.m AND b.retired_at IS NULL AND ST_Contains(b.geom, p.geom)
-        ORDER BY b.id LIMIT 1),
-      near.id, near.distance,
-      (SELECT w.id FROM spatial_ward w
-        WHERE w.municipality_id = p.m AND ST_Intersects(w.geom, p.geom)
-        ORDER BY w.number LIMIT 1)
-    FROM p JOIN spatial_municipality mu ON mu.id = p.m
-    LEFT JOIN LATERAL (
-      SELECT b.id, ST_Distance(b.geom::geography, p.geom::geography) AS distance
-        FROM spatial_building b
-       WHERE b.municipality_id = p.m AND b.retired_at IS NULL
-         AND b.geom && ST_Expand(p.geom, %(deg)s)
-       ORDER BY b.geom <-> p.geom LIMIT 1) near ON TRUE
-    ORDER BY p.n
-"""
-
-
-def _match_points(
-    points: list[tuple[Point, int]],
-) -> list[tuple[bool, int | None, str, float | None, int | None]]:
-    """For each (point, municipality id), in one statement: (inside the municipality's
-    boundary, building id, match kind, distance in m, ward id). The building is the footprint
-    containing the point, else the nearest footprint within the set distance."""
-    radius = settings.IMIS.get("SURVEY_MATCH_DISTANCE_M", 25)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _MATCH_SQL,
-            {
-                "x": [point.x for point, _municipality in points],
-                "y": [point.y for point, _municipality in points],
-                "m": [municipality_id for _point, municipality_id in points],
-                "deg": radius / 100_000,
-            },
-        )
-        rows = cursor.fetchall()
-    matched = []
-    for _n, covered, inside, nearest, distance, ward_id in rows:
-        if inside:
-            matched.append((covered, inside, MatchKind.INSIDE, 0.0, ward_id))
-        elif nearest and distance is not None and distance <= radius:
-            matched.append((covered, nearest, MatchKind.NEAREST, distance, ward_id))
-        else:
-            matched.append((covered, None, MatchKind.NEW, None, ward_id))
-    return matched
 
 
 def _flags(assigned, ward_id, accuracy, duplicate: bool) -> list[str]:
@@ -277,7 +156,7 @@ def submission_receive(
             {"corrects": [_("Only a submission returned to you can be corrected.")]}
         )
 
-    _covered, building_id, kind, distance, ward_id = _match_points(
+    _covered, building_id, kind, distance, ward_id = match_points(
         [(point, campaign.municipality_id)]
     )[0]
     duplicate = _surveyed_already(campaign, building_id, corrects)
@@ -377,7 +256,7 @@ def submissions_receive_batch(
     matched: dict[int, tuple] = {}
     if candidates:
         points = [(items[k].point, items[k].campaign.municipality_id) for k in candidates]
-        matched = dict(zip(candidates, _match_points(points), strict=True))
+        matched = dict(zip(candidates, match_points(points), strict=True))
     accepted: list[int] = []
     for k in candidates:
         if not matched[k][0]:
@@ -467,169 +346,3 @@ def _received_alone(enumerator: Any, item: BatchItem) -> Received | Exception:
             )
     except (ValidationError, PermissionDenied, SubmissionConflict) as refused:
         return refused
-
-
-# ---------------------------------------------------------------- review
-def _decide(submission: Submission, reviewer: Any, status: str, reason: str = "") -> Submission:
-    locked = Submission.objects.select_for_update().get(pk=submission.pk)
-    if locked.status != SubmissionStatus.PENDING:
-        raise ValidationError(
-            {
-                "status": [
-                    _("This submission was already decided: %(status)s.")
-                    % {"status": SubmissionStatus(locked.status).label}
-                ]
-            }
-        )
-    locked.status, locked.reviewer, locked.reviewed_at = status, reviewer, timezone.now()
-    locked.review_reason = reason
-    locked.save(update_fields=["status", "reviewer", "reviewed_at", "review_reason"])
-    return locked
-
-
-BUILDING_FIELDS = (
-    "holding_number",
-    "structure_type",
-    "floor_count",
-    "construction_year",
-    "functional_use",
-    "household_count",
-    "population_male",
-    "population_female",
-    "population_other",
-    "population_disabled",
-    "water_source",
-    "has_toilet",
-    "toilet_count",
-)
-CONTAINMENT_FIELDS = {
-    "containment_type": "containment_type",
-    "outlet": "outlet",
-    "toilet_type": "toilet_type",
-    "toilet_shared": "shared_facility",
-    "length_m": "length_m",
-    "width_m": "width_m",
-    "depth_m": "depth_m",
-    "diameter_m": "diameter_m",
-    "ever_emptied": "ever_emptied",
-    "last_emptied_on": "last_emptied_on",
-    "emptied_by": "emptied_by",
-    "sludge_destination": "sludge_destination",
-}
-
-
-@transaction.atomic
-def submission_approve(*, submission: Submission, reviewer: Any) -> Submission:
-    """Approve and apply the answers to the building and its containment, all or nothing."""
-    decided = _decide(submission, reviewer, SubmissionStatus.APPROVED)
-    if decided.building is None:
-        raise ValidationError(
-            {"building": [_("No building matched this point: map the building first.")]}
-        )
-    parsed = QUESTIONNAIRES[decided.campaign.questionnaire_version](data=decided.answers)
-    parsed.is_valid(raise_exception=True)
-    answers = parsed.validated_data
-    building_changes = {k: answers[k] for k in BUILDING_FIELDS if k in answers}
-    if building_changes:
-        spatial_services.building_update(building=decided.building, **building_changes)
-    containment_changes = {
-        field: answers[key] for key, field in CONTAINMENT_FIELDS.items() if key in answers
-    }
-    if containment_changes:
-        existing = (
-            Containment.objects.filter(
-                building_links__building=decided.building, building_links__is_responsible=True
-            )
-            .order_by("id")
-            .first()
-        )
-        if existing is not None:
-            containment_services.containment_update(containment=existing, **containment_changes)
-        elif "containment_type" in containment_changes:
-            containment_services.containment_create(
-                municipality=decided.campaign.municipality,
-                geom=decided.geom,
-                buildings=[decided.building],
-                **containment_changes,
-            )
-    households = households_from_answers(answers, building=decided.building)
-    if households is not None:
-        containment_services.households_replace(
-            building=decided.building, households=households, source=HouseholdSource.SURVEY
-        )
-    return decided
-
-
-_HOUSEHOLD_KEYS = (
-    "household_count", "population_male", "population_female", "population_other",
-    "has_toilet", "toilet_type", "toilet_shared", "sharing_households", "members_go",
-    "households",
-)  # fmt: skip
-
-
-def households_from_answers(answers: dict[str, Any], *, building: Any) -> list[dict] | None:
-    """The households an approved answer implies (Household fields), or None when it says
-    nothing about them. Each uses the building's own toilet (its responsible containment)
-    unless it said otherwise; a building of no household (household_count 0) has none."""
-    if not any(key in answers for key in _HOUSEHOLD_KEYS):
-        return None
-    if answers.get("household_count") == 0:
-        return []
-    toilet = (
-        Containment.objects.filter(
-            building_links__building=building, building_links__is_responsible=True
-        )
-        .order_by("id")
-        .first()
-    )
-    has_toilet = answers.get("has_toilet") is not False
-
-    def household(item: dict[str, Any], uses_toilet: bool) -> dict[str, Any]:
-        facility = toilet if uses_toilet else None
-        return {
-            "people_male": item.get("people_male"),
-            "people_female": item.get("people_female"),
-            "people_other": item.get("people_other"),
-            "facility": facility,
-            "toilet_shared": item.get("toilet_shared") if facility else None,
-            "sharing_households": item.get("sharing_households") if facility else None,
-            "members_go": "" if facility else item.get("members_go", ""),
-        }
-
-    if answers.get("households"):
-        return [
-            household(item, has_toilet and item["uses_building_toilet"])
-            for item in answers["households"]
-        ]
-    people = {
-        f"people_{sex}": answers.get(f"population_{sex}") for sex in ("male", "female", "other")
-    }
-    return [household({**answers, **people}, has_toilet)]
-
-
-@transaction.atomic
-def submission_reject(*, submission: Submission, reviewer: Any, reason: str) -> Submission:
-    if not reason.strip():
-        raise ValidationError({"reason": [_("Say why the submission is rejected.")]})
-    return _decide(submission, reviewer, SubmissionStatus.REJECTED, reason.strip()[:300])
-
-
-@transaction.atomic
-def submission_return(*, submission: Submission, reviewer: Any, reason: str) -> Submission:
-    if not reason.strip():
-        raise ValidationError({"reason": [_("Say what the enumerator should correct.")]})
-    return _decide(submission, reviewer, SubmissionStatus.RETURNED, reason.strip()[:300])
-
-
-@transaction.atomic
-def submission_add_photo(
-    *, submission: Submission, enumerator: Any, upload: UploadedFile
-) -> SubmissionPhoto:
-    """Photos come after the submission (phones send them when the network allows); only
-    its enumerator adds them, and only while it waits for review."""
-    if submission.enumerator_id != enumerator.pk:
-        raise PermissionDenied(_("Only the enumerator adds photos to his submission."))
-    if submission.status != SubmissionStatus.PENDING:
-        raise ValidationError({"status": [_("The submission was decided already.")]})
-    check_photo(upload)
-    return SubmissionPhoto.objects.create(submission=submission, image=upload)

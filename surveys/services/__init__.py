@@ -1,0 +1,42 @@
+"""Writes of the survey workflow: campaigns and assignments (campaigns.py), receiving field
+submissions (receiving.py) and review decisions (review.py)."""
+
+from .campaigns import (
+    assignment_create,
+    campaign_create,
+)
+from .receiving import (
+    BatchItem,
+    Received,
+    SubmissionConflict,
+    payload_digest,
+    submission_receive,
+    submissions_receive_batch,
+)
+from .review import (
+    BUILDING_FIELDS,
+    CONTAINMENT_FIELDS,
+    households_from_answers,
+    submission_add_photo,
+    submission_approve,
+    submission_reject,
+    submission_return,
+)
+
+__all__ = [
+    "BUILDING_FIELDS",
+    "CONTAINMENT_FIELDS",
+    "BatchItem",
+    "Received",
+    "SubmissionConflict",
+    "assignment_create",
+    "campaign_create",
+    "households_from_answers",
+    "payload_digest",
+    "submission_add_photo",
+    "submission_approve",
+    "submission_receive",
+    "submission_reject",
+    "submission_return",
+    "submissions_receive_batch",
+]
