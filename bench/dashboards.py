@@ -108,7 +108,7 @@ def main() -> None:
     )
 
     from containment.classification import classification_params
-    from dashboards import selectors
+    from dashboards import figures_sql, selectors
 
     period = selectors.Period(year)
     ward_params = {
@@ -134,7 +134,7 @@ def main() -> None:
         # The ward-figures statement (the ward map's data, and nearly all of the overview's
         # computation) on a bare connection, rows fetched.
         with raw.cursor() as cursor:
-            cursor.execute(selectors._ward_figures_sql(), ward_params)
+            cursor.execute(figures_sql.ward_figures_sql(), ward_params)
             cursor.fetchall()
 
     from django.contrib.auth import get_user_model

@@ -31,6 +31,7 @@ from containment.classification import classification_params  # noqa: E402
 from core import registry  # noqa: E402
 from core.features import LayerQuery  # noqa: E402
 from core.tiles import tile_layer, tile_sql  # noqa: E402
+from dashboards import figures_sql  # noqa: E402
 from dashboards import selectors as dashboard_selectors  # noqa: E402
 from spatial.layers import BUILDINGS  # noqa: E402
 from spatial.models import Municipality  # noqa: E402
@@ -80,7 +81,7 @@ def _statements(municipality) -> dict[str, tuple[str, object]]:
     return {
         "ward GeoJSON": (ward_geojson, params),
         "z14 tile": (tile, tile_params),
-        "ward figures": (dashboard_selectors._ward_figures_sql(), figures_params),
+        "ward figures": (figures_sql.ward_figures_sql(), figures_params),
     }
 
 

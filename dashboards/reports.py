@@ -12,7 +12,7 @@ from containment.choices import SFD_SAFE_FATES, JmpRung, SfdClass, SfdFate
 from core.local import ward_label
 from spatial.models import Municipality
 
-from . import indicators, selectors
+from . import figures_sql, indicators, selectors
 from .models import IndicatorTarget
 
 MONTHS = range(1, 13)
@@ -43,7 +43,7 @@ def _ladder(figures: dict) -> list[dict]:
             "people": figures[f"people_{rung}"],
             "share": indicators.share(figures[f"people_{rung}"], surveyed),
         }
-        for rung in reversed(selectors.RUNGS)
+        for rung in reversed(figures_sql.RUNGS)
     ]
     ladder.append(
         {
@@ -72,7 +72,7 @@ def _sfd(figures: dict) -> dict:
             "people": figures[f"fate_{fate}"],
             "share": indicators.share(figures[f"fate_{fate}"], surveyed),
         }
-        for fate in selectors.FATES
+        for fate in figures_sql.FATES
     ]
     return {
         "people": surveyed,
@@ -113,7 +113,7 @@ def _sfd(figures: dict) -> dict:
                 "label": containment_labels[name],
                 "containments": figures[f"sfd_{name}"],
             }
-            for name in selectors.SFD_CLASSES
+            for name in figures_sql.SFD_CLASSES
         ],
         "delivered_volume_share": indicators.share(
             figures["volume_delivered"], figures["volume_emptied"]

@@ -19,7 +19,7 @@ from containment.models import (
     SludgeDelivery,
     TreatmentPlant,
 )
-from dashboards import selectors, services
+from dashboards import figures_sql, selectors, services
 from dashboards import stored as stored_module
 from dashboards.models import FiguresChange, StoredFigures
 from spatial.models import Building, Ward
@@ -230,7 +230,7 @@ def _tables_read(sql: str) -> set[str]:
 
 def test_every_register_the_statements_read_has_change_triggers():
     """A selector that starts reading a new table must add it to the triggers' SOURCES."""
-    read = _tables_read(selectors._ward_figures_sql())
+    read = _tables_read(figures_sql.ward_figures_sql())
     assert "spatial_building" in read
     assert "surveys_submission" in read
     sources = set(triggers.SOURCES) | {household_triggers.TABLE}
