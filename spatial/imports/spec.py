@@ -1,0 +1,155 @@
+"""What an import reads: a register's import declaration (ImportSpec), the converters of
+its columns, and the report a dry run gives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from config.text import MARKUP
+
+MAX_REPORTED = 1000
+PROGRESS_STEP = 1000  # rows between progress reports
+# Two geometries closer than this (degrees, per coordinate: about 2 cm) are the same shape:
+# GeoJSON's 7 decimals and a metric export's centimetres, projected back, stay within it.
+SHAPE_TOLERANCE = 2e-7
+# Columns a GIS adds on its own (GeoPackage's feature id), not attributes.
+GIS_COLUMNS = frozenset({"fid", "ogc_fid"})
+
+
+@dataclass(frozen=True)
+class ImportSpec:
+    model: type
+    geometry_types: tuple[str, ...]
+    key: str  # the attribute that identifies a row in the register
+    fields: dict[str, Any]  # attribute -> converter (raises ValueError with a message)
+    key_required: bool = True  # buildings may come without a BIN (new ones)
+    # Attributes every row must give (a blank cell is a problem, not a clearing).
+    required: tuple[str, ...] = ()
+    # Attributes that identify a row but are not written (the BIN the database assigns).
+    key_only: tuple[str, ...] = ()
+    # The export layer (spatial.layers.Layer, or a function returning one) whose columns an
+    # import reads back: its Shapefile short names are the ones the export wrote.
+    export_layer: Any = None
+    # A register row that must exist for a non-blank key (False: an unknown key creates).
+    key_must_exist: bool = False
+    # Rows without a key match the record with the same shape (features from elsewhere).
+    match_by_shape: bool = False
+
+    def layer(self):
+        return self.export_layer() if callable(self.export_layer) else self.export_layer
+
+    @property
+    def read_only(self) -> tuple[str, ...]:
+        """Columns an export of the layer carries that the register derives or keeps itself
+        (the export layer declares them): read back and compared, and an edit reported as
+        ignored, never written."""
+        layer = self.layer()
+        return ("id", *(layer.read_only if layer is not None else ()))
+
+    def layer_title(self) -> str:
+        layer = self.layer()
+        return str(layer.title) if layer is not None else str(self.model._meta.verbose_name_plural)
+
+
+def as_text(limit: int):
+    def convert(value):
+        text = str(value).strip()
+        if len(text) > limit:
+            raise ValueError(_("longer than %(limit)s characters") % {"limit": limit})
+        if MARKUP.search(text):
+            raise ValueError(_("HTML or script is not accepted in text; send plain text."))
+        return text
+
+    convert.empty = ""  # a blank cell clears a text to ""
+    return convert
+
+
+def as_count(value):
+    number = float(value)
+    if not number.is_integer() or number < 0:
+        raise ValueError(_("not a whole number"))
+    return int(number)
+
+
+def as_code(choices):
+    codes = frozenset(choices.values)
+
+    def convert(value):
+        text = str(value).strip()
+        if text not in codes:
+            raise ValueError(
+                _("unknown code %(value)s; expected one of %(codes)s")
+                % {"value": text, "codes": ", ".join(choices.values)}
+            )
+        return text
+
+    convert.empty = ""
+    return convert
+
+
+def as_yes_no(value) -> bool:
+    """A boolean as GIS files carry it: true/false, 1/0 (Shapefile, GeoPackage), yes/no."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "1.0", "true", "t", "yes", "y", "হ্যাঁ"}:
+        return True
+    if text in {"0", "0.0", "false", "f", "no", "n", "না"}:
+        return False
+    raise ValueError(_("expected yes or no"))
+
+
+def as_positive_decimal(too_large):
+    """A positive measure below 1000 with two decimals; `too_large` (lazy) names the unit."""
+
+    def convert(value) -> Decimal:
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(_("not a number")) from None
+        if not number.is_finite() or number <= 0:
+            raise ValueError(_("must be a positive number"))
+        if number >= 1000:
+            raise ValueError(str(too_large))
+        return number.quantize(Decimal("0.01"))
+
+    return convert
+
+
+as_metres = as_positive_decimal(gettext_lazy("too large (metres are expected)"))
+
+
+@dataclass
+class ImportReport:
+    layer: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    committed: bool = False
+    problems: list[dict] = field(default_factory=list)
+    problem_count: int = 0
+    # What the import leaves alone and says so: read-only edits, unknown columns.
+    notices: list[dict] = field(default_factory=list)
+    notice_count: int = 0
+    # Per updated row: its key and the attributes (and "geometry") that change.
+    changes: list[dict] = field(default_factory=list)
+
+    def problem(self, row: int, field_name: str, message: str) -> None:
+        self.problem_count += 1
+        if len(self.problems) < MAX_REPORTED:
+            self.problems.append({"row": row, "field": field_name, "message": str(message)})
+
+    def notice(self, row: int, field_name: str, message: str) -> None:
+        self.notice_count += 1
+        if len(self.notices) < MAX_REPORTED:
+            self.notices.append({"row": row, "field": field_name, "message": str(message)})
+
+    def change(self, row: int, key: Any, fields: list[str]) -> None:
+        if len(self.changes) < MAX_REPORTED:
+            self.changes.append({"row": row, "key": key, "fields": fields})
