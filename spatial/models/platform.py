@@ -1,0 +1,124 @@
+"""What is not geography: who holds which role where (Membership), background layer jobs,
+and login events. They move to core with tenancy (issue 18)."""
+
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import (
+    MembershipRole,
+)
+from ..history import tracked
+from .geography import Municipality, Ward
+
+
+@tracked()
+class Membership(models.Model):
+    """A user's role in one municipality, optionally limited to some wards."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=30, choices=MembershipRole.choices)
+    wards = models.ManyToManyField(
+        Ward,
+        blank=True,
+        related_name="memberships",
+        help_text=_("Leave empty for the whole municipality."),
+    )
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "municipality", "role"], name="membership_unique_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.municipality}"
+
+
+class LayerJob(models.Model):
+    """An export or import of a layer run by the background worker (procrastinate), with
+    the progress the user watches. Files live in IMIS["JOB_FILES_DIR"]/<id>/."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", _("export")
+        IMPORT = "import", _("import")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting for the worker")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="layer_jobs"
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="layer_jobs"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    layer = models.CharField(_("layer"), max_length=40)
+    # export: format, ward, bbox; import: file name, source layer, commit.
+    parameters = models.JSONField(default=dict)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    stage = models.CharField(_("stage"), max_length=80, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(null=True, blank=True)
+    # import: the report (counts and problems per row); export: features written.
+    result = models.JSONField(default=dict, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export or import")
+        verbose_name_plural = _("exports and imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"], name="layerjob_owner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.layer} #{self.pk}"
+
+
+class LoginEvent(models.Model):
+    """Every login attempt, through any door (web form, API token, HTTP Basic for desktop
+    GIS): who, from where, when, and whether it succeeded or was refused by the lockout."""
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", _("logged in")
+        FAILURE = "failure", _("wrong user name or password")
+        LOCKED = "locked", _("refused: too many failed attempts")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="login_events",
+    )
+    username = models.CharField(_("user name given"), max_length=150)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser or program"), max_length=300, blank=True)
+    path = models.CharField(_("where"), max_length=200, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("login attempt")
+        verbose_name_plural = _("login activity")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["username", "-at"], name="loginevent_username_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.outcome} {self.at:%Y-%m-%d %H:%M}"
