@@ -8,6 +8,7 @@ from core.local import ward_label
 from spatial.models import Municipality
 
 from . import indicators, selectors
+from .kpis import fsm_kpis
 from .ladders import comparison, ladder, moment, sfd
 from .models import IndicatorTarget
 
@@ -194,7 +195,7 @@ def indicator_report(*, municipality: Municipality, year: int) -> dict:
         previous_treatment_capacity_m3=capacity.get(year - 1, 0.0),
         targets=targets,
     )
-    kpis = indicators.fsm_kpis(
+    kpis = fsm_kpis(
         service=service_row(year, None),
         previous_service=service_row(year - 1, None),
         total=total,
@@ -211,7 +212,7 @@ def indicator_report(*, municipality: Municipality, year: int) -> dict:
                 "name": row["provider_name"],
                 "indicators": [
                     i.as_dict()
-                    for i in indicators.fsm_kpis(
+                    for i in fsm_kpis(
                         service=row,
                         previous_service=service_row(year - 1, row["provider"]),
                         total=total,

@@ -116,3 +116,14 @@ def test_core_depends_on_no_app():
         if target.startswith(APPS)
     }
     assert reaching <= CORE_TO_APPS, reaching - CORE_TO_APPS
+
+
+def test_modules_read_in_one_sitting():
+    """No module over 400 lines outside migrations (issue 18): a module that grows past it
+    splits by concern (a package when others import it by its old name)."""
+    long = {
+        name: lines
+        for name, path in _modules().items()
+        if (lines := len(path.read_text().splitlines())) > 400
+    }
+    assert not long, long
