@@ -33,22 +33,27 @@ AUTO_COLUMNS = ("updated_at",)
 
 def changed_condition(model) -> pgtrigger.Condition:
     """ROW_CHANGED, or, when `model` has an AUTO_COLUMNS column, "a column other than those
-    changed": the other columns compared as jsonb and each geometry as its binary form (both
-    found without the search path, as ROW_CHANGED is; and no geometry turned into text)."""
+    changed": the other columns compared as a row, each geometry as its binary form. Every
+    operator is then found without the search path, as ROW_CHANGED's are (a pg_restore
+    recreates the trigger with an empty one), and no row is turned into JSON (a whole-table
+    update paid 1.4x for that)."""
     columns = [field.column for field in model._meta.concrete_fields]
-    auto = [column for column in columns if column in AUTO_COLUMNS]
-    if not auto:
+    if not any(column in AUTO_COLUMNS for column in columns):
         return ROW_CHANGED
-    geometries = [
+    geometries = {
         field.column
         for field in model._meta.concrete_fields
         if getattr(field, "geom_type", None) is not None
-    ]
-    dropped = ", ".join(f"'{column}'" for column in [*auto, *geometries])
-    rest = "(to_jsonb({row}.*) - ARRAY[" + dropped + "])"
-    tests = [f"{rest.format(row='OLD')} IS DISTINCT FROM {rest.format(row='NEW')}"]
+    }
+    plain = [c for c in columns if c not in AUTO_COLUMNS and c not in geometries]
+
+    def row(alias: str) -> str:
+        return "ROW(" + ", ".join(f'{alias}."{column}"' for column in plain) + ")"
+
+    tests = [f"{row('OLD')} IS DISTINCT FROM {row('NEW')}"]
     tests += [
-        f'OLD."{column}"::bytea IS DISTINCT FROM NEW."{column}"::bytea' for column in geometries
+        f'OLD."{column}"::bytea IS DISTINCT FROM NEW."{column}"::bytea'
+        for column in sorted(geometries)
     ]
     return pgtrigger.Condition("(" + " OR ".join(tests) + ")")
 
