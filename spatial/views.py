@@ -65,18 +65,6 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
         "tiles": settings.LEAFLET_CONFIG["TILES"],
         "language": get_language(),
         "layers": _map_layers(),
-        "labels": {
-            "legend": _("Legend"),
-            "zoomIn": _("Zoom in to see: %(layers)s"),
-            "loading": _("Loading…"),
-            "shown": _("%(layer)s: %(count)s shown"),
-            "truncated": _("%(layer)s: the first %(count)s shown; zoom in for all"),
-            "loadFailed": _("Could not load the layer"),
-            "locate": _("Show where I am"),
-            "locating": _("Finding where you are…"),
-            "located": _("You are here (within %(metres)s m)."),
-            "locateFailed": _("Your position is not available"),
-        },
     }
     return render(
         request, "spatial/map.html", {"map_config": config, "municipalities": municipalities}

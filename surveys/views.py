@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from spatial.views import choice_labels
 
@@ -39,23 +38,8 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decide": reverse("surveys-api:submission-list"),
         },
         "buildingsMinZoom": 17,
+        # Words come from the JavaScript catalogue (/jsi18n/); the code lists from here.
         "labels": {
-            "ward": _("Ward"),
-            "coverage": _("Coverage"),
-            "legend": _("Survey coverage"),
-            "surveyed": _("Surveyed"),
-            "pending": _("Waiting for review"),
-            "notVisited": _("Not yet visited"),
-            "approve": _("Approve"),
-            "reject": _("Reject"),
-            "return": _("Return"),
-            "reason": _("Reason"),
-            "enumerator": _("Enumerator"),
-            "flags": _("Flags"),
-            "bin": _("BIN"),
-            "noPending": _("Nothing waiting for review."),
-            "showMore": _("Show more"),
-            "failed": _("Could not save"),
             "flagLabels": choice_labels(Flag),
             "statusLabels": choice_labels(SubmissionStatus),
         },

@@ -138,18 +138,18 @@
   }
 
   // "Where am I": the phone's position on the map, with its accuracy.
-  function locateControl(map, labels, setStatus) {
+  function locateControl(map, setStatus) {
     var control = L.control({ position: "topleft" });
     var marker = null;
     control.onAdd = function () {
       var button = L.DomUtil.create("button", "imis-locate leaflet-bar");
       button.type = "button";
       button.textContent = "\u25CE";
-      button.title = labels.locate;
-      button.setAttribute("aria-label", labels.locate);
+      button.title = gettext("Show where I am");
+      button.setAttribute("aria-label", gettext("Show where I am"));
       L.DomEvent.disableClickPropagation(button);
       L.DomEvent.on(button, "click", function () {
-        setStatus(labels.locating);
+        setStatus(gettext("Finding where you are…"));
         map.locate({ setView: true, maxZoom: 18, enableHighAccuracy: true });
       });
       return button;
@@ -160,9 +160,9 @@
         L.circle(event.latlng, { radius: event.accuracy, weight: 1, color: "#2166ac", fillOpacity: 0.1, interactive: false }),
         L.circleMarker(event.latlng, { radius: 6, color: "#fff", weight: 2, fillColor: "#2166ac", fillOpacity: 1 }),
       ]).addTo(map);
-      setStatus(format(labels.located, { metres: Math.round(event.accuracy) }));
+      setStatus(format(gettext("You are here (within %(metres)s m)."), { metres: Math.round(event.accuracy) }));
     });
-    map.on("locationerror", function (event) { setStatus(labels.locateFailed + ": " + event.message); });
+    map.on("locationerror", function (event) { setStatus(gettext("Your position is not available") + ": " + event.message); });
     control.addTo(map);
     return control;
   }

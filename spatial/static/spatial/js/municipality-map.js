@@ -5,7 +5,8 @@
   "use strict";
   var element = document.getElementById("municipality-map");
   var config = IMISMap.readConfig(element);
-  var labels = config.labels;
+  // Words come from the JavaScript catalogue (/jsi18n/); data and code lists from the page.
+  var gettext = window.gettext || function (text) { return text; };
   var status = document.getElementById("map-status");
   var map = IMISMap.createMap(element, config);
 
@@ -66,7 +67,7 @@
             reasons.appendChild(item);
           });
         })
-        .catch(function () { reasons.textContent = labels.loadFailed; });
+        .catch(function () { reasons.textContent = gettext("Could not load the layer"); });
     },
   };
 
@@ -107,11 +108,11 @@
   });
 
   L.control.layers(null, overlays, { collapsed: IMISMap.narrow(map) }).addTo(map);
-  IMISMap.legend(map, labels.legend, legend);
-  IMISMap.locateControl(map, labels, setStatus);
+  IMISMap.legend(map, gettext("Legend"), legend);
+  IMISMap.locateControl(map, setStatus);
 
   function failed(error) {
-    if (error.name !== "AbortError") { setStatus(labels.loadFailed + ": " + error.message); }
+    if (error.name !== "AbortError") { setStatus(gettext("Could not load the layer") + ": " + error.message); }
   }
 
   function show(entry, data) {
@@ -119,7 +120,7 @@
     entry.layer.addData(data);
     element.dataset[entry.key] = String(data.numberReturned);
     if (entry.spec.extra === "count") {
-      var template = data.numberMatched > data.numberReturned ? labels.truncated : labels.shown;
+      var template = data.numberMatched > data.numberReturned ? gettext("%(layer)s: the first %(count)s shown; zoom in for all") : gettext("%(layer)s: %(count)s shown");
       setStatus(IMISMap.format(template, { count: data.numberReturned, layer: entry.spec.title }));
     }
   }
@@ -146,7 +147,7 @@
         .then(function (data) { show(entry, data); })
         .catch(failed);
     });
-    setStatus(hidden.length ? IMISMap.format(labels.zoomIn, { layers: hidden.join(", ") }) : labels.loading);
+    setStatus(hidden.length ? IMISMap.format(gettext("Zoom in to see: %(layers)s"), { layers: hidden.join(", ") }) : gettext("Loading…"));
   }
 
   // The whole-town layers say they are loaded together, once all of them are.

@@ -4,6 +4,9 @@
   var element = document.getElementById("coverage-map");
   var config = IMISMap.readConfig(element);
   var labels = config.labels;
+  // Words come from the JavaScript catalogue (/jsi18n/); the code lists from the page.
+  var gettext = window.gettext || function (text) { return text; };
+  var DECISIONS = { approve: gettext("Approve"), "return": gettext("Return"), reject: gettext("Reject") };
   var map = IMISMap.createMap(element, config);
   var coverage = {};
   var CLASSES = [[0.75, "#1a9641"], [0.5, "#a6d96a"], [0.25, "#fdae61"], [0, "#d7191c"]];
@@ -25,9 +28,9 @@
       layer.bindPopup(function () {
         var row = coverage[feature.id] || {};
         return IMISMap.popupTable([
-          [labels.ward, feature.properties.number],
-          [labels.coverage, row.coverage === null || row.coverage === undefined ? "–" : Math.round(row.coverage * 100) + "%"],
-          [labels.surveyed, row.surveyed], [labels.pending, row.pending],
+          [gettext("Ward"), feature.properties.number],
+          [gettext("Coverage"), row.coverage === null || row.coverage === undefined ? "–" : Math.round(row.coverage * 100) + "%"],
+          [gettext("Surveyed"), row.surveyed], [gettext("Waiting for review"), row.pending],
         ]);
       });
     },
@@ -41,14 +44,14 @@
     },
   }).addTo(map);
 
-  IMISMap.legend(map, labels.legend, [
+  IMISMap.legend(map, gettext("Survey coverage"), [
     { shape: "area", color: "#2166ac", fill: CLASSES[0][1], label: "≥ 75%" },
     { shape: "area", color: "#2166ac", fill: CLASSES[1][1], label: "50–75%" },
     { shape: "area", color: "#2166ac", fill: CLASSES[2][1], label: "25–50%" },
     { shape: "area", color: "#2166ac", fill: CLASSES[3][1], label: "< 25%" },
-    { shape: "area", color: "#444", fill: STATUS.surveyed, label: labels.surveyed },
-    { shape: "area", color: "#444", fill: STATUS.pending, label: labels.pending },
-    { shape: "area", color: "#444", fill: STATUS.not_visited, label: labels.notVisited },
+    { shape: "area", color: "#444", fill: STATUS.surveyed, label: gettext("Surveyed") },
+    { shape: "area", color: "#444", fill: STATUS.pending, label: gettext("Waiting for review") },
+    { shape: "area", color: "#444", fill: STATUS.not_visited, label: gettext("Not yet visited") },
   ]);
 
   function cell(row, text) {
@@ -103,7 +106,7 @@
   function decide(id, decision, row) {
     var reason = "";
     if (decision !== "approve") {
-      reason = window.prompt(labels.reason) || "";
+      reason = window.prompt(gettext("Reason")) || "";
       if (!reason) { return; }
     }
     fetch(config.urls.decide + id + "/" + decision + "/", {
@@ -116,7 +119,7 @@
         row.remove();
         return loadCoverage();
       });
-    }).catch(function (error) { window.alert(labels.failed + ": " + error.message); });
+    }).catch(function (error) { window.alert(gettext("Could not save") + ": " + error.message); });
   }
 
   // The queue comes a page at a time (count, next, results); "Show more" follows `next`.
@@ -126,7 +129,7 @@
       var items = page.results;
       if (!page.count) {
         var empty = document.createElement("tr");
-        cell(empty, labels.noPending).colSpan = 6;
+        cell(empty, gettext("Nothing waiting for review.")).colSpan = 6;
         queue.appendChild(empty);
       }
       items.forEach(function (item) {
@@ -140,7 +143,7 @@
           var button = document.createElement("button");
           button.type = "button";
           button.className = "imis-button imis-" + decision;
-          button.textContent = labels[decision];
+          button.textContent = DECISIONS[decision];
           button.addEventListener("click", function () { decide(item.id, decision, tr); });
           actions.appendChild(button);
         });
@@ -156,7 +159,7 @@
         more.type = "button";
         more.id = "review-more";
         more.className = "imis-button";
-        more.textContent = labels.showMore + " (" + (page.count - shown) + ")";
+        more.textContent = gettext("Show more") + " (" + (page.count - shown) + ")";
         more.addEventListener("click", function () { loadQueue(page.next); });
         queue.closest("table").after(more);
       }
