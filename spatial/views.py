@@ -6,7 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
 
 from core import registry
 from core.registry import collections
@@ -96,41 +95,6 @@ def data_transfers(request: HttpRequest) -> HttpResponse:
             "jobs": reverse("spatial-api:layer-jobs"),
             "exports": reverse("spatial-api:layer-job-export"),
             "imports": reverse("spatial-api:layer-job-import"),
-        },
-        "labels": {
-            "kind": {"export": _("Export"), "import": _("Import")},
-            "check": _("Check"),
-            "commit": _("Import these rows"),
-            "download": _("Download"),
-            "problems": _("Problems"),
-            "row": _("Row"),
-            "field": _("Field"),
-            "message": _("Message"),
-            "summary": _(
-                "%(rows)s rows: %(created)s new, %(updated)s changed, %(unchanged)s unchanged"
-            ),
-            "committed": _("Imported."),
-            "moreProblems": _("Showing the first %(shown)s of %(count)s problems."),
-            "notices": _("Left as they are"),
-            "moreNotices": _("Showing the first %(shown)s of %(count)s notices."),
-            "changes": _("Changes"),
-            "changedFields": _("Changed"),
-            "key": _("Key"),
-            "noJobs": _("No exports or imports yet."),
-            "failed": _("The request failed"),
-            "features": _("%(count)s features"),
-            "area": _("drawn area"),
-            "areaDrawn": _("Only features in the drawn area will be exported."),
-            "drawPolygon": _("Draw a polygon"),
-            "drawRectangle": _("Draw a rectangle"),
-            "drawStart": _("Click to start drawing."),
-            "drawContinue": _("Click to continue drawing."),
-            "drawEnd": _("Click the first point to close the shape."),
-            "drawRectangleHint": _("Click and drag to draw a rectangle."),
-            "drawRelease": _("Release the mouse to finish."),
-            "drawCancel": _("Cancel"),
-            "drawFinish": _("Finish"),
-            "drawUndo": _("Delete the last point"),
         },
     }
     context = {

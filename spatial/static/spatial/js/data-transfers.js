@@ -3,7 +3,9 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("transfer-config").textContent);
-  var labels = config.labels;
+  // Words come from the JavaScript catalogue (/jsi18n/).
+  var gettext = window.gettext || function (text) { return text; };
+  var KINDS = { "export": gettext("Export"), "import": gettext("Import") };
   var csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
   var body = document.querySelector("#jobs tbody");
   var message = document.getElementById("transfer-message");
@@ -23,13 +25,13 @@
   }
 
   function describeError(data) {
-    if (!data) return labels.failed;
+    if (!data) return gettext("The request failed");
     var parts = [];
     if (data.detail) parts.push(data.detail);
     Object.keys(data.errors || {}).forEach(function (field) {
       parts.push(field + ": " + [].concat(data.errors[field]).join(" "));
     });
-    return parts.join(" ") || labels.failed;
+    return parts.join(" ") || gettext("The request failed");
   }
 
   function send(url, options) {
@@ -61,7 +63,7 @@
   }
 
   function listing(title, count, items, more, open) {
-    var details = table(title, count, [labels.row, labels.field, labels.message],
+    var details = table(title, count, [gettext("Row"), gettext("Field"), gettext("Message")],
       items.map(function (item) { return [item.row, item.field, item.message]; }), open);
     if (items.length < count) {
       details.insertBefore(element("p", format(more, { shown: items.length, count: count })),
@@ -77,33 +79,33 @@
       return cell;
     }
     if (job.file_url) {
-      var link = element("a", labels.download + " " + job.file_name);
+      var link = element("a", gettext("Download") + " " + job.file_name);
       link.href = job.file_url;
       link.setAttribute("download", "");
       cell.appendChild(link);
     }
     var report = job.kind === "import" && job.status === "done" ? job.result : null;
     if (report) {
-      cell.appendChild(element("div", format(labels.summary, report)));
-      if (report.committed) cell.appendChild(element("strong", labels.committed));
+      cell.appendChild(element("div", format(gettext("%(rows)s rows: %(created)s new, %(updated)s changed, %(unchanged)s unchanged"), report)));
+      if (report.committed) cell.appendChild(element("strong", gettext("Imported.")));
       if (report.problem_count) {
-        cell.appendChild(listing(labels.problems, report.problem_count, report.problems,
-                                 labels.moreProblems, true));
+        cell.appendChild(listing(gettext("Problems"), report.problem_count, report.problems,
+                                 gettext("Showing the first %(shown)s of %(count)s problems."), true));
       }
       if (report.notice_count) {
-        cell.appendChild(listing(labels.notices, report.notice_count, report.notices,
-                                 labels.moreNotices, false));
+        cell.appendChild(listing(gettext("Left as they are"), report.notice_count, report.notices,
+                                 gettext("Showing the first %(shown)s of %(count)s notices."), false));
       }
       if (report.changes && report.changes.length) {
-        cell.appendChild(table(labels.changes, report.changes.length,
-          [labels.row, labels.key, labels.changedFields],
+        cell.appendChild(table(gettext("Changes"), report.changes.length,
+          [gettext("Row"), gettext("Key"), gettext("Changed")],
           report.changes.map(function (change) {
             return [change.row, change.key, change.fields.join(", ")];
           }), false));
       }
     }
     if (job.commit_url) {
-      var button = element("button", labels.commit, "imis-button imis-approve");
+      var button = element("button", gettext("Import these rows"), "imis-button imis-approve");
       button.type = "button";
       button.addEventListener("click", function () {
         button.disabled = true;
@@ -112,7 +114,7 @@
       cell.appendChild(button);
     }
     if (job.kind === "export" && job.status === "done" && job.result && job.result.features !== undefined) {
-      cell.appendChild(element("div", format(labels.features, { count: job.result.features })));
+      cell.appendChild(element("div", format(gettext("%(count)s features"), { count: job.result.features })));
     }
     return cell;
   }
@@ -121,7 +123,7 @@
     body.textContent = "";
     if (!jobs.length) {
       var empty = body.insertRow();
-      var cell = element("td", labels.noJobs);
+      var cell = element("td", gettext("No exports or imports yet."));
       cell.colSpan = 5;
       empty.appendChild(cell);
     }
@@ -130,12 +132,12 @@
       row.dataset.job = job.id;
       row.dataset.status = job.status;
       row.appendChild(element("td", new Date(job.created_at).toLocaleString(document.documentElement.lang)));
-      var what = labels.kind[job.kind] + " · " + job.layer;
+      var what = KINDS[job.kind] + " · " + job.layer;
       if (job.kind === "import") {
-        what += " · " + (job.parameters.file || "") + " · " + (job.parameters.commit ? labels.commit : labels.check);
+        what += " · " + (job.parameters.file || "") + " · " + (job.parameters.commit ? gettext("Import these rows") : gettext("Check"));
       } else {
         what += " · " + job.parameters.format;
-        if (job.parameters.area) what += " · " + labels.area;
+        if (job.parameters.area) what += " · " + gettext("drawn area");
       }
       row.appendChild(element("td", what));
       row.appendChild(element("td", job.status_label + (job.stage && job.status === "running" ? " – " + job.stage : "")));
@@ -175,17 +177,17 @@
     L.geoJSON(wards, { style: { color: "#555", weight: 1, fill: false }, interactive: false }).addTo(areaMap);
   }, function () { /* the outline is a guide only */ });
   var local = L.drawLocal.draw;
-  local.toolbar.buttons.polygon = labels.drawPolygon;
-  local.toolbar.buttons.rectangle = labels.drawRectangle;
-  local.toolbar.actions.text = labels.drawCancel;
-  local.toolbar.actions.title = labels.drawCancel;
-  local.toolbar.finish.text = labels.drawFinish;
-  local.toolbar.finish.title = labels.drawFinish;
-  local.toolbar.undo.text = labels.drawUndo;
-  local.toolbar.undo.title = labels.drawUndo;
-  local.handlers.polygon.tooltip = { start: labels.drawStart, cont: labels.drawContinue, end: labels.drawEnd };
-  local.handlers.rectangle.tooltip.start = labels.drawRectangleHint;
-  local.handlers.simpleshape.tooltip.end = labels.drawRelease;
+  local.toolbar.buttons.polygon = gettext("Draw a polygon");
+  local.toolbar.buttons.rectangle = gettext("Draw a rectangle");
+  local.toolbar.actions.text = gettext("Cancel");
+  local.toolbar.actions.title = gettext("Cancel");
+  local.toolbar.finish.text = gettext("Finish");
+  local.toolbar.finish.title = gettext("Finish");
+  local.toolbar.undo.text = gettext("Delete the last point");
+  local.toolbar.undo.title = gettext("Delete the last point");
+  local.handlers.polygon.tooltip = { start: gettext("Click to start drawing."), cont: gettext("Click to continue drawing."), end: gettext("Click the first point to close the shape.") };
+  local.handlers.rectangle.tooltip.start = gettext("Click and drag to draw a rectangle.");
+  local.handlers.simpleshape.tooltip.end = gettext("Release the mouse to finish.");
   areaMap.addControl(new L.Control.Draw({
     draw: {
       polygon: { allowIntersection: false, showArea: false },
@@ -197,7 +199,7 @@
     drawn.clearLayers();
     drawn.addLayer(event.layer);
     drawnArea = event.layer.toGeoJSON().geometry;
-    areaStatus.textContent = labels.areaDrawn;
+    areaStatus.textContent = gettext("Only features in the drawn area will be exported.");
     clearArea.hidden = false;
   });
   clearArea.addEventListener("click", function () {
