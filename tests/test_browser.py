@@ -98,9 +98,11 @@ def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):
     assert "forbidden outlet" in page.inner_text(".imis-reasons")
     page.screenshot(path=str(ARTIFACTS / "map-compliance.png"))
     page.keyboard.press("Escape")
+    page.wait_for_selector(".leaflet-popup", state="detached")
 
     # A building's popup shows its BIN and its use in words.
     page.locator("path.imis-building").first.click()
+    page.wait_for_selector(".leaflet-popup-content")
     popup = page.inner_text(".leaflet-popup-content")
     assert "B00000" in popup
     assert "Residential" in popup

@@ -91,6 +91,13 @@
           if (EXTRAS[spec.extra]) { EXTRAS[spec.extra](spec, feature, box); }
           return box;
         });
+        layer.on("popupopen", function () { popupIn = spec.name; });
+        layer.on("popupclose", function () {
+          if (popupIn === spec.name) { popupIn = null; }
+          var later = waiting[spec.name];
+          delete waiting[spec.name];
+          if (later) { later(); }
+        });
       },
     }).addTo(map);
     overlays[spec.title] = layer;
@@ -115,7 +122,16 @@
     if (error.name !== "AbortError") { setStatus(gettext("Could not load the layer") + ": " + error.message); }
   }
 
+  // A layer whose feature has its popup open keeps its features until the popup closes: new
+  // data arriving meanwhile (a late response, a move) would remove the popup with them.
+  var popupIn = null;
+  var waiting = {};
+
   function show(entry, data) {
+    if (popupIn === entry.spec.name) {
+      waiting[entry.spec.name] = function () { show(entry, data); };
+      return;
+    }
     entry.layer.clearLayers();
     entry.layer.addData(data);
     element.dataset[entry.key] = String(data.numberReturned);
