@@ -49,29 +49,14 @@ def _page_context(request, municipality, municipalities, form, **extra) -> dict:
 
 
 def _chart_labels() -> dict:
+    """The code lists the charts and the ward layers show (their words come from the
+    JavaScript catalogue, /jsi18n/)."""
     return {
-        "people": _("People"),
-        "buildings": _("Buildings"),
-        "containments": _("Containments"),
-        "requests": _("Requests received"),
-        "emptied": _("Emptied"),
-        "delivered": _("Delivered to a plant"),
-        "coverage": _("Survey coverage"),
-        "surveyed": _("Surveyed"),
-        "notSurveyed": _("Not yet surveyed"),
         "compliance": {choice.value: str(choice.label) for choice in ComplianceStatus}
         | {"not_assessed": _("Not assessed")},
-        "months": [
-            _("Jan"), _("Feb"), _("Mar"), _("Apr"), _("May"), _("Jun"),
-            _("Jul"), _("Aug"), _("Sep"), _("Oct"), _("Nov"), _("Dec"),
-        ],
-        "noData": _("No data"),
-        "ward": _("Ward"),
-        "openWard": _("Open the ward page"),
         "rungs": {choice.value: str(choice.label) for choice in JmpRung}
         | {"unknown": _("Unknown (no data)")},
-        "compliantShort": _("Compliant"),
-    }  # fmt: skip
+    }
 
 
 def _bad(message: str) -> HttpResponse:
@@ -123,15 +108,6 @@ def overview(request: HttpRequest, ward_id: int | None = None) -> HttpResponse:
             + f"?ward={ward_id}&limit=20000",
         }
         config["layers"] = layers
-        config["labels"]["layers"] = {
-            "buildings": _("Buildings by JMP ladder rung"),
-            "containments": _("Containments by compliance"),
-            "legendRungs": _("JMP ladder"),
-            "legendCompliance": _("Compliance"),
-            "notAssessed": _("Not assessed"),
-            "bin": _("BIN"),
-            "containment": _("Containment"),
-        }
     template = "dashboards/ward.html" if ward_id else "dashboards/overview.html"
     return render(
         request,
@@ -167,7 +143,6 @@ def ward_map(request: HttpRequest) -> HttpResponse:
     )
     config = {
         "wardMap": data,
-        "labels": _chart_labels(),
         "tiles": settings.LEAFLET_CONFIG["TILES"],
         "extent": spatial_selectors.municipality_extent(user=request.user),
         "wardsUrl": reverse("spatial-api:ward-list")

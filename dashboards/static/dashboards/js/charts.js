@@ -7,6 +7,8 @@
   var config = JSON.parse(node.textContent);
   var data = config.overview;
   var labels = config.labels;
+  // Words come from the JavaScript catalogue (/jsi18n/); code lists with the page's data.
+  var gettext = window.gettext || function (text) { return text; };
   if (!data || !window.Chart) { return; }
 
   var RUNG_COLOURS = {
@@ -17,6 +19,10 @@
     compliant: "#1a9641", non_compliant: "#d7191c", unknown: "#bdbdbd", not_assessed: "#eeeeee",
   };
   var number = new Intl.NumberFormat(config.language === "bn" ? "bn-BD" : "en");
+  // Month names in the page's language, from the browser's own calendar data.
+  var monthName = new Intl.DateTimeFormat(config.language === "bn" ? "bn-BD" : "en", { month: "short" });
+  var MONTHS = [];
+  for (var m = 0; m < 12; m += 1) { MONTHS.push(monthName.format(new Date(2001, m, 15))); }
   var percent = new Intl.NumberFormat(config.language === "bn" ? "bn-BD" : "en",
     { style: "percent", maximumFractionDigits: 1 });
 
@@ -37,7 +43,7 @@
     data: {
       labels: data.ladder.map(function (r) { return r.label; }),
       datasets: [{
-        label: labels.people,
+        label: gettext("People"),
         data: data.ladder.map(function (r) { return r.people; }),
         backgroundColor: data.ladder.map(function (r) { return RUNG_COLOURS[r.rung]; }),
         borderColor: "#555", borderWidth: 1,
@@ -49,7 +55,7 @@
         legend: { display: false },
         tooltip: { callbacks: { label: function (ctx) {
           var row = data.ladder[ctx.dataIndex];
-          return number.format(row.people) + " " + labels.people +
+          return number.format(row.people) + " " + gettext("People") +
             (row.share === null ? "" : " (" + percent.format(row.share) + ")");
         } } },
       },
@@ -75,13 +81,13 @@
   draw("chart-emptying", {
     type: "bar",
     data: {
-      labels: labels.months,
+      labels: MONTHS,
       datasets: [
-        { label: labels.requests, data: months.map(function (m) { return m.requests; }),
+        { label: gettext("Requests received"), data: months.map(function (m) { return m.requests; }),
           backgroundColor: "#fdae61" },
-        { label: labels.emptied, data: months.map(function (m) { return m.emptied; }),
+        { label: gettext("Emptied"), data: months.map(function (m) { return m.emptied; }),
           backgroundColor: "#2166ac" },
-        { label: labels.delivered, data: months.map(function (m) { return m.delivered; }),
+        { label: gettext("Delivered to a plant"), data: months.map(function (m) { return m.delivered; }),
           backgroundColor: "#1a9641" },
       ],
     },
@@ -94,7 +100,7 @@
     data: {
       labels: wards.map(function (w) { return w.label; }),
       datasets: [{
-        label: labels.coverage,
+        label: gettext("Survey coverage"),
         data: wards.map(function (w) { return w.values.survey_coverage === null ? null
           : Math.round(w.values.survey_coverage * 1000) / 10; }),
         backgroundColor: "#2166ac",

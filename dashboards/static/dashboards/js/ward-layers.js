@@ -7,6 +7,8 @@
   var config = IMISMap.readConfig(element);
   var layers = config.layers;
   var labels = config.labels;
+  // Words come from the JavaScript catalogue (/jsi18n/); code lists with the page's data.
+  var gettext = window.gettext || function (text) { return text; };
   var status = document.getElementById("ward-layers-status");
   var map = IMISMap.createMap(element, { tiles: layers.tiles, extent: layers.extent });
   var RUNGS = {
@@ -30,12 +32,12 @@
       },
       onEachFeature: function (feature, shape) {
         shape.bindPopup(IMISMap.popupTable([
-          [labels.layers.bin, feature.properties.bin],
-          [labels.layers.legendRungs, labels.rungs[feature.properties.jmp_rung || "unknown"]],
+          [gettext("BIN"), feature.properties.bin],
+          [gettext("JMP ladder"), labels.rungs[feature.properties.jmp_rung || "unknown"]],
         ]));
       },
     }).addTo(map);
-    control.addOverlay(buildings, labels.layers.buildings);
+    control.addOverlay(buildings, gettext("Buildings by JMP ladder rung"));
     return collection.features.length;
   });
   var containmentRequest = IMISMap.fetchGeoJSON(layers.containments).then(function (collection) {
@@ -48,15 +50,15 @@
       onEachFeature: function (feature, shape) {
         var s = feature.properties.compliance_status;
         shape.bindPopup(IMISMap.popupTable([
-          [labels.layers.containment, feature.properties.code],
-          [labels.layers.legendCompliance, s ? labels.compliance[s] : labels.layers.notAssessed],
+          [gettext("Containment"), feature.properties.code],
+          [gettext("Compliance"), s ? labels.compliance[s] : gettext("Not assessed")],
         ]));
       },
     }).addTo(map);
-    control.addOverlay(containments, labels.layers.containments);
+    control.addOverlay(containments, gettext("Containments by compliance"));
     return collection.features.length;
   });
-  IMISMap.legend(map, labels.layers.legendRungs, Object.keys(RUNGS).map(function (rung) {
+  IMISMap.legend(map, gettext("JMP ladder"), Object.keys(RUNGS).map(function (rung) {
     return { shape: "area", color: "#555", fill: RUNGS[rung], label: labels.rungs[rung] };
   }).concat(Object.keys(STATUS).map(function (s) {
     return { shape: "dot", color: "#333", fill: STATUS[s], label: labels.compliance[s] };

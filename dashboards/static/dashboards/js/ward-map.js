@@ -2,6 +2,8 @@
 // the page (json_script); ward boundaries from the ward layer API.
 (function () {
   "use strict";
+  // Words come from the JavaScript catalogue (/jsi18n/); code lists with the page's data.
+  var gettext = window.gettext || function (text) { return text; };
   var element = document.getElementById("ward-map");
   if (!element) { return; }
   var config = IMISMap.readConfig(element);
@@ -66,15 +68,15 @@
       var table = document.createElement("div");
       table.innerHTML = IMISMap.popupTable([
         [indicator.label, display(indicator, value)],
-        [config.labels.buildings, number.format(ward.figures.buildings)],
-        [config.labels.people, number.format(ward.figures.people)],
-        [config.labels.containments, number.format(ward.figures.containments)],
+        [gettext("Buildings"), number.format(ward.figures.buildings)],
+        [gettext("People"), number.format(ward.figures.people)],
+        [gettext("Containments"), number.format(ward.figures.containments)],
       ]);
       popup.appendChild(table);
       var link = document.createElement("a");
       link.className = "imis-ward-link";
       link.href = config.wardUrl.replace("/0/", "/" + ward.ward + "/") + "?year=" + data.year;
-      link.textContent = config.labels.openWard;
+      link.textContent = gettext("Open the ward page");
       popup.appendChild(link);
       shape.bindPopup(popup);
       shape.on("dblclick", function () { window.location = link.href; });
