@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 PY=${PY:-.venv/bin/python}
 RUN=${IMIS_RUN_DIR:-$ROOT/.local/production}
-mkdir -p "$RUN/tmp" "$RUN/log" "$ROOT/.local/tls"
+mkdir -p "$RUN/tmp" "$RUN/log"
 
 export DJANGO_SETTINGS_MODULE=config.settings.production
 export IMIS_HTTPS_PORT=${IMIS_HTTPS_PORT:-8443}
@@ -35,18 +35,11 @@ fi
 
 say() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 
-# A self-signed certificate for this machine's names, unless one is given (ACME: see
-# docs/deployment.md). Browsers warn once; the field app's service worker needs HTTPS.
-if [ -z "${IMIS_TLS_CERT:-}" ]; then
-  IMIS_TLS_CERT=$ROOT/.local/tls/imis.crt
-  IMIS_TLS_KEY=$ROOT/.local/tls/imis.key
-  if [ ! -s "$IMIS_TLS_CERT" ]; then
-    say "Creating a self-signed certificate for $IMIS_SERVER_NAME in .local/tls"
-    openssl req -x509 -newkey rsa:2048 -nodes -days 825 -subj "/CN=$IMIS_SERVER_NAME" \
-      -addext "subjectAltName=DNS:$IMIS_SERVER_NAME,DNS:localhost,IP:127.0.0.1" \
-      -keyout "$IMIS_TLS_KEY" -out "$IMIS_TLS_CERT" 2>/dev/null
-  fi
-fi
+# A certificate of your own in IMIS_TLS_CERT / IMIS_TLS_KEY, else a self-signed one in
+# .local/tls made by render.sh (ACME: docs/deployment.md). Browsers warn once; the field
+# app's service worker needs HTTPS.
+IMIS_TLS_CERT=${IMIS_TLS_CERT:-$ROOT/.local/tls/imis.crt}
+IMIS_TLS_KEY=${IMIS_TLS_KEY:-$ROOT/.local/tls/imis.key}
 export IMIS_TLS_CERT IMIS_TLS_KEY
 export IMIS_UPSTREAM=$IMIS_BIND
 export IMIS_STATIC_ROOT=$DJANGO_STATIC_ROOT IMIS_MEDIA_ROOT=$DJANGO_MEDIA_ROOT
@@ -59,10 +52,7 @@ say "Collecting static files into $DJANGO_STATIC_ROOT"
 "$PY" manage.py collectstatic --noinput -v 0
 
 # nginx's own main configuration around the site's (deploy/nginx/imis.conf.template).
-variables='${IMIS_UPSTREAM} ${IMIS_HTTP_PORT} ${IMIS_HTTPS_PORT} ${IMIS_HTTPS_SUFFIX}
-${IMIS_SERVER_NAME} ${IMIS_TLS_CERT} ${IMIS_TLS_KEY} ${IMIS_STATIC_ROOT} ${IMIS_MEDIA_ROOT}
-${IMIS_ACME_ROOT} ${IMIS_MAX_BODY}'
-envsubst "$variables" < deploy/nginx/imis.conf.template > "$RUN/imis.conf"
+sh deploy/nginx/render.sh "$RUN/imis.conf"
 # Run as root (a container, CI), nginx's workers would switch to "nobody", who may not
 # reach the checkout's files: keep them as the user who started it.
 user_line=""

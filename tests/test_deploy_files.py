@@ -15,16 +15,20 @@ def _template_variables() -> set[str]:
     return set(re.findall(r"\$\{(IMIS_\w+)\}", TEMPLATE.read_text()))
 
 
-def test_every_nginx_variable_is_filled_by_both_renderers():
+def test_every_nginx_variable_is_filled_by_the_one_renderer():
     """envsubst leaves a variable it is not told about as `${...}` (nginx then refuses the
-    file, or worse, takes it literally): both renderers name every one."""
+    file, or worse, takes it literally): render.sh names every one, and both ways of
+    serving (the script and compose's proxy) render through it."""
     needed = _template_variables()
     assert {"IMIS_UPSTREAM", "IMIS_TLS_CERT", "IMIS_MEDIA_ROOT"} <= needed
-    for renderer in ("scripts/serve-production.sh", "deploy/docker/proxy.sh"):
-        text = (ROOT / renderer).read_text()
-        listed = re.search(r"(?:variables=|envsubst )'([^']*)'", text).group(1)
-        named = set(re.findall(r"\$\{(IMIS_\w+)\}", listed))
-        assert needed <= named, (renderer, needed - named)
+    renderer = (ROOT / "deploy/nginx/render.sh").read_text()
+    listed = re.search(r"envsubst '([^']*)'", renderer).group(1)
+    assert needed <= set(re.findall(r"\$\{(IMIS_\w+)\}", listed))
+    for caller in ("scripts/serve-production.sh", "deploy/docker/proxy.sh"):
+        text = (ROOT / caller).read_text()
+        assert "deploy/nginx/render.sh" in text, caller
+        assert "envsubst" not in text, caller  # no second copy of the list
+        assert "openssl" not in text, caller  # nor of the certificate recipe
 
 
 def test_compose_runs_the_tested_services():
@@ -42,7 +46,7 @@ def test_compose_runs_the_tested_services():
     for name in ("web", "worker", "proxy", "backup"):
         assert services[name]["logging"]["options"]["max-size"], name  # rotated
     assert services["setup"]["restart"] == "no"
-    assert "imis.conf.template" in (ROOT / "deploy/docker/proxy.sh").read_text()
+    assert "render.sh" in (ROOT / "deploy/docker/proxy.sh").read_text()
 
 
 def test_systemd_units_run_the_same_commands():
