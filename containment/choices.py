@@ -128,6 +128,17 @@ class SfdFate(models.TextChoices):
 SFD_SAFE_FATES = frozenset({"sewer_treated", "in_situ", "buried", "treated"})
 
 
+class VisitBand(models.TextChoices):
+    """Why a planned visit is due: its years since emptying against its own emptying
+    interval (the rule set's maximum, or sooner when its sludge is predicted to reach the
+    rule set's share of the tank)."""
+
+    OVERDUE = "overdue", _("overdue")
+    UNKNOWN = "unknown", _("never recorded")
+    DUE_SOON = "due_soon", _("due within a year")
+    RECENT = "recent", _("emptied recently")
+
+
 class ComplianceStatus(models.TextChoices):
     COMPLIANT = "compliant", _("Compliant")
     NON_COMPLIANT = "non_compliant", _("Non-compliant")

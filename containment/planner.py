@@ -1,8 +1,11 @@
-"""Scheduled desludging: rank containments by years since their last emptying (more than 3,
-then unknown, then 1-3, then under 1; since construction when never emptied), then by the
-distance to the nearest treatment plant (nearest first), then by code; fill working days
-(weekends and holidays skipped, settings) up to a daily trip capacity, each containment
-taking as many trips as its volume needs of the largest vehicle in service. Containments
+"""Scheduled desludging: rank containments by their years since the last emptying (since
+construction when never emptied) against their own emptying interval: overdue, then unknown,
+then due within a year, then emptied recently. The interval is the newest rule set's maximum
+years, or sooner when the people using the tank (national sludge accumulation rate) are
+predicted to fill the rule set's share of it with sludge first. Then by the distance to the
+nearest treatment plant (nearest first), then by code; fill working days (weekends and
+holidays skipped, settings) up to a daily trip capacity, each containment taking as many
+trips as its volume needs of the largest vehicle in service. Containments
 with an open request are left to the help desk, those a vacutug cannot reach to manual
 emptying, and types the rule set gives no emptying interval are not scheduled.
 Deterministic for the same data and inputs; a transaction-level advisory lock lets one run
@@ -28,7 +31,6 @@ from .models import DesludgingPlan, PlannedVisit, Vehicle
 
 # Python weekday numbers: Bangladesh's weekend is Friday and Saturday.
 DEFAULT_WEEKEND = (4, 5)
-BAND_ORDER = {"over_3": 0, "unknown": 1, "1_to_3": 2, "under_1": 3}
 _LOCK_NAMESPACE = 7401  # advisory-lock class of the planner
 
 
@@ -44,19 +46,35 @@ def working_days(start: dt.date, count: int) -> Iterator[dt.date]:
 
 
 RANKED_SQL = """
+WITH rules AS (
+  SELECT coalesce(rs.max_years_since_emptying, 3) AS max_years,
+         coalesce(rs.sludge_share_to_empty, 0.5) AS sludge_share,
+         coalesce(rs.emptying_not_applicable, '{}') AS not_applicable
+    FROM (SELECT 1) one
+    LEFT JOIN LATERAL (SELECT * FROM containment_complianceruleset
+                        WHERE municipality_id = %(municipality)s
+                        ORDER BY version DESC LIMIT 1) rs ON TRUE
+)
 SELECT c.id, c.code, y.years, CASE
          WHEN y.years IS NULL THEN 'unknown'
-         WHEN y.years > 3 THEN 'over_3'
-         WHEN y.years >= 1 THEN '1_to_3'
-         ELSE 'under_1' END AS band,
-       plant.distance, c.effective_volume_m3
+         WHEN y.years > d.interval THEN 'overdue'
+         WHEN y.years >= d.interval - 1 THEN 'due_soon'
+         ELSE 'recent' END AS band,
+       d.interval, plant.distance, c.effective_volume_m3
   FROM containment_containment c
+  CROSS JOIN rules
   CROSS JOIN LATERAL (SELECT CASE
          WHEN c.last_emptied_on IS NOT NULL
            THEN (%(as_of)s::date - c.last_emptied_on)::numeric / 365.25
          WHEN c.ever_emptied IS FALSE AND c.construction_year IS NOT NULL
            THEN (extract(year FROM %(as_of)s::date) - c.construction_year)::numeric
        END AS years) y
+  -- Its own interval: the rule set's maximum, or sooner when its users' sludge (national
+  -- accumulation rate) is predicted to fill the rule set's share of the tank first.
+  CROSS JOIN LATERAL (SELECT least(rules.max_years, CASE
+         WHEN c.users > 0 AND c.effective_volume_m3 > 0
+           THEN rules.sludge_share * c.effective_volume_m3
+                / (c.users * %(accumulation)s::numeric) END) AS interval) d
   LEFT JOIN LATERAL (
     SELECT min(ST_Distance(p.geom::geography, c.geom::geography)) AS distance
       FROM containment_treatmentplant p
@@ -66,10 +84,7 @@ SELECT c.id, c.code, y.years, CASE
                     WHERE r.containment_id = c.id AND r.status IN ('requested', 'scheduled'))
    -- Types the newest rule set gives no emptying interval (single pits closed when full,
    -- twin pits) are not scheduled.
-   AND NOT c.containment_type = ANY(coalesce((
-         SELECT rs.emptying_not_applicable FROM containment_complianceruleset rs
-          WHERE rs.municipality_id = c.municipality_id ORDER BY rs.version DESC LIMIT 1),
-         '{}'))
+   AND NOT c.containment_type = ANY(rules.not_applicable)
    -- A vacutug cannot reach the responsible building: left to manual emptying.
    AND NOT EXISTS (SELECT 1 FROM containment_containmentbuilding l
                      JOIN spatial_building b ON b.id = l.building_id
@@ -77,8 +92,8 @@ SELECT c.id, c.code, y.years, CASE
                       AND b.vacutug_accessible IS FALSE)
  ORDER BY CASE
          WHEN y.years IS NULL THEN 1
-         WHEN y.years > 3 THEN 0
-         WHEN y.years >= 1 THEN 2
+         WHEN y.years > d.interval THEN 0
+         WHEN y.years >= d.interval - 1 THEN 2
          ELSE 3 END,
        plant.distance NULLS LAST, c.code
 """
@@ -142,10 +157,17 @@ def plan_create(
     calendar = working_days(start_date, days)
     day, used, visits = next(calendar), 0, []
     with connection.chunked_cursor() as cursor:
-        cursor.execute(RANKED_SQL, {"municipality": municipality.pk, "as_of": start_date})
+        cursor.execute(
+            RANKED_SQL,
+            {
+                "municipality": municipality.pk,
+                "as_of": start_date,
+                "accumulation": settings.IMIS["SLUDGE_ACCUMULATION_M3_PER_PERSON_YEAR"],
+            },
+        )
         done = False
         while not done and (rows := cursor.fetchmany(1000)):
-            for containment_id, _code, years, band, distance, volume in rows:
+            for containment_id, _code, years, band, interval, distance, volume in rows:
                 trips = max(1, math.ceil((volume or trip_volume_m3) / trip_volume_m3))
                 trips = min(trips, daily_trips)
                 if used + trips > daily_trips:
@@ -163,6 +185,7 @@ def plan_create(
                         position=len(visits) + 1,
                         band=band,
                         years_since_emptying=None if years is None else round(years, 1),
+                        interval_years=round(interval, 1),
                         plant_distance_m=distance,
                         trips=trips,
                     )

@@ -79,6 +79,14 @@ class ComplianceRuleSet(models.Model):
         decimal_places=1,
         default=Decimal("3"),
     )
+    # The planner: a tank is due when its sludge (users x the national accumulation rate x
+    # years) reaches this share of its effective volume, or at the maximum above if sooner.
+    sludge_share_to_empty = models.DecimalField(
+        _("share of the tank filled with sludge when it is due for emptying"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.50"),
+    )
     emptying_not_applicable = ArrayField(
         models.CharField(max_length=30, choices=ContainmentType.choices),
         default=_default_emptying_not_applicable,
@@ -128,6 +136,8 @@ class ComplianceRuleSet(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(max_years_since_emptying__gt=0)
+                & Q(sludge_share_to_empty__gt=0)
+                & Q(sludge_share_to_empty__lte=1)
                 & Q(min_well_distance_m__gte=0)
                 & Q(min_well_distance_m__lte=100)
                 & Q(min_volume_per_user_m3__gte=0)

@@ -18,6 +18,7 @@ from ..choices import (
     DeliveryStatus,
     RequestStatus,
     TreatmentPlantType,
+    VisitBand,
 )
 from .registers import POSITIVE, Containment
 
@@ -337,8 +338,15 @@ class PlannedVisit(models.Model):
     )
     visit_date = models.DateField(_("visit date"))
     position = models.PositiveIntegerField(_("order"))
-    band = models.CharField(_("years since emptying"), max_length=10)
-    years_since_emptying = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    band = models.CharField(_("why due"), max_length=10, choices=VisitBand.choices)
+    years_since_emptying = models.DecimalField(
+        _("years since emptying"), max_digits=5, decimal_places=1, null=True
+    )
+    # Its own emptying interval: the rule set's maximum, or sooner when its sludge is
+    # predicted to fill the rule set's share of the tank first.
+    interval_years = models.DecimalField(
+        _("emptying interval (years)"), max_digits=5, decimal_places=1, null=True
+    )
     plant_distance_m = models.FloatField(_("distance to the treatment plant (m)"), null=True)
     trips = models.PositiveSmallIntegerField(_("trips"))
 

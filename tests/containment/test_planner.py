@@ -7,7 +7,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.core.exceptions import ValidationError
 
-from containment import desludging, planner
+from containment import desludging, planner, services
 from containment.models import TreatmentPlant
 
 from ..factories import ContainmentFactory, square
@@ -71,17 +71,65 @@ def test_exact_schedule(town, fixed_town):
         for v in plan.visits.order_by("position")
     ]
     assert schedule == [
-        ("B", "2026-07-02", "over_3", 1),
-        ("F", "2026-07-02", "over_3", 3),  # 12 m³ at 5 m³ a trip
-        ("A", "2026-07-05", "over_3", 1),  # Friday and Saturday skipped
+        ("B", "2026-07-02", "overdue", 1),
+        ("F", "2026-07-02", "overdue", 3),  # 12 m³ at 5 m³ a trip
+        ("A", "2026-07-05", "overdue", 1),  # Friday and Saturday skipped
         ("C", "2026-07-05", "unknown", 1),
-        ("D", "2026-07-05", "1_to_3", 1),
-        ("E", "2026-07-05", "under_1", 1),
+        ("D", "2026-07-05", "due_soon", 1),  # 2.0 years of a 3-year interval
+        ("E", "2026-07-05", "recent", 1),
         # I does not fit: Monday is a holiday and only two working days were asked for.
     ]
     first = plan.visits.get(position=1)
     assert first.plant_distance_m == pytest.approx(102.6, abs=1)
     assert first.years_since_emptying == Decimal("4.2")
+    assert first.interval_years == Decimal("3.0")  # the default rule set's maximum
+
+
+def test_interval_from_the_rule_set_and_the_sludge_its_users_make(town, settings):
+    """A tank is due at the rule set's maximum years, or sooner when its users' sludge
+    (users x the national accumulation rate x years) reaches the rule set's share of it."""
+    settings.IMIS = {**settings.IMIS, "SLUDGE_ACCUMULATION_M3_PER_PERSON_YEAR": 0.04}
+    emptied = {"ever_emptied": True, "last_emptied_on": dt.date(2024, 6, 30)}  # 2.0 years
+    small = ContainmentFactory(  # 2 m³ for 16 users: half full of sludge in 1.56 years
+        municipality=town.municipality,
+        length_m=2,
+        width_m=1,
+        depth_m=1,
+        users=16,
+        **emptied,
+    )
+    large = ContainmentFactory(  # 12 m³ for 5 users: 30 years to half full, so the rule's 3
+        municipality=town.municipality,
+        length_m=4,
+        width_m=2,
+        depth_m=1.5,
+        users=5,
+        **emptied,
+    )
+
+    def bands():
+        plan = planner.plan_create(
+            municipality=town.municipality, start_date=THURSDAY, days=1, daily_trips=20
+        )
+        return {
+            v.containment_id: (v.band, v.interval_years)
+            for v in plan.visits.filter(containment__in=[small, large])
+        }
+
+    assert bands() == {
+        small.pk: ("overdue", Decimal("1.6")),
+        large.pk: ("due_soon", Decimal("3.0")),
+    }
+    # A stricter rule set (new version): every 1.5 years at most, and due at a quarter full.
+    services.rule_set_create(
+        municipality=town.municipality,
+        max_years_since_emptying=Decimal("1.5"),
+        sludge_share_to_empty=Decimal("0.25"),
+    )
+    assert bands() == {
+        small.pk: ("overdue", Decimal("0.8")),  # 0.25 x 2 m³ / (16 x 0.04)
+        large.pk: ("overdue", Decimal("1.5")),
+    }
 
 
 def test_same_inputs_same_plan(town, fixed_town):
