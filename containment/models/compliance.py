@@ -181,4 +181,12 @@ class ComplianceAssessment(models.Model):
                 fields=["containment", "rule_set"], name="assessment_unique_per_rule_set"
             ),
         ]
-        indexes = [models.Index(fields=["rule_set", "status"], name="assessment_status_idx")]
+        # The dashboards read every containment's status under one rule set: from this
+        # index alone, not from the table (about 1.4 kB a row with its rule outcomes).
+        indexes = [
+            models.Index(
+                fields=["rule_set", "containment"],
+                include=["status"],
+                name="assessment_status_idx",
+            )
+        ]
