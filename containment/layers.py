@@ -7,13 +7,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.features import VERSION, WARD_BY_PLACE, Layer
+from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, WARD_BY_PLACE, Layer
 from core.registry import MapLayer, Register, Style, Tile, register
+from spatial.api.serializers import TIMESTAMPS, record_feature_serializer
 from spatial.layers import BUILDINGS
 from spatial.models import Building
 
 from . import selectors, services
-from .api.serializers import ContainmentFeatureSerializer, ContainmentPropertiesSerializer
+from .api.serializers import (
+    ContainmentPropertiesSerializer,
+    containment_buildings,
+    containment_compliance,
+)
 from .choices import ComplianceStatus, JmpRung, RuleOutcome, SfdClass
 from .classification import (
     building_rung_sql,
@@ -46,7 +51,7 @@ def containments_layer() -> Layer:
         title=_("Containments"),
         table="containment_containment",
         joins=(
-            "LEFT JOIN spatial_ward w ON w.id = t.ward_id "
+            MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id "
             "LEFT JOIN LATERAL (SELECT a.status, a.failed_rules, a.well_distance_m, r.version"
             " FROM containment_complianceassessment a"
             " JOIN containment_complianceruleset r ON r.id = a.rule_set_id"
@@ -58,7 +63,7 @@ def containments_layer() -> Layer:
             f"{latest_emptying}"
         ),
         properties={
-            "municipality": "t.municipality_id",
+            "municipality": MUNICIPALITY_CODE,
             "code": "t.code",
             "containment_type": "t.containment_type",
             "outlet": "t.outlet",
@@ -154,10 +159,11 @@ TREATMENT_PLANTS = Layer(
     name="treatment-plants",
     title=_("Treatment plants"),
     table="containment_treatmentplant",
+    joins=MUNICIPALITY_JOIN,
     # Plants carry no ward: a ward filter keeps those inside the ward's shape.
     ward_condition=WARD_BY_PLACE,
     properties={
-        "municipality": "t.municipality_id",
+        "municipality": MUNICIPALITY_CODE,
         "name": "t.name",
         "plant_type": "t.plant_type",
         "capacity_m3_per_day": "t.capacity_m3_per_day",
@@ -177,17 +183,6 @@ def _status_style(fill: str) -> Style:
     return Style("#222", fill=fill, fill_opacity=0.9)
 
 
-def _create(**values):
-    """A new containment as the API shows it: with its classes and compliance."""
-    created = services.containment_create(**values)
-    return selectors.containment_with_classes(containment_id=created.pk)
-
-
-def _update(*, containment, **values):
-    updated = services.containment_update(containment=containment, **values)
-    return selectors.containment_with_classes(containment_id=updated.pk)
-
-
 register(
     Register(
         "containments",
@@ -195,11 +190,19 @@ register(
         model=Containment,
         id_kwarg="containment",
         get=selectors.containment_get,
-        create=_create,
-        update=_update,
+        create=services.containment_create,
+        update=services.containment_update,
         delete=services.containment_delete,
         properties_serializer=ContainmentPropertiesSerializer,
-        output_serializer=ContainmentFeatureSerializer,
+        output_serializer=record_feature_serializer(
+            Containment,
+            containments_layer,
+            {
+                "buildings": containment_buildings,
+                "compliance": containment_compliance,
+                **TIMESTAMPS,
+            },
+        ),
         importer=import_containments,
         api_tag="containments",
         summary="Containments with SFD class, JMP rung and compliance, as GeoJSON",

@@ -52,6 +52,13 @@ WARD_BY_PLACE = (
 )
 
 
+# A register's municipality is written as its code, as clients send it, through this join. A
+# LEFT JOIN on the key: PostgreSQL drops it from the reads that do not show the code (counts,
+# tiles).
+MUNICIPALITY_JOIN = "LEFT JOIN spatial_municipality mu ON mu.id = t.municipality_id "
+MUNICIPALITY_CODE = "mu.code"
+
+
 @dataclass(frozen=True)
 class Layer:
     name: str
@@ -197,13 +204,13 @@ def iter_feature_texts(layer: Layer, query: LayerQuery) -> Iterator[list[str]]:
 
 
 def feature_text(layer: Layer, feature_id: int) -> str | None:
-    """One feature of the layer as GeoJSON text (None when the layer does not show it)."""
-    where, params = LayerQuery(municipality_ids=None, feature_id=feature_id).where(layer)
+    """One record of the layer as GeoJSON text, as its lists show it (None when there is no
+    such record). The caller has found the record through its scoped selector."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {layer.feature_sql()} FROM {layer.table} t {layer.joins}"  # noqa: S608
-            f" WHERE {where}",
-            params,
+            " WHERE t.id = %s",
+            [feature_id],
         )
         row = cursor.fetchone()
     return row[0] if row else None

@@ -8,17 +8,16 @@ from functools import partial
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.features import VERSION, WARD_BY_PLACE, Layer
+from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, WARD_BY_PLACE, Layer
 from core.registry import MapLayer, Register, Style, Tile, register
 
 from . import selectors, services
 from .api.serializers import (
-    BuildingDetailSerializer,
+    TIMESTAMPS,
     BuildingPropertiesSerializer,
-    RoadDetailSerializer,
     RoadPropertiesSerializer,
-    WardDetailSerializer,
     WardPropertiesSerializer,
+    building_households,
     record_feature_serializer,
     record_properties_serializer,
 )
@@ -37,8 +36,9 @@ WARDS = Layer(
     name="wards",
     title=_("Wards"),
     table="spatial_ward",
+    joins=MUNICIPALITY_JOIN,
     properties={
-        "municipality": "t.municipality_id",
+        "municipality": MUNICIPALITY_CODE,
         "number": "t.number",
         "name": "t.name",
         "name_bn": "t.name_bn",
@@ -59,8 +59,9 @@ ROADS = Layer(
     name="roads",
     title=_("Roads"),
     table="spatial_road",
+    joins=MUNICIPALITY_JOIN,
     properties={
-        "municipality": "t.municipality_id",
+        "municipality": MUNICIPALITY_CODE,
         "code": "t.code",
         "name": "t.name",
         "hierarchy": "t.hierarchy",
@@ -80,15 +81,18 @@ BUILDINGS = Layer(
     title=_("Buildings"),
     table="spatial_building",
     condition="t.retired_at IS NULL",
-    joins="LEFT JOIN spatial_ward w ON w.id = t.ward_id",
+    joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
     properties={
-        "municipality": "t.municipality_id",
+        "municipality": MUNICIPALITY_CODE,
         "bin": "t.bin",
         "holding_number": "t.holding_number",
         "ward": "t.ward_id",
         "ward_number": "w.number",
+        "main_building": "t.main_building_id",
+        "access_road": "t.access_road_id",
         "structure_type": "t.structure_type",
         "functional_use": "t.functional_use",
+        "use_subcategory": "t.use_subcategory",
         "floor_count": "t.floor_count",
         "construction_year": "t.construction_year",
         "household_count": "t.household_count",
@@ -101,8 +105,11 @@ BUILDINGS = Layer(
         "population_male": "t.population_male",
         "population_female": "t.population_female",
         "population_other": "t.population_other",
+        "population_disabled": "t.population_disabled",
         "water_source": "t.water_source",
         "has_toilet": "t.has_toilet",
+        "toilet_count": "t.toilet_count",
+        "vacutug_accessible": "t.vacutug_accessible",
         "low_income_community": "t.low_income_community_id",
         "footprint_area_m2": "round(t.footprint_area_m2::numeric, 1)",
         "version": VERSION,
@@ -112,6 +119,9 @@ BUILDINGS = Layer(
         "municipality",
         "ward",
         "ward_number",
+        # Links to other records: edited on the map or through the API, not by a file.
+        "main_building",
+        "access_road",
         "population",
         "low_income_community",
         "footprint_area_m2",
@@ -123,8 +133,9 @@ LOW_INCOME_COMMUNITIES = Layer(
     name="low-income-communities",
     title=_("Low-income communities"),
     table="spatial_lowincomecommunity",
+    joins=MUNICIPALITY_JOIN,
     properties={
-        "municipality": "t.municipality_id",
+        "municipality": MUNICIPALITY_CODE,
         "name": "t.name",
         "name_bn": "t.name_bn",
         "household_count": "t.household_count",
@@ -139,9 +150,9 @@ WATER_POINTS = Layer(
     title=_("Water points"),
     table="spatial_waterpoint",
     condition="t.retired_at IS NULL",
-    joins="LEFT JOIN spatial_ward w ON w.id = t.ward_id",
+    joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
     properties={
-        "municipality": "t.municipality_id",
+        "municipality": MUNICIPALITY_CODE,
         "code": "t.code",
         "point_type": "t.point_type",
         "depth_m": "t.depth_m",
@@ -165,7 +176,7 @@ register(
         update=services.ward_update,
         delete=services.ward_delete,
         properties_serializer=WardPropertiesSerializer,
-        output_serializer=WardDetailSerializer,
+        output_serializer=record_feature_serializer(Ward, WARDS),
         importer=ImportSpec(
             Ward,
             ("Polygon", "MultiPolygon"),
@@ -195,7 +206,9 @@ register(
         update=services.building_update,
         delete=services.building_delete,
         properties_serializer=BuildingPropertiesSerializer,
-        output_serializer=BuildingDetailSerializer,
+        output_serializer=record_feature_serializer(
+            Building, BUILDINGS, {"households": building_households, **TIMESTAMPS}
+        ),
         importer=ImportSpec(
             Building,
             ("Polygon",),
@@ -211,12 +224,16 @@ register(
                 "floor_count": as_count,
                 "construction_year": as_count,
                 "functional_use": as_code(FunctionalUse),
+                "use_subcategory": as_text(80),
                 "household_count": as_count,
                 "population_male": as_count,
                 "population_female": as_count,
                 "population_other": as_count,
+                "population_disabled": as_count,
                 "water_source": as_code(WaterSource),
                 "has_toilet": as_yes_no,
+                "toilet_count": as_count,
+                "vacutug_accessible": as_yes_no,
             },
             export_layer=BUILDINGS,
         ),
@@ -254,7 +271,7 @@ register(
         update=services.road_update,
         delete=services.road_delete,
         properties_serializer=RoadPropertiesSerializer,
-        output_serializer=RoadDetailSerializer,
+        output_serializer=record_feature_serializer(Road, ROADS),
         importer=ImportSpec(
             Road,
             ("LineString",),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.features import Layer
+from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, Layer
 from core.registry import Register, register
 
 # One row per ward of each campaign; the id is that of the campaign-ward link.
@@ -29,9 +29,10 @@ WARD_COVERAGE = Layer(
     name="survey-coverage",
     title=_("Survey coverage by ward"),
     table=WARD_COVERAGE_SQL,
+    joins=MUNICIPALITY_JOIN,
     order_by="t.campaign_id, t.ward_number",
     properties={
-        "municipality": "t.municipality_id",
+        "municipality": MUNICIPALITY_CODE,
         "campaign": "t.campaign_id",
         "campaign_name": "t.campaign_name",
         "campaign_status": "t.campaign_status",

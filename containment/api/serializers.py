@@ -6,15 +6,12 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
-from rest_framework_gis.fields import GeometryField
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from config.pagination import MAX_OFFSET
-from core.features import COORDINATE_DECIMALS
 from spatial.api.serializers import GeometryInputField, StrictFieldsMixin
 from spatial.models import Building, Municipality
 
-from .. import compliance, selectors
+from .. import compliance
 from ..choices import ContainmentType, Outlet
 from ..models import ComplianceRuleSet, Containment
 from ..selectors import current_assessment
@@ -70,86 +67,40 @@ class ContainmentPropertiesSerializer(StrictFieldsMixin, serializers.ModelSerial
         return attrs
 
 
-class ContainmentFeatureSerializer(GeoFeatureModelSerializer):
-    geom = GeometryField(precision=COORDINATE_DECIMALS, read_only=True)
-    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    ward_number = serializers.IntegerField(source="ward.number", read_only=True, default=None)
-    sfd_class = serializers.CharField(read_only=True)
-    jmp_rung = serializers.CharField(read_only=True, allow_null=True)
-    buildings = serializers.SerializerMethodField()
-    compliance = serializers.SerializerMethodField()
-    history = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Containment
-        geo_field = "geom"
-        fields = [
-            "id",
-            "municipality",
-            "code",
-            "ward",
-            "ward_number",
-            "buildings",
-            "containment_type",
-            "outlet",
-            "toilet_type",
-            "shared_facility",
-            "users",
-            "length_m",
-            "width_m",
-            "depth_m",
-            "diameter_m",
-            "volume_m3",
-            "effective_volume_m3",
-            "construction_year",
-            "location",
-            "ever_emptied",
-            "last_emptied_on",
-            "times_emptied",
-            "emptied_by",
-            "sludge_destination",
-            "sfd_class",
-            "jmp_rung",
-            "compliance",
-            "history",
-            "created_at",
-            "updated_at",
-            "geom",
-        ]
-
-    def get_buildings(self, obj: Containment) -> list[dict[str, Any]]:
-        return [
-            {
-                "id": link.building_id,
-                "bin": link.building.bin,
-                "holding_number": link.building.holding_number,
-                "is_responsible": link.is_responsible,
-            }
-            for link in obj.building_links.all()
-        ]
-
-    def get_history(self, obj: Containment) -> list[dict[str, Any]]:
-        """The latest changes (database-trigger history: every write path is recorded)."""
-        return selectors.containment_history(containment=obj)
-
-    def get_compliance(self, obj: Containment) -> dict[str, Any] | None:
-        assessment = current_assessment(containment=obj)
-        if assessment is None:
-            return None
-        return {
-            "status": assessment.status,
-            "rule_set_version": assessment.rule_set.version,
-            "assessed_at": assessment.assessed_at,
-            "well_distance_m": assessment.well_distance_m,
-            "rules": {
-                rule: {
-                    **assessment.outcomes[rule],
-                    "reason": compliance.describe(rule, assessment.outcomes[rule]),
-                }
-                for rule in compliance.RULES
-                if rule in assessment.outcomes
-            },
+def containment_buildings(containment: Containment) -> list[dict[str, Any]]:
+    """Every building the containment serves (the layer names the responsible one)."""
+    return [
+        {
+            "id": link.building_id,
+            "bin": link.building.bin,
+            "holding_number": link.building.holding_number,
+            "is_responsible": link.is_responsible,
         }
+        for link in containment.building_links.select_related("building").order_by(
+            "-is_responsible", "building_id"
+        )
+    ]
+
+
+def containment_compliance(containment: Containment) -> dict[str, Any] | None:
+    """The newest assessment with each rule's outcome and the reason in words."""
+    assessment = current_assessment(containment=containment)
+    if assessment is None:
+        return None
+    return {
+        "status": assessment.status,
+        "rule_set_version": assessment.rule_set.version,
+        "assessed_at": assessment.assessed_at.isoformat(),
+        "well_distance_m": assessment.well_distance_m,
+        "rules": {
+            rule: {
+                **assessment.outcomes[rule],
+                "reason": compliance.describe(rule, assessment.outcomes[rule]),
+            }
+            for rule in compliance.RULES
+            if rule in assessment.outcomes
+        },
+    }
 
 
 class RuleSetInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):

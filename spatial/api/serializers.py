@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
-from rest_framework_gis.serializers import GeoFeatureModelSerializer
 
 from config.pagination import MAX_OFFSET
 from core.features import COORDINATE_DECIMALS, Layer, feature_text
@@ -208,127 +208,10 @@ def _geometry_field() -> GeometryField:
     return GeometryField(precision=COORDINATE_DECIMALS, read_only=True)
 
 
-class WardFeatureSerializer(GeoFeatureModelSerializer):
-    geom = _geometry_field()
-    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Ward
-        geo_field = "geom"
-        fields = ["id", "municipality", "number", "name", "name_bn", "area_m2", "geom"]
-
-
-class BuildingFeatureSerializer(GeoFeatureModelSerializer):
-    geom = _geometry_field()
-    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    ward_number = serializers.IntegerField(source="ward.number", read_only=True, default=None)
-    population = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = Building
-        geo_field = "geom"
-        fields = [
-            "id",
-            "municipality",
-            "bin",
-            "holding_number",
-            "ward",
-            "ward_number",
-            "low_income_community",
-            "main_building",
-            "access_road",
-            "structure_type",
-            "floor_count",
-            "construction_year",
-            "functional_use",
-            "use_subcategory",
-            "household_count",
-            "population",
-            "population_male",
-            "population_female",
-            "population_other",
-            "population_disabled",
-            "water_source",
-            "has_toilet",
-            "toilet_count",
-            "vacutug_accessible",
-            "footprint_area_m2",
-            "created_at",
-            "updated_at",
-            "geom",
-        ]
-
-
-class RoadFeatureSerializer(GeoFeatureModelSerializer):
-    geom = _geometry_field()
-    municipality = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Road
-        geo_field = "geom"
-        fields = [
-            "id",
-            "municipality",
-            "code",
-            "name",
-            "hierarchy",
-            "surface",
-            "right_of_way_m",
-            "carriageway_width_m",
-            "length_m",
-            "geom",
-        ]
-
-
 class MunicipalitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Municipality
         fields = ["id", "code", "name", "name_bn", "area_m2"]
-
-
-class HistoryMixin(serializers.Serializer):
-    """A record's latest changes, from the trigger-recorded history (every write path)."""
-
-    history = serializers.SerializerMethodField()
-
-    def get_history(self, obj) -> list[dict[str, Any]]:
-        return record_history(obj)
-
-
-class WardDetailSerializer(HistoryMixin, WardFeatureSerializer):
-    class Meta(WardFeatureSerializer.Meta):
-        fields = [*WardFeatureSerializer.Meta.fields, "history"]
-
-
-class BuildingDetailSerializer(HistoryMixin, BuildingFeatureSerializer):
-    households = serializers.SerializerMethodField()
-
-    class Meta(BuildingFeatureSerializer.Meta):
-        fields = [*BuildingFeatureSerializer.Meta.fields, "households", "history"]
-
-    def get_households(self, obj) -> list[dict[str, Any]]:
-        """The households on record and the toilet each uses (through the reverse relation:
-        the register of households lives with the sanitation registers)."""
-        return [
-            {
-                "number": h.number,
-                "people_male": h.people_male,
-                "people_female": h.people_female,
-                "people_other": h.people_other,
-                "toilet": h.facility.code if h.facility_id else None,
-                "toilet_shared": h.toilet_shared,
-                "sharing_households": h.sharing_households,
-                "members_go": h.members_go,
-                "source": h.source,
-                "recorded_at": h.recorded_at,
-            }
-            for h in obj.households.select_related("facility").order_by("number")
-        ]
-
-
-class RoadDetailSerializer(HistoryMixin, RoadFeatureSerializer):
-    class Meta(RoadFeatureSerializer.Meta):
-        fields = [*RoadFeatureSerializer.Meta.fields, "history"]
 
 
 def record_properties_serializer(
@@ -356,20 +239,71 @@ def record_properties_serializer(
     )
 
 
-def record_feature_serializer(model: type, layer: Layer) -> type[serializers.Serializer]:
+def building_households(building: Building) -> list[dict[str, Any]]:
+    """The households on record and the toilet each uses (through the reverse relation: the
+    register of households lives with the sanitation registers)."""
+    return [
+        {
+            "number": h.number,
+            "people_male": h.people_male,
+            "people_female": h.people_female,
+            "people_other": h.people_other,
+            "toilet": h.facility.code if h.facility_id else None,
+            "toilet_shared": h.toilet_shared,
+            "sharing_households": h.sharing_households,
+            "members_go": h.members_go,
+            "source": h.source,
+            "recorded_at": h.recorded_at.isoformat() if h.recorded_at else None,
+        }
+        for h in building.households.select_related("facility").order_by("number")
+    ]
+
+
+# A record's page shows when it was created and last changed (the layers carry `version`).
+TIMESTAMPS: dict[str, Callable[[Any], Any]] = {
+    "created_at": lambda record: record.created_at.isoformat(),
+    "updated_at": lambda record: record.updated_at.isoformat(),
+}
+
+
+def record_feature_serializer(
+    model: type,
+    layer: Layer | Callable[[], Layer],
+    extras: dict[str, Callable[[Any], Any]] | None = None,
+) -> type[serializers.Serializer]:
     """A record as its register's layer renders it (core.features): the detail carries the
     same properties, written the same way, as the list, an OGC API item and an export, and
-    besides them the record's latest changes (`history`), as every register's detail does."""
+    besides them what only a record's page shows (`extras`: name -> function of the record,
+    e.g. a building's households) and its latest changes (`history`), as every register's
+    detail does. `layer` may be a function giving the layer (built with the settings in
+    force)."""
+    extras = {**(extras or {}), "history": record_history}
+    current = layer if callable(layer) else (lambda: layer)
 
     def to_representation(self, instance: Any) -> dict:
-        feature = json.loads(feature_text(layer, instance.pk))
-        feature["properties"]["history"] = record_history(instance)
+        feature = json.loads(feature_text(current(), instance.pk))
+        properties = feature["properties"]
+        for name, extra in extras.items():
+            properties[name] = extra(instance)
         return feature
 
+    # For the OpenAPI schema: a Feature whose properties are the layer's and the extras.
+    names = [*current().properties, *extras]
+    properties = type(
+        f"{model.__name__}Properties",
+        (serializers.Serializer,),
+        {name: serializers.JSONField(read_only=True) for name in names},
+    )
     return extend_schema_serializer(component_name=f"{model.__name__}Feature")(
         type(
             f"{model.__name__}FeatureSerializer",
             (serializers.Serializer,),
-            {"to_representation": to_representation},
+            {
+                "to_representation": to_representation,
+                "type": serializers.CharField(read_only=True, default="Feature"),
+                "id": serializers.IntegerField(read_only=True),
+                "geometry": serializers.JSONField(read_only=True),
+                "properties": properties(read_only=True),
+            },
         )
     )

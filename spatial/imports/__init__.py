@@ -174,20 +174,28 @@ def import_layer(
 
 
 def _check_plan(report: ImportReport, spec: ImportSpec, plan: list) -> None:
-    """Rules across attributes, on the values the row will have once written."""
-    if spec.model is not Road:
+    """Rules across attributes (the register's check constraints), on the values the row
+    will have once written."""
+    if spec.model not in (Road, Building):
         return
     for _action, index, values, match, _changed in plan:
 
         def now(name, values=values, match=match):
             return values[name] if name in values else getattr(match, name, None)
 
-        way, carriageway = now("right_of_way_m"), now("carriageway_width_m")
-        if way is not None and carriageway is not None and carriageway > way:
+        if spec.model is Road:
+            way, carriageway = now("right_of_way_m"), now("carriageway_width_m")
+            if way is not None and carriageway is not None and carriageway > way:
+                report.problem(
+                    index,
+                    "carriageway_width_m",
+                    _("wider than the right of way (%(way)s m)") % {"way": way},
+                )
+        elif now("toilet_count") and now("has_toilet") is not True:
             report.problem(
                 index,
-                "carriageway_width_m",
-                _("wider than the right of way (%(way)s m)") % {"way": way},
+                "toilet_count",
+                _("toilets counted, but has_toilet does not say yes"),
             )
 
 

@@ -101,6 +101,25 @@ def test_every_problem_is_reported_per_row_and_nothing_is_written(officer):
     assert Building.objects.count() == 0
 
 
+def test_the_registers_own_rules_are_row_problems_not_a_failed_import(officer):
+    """A building with toilets counted must have a toilet (a check constraint): the row is
+    named, nothing is written, and the rows that keep the rule import."""
+    rows = [
+        _feature(_square(SPLIT - 0.01, 22.94), has_toilet="no", toilet_count=2),
+        _feature(_square(SPLIT + 0.01, 22.94), has_toilet="yes", toilet_count=2,
+                 vacutug_accessible="no", population_disabled=1, use_subcategory="flat"),
+    ]  # fmt: skip
+    report = _post(officer, _geojson(rows), "b.geojson", commit="true").json()
+    assert report["committed"] is False
+    assert [(p["row"], p["field"]) for p in report["problems"]] == [(1, "toilet_count")]
+    assert Building.objects.count() == 0
+    report = _post(officer, _geojson(rows[1:]), "b.geojson", commit="true").json()
+    assert report["committed"] is True, report
+    building = Building.objects.get()
+    assert (building.toilet_count, building.vacutug_accessible) == (2, False)
+    assert (building.population_disabled, building.use_subcategory) == (1, "flat")
+
+
 def test_shapefile_zip_with_bangla_and_gpkg_and_csv(officer, tmp_path):
     frame = geopandas.GeoDataFrame(
         {"holding_number": ["০১-০০০১"], "geometry": [_square(SPLIT - 0.01, 22.94)]}, crs=4326
