@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from spatial.choices import MembershipRole as Role
-from spatial.models import Membership
+from spatial.scope import user_roles
 
 ADMIN = Role.MUNICIPAL_ADMIN
 GIS = Role.GIS_OFFICER
@@ -78,12 +78,7 @@ def roles_of(request: HttpRequest) -> frozenset:
         if user.is_superuser:
             cached = EVERY_ROLE
         else:
-            cached = frozenset(
-                Role(value)
-                for value in Membership.objects.filter(user=user)
-                .values_list("role", flat=True)
-                .distinct()
-            )
+            cached = frozenset(Role(value) for value in user_roles(user))
         request._imis_roles = cached
     return cached
 

@@ -23,11 +23,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 
+from config.pagination import MAX_OFFSET
 from core.features import LayerQuery, count_features, stream_feature_collection
 from core.registry import collections
 
 from . import imports, io, selectors
 from .models import LayerJob, Municipality
+from .reads import FeatureRead
 
 logger = logging.getLogger(__name__)
 
@@ -223,12 +225,11 @@ def _export_query(job: LayerJob) -> LayerQuery:
     parameters = job.parameters
     bbox = parameters.get("bbox")
     area = parameters.get("area")
-    return LayerQuery(
-        **selectors.layer_scope(user=job.owner),
-        bbox=tuple(bbox) if bbox else None,
-        ward_id=parameters.get("ward"),
+    return selectors.layer_query(
+        user=job.owner,
+        read=FeatureRead(bbox=tuple(bbox) if bbox else None, ward_id=parameters.get("ward")),
         area_wkb=bytes(GEOSGeometry(json.dumps(area)).wkb) if area else None,
-        limit=10**9,
+        limit=MAX_OFFSET,
         crs=io.FILE_CRS[parameters.get("crs") or "EPSG:4326"],
     )
 

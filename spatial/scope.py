@@ -16,10 +16,13 @@ anyone with a membership there; acting on them needs the whole municipality.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 
 from .models import Membership, Ward
 
@@ -94,20 +97,69 @@ NOTHING = Scope()
 EVERYTHING = Scope(everything=True)
 
 
+# A request reads the user's memberships once (ScopePerRequestMiddleware): every scope and
+# role check of that request is worked out from those rows. Outside a request (jobs, the
+# shell, tests calling selectors) they are read each time. A membership written during the
+# request clears them.
+_membership_rows: ContextVar[dict | None] = ContextVar("imis_membership_rows", default=None)
+
+
+def _memberships(user: User) -> tuple[tuple[int, int | None, str], ...]:
+    """(municipality, ward or None, role) of each of the user's memberships."""
+    cache = _membership_rows.get()
+    if cache is not None and user.pk in cache:
+        return cache[user.pk]
+    rows = tuple(
+        Membership.objects.filter(user=user).values_list("municipality_id", "wards__id", "role")
+    )
+    if cache is not None:
+        cache[user.pk] = rows
+    return rows
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+@receiver(m2m_changed, sender=Membership.wards.through)
+def forget_memberships(**_signal: object) -> None:
+    """A membership written during a request: that request's later checks read them anew.
+    (Connected when this module is first imported: before any request, by its middleware.)"""
+    cache = _membership_rows.get()
+    if cache is not None:
+        cache.clear()
+
+
+class ScopePerRequestMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _membership_rows.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _membership_rows.reset(token)
+
+
+def user_roles(user: User) -> frozenset[str]:
+    """The roles the user holds in any municipality (superusers: see the caller)."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(role for _m, _w, role in _memberships(user))
+
+
 def user_scope(user: User, roles: Iterable[str] | None = None) -> Scope:
     """The union of the user's memberships (those of `roles` only, when given)."""
     if not user.is_authenticated:
         return NOTHING
     if user.is_superuser:
         return EVERYTHING
-    memberships = Membership.objects.filter(user=user)
-    if roles is not None:
-        memberships = memberships.filter(role__in=list(roles))
+    wanted = None if roles is None else {str(role) for role in roles}
     whole: set[int] = set()
     wards: set[int] = set()
     ward_municipalities: set[int] = set()
-    rows = memberships.values_list("municipality_id", "wards__id")
-    for municipality_id, ward_id in rows:
+    for municipality_id, ward_id, role in _memberships(user):
+        if wanted is not None and role not in wanted:
+            continue
         if ward_id is None:
             whole.add(municipality_id)
         else:

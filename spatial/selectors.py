@@ -14,11 +14,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from core.features import Layer, LayerQuery, count_features
+from core.features import Layer, LayerQuery, OutputCrs, count_features
 from core.local import ward_label
 
 from .choices import REGISTER_EDITOR_ROLES
 from .models import Building, LayerJob, Membership, Municipality, Road, Ward
+from .reads import FeatureRead
 from .scope import Scope, user_scope
 
 User = AbstractBaseUser | AnonymousUser
@@ -146,51 +147,65 @@ def ward_limit(*, user: User, municipality: Municipality) -> frozenset[int] | No
     return None if scope.whole(municipality.pk) else scope.ward_ids
 
 
-def layer_scope(*, user: User) -> dict:
-    """The tenancy filters of a layer read for `user` (LayerQuery keyword arguments): the
-    municipalities wholly visible (None: all) and the wards visible in the others."""
-    scope = user_scope(user)
-    if scope.everything:
-        return {"municipality_ids": None, "scope_ward_ids": ()}
-    return {
-        "municipality_ids": sorted(scope.municipality_ids),
-        "scope_ward_ids": scope.limited_ward_ids,
-    }
-
-
 def layer_query(
     *,
     user: User,
-    bbox: tuple[float, float, float, float] | None = None,
-    ward: Ward | None = None,
-    municipality: Municipality | None = None,
-    limit: int,
-    offset: int = 0,
-    extra: dict | None = None,
+    read: FeatureRead | None = None,
+    public: bool = False,
+    area_wkb: bytes | None = None,
+    feature_id: int | None = None,
+    limit: int | None = None,
+    crs: OutputCrs | None = None,
 ) -> LayerQuery:
-    """The filters of a layer read for `user`. `ward` and `municipality` must already be
-    resolved through this module (so they are in the user's scope)."""
+    """The one constructor of a layer read for `user`: what the client asked (`read`,
+    spatial.reads), within what the user may see: the municipalities wholly visible and the
+    wards visible in the others (a public layer is read whole). A ward or municipality the
+    user does not see is a 400, as one that does not exist."""
+    read = read or FeatureRead()
     scope = user_scope(user)
-    ids = None if scope.everything else sorted(scope.municipality_ids)
-    ward_ids = scope.limited_ward_ids
-    if municipality is not None:
-        if scope.whole(municipality.pk):
+    ids = None if scope.everything or public else sorted(scope.municipality_ids)
+    ward_ids = () if public else scope.limited_ward_ids
+    if read.municipality is not None:
+        try:
+            municipality = (
+                Municipality.objects.get(code=read.municipality)
+                if public
+                else municipality_get(user=user, code=read.municipality)
+            )
+        except Municipality.DoesNotExist:
+            raise ValidationError(
+                {
+                    "municipality": [
+                        _("Unknown municipality %(code)s.") % {"code": read.municipality}
+                    ]
+                }
+            ) from None
+        if public or scope.whole(municipality.pk):
             ids, ward_ids = [municipality.pk], []
         else:
+            ids = []
             ward_ids = list(
                 Ward.objects.filter(pk__in=ward_ids, municipality=municipality).values_list(
                     "pk", flat=True
                 )
             )
-            ids = []
+    if read.ward_id is not None:
+        wards = Ward.objects.all() if public else ward_list(user=user)
+        if not wards.filter(pk=read.ward_id).exists():
+            raise ValidationError({"ward": [_("Unknown ward %(ward)s.") % {"ward": read.ward_id}]})
     return LayerQuery(
         municipality_ids=ids,
         scope_ward_ids=ward_ids,
-        bbox=bbox,
-        ward_id=ward.pk if ward is not None else None,
-        limit=limit,
-        offset=offset,
-        extra=extra or {},
+        bbox=read.bbox,
+        bbox_crs=read.bbox_crs,
+        crs=crs or read.crs,
+        ward_id=read.ward_id,
+        datetime=read.datetime,
+        area_wkb=area_wkb,
+        feature_id=feature_id,
+        limit=limit if limit is not None else read.limit,
+        offset=read.offset,
+        extra=read.extra,
     )
 
 

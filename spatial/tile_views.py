@@ -52,8 +52,10 @@ def tile(request, name: str, z: int, x: int, y: int):
         return refused
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404(_("No such tile."))
-    scope = {"municipality_ids": None} if layer.public else selectors.layer_scope(user=user)
-    content = render_tile(layer, z, x, y, **scope)
+    query = selectors.layer_query(user=user, public=layer.public)
+    content = render_tile(
+        layer, z, x, y, municipality_ids=query.municipality_ids, scope_ward_ids=query.scope_ward_ids
+    )
     tag = etag(content)
     if request.headers.get("If-None-Match") == tag:
         response = HttpResponse(status=304)

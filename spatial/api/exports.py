@@ -10,11 +10,13 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from core.features import LayerQuery, stream_feature_collection
+from config.pagination import MAX_OFFSET
+from core.features import stream_feature_collection
 from core.registry import collections
 
 from .. import io, selectors
 from ..models import Ward
+from ..reads import FeatureRead
 from .serializers import AreaField, BBoxField, StrictFieldsMixin
 
 CHOICES = ["gpkg", "shp", "geojson", "csv", "xlsx"]
@@ -62,20 +64,14 @@ class ExportView(APIView):
         params = ExportQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         values = params.validated_data
-        ward = None
-        if "ward" in values:
-            try:
-                ward = selectors.ward_get(user=request.user, ward_id=values["ward"])
-            except Ward.DoesNotExist:
-                raise exceptions.ValidationError({"ward": [_("Unknown ward.")]}) from None
-        query = LayerQuery(
-            **selectors.layer_scope(user=request.user),
-            bbox=values.get("bbox"),
-            ward_id=ward.pk if ward else None,
+        query = selectors.layer_query(
+            user=request.user,
+            read=FeatureRead(bbox=values.get("bbox"), ward_id=values.get("ward")),
             area_wkb=bytes(values["area"].wkb) if "area" in values else None,
-            limit=10**9,
+            limit=MAX_OFFSET,
             crs=io.FILE_CRS[values["crs"]],
         )
+        ward = Ward.objects.get(pk=query.ward_id) if query.ward_id else None
         fmt = values["export"]
         filename = f"{name}{'-ward-' + str(ward.number) if ward else ''}"
         if values["crs"] != "EPSG:4326":

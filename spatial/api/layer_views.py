@@ -9,10 +9,8 @@ are `<route>-list` and `<route>-detail` in the app's namespace.
 from __future__ import annotations
 
 from typing import Any, ClassVar
-from urllib.parse import urlencode
 
 import pghistory
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import StreamingHttpResponse
@@ -25,7 +23,7 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,10 +36,9 @@ from core.registry import Register
 
 from .. import selectors
 from ..choices import REGISTER_EDITOR_ROLES
-from ..models import Municipality, Ward
-from .serializers import FeatureInputSerializer, LayerQuerySerializer
-
-GEOJSON = "application/geo+json"
+from ..models import Municipality
+from ..reads import GEOJSON, REST_LIST, page_links, parse_read
+from .serializers import FeatureInputSerializer
 
 LIST_PARAMETERS = [
     OpenApiParameter("bbox", str, description="minLon,minLat,maxLon,maxLat (EPSG:4326)"),
@@ -64,20 +61,6 @@ IF_MATCH = OpenApiParameter(
     description="The ETag of your last read of the record; 428 without it, 412 if stale",
 )
 PRECONDITIONS = {412: OpenApiTypes.OBJECT, 428: OpenApiTypes.OBJECT}
-
-
-def query_serializer(register: Register) -> type[serializers.Serializer]:
-    """The list's query parameters: the common ones and the layer's named filters, each
-    limited to its code list."""
-    choices = register.features().filter_choices
-    if not choices:
-        return LayerQuerySerializer
-    fields = {
-        name: serializers.ChoiceField(choices=list(values), required=False)
-        for name, values in choices.items()
-    }
-    name = register.name.title().replace("-", "") + "QuerySerializer"
-    return type(name, (LayerQuerySerializer,), fields)
 
 
 def _parse_feature(request: Request, register: Register, *, partial: bool) -> dict[str, Any]:
@@ -117,44 +100,6 @@ def _require_record_editor(user: Any, record: Any) -> None:
         )
 
 
-def _resolve_filters(user: Any, params: dict) -> tuple[Ward | None, Municipality | None]:
-    ward = municipality = None
-    if "ward" in params:
-        try:
-            ward = selectors.ward_get(user=user, ward_id=params["ward"])
-        except Ward.DoesNotExist:
-            raise ValidationError(
-                {"ward": [_("Unknown ward %(ward)s.") % {"ward": params["ward"]}]}
-            ) from None
-    if "municipality" in params:
-        try:
-            municipality = selectors.municipality_get(user=user, code=params["municipality"])
-        except Municipality.DoesNotExist:
-            raise ValidationError(
-                {
-                    "municipality": [
-                        _("Unknown municipality %(code)s.") % {"code": params["municipality"]}
-                    ]
-                }
-            ) from None
-    return ward, municipality
-
-
-def page_links(request: Request, matched: int, limit: int, offset: int) -> list[dict]:
-    def page(new_offset: int) -> str:
-        query = {k: v for k, v in request.query_params.items() if k != "offset"}
-        query["offset"] = str(new_offset)
-        query["limit"] = str(limit)
-        return request.build_absolute_uri(request.path) + "?" + urlencode(query)
-
-    links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
-    if offset + limit < matched:
-        links.append({"rel": "next", "type": GEOJSON, "href": page(offset + limit)})
-    if offset > 0:
-        links.append({"rel": "prev", "type": GEOJSON, "href": page(max(0, offset - limit))})
-    return links
-
-
 class RegisterView(APIView):
     register_name: ClassVar[str]
 
@@ -165,26 +110,11 @@ class RegisterView(APIView):
 
 class LayerListView(RegisterView):
     def get(self, request: Request) -> StreamingHttpResponse:
-        register = self.register
-        layer = register.features()
-        query_input = query_serializer(register)(data=request.query_params)
-        query_input.is_valid(raise_exception=True)
-        params = query_input.validated_data
-        limit = min(
-            params.get("limit", settings.IMIS["DEFAULT_PAGE_SIZE"]), settings.IMIS["MAX_PAGE_SIZE"]
-        )
-        ward, municipality = _resolve_filters(request.user, params)
-        query = selectors.layer_query(
-            user=request.user,
-            bbox=params.get("bbox"),
-            ward=ward,
-            municipality=municipality,
-            limit=limit,
-            offset=params["offset"],
-            extra={k: params[k] for k in layer.extra_filters if k in params},
-        )
+        layer = self.register.features()
+        read = parse_read(request.query_params, layer, REST_LIST)
+        query = selectors.layer_query(user=request.user, read=read)
         matched = selectors.layer_count(layer=layer, query=query)
-        links = page_links(request, matched, limit, params["offset"])
+        links = page_links(request, matched, read)
         return StreamingHttpResponse(
             stream_feature_collection(layer, query, number_matched=matched, links=links),
             content_type=GEOJSON,

@@ -14,7 +14,6 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
-from config.pagination import MAX_OFFSET
 from core.features import COORDINATE_DECIMALS, Layer, feature_text
 
 from ..geometry import parse_geojson_geometry
@@ -91,17 +90,6 @@ class BBoxField(serializers.Field):
 
     def to_representation(self, value: Any) -> str:
         return ",".join(str(v) for v in value)
-
-
-class LayerQuerySerializer(StrictFieldsMixin, serializers.Serializer):
-    """Query parameters of a layer list (all optional)."""
-
-    bbox = BBoxField(required=False, help_text=_("minLon,minLat,maxLon,maxLat in EPSG:4326"))
-    ward = serializers.IntegerField(required=False, min_value=1, help_text=_("Ward id"))
-    municipality = serializers.SlugField(required=False, help_text=_("Municipality code"))
-    limit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_OFFSET)
-    offset = serializers.IntegerField(required=False, min_value=0, default=0, max_value=MAX_OFFSET)
-    format = serializers.CharField(required=False)
 
 
 @extend_schema_field(

@@ -118,6 +118,3 @@ def parse_int(value: str | None, parameter: str, default: int, low: int, high: i
             % {"parameter": parameter, "low": low, "high": high}
         )
     return int(value)
-
-
-KNOWN_PARAMETERS = {"f", "bbox", "bbox-crs", "crs", "datetime", "limit", "offset", "ward"}

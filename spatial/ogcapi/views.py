@@ -10,9 +10,8 @@ token or HTTP Basic for desktop GIS) and show only the user's municipalities.
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
 
-from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -27,7 +26,6 @@ from core.features import (
     CRS84,
     SUPPORTED_CRS,
     Layer,
-    LayerQuery,
     count_features,
     iter_feature_texts,
     stream_feature_collection,
@@ -35,14 +33,8 @@ from core.features import (
 
 from .. import selectors
 from ..authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
+from ..reads import OGC_ITEM, OGC_ITEMS, page_links, parse_read
 from .openapi import openapi_document
-from .parameters import (
-    KNOWN_PARAMETERS,
-    parse_bbox,
-    parse_crs,
-    parse_datetime_interval,
-    parse_int,
-)
 
 GEOJSON = "application/geo+json"
 OPENAPI = "application/vnd.oai.openapi+json;version=3.0"
@@ -80,14 +72,23 @@ class OgcView(APIView):
             response = self.json({"code": "Unauthorized", "description": str(exc.detail)}, 401)
             response["WWW-Authenticate"] = 'Basic realm="imis"'
             return response
+        if isinstance(exc, DjangoValidationError):
+            exc = exceptions.ValidationError(exc.message_dict)
         if isinstance(exc, exceptions.APIException):
-            detail = exc.detail
-            if isinstance(detail, list):
-                detail = " ".join(str(item) for item in detail)
             return self.json(
-                {"code": "InvalidParameterValue", "description": str(detail)}, exc.status_code
+                {"code": "InvalidParameterValue", "description": _words(exc.detail)},
+                exc.status_code,
             )
         raise exc
+
+
+def _words(detail) -> str:
+    """An error's messages as one sentence (they name their parameter)."""
+    if isinstance(detail, dict):
+        return " ".join(_words(value) for value in detail.values())
+    if isinstance(detail, list):
+        return " ".join(_words(item) for item in detail)
+    return str(detail)
 
 
 @extend_schema(exclude=True)
@@ -164,13 +165,6 @@ class CollectionsView(OgcView):
         )
 
 
-def _scope(request: Request, name: str) -> dict:
-    """Public collections (wards) are read whole; the others in the user's scope."""
-    if registry.is_public(name):
-        return {"municipality_ids": None}
-    return selectors.layer_scope(user=request.user)
-
-
 def _layer_or_404(request: Request, name: str) -> Layer:
     layer = registry.collections().get(name)
     if layer is None:
@@ -192,51 +186,16 @@ class CollectionView(OgcView):
 class ItemsView(OgcView):
     def get(self, request: Request, name: str):
         layer = _layer_or_404(request, name)
-        params = request.query_params
-        unknown = sorted(set(params) - KNOWN_PARAMETERS - set(layer.extra_filters))
-        if unknown:
-            raise exceptions.ValidationError(
-                _("Unknown parameters: %(names)s.") % {"names": ", ".join(unknown)}
-            )
-        for key, allowed in layer.filter_choices.items():
-            if key in params and params[key] not in allowed:
-                raise exceptions.ValidationError(
-                    _("%(parameter)s must be one of %(values)s.")
-                    % {"parameter": key, "values": ", ".join(allowed)}
-                )
-        crs = parse_crs(params.get("crs"), "crs")
-        bbox_crs = parse_crs(params.get("bbox-crs"), "bbox-crs")
-        bbox = parse_bbox(params["bbox"], bbox_crs) if "bbox" in params else None
-        # Larger limits are served at the maximum (clients such as QGIS ask for a lot).
-        limit = min(
-            parse_int(params.get("limit"), "limit", settings.IMIS["DEFAULT_PAGE_SIZE"], 1, 10**9),
-            settings.IMIS["MAX_PAGE_SIZE"],
-        )
-        offset = parse_int(params.get("offset"), "offset", 0, 0, 10**9)
-        ward_id = parse_int(params.get("ward"), "ward", 0, 1, 10**12) or None
-        when = parse_datetime_interval(params["datetime"]) if "datetime" in params else None
-        query = LayerQuery(
-            **_scope(request, name),
-            bbox=bbox,
-            ward_id=ward_id,
-            datetime=when,
-            limit=limit,
-            offset=offset,
-            extra={k: params[k] for k in layer.extra_filters if k in params},
-            crs=crs,
-            bbox_crs=bbox_crs,
-        )
+        read = parse_read(request.query_params, layer, OGC_ITEMS)
+        query = selectors.layer_query(user=request.user, read=read, public=registry.is_public(name))
         matched = count_features(layer, query)
         base = f"{self.base(request)}/collections/{name}/items"
-        links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
-        if offset + limit < matched:
-            following = {**params.dict(), "offset": str(offset + limit), "limit": str(limit)}
-            links.append({"rel": "next", "type": GEOJSON, "href": f"{base}?{urlencode(following)}"})
+        links = page_links(request, matched, read, base=base)
         response = StreamingHttpResponse(
             stream_feature_collection(layer, query, number_matched=matched, links=links),
             content_type=GEOJSON,
         )
-        response["Content-Crs"] = f"<{crs.uri}>"
+        response["Content-Crs"] = f"<{query.crs.uri}>"
         return response
 
 
@@ -246,13 +205,15 @@ class ItemView(OgcView):
         layer = _layer_or_404(request, name)
         if not fid.isdigit():
             raise Http404(_("Unknown feature."))
-        crs = parse_crs(request.query_params.get("crs"), "crs")
-        query = LayerQuery(
-            **_scope(request, name),
+        read = parse_read(request.query_params, layer, OGC_ITEM)
+        query = selectors.layer_query(
+            user=request.user,
+            read=read,
+            public=registry.is_public(name),
             feature_id=int(fid),
             limit=1,
-            crs=crs,
         )
+        crs = query.crs
         texts = [text for chunk in iter_feature_texts(layer, query) for text in chunk]
         if not texts:
             raise Http404(_("Unknown feature."))
