@@ -1,7 +1,7 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
-from spatial.admin import ServiceOnlyAdmin
+from spatial.admin import PlacedRecordAdmin, ServiceOnlyAdmin
 
 from .models import (
     ComplianceAssessment,
@@ -33,11 +33,10 @@ class BuildingLinkInline(admin.TabularInline):
 
 
 @admin.register(Containment)
-class ContainmentAdmin(LeafletGeoAdmin):
-    list_display = ["code", "containment_type", "outlet", "ward", "last_emptied_on"]
-    list_filter = ["municipality", "containment_type", "outlet"]
-    search_fields = ["code"]
-    readonly_fields = ["code", "ward", "effective_volume_m3", "created_at", "updated_at"]
+class ContainmentAdmin(PlacedRecordAdmin):
+    list_display = ["code", "containment_type", "outlet", "ward", "last_emptied_on", "retired_at"]
+    list_filter = [*PlacedRecordAdmin.list_filter, "containment_type", "outlet"]
+    readonly_fields = [*PlacedRecordAdmin.readonly_fields, "effective_volume_m3"]
     inlines = [BuildingLinkInline]
     list_select_related = ["ward"]
     show_full_result_count = False

@@ -292,7 +292,8 @@ def building_rung_sql(b: str) -> str:
                    sum(coalesce(h.people_male, 0) + coalesce(h.people_female, 0)
                        + coalesce(h.people_other, 0)) AS people
               FROM containment_household h
-              LEFT JOIN containment_containment c ON c.id = h.facility_id
+              LEFT JOIN containment_containment c
+                     ON c.id = h.facility_id AND c.retired_at IS NULL
               {last_emptying_lateral("c", "current_date")}
              WHERE h.building_id = {b}.id GROUP BY 1) x
          ORDER BY x.people DESC, CASE x.rung WHEN 'open_defecation' THEN 0 {ranks}

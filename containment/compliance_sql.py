@@ -62,7 +62,7 @@ def _rule_json(outcome: str, code: str, params: str = "'{}'::jsonb") -> str:
 
 ASSESS_SQL = f"""
 WITH rs AS (SELECT * FROM {ComplianceRuleSet._meta.db_table} WHERE id = %(rule_set)s),
-facts AS ({FACTS_SQL} WHERE c.municipality_id = %(municipality)s
+facts AS ({FACTS_SQL} WHERE c.municipality_id = %(municipality)s AND c.retired_at IS NULL
           AND (%(containment)s::bigint IS NULL OR c.id = %(containment)s::bigint)),
 years AS (
   SELECT f.*,

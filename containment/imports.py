@@ -192,7 +192,8 @@ def _matches(
                   FROM unnest(%s::int[], %s::bigint[], %s::bytea[]) AS u(row, building, wkb)
                   JOIN containment_containmentbuilding l
                     ON l.building_id = u.building AND l.is_responsible
-                  JOIN containment_containment c ON c.id = l.containment_id
+                  JOIN containment_containment c
+                    ON c.id = l.containment_id AND c.retired_at IS NULL
                  WHERE ST_DWithin(c.geom::geography,
                                   ST_SetSRID(ST_GeomFromWKB(u.wkb), 4326)::geography, %s)
                  ORDER BY u.row, c.id

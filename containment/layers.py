@@ -50,6 +50,7 @@ def containments_layer() -> Layer:
         name="containments",
         title=_("Containments"),
         table="containment_containment",
+        condition="t.retired_at IS NULL",
         joins=(
             MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id "
             "LEFT JOIN LATERAL (SELECT a.status, a.failed_rules, a.well_distance_m, r.version"

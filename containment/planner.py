@@ -80,6 +80,7 @@ SELECT c.id, c.code, y.years, CASE
       FROM containment_treatmentplant p
      WHERE p.municipality_id = c.municipality_id AND p.is_active) plant ON TRUE
  WHERE c.municipality_id = %(municipality)s AND c.containment_type <> 'none'
+   AND c.retired_at IS NULL
    AND NOT EXISTS (SELECT 1 FROM containment_emptyingrequest r
                     WHERE r.containment_id = c.id AND r.status IN ('requested', 'scheduled'))
    -- Types the newest rule set gives no emptying interval (single pits closed when full,

@@ -86,10 +86,12 @@ def compliance_summary_by_ward(
                          JOIN containment_complianceassessment a2
                            ON a2.containment_id = c2.id AND a2.rule_set_id = %(rule_set)s
                          CROSS JOIN jsonb_each(a2.outcomes) e
-                        WHERE c2.ward_id = w.id AND e.value->>'outcome' = 'fail'
+                        WHERE c2.ward_id = w.id AND c2.retired_at IS NULL
+                          AND e.value->>'outcome' = 'fail'
                         GROUP BY e.key) f), '{}'::jsonb) AS failed_rules
               FROM spatial_ward w
-              LEFT JOIN containment_containment c ON c.ward_id = w.id
+              LEFT JOIN containment_containment c
+                     ON c.ward_id = w.id AND c.retired_at IS NULL
               LEFT JOIN containment_complianceassessment a
                 ON a.containment_id = c.id AND a.rule_set_id = %(rule_set)s
              WHERE w.municipality_id = %(municipality)s
@@ -145,7 +147,7 @@ def enforcement_rows(*, municipality: Municipality, ward_ids: list[int] | None =
                c.containment_type, c.outlet, c.last_emptied_on,
                round(a.well_distance_m::numeric, 1), %(version)s, a.outcomes
           FROM containment_complianceassessment a
-          JOIN containment_containment c ON c.id = a.containment_id
+          JOIN containment_containment c ON c.id = a.containment_id AND c.retired_at IS NULL
           LEFT JOIN spatial_ward w ON w.id = c.ward_id
           LEFT JOIN containment_containmentbuilding l
             ON l.containment_id = c.id AND l.is_responsible

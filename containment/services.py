@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from spatial.geometry import check_within_municipality
 from spatial.models import Building, Municipality
+from spatial.services import record_retire
 
 from . import compliance
 from .choices import ContainmentType, Outlet
@@ -177,8 +178,11 @@ def containment_update(
 
 
 @transaction.atomic
-def containment_delete(*, containment: Containment) -> None:
-    containment.delete()
+def containment_delete(*, containment: Containment, reason: str = "") -> None:
+    """Retire the containment (soft delete): gone from maps, lists, exports, the planner,
+    compliance and every figure, kept with its history, requests and links, restorable in
+    the admin."""
+    record_retire(record=containment, reason=reason)
 
 
 @transaction.atomic

@@ -109,7 +109,7 @@ def classified_sql() -> str:
           LEFT JOIN containment_containmentbuilding rl
                  ON rl.containment_id = c.id AND rl.is_responsible
           LEFT JOIN spatial_building rb ON rb.id = rl.building_id
-         WHERE c.municipality_id = %(municipality)s) y
+         WHERE c.municipality_id = %(municipality)s AND c.retired_at IS NULL) y
     ),
     hx AS MATERIALIZED (
         -- Each household of a standing building, classified through the toilet it uses.
@@ -192,7 +192,7 @@ def ward_figures_sql() -> str:
                  AS safe
           FROM spatial_building ib
           JOIN containment_containmentbuilding l ON l.building_id = ib.id
-          JOIN containment_containment c ON c.id = l.containment_id
+          JOIN containment_containment c ON c.id = l.containment_id AND c.retired_at IS NULL
          WHERE ib.municipality_id = %(municipality)s AND ib.functional_use IN ({uses})
          GROUP BY l.building_id
     ),

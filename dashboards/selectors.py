@@ -246,6 +246,7 @@ def failing_rules_computed(*, municipality: Municipality) -> list[tuple[int | No
             SELECT c.ward_id, f.rule, count(*)
               FROM containment_complianceassessment a
               JOIN containment_containment c ON c.id = a.containment_id
+               AND c.retired_at IS NULL
               CROSS JOIN unnest(a.failed_rules) AS f(rule)
              WHERE a.rule_set_id = (SELECT r.id FROM containment_complianceruleset r
                      WHERE r.municipality_id = %(municipality)s ORDER BY r.version DESC LIMIT 1)

@@ -33,7 +33,25 @@ class LiveManager(models.Manager):
         return super().get_queryset().filter(retired_at__isnull=True)
 
 
-class PlacedRecord(models.Model):
+class Retirable(models.Model):
+    """Soft delete: a record retired with a reason is gone from every map, list, export and
+    figure, kept with its history and links, and restorable. `objects` has the records in
+    service, `all_objects` every one; raw SQL reading the table adds `retired_at IS NULL`."""
+
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
+    retired_reason = models.CharField(
+        _("why retired"), max_length=200, blank=True, default="", db_default=""
+    )
+
+    objects = LiveManager()
+    all_objects = models.Manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+
+
+class PlacedRecord(Retirable):
     municipality = models.ForeignKey(
         "spatial.Municipality",
         on_delete=models.CASCADE,
@@ -54,15 +72,8 @@ class PlacedRecord(models.Model):
     # Database defaults too, for rows written by COPY (the demo town, bulk loads).
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_default=Now())
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())
-    retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
-    retired_reason = models.CharField(
-        _("why retired"), max_length=200, blank=True, default="", db_default=""
-    )
 
-    objects = LiveManager()
-    all_objects = models.Manager()
-
-    class Meta:
+    class Meta(Retirable.Meta):
         abstract = True
         base_manager_name = "all_objects"
         constraints = [

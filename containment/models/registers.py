@@ -17,6 +17,7 @@ from spatial.models import (
     Municipality,
     Ward,
 )
+from spatial.records import Retirable
 
 from ..choices import (
     ContainmentLocation,
@@ -40,7 +41,7 @@ def _dimension(label: str) -> models.DecimalField:
 
 
 @tracked(exclude=["effective_volume_m3", "updated_at"])
-class Containment(models.Model):
+class Containment(Retirable):
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="containments"
     )
@@ -108,7 +109,7 @@ class Containment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    class Meta:
+    class Meta(Retirable.Meta):
         verbose_name = _("containment")
         verbose_name_plural = _("containments")
         ordering = ["municipality", "id"]

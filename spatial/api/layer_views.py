@@ -8,6 +8,7 @@ are `<route>-list` and `<route>-detail` in the app's namespace.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, ClassVar
 
 import pghistory
@@ -38,7 +39,7 @@ from .. import selectors
 from ..choices import REGISTER_EDITOR_ROLES
 from ..models import Municipality
 from ..reads import GEOJSON, REST_LIST, page_links, parse_read
-from .serializers import FeatureInputSerializer
+from .serializers import FeatureInputSerializer, RetireQuerySerializer
 
 LIST_PARAMETERS = [
     OpenApiParameter("bbox", str, description="minLon,minLat,maxLon,maxLat (EPSG:4326)"),
@@ -59,6 +60,11 @@ IF_MATCH = OpenApiParameter(
     location=OpenApiParameter.HEADER,
     required=True,
     description="The ETag of your last read of the record; 428 without it, 412 if stale",
+)
+RETIRE_REASON = OpenApiParameter(
+    "reason",
+    str,
+    description="Why the record is retired (kept with it; up to 200 characters)",
 )
 PRECONDITIONS = {412: OpenApiTypes.OBJECT, 428: OpenApiTypes.OBJECT}
 
@@ -189,10 +195,21 @@ class LayerDetailView(RegisterView):
     @pghistory.context()
     def delete(self, request: Request, pk: int) -> Response:
         pghistory.context(user=request.user.pk)
+        register = self.register
+        arguments = {}
+        if _retires(register):
+            reason = RetireQuerySerializer(data=request.query_params)
+            reason.is_valid(raise_exception=True)
+            arguments["reason"] = reason.validated_data.get("reason", "")
         with transaction.atomic():
             instance = self._locked(request, pk)
-            self.register.delete(**{self.register.id_kwarg: instance})
+            register.delete(**{register.id_kwarg: instance}, **arguments)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _retires(register: Register) -> bool:
+    """Whether the register's DELETE retires a record (soft delete) and takes a reason."""
+    return "reason" in inspect.signature(register.delete).parameters
 
 
 def _operation(register: Register) -> str:
@@ -237,10 +254,11 @@ def _detail_schema(register: Register) -> dict:
             ("patch", "partial_update", output),
             ("delete", "destroy", None),
         ):
+            retire = [RETIRE_REASON] if method == "delete" and _retires(register) else []
             schema[method] = extend_schema(
                 operation_id=f"{name}_{action}",
                 request=OpenApiTypes.OBJECT if answer is not None else None,
-                parameters=[IF_MATCH],
+                parameters=[IF_MATCH, *retire],
                 responses={200 if answer is not None else 204: answer, **PRECONDITIONS},
                 tags=[tag],
             )

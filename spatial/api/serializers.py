@@ -109,6 +109,13 @@ class GeometryInputField(serializers.Field):
             raise serializers.ValidationError(exc.message_dict["geometry"]) from exc
 
 
+class RetireQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    """DELETE of a register that retires its records: why (optional, kept with the record)."""
+
+    reason = serializers.CharField(required=False, max_length=200, allow_blank=True)
+    format = serializers.CharField(required=False)
+
+
 class FeatureInputSerializer(StrictFieldsMixin, serializers.Serializer):
     """An RFC 7946 Feature: {"type": "Feature", "geometry": {...}, "properties": {...}}."""
 
