@@ -15,9 +15,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.translation import gettext as _
+from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from .parsers import PlainMultiPartParser
 
 
 def private_file_response(
@@ -56,3 +61,37 @@ class PrivatePhotoView(APIView):
         photo = type(self).photo_get(user=request.user, photo_id=pk)
         path = Path(photo.image.path)
         return private_file_response(path, filename=path.name)
+
+
+PHOTO_UPLOAD = {
+    "multipart/form-data": {
+        "type": "object",
+        "properties": {"image": {"type": "string", "format": "binary"}},
+        "required": ["image"],
+    }
+}
+
+
+class PhotoUploadView(APIView):
+    """POST one photo (multipart field `image`, a JPEG or PNG) to a record: the subclass
+    finds the record for the user (refusing whoever may not add to it), adds the photo
+    through its app's service, and names where it is read. Answers 201 {id, url}."""
+
+    parser_classes = [PlainMultiPartParser]
+
+    def record_for(self, request, pk: int) -> Any:
+        raise NotImplementedError
+
+    def add_photo(self, request, record: Any, upload: UploadedFile) -> Any:
+        raise NotImplementedError
+
+    def photo_url(self, photo: Any) -> str:
+        raise NotImplementedError
+
+    def post(self, request, pk: int) -> Response:
+        record = self.record_for(request, pk)
+        upload = request.FILES.get("image")
+        if upload is None:
+            raise ValidationError({"image": [_("This field is required.")]})
+        photo = self.add_photo(request, record, upload)
+        return Response({"id": photo.pk, "url": self.photo_url(photo)}, status=201)

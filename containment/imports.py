@@ -30,9 +30,7 @@ from spatial.imports import (
     as_text,
     as_yes_no,
     check_rows,
-    count_plan,
-    report_read_only_edits,
-    report_stale_rows,
+    finish,
     same_shape,
 )
 from spatial.models import Municipality
@@ -291,22 +289,15 @@ def import_containments(
             continue
         changed = _changes(found[0], found[1], values, shapes.get(row), building)
         plan.append(("update" if changed else "keep", row, values, found[0], changed))
-    report_stale_rows(report, SPEC, fixed, plan)
-    report_read_only_edits(
-        report, SPEC, fixed, {row: match.pk for _a, row, _v, match, _c in plan if match}
+    return finish(
+        report,
+        SPEC,
+        fixed=fixed,
+        plan=plan,
+        commit=commit,
+        before_write=before_write,
+        write=lambda: _write(municipality, plan, shapes, buildings),
     )
-    report.problems.sort(key=lambda p: (p["row"], p["field"]))
-    count_plan(report, plan)
-    for action, row, values, _match, changed in plan:
-        if action == "update":
-            report.change(row, values.get("code"), changed)
-    if report.problem_count or not commit:
-        return report
-    if before_write is not None:
-        before_write()
-    _write(municipality, plan, shapes, buildings)
-    report.committed = True
-    return report
 
 
 @transaction.atomic

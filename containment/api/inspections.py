@@ -13,9 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.files import PrivatePhotoView
+from config.files import PHOTO_UPLOAD, PhotoUploadView, PrivatePhotoView
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
-from config.parsers import PlainMultiPartParser
 from spatial.api.serializers import StrictFieldsMixin
 
 from .. import inspections, selectors
@@ -95,28 +94,25 @@ class ContainmentInspectionsView(APIView):
         return Response(InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
 
 
-class InspectionPhotoView(APIView):
-    parser_classes = [PlainMultiPartParser]
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="inspection_photos_create",
         tags=["containments"],
-        request={
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {"image": {"type": "string", "format": "binary"}},
-            }
-        },
+        request=PHOTO_UPLOAD,
         responses={201: OpenApiTypes.OBJECT},
     )
-    def post(self, request: Request, pk: int) -> Response:
+)
+class InspectionPhotoView(PhotoUploadView):
+    def record_for(self, request: Request, pk: int) -> Inspection:
         inspection = selectors.inspection_get(user=request.user, inspection_id=pk)
         _require_inspector(request.user, inspection.containment)
-        upload = request.FILES.get("image")
-        if upload is None:
-            raise serializers.ValidationError({"image": [_("This field is required.")]})
-        photo = inspections.inspection_add_photo(inspection=inspection, upload=upload)
-        return Response({"id": photo.pk, "url": photo_url(photo)}, status=status.HTTP_201_CREATED)
+        return inspection
+
+    def add_photo(self, request: Request, record: Inspection, upload) -> InspectionPhoto:
+        return inspections.inspection_add_photo(inspection=record, upload=upload)
+
+    def photo_url(self, photo: InspectionPhoto) -> str:
+        return photo_url(photo)
 
 
 def photo_url(photo: InspectionPhoto) -> str:

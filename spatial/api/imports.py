@@ -41,6 +41,28 @@ class ImportInputSerializer(serializers.Serializer):
     )
 
 
+class FileTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+
+def import_upload(request: Request, serializer: type[serializers.Serializer]):
+    """What every import upload checks before reading the file (now or in a job): the
+    user edits registers, the form is valid, the municipality is one he edits, and the file
+    is within IMIS_MAX_IMPORT_BYTES (413). Returns the form's values and the municipality."""
+    require_role_anywhere(request.user, REGISTER_EDITOR_ROLES)
+    form = serializer(data=request.data)
+    form.is_valid(raise_exception=True)
+    values = form.validated_data
+    municipality = selectors.municipality_for_new_record(
+        user=request.user, requested=values.get("municipality")
+    )
+    require_editor(request.user, municipality)
+    limit = settings.IMIS["MAX_IMPORT_BYTES"]
+    if values["file"].size > limit:
+        raise FileTooLarge(_("The file is larger than %(limit)s MB.") % {"limit": limit >> 20})
+    return values, municipality
+
+
 class ImportApi(APIView):
     permission_classes = [IsAuthenticated]
     parser_classes = [PlainMultiPartParser]
@@ -56,19 +78,9 @@ class ImportApi(APIView):
         require_role_anywhere(request.user, REGISTER_EDITOR_ROLES)
         if name not in imports.importable_layers():
             raise exceptions.NotFound(_("No import for %(layer)s.") % {"layer": name})
-        data = ImportInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        municipality = selectors.municipality_for_new_record(
-            user=request.user, requested=data.validated_data.get("municipality")
-        )
-        require_editor(request.user, municipality)
-        upload = data.validated_data["file"]
+        values, municipality = import_upload(request, ImportInputSerializer)
+        upload = values["file"]
         limit = settings.IMIS["MAX_IMPORT_BYTES"]
-        if upload.size > limit:
-            return Response(
-                {"detail": _("The file is larger than %(limit)s MB.") % {"limit": limit >> 20}},
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
         with tempfile.TemporaryDirectory(prefix="imis-import-") as folder:
             path = Path(folder) / "upload"
             with open(path, "wb") as out:
@@ -80,9 +92,9 @@ class ImportApi(APIView):
                 read = io.read_upload(
                     path,
                     folder=extracted,
-                    layer=data.validated_data.get("layer"),
+                    layer=values.get("layer"),
                     limits=io.UploadLimits(max_bytes=limit),
-                    crs=data.validated_data.get("crs"),
+                    crs=values.get("crs"),
                 )
             except io.UploadError as error:
                 raise exceptions.ValidationError({"file": [str(error)]}) from None
@@ -94,7 +106,7 @@ class ImportApi(APIView):
                     records=read.records,
                     columns=read.columns,
                     source_format=read.source_format,
-                    commit=data.validated_data["commit"],
+                    commit=values["commit"],
                 )
         body = asdict(report) | {"source_crs": read.source_crs}
         return Response(body, status=status.HTTP_200_OK)

@@ -7,7 +7,6 @@ no problems, commit it (POST jobs/<id>/commit/). A job is visible to its owner o
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -20,12 +19,11 @@ from rest_framework.views import APIView
 from config.files import private_file_response
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.parsers import PlainMultiPartParser
-from config.permissions import require_role_anywhere
 from core.registry import collections
 
 from .. import imports, io, jobs, selectors
-from ..choices import REGISTER_EDITOR_ROLES
 from ..models import LayerJob, Municipality, Ward
+from .imports import import_upload
 from .layer_views import require_editor
 from .serializers import AreaField, BBoxField, StrictFieldsMixin
 
@@ -185,20 +183,7 @@ class ImportJobView(APIView):
         summary="Check (or, with commit, import) a file in the background",
     )
     def post(self, request: Request) -> Response:
-        require_role_anywhere(request.user, REGISTER_EDITOR_ROLES)
-        data = ImportJobInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        municipality = selectors.municipality_for_new_record(
-            user=request.user, requested=values.get("municipality")
-        )
-        require_editor(request.user, municipality)
-        limit = settings.IMIS["MAX_IMPORT_BYTES"]
-        if values["file"].size > limit:
-            return Response(
-                {"detail": _("The file is larger than %(limit)s MB.") % {"limit": limit >> 20}},
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
+        values, municipality = import_upload(request, ImportJobInputSerializer)
         job = jobs.import_job_start(
             user=request.user,
             municipality=municipality,

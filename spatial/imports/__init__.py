@@ -40,13 +40,7 @@ from core import registry
 
 from ..models import Building, Municipality, Road, Ward
 from ..services import buildings_rederive_membership
-from .checks import (
-    check_rows,
-    count_plan,
-    report_read_only_edits,
-    report_stale_rows,
-    same_shape,
-)
+from .checks import check_rows, finish, same_shape
 from .spec import (
     SHAPE_TOLERANCE,
     ImportReport,
@@ -71,11 +65,9 @@ __all__ = [
     "as_text",
     "as_yes_no",
     "check_rows",
-    "count_plan",
+    "finish",
     "import_layer",
     "importable_layers",
-    "report_read_only_edits",
-    "report_stale_rows",
     "same_shape",
 ]
 
@@ -155,22 +147,15 @@ def import_layer(
         changed = _changes(match, values, shapes.get(index), spec)
         plan.append(("update" if changed else "keep", index, values, match, changed))
     _check_plan(report, spec, plan)
-    report_stale_rows(report, spec, fixed, plan)
-    report_read_only_edits(
-        report, spec, fixed, {index: match.pk for _a, index, _v, match, _c in plan if match}
+    return finish(
+        report,
+        spec,
+        fixed=fixed,
+        plan=plan,
+        commit=commit,
+        before_write=before_write,
+        write=lambda: _write(municipality, spec, plan, shapes),
     )
-    report.problems.sort(key=lambda p: (p["row"], p["field"]))
-    count_plan(report, plan)
-    for action, index, values, _match, changed in plan:
-        if action == "update":
-            report.change(index, values.get(spec.key), changed)
-    if report.problem_count or not commit:
-        return report
-    if before_write is not None:
-        before_write()
-    _write(municipality, spec, plan, shapes)
-    report.committed = True
-    return report
 
 
 def _check_plan(report: ImportReport, spec: ImportSpec, plan: list) -> None:

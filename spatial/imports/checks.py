@@ -323,3 +323,35 @@ def count_plan(report: ImportReport, plan: list) -> None:
     report.created = sum(1 for p in plan if p[0] == "create")
     report.updated = sum(1 for p in plan if p[0] == "update")
     report.unchanged = sum(1 for p in plan if p[0] == "keep")
+
+
+def finish(
+    report: ImportReport,
+    spec: ImportSpec,
+    *,
+    fixed: dict[int, dict],
+    plan: list,
+    commit: bool,
+    write: Callable[[], None],
+    before_write: Callable[[], None] | None = None,
+) -> ImportReport:
+    """The tail every import shares once its rows are planned (plan: action, row, values,
+    matched record, changed attributes): the rows changed since the export, the read-only
+    edits, the counts and changes reported; then, on a commit of a file without problems,
+    `write` (all or nothing: the caller's transaction)."""
+    report_stale_rows(report, spec, fixed, plan)
+    report_read_only_edits(
+        report, spec, fixed, {row: match.pk for _a, row, _v, match, _c in plan if match}
+    )
+    report.problems.sort(key=lambda p: (p["row"], p["field"]))
+    count_plan(report, plan)
+    for action, row, values, _match, changed in plan:
+        if action == "update":
+            report.change(row, values.get(spec.key), changed)
+    if report.problem_count or not commit:
+        return report
+    if before_write is not None:
+        before_write()
+    write()
+    report.committed = True
+    return report

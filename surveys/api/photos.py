@@ -3,50 +3,42 @@ who asks."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from config.files import PrivatePhotoView
-from config.parsers import PlainMultiPartParser
+from config.files import PHOTO_UPLOAD, PhotoUploadView, PrivatePhotoView
 
 from .. import selectors, services
 
 
-class SubmissionPhotoView(APIView):
-    parser_classes = [PlainMultiPartParser]
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         operation_id="survey_submission_photos_create",
         tags=["surveys"],
-        request={
-            "multipart/form-data": {
-                "type": "object",
-                "properties": {"image": {"type": "string", "format": "binary"}},
-            }
-        },
+        request=PHOTO_UPLOAD,
         responses={201: OpenApiTypes.OBJECT},
     )
-    def post(self, request: Request, pk: int) -> Response:
+)
+class SubmissionPhotoView(PhotoUploadView):
+    def record_for(self, request: Request, pk: int):
         submission = selectors.submission_get(user=request.user, submission_id=pk)
         if submission.enumerator_id != request.user.pk:
             raise exceptions.PermissionDenied(
                 _("Only the enumerator adds photos to his submission.")
             )
-        upload = request.FILES.get("image")
-        if upload is None:
-            raise ValidationError({"image": [_("This field is required.")]})
-        photo = services.submission_add_photo(
-            submission=submission, enumerator=request.user, upload=upload
+        return submission
+
+    def add_photo(self, request: Request, record, upload):
+        return services.submission_add_photo(
+            submission=record, enumerator=request.user, upload=upload
         )
-        url = reverse("surveys-api:photo-file", args=[photo.pk])
-        return Response({"id": photo.pk, "url": url}, status=status.HTTP_201_CREATED)
+
+    def photo_url(self, photo) -> str:
+        return reverse("surveys-api:photo-file", args=[photo.pk])
 
 
 @extend_schema_view(
