@@ -1,15 +1,15 @@
-"""Enforcement lists as CSV (streamed) and XLSX, with each failed rule's reason in words in
-the reader's language."""
+"""Enforcement lists as CSV (streamed) and XLSX (core.tables), with each failed rule's
+reason in words in the reader's language."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from core import tables
 
 from . import compliance
 from .choices import ContainmentType, Outlet
@@ -50,29 +50,12 @@ def _cells(row: tuple[Any, ...]) -> list[Any]:
     return [*cells, reasons]
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def enforcement_csv(rows: Iterable[tuple[Any, ...]], *, language: str) -> Iterator[str]:
-    """CSV lines, UTF-8 with a byte-order mark so spreadsheet programs read Bangla. The
-    response streams after the view returned, so the reader's language is set here."""
-    writer = csv.writer(_Echo())
+    """CSV lines (core.tables). The response streams after the view returned, so the
+    reader's language is set here."""
     with translation.override(language):
-        yield "\ufeff" + writer.writerow(enforcement_header())
-        for row in rows:
-            yield writer.writerow(_cells(row))
+        yield from tables.csv_lines(enforcement_header(), (_cells(row) for row in rows))
 
 
 def enforcement_xlsx(rows: Iterable[tuple[Any, ...]], *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(enforcement_header())
-    for row in rows:
-        sheet.append(_cells(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return tables.xlsx_bytes(enforcement_header(), (_cells(row) for row in rows), title=title)

@@ -4,11 +4,10 @@ previous year's value, the survey coverage behind it and when it was computed.""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+
+from core import tables
 
 
 def _header() -> list[str]:
@@ -64,29 +63,15 @@ def _filename(report: dict, extension: str) -> str:
 
 
 def indicators_csv(report: dict) -> HttpResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(_header())
-    writer.writerows(_rows(report))
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        "".join(tables.csv_lines(_header(), _rows(report))), content_type=tables.CSV_TYPE
+    )
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, "csv")}"'
     return response
 
 
 def indicators_xlsx(report: dict) -> HttpResponse:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(report["year"]))
-    sheet.append(_header())
-    for row in _rows(report):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    content = tables.xlsx_bytes(_header(), _rows(report), title=str(report["year"]))
+    response = HttpResponse(content, content_type=tables.XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename(report, "xlsx")}"'
     return response

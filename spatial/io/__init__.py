@@ -9,20 +9,18 @@ read from a server-side cursor in chunks. Reading uploaded files: reading.py.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 import os
 import shutil
 import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import connection, transaction
 
+from core import tables
 from core.features import CRS84, EPSG_3106, Layer, LayerQuery, geometry_in
 
 from .reading import ReadLayer, UploadError, UploadLimits, read_upload
@@ -260,62 +258,43 @@ def _follow_progress(stream, progress: Callable[[float], None] | None) -> None:
         number = b""
 
 
-def iter_csv(
-    layer: Layer, query: LayerQuery, progress: Callable[[int], None] | None = None
-) -> Iterator[str]:
-    """CSV lines (UTF-8 with BOM) with the geometry as WKT, streamed chunk by chunk."""
-
-    class Echo:
-        def write(self, value: str) -> str:
-            return value
-
-    writer = csv.writer(Echo())
-    first = True
+def _table_rows(
+    layer: Layer, query: LayerQuery, progress: Callable[[int], None] | None
+) -> Iterator[tuple]:
+    """The layer's rows with the geometry as WKT, chunk by chunk; `progress` hears the
+    running count."""
     written = 0
-    for names, rows in _rows(layer, query, f"ST_AsText({geometry_in('t.geom', query.crs)})"):
-        if first:
-            yield "\ufeff" + writer.writerow([*names[:-1], "wkt"])
-            first = False
-        for row in rows:
-            yield writer.writerow(row)
+    for _names, rows in _rows(layer, query, f"ST_AsText({geometry_in('t.geom', query.crs)})"):
+        yield from rows
         written += len(rows)
         if progress is not None:
             progress(written)
-    if first:
-        yield "\ufeff" + writer.writerow(["id", *layer.properties, "wkt"])
 
 
-def _cell(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+def _table_header(layer: Layer) -> list[str]:
+    return ["id", *layer.properties, "wkt"]
+
+
+def iter_csv(
+    layer: Layer, query: LayerQuery, progress: Callable[[int], None] | None = None
+) -> Iterator[str]:
+    """CSV lines (core.tables) with the geometry as WKT, streamed chunk by chunk."""
+    return tables.csv_lines(_table_header(layer), _table_rows(layer, query, progress))
 
 
 def write_xlsx(
     layer: Layer, query: LayerQuery, target, progress: Callable[[int], None] | None = None
 ) -> None:
     """The layer as one sheet with the geometry as WKT, saved to `target` (path or file)."""
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(layer.name[:31])
-    sheet.append(["id", *layer.properties, "wkt"])
-    written = 0
-    for _names, rows in _rows(layer, query, f"ST_AsText({geometry_in('t.geom', query.crs)})"):
-        for row in rows:
-            sheet.append([_cell(value) for value in row])
-        written += len(rows)
-        if progress is not None:
-            progress(written)
-    workbook.save(target)
+    tables.write_xlsx(
+        target, _table_header(layer), _table_rows(layer, query, progress), title=layer.name
+    )
 
 
 def xlsx_bytes(layer: Layer, query: LayerQuery) -> bytes:
-    buffer = io.BytesIO()
-    write_xlsx(layer, query, buffer)
-    return buffer.getvalue()
+    return tables.xlsx_bytes(
+        _table_header(layer), _table_rows(layer, query, None), title=layer.name
+    )
 
 
 class FileInFolder(io.FileIO):
