@@ -26,6 +26,20 @@ class DatabaseFilledForeignKey(models.ForeignKey):
     db_returning = True
 
 
+def derived_ward(related_name: str) -> DatabaseFilledForeignKey:
+    """The ward the database derives from a record's geometry on every write (a trigger),
+    read back through RETURNING; never edited by hand."""
+    return DatabaseFilledForeignKey(
+        "spatial.Ward",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name=related_name,
+        verbose_name=_("ward"),
+    )
+
+
 class LiveManager(models.Manager):
     """Records in service: retired ones are left out (`all_objects` has them)."""
 
@@ -60,15 +74,7 @@ class PlacedRecord(Retirable):
     )
     # Given by the database (prefix and a number) when left blank.
     code = DatabaseFilledCharField(_("code"), max_length=40, blank=True)
-    ward = DatabaseFilledForeignKey(
-        "spatial.Ward",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="%(class)ss",
-        verbose_name=_("ward"),
-    )
+    ward = derived_ward("%(class)ss")
     # Database defaults too, for rows written by COPY (the demo town, bulk loads).
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_default=Now())
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_default=Now())

@@ -13,11 +13,9 @@ from spatial.models import (
     SRID,
     Building,
     DatabaseFilledCharField,
-    DatabaseFilledForeignKey,
     Municipality,
-    Ward,
 )
-from spatial.records import Retirable
+from spatial.records import Retirable, derived_ward
 
 from ..choices import (
     ContainmentLocation,
@@ -47,15 +45,7 @@ class Containment(Retirable):
     )
     # Filled by the database: code from the municipality's own sequence, ward from the point.
     code = DatabaseFilledCharField(_("code"), max_length=20, blank=True, editable=False)
-    ward = DatabaseFilledForeignKey(
-        Ward,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="containments",
-        verbose_name=_("ward"),
-    )
+    ward = derived_ward("containments")
     buildings = models.ManyToManyField(
         Building, through="ContainmentBuilding", related_name="containments"
     )

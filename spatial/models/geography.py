@@ -22,7 +22,12 @@ from ..choices import (
     WaterSource,
 )
 from ..history import tracked
-from ..records import DatabaseFilledCharField, DatabaseFilledForeignKey, PlacedRecord
+from ..records import (
+    DatabaseFilledCharField,
+    DatabaseFilledForeignKey,
+    PlacedRecord,
+    derived_ward,
+)
 
 SRID = 4326
 
@@ -179,15 +184,7 @@ class Building(models.Model):
     # Filled by the database: BIN from the municipality's own sequence, ward and LIC from
     # the point on the footprint's surface.
     bin = DatabaseFilledCharField(_("BIN"), max_length=20, blank=True, editable=False)
-    ward = DatabaseFilledForeignKey(
-        Ward,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="buildings",
-        verbose_name=_("ward"),
-    )
+    ward = derived_ward("buildings")
     low_income_community = DatabaseFilledForeignKey(
         LowIncomeCommunity,
         on_delete=models.SET_NULL,
