@@ -71,8 +71,8 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.test.utils import setup_test_environment
 setup_test_environment()
-from spatial.choices import MembershipRole
-from spatial.models import Membership
+from core.roles import MembershipRole
+from core.models import Membership
 # A GIS officer of the bench town alone: a superuser would export every municipality.
 user, _ = get_user_model().objects.get_or_create(username="bench-exports")
 Membership.objects.get_or_create(user=user, municipality=m, role=MembershipRole.GIS_OFFICER)

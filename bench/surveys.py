@@ -33,9 +33,10 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from bench.towns import percentile95  # noqa: E402
+from core.models import Membership  # noqa: E402
+from core.roles import MembershipRole  # noqa: E402
 from fixtures import demo  # noqa: E402
-from spatial.choices import MembershipRole  # noqa: E402
-from spatial.models import Building, Membership, Municipality, Ward  # noqa: E402
+from spatial.models import Building, Municipality, Ward  # noqa: E402
 from surveys import services  # noqa: E402
 
 COUNT = int(os.environ.get("BENCH_SUBMISSIONS", "2000"))

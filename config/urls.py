@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from config import health
@@ -21,6 +22,20 @@ urlpatterns = [
     path("ogc", OgcLandingView.as_view(), name="ogc-landing"),
     path("tiles/<str:name>.json", tile_views.tilejson, name="tilejson"),
     path("tiles/<str:name>/<int:z>/<int:x>/<int:y>.mvt", tile_views.tile, name="tile"),
+    # Memberships and login activity moved from the spatial app to core (issue 18).
+    path(
+        "admin/spatial/",
+        include(
+            [
+                re_path(
+                    r"^(?P<rest>(?:membership|loginevent)/.*)$",
+                    RedirectView.as_view(
+                        url="/admin/core/%(rest)s", permanent=True, query_string=True
+                    ),
+                )
+            ]
+        ),
+    ),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/",

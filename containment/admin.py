@@ -1,7 +1,8 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
-from spatial.admin import PlacedRecordAdmin, ServiceOnlyAdmin
+from core.admin import ServiceOnlyAdmin
+from spatial.admin import PlacedRecordAdmin
 
 from .models import (
     ComplianceAssessment,

@@ -8,14 +8,15 @@ from collections.abc import Collection
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q, QuerySet
 
-from spatial.choices import (
+from core.history import record_history
+from core.models import Membership
+from core.roles import (
     DESLUDGING_DESK_ROLES,
     INSPECTION_ROLES,
     PERSONAL_DATA_ROLES,
     MembershipRole,
 )
-from spatial.history import record_history
-from spatial.models import Membership, Municipality
+from spatial.models import Municipality
 from spatial.scope import user_scope
 from spatial.selectors import User, record_in_scope, scoped
 

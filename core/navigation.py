@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from spatial.choices import MembershipRole as Role
+from core.roles import MembershipRole as Role
 from spatial.scope import user_roles
 
 ADMIN = Role.MUNICIPAL_ADMIN

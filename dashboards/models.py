@@ -4,7 +4,7 @@ edited in the admin by municipal admins."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from spatial.history import tracked
+from core.history import tracked
 from spatial.models import Municipality
 
 

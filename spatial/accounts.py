@@ -24,9 +24,9 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
 from config.parsers import LimitedJSONParser, PlainFormParser, PlainMultiPartParser
+from core.models import LoginEvent
 
 from .authentication import token_expires_at
-from .models import LoginEvent
 
 
 def _client_ip(request) -> str | None:

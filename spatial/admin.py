@@ -5,37 +5,12 @@ from leaflet.admin import LeafletGeoAdmin
 from . import services
 from .models import (
     Building,
-    LoginEvent,
     LowIncomeCommunity,
-    Membership,
     Municipality,
     Road,
     Ward,
     WaterPoint,
 )
-
-
-class NoWritesMixin:
-    """For registers whose changes must go through their services (state machines, rules
-    that hold across rows): the admin shows them and nothing more, with no add, change or
-    delete that would bypass the service."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ServiceOnlyAdmin(NoWritesMixin, admin.ModelAdmin):
-    pass
-
-
-class ServiceOnlyInline(NoWritesMixin, admin.TabularInline):
-    extra = 0
 
 
 class PlacedRecordAdmin(LeafletGeoAdmin):
@@ -118,23 +93,6 @@ class BuildingAdmin(LeafletGeoAdmin):
     raw_id_fields = ["main_building", "access_road"]
     list_select_related = ["ward"]
     show_full_result_count = False
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "municipality", "role"]
-    list_filter = ["municipality", "role"]
-    filter_horizontal = ["wards"]
-
-
-@admin.register(LoginEvent)
-class LoginEventAdmin(ServiceOnlyAdmin):
-    """Login activity: read only, for the system admin."""
-
-    list_display = ["at", "username", "outcome", "ip_address", "path", "user_agent"]
-    list_filter = ["outcome", "path"]
-    search_fields = ["username", "ip_address"]
-    date_hierarchy = "at"
 
 
 @admin.register(WaterPoint)

@@ -25,10 +25,11 @@ from procrastinate.contrib.django import app
 
 from config.pagination import MAX_OFFSET
 from core.features import LayerQuery, count_features, stream_feature_collection
+from core.models import LayerJob
 from core.registry import collections
 
 from . import imports, io, selectors
-from .models import LayerJob, Municipality
+from .models import Municipality
 from .reads import FeatureRead
 
 logger = logging.getLogger(__name__)

@@ -24,7 +24,9 @@ from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import Membership, Ward
+from core.models import Membership
+
+from .models import Ward
 
 User = AbstractBaseUser | AnonymousUser
 

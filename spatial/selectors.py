@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 
 from core.features import Layer, LayerQuery, OutputCrs, count_features
 from core.local import ward_label
+from core.models import LayerJob, Membership
+from core.roles import REGISTER_EDITOR_ROLES
 
-from .choices import REGISTER_EDITOR_ROLES
-from .models import Building, LayerJob, Membership, Municipality, Road, Ward
+from .models import Building, Municipality, Road, Ward
 from .reads import FeatureRead
 from .scope import Scope, user_scope
 

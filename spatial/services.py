@@ -13,8 +13,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.models import Membership
+
 from .geometry import check_within_municipality
-from .models import Building, Membership, Municipality, Road, Ward
+from .models import Building, Municipality, Road, Ward
 
 # Refreshed after writes: generated columns and trigger-derived columns.
 _BUILDING_DERIVED = ["bin", "ward", "low_income_community", "footprint_area_m2"]

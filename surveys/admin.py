@@ -1,7 +1,7 @@
 from django.contrib import admin
 from leaflet.admin import LeafletGeoAdmin
 
-from spatial.admin import ServiceOnlyAdmin, ServiceOnlyInline
+from core.admin import ServiceOnlyAdmin, ServiceOnlyInline
 
 from .models import Assignment, KoboAccount, Submission, SubmissionPhoto, SurveyCampaign
 

@@ -22,8 +22,9 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from spatial.choices import MembershipRole
-from spatial.models import Membership, Municipality
+from core.models import Membership
+from core.roles import MembershipRole
+from spatial.models import Municipality
 
 from . import services
 from .models import KoboAccount, SurveyCampaign

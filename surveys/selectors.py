@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from spatial.choices import MembershipRole
-from spatial.models import Membership
+from core.models import Membership
+from core.roles import MembershipRole
 from spatial.scope import user_scope
 from spatial.selectors import User, has_role, holds_role_anywhere, record_in_scope, scoped
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from spatial.models import Municipality, Ward
 
 from .factories import (

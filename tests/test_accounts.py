@@ -9,7 +9,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from spatial.models import LoginEvent
+from core.models import LoginEvent
 
 from .factories import UserFactory
 

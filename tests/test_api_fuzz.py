@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 
 from config.wsgi import application
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 
 from .factories import BuildingFactory, ContainmentFactory, MembershipFactory
 

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("spatial", "containment", "surveys", "dashboards", "core", "config", "fixtures")
 APPS = ("spatial", "containment", "surveys", "dashboards")
 # core -> app imports allowed until tenancy and roles move into core (issue 18, item 4).
-CORE_TO_APPS = {("core.navigation", "spatial.choices"), ("core.navigation", "spatial.scope")}
+CORE_TO_APPS = {("core.navigation", "spatial.scope")}
 
 
 def _modules() -> dict[str, Path]:

@@ -14,41 +14,10 @@ from spatial.models import Building
 
 from .conftest import database_url
 from .factories import BuildingFactory, ContainmentFactory, RoadFactory
+from .fingerprints import fingerprint
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _fingerprint(url: str) -> dict[str, tuple]:
-    """Per table: row count, and a checksum of every geometry column."""
-    with psycopg.connect(url) as conn:
-        tables = [
-            row[0]
-            for row in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-                "AND tablename NOT LIKE 'procrastinate%%' ORDER BY 1"
-            )
-        ]
-        geometry_columns = {}
-        for table, column in conn.execute(
-            "SELECT f_table_name, f_geometry_column FROM geometry_columns "
-            "WHERE f_table_schema = 'public'"
-        ):
-            geometry_columns.setdefault(table, []).append(column)
-        result = {}
-        for table in tables:
-            count = conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
-            sums = []
-            for column in sorted(geometry_columns.get(table, [])):
-                sums.append(
-                    conn.execute(
-                        # Sorted by value: a restore may lay rows out in another order.
-                        f"SELECT md5(string_agg(g, ',' ORDER BY g)) FROM "  # noqa: S608
-                        f'(SELECT ST_AsEWKB("{column}")::text AS g FROM "{table}") s'
-                    ).fetchone()[0]
-                )
-            result[table] = (count, *sums)
-        return result
 
 
 def test_backup_restores_into_a_fresh_database(town, tmp_path):
@@ -76,7 +45,7 @@ def test_backup_restores_into_a_fresh_database(town, tmp_path):
             check=False,
         )
         assert restored.returncode == 0, restored.stderr[-2000:]
-        before, after = _fingerprint(source), _fingerprint(database_url(fresh))
+        before, after = fingerprint(source), fingerprint(database_url(fresh))
         assert after == before
         assert before["spatial_building"][0] == 5
         assert before["spatial_buildingevent"][0] >= 5  # the history came along

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.gis.geos import LineString, Point
 
 from containment import services
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from spatial.models import LowIncomeCommunity, WaterPoint
 
 from .conftest import ARTIFACTS, log_in, make_town

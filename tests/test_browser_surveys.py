@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from surveys import services
 
 from .conftest import ARTIFACTS, log_in, make_town

@@ -267,8 +267,8 @@ def test_every_generated_record_starts_its_history_once(generated):
 @pytest.mark.django_db
 def test_the_first_change_to_a_demo_record_is_in_its_history(generated):
     """The first update of a generated record had nothing to compare with and was hidden."""
+    from core.history import record_history
     from spatial import services
-    from spatial.history import record_history
 
     building = Building.objects.filter(municipality=generated.municipality).first()
     before = building.floor_count

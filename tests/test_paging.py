@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from config.pagination import MAX_LIMIT
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from surveys import services
 
 from .conftest import client_for

@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
+from core.roles import DESLUDGING_DESK_ROLES
 from spatial import selectors as spatial_selectors
-from spatial.choices import DESLUDGING_DESK_ROLES
 
 from .. import desludging, planner, selectors
 from ..choices import DeliveryStatus

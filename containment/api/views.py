@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.permissions import require_role_anywhere
+from core.roles import PERSONAL_DATA_ROLES, MembershipRole
 from spatial import selectors as spatial_selectors
-from spatial.choices import PERSONAL_DATA_ROLES, MembershipRole
 from spatial.models import Municipality, Ward
 from spatial.scope import user_scope
 

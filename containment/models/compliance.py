@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from spatial.history import tracked
+from core.history import tracked
 from spatial.models import (
     Municipality,
 )

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from spatial.history import tracked
+from core.history import tracked
 from spatial.models import (
     SRID,
     Municipality,

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-from spatial.history import tracked
+from core.history import tracked
 
 from ..choices import (
     ComplianceStatus,

@@ -8,7 +8,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from spatial.history import tracked
+from core.history import tracked
 from spatial.models import (
     SRID,
     Building,

@@ -20,9 +20,9 @@ from rest_framework.views import APIView
 
 from config.parsers import PlainMultiPartParser
 from config.permissions import require_role_anywhere
+from core.roles import REGISTER_EDITOR_ROLES
 
 from .. import imports, io, selectors
-from ..choices import REGISTER_EDITOR_ROLES
 from ..models import Municipality
 from .layer_views import require_editor
 

@@ -19,10 +19,11 @@ from rest_framework.views import APIView
 from config.files import private_file_response
 from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from config.parsers import PlainMultiPartParser
+from core.models import LayerJob
 from core.registry import collections
 
 from .. import imports, io, jobs, selectors
-from ..models import LayerJob, Municipality, Ward
+from ..models import Municipality, Ward
 from .imports import import_upload
 from .layer_views import require_editor
 from .serializers import AreaField, BBoxField, StrictFieldsMixin

@@ -34,9 +34,9 @@ from config.versions import check_if_match, etag_of
 from core import registry
 from core.features import stream_feature_collection
 from core.registry import Register
+from core.roles import REGISTER_EDITOR_ROLES
 
 from .. import selectors
-from ..choices import REGISTER_EDITOR_ROLES
 from ..models import Municipality
 from ..reads import GEOJSON, REST_LIST, page_links, parse_read
 from .serializers import FeatureInputSerializer, RetireQuerySerializer

@@ -15,9 +15,9 @@ from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
 from core.features import COORDINATE_DECIMALS, Layer, feature_text
+from core.history import record_history
 
 from ..geometry import parse_geojson_geometry
-from ..history import record_history
 from ..models import Building, Municipality, Road, Ward
 
 

@@ -1,6 +1,6 @@
-"""The municipality's geography (geography.py) and the platform's own records (platform.py:
-memberships, layer jobs, login events). Every model, and the field and function classes that
-migrations name as spatial.models.*, is importable from here."""
+"""The municipality's geography (geography.py). Every model, and the field and function
+classes that migrations name as spatial.models.*, is importable from here. Memberships,
+layer jobs and login events are the platform's (core.models)."""
 
 from ..records import DatabaseFilledCharField, DatabaseFilledForeignKey
 from .geography import (
@@ -15,7 +15,6 @@ from .geography import (
     Ward,
     WaterPoint,
 )
-from .platform import LayerJob, LoginEvent, Membership
 
 __all__ = [
     "SRID",
@@ -24,11 +23,8 @@ __all__ = [
     "DatabaseFilledForeignKey",
     "GeographyArea",
     "GeographyLength",
-    "LayerJob",
     "LiveBuildingManager",
-    "LoginEvent",
     "LowIncomeCommunity",
-    "Membership",
     "Municipality",
     "Road",
     "Ward",

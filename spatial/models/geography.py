@@ -11,6 +11,7 @@ from django.db.models import FloatField, Func, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 
+from core.history import tracked
 from core.local import LocalName
 
 from ..choices import (
@@ -21,7 +22,6 @@ from ..choices import (
     WaterPointType,
     WaterSource,
 )
-from ..history import tracked
 from ..records import (
     DatabaseFilledCharField,
     DatabaseFilledForeignKey,

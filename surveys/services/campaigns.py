@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.models import Membership
+from core.roles import MembershipRole
 from spatial import services as spatial_services
-from spatial.choices import MembershipRole
-from spatial.models import Membership, Municipality, Ward
+from spatial.models import Municipality, Ward
 
 from ..models import Assignment, SurveyCampaign
 from ..questionnaire import QUESTIONNAIRES

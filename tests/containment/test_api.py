@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from containment import services
 from containment.models import ComplianceRuleSet, Containment
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from spatial.models import WaterPoint
 
 from ..conftest import client_for, if_match

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from containment.models import ComplianceAssessment, Containment, ContainmentBuilding
 from containment.services import rule_set_create
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from tests.conftest import client_for
 from tests.factories import BuildingFactory, MembershipFactory, square
 

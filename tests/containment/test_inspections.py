@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from containment import services
 from containment.models import ComplianceAssessment, Inspection
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 
 from ..conftest import client_for
 from ..factories import BuildingFactory, ContainmentFactory, MembershipFactory
@@ -120,7 +120,7 @@ def test_photos_are_served_to_readers_of_the_containment_only(
     view that checks the reader, with a URL that names no file."""
     from django.test import Client
 
-    from spatial.choices import MembershipRole
+    from core.roles import MembershipRole
 
     settings.MEDIA_ROOT = tmp_path
     url = reverse("containment-api:containment-inspections", args=[containment.pk])

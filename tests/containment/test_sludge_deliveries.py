@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from containment import desludging
 from containment.models import Containment, SludgeDelivery
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 
 from ..conftest import client_for
 from ..factories import TreatmentPlantFactory, operator_of

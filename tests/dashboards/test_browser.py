@@ -3,7 +3,7 @@ ward choropleth, a ward page and the Bangla switch. Screenshots are kept as arti
 
 import pytest
 
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from tests.conftest import ARTIFACTS, log_in
 from tests.factories import MembershipFactory
 

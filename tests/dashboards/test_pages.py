@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from spatial.models import Municipality
 from tests.conftest import client_for
 from tests.factories import MembershipFactory

@@ -12,8 +12,10 @@ from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from spatial.choices import MembershipRole, RoadHierarchy
-from spatial.models import Building, Membership, Municipality, Road, Ward, WaterPoint
+from core.models import Membership
+from core.roles import MembershipRole
+from spatial.choices import RoadHierarchy
+from spatial.models import Building, Municipality, Road, Ward, WaterPoint
 
 WEST, SOUTH, EAST, NORTH = 90.80, 22.92, 90.86, 22.97
 SPLIT = 90.83

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from containment.models import Containment
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from spatial.models import Building
 from surveys.models import Submission
 from tests.conftest import client_for

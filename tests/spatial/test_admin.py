@@ -15,12 +15,34 @@ def admin_client_logged_in(client):
 
 
 @pytest.mark.parametrize(
-    "model", ["municipality", "ward", "building", "road", "lowincomecommunity", "membership"]
+    "model",
+    [
+        "spatial.municipality",
+        "spatial.ward",
+        "spatial.building",
+        "spatial.road",
+        "spatial.lowincomecommunity",
+        "core.membership",
+    ],
 )
 def test_admin_lists_open(admin_client_logged_in, town, model):
     BuildingFactory(municipality=town.municipality)
-    response = admin_client_logged_in.get(reverse(f"admin:spatial_{model}_changelist"))
+    app, name = model.split(".")
+    response = admin_client_logged_in.get(reverse(f"admin:{app}_{name}_changelist"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["membership", "loginevent"])
+def test_admin_pages_of_the_moved_models_answer_at_their_old_address(
+    admin_client_logged_in, town, name
+):
+    """Memberships and login activity moved to core (issue 18): a bookmark of
+    their old admin page is sent on, with what followed the model's name."""
+    response = admin_client_logged_in.get(f"/admin/spatial/{name}/?q=gis")
+    assert response.status_code == 301
+    assert response["Location"] == f"/admin/core/{name}/?q=gis"
+    response = admin_client_logged_in.get(f"/admin/spatial/{name}/7/change/")
+    assert response["Location"] == f"/admin/core/{name}/7/change/"
 
 
 def test_building_change_page_has_a_leaflet_geometry_widget(admin_client_logged_in, town):
@@ -50,7 +72,7 @@ SERVICE_ONLY = [
     "containment.complianceassessment",
     "surveys.submission",
     "surveys.submissionphoto",
-    "spatial.loginevent",
+    "core.loginevent",
 ]
 
 

@@ -493,7 +493,7 @@ def test_a_referenced_building_is_retired_not_deleted(gis_client, town):
     """Deleting a building that a containment serves keeps it (with its history and links)
     but takes it out of every list, layer and export; an unreferenced one is deleted."""
     from containment.models import ContainmentBuilding
-    from spatial.history import record_history
+    from core.history import record_history
     from spatial.models import Building
 
     from ..factories import ContainmentFactory

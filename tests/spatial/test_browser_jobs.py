@@ -7,7 +7,7 @@ import json
 import pytest
 import shapely
 
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from spatial.models import Building
 from tests.conftest import ARTIFACTS, log_in, make_town
 from tests.factories import SPLIT, BuildingFactory, MembershipFactory, square

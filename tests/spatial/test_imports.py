@@ -10,7 +10,7 @@ import pytest
 import shapely
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from spatial.models import Building
 from tests.conftest import client_for
 from tests.factories import SPLIT, MembershipFactory

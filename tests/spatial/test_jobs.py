@@ -14,9 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from openpyxl import load_workbook
 
+from core.models import LayerJob
+from core.roles import MembershipRole
 from spatial import jobs
-from spatial.choices import MembershipRole
-from spatial.models import Building, LayerJob
+from spatial.models import Building
 from tests.conftest import client_for, worker_command, worker_environment
 from tests.factories import SPLIT, BuildingFactory, MembershipFactory, square
 
@@ -204,7 +205,7 @@ class TestInProcess:
         assert committed["result"]["committed"] is True, committed
         assert Building.objects.count() == 2
         # The import is in each building's history, in the name of who imported it.
-        from spatial.history import record_history
+        from core.history import record_history
 
         (event,) = record_history(Building.objects.get(holding_number="01-0001"))
         assert (event["event"], event["user"]) == ("insert", officer.username)

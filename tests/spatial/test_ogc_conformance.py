@@ -18,7 +18,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from spatial.models import Building
 from tests.factories import BuildingFactory, MembershipFactory, square
 

@@ -134,7 +134,7 @@ def test_containment_collection_filters_by_status(gis_client, town):
 @pytest.mark.django_db(transaction=True)
 def test_gdal_oapif_driver_reads_the_collections(live_server, town):
     user = UserFactory()
-    from spatial.choices import MembershipRole
+    from core.roles import MembershipRole
 
     from ..factories import MembershipFactory
 
@@ -183,7 +183,7 @@ def test_owslib_reads_collections_and_items(live_server, town):
     from owslib.ogcapi.features import Features
     from owslib.util import Authentication
 
-    from spatial.choices import MembershipRole
+    from core.roles import MembershipRole
 
     from ..factories import MembershipFactory
 
@@ -226,7 +226,7 @@ def qgis_load(url: str, collection: str, *credentials: str) -> dict:
 
 @pytest.mark.django_db(transaction=True)
 def test_qgis_loads_the_collections_with_counts_and_positions(live_server, town, other_town):
-    from spatial.choices import MembershipRole
+    from core.roles import MembershipRole
     from spatial.models import Building, Ward
 
     from ..factories import MembershipFactory

@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.roles import MembershipRole
 from spatial import selectors
-from spatial.choices import MembershipRole
 from spatial.scope import ScopePerRequestMiddleware
 from tests.factories import BuildingFactory, MembershipFactory
 

@@ -21,7 +21,7 @@ from django.contrib.gis.geos import LineString, Point, Polygon
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from containment.models import Containment
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from spatial.models import Building, Road, Ward
 from tests.conftest import client_for
 from tests.factories import (
@@ -352,7 +352,7 @@ def qgis_edit(path: Path, edits: list) -> dict:
 def test_an_edit_made_in_qgis_comes_back_as_exactly_that_edit(register, fmt, tmp_path):
     """Every editable column of one building changed in QGIS's attribute table, one vertex
     of another moved, saved: the import changes exactly those, each with its history."""
-    from spatial.history import record_history
+    from core.history import record_history
     from spatial.io import shapefile_field_names
     from spatial.layers import BUILDINGS
 

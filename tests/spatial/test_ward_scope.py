@@ -10,7 +10,7 @@ import pytest
 from django.contrib.gis.geos import Point
 from django.test import Client
 
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from spatial.models import Building
 from tests.factories import (
     BuildingFactory,

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from spatial.choices import MembershipRole
-from spatial.models import Membership
+from core.models import Membership
+from core.roles import MembershipRole
 from surveys import services
 from surveys.models import Assignment
 from tests.conftest import client_for

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from surveys import kobo, services
 from surveys.models import KoboAccount, Submission
 

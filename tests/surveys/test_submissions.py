@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from containment.models import Containment
-from spatial.choices import MembershipRole
+from core.roles import MembershipRole
 from surveys import selectors, services
 from surveys.models import Submission
 

@@ -3,9 +3,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from containment.models import ServiceProvider, TreatmentPlant
+from core.models import Membership
+from core.roles import MembershipRole
 from fixtures import demo
-from spatial.choices import MembershipRole
-from spatial.models import Membership, Municipality
+from spatial.models import Municipality
 
 # Local demo accounts only: `make run` creates them on a fresh database. The fifth member
 # limits the membership to those ward numbers (the councillor of ward 1 reads ward 1 only).

@@ -1,18 +1,24 @@
 """What is not geography: who holds which role where (Membership), background layer jobs,
-and login events. They move to core with tenancy (issue 18)."""
+and login events.
+
+They were the spatial app's and keep its tables (spatial_membership, ...): migration
+core 0001 took them over without touching a row (docs/decisions/0013-core-platform-app.md).
+The municipality and the wards a membership is scoped to are the spatial register's, named
+here by label as Django's own apps name settings.AUTH_USER_MODEL: core imports no app."""
 
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import (
-    MembershipRole,
-)
-from ..history import tracked
-from .geography import Municipality, Ward
+from .history import tracked
+from .roles import MembershipRole
+
+# The geography memberships and jobs are scoped to (the spatial app's registers).
+MUNICIPALITY_MODEL = "spatial.Municipality"
+WARD_MODEL = "spatial.Ward"
 
 
-@tracked()
+@tracked(meta={"db_table": "spatial_membershipevent"})
 class Membership(models.Model):
     """A user's role in one municipality, optionally limited to some wards."""
 
@@ -20,17 +26,18 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="memberships"
+        MUNICIPALITY_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(_("role"), max_length=30, choices=MembershipRole.choices)
     wards = models.ManyToManyField(
-        Ward,
+        WARD_MODEL,
         blank=True,
         related_name="memberships",
         help_text=_("Leave empty for the whole municipality."),
     )
 
     class Meta:
+        db_table = "spatial_membership"
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
@@ -61,7 +68,11 @@ class LayerJob(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="layer_jobs"
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, null=True, blank=True, related_name="layer_jobs"
+        MUNICIPALITY_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="layer_jobs",
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     layer = models.CharField(_("layer"), max_length=40)
@@ -82,6 +93,7 @@ class LayerJob(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "spatial_layerjob"
         verbose_name = _("export or import")
         verbose_name_plural = _("exports and imports")
         ordering = ["-created_at", "-id"]
@@ -115,6 +127,7 @@ class LoginEvent(models.Model):
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
+        db_table = "spatial_loginevent"
         verbose_name = _("login attempt")
         verbose_name_plural = _("login activity")
         ordering = ["-at", "-id"]
