@@ -55,7 +55,7 @@ m = Municipality.objects.get(code={code!r})
 PROJECT_GPKG = (
     SETUP
     + """
-from spatial import io
+from core import io
 from core.features import LayerQuery
 from spatial.layers import BUILDINGS
 started = time.perf_counter()
@@ -88,7 +88,7 @@ print(time.perf_counter() - started, size)
 SQL = (
     SETUP
     + """
-from spatial import io
+from core import io
 from core.features import LayerQuery
 from spatial.layers import BUILDINGS
 query = LayerQuery(municipality_ids=[m.pk], limit=10**9)

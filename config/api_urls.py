@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
-from spatial.accounts import ObtainExpiringToken
+from core.accounts import ObtainExpiringToken
 
 urlpatterns = [
     path("", include("spatial.api.urls")),

@@ -17,7 +17,7 @@ forwarded_allow_ips = os.environ.get("IMIS_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"
 accesslog = "-"
 errorlog = "-"
 logger_class = (
-    "config.logs.GunicornJsonLogger"
+    "core.logs.GunicornJsonLogger"
     if os.environ.get("IMIS_LOG_FORMAT", "json") == "json"
     else "gunicorn.glogging.Logger"
 )

@@ -5,10 +5,9 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
-from config import health
-from core import navigation
+from core import health, navigation
+from core.accounts import LoginForm
 from spatial import tile_views
-from spatial.accounts import LoginForm
 from spatial.ogcapi.views import LandingView as OgcLandingView
 
 urlpatterns = [
@@ -55,7 +54,7 @@ urlpatterns = [
 # No /media/ route: photos and export files are private and go out through authorised
 # views only (config/files.py), in every setting.
 
-handler400 = "config.errors.handler400"
-handler403 = "config.errors.handler403"
-handler404 = "config.errors.handler404"
-handler500 = "config.errors.handler500"
+handler400 = "core.errors.handler400"
+handler403 = "core.errors.handler403"
+handler404 = "core.errors.handler404"
+handler500 = "core.errors.handler500"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from spatial.uploads import check_photo
+from core.uploads import check_photo
 
 from . import compliance, services
 from .choices import RuleOutcome

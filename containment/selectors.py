@@ -16,8 +16,8 @@ from core.roles import (
     PERSONAL_DATA_ROLES,
     MembershipRole,
 )
+from core.scope import user_scope
 from spatial.models import Municipality
-from spatial.scope import user_scope
 from spatial.selectors import User, record_in_scope, scoped
 
 from .classification import facility_rung_annotation, sfd_class_annotation

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import MembershipRole as Role
-from spatial.scope import user_roles
+from core.scope import user_roles
 
 ADMIN = Role.MUNICIPAL_ADMIN
 GIS = Role.GIS_OFFICER

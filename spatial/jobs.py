@@ -23,14 +23,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 
-from config.pagination import MAX_OFFSET
+from core import io
 from core.features import LayerQuery, count_features, stream_feature_collection
 from core.models import LayerJob
+from core.pagination import MAX_OFFSET
+from core.reads import FeatureRead
 from core.registry import collections
 
-from . import imports, io, selectors
+from . import imports, selectors
 from .models import Municipality
-from .reads import FeatureRead
 
 logger = logging.getLogger(__name__)
 

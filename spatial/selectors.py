@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from core.features import Layer, LayerQuery, OutputCrs, count_features
 from core.local import ward_label
 from core.models import LayerJob, Membership
+from core.reads import FeatureRead
 from core.roles import REGISTER_EDITOR_ROLES
+from core.scope import Scope, user_scope
 
 from .models import Building, Municipality, Road, Ward
-from .reads import FeatureRead
-from .scope import Scope, user_scope
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -159,7 +159,7 @@ def layer_query(
     crs: OutputCrs | None = None,
 ) -> LayerQuery:
     """The one constructor of a layer read for `user`: what the client asked (`read`,
-    spatial.reads), within what the user may see: the municipalities wholly visible and the
+    core.reads), within what the user may see: the municipalities wholly visible and the
     wards visible in the others (a public layer is read whole). A ward or municipality the
     user does not see is a 400, as one that does not exist."""
     read = read or FeatureRead()
@@ -250,23 +250,6 @@ def ward_choices(*, user: User) -> list[tuple[int, str]]:
         (w.pk, f"{w.municipality.local_name} – {ward_label(vars(w))}")
         for w in wards.order_by("municipality__name", "number")
     ]
-
-
-def holds_role_anywhere(*, user: User, roles: Iterable[str]) -> bool:
-    """Whether `user` holds one of `roles` in any municipality (superusers hold all)."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or Membership.objects.filter(user=user, role__in=list(roles)).exists()
-
-
-def scoped_to_roles(queryset: QuerySet, user: User, roles: Iterable[str]) -> QuerySet:
-    """`queryset` limited to the municipalities where `user` holds one of `roles`."""
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_superuser:
-        return queryset
-    ids = Membership.objects.filter(user=user, role__in=list(roles)).values("municipality_id")
-    return queryset.filter(municipality_id__in=ids)
 
 
 def record_get(*, model: type, user: User, record_id: int):

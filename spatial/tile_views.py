@@ -8,10 +8,10 @@ from django.views.decorators.http import require_GET
 from rest_framework.exceptions import AuthenticationFailed
 
 from core import registry
+from core.authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
 from core.tiles import MAX_ZOOM, etag, render_tile, tile_layer
 
 from . import selectors
-from .authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
 
 MVT = "application/vnd.mapbox-vector-tile"
 

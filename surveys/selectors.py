@@ -12,8 +12,8 @@ from django.db.models import Q, QuerySet
 
 from core.models import Membership
 from core.roles import MembershipRole
-from spatial.scope import user_scope
-from spatial.selectors import User, has_role, holds_role_anywhere, record_in_scope, scoped
+from core.scope import holds_role_anywhere, user_scope
+from spatial.selectors import User, has_role, record_in_scope, scoped
 
 from .models import Assignment, Submission, SubmissionPhoto, SurveyCampaign
 

@@ -3,8 +3,9 @@
 - No import cycle between the project's modules.
 - No project module imported inside a function (the way a cycle used to be hidden); a task
   another module defers is deferred by its name (procrastinate's configure_task).
-- `core` depends on no app, but for the few names listed in CORE_TO_APPS, which wait for
-  tenancy (Membership) to move into core.
+- `core` depends on no app (its models name the geography they are scoped to by label).
+- `config` holds settings, URLs and the WSGI/ASGI/gunicorn entry points only; the platform's
+  code is core's.
 """
 
 import ast
@@ -13,8 +14,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("spatial", "containment", "surveys", "dashboards", "core", "config", "fixtures")
 APPS = ("spatial", "containment", "surveys", "dashboards")
-# core -> app imports allowed until tenancy and roles move into core (issue 18, item 4).
-CORE_TO_APPS = {("core.navigation", "spatial.scope")}
 
 
 def _modules() -> dict[str, Path]:
@@ -115,7 +114,20 @@ def test_core_depends_on_no_app():
         for target, _top, _line in found
         if target.startswith(APPS)
     }
-    assert reaching <= CORE_TO_APPS, reaching - CORE_TO_APPS
+    assert not reaching, reaching
+
+
+CONFIG_MODULES = {"config", "config.urls", "config.api_urls", "config.wsgi", "config.asgi"}
+
+
+def test_config_holds_settings_urls_and_entry_points_only():
+    found = {name for name in _modules() if name.startswith("config")}
+    extra = {
+        name
+        for name in found - CONFIG_MODULES
+        if not name.startswith("config.settings") and name != "config.gunicorn"
+    }
+    assert not extra, f"platform code belongs in core: {sorted(extra)}"
 
 
 def test_modules_read_in_one_sitting():

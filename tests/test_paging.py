@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from config.pagination import MAX_LIMIT
+from core.pagination import MAX_LIMIT
 from core.roles import MembershipRole
 from surveys import services
 

@@ -54,10 +54,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.ContentSecurityPolicyMiddleware",
     # Before the session and the token are looked up with what the client sent.
-    "config.middleware.PlainInputMiddleware",
-    "config.middleware.RequestSizeMiddleware",
+    "core.middleware.PlainInputMiddleware",
+    "core.middleware.RequestSizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The user's memberships are read once per request (every scope and role check).
-    "spatial.scope.ScopePerRequestMiddleware",
+    "core.scope.ScopePerRequestMiddleware",
     # Puts the session user and URL into the history context of every write.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -122,10 +122,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["spatial.accounts.LockoutModelBackend"]
+AUTHENTICATION_BACKENDS = ["core.accounts.LockoutModelBackend"]
 LOGIN_URL = "login"
 # Bangla numbers grouped as in Bangladesh (config/formats/bn).
-FORMAT_MODULE_PATH = ["config.formats"]
+FORMAT_MODULE_PATH = ["core.formats"]
 # Each role starts on its own work (core/navigation.py).
 LOGIN_REDIRECT_URL = "landing"
 LOGOUT_REDIRECT_URL = "login"
@@ -155,17 +155,17 @@ REST_FRAMEWORK = {
     # challenge, so anonymous and expired-token requests get 401 with
     # `WWW-Authenticate: Token` (session authentication has no challenge and gave 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "spatial.authentication.ExpiringTokenAuthentication",
+        "core.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [],
-    "EXCEPTION_HANDLER": "config.api_errors.api_exception_handler",
-    "DEFAULT_PARSER_CLASSES": ["config.parsers.LimitedJSONParser"],
+    "EXCEPTION_HANDLER": "core.api_errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.LimitedJSONParser"],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "config.renderers.GeoJSONRenderer",
+        "core.renderers.GeoJSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
 }
@@ -273,8 +273,8 @@ SILENCED_SYSTEM_CHECKS = ["gis.W001"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # A database outage is logged once by config.errors, not once per request.
-    "filters": {"not_an_outage": {"()": "config.errors.OutageLogFilter"}},
+    # A database outage is logged once by core.errors, not once per request.
+    "filters": {"not_an_outage": {"()": "core.errors.OutageLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["not_an_outage"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {

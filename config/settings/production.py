@@ -19,7 +19,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # One JSON object per line (config/logs.py); IMIS_LOG_FORMAT=text for plain lines.
 if os.environ.get("IMIS_LOG_FORMAT", "json") == "json":
-    LOGGING["formatters"] = {"json": {"()": "config.logs.JsonFormatter"}}
+    LOGGING["formatters"] = {"json": {"()": "core.logs.JsonFormatter"}}
     LOGGING["handlers"]["console"]["formatter"] = "json"
 # Private files go out through nginx (deploy/nginx/imis.conf) unless set otherwise.
 IMIS["PRIVATE_FILES_ACCEL"] = os.environ.get("IMIS_PRIVATE_FILES_ACCEL", "/private-files/")

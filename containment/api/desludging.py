@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
-from config.permissions import require_role_anywhere
+from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from core.permissions import require_role_anywhere
 from core.roles import DESLUDGING_DESK_ROLES
 from spatial import selectors as spatial_selectors
 

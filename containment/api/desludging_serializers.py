@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
-from config.pagination import MAX_OFFSET
 from core.features import COORDINATE_DECIMALS
 from core.local import bangladesh_mobile
+from core.pagination import MAX_OFFSET
 from spatial.api.serializers import StrictFieldsMixin
 
 from .. import desludging
@@ -286,7 +286,7 @@ class ServiceProviderSerializer(serializers.ModelSerializer):
 class RequestQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=RequestStatus.choices, required=False)
     ward = serializers.IntegerField(min_value=1, required=False)
-    # Read by config.pagination (the most a page holds is its limit, not an error).
+    # Read by core.pagination (the most a page holds is its limit, not an error).
     limit = serializers.IntegerField(min_value=1, required=False, max_value=MAX_OFFSET)
     offset = serializers.IntegerField(min_value=0, required=False, max_value=MAX_OFFSET)
 

@@ -13,8 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.files import PHOTO_UPLOAD, PhotoUploadView, PrivatePhotoView
-from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from core.files import PHOTO_UPLOAD, PhotoUploadView, PrivatePhotoView
+from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from spatial.api.serializers import StrictFieldsMixin
 
 from .. import inspections, selectors

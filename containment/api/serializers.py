@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from config.pagination import MAX_OFFSET
+from core.pagination import MAX_OFFSET
 from spatial.api.serializers import GeometryInputField, StrictFieldsMixin
 from spatial.models import Building, Municipality
 

@@ -13,12 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
-from config.permissions import require_role_anywhere
+from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from core.permissions import require_role_anywhere
 from core.roles import PERSONAL_DATA_ROLES, MembershipRole
+from core.scope import user_scope
 from spatial import selectors as spatial_selectors
 from spatial.models import Municipality, Ward
-from spatial.scope import user_scope
 
 from .. import compliance, exports, selectors, services
 from .serializers import (

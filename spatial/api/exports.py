@@ -10,13 +10,14 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from config.pagination import MAX_OFFSET
+from core import io
 from core.features import stream_feature_collection
+from core.pagination import MAX_OFFSET
+from core.reads import FeatureRead
 from core.registry import collections
 
-from .. import io, selectors
+from .. import selectors
 from ..models import Ward
-from ..reads import FeatureRead
 from .serializers import AreaField, BBoxField, StrictFieldsMixin
 
 CHOICES = ["gpkg", "shp", "geojson", "csv", "xlsx"]

@@ -29,16 +29,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.permissions import require_role_anywhere
-from config.versions import check_if_match, etag_of
 from core import registry
 from core.features import stream_feature_collection
+from core.permissions import require_role_anywhere
+from core.reads import GEOJSON, REST_LIST, page_links, parse_read
 from core.registry import Register
 from core.roles import REGISTER_EDITOR_ROLES
+from core.versions import check_if_match, etag_of
 
 from .. import selectors
 from ..models import Municipality
-from ..reads import GEOJSON, REST_LIST, page_links, parse_read
 from .serializers import FeatureInputSerializer, RetireQuerySerializer
 
 LIST_PARAMETERS = [

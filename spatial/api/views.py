@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
 
 from .. import selectors
 from .serializers import MunicipalitySerializer

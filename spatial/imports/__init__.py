@@ -3,7 +3,7 @@ row, then an all-or-nothing commit; the same file uploaded again changes nothing
 
 The round trip with a GIS (export, edit in QGIS, import) is lossless:
 - Columns are found by name, exactly; a Shapefile's 10-character names by the export's own
-  mapping (spatial.io.shapefile_field_names over the export layer's columns, or the
+  mapping (core.io.shapefile_field_names over the export layer's columns, or the
   FIELDS.txt an export carries), never by guessing from a prefix.
 - Every column an export carries is either an attribute that is imported, or declared
   read-only (ids, areas, counts, derived classes): an edit to a read-only column is reported
@@ -87,7 +87,7 @@ def import_layer(
     """Check every row; with `commit` and no problem, write them all in one transaction.
     Returns the report either way; nothing is written when any row has a problem.
     `progress` hears the number of rows checked; `before_write` is called as writing starts.
-    `columns` and `source_format` (geojson, gpkg, shp, csv) come from spatial.io.ReadLayer.
+    `columns` and `source_format` (geojson, gpkg, shp, csv) come from core.io.ReadLayer.
     The register's declaration (core.registry) names its ImportSpec, or a function of its
     own with these arguments (containments)."""
     spec = registry.get(layer).importer

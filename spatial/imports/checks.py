@@ -15,7 +15,8 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..io import gdal_field_names, shapefile_field_names
+from core.io import gdal_field_names, shapefile_field_names
+
 from ..models import Municipality, Ward
 from .spec import GIS_COLUMNS, PROGRESS_STEP, SHAPE_TOLERANCE, ImportReport, ImportSpec
 

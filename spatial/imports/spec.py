@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.text import MARKUP
+from core.text import MARKUP
 
 MAX_REPORTED = 1000
 PROGRESS_STEP = 1000  # rows between progress reports

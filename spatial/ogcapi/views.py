@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.views import APIView
 
 from core import registry
+from core.authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
 from core.features import (
     CRS84,
     SUPPORTED_CRS,
@@ -30,10 +31,9 @@ from core.features import (
     iter_feature_texts,
     stream_feature_collection,
 )
+from core.reads import OGC_ITEM, OGC_ITEMS, page_links, parse_read
 
 from .. import selectors
-from ..authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
-from ..reads import OGC_ITEM, OGC_ITEMS, page_links, parse_read
 from .openapi import openapi_document
 
 GEOJSON = "application/geo+json"

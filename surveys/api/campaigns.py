@@ -16,9 +16,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
-from config.parsers import PlainMultiPartParser
-from config.permissions import require_role_anywhere
+from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from core.parsers import PlainMultiPartParser
+from core.permissions import require_role_anywhere
 from spatial import selectors as spatial_selectors
 from spatial.api.serializers import BBoxField, StrictFieldsMixin
 from spatial.models import Ward

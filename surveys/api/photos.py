@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions
 from rest_framework.request import Request
 
-from config.files import PHOTO_UPLOAD, PhotoUploadView, PrivatePhotoView
+from core.files import PHOTO_UPLOAD, PhotoUploadView, PrivatePhotoView
 
 from .. import selectors, services
 

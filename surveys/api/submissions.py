@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api_errors import api_exception_handler
-from config.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from core.api_errors import api_exception_handler
+from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from spatial.api.serializers import GeometryInputField, StrictFieldsMixin
 from spatial.models import Ward
 

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from containment import services as containment_services
 from containment.choices import HouseholdSource
 from containment.models import Containment
+from core.uploads import check_photo
 from spatial import services as spatial_services
-from spatial.uploads import check_photo
 
 from ..choices import SubmissionStatus
 from ..models import Submission, SubmissionPhoto

@@ -12,7 +12,7 @@ import shapely
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from spatial.io import shapefile_field_names
+from core.io import shapefile_field_names
 
 from ..factories import BuildingFactory, square
 
@@ -129,9 +129,9 @@ def test_shapefile_field_names_are_short_unique_and_stable():
 
 @pytest.mark.parametrize("fmt", ["gpkg", "shp", "csv"])
 def test_exports_larger_than_one_chunk(gis_client, town, tmp_path, monkeypatch, fmt):
-    import spatial.io
+    import core.io
 
-    monkeypatch.setattr(spatial.io, "CHUNK", 3)
+    monkeypatch.setattr(core.io, "CHUNK", 3)
     made = [BuildingFactory(municipality=town.municipality) for _ in range(8)]
     _, content = download(gis_client, "buildings", export=fmt)
     if fmt == "csv":

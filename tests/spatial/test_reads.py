@@ -1,4 +1,4 @@
-"""Layer reads share one parameter parser and one scoped constructor (spatial.reads,
+"""Layer reads share one parameter parser and one scoped constructor (core.reads,
 selectors.layer_query): a parameter means the same on the REST list and the OGC API, and a
 request reads the user's memberships once however many scope and role checks it makes."""
 
@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.roles import MembershipRole
+from core.scope import ScopePerRequestMiddleware
 from spatial import selectors
-from spatial.scope import ScopePerRequestMiddleware
 from tests.factories import BuildingFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

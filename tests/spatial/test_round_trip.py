@@ -353,7 +353,7 @@ def test_an_edit_made_in_qgis_comes_back_as_exactly_that_edit(register, fmt, tmp
     """Every editable column of one building changed in QGIS's attribute table, one vertex
     of another moved, saved: the import changes exactly those, each with its history."""
     from core.history import record_history
-    from spatial.io import shapefile_field_names
+    from core.io import shapefile_field_names
     from spatial.layers import BUILDINGS
 
     officer, main, east = register["officer"], register["main"], register["east"]

@@ -10,9 +10,9 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from spatial import selectors
+from .scope import holds_role_anywhere
 
 
 def require_role_anywhere(user: Any, roles: Iterable[str], message: str | None = None) -> None:
-    if not selectors.holds_role_anywhere(user=user, roles=roles):
+    if not holds_role_anywhere(user=user, roles=roles):
         raise exceptions.PermissionDenied(message or _("Your role does not allow this."))

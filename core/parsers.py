@@ -45,7 +45,7 @@ class LimitedJSONParser(JSONParser):
                 body = stream.read(limit + 1)
                 if len(body) > limit:
                     # A body without a declared length (chunked): read the rest so that the
-                    # client, still sending, gets the answer (config.middleware.drain).
+                    # client, still sending, gets the answer (core.middleware.drain).
                     drain(stream, DRAIN_MAX_BYTES)
                     raise PayloadTooLarge(too_large_message(None, limit))
                 stream = BytesIO(body)

@@ -23,8 +23,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
-from config.parsers import LimitedJSONParser, PlainFormParser, PlainMultiPartParser
 from core.models import LoginEvent
+from core.parsers import LimitedJSONParser, PlainFormParser, PlainMultiPartParser
 
 from .authentication import token_expires_at
 

@@ -24,9 +24,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from core.models import Membership
-
-from .models import Ward
+from .models import Membership
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -89,10 +87,15 @@ class Scope:
         if self.ward_ids:
             from django.contrib.gis.db.models import Union
 
-            shape = Ward.objects.filter(pk__in=self.ward_ids).aggregate(shape=Union("geom"))
+            shape = _wards().filter(pk__in=self.ward_ids).aggregate(shape=Union("geom"))
             if shape["shape"] is not None:
                 condition |= Q(**{f"{geometry}__intersects": shape["shape"]})
         return queryset.filter(condition)
+
+
+def _wards() -> QuerySet:
+    """The wards memberships name (the spatial register's; core names no app)."""
+    return Membership._meta.get_field("wards").related_model.objects.all()
 
 
 NOTHING = Scope()
@@ -170,9 +173,7 @@ def user_scope(user: User, roles: Iterable[str] | None = None) -> Scope:
     # A ward of a municipality that is wholly in scope adds nothing.
     if whole and wards:
         wards -= set(
-            Ward.objects.filter(pk__in=wards, municipality_id__in=whole).values_list(
-                "pk", flat=True
-            )
+            _wards().filter(pk__in=wards, municipality_id__in=whole).values_list("pk", flat=True)
         )
         ward_municipalities -= whole
     return Scope(
@@ -180,3 +181,20 @@ def user_scope(user: User, roles: Iterable[str] | None = None) -> Scope:
         ward_ids=frozenset(wards),
         ward_municipality_ids=frozenset(ward_municipalities),
     )
+
+
+def holds_role_anywhere(*, user: User, roles: Iterable[str]) -> bool:
+    """Whether `user` holds one of `roles` in any municipality (superusers hold all)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or Membership.objects.filter(user=user, role__in=list(roles)).exists()
+
+
+def scoped_to_roles(queryset: QuerySet, user: User, roles: Iterable[str]) -> QuerySet:
+    """`queryset` limited to the municipalities where `user` holds one of `roles`."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    ids = Membership.objects.filter(user=user, role__in=list(roles)).values("municipality_id")
+    return queryset.filter(municipality_id__in=ids)

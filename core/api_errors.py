@@ -57,7 +57,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, RequestDataTooBig):
         exc = PayloadTooLarge()
     elif isinstance(exc, DataError):
-        # A safety net behind the checks where input enters (config.errors.handler500).
+        # A safety net behind the checks where input enters (core.errors.handler500).
         logging.getLogger("imis.input").warning("value refused by the database: %s", exc)
         exc = exceptions.ParseError(value_refused_message())
 

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from config.pagination import MAX_OFFSET
 from core.features import CRS84, Layer, OutputCrs
+from core.pagination import MAX_OFFSET
 
-from .ogcapi.parameters import parse_bbox, parse_crs, parse_datetime_interval, parse_int
+from .parameters import parse_bbox, parse_crs, parse_datetime_interval, parse_int
 
 GEOJSON = "application/geo+json"
 
@@ -48,7 +48,7 @@ def _refuse(parameter: str, message: str) -> exceptions.ValidationError:
 
 
 def _one(parameter: str, parse, *args):
-    """A parser of ogcapi.parameters, its error named by the parameter."""
+    """A parser of core.parameters, its error named by the parameter."""
     try:
         return parse(*args)
     except exceptions.ValidationError as error:

@@ -25,7 +25,7 @@ from core.features import CRS84, EPSG_3106, Layer, LayerQuery, geometry_in
 
 from .reading import ReadLayer, UploadError, UploadLimits, read_upload
 
-# Reading uploads lives in reading.py; spatial.io offers both directions.
+# Reading uploads lives in reading.py; core.io offers both directions.
 __all__ = [
     "FILE_CRS",
     "FORMATS",
