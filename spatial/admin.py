@@ -13,19 +13,16 @@ from .models import (
 )
 
 
-class PlacedRecordAdmin(LeafletGeoAdmin):
-    """A placed register (spatial.records.PlacedRecord): retired records stay listed (filter
-    by "retired"), and are retired or restored by action, never deleted."""
+class RetirableAdmin(LeafletGeoAdmin):
+    """A register with soft delete (spatial.records.Retirable): retired records stay listed
+    (filter by "retired"), and are retired or restored by action, never deleted."""
 
-    list_display = ["code", "municipality", "ward", "retired_at"]
     list_filter = ["municipality", ("retired_at", admin.EmptyFieldListFilter)]
-    search_fields = ["code"]
-    readonly_fields = ["code", "ward", "created_at", "updated_at", "retired_at"]
-    list_select_related = ["municipality", "ward"]
     actions = ["retire", "restore"]
+    related = ["municipality", "ward"]
 
     def get_queryset(self, request):
-        return self.model.all_objects.select_related("municipality", "ward")
+        return self.model.all_objects.select_related(*self.related)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -39,6 +36,15 @@ class PlacedRecordAdmin(LeafletGeoAdmin):
     def restore(self, request, queryset):
         for record in queryset.filter(retired_at__isnull=False):
             services.record_restore(record=record)
+
+
+class PlacedRecordAdmin(RetirableAdmin):
+    """A placed register (spatial.records.PlacedRecord)."""
+
+    list_display = ["code", "municipality", "ward", "retired_at"]
+    search_fields = ["code"]
+    readonly_fields = ["code", "ward", "created_at", "updated_at", "retired_at", "retired_reason"]
+    list_select_related = ["municipality", "ward"]
 
 
 @admin.register(Municipality)
@@ -71,7 +77,7 @@ class RoadAdmin(LeafletGeoAdmin):
 
 
 @admin.register(Building)
-class BuildingAdmin(LeafletGeoAdmin):
+class BuildingAdmin(RetirableAdmin):
     list_display = [
         "bin",
         "holding_number",
@@ -79,8 +85,10 @@ class BuildingAdmin(LeafletGeoAdmin):
         "functional_use",
         "structure_type",
         "floor_count",
+        "retired_at",
     ]
-    list_filter = ["municipality", "functional_use", "structure_type"]
+    list_filter = [*RetirableAdmin.list_filter, "functional_use", "structure_type"]
+    related = ["ward"]
     search_fields = ["bin", "holding_number"]
     readonly_fields = [
         "bin",
@@ -89,6 +97,8 @@ class BuildingAdmin(LeafletGeoAdmin):
         "footprint_area_m2",
         "created_at",
         "updated_at",
+        "retired_at",
+        "retired_reason",
     ]
     raw_id_fields = ["main_building", "access_road"]
     list_select_related = ["ward"]

@@ -193,13 +193,13 @@ def building_update(*, building: Building, **changes: Any) -> Building:
 
 
 @transaction.atomic
-def building_delete(*, building: Building) -> str:
+def building_delete(*, building: Building, reason: str = "") -> str:
     """Delete a building; one that survey submissions or containments refer to is retired
-    instead (kept with its history and links, gone from every map, list and figure).
-    Returns "deleted" or "retired"."""
+    instead, with `reason` (kept with its history and links, gone from every map, list and
+    figure, restorable in the admin). Returns "deleted" or "retired"."""
     referenced = building.submissions.exists() or building.containment_links.exists()
     if referenced:
-        Building.all_objects.filter(pk=building.pk).update(retired_at=timezone.now())
+        record_retire(record=building, reason=reason)
         return "retired"
     building.delete()
     return "deleted"

@@ -26,6 +26,7 @@ from ..records import (
     DatabaseFilledCharField,
     DatabaseFilledForeignKey,
     PlacedRecord,
+    Retirable,
     derived_ward,
 )
 
@@ -169,15 +170,12 @@ class Road(models.Model):
         return self.name or self.code or f"{_('Road')} {self.pk}"
 
 
-class LiveBuildingManager(models.Manager):
-    """Buildings in service: retired ones (see Building.retired_at) are left out."""
-
-    def get_queryset(self):
-        return super().get_queryset().filter(retired_at__isnull=True)
-
-
 @tracked(exclude=["footprint_area_m2", "updated_at"])
-class Building(models.Model):
+class Building(Retirable):
+    """A building footprint. Its BIN, ward and low-income community are filled by the
+    database. Deleting one that survey submissions or containments refer to retires it
+    instead (Retirable: with a reason, restorable, history kept)."""
+
     municipality = models.ForeignKey(
         Municipality, on_delete=models.CASCADE, related_name="buildings"
     )
@@ -243,16 +241,9 @@ class Building(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Set instead of deleting a building that surveys or containments refer to: it keeps its
-    # history and its links, and leaves every map, list, export and figure.
-    retired_at = models.DateTimeField(_("retired"), null=True, blank=True, editable=False)
 
-    objects = LiveBuildingManager()
-    all_objects = models.Manager()
-
-    class Meta:
+    class Meta(Retirable.Meta):
         verbose_name = _("building")
-        base_manager_name = "all_objects"
         verbose_name_plural = _("buildings")
         ordering = ["municipality", "id"]
         constraints = [

@@ -578,3 +578,40 @@ def test_a_write_that_changes_only_the_update_time_records_no_history(town):
     assert events.filter(pgh_label="update").count() == 1
     Building.objects.filter(pk=building.pk).update(geom=Translate("geom", 1e-8, 0))
     assert events.filter(pgh_label="update").count() == 2
+
+
+def test_a_building_retires_with_a_reason_and_the_admin_restores_it(gis_client, town, client):
+    """Buildings retire as every register with soft delete does (Retirable): DELETE takes
+    ?reason=, kept with the record and in its history; the admin lists retired buildings
+    and its restore action brings one back on every surface."""
+    from django.contrib.auth import get_user_model
+
+    from containment.models import ContainmentBuilding
+    from core.history import record_history
+    from spatial.models import Building
+
+    from ..factories import ContainmentFactory
+
+    served = BuildingFactory(municipality=town.municipality, geom=square(90.81, 22.93))
+    ContainmentFactory(municipality=town.municipality, buildings=[served])
+    url = reverse("spatial-api:building-detail", args=[served.pk])
+    too_long = gis_client.delete(f"{url}?reason={'x' * 201}", **if_match(gis_client, url))
+    assert too_long.status_code == 400
+    assert Building.objects.filter(pk=served.pk).exists()
+    reason = "demolished for the road widening"
+    answer = gis_client.delete(f"{url}?reason={reason}", **if_match(gis_client, url))
+    assert answer.status_code == 204
+    kept = Building.all_objects.get(pk=served.pk)
+    assert (kept.retired_reason, kept.retired_at is not None) == (reason, True)
+    assert record_history(kept)[0]["changes"]["retired_reason"] == ["", reason]
+    assert ContainmentBuilding.objects.filter(building_id=served.pk).exists()
+
+    admin = get_user_model().objects.create_superuser("root", password="pw")
+    client.force_login(admin)
+    changelist = reverse("admin:spatial_building_changelist")
+    listed = client.get(changelist, {"retired_at__isempty": "0"}).content.decode()
+    assert kept.bin in listed
+    client.post(changelist, {"action": "restore", "_selected_action": [served.pk]})
+    kept.refresh_from_db()
+    assert (kept.retired_at, kept.retired_reason) == (None, "")
+    assert gis_client.get(url).status_code == 200
