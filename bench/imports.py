@@ -29,9 +29,10 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from bench.towns import bench_town  # noqa: E402
-from core import registry  # noqa: E402
+from core import io, registry  # noqa: E402
 from core.features import LayerQuery  # noqa: E402
-from spatial import imports, io  # noqa: E402
+from core.imports import SHAPE_TOLERANCE  # noqa: E402
+from spatial import imports  # noqa: E402
 from spatial.layers import BUILDINGS  # noqa: E402
 
 COMPARED = [n for n in registry.get("buildings").importer.fields if n != "bin"]
@@ -40,7 +41,7 @@ SELECT count(*) FILTER (WHERE b.id IS NULL) AS unknown,
        count(*) FILTER (WHERE b.id IS NOT NULL AND (
            {" OR ".join(f"f.{n}::text IS DISTINCT FROM b.{n}::text" for n in COMPARED)}
            OR ST_NPoints(f.geom) <> ST_NPoints(b.geom)
-           OR ST_HausdorffDistance(f.geom, b.geom) > {imports.SHAPE_TOLERANCE})) AS changed
+           OR ST_HausdorffDistance(f.geom, b.geom) > {SHAPE_TOLERANCE})) AS changed
   FROM bench_import_scratch f
   LEFT JOIN spatial_building b ON b.municipality_id = %s AND b.bin = f.bin
 """

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import registry
-from spatial.imports import (
+from core.imports import (
     ImportReport,
     ImportSpec,
     as_code,

@@ -83,7 +83,7 @@ class Layer:
     temporal: str = ""
     # Columns the register derives or keeps itself (areas, counts, classes, the version):
     # a file export describes them as read-only, and an import reports edits to them as
-    # ignored (spatial.imports). The other columns round-trip.
+    # ignored (core.imports). The other columns round-trip.
     read_only: tuple[str, ...] = ()
 
     def feature_sql(self, crs: OutputCrs = CRS84) -> str:

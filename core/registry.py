@@ -101,7 +101,7 @@ class Register:
     delete: Callable[..., Any] | None = None
     properties_serializer: type | None = None  # a Feature's properties as written
     output_serializer: type | None = None  # the record as the detail shows it
-    # spatial.imports.ImportSpec, or a function taking the same arguments as run_import.
+    # core.imports.ImportSpec, or a function taking the same arguments as run_import.
     importer: Any = None
     tile: Tile | None = None
     map: MapLayer | None = None

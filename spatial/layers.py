@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, WARD_BY_PLACE, Layer
+from core.imports import ImportSpec, as_code, as_count, as_metres, as_text, as_yes_no
 from core.registry import MapLayer, Register, Style, Tile, register
 
 from . import selectors, services
@@ -29,7 +30,6 @@ from .choices import (
     WaterPointType,
     WaterSource,
 )
-from .imports import ImportSpec, as_code, as_count, as_metres, as_text, as_yes_no
 from .models import Building, LowIncomeCommunity, Road, Ward, WaterPoint
 
 WARDS = Layer(

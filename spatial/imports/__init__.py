@@ -37,39 +37,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import registry
+from core.imports import SHAPE_TOLERANCE, ImportReport, ImportSpec, check_rows, finish, same_shape
 
 from ..models import Building, Municipality, Road, Ward
 from ..services import buildings_rederive_membership
-from .checks import check_rows, finish, same_shape
-from .spec import (
-    SHAPE_TOLERANCE,
-    ImportReport,
-    ImportSpec,
-    as_code,
-    as_count,
-    as_metres,
-    as_positive_decimal,
-    as_text,
-    as_yes_no,
-)
 
 # What the registers' declarations (layers.py) and the other importers (containments) use.
-__all__ = [
-    "SHAPE_TOLERANCE",
-    "ImportReport",
-    "ImportSpec",
-    "as_code",
-    "as_count",
-    "as_metres",
-    "as_positive_decimal",
-    "as_text",
-    "as_yes_no",
-    "check_rows",
-    "finish",
-    "import_layer",
-    "importable_layers",
-    "same_shape",
-]
+__all__ = ["import_layer", "importable_layers"]
 
 
 def import_layer(

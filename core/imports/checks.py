@@ -15,9 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.io import gdal_field_names, shapefile_field_names
-
-from ..models import Municipality, Ward
+from ..io import gdal_field_names, shapefile_field_names
 from .spec import GIS_COLUMNS, PROGRESS_STEP, SHAPE_TOLERANCE, ImportReport, ImportSpec
 
 
@@ -204,14 +202,19 @@ def _single(geometry, spec: ImportSpec):
 
 
 def _stored(geometry, spec: ImportSpec):
-    """The geometry as the register stores it (wards are MultiPolygons)."""
+    """The geometry as the register stores it (a polygon in a MultiPolygon register, such as
+    wards, becomes a MultiPolygon of one)."""
     geometry = _single(geometry, spec)
-    if geometry.geom_type == "Polygon" and spec.model is Ward:
+    if geometry.geom_type == "Polygon" and _stores_multipolygons(spec.model):
         return shapely.MultiPolygon([geometry])
     return geometry
 
 
-def _outside(municipality: Municipality, geometries: dict[int, Any]) -> dict[int, float]:
+def _stores_multipolygons(model: type) -> bool:
+    return any(getattr(field, "geom_type", None) == "MULTIPOLYGON" for field in model._meta.fields)
+
+
+def _outside(municipality: Any, geometries: dict[int, Any]) -> dict[int, float]:
     """Rows whose geometry reaches farther than the margin outside the municipality, with
     the distance in metres. One statement for the whole file."""
     if not geometries:
@@ -243,7 +246,7 @@ def _outside(municipality: Municipality, geometries: dict[int, Any]) -> dict[int
 
 def check_rows(
     *,
-    municipality: Municipality,
+    municipality: Any,
     spec: ImportSpec,
     layer: str,
     geometries: list,
