@@ -29,10 +29,10 @@ django.setup()
 from django.db import connection  # noqa: E402
 
 from bench.towns import bench_town  # noqa: E402
+from core import imports as importing  # noqa: E402
 from core import io, registry  # noqa: E402
 from core.features import LayerQuery  # noqa: E402
 from core.imports import SHAPE_TOLERANCE  # noqa: E402
-from spatial import imports  # noqa: E402
 from spatial.layers import BUILDINGS  # noqa: E402
 
 COMPARED = [n for n in registry.get("buildings").importer.fields if n != "bin"]
@@ -51,7 +51,7 @@ def project(path: Path, municipality) -> tuple[float, dict]:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         read = io.read_upload(path, folder=Path(folder))
-    report = imports.import_layer(
+    report = importing.import_layer(
         municipality=municipality,
         layer="buildings",
         geometries=read.geometries,

@@ -230,6 +230,7 @@ def _changes(match: Containment, responsible: int | None, values: dict, shape, b
 def import_containments(
     *,
     municipality: Municipality,
+    layer: str = "containments",
     geometries: list,
     records: list[dict],
     commit: bool,
@@ -241,7 +242,7 @@ def import_containments(
     report, clean, shapes, fixed = check_rows(
         municipality=municipality,
         spec=SPEC,
-        layer="containments",
+        layer=layer,
         geometries=geometries,
         records=records,
         progress=progress,

@@ -2,24 +2,26 @@
 them: the REST list, the OGC API's items and item. A parameter means the same everywhere
 (bbox, ward, limit, offset; crs, bbox-crs and datetime where the OGC API offers them, the
 municipality where the REST API does), an unknown one or a bad value is a 400 naming it, and
-the paging links are written one way. The query itself is built by
-`selectors.layer_query`, the one place that applies the user's scope."""
+the paging links are written one way. The query itself is built by `layer_query`, the one
+place that applies the user's scope."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from core.features import CRS84, Layer, OutputCrs
-from core.pagination import MAX_OFFSET
-
+from .features import CRS84, Layer, LayerQuery, OutputCrs
+from .pagination import MAX_OFFSET
 from .parameters import parse_bbox, parse_crs, parse_datetime_interval, parse_int
+from .scope import municipalities_visible, municipality_model, user_scope, ward_model, wards_visible
 
 GEOJSON = "application/geo+json"
 
@@ -126,3 +128,64 @@ def page_links(
             {"rel": "prev", "type": GEOJSON, "href": page(max(0, read.offset - read.limit))}
         )
     return links
+
+
+def layer_query(
+    *,
+    user: Any,
+    read: FeatureRead | None = None,
+    public: bool = False,
+    area_wkb: bytes | None = None,
+    feature_id: int | None = None,
+    limit: int | None = None,
+    crs: OutputCrs | None = None,
+) -> LayerQuery:
+    """The one constructor of a layer read for `user`: what the client asked (`read`,
+    core.reads), within what the user may see: the municipalities wholly visible and the
+    wards visible in the others (a public layer is read whole). A ward or municipality the
+    user does not see is a 400, as one that does not exist."""
+    read = read or FeatureRead()
+    scope = user_scope(user)
+    ids = None if scope.everything or public else sorted(scope.municipality_ids)
+    ward_ids = () if public else scope.limited_ward_ids
+    if read.municipality is not None:
+        municipalities = (
+            municipality_model().objects.all() if public else municipalities_visible(user)
+        )
+        try:
+            municipality = municipalities.get(code=read.municipality)
+        except municipality_model().DoesNotExist:
+            raise ValidationError(
+                {
+                    "municipality": [
+                        _("Unknown municipality %(code)s.") % {"code": read.municipality}
+                    ]
+                }
+            ) from None
+        if public or scope.whole(municipality.pk):
+            ids, ward_ids = [municipality.pk], []
+        else:
+            ids = []
+            ward_ids = list(
+                ward_model()
+                .objects.filter(pk__in=ward_ids, municipality=municipality)
+                .values_list("pk", flat=True)
+            )
+    if read.ward_id is not None:
+        wards = ward_model().objects.all() if public else wards_visible(user)
+        if not wards.filter(pk=read.ward_id).exists():
+            raise ValidationError({"ward": [_("Unknown ward %(ward)s.") % {"ward": read.ward_id}]})
+    return LayerQuery(
+        municipality_ids=ids,
+        scope_ward_ids=ward_ids,
+        bbox=read.bbox,
+        bbox_crs=read.bbox_crs,
+        crs=crs or read.crs,
+        ward_id=read.ward_id,
+        datetime=read.datetime,
+        area_wkb=area_wkb,
+        feature_id=feature_id,
+        limit=limit if limit is not None else read.limit,
+        offset=read.offset,
+        extra=read.extra,
+    )

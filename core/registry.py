@@ -101,7 +101,8 @@ class Register:
     delete: Callable[..., Any] | None = None
     properties_serializer: type | None = None  # a Feature's properties as written
     output_serializer: type | None = None  # the record as the detail shows it
-    # core.imports.ImportSpec, or a function taking the same arguments as run_import.
+    # A callable taking core.imports.import_layer's arguments: a RegisterImport (an
+    # ImportSpec the spatial app runs) or a register's own function (containments).
     importer: Any = None
     tile: Tile | None = None
     map: MapLayer | None = None

@@ -93,9 +93,19 @@ class Scope:
         return queryset.filter(condition)
 
 
+def municipality_model() -> type:
+    """The model of the municipalities memberships name (the spatial register's: core names
+    no app, decision 0013)."""
+    return Membership._meta.get_field("municipality").related_model
+
+
+def ward_model() -> type:
+    """The model of the wards memberships name."""
+    return Membership._meta.get_field("wards").related_model
+
+
 def _wards() -> QuerySet:
-    """The wards memberships name (the spatial register's; core names no app)."""
-    return Membership._meta.get_field("wards").related_model.objects.all()
+    return ward_model().objects.all()
 
 
 NOTHING = Scope()
@@ -198,3 +208,19 @@ def scoped_to_roles(queryset: QuerySet, user: User, roles: Iterable[str]) -> Que
         return queryset
     ids = Membership.objects.filter(user=user, role__in=list(roles)).values("municipality_id")
     return queryset.filter(municipality_id__in=ids)
+
+
+def municipalities_visible(user: User) -> QuerySet:
+    """The municipalities where `user` holds any part (all for superusers), boundaries
+    deferred."""
+    queryset = municipality_model().objects.defer("boundary")
+    if not user.is_authenticated:
+        return queryset.none()
+    ids = user_scope(user).touched_municipality_ids
+    return queryset if ids is None else queryset.filter(id__in=ids)
+
+
+def wards_visible(user: User) -> QuerySet:
+    """The wards `user` reads: every ward of a wholly visible municipality, and the wards
+    his memberships name in the others."""
+    return user_scope(user).filter(ward_model().objects.select_related("municipality"), ward="id")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, WARD_BY_PLACE, Layer
-from core.imports import ImportSpec, as_code, as_count, as_metres, as_text, as_yes_no
+from core.imports import as_code, as_count, as_metres, as_text, as_yes_no
 from core.registry import MapLayer, Register, Style, Tile, register
 
 from . import selectors, services
@@ -30,6 +30,7 @@ from .choices import (
     WaterPointType,
     WaterSource,
 )
+from .imports import RegisterImport
 from .models import Building, LowIncomeCommunity, Road, Ward, WaterPoint
 
 WARDS = Layer(
@@ -177,7 +178,7 @@ register(
         delete=services.ward_delete,
         properties_serializer=WardPropertiesSerializer,
         output_serializer=record_feature_serializer(Ward, WARDS),
-        importer=ImportSpec(
+        importer=RegisterImport(
             Ward,
             ("Polygon", "MultiPolygon"),
             "number",
@@ -209,7 +210,7 @@ register(
         output_serializer=record_feature_serializer(
             Building, BUILDINGS, {"households": building_households, **TIMESTAMPS}
         ),
-        importer=ImportSpec(
+        importer=RegisterImport(
             Building,
             ("Polygon",),
             "bin",
@@ -272,7 +273,7 @@ register(
         delete=services.road_delete,
         properties_serializer=RoadPropertiesSerializer,
         output_serializer=record_feature_serializer(Road, ROADS),
-        importer=ImportSpec(
+        importer=RegisterImport(
             Road,
             ("LineString",),
             "code",
@@ -337,7 +338,7 @@ register(
             WaterPoint, ["point_type", "depth_m"], ("Point",)
         ),
         output_serializer=record_feature_serializer(WaterPoint, WATER_POINTS),
-        importer=ImportSpec(
+        importer=RegisterImport(
             WaterPoint,
             ("Point",),
             "code",

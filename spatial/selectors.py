@@ -14,12 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from core.features import Layer, LayerQuery, OutputCrs, count_features
+from core.features import Layer, LayerQuery, count_features
 from core.local import ward_label
 from core.models import LayerJob, Membership
-from core.reads import FeatureRead
 from core.roles import REGISTER_EDITOR_ROLES
-from core.scope import Scope, user_scope
+from core.scope import Scope, municipalities_visible, user_scope, wards_visible
 
 from .models import Building, Municipality, Road, Ward
 
@@ -36,9 +35,7 @@ def visible_municipality_ids(user: User) -> list[int] | None:
 
 
 def municipality_list(*, user: User) -> QuerySet[Municipality]:
-    ids = visible_municipality_ids(user)
-    queryset = Municipality.objects.defer("boundary")
-    return queryset if ids is None else queryset.filter(id__in=ids)
+    return municipalities_visible(user)
 
 
 def municipality_get(*, user: User, code: str) -> Municipality:
@@ -119,7 +116,7 @@ def scoped(queryset: QuerySet, user: User) -> QuerySet:
 
 
 def ward_list(*, user: User) -> QuerySet[Ward]:
-    return user_scope(user).filter(Ward.objects.select_related("municipality"), ward="id")
+    return wards_visible(user)
 
 
 def ward_get(*, user: User, ward_id: int) -> Ward:
@@ -146,68 +143,6 @@ def ward_limit(*, user: User, municipality: Municipality) -> frozenset[int] | No
     """The wards of `municipality` the user reads, or None when he reads all of it."""
     scope = user_scope(user)
     return None if scope.whole(municipality.pk) else scope.ward_ids
-
-
-def layer_query(
-    *,
-    user: User,
-    read: FeatureRead | None = None,
-    public: bool = False,
-    area_wkb: bytes | None = None,
-    feature_id: int | None = None,
-    limit: int | None = None,
-    crs: OutputCrs | None = None,
-) -> LayerQuery:
-    """The one constructor of a layer read for `user`: what the client asked (`read`,
-    core.reads), within what the user may see: the municipalities wholly visible and the
-    wards visible in the others (a public layer is read whole). A ward or municipality the
-    user does not see is a 400, as one that does not exist."""
-    read = read or FeatureRead()
-    scope = user_scope(user)
-    ids = None if scope.everything or public else sorted(scope.municipality_ids)
-    ward_ids = () if public else scope.limited_ward_ids
-    if read.municipality is not None:
-        try:
-            municipality = (
-                Municipality.objects.get(code=read.municipality)
-                if public
-                else municipality_get(user=user, code=read.municipality)
-            )
-        except Municipality.DoesNotExist:
-            raise ValidationError(
-                {
-                    "municipality": [
-                        _("Unknown municipality %(code)s.") % {"code": read.municipality}
-                    ]
-                }
-            ) from None
-        if public or scope.whole(municipality.pk):
-            ids, ward_ids = [municipality.pk], []
-        else:
-            ids = []
-            ward_ids = list(
-                Ward.objects.filter(pk__in=ward_ids, municipality=municipality).values_list(
-                    "pk", flat=True
-                )
-            )
-    if read.ward_id is not None:
-        wards = Ward.objects.all() if public else ward_list(user=user)
-        if not wards.filter(pk=read.ward_id).exists():
-            raise ValidationError({"ward": [_("Unknown ward %(ward)s.") % {"ward": read.ward_id}]})
-    return LayerQuery(
-        municipality_ids=ids,
-        scope_ward_ids=ward_ids,
-        bbox=read.bbox,
-        bbox_crs=read.bbox_crs,
-        crs=crs or read.crs,
-        ward_id=read.ward_id,
-        datetime=read.datetime,
-        area_wkb=area_wkb,
-        feature_id=feature_id,
-        limit=limit if limit is not None else read.limit,
-        offset=read.offset,
-        extra=read.extra,
-    )
 
 
 def layer_count(*, layer: Layer, query: LayerQuery) -> int:

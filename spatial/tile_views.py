@@ -9,6 +9,7 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from core import registry
 from core.authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
+from core.reads import layer_query
 from core.tiles import MAX_ZOOM, etag, render_tile, tile_layer
 
 from . import selectors
@@ -52,7 +53,7 @@ def tile(request, name: str, z: int, x: int, y: int):
         return refused
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404(_("No such tile."))
-    query = selectors.layer_query(user=user, public=layer.public)
+    query = layer_query(user=user, public=layer.public)
     content = render_tile(
         layer, z, x, y, municipality_ids=query.municipality_ids, scope_ward_ids=query.scope_ward_ids
     )

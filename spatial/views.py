@@ -7,10 +7,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 
-from core import registry
+from core import imports, jobs, registry
 from core.registry import collections
 
-from . import imports, jobs, selectors
+from . import selectors
 
 
 def choice_labels(choices) -> dict[str, str]:

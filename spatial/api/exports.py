@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from core import io
 from core.features import stream_feature_collection
 from core.pagination import MAX_OFFSET
-from core.reads import FeatureRead
+from core.reads import FeatureRead, layer_query
 from core.registry import collections
 
 from .. import selectors
@@ -65,7 +65,7 @@ class ExportView(APIView):
         params = ExportQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         values = params.validated_data
-        query = selectors.layer_query(
+        query = layer_query(
             user=request.user,
             read=FeatureRead(bbox=values.get("bbox"), ward_id=values.get("ward")),
             area_wkb=bytes(values["area"].wkb) if "area" in values else None,

@@ -18,12 +18,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import io
+from core import imports, io
 from core.parsers import PlainMultiPartParser
 from core.permissions import require_role_anywhere
 from core.roles import REGISTER_EDITOR_ROLES
 
-from .. import imports, selectors
+from .. import selectors
 from ..models import Municipality
 from .layer_views import require_editor
 

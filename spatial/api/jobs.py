@@ -16,14 +16,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import io
+from core import imports, io, jobs
 from core.files import private_file_response
 from core.models import LayerJob
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from core.parsers import PlainMultiPartParser
 from core.registry import collections
 
-from .. import imports, jobs, selectors
+from .. import selectors
 from ..models import Municipality, Ward
 from .imports import import_upload
 from .layer_views import require_editor

@@ -32,7 +32,7 @@ from rest_framework.views import APIView
 from core import registry
 from core.features import stream_feature_collection
 from core.permissions import require_role_anywhere
-from core.reads import GEOJSON, REST_LIST, page_links, parse_read
+from core.reads import GEOJSON, REST_LIST, layer_query, page_links, parse_read
 from core.registry import Register
 from core.roles import REGISTER_EDITOR_ROLES
 from core.versions import check_if_match, etag_of
@@ -118,7 +118,7 @@ class LayerListView(RegisterView):
     def get(self, request: Request) -> StreamingHttpResponse:
         layer = self.register.features()
         read = parse_read(request.query_params, layer, REST_LIST)
-        query = selectors.layer_query(user=request.user, read=read)
+        query = layer_query(user=request.user, read=read)
         matched = selectors.layer_count(layer=layer, query=query)
         links = page_links(request, matched, read)
         return StreamingHttpResponse(

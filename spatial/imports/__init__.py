@@ -22,13 +22,14 @@ not know is a problem, never a new building. Geometry checks run in Python (type
 finite, valid) and in one SQL statement for the whole file (inside the municipality, within
 the boundary margin).
 
-The package: spec.py (what an import reads: ImportSpec, converters, the report), checks.py
-(the dry run's checks), and here the import itself and its all-or-nothing write.
+The framework (ImportSpec, its converters, the row checks, the commit tail) is core.imports;
+here a register's declaration names a `RegisterImport`, which the job runner calls.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import shapely
@@ -36,38 +37,37 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import registry
 from core.imports import SHAPE_TOLERANCE, ImportReport, ImportSpec, check_rows, finish, same_shape
 
 from ..models import Building, Municipality, Road, Ward
 from ..services import buildings_rederive_membership
 
-# What the registers' declarations (layers.py) and the other importers (containments) use.
-__all__ = ["import_layer", "importable_layers"]
+__all__ = ["RegisterImport"]
 
 
-def import_layer(
-    *,
-    municipality: Municipality,
-    layer: str,
-    geometries: list,
-    records: list[dict],
-    commit: bool,
-    progress: Callable[[int], None] | None = None,
-    before_write: Callable[[], None] | None = None,
-    columns: list[str] | None = None,
-    source_format: str = "",
-) -> ImportReport:
-    """Check every row; with `commit` and no problem, write them all in one transaction.
-    Returns the report either way; nothing is written when any row has a problem.
-    `progress` hears the number of rows checked; `before_write` is called as writing starts.
-    `columns` and `source_format` (geojson, gpkg, shp, csv) come from core.io.ReadLayer.
-    The register's declaration (core.registry) names its ImportSpec, or a function of its
-    own with these arguments (containments)."""
-    spec = registry.get(layer).importer
-    if callable(spec):
-        return spec(
+@dataclass(frozen=True)
+class RegisterImport(ImportSpec):
+    """The import of a register matched by its natural key (wards, roads, buildings, water
+    points): what the file's columns become (ImportSpec) and the import itself, called by
+    core.imports.import_layer with the rows read from the file."""
+
+    def __call__(
+        self,
+        *,
+        municipality: Municipality,
+        layer: str,
+        geometries: list,
+        records: list[dict],
+        commit: bool,
+        progress: Callable[[int], None] | None = None,
+        before_write: Callable[[], None] | None = None,
+        columns: list[str] | None = None,
+        source_format: str = "",
+    ) -> ImportReport:
+        return _import(
+            self,
             municipality=municipality,
+            layer=layer,
             geometries=geometries,
             records=records,
             commit=commit,
@@ -76,6 +76,23 @@ def import_layer(
             columns=columns,
             source_format=source_format,
         )
+
+
+def _import(
+    spec: ImportSpec,
+    *,
+    municipality: Municipality,
+    layer: str,
+    geometries: list,
+    records: list[dict],
+    commit: bool,
+    progress: Callable[[int], None] | None,
+    before_write: Callable[[], None] | None,
+    columns: list[str] | None,
+    source_format: str,
+) -> ImportReport:
+    """Check every row; with `commit` and no problem, write them all in one transaction.
+    Returns the report either way; nothing is written when any row has a problem."""
     report, clean, shapes, fixed = check_rows(
         municipality=municipality,
         spec=spec,
@@ -156,10 +173,6 @@ def _check_plan(report: ImportReport, spec: ImportSpec, plan: list) -> None:
                 "toilet_count",
                 _("toilets counted, but has_toilet does not say yes"),
             )
-
-
-def importable_layers() -> list[str]:
-    return [r.name for r in registry.registers() if r.importer is not None]
 
 
 def _existing(municipality: Municipality, spec: ImportSpec, clean: dict[int, dict]) -> dict:

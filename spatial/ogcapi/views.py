@@ -31,7 +31,7 @@ from core.features import (
     iter_feature_texts,
     stream_feature_collection,
 )
-from core.reads import OGC_ITEM, OGC_ITEMS, page_links, parse_read
+from core.reads import OGC_ITEM, OGC_ITEMS, layer_query, page_links, parse_read
 
 from .. import selectors
 from .openapi import openapi_document
@@ -187,7 +187,7 @@ class ItemsView(OgcView):
     def get(self, request: Request, name: str):
         layer = _layer_or_404(request, name)
         read = parse_read(request.query_params, layer, OGC_ITEMS)
-        query = selectors.layer_query(user=request.user, read=read, public=registry.is_public(name))
+        query = layer_query(user=request.user, read=read, public=registry.is_public(name))
         matched = count_features(layer, query)
         base = f"{self.base(request)}/collections/{name}/items"
         links = page_links(request, matched, read, base=base)
@@ -206,7 +206,7 @@ class ItemView(OgcView):
         if not fid.isdigit():
             raise Http404(_("Unknown feature."))
         read = parse_read(request.query_params, layer, OGC_ITEM)
-        query = selectors.layer_query(
+        query = layer_query(
             user=request.user,
             read=read,
             public=registry.is_public(name),

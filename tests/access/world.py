@@ -17,8 +17,8 @@ from rest_framework.authtoken.models import Token
 from containment import desludging, inspections
 from containment.models import ServiceProvider, Vehicle
 from containment.planner import plan_create
+from core import jobs
 from core.roles import MembershipRole
-from spatial import jobs
 from surveys import services as survey_services
 from surveys.models import Submission
 from tests.conftest import make_town

@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from openpyxl import load_workbook
 
+from core import jobs
 from core.models import LayerJob
 from core.roles import MembershipRole
-from spatial import jobs
 from spatial.models import Building
 from tests.conftest import client_for, worker_command, worker_environment
 from tests.factories import SPLIT, BuildingFactory, MembershipFactory, square

@@ -1,5 +1,5 @@
 """Exports and imports as background jobs: started here (services), run by the procrastinate
-worker (spatial.tasks), watched by the user through LayerJob's progress.
+worker (core.tasks), watched by the user through LayerJob's progress.
 
 A job's files live in IMIS["JOB_FILES_DIR"]/<job id>/: the uploaded file of an import, the
 written file of an export. They are removed with the job after IMIS["JOB_KEEP_HOURS"].
@@ -23,15 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 
-from core import io
-from core.features import LayerQuery, count_features, stream_feature_collection
-from core.models import LayerJob
-from core.pagination import MAX_OFFSET
-from core.reads import FeatureRead
-from core.registry import collections
-
-from . import imports, selectors
-from .models import Municipality
+from . import imports, io
+from .features import LayerQuery, count_features, stream_feature_collection
+from .models import LayerJob
+from .pagination import MAX_OFFSET
+from .reads import FeatureRead, layer_query
+from .registry import collections
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +61,10 @@ def job_file(job: LayerJob) -> Path | None:
     return path if job.file_name and path.is_file() else None
 
 
-# The worker's queue and the task that runs a job (spatial/tasks.py, which calls run_job
+# The worker's queue and the task that runs a job (core/tasks.py, which calls run_job
 # here: deferred by name, so that this module does not import it back).
 QUEUE = "layers"
+# Named when the runner was the spatial app's: a job queued before it moved still runs.
 RUN_TASK = "spatial.run_layer_job"
 
 
@@ -109,7 +107,7 @@ def export_job_start(
 def import_job_start(
     *,
     user,
-    municipality: Municipality,
+    municipality: Any,
     layer: str,
     upload,
     source_layer: str | None = None,
@@ -227,7 +225,7 @@ def _export_query(job: LayerJob) -> LayerQuery:
     parameters = job.parameters
     bbox = parameters.get("bbox")
     area = parameters.get("area")
-    return selectors.layer_query(
+    return layer_query(
         user=job.owner,
         read=FeatureRead(bbox=tuple(bbox) if bbox else None, ward_id=parameters.get("ward")),
         area_wkb=bytes(GEOSGeometry(json.dumps(area)).wkb) if area else None,
