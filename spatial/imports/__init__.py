@@ -51,31 +51,9 @@ class RegisterImport(ImportSpec):
     points): what the file's columns become (ImportSpec) and the import itself, called by
     core.imports.import_layer with the rows read from the file."""
 
-    def __call__(
-        self,
-        *,
-        municipality: Municipality,
-        layer: str,
-        geometries: list,
-        records: list[dict],
-        commit: bool,
-        progress: Callable[[int], None] | None = None,
-        before_write: Callable[[], None] | None = None,
-        columns: list[str] | None = None,
-        source_format: str = "",
-    ) -> ImportReport:
-        return _import(
-            self,
-            municipality=municipality,
-            layer=layer,
-            geometries=geometries,
-            records=records,
-            commit=commit,
-            progress=progress,
-            before_write=before_write,
-            columns=columns,
-            source_format=source_format,
-        )
+    def __call__(self, **arguments: Any) -> ImportReport:
+        """The arguments of core.imports.import_layer."""
+        return _import(self, **arguments)
 
 
 def _import(
