@@ -7,6 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 
 from core import health, navigation
 from core.accounts import LoginForm
+from core.pages import record_urls
 from spatial import tile_views
 from spatial.ogcapi.views import LandingView as OgcLandingView
 
@@ -50,6 +51,8 @@ urlpatterns = [
     path("start/", navigation.landing, name="landing"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # A page for every record: /buildings/B000123/, /containments/C000045/ ...
+    *record_urls(),
 ]
 # No /media/ route: photos and export files are private and go out through authorised
 # views only (config/files.py), in every setting.

@@ -190,6 +190,7 @@ register(
         containments_layer,
         model=Containment,
         id_kwarg="containment",
+        page_key="code",
         get=selectors.containment_get,
         create=services.containment_create,
         update=services.containment_update,

@@ -113,6 +113,9 @@ class Register:
     # OpenAPI tag and list summary (default: the name).
     api_tag: str = ""
     summary: str = ""
+    # The record's page, /<name>/<value of this field>/ (core.pages): its natural key
+    # ("bin", "code"), "id", or "" for no page.
+    page_key: str = ""
     # Labels and code lists of properties that are not fields of `model` (derived ones).
     labels: dict[str, Any] = field(default_factory=dict)
     choices: dict[str, Any] = field(default_factory=dict)

@@ -17,6 +17,13 @@ def choice_labels(choices) -> dict[str, str]:
     return {choice.value: str(choice.label) for choice in choices}
 
 
+def _page(register: registry.Register) -> dict | None:
+    """Where a feature's popup links: its record's page (core.pages), if it has one."""
+    if not (register.page_key and register.get):
+        return None
+    return {"url": reverse(f"record-{register.name}", args=["__key__"]), "key": register.page_key}
+
+
 def _map_layers() -> list[dict]:
     """The registers on the map, as the map script draws them (core.registry.MapLayer)."""
     layers = []
@@ -51,6 +58,7 @@ def _map_layers() -> list[dict]:
                 "limit": drawn.limit,
                 "extra": drawn.extra,
                 "extraLabels": drawn.extra_labels,
+                "page": _page(register),
             }
         )
     return layers

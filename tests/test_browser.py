@@ -153,6 +153,27 @@ def test_features_are_reached_and_opened_by_keyboard(page, live_server, mapped_t
     assert any(word in reasons for word in ("Pass:", "Fail:", "Unknown:")), reasons
 
 
+def test_a_popup_opens_the_records_page(page, live_server, mapped_town):
+    """A building's popup links to its page (core.pages), which draws it and names it."""
+    _town, user = mapped_town
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/map/#map=18/22.94130/90.82930")
+    page.wait_for_selector("#municipality-map[data-containments-loaded='2']")
+    building = page.locator("path.imis-building[tabindex='0']").first
+    building.focus()
+    page.keyboard.press("Enter")
+    link = page.locator(".leaflet-popup-content a.imis-record-link")
+    link.wait_for()
+    href = link.get_attribute("href")
+    assert href.startswith("/buildings/B0")
+    link.click()
+    page.wait_for_url(f"**{href}")
+    page.wait_for_selector("#record-map path.leaflet-interactive")
+    assert href.split("/")[2] in page.inner_text("h1")
+    page.click("text=Show on the map")
+    page.wait_for_url("**/map/#map=18/**")
+
+
 def test_popups_show_user_text_as_text(page, live_server, mapped_town):
     """Text that got into the register some other way than the API (which refuses markup)
     is shown literally in a popup, never run."""

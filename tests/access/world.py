@@ -15,10 +15,11 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from containment import desludging, inspections
-from containment.models import ServiceProvider, Vehicle
+from containment.models import Containment, ServiceProvider, Vehicle
 from containment.planner import plan_create
 from core import jobs
 from core.roles import MembershipRole
+from spatial.models import Building, WaterPoint
 from surveys import services as survey_services
 from surveys.models import Submission
 from tests.conftest import make_town
@@ -172,6 +173,13 @@ def build_world() -> World:
         "submission": submission.pk,
         "job": job.pk,
         "code": m.code,
+        # Record pages (core.pages) name a record by its register's natural key.
+        "page_keys": {
+            "buildings": Building.objects.get(pk=building.pk).bin,
+            "roads": road.pk,
+            "containments": Containment.objects.get(pk=containment.pk).code,
+            "water-points": WaterPoint.objects.get(pk=water_point.pk).code,
+        },
     }
     return world
 

@@ -89,6 +89,15 @@
           var box = document.createElement("div");
           box.innerHTML = IMISMap.popupTable(popupRows(spec, p));
           if (EXTRAS[spec.extra]) { EXTRAS[spec.extra](spec, feature, box); }
+          // The record's own page (core/pages.py), when its register has one.
+          var key = spec.page && (spec.page.key === "id" ? feature.id : p[spec.page.key]);
+          if (key !== undefined && key !== null && key !== "") {
+            var link = document.createElement("a");
+            link.className = "imis-record-link";
+            link.href = spec.page.url.replace("__key__", encodeURIComponent(key));
+            link.textContent = gettext("Open its page");
+            box.appendChild(link);
+          }
           return box;
         });
         layer.on("popupopen", function () { popupIn = spec.name; });

@@ -1,0 +1,193 @@
+"""A page for every record of a register (issue 21): `/<register>/<natural key>/`, such as
+`/buildings/B000123/` or `/containments/C000045/`, from the register's declaration
+(`Register.page_key`). The page shows the record as its REST detail gives it (one
+rendering): a small map, every attribute with its label, the records it links to, and its
+history. Records the reader's memberships do not reach are a 404, as unknown ones are."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.gis.geos import GEOSGeometry
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy
+
+from . import registry
+from .scope import municipalities_visible
+
+# Members of a detail that are not attributes: shown in sections of their own.
+SECTIONS = ("history",)
+# For programs, not people: the round-trip version, and the ward's id beside its number.
+HIDDEN = ("version",)
+BOOLEAN = {True: gettext_lazy("Yes"), False: gettext_lazy("No")}
+LINKED_LABELS = {
+    "households": gettext_lazy("Households living here"),
+    "buildings": gettext_lazy("Buildings it serves"),
+    "compliance": gettext_lazy("Compliance with the rules"),
+}
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+def record_urls() -> list[URLPattern]:
+    """One route per register that has record pages."""
+    return [
+        path(
+            f"{register.name}/<str:key>/",
+            record_page,
+            {"name": register.name},
+            name=f"record-{register.name}",
+        )
+        for register in registry.registers()
+        if register.page_key and register.get is not None
+    ]
+
+
+def record_url(register: registry.Register, key: Any) -> str:
+    return reverse(f"record-{register.name}", args=[key])
+
+
+# The largest id PostgreSQL's bigint holds: a larger one names no record.
+MAX_ID = 2**63 - 1
+
+
+def _record_id(register: registry.Register, user: Any, key: str) -> int:
+    if "\x00" in key or len(key) > 100:
+        raise Http404
+    if register.page_key == "id":
+        if not key.isascii() or not key.isdigit() or int(key) > MAX_ID:
+            raise Http404
+        return int(key)
+    found = (
+        register.model.objects.filter(
+            municipality__in=municipalities_visible(user), **{register.page_key: key}
+        )
+        .order_by("municipality__name")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def _shown(register: registry.Register, prop: str, value: Any) -> Any:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return BOOLEAN[value]
+    coded = register.choice_labels(prop)
+    if isinstance(value, str) and value in coded:
+        return coded[value]
+    return value
+
+
+def _history(register: registry.Register, events: list[dict]) -> list[dict]:
+    return [
+        {
+            **event,
+            "changes": [
+                {
+                    "label": register.label(field),
+                    "old": _shown(register, field, change[0]),
+                    "new": _shown(register, field, change[1]),
+                }
+                for field, change in (event.get("changes") or {}).items()
+                if field != "geom"
+            ],
+            "reshaped": "geom" in (event.get("changes") or {}),
+        }
+        for event in events
+    ]
+
+
+def _link(row: dict) -> str:
+    """The page of a linked record, when the row names one (a building by its BIN)."""
+    if row.get("bin"):
+        try:
+            return record_url(registry.get("buildings"), row["bin"])
+        except KeyError:
+            return ""
+    return ""
+
+
+def _flat(value: Any) -> Any:
+    return ", ".join(map(str, value)) if isinstance(value, list) else value
+
+
+def _linked(register: registry.Register, prop: str, value: list | dict) -> dict:
+    """A list of linked records (a building's households, a containment's buildings) as a
+    table, or a linked summary (a containment's compliance) as label and value pairs."""
+    rows = value if isinstance(value, list) else [value]
+    columns = [key for key in (rows[0] if rows else {}) if key != "id"]
+    return {
+        "label": LINKED_LABELS.get(prop) or register.label(prop),
+        "columns": [register.label(column) for column in columns],
+        "rows": [
+            {
+                "url": _link(row),
+                "cells": [
+                    _shown(
+                        register,
+                        c,
+                        ", ".join(map(str, row.get(c)))
+                        if isinstance(row.get(c), list)
+                        else row.get(c),
+                    )
+                    for c in columns
+                ],
+            }
+            for row in rows
+        ],
+    }
+
+
+@login_required
+def record_page(request: HttpRequest, name: str, key: str) -> HttpResponse:
+    register = registry.get(name)
+    record_id = _record_id(register, request.user, key)
+    try:
+        record = register.get(user=request.user, **{f"{register.id_kwarg}_id": record_id})
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    feature = register.output_serializer(record).data
+    properties = dict(feature["properties"])
+    sections = {member: properties.pop(member, None) for member in SECTIONS}
+    attributes, linked = [], []
+    hidden = set(HIDDEN) | ({"ward"} if "ward_number" in properties else set())
+    for prop, value in properties.items():
+        if prop in hidden:
+            continue
+        if prop in TIMESTAMPS and value:
+            value = date_format(parse_datetime(value), "DATETIME_FORMAT")
+        if isinstance(value, list | dict):
+            linked.append(_linked(register, prop, value))
+        else:
+            attributes.append(
+                {"label": register.label(prop), "value": _shown(register, prop, value)}
+            )
+    geometry = feature.get("geometry")
+    centre = GEOSGeometry(json.dumps(geometry)).point_on_surface if geometry else None
+    context = {
+        "register": register,
+        "title": f"{register.title} {key}",
+        "key": key,
+        "attributes": attributes,
+        "linked": linked,
+        "history": _history(register, sections["history"] or []),
+        "map_url": (
+            f"{reverse('spatial:map')}#map=18/{centre.y:.5f}/{centre.x:.5f}" if centre else ""
+        ),
+        "page_config": {
+            "tiles": settings.LEAFLET_CONFIG["TILES"],
+            "feature": {"type": "Feature", "geometry": geometry, "properties": {}},
+        },
+    }
+    return render(request, "core/record.html", context)
