@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, WARD_BY_PLACE, Layer
 from core.registry import MapLayer, Register, Style, Tile, register
+from spatial import services as spatial_services
 from spatial.api.serializers import TIMESTAMPS, record_feature_serializer
 from spatial.layers import BUILDINGS
 from spatial.models import Building
@@ -195,6 +196,7 @@ register(
         create=services.containment_create,
         update=services.containment_update,
         delete=services.containment_delete,
+        restore=spatial_services.record_restore,
         properties_serializer=ContainmentPropertiesSerializer,
         output_serializer=record_feature_serializer(
             Containment,

@@ -9,19 +9,23 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pghistory
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.gis.geos import GEOSGeometry
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from . import registry
-from .scope import municipalities_visible
+from .history import record_history
+from .roles import REGISTER_EDITOR_ROLES
+from .scope import municipalities_visible, user_scope
 
 # Members of a detail that are not attributes: shown in sections of their own.
 SECTIONS = ("history",)
@@ -37,17 +41,24 @@ TIMESTAMPS = ("created_at", "updated_at")
 
 
 def record_urls() -> list[URLPattern]:
-    """One route per register that has record pages."""
-    return [
-        path(
-            f"{register.name}/<str:key>/",
-            record_page,
-            {"name": register.name},
-            name=f"record-{register.name}",
-        )
-        for register in registry.registers()
-        if register.page_key and register.get is not None
-    ]
+    """One route per register that has record pages, and one restoring a retired record
+    for registers that retire."""
+    urls = []
+    for register in registry.registers():
+        if not (register.page_key and register.get is not None):
+            continue
+        name = register.name
+        urls.append(path(f"{name}/<str:key>/", record_page, {"name": name}, name=f"record-{name}"))
+        if register.restore is not None:
+            urls.append(
+                path(
+                    f"{name}/<str:key>/restore/",
+                    record_restore,
+                    {"name": name},
+                    name=f"record-{name}-restore",
+                )
+            )
+    return urls
 
 
 def record_url(register: registry.Register, key: Any) -> str:
@@ -65,10 +76,9 @@ def _record_id(register: registry.Register, user: Any, key: str) -> int:
         if not key.isascii() or not key.isdigit() or int(key) > MAX_ID:
             raise Http404
         return int(key)
+    records = getattr(register.model, "all_objects", register.model.objects)
     found = (
-        register.model.objects.filter(
-            municipality__in=municipalities_visible(user), **{register.page_key: key}
-        )
+        records.filter(municipality__in=municipalities_visible(user), **{register.page_key: key})
         .order_by("municipality__name")
         .values_list("pk", flat=True)
         .first()
@@ -133,20 +143,60 @@ def _linked(register: registry.Register, prop: str, value: list | dict) -> dict:
         "rows": [
             {
                 "url": _link(row),
-                "cells": [
-                    _shown(
-                        register,
-                        c,
-                        ", ".join(map(str, row.get(c)))
-                        if isinstance(row.get(c), list)
-                        else row.get(c),
-                    )
-                    for c in columns
-                ],
+                "cells": [_shown(register, column, _flat(row.get(column))) for column in columns],
             }
             for row in rows
         ],
     }
+
+
+def _retired(register: registry.Register, user: Any, record_id: int, roles=None) -> Any:
+    """The record, retired or not, if it is in the user's scope (for `roles`); None if the
+    register does not retire; DoesNotExist otherwise."""
+    if register.restore is None:
+        raise register.model.DoesNotExist
+    records = register.model.all_objects.select_related("municipality", "ward")
+    return user_scope(user, roles).filter(records).get(pk=record_id)
+
+
+def _retired_page(request: HttpRequest, register: registry.Register, key: str, record_id: int):
+    try:
+        record = _retired(register, request.user, record_id)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    try:
+        _retired(register, request.user, record_id, roles=REGISTER_EDITOR_ROLES)
+        can_restore = True
+    except ObjectDoesNotExist:
+        can_restore = False
+    context = {
+        "register": register,
+        "title": f"{register.title} {key}",
+        "key": key,
+        "retired": record,
+        "can_restore": can_restore,
+        "restore_url": reverse(f"record-{register.name}-restore", args=[key]),
+        "history": _history(register, record_history(record)),
+    }
+    return render(request, "core/record.html", context)
+
+
+@require_POST
+def record_restore(request: HttpRequest, name: str, key: str) -> HttpResponse:
+    """Bring a retired record back into service (an editor of its ward or municipality);
+    back to its page either way."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    register = registry.get(name)
+    record_id = _record_id(register, request.user, key)
+    try:
+        record = _retired(register, request.user, record_id, roles=REGISTER_EDITOR_ROLES)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    if record.retired_at is not None:
+        with pghistory.context(user=request.user.pk):
+            register.restore(record=record)
+    return redirect(reverse(f"record-{name}", args=[key]))
 
 
 @login_required
@@ -156,7 +206,7 @@ def record_page(request: HttpRequest, name: str, key: str) -> HttpResponse:
     try:
         record = register.get(user=request.user, **{f"{register.id_kwarg}_id": record_id})
     except ObjectDoesNotExist:
-        raise Http404 from None
+        return _retired_page(request, register, key, record_id)
     feature = register.output_serializer(record).data
     properties = dict(feature["properties"])
     sections = {member: properties.pop(member, None) for member in SECTIONS}

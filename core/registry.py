@@ -99,6 +99,8 @@ class Register:
     create: Callable[..., Any] | None = None
     update: Callable[..., Any] | None = None
     delete: Callable[..., Any] | None = None
+    # Brings a retired record back (record=...): offered on its page to its editors.
+    restore: Callable[..., Any] | None = None
     properties_serializer: type | None = None  # a Feature's properties as written
     output_serializer: type | None = None  # the record as the detail shows it
     # A callable taking core.imports.import_layer's arguments: a RegisterImport (an

@@ -207,6 +207,7 @@ register(
         create=services.building_create,
         update=services.building_update,
         delete=services.building_delete,
+        restore=services.record_restore,
         properties_serializer=BuildingPropertiesSerializer,
         output_serializer=record_feature_serializer(
             Building, BUILDINGS, {"households": building_households, **TIMESTAMPS}
@@ -337,6 +338,7 @@ register(
         create=partial(services.record_create, model=WaterPoint),
         update=services.record_update,
         delete=services.record_retire,
+        restore=services.record_restore,
         properties_serializer=record_properties_serializer(
             WaterPoint, ["point_type", "depth_m"], ("Point",)
         ),

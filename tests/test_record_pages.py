@@ -4,6 +4,7 @@ its label and coded values by their labels, the linked records, the history with
 changed what from what to what; out of scope is a 404 as unknown is."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from core.roles import MembershipRole
@@ -89,10 +90,32 @@ def test_out_of_scope_is_a_404_as_unknown_is(client, town):
     assert "/accounts/login/" in client.get(f"/buildings/{east.bin}/")["Location"]
 
 
-def test_a_retired_building_has_no_page(officer_client, town):
+def test_a_retired_building_says_so_and_its_editor_restores_it(officer_client, town):
     building = _building(town)
-    spatial_services.record_retire(record=building, reason="demolished")
-    assert officer_client.get(f"/buildings/{building.bin}/").status_code == 404
+    spatial_services.record_retire(record=building, reason="demolished for the bazaar road")
+    html = officer_client.get(f"/buildings/{building.bin}/").content.decode()
+    assert "demolished for the bazaar road" in html
+    assert 'id="record-map"' not in html  # gone from the map
+    restore = f"/buildings/{building.bin}/restore/"
+    assert f'action="{restore}"' in html
+
+    # A reader of the ward sees the page, without the button, and cannot restore.
+    reader = MembershipFactory(municipality=town.municipality, role=MembershipRole.EXECUTIVE)
+    client = Client()
+    client.force_login(reader.user)
+    assert restore not in client.get(f"/buildings/{building.bin}/").content.decode()
+    assert client.post(restore).status_code == 404
+    assert Building.objects.filter(pk=building.pk).count() == 0
+
+    answer = officer_client.post(restore)
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/buildings/{building.bin}/"
+    assert Building.objects.filter(pk=building.pk).count() == 1
+    assert officer_client.get(restore).status_code == 405
+    html = officer_client.get(f"/buildings/{building.bin}/").content.decode()
+    assert 'id="record-map"' in html
+    history = html[html.index('id="history"') :]
+    assert "demolished for the bazaar road → –" in history  # the reason, cleared
 
 
 @pytest.mark.browser

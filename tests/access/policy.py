@@ -125,6 +125,8 @@ def register_policy() -> dict[str, dict[str, frozenset[str]]]:
         if register.page_key and register.get is not None:
             # Its page (core.pages): read by whoever reads the record, in a session.
             policy[f"record-{register.name}"] = {"GET": WARD_A - {"public_token"}}
+            if register.restore is not None:
+                policy[f"record-{register.name}-restore"] = {"POST": EDITORS}
     return policy
 
 

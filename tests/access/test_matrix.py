@@ -107,7 +107,8 @@ def _path(route: str, name: str, ids: dict) -> str:
     }
     if name.startswith("record-"):
         keys = ids["page_keys"]  # one per register; one value for all (hostile ids)
-        values["key"] = keys[name.removeprefix("record-")] if isinstance(keys, dict) else keys
+        register = name.removeprefix("record-").removesuffix("-restore")
+        values["key"] = keys[register] if isinstance(keys, dict) else keys
     if "<int:pk>" in route:
         if name in PK_OF:
             values["pk"] = ids[PK_OF[name]]
