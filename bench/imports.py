@@ -52,13 +52,7 @@ def project(path: Path, municipality) -> tuple[float, dict]:
     with tempfile.TemporaryDirectory() as folder:
         read = io.read_upload(path, folder=Path(folder))
     report = importing.import_layer(
-        municipality=municipality,
-        layer="buildings",
-        geometries=read.geometries,
-        records=read.records,
-        columns=read.columns,
-        source_format=read.source_format,
-        commit=False,
+        importing.ImportRequest.from_file(read, municipality=municipality, layer="buildings")
     )
     return time.perf_counter() - started, report
 

@@ -9,7 +9,6 @@ containment of the same responsible building at the same spot (within MATCH_M me
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 import shapely
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from core import registry
 from core.imports import (
     ImportReport,
+    ImportRequest,
     ImportSpec,
     as_code,
     as_count,
@@ -227,29 +227,10 @@ def _changes(match: Containment, responsible: int | None, values: dict, shape, b
     return changed
 
 
-def import_containments(
-    *,
-    municipality: Municipality,
-    layer: str = "containments",
-    geometries: list,
-    records: list[dict],
-    commit: bool,
-    progress: Callable[[int], None] | None = None,
-    before_write: Callable[[], None] | None = None,
-    columns: list[str] | None = None,
-    source_format: str = "",
-) -> ImportReport:
-    report, clean, shapes, fixed = check_rows(
-        municipality=municipality,
-        spec=SPEC,
-        layer=layer,
-        geometries=geometries,
-        records=records,
-        progress=progress,
-        columns=columns,
-        source_format=source_format,
-    )
-    if not records:
+def import_containments(request: ImportRequest) -> ImportReport:
+    municipality = request.municipality
+    report, clean, shapes, fixed = check_rows(request, SPEC)
+    if not request.records:
         return report
     today = compliance.local_today()
     for row, values in clean.items():
@@ -295,8 +276,8 @@ def import_containments(
         SPEC,
         fixed=fixed,
         plan=plan,
-        commit=commit,
-        before_write=before_write,
+        commit=request.commit,
+        before_write=request.before_write,
         write=lambda: _write(municipality, plan, shapes, buildings),
     )
 

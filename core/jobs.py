@@ -307,17 +307,15 @@ def _run_import(job: LayerJob) -> None:
 
     # The history of every record the import writes names its owner and this job.
     with pghistory.context(user=job.owner_id, import_job=job.pk):
-        report = imports.import_layer(
+        request = imports.ImportRequest.from_file(
+            read,
             municipality=job.municipality,
             layer=job.layer,
-            geometries=read.geometries,
-            records=read.records,
-            columns=read.columns,
-            source_format=read.source_format,
             commit=commit,
             progress=checked,
             before_write=writing,
         )
+        report = imports.import_layer(request)
     _progress(
         job,
         done=len(read.records),

@@ -103,7 +103,7 @@ class Register:
     restore: Callable[..., Any] | None = None
     properties_serializer: type | None = None  # a Feature's properties as written
     output_serializer: type | None = None  # the record as the detail shows it
-    # A callable taking core.imports.import_layer's arguments: a RegisterImport (an
+    # A callable taking a core.imports.ImportRequest: a RegisterImport (an
     # ImportSpec the spatial app runs) or a register's own function (containments).
     importer: Any = None
     tile: Tile | None = None

@@ -16,7 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..io import gdal_field_names, shapefile_field_names
-from .spec import GIS_COLUMNS, PROGRESS_STEP, SHAPE_TOLERANCE, ImportReport, ImportSpec
+from .spec import (
+    GIS_COLUMNS,
+    PROGRESS_STEP,
+    SHAPE_TOLERANCE,
+    ImportReport,
+    ImportRequest,
+    ImportSpec,
+)
 
 
 def column_names(
@@ -245,20 +252,15 @@ def _outside(municipality: Any, geometries: dict[int, Any]) -> dict[int, float]:
 
 
 def check_rows(
-    *,
-    municipality: Any,
-    spec: ImportSpec,
-    layer: str,
-    geometries: list,
-    records: list[dict],
-    progress: Callable[[int], None] | None = None,
-    columns: list[str] | None = None,
-    source_format: str = "",
+    request: ImportRequest, spec: ImportSpec
 ) -> tuple[ImportReport, dict[int, dict], dict[int, Any], dict[int, dict]]:
     """The checks every import shares: attributes through the spec's converters, geometry
     (type, vertices, finite, valid), the key's uniqueness within the file, and the
     municipality's boundary. Returns the report, the clean values, the geometries and the
     raw values of read-only columns (all by row number, from 1)."""
+    municipality, layer, records = request.municipality, request.layer, request.records
+    geometries, progress, columns = request.geometries, request.progress, request.columns
+    source_format = request.source_format
     report = ImportReport(layer=layer, rows=len(records))
     clean: dict[int, dict] = {}
     shapes: dict[int, Any] = {}

@@ -3,6 +3,7 @@ its columns, and the report a dry run gives."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -153,3 +154,33 @@ class ImportReport:
     def change(self, row: int, key: Any, fields: list[str]) -> None:
         if len(self.changes) < MAX_REPORTED:
             self.changes.append({"row": row, "key": key, "fields": fields})
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What every importer is given: the rows read from a file (core.io.ReadLayer) for one
+    register of one municipality, whether to write them, and whom to tell how it goes
+    (`progress` hears the number of rows checked; `before_write` is called as writing
+    starts)."""
+
+    municipality: Any
+    layer: str
+    geometries: list
+    records: list[dict]
+    commit: bool = False
+    progress: Callable[[int], None] | None = None
+    before_write: Callable[[], None] | None = None
+    # The file's columns in order, and its format (geojson, gpkg, shp, csv).
+    columns: list[str] | None = None
+    source_format: str = ""
+
+    @classmethod
+    def from_file(cls, read: Any, **given: Any) -> ImportRequest:
+        """The request for the rows of `read` (a core.io.ReadLayer)."""
+        return cls(
+            geometries=read.geometries,
+            records=read.records,
+            columns=read.columns,
+            source_format=read.source_format,
+            **given,
+        )

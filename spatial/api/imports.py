@@ -101,13 +101,9 @@ class ImportApi(APIView):
                 raise exceptions.ValidationError({"file": [str(error)]}) from None
             with pghistory.context(user=request.user.pk):
                 report = imports.import_layer(
-                    municipality=municipality,
-                    layer=name,
-                    geometries=read.geometries,
-                    records=read.records,
-                    columns=read.columns,
-                    source_format=read.source_format,
-                    commit=values["commit"],
+                    imports.ImportRequest.from_file(
+                        read, municipality=municipality, layer=name, commit=values["commit"]
+                    )
                 )
         body = asdict(report) | {"source_crs": read.source_crs}
         return Response(body, status=status.HTTP_200_OK)

@@ -28,7 +28,6 @@ here a register's declaration names a `RegisterImport`, which the job runner cal
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,7 +36,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.imports import SHAPE_TOLERANCE, ImportReport, ImportSpec, check_rows, finish, same_shape
+from core.imports import (
+    SHAPE_TOLERANCE,
+    ImportReport,
+    ImportRequest,
+    ImportSpec,
+    check_rows,
+    finish,
+    same_shape,
+)
 
 from ..models import Building, Municipality, Road, Ward
 from ..services import buildings_rederive_membership
@@ -51,37 +58,16 @@ class RegisterImport(ImportSpec):
     points): what the file's columns become (ImportSpec) and the import itself, called by
     core.imports.import_layer with the rows read from the file."""
 
-    def __call__(self, **arguments: Any) -> ImportReport:
-        """The arguments of core.imports.import_layer."""
-        return _import(self, **arguments)
+    def __call__(self, request: ImportRequest) -> ImportReport:
+        return _import(self, request)
 
 
-def _import(
-    spec: ImportSpec,
-    *,
-    municipality: Municipality,
-    layer: str,
-    geometries: list,
-    records: list[dict],
-    commit: bool,
-    progress: Callable[[int], None] | None,
-    before_write: Callable[[], None] | None,
-    columns: list[str] | None,
-    source_format: str,
-) -> ImportReport:
+def _import(spec: ImportSpec, request: ImportRequest) -> ImportReport:
     """Check every row; with `commit` and no problem, write them all in one transaction.
     Returns the report either way; nothing is written when any row has a problem."""
-    report, clean, shapes, fixed = check_rows(
-        municipality=municipality,
-        spec=spec,
-        layer=layer,
-        geometries=geometries,
-        records=records,
-        progress=progress,
-        columns=columns,
-        source_format=source_format,
-    )
-    if not records:
+    municipality = request.municipality
+    report, clean, shapes, fixed = check_rows(request, spec)
+    if not request.records:
         return report
     existing = _existing(municipality, spec, clean)
     placed = _same_place(municipality, spec, clean, shapes) if spec.match_by_shape else {}
@@ -121,8 +107,8 @@ def _import(
         spec,
         fixed=fixed,
         plan=plan,
-        commit=commit,
-        before_write=before_write,
+        commit=request.commit,
+        before_write=request.before_write,
         write=lambda: _write(municipality, spec, plan, shapes),
     )
 
