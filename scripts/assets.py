@@ -27,6 +27,8 @@ VENDOR = ROOT / "static" / "vendor"
 MANIFEST = VENDOR / "manifest.json"
 # Where a package's files go when not to static/vendor/ (relative to the repository).
 DESTINATION = {"axe-core": "tests/vendor"}
+# The folder a package's files go to when not its npm name (a scoped package).
+FOLDER = {"@geoman-io/leaflet-geoman-free": "leaflet-geoman"}
 # package -> its files the pages load (globs under the package), copied without "dist/".
 FILES = {
     "axe-core": ["axe.min.js", "LICENSE"],
@@ -38,6 +40,13 @@ FILES = {
         "dist/leaflet.js.map",
         "dist/leaflet.css",
         "dist/images/*.png",
+        "LICENSE",
+    ],
+    # The map editor (issue 21): drawing, reshaping, dragging and snapping.
+    "@geoman-io/leaflet-geoman-free": [
+        "dist/leaflet-geoman.min.js",
+        "dist/leaflet-geoman.min.js.map",
+        "dist/leaflet-geoman.css",
         "LICENSE",
     ],
     "leaflet-draw": [
@@ -79,7 +88,7 @@ def wanted(modules: Path) -> dict[str, dict]:
             for source in matches:
                 relative = source.relative_to(root).as_posix().removeprefix("dist/")
                 folder = DESTINATION.get(package, "static/vendor")
-                files[f"{folder}/{package}/{relative}"] = source
+                files[f"{folder}/{FOLDER.get(package, package)}/{relative}"] = source
         out[package] = {"version": version, "files": files}
     return out
 
