@@ -43,6 +43,7 @@ PAGES = (
     Page("dashboards:ward-map", _("Ward map"), frozenset({ADMIN, GIS, EXECUTIVE, SUPERVISOR})),
     Page("dashboards:indicators", _("Indicators"), frozenset({ADMIN, EXECUTIVE, GIS, PLANT})),
     Page("spatial:map", _("Map"), EVERY_ROLE - {EXECUTIVE}),
+    Page("spatial:editor", _("Edit the map"), frozenset({ADMIN, GIS})),
     Page("spatial:data", _("Exports and imports"), frozenset({ADMIN, GIS})),
     Page(
         "containment:compliance",

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
 
 from .features import Layer
 
@@ -164,7 +166,62 @@ class Register:
             return {value: str(label) for value, label in model_field.choices}
         return {}
 
+    def geometry_types(self) -> tuple[str, ...]:
+        """The geometry types a write accepts ("Polygon", "LineString", "Point")."""
+        if self.properties_serializer is None:
+            return ()
+        geometry = self.properties_serializer().fields.get("geometry")
+        return tuple(getattr(geometry, "allowed_types", ()))
 
+    def form_fields(self) -> list[dict[str, Any]]:
+        """The attributes an editor writes, as the map editor's form shows them: name,
+        label, kind (select, number, date, text), the code list as labels, limits. Read
+        from the REST properties serializer (what a write accepts), so the form and the
+        API agree; the geometry is edited on the map."""
+        if self.properties_serializer is None:
+            return []
+        out = []
+        for name, one in self.properties_serializer().fields.items():
+            if name in ("geometry", "municipality") or one.read_only:
+                continue
+            entry: dict[str, Any] = {
+                "name": name,
+                "label": self.label(name),
+                "required": bool(one.required and not one.allow_null),
+                "allowNull": bool(one.allow_null),
+            }
+            if isinstance(one, serializers.ManyRelatedField):
+                # Ids of linked records (a containment's buildings), comma-separated.
+                entry["kind"] = "ids"
+                entry["help"] = str(one.help_text or "")
+            elif isinstance(one, serializers.BooleanField):
+                entry["kind"] = "select"
+                entry["choices"] = [[True, str(_YES)], [False, str(_NO)]]
+            elif isinstance(one, serializers.ChoiceField):
+                entry["kind"] = "select"
+                labels = self.choice_labels(name) or {
+                    str(value): str(label) for value, label in one.choices.items()
+                }
+                entry["choices"] = [[value, label] for value, label in labels.items()]
+            elif isinstance(one, serializers.IntegerField | serializers.PrimaryKeyRelatedField):
+                entry["kind"] = "number"
+                entry["step"] = 1
+            elif isinstance(one, serializers.DecimalField | serializers.FloatField):
+                entry["kind"] = "number"
+                entry["step"] = "any"
+            elif isinstance(one, serializers.DateField):
+                entry["kind"] = "date"
+            else:
+                entry["kind"] = "text"
+                entry["maxLength"] = getattr(one, "max_length", None)
+            for limit in ("min_value", "max_value"):
+                if getattr(one, limit, None) is not None:
+                    entry[limit.removesuffix("_value")] = float(getattr(one, limit))
+            out.append(entry)
+        return out
+
+
+_YES, _NO = gettext_lazy("Yes"), gettext_lazy("No")
 _REGISTERS: dict[str, Register] = {}
 
 

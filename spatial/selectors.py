@@ -90,6 +90,25 @@ def can_edit_registers(*, user: User, municipality: Municipality) -> bool:
     return user_scope(user, REGISTER_EDITOR_ROLES).touches(municipality.pk)
 
 
+def editing_scope(*, user: User) -> list[dict]:
+    """Where the user may edit registers: each municipality with `wards` None (all of it)
+    or the ids of the wards his memberships reach."""
+    scope = user_scope(user, REGISTER_EDITOR_ROLES)
+    out = []
+    for municipality in municipality_list(user=user).order_by("name"):
+        if not scope.touches(municipality.pk):
+            continue
+        wards = None
+        if not scope.whole(municipality.pk):
+            wards = sorted(
+                Ward.objects.filter(
+                    municipality=municipality, pk__in=scope.limited_ward_ids
+                ).values_list("pk", flat=True)
+            )
+        out.append({"code": municipality.code, "name": municipality.name, "wards": wards})
+    return out
+
+
 def record_in_scope(*, scope: Scope, record) -> bool:
     """Whether one record is in `scope`: by its ward when it has one, by the wards it
     touches when it has a geometry but no ward (roads), and a ward by itself."""

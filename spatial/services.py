@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.models import Membership
 
-from .geometry import check_within_municipality
+from .geometry import METRIC_SRID, check_within_municipality
 from .models import Building, Municipality, Road, Ward
 
 # Refreshed after writes: generated columns and trigger-derived columns.
@@ -194,15 +194,121 @@ def building_update(*, building: Building, **changes: Any) -> Building:
 
 @transaction.atomic
 def building_delete(*, building: Building, reason: str = "") -> str:
-    """Delete a building; one that survey submissions or containments refer to is retired
-    instead, with `reason` (kept with its history and links, gone from every map, list and
-    figure, restorable in the admin). Returns "deleted" or "retired"."""
+    """Retire a building when a reason is given or when survey submissions or containments
+    refer to it (kept with its history and links, gone from every map, list and figure,
+    restorable from its page); otherwise delete it (a footprint drawn by mistake). Returns
+    "deleted" or "retired"."""
     referenced = building.submissions.exists() or building.containment_links.exists()
-    if referenced:
+    if referenced or reason:
         record_retire(record=building, reason=reason)
         return "retired"
     building.delete()
     return "deleted"
+
+
+# What a split leaves with the original BIN's part copies to the new part: the building's
+# make and use. People, households and toilets stay where they were; the officer moves them.
+_SPLIT_COPIES = (
+    "holding_number",
+    "main_building",
+    "access_road",
+    "structure_type",
+    "floor_count",
+    "construction_year",
+    "functional_use",
+    "use_subcategory",
+    "water_source",
+    "vacutug_accessible",
+)
+
+
+def _split_parts(footprint: GEOSGeometry, line: GEOSGeometry) -> list[GEOSGeometry]:
+    """The polygons `line` cuts `footprint` into (PostGIS ST_Split), largest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_AsEWKB(part.geom) FROM ST_Dump(ST_Split(%s::geometry, %s::geometry)) "
+            "AS part WHERE GeometryType(part.geom) = 'POLYGON' "
+            "ORDER BY ST_Area(ST_Transform(part.geom, %s)) DESC",
+            [footprint.ewkb, line.ewkb, METRIC_SRID],
+        )
+        return [GEOSGeometry(memoryview(bytes(row[0]))) for row in cursor.fetchall()]
+
+
+@transaction.atomic
+def building_split(*, building: Building, line: GEOSGeometry) -> tuple[Building, Building]:
+    """Cut a building in two along `line` (which must cross it once, side to side). The
+    larger part keeps the BIN; the other becomes a new building with a new BIN and the
+    first's make and use. Each containment link goes with the part nearer its containment.
+    Returns (the original, the new one)."""
+    parts = _split_parts(building.geom, line)
+    if len(parts) != 2:
+        raise ValidationError(
+            {
+                "line": [
+                    _(
+                        "Draw the line across the building from one side to the other, "
+                        "so that it cuts the footprint in two."
+                    )
+                ]
+            }
+        )
+    kept, cut = parts
+    created = building_create(
+        municipality=building.municipality,
+        geom=cut,
+        **{name: getattr(building, name) for name in _SPLIT_COPIES},
+    )
+    building = building_update(building=building, geom=kept)
+    for link in building.containment_links.select_related("containment"):
+        point = link.containment.geom
+        if point is not None and point.distance(cut) < point.distance(kept):
+            link.building = created
+            link.save(update_fields=["building"])
+    return building, created
+
+
+@transaction.atomic
+def building_merge(*, building: Building, other: Building) -> Building:
+    """Merge `other` into `building`: the survivor keeps its BIN and takes the union of the
+    two footprints (which must touch or overlap); `other` is retired with a pointer to it;
+    containment links and households move to the survivor, as do buildings that named
+    `other` their main building. Returns the survivor."""
+    if other.pk == building.pk:
+        raise ValidationError({"other": [_("Choose another building to merge with.")]})
+    if other.municipality_id != building.municipality_id:
+        raise ValidationError({"other": [_("Both buildings must be in the same municipality.")]})
+    union = building.geom.union(other.geom)
+    if union.geom_type != "Polygon":
+        raise ValidationError(
+            {"other": [_("The buildings must touch or overlap to be merged into one.")]}
+        )
+    union.srid = building.geom.srid
+    linked = {link.containment_id: link for link in building.containment_links.all()}
+    for link in other.containment_links.all():
+        if link.containment_id in linked:
+            # Both served the same containment: one link stays, responsible if either was.
+            link.delete()
+            if link.is_responsible:
+                linked[link.containment_id].is_responsible = True
+                linked[link.containment_id].save(update_fields=["is_responsible"])
+        else:
+            link.building = building
+            link.save(update_fields=["building"])
+    last = max(building.households.values_list("number", flat=True), default=0)
+    for offset, household in enumerate(other.households.order_by("number"), start=1):
+        household.building = building
+        household.number = last + offset
+        household.save(update_fields=["building", "number"])
+    Building.all_objects.filter(main_building=other).exclude(pk=building.pk).update(
+        main_building=building
+    )
+    survivor = building_update(building=building, geom=union)
+    record_retire(
+        record=other,
+        reason=_("Merged into %(bin)s") % {"bin": survivor.bin},
+    )
+    Building.all_objects.filter(pk=other.pk).update(merged_into=survivor)
+    return survivor
 
 
 @transaction.atomic

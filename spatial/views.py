@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -76,6 +77,60 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
     return render(
         request, "spatial/map.html", {"map_config": config, "municipalities": municipalities}
     )
+
+
+def _editor_registers() -> list[dict]:
+    """The registers the map editor edits: those with a map layer, a detail and writes
+    (wards and low-income communities are the municipal admin's, on their own pages)."""
+    out = []
+    for register in sorted(
+        (r for r in registry.registers() if r.map and r.editable and r.get and r.page_key),
+        key=lambda r: r.map.order,
+    ):
+        namespace = f"{register.app_label}-api:{register.url_name}"
+        layer = register.features()
+        tools = {}
+        if register.name == "buildings":
+            tools = {
+                "split": reverse("spatial-api:building-split", args=[0]),
+                "merge": reverse("spatial-api:building-merge", args=[0]),
+            }
+        out.append(
+            {
+                "name": register.name,
+                "title": str(register.title),
+                "shape": register.geometry_types()[0],
+                "url": reverse(f"{namespace}-list"),
+                "detailUrl": reverse(f"{namespace}-detail", args=[0]),
+                "style": register.map.style.as_json(),
+                "minZoom": register.map.min_zoom,
+                "limit": register.map.limit,
+                "fields": register.form_fields(),
+                "page": _page(register),
+                "byWard": "ward" in layer.properties,
+                "tools": tools,
+            }
+        )
+    return out
+
+
+@login_required
+def map_editor(request: HttpRequest) -> HttpResponse:
+    """The GIS officer's map editor (issue 21): draw, reshape, move, split, merge and retire
+    register features, with snapping, an attribute form, undo, and no silent overwrite
+    (every save sends the ETag it read). The API it calls checks every edit again."""
+    scope = selectors.editing_scope(user=request.user)
+    if not scope:
+        raise PermissionDenied
+    config = {
+        "extent": selectors.municipality_extent(user=request.user),
+        "tiles": settings.LEAFLET_CONFIG["TILES"],
+        "language": get_language(),
+        "registers": _editor_registers(),
+        "municipalities": scope,
+        "snapDistance": settings.IMIS["EDITOR_SNAP_PIXELS"],
+    }
+    return render(request, "spatial/editor.html", {"config": config})
 
 
 EXPORT_FORMAT_LABELS = {

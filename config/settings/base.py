@@ -231,6 +231,9 @@ IMIS = {
     "DASHBOARD_MAX_AGE_S": int(os.environ.get("IMIS_DASHBOARD_MAX_AGE_S", "60")),
     # Below this zoom the map does not load building footprints.
     "BUILDINGS_MIN_ZOOM": 17,
+    # The map editor's snapping tolerance to start with, in screen pixels (the officer
+    # changes it on the page).
+    "EDITOR_SNAP_PIXELS": 15,
     # Classification settings (domain reference, "Classifications").
     "JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED": env_bool("IMIS_JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", False),
     "SEWER_TREATED": env_bool("IMIS_SEWER_TREATED", False),

@@ -64,7 +64,10 @@ IF_MATCH = OpenApiParameter(
 RETIRE_REASON = OpenApiParameter(
     "reason",
     str,
-    description="Why the record is retired (kept with it; up to 200 characters)",
+    description=(
+        "Why the record is retired (kept with it; up to 200 characters). Given a reason, "
+        "a record is always retired, never deleted"
+    ),
 )
 PRECONDITIONS = {412: OpenApiTypes.OBJECT, 428: OpenApiTypes.OBJECT}
 
@@ -96,7 +99,7 @@ def require_editor(user: Any, municipality: Municipality) -> None:
         )
 
 
-def _require_record_editor(user: Any, record: Any) -> None:
+def require_record_editor(user: Any, record: Any) -> None:
     """The record (as it is, and as a write leaves it) must lie in the wards the user may
     edit: a ward-limited editor neither edits nor moves anything outside his wards."""
     if not selectors.can_edit_record(user=user, record=record):
@@ -138,7 +141,7 @@ class LayerListView(RegisterView):
         require_editor(request.user, municipality)
         with transaction.atomic():
             created = register.create(municipality=municipality, **values)
-            _require_record_editor(request.user, created)
+            require_record_editor(request.user, created)
         body = register.output_serializer(created).data
         return Response(body, status=status.HTTP_201_CREATED, content_type=GEOJSON)
 
@@ -154,12 +157,17 @@ class LayerDetailView(RegisterView):
         response["ETag"] = etag_of(body)
         return response
 
+    def editable(self, request: Request, pk: int) -> Any:
+        """The record, if the user sees it and may edit it (404, 403 otherwise)."""
+        instance = self._object(pk)
+        require_editor(request.user, instance.municipality)
+        require_record_editor(request.user, instance)
+        return instance
+
     def _locked(self, request: Request, pk: int) -> Any:
         """The record, locked for this transaction, after checking the client's If-Match
         against what the record looks like now (inside the lock)."""
-        instance = self._object(pk)
-        require_editor(request.user, instance.municipality)
-        _require_record_editor(request.user, instance)
+        instance = self.editable(request, pk)
         # Lock the row, then read it again as the API shows it (selectors annotate).
         list(type(instance).objects.select_for_update().filter(pk=instance.pk).values("pk"))
         instance = self._object(pk)
@@ -183,7 +191,7 @@ class LayerDetailView(RegisterView):
                     {"municipality": [_("A record cannot move to another municipality.")]}
                 )
             updated = register.update(**{register.id_kwarg: instance}, **values)
-            _require_record_editor(request.user, updated)
+            require_record_editor(request.user, updated)
             return self._represented(updated)
 
     def put(self, request: Request, pk: int) -> Response:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, imports, jobs, views
+from . import building_views, exports, imports, jobs, views
 from .layer_views import register_urls
 
 app_name = "spatial-api"
@@ -15,5 +15,15 @@ urlpatterns = [
     path("jobs/<int:pk>/commit/", jobs.LayerJobCommitView.as_view(), name="layer-job-commit"),
     path("jobs/<int:pk>/file/", jobs.LayerJobFileView.as_view(), name="layer-job-file"),
     path("municipalities/", views.MunicipalityListView.as_view(), name="municipality-list"),
+    path(
+        "buildings/<int:pk>/split/",
+        building_views.BuildingSplitView.as_view(),
+        name="building-split",
+    ),
+    path(
+        "buildings/<int:pk>/merge/",
+        building_views.BuildingMergeView.as_view(),
+        name="building-merge",
+    ),
     *register_urls("spatial"),
 ]

@@ -236,6 +236,16 @@ class Building(Retirable):
         _("desludging vehicle can reach"), null=True, blank=True
     )
     geom = models.PolygonField(_("footprint"), srid=SRID)
+    # Set when the building was merged into another (and retired): its successor.
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
     footprint_area_m2 = models.GeneratedField(
         expression=GeographyArea("geom"), output_field=FloatField(), db_persist=True
     )

@@ -139,6 +139,9 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "dashboards:public": {"GET": EVERYONE},
     "dashboards:public-municipality": {"GET": EVERYONE},  # the town publishes its figures
     "spatial:map": {"GET": SESSIONS},
+    # The map editor: for whoever edits registers somewhere (the editing itself is checked
+    # record by record by the API it calls).
+    "spatial:editor": {"GET": EDITORS_ANYWHERE},
     "spatial:data": {"GET": SESSIONS},
     "spatial:connect": {"GET": SESSIONS},
     "containment:compliance": {"GET": TOWN},
@@ -154,6 +157,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "readyz": {"GET": EVERYONE},
     # ---------------------------------------------------------------- API: registers
     "spatial-api:municipality-list": {"GET": LOGGED_IN},  # lists show one's own only
+    "spatial-api:building-split": {"POST": EDITORS},
+    "spatial-api:building-merge": {"POST": EDITORS},
     "containment-api:containment-inspections": {"GET": WARD_A, "POST": EDITORS},
     "containment-api:inspection-photos": {"POST": EDITORS},
     "containment-api:inspection-photo-file": {"GET": WARD_A},

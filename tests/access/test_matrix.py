@@ -91,6 +91,8 @@ PK_OF = {
     "containment-api:delivery-detail": "delivery",
     "containment-api:delivery-confirm": "delivery",
     "containment-api:delivery-reject": "delivery",
+    "spatial-api:building-split": "building",
+    "spatial-api:building-merge": "building",
 }
 
 
