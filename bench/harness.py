@@ -36,6 +36,7 @@ SCRIPTS = [
     ("compliance.py", True),
     ("jit.py", True),
     ("wards.py", True),
+    ("editor.py", True),
     ("surveys.py", False),
 ]
 

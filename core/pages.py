@@ -159,6 +159,15 @@ def _retired(register: registry.Register, user: Any, record_id: int, roles=None)
     return user_scope(user, roles).filter(records).get(pk=record_id)
 
 
+def _successor(register: registry.Register, record: Any) -> dict | None:
+    """The record a retired one was merged into (a building's survivor): its key and page."""
+    successor = getattr(record, "merged_into", None)
+    if successor is None:
+        return None
+    key = successor.pk if register.page_key == "id" else getattr(successor, register.page_key)
+    return {"key": key, "url": record_url(register, key)}
+
+
 def _retired_page(request: HttpRequest, register: registry.Register, key: str, record_id: int):
     try:
         record = _retired(register, request.user, record_id)
@@ -176,6 +185,7 @@ def _retired_page(request: HttpRequest, register: registry.Register, key: str, r
         "retired": record,
         "can_restore": can_restore,
         "restore_url": reverse(f"record-{register.name}-restore", args=[key]),
+        "successor": _successor(register, record),
         "history": _history(register, record_history(record)),
     }
     return render(request, "core/record.html", context)

@@ -123,6 +123,7 @@ def test_reshape_a_building_and_see_it_in_its_history(page, live_server, editing
     page.mouse.down()
     page.mouse.move(x + 25, y - 25, steps=8)
     page.mouse.up()
+    shoot(page, "reshape-a-building")
     page.click("#editor-save")
     saved(page)
     first.refresh_from_db()
@@ -147,6 +148,7 @@ def test_split_keeps_the_bin_on_the_larger_part(page, live_server, editing_town)
     click_at(page, *end)
     click_at(page, *end)
     saved(page, "Split:")
+    shoot(page, "split-a-building")
     first.refresh_from_db()
     parts = Building.objects.filter(municipality=first.municipality).exclude(
         pk=editing_town[2][1].pk
@@ -224,6 +226,7 @@ def test_retire_and_restore(page, live_server, editing_town):
     select(page, first)
     page.click("#editor-retire")
     page.fill("#editor-retire-reason", "Demolished in 2026")
+    shoot(page, "retire-a-building")
     page.click("#editor-retire-dialog button[value=retire]")
     saved(page, "retired")
     first = Building.all_objects.get(pk=first.pk)

@@ -118,6 +118,16 @@ def test_a_retired_building_says_so_and_its_editor_restores_it(officer_client, t
     assert "demolished for the bazaar road → –" in history  # the reason, cleared
 
 
+def test_a_merged_buildings_page_links_to_its_survivor(officer_client, town):
+    survivor = _building(town)
+    west, south, east, north = survivor.geom.extent
+    other = BuildingFactory(municipality=town.municipality, geom=square(east, south))
+    spatial_services.building_merge(building=survivor, other=other)
+    html = officer_client.get(f"/buildings/{other.bin}/").content.decode()
+    assert f'href="/buildings/{survivor.bin}/"' in html
+    assert f"Merged into {survivor.bin}" in html  # the reason, in its words
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_record_page_draws_the_record_on_a_phone_in_bangla(page, live_server, town):
