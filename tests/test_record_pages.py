@@ -120,7 +120,7 @@ def test_a_retired_building_says_so_and_its_editor_restores_it(officer_client, t
 
 def test_a_merged_buildings_page_links_to_its_survivor(officer_client, town):
     survivor = _building(town)
-    west, south, east, north = survivor.geom.extent
+    _west, south, east, _north = survivor.geom.extent
     other = BuildingFactory(municipality=town.municipality, geom=square(east, south))
     spatial_services.building_merge(building=survivor, other=other)
     html = officer_client.get(f"/buildings/{other.bin}/").content.decode()
