@@ -47,6 +47,7 @@ FILES = {
         "dist/leaflet-geoman.min.js",
         "dist/leaflet-geoman.min.js.map",
         "dist/leaflet-geoman.css",
+        "dist/leaflet-geoman.css.map",
         "LICENSE",
     ],
     "leaflet-draw": [

@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from core.features import Layer, LayerQuery, count_features
-from core.local import ward_label
+from core.local import local_name, ward_label
 from core.models import LayerJob, Membership
 from core.roles import REGISTER_EDITOR_ROLES
 from core.scope import Scope, municipalities_visible, user_scope, wards_visible
@@ -105,7 +105,8 @@ def editing_scope(*, user: User) -> list[dict]:
                     municipality=municipality, pk__in=scope.limited_ward_ids
                 ).values_list("pk", flat=True)
             )
-        out.append({"code": municipality.code, "name": municipality.name, "wards": wards})
+        name = local_name(municipality.name, municipality.name_bn)
+        out.append({"code": municipality.code, "name": name, "wards": wards})
     return out
 
 
