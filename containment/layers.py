@@ -8,13 +8,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, WARD_BY_PLACE, Layer
-from core.registry import MapLayer, Register, Style, Tile, register
+from core.registry import Linked, MapLayer, Register, Style, Tile, link, register
 from spatial import services as spatial_services
 from spatial.api.serializers import TIMESTAMPS, record_feature_serializer
 from spatial.layers import BUILDINGS
 from spatial.models import Building
 
-from . import selectors, services
+from . import record_links, selectors, services
 from .api.serializers import (
     ContainmentPropertiesSerializer,
     containment_buildings,
@@ -276,3 +276,49 @@ register(
     ),
     app="containment",
 )
+
+# On a building's page: the containments it uses, and their inspections and emptying
+# requests; on a containment's page, its own.
+INSPECTIONS = Linked(
+    "inspections",
+    _("Inspections"),
+    {
+        "containment": _("Containment"),
+        "visited_on": _("Visited on"),
+        "outcome": _("Outcome"),
+        "inspector": _("Inspector"),
+        "notes": _("Notes"),
+    },
+    record_links.inspection_rows,
+)
+EMPTYING_REQUESTS = Linked(
+    "emptying_requests",
+    _("Emptying requests"),
+    {
+        "containment": _("Containment"),
+        "requested_at": _("Requested at"),
+        "status": _("Status"),
+        "is_emergency": _("Emergency"),
+        "scheduled_for": _("Scheduled for"),
+        "emptied_at": _("Emptied"),
+    },
+    record_links.emptying_request_rows,
+)
+link(
+    "buildings",
+    Linked(
+        "containments",
+        _("Containments it uses"),
+        {
+            "code": _("Containment"),
+            "containment_type": _("Type"),
+            "outlet": _("Outlet"),
+            "compliance": _("Compliance"),
+            "is_responsible": _("Responsible building"),
+        },
+        record_links.building_containment_rows,
+    ),
+    INSPECTIONS,
+    EMPTYING_REQUESTS,
+)
+link("containments", INSPECTIONS, EMPTYING_REQUESTS)

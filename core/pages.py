@@ -6,6 +6,7 @@ history. Records the reader's memberships do not reach are a 404, as unknown one
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
@@ -150,6 +152,31 @@ def _linked(register: registry.Register, prop: str, value: list | dict) -> dict:
     }
 
 
+def _cell(value: Any) -> Any:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return BOOLEAN[value]
+    if isinstance(value, dt.datetime):
+        return date_format(timezone.localtime(value), "DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return date_format(value, "DATE_FORMAT")
+    return value
+
+
+def _linked_elsewhere(linked: registry.Linked, record: Any) -> dict:
+    """Records another app links to this one (registry.link), as a table."""
+    rows = linked.rows(record)
+    return {
+        "label": linked.label,
+        "columns": [str(label) for label in linked.columns.values()],
+        "rows": [
+            {"url": row.get("url", ""), "cells": [_cell(row.get(key)) for key in linked.columns]}
+            for row in rows
+        ],
+    }
+
+
 def _retired(register: registry.Register, user: Any, record_id: int, roles=None) -> Any:
     """The record, retired or not, if it is in the user's scope (for `roles`); None if the
     register does not retire; DoesNotExist otherwise."""
@@ -233,6 +260,8 @@ def record_page(request: HttpRequest, name: str, key: str) -> HttpResponse:
             attributes.append(
                 {"label": register.label(prop), "value": _shown(register, prop, value)}
             )
+    for one in registry.links(register.name):
+        linked.append(_linked_elsewhere(one, record))
     geometry = feature.get("geometry")
     centre = GEOSGeometry(json.dumps(geometry)).point_on_surface if geometry else None
     context = {

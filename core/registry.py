@@ -221,8 +221,36 @@ class Register:
         return out
 
 
+@dataclass(frozen=True)
+class Linked:
+    """Records that refer to a register's record from elsewhere (another app's), shown on
+    the record's page: a building's containments and survey submissions, a containment's
+    inspections and emptying requests. Declared by the app that owns them (`link`), so the
+    register's own app needs not know it."""
+
+    name: str
+    label: Any
+    # Column key -> its heading, in order.
+    columns: dict[str, Any]
+    # The record -> its rows: {column: value as shown, "url": a page, optional}.
+    rows: Callable[[Any], list[dict[str, Any]]]
+
+
 _YES, _NO = gettext_lazy("Yes"), gettext_lazy("No")
 _REGISTERS: dict[str, Register] = {}
+_LINKED: dict[str, list[Linked]] = {}
+
+
+def link(register_name: str, *linked: Linked) -> None:
+    """Show `linked` records on the pages of `register_name` (called from an app's layers.py)."""
+    known = _LINKED.setdefault(register_name, [])
+    for one in linked:
+        if all(other.name != one.name for other in known):
+            known.append(one)
+
+
+def links(register_name: str) -> list[Linked]:
+    return list(_LINKED.get(register_name, ()))
 
 
 def register(*declared: Register, app: str) -> None:

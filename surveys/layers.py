@@ -7,7 +7,9 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, Layer
-from core.registry import Register, register
+from core.registry import Linked, Register, link, register
+
+from .selectors import building_submission_rows
 
 # One row per ward of each campaign; the id is that of the campaign-ward link.
 WARD_COVERAGE_SQL = """(
@@ -48,3 +50,20 @@ WARD_COVERAGE = Layer(
 
 # On the OGC API and in exports; the supervisors' pages read coverage from the survey API.
 register(Register("survey-coverage", WARD_COVERAGE, api=False), app="surveys")
+
+# A building's page lists the submissions matched to it.
+link(
+    "buildings",
+    Linked(
+        "submissions",
+        _("Survey submissions"),
+        {
+            "received_at": _("Received"),
+            "campaign": _("Campaign"),
+            "enumerator": _("Enumerator"),
+            "status": _("Status"),
+            "match_kind": _("Match"),
+        },
+        building_submission_rows,
+    ),
+)

@@ -233,3 +233,23 @@ def may_submit(*, user: User) -> bool:
         or Assignment.objects.filter(enumerator=user).exists()
         or holds_role_anywhere(user=user, roles=(MembershipRole.ENUMERATOR, *SUPERVISING_ROLES))
     )
+
+
+def building_submission_rows(building) -> list[dict]:
+    """The survey submissions matched to a building, newest first, for its page
+    (core.registry.link): when, which campaign, by whom, and what became of it."""
+    submissions = (
+        Submission.objects.filter(building=building)
+        .select_related("campaign", "enumerator")
+        .order_by("-received_at")[:50]
+    )
+    return [
+        {
+            "received_at": submission.received_at,
+            "campaign": submission.campaign.name,
+            "enumerator": submission.enumerator.get_username(),
+            "status": submission.get_status_display(),
+            "match_kind": submission.get_match_kind_display(),
+        }
+        for submission in submissions
+    ]

@@ -118,6 +118,62 @@ def test_a_retired_building_says_so_and_its_editor_restores_it(officer_client, t
     assert "demolished for the bazaar road → –" in history  # the reason, cleared
 
 
+def test_a_buildings_page_lists_what_other_registers_link_to_it(officer_client, town):
+    """Containments it uses (linked to their pages), their inspections and emptying
+    requests, and the survey submissions matched to it: declared by their own apps."""
+    import uuid
+
+    from django.utils import timezone
+
+    from containment import desludging
+    from containment.inspections import inspection_record
+    from surveys import services as survey_services
+    from tests.factories import town_campaign
+
+    building = _building(town)
+    containment = ContainmentFactory(
+        municipality=town.municipality,
+        buildings=[building],
+        geom=building.geom.centroid,
+    )
+    inspector = MembershipFactory(municipality=town.municipality, role=MembershipRole.INSPECTOR)
+    inspection_record(
+        containment=containment,
+        inspector=inspector.user,
+        visited_on=timezone.localdate(),
+        outcome="non_compliant",
+        notes="Overflowing into the drain",
+    )
+    desludging.request_create(
+        containment=containment, applicant_name="Rahima Begum", applicant_phone="01700000000"
+    )
+    campaign = town_campaign(town)
+    enumerator = MembershipFactory(municipality=town.municipality, role=MembershipRole.ENUMERATOR)
+    survey_services.assignment_create(campaign=campaign, enumerator=enumerator.user, ward=town.west)
+    survey_services.submission_receive(
+        enumerator=enumerator.user,
+        campaign=campaign,
+        client_uuid=uuid.uuid4(),
+        device_time=timezone.now(),
+        point=building.geom.centroid,
+        gps_accuracy_m=3,
+        answers={},
+    )
+    html = officer_client.get(f"/buildings/{building.bin}/").content.decode()
+    containment.refresh_from_db()
+    assert "Containments it uses" in html
+    assert f'href="/containments/{containment.code}/"' in html
+    assert "Overflowing into the drain" in html
+    assert "Emptying requests" in html
+    assert "Rahima" not in html  # no applicant's name on a record's page
+    assert "Household survey" in html
+    assert enumerator.user.username in html
+    # The containment's own page lists its inspection and request too.
+    page = officer_client.get(f"/containments/{containment.code}/").content.decode()
+    assert "Overflowing into the drain" in page
+    assert "Requested" in page
+
+
 def test_a_merged_buildings_page_links_to_its_survivor(officer_client, town):
     survivor = _building(town)
     _west, south, east, _north = survivor.geom.extent
