@@ -210,7 +210,13 @@ register(
         restore=services.record_restore,
         properties_serializer=BuildingPropertiesSerializer,
         output_serializer=record_feature_serializer(
-            Building, BUILDINGS, {"households": building_households, **TIMESTAMPS}
+            Building,
+            BUILDINGS,
+            {
+                "households": building_households,
+                "overlaps": selectors.building_overlaps,
+                **TIMESTAMPS,
+            },
         ),
         importer=RegisterImport(
             Building,
@@ -262,6 +268,8 @@ register(
             "ward_number": _("Ward"),
             "population": _("Population"),
             "footprint_area_m2": _("Footprint area (m²)"),
+            "overlaps": _("Overlapping footprints"),
+            "overlap_m2": _("Shared area (m²)"),
         },
     ),
     Register(

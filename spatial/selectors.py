@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.db.models import Extent
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -141,6 +142,28 @@ def ward_list(*, user: User) -> QuerySet[Ward]:
 
 def ward_get(*, user: User, ward_id: int) -> Ward:
     return ward_list(user=user).get(pk=ward_id)
+
+
+# Less shared area than this is a drawing tolerance (shared walls), not an overlap.
+OVERLAP_MIN_M2 = 0.5
+
+
+def building_overlaps(building: Building) -> list[dict]:
+    """Live buildings of the same municipality whose footprint overlaps this one by more
+    than OVERLAP_MIN_M2, with the shared area: a warning for the editor and the page (two
+    footprints drawn for one building, or a wall drawn into the neighbour), not an error."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT o.bin, round(ST_Area(ST_Intersection(o.geom, b.geom)::geography)::numeric, 1)"
+            "  FROM spatial_building b JOIN spatial_building o"
+            "    ON o.municipality_id = b.municipality_id AND o.id <> b.id"
+            "   AND o.retired_at IS NULL AND ST_Intersects(o.geom, b.geom)"
+            " WHERE b.id = %s"
+            "   AND ST_Area(ST_Intersection(o.geom, b.geom)::geography) > %s"
+            " ORDER BY 2 DESC, o.bin",
+            [building.pk, OVERLAP_MIN_M2],
+        )
+        return [{"bin": bin_, "overlap_m2": float(area)} for bin_, area in cursor.fetchall()]
 
 
 def building_get(*, user: User, building_id: int) -> Building:

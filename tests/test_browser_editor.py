@@ -107,6 +107,8 @@ def test_draw_a_building_that_snaps_to_its_neighbour(page, live_server, editing_
     assert drawn.bin
     corners = {(round(x, 7), round(y, 7)) for x, y in drawn.geom.exterior_ring.coords}
     assert (round(east, 7), round(north, 7)) in corners
+    # It only touches its neighbour: no overlap warning.
+    assert page.inner_text("#editor-form-warning") == ""
     # Its page links from the form, and its history names the officer.
     page.click("#editor-page-link")
     page.wait_for_url(f"**/buildings/{drawn.bin}/")
@@ -114,14 +116,14 @@ def test_draw_a_building_that_snaps_to_its_neighbour(page, live_server, editing_
 
 
 def test_reshape_a_building_and_see_it_in_its_history(page, live_server, editing_town):
-    _town, user, (first, _second) = editing_town
+    _town, user, (first, second) = editing_town
     open_editor(page, live_server, user)
     select(page, first)
     _west, _south, east, north = first.geom.extent
     x, y = screen(page, east, north)
     page.mouse.move(x, y, steps=3)
     page.mouse.down()
-    page.mouse.move(x + 25, y - 25, steps=8)
+    page.mouse.move(x + 45, y - 10, steps=8)
     page.mouse.up()
     shoot(page, "reshape-a-building")
     page.click("#editor-save")
@@ -129,6 +131,9 @@ def test_reshape_a_building_and_see_it_in_its_history(page, live_server, editing
     first.refresh_from_db()
     assert first.geom.extent[2] > east
     assert first.footprint_area_m2 > 100
+    # The corner was dragged into the neighbour: saved, with a warning naming it.
+    page.wait_for_selector("#editor-form-warning:not(:empty)")
+    assert second.bin in page.inner_text("#editor-form-warning")
     page.goto(f"{live_server.url}/buildings/{first.bin}/")
     history = page.inner_text(".imis-history")
     assert user.username in history

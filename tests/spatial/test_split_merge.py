@@ -191,3 +191,19 @@ def test_a_ward_limited_officer_cannot_merge_a_building_of_another_ward(town):
     assert response.status_code == 404
     assert Building.objects.count() == 2
     assert Building.objects.get(pk=east_building.pk).retired_at is None
+
+
+def test_a_buildings_detail_names_the_footprints_it_overlaps(gis_client, town):
+    """A data-quality warning, not an error: shared walls (touching) are no overlap."""
+    west = WEST + 0.005
+    building = BuildingFactory(municipality=town.municipality, geom=rectangle(west, 10))
+    touching = BuildingFactory(
+        municipality=town.municipality, geom=rectangle(west + 10 / m_per_deg_lon(LAT), 10)
+    )
+    overlapping = BuildingFactory(
+        municipality=town.municipality, geom=rectangle(west - 4 / m_per_deg_lon(LAT), 10)
+    )
+    overlaps = gis_client.get(detail(building)).json()["properties"]["overlaps"]
+    assert [o["bin"] for o in overlaps] == [overlapping.bin]
+    assert overlaps[0]["overlap_m2"] == pytest.approx(60, rel=0.02)
+    assert gis_client.get(detail(touching)).json()["properties"]["overlaps"] == []

@@ -353,6 +353,13 @@
       if (input.name && input.closest("#editor-fields")) { input.disabled = !selected.editable; }
     });
     $("editor-save").disabled = !selected.editable;
+    // Data quality: a footprint overlapping another is saved, with a warning to check it.
+    var overlaps = properties.overlaps || [];
+    $("editor-form-warning").textContent = overlaps.length
+      ? IMISMap.format(gettext("It overlaps %(buildings)s: check the footprints."), {
+        buildings: overlaps.map(function (o) { return IMISMap.format(gettext("%(bin)s by %(area)s m²"), { bin: o.bin, area: o.overlap_m2 }); }).join(", "),
+      })
+      : "";
     form.hidden = false;
   }
 
