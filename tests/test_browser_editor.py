@@ -214,15 +214,34 @@ def test_a_conflicting_save_opens_the_dialog_and_merges_field_by_field(
     assert "5" in rows
     assert colleague.username in page.inner_text("#editor-conflict-who")
     shoot(page, "conflict-dialog")
-    # Keep their floors, keep my holding number; their use stays as they left it.
+    # Only what they changed is asked about: my holding number goes as it is.
+    assert "Holding number" not in rows
+    # Keep their floors; their use stays as they left it.
     page.check("#conflict-floor_count-theirs")
-    page.check("#conflict-holding_number-mine")
     page.click("#editor-conflict-merge")
     saved(page)
     first.refresh_from_db()
     assert first.floor_count == 5
     assert first.holding_number == "12-0042"
     assert first.functional_use == "commercial"
+
+
+def test_a_change_elsewhere_in_the_record_saves_without_asking(
+    page, live_server, editing_town
+):
+    """A neighbour redrawn over it meanwhile changes the record's ETag (its overlaps) but
+    none of its values: the editor saves on top, with no dialog to answer."""
+    _town, user, (first, second) = editing_town
+    open_editor(page, live_server, user)
+    select(page, first)
+    west, south, _east, _north = first.geom.extent
+    Building.objects.filter(pk=second.pk).update(geom=square(west + 0.00003, south, 10))
+    page.fill("#field-floor_count", "6")
+    page.click("#editor-save")
+    saved(page)
+    assert not page.is_visible("#editor-conflict")
+    first.refresh_from_db()
+    assert first.floor_count == 6
 
 
 def test_retire_and_restore(page, live_server, editing_town):

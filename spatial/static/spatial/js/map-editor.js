@@ -565,13 +565,14 @@
         var original = originalValue(field, selected.original.properties);
         var their = originalValue(field, theirs.feature.properties);
         var changedByThem = !same(their, original);
-        if (!changedByThem && !(field.name in change.properties)) { return; }
+        // Only what they changed is a question; what only I changed goes as it is.
+        if (!changedByThem) { return; }
         if (same(mine[field.name], their)) { return; }
         row(field.name, field.label, mine[field.name], their, shown(field, mine[field.name]), shown(field, their), changedByThem);
       });
       var theirGeometry = theirs.feature.geometry;
       var mineGeometry = geometryOf(selected.layer);
-      if (!same(theirGeometry, selected.original.geometry) || change.geometry) {
+      if (!same(theirGeometry, selected.original.geometry)) {
         if (!same(theirGeometry, mineGeometry)) {
           row("geometry", gettext("Shape and place"), mineGeometry, theirGeometry, gettext("Yours (solid)"), gettext("Theirs (dashed)"), !same(theirGeometry, selected.original.geometry));
           theirShape = L.geoJSON(theirGeometry, {
@@ -580,6 +581,11 @@
             pmIgnore: true, snapIgnore: true,
           }).addTo(map);
         }
+      }
+      if (!choices.length) {
+        // Only what the record links to moved (a household, a neighbour's overlap): none of
+        // its own values differ from mine, so mine go on top of theirs without asking.
+        return resolveConflict(spec, theirs, [], "mine");
       }
       dialog.returnValue = "";
       setStatus(gettext("Not saved: someone else saved first. Choose what to keep."));
