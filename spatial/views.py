@@ -12,6 +12,7 @@ from core import imports, jobs, registry
 from core.registry import collections
 
 from . import selectors
+from .models import Ward
 
 
 def choice_labels(choices) -> dict[str, str]:
@@ -80,12 +81,12 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
 
 
 def _editor_registers() -> list[dict]:
-    """The registers the map editor edits: those with a map layer, a detail and writes
-    (wards and low-income communities are the municipal admin's, on their own pages)."""
+    """The registers the map editor edits: those with a map layer, a detail and writes,
+    the registers kept day to day first and the wards last."""
     out = []
     for register in sorted(
-        (r for r in registry.registers() if r.map and r.editable and r.get and r.page_key),
-        key=lambda r: r.map.order,
+        (r for r in registry.registers() if r.map and r.editable and r.get),
+        key=lambda r: (r.model is Ward, r.map.order),
     ):
         namespace = f"{register.app_label}-api:{register.url_name}"
         layer = register.features()
@@ -107,7 +108,13 @@ def _editor_registers() -> list[dict]:
                 "limit": register.map.limit,
                 "fields": register.form_fields(),
                 "page": _page(register),
-                "byWard": "ward" in layer.properties,
+                # What decides whether a ward-limited editor may edit a feature: its ward,
+                # or for a ward itself its id; nothing for features placed by their shape.
+                "scopeBy": "id"
+                if register.model is Ward
+                else ("ward" if "ward" in layer.properties else ""),
+                # Retired (kept, restorable) or deleted for good.
+                "retires": register.restore is not None,
                 "tools": tools,
             }
         )

@@ -226,9 +226,7 @@ def test_a_conflicting_save_opens_the_dialog_and_merges_field_by_field(
     assert first.functional_use == "commercial"
 
 
-def test_a_change_elsewhere_in_the_record_saves_without_asking(
-    page, live_server, editing_town
-):
+def test_a_change_elsewhere_in_the_record_saves_without_asking(page, live_server, editing_town):
     """A neighbour redrawn over it meanwhile changes the record's ETag (its overlaps) but
     none of its values: the editor saves on top, with no dialog to answer."""
     _town, user, (first, second) = editing_town
@@ -261,6 +259,30 @@ def test_retire_and_restore(page, live_server, editing_town):
     page.wait_for_load_state()
     first.refresh_from_db()
     assert first.retired_at is None
+
+
+def test_a_road_is_deleted_after_asking_not_retired(page, live_server, editing_town):
+    """Roads have no retirement: the tool says Delete, and asks first."""
+    from django.contrib.gis.geos import LineString
+
+    from spatial.models import Road
+    from tests.factories import RoadFactory
+
+    town, user, _buildings = editing_town
+    road = RoadFactory(
+        municipality=town.municipality,
+        geom=LineString((LON, LAT - 0.00005), (LON + 0.0003, LAT - 0.00005), srid=4326),
+    )
+    open_editor(page, live_server, user)
+    click_at(page, *screen(page, LON + 0.00015, LAT - 0.00005))
+    page.wait_for_selector(f"#editor-map[data-selected='{road.pk}']")
+    assert page.inner_text("#editor-retire") == "Delete"
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click("#editor-retire")
+    saved(page, "Deleted.")
+    assert asked
+    assert not Road.objects.filter(pk=road.pk).exists()
 
 
 def test_undo_and_redo_an_edit(page, live_server, editing_town):

@@ -55,20 +55,27 @@
   // ------------------------------------------------------------------ layers
   var registers = {};
   var order = [];
-  config.registers.forEach(function (spec) {
+  config.registers.forEach(function (spec, index) {
     var style = spec.style;
+    // Each register in a pane of its own, the first in the list on top (wards, last,
+    // lie under everything), whatever order their features arrive in.
+    var pane = "editor-" + spec.name;
+    map.createPane(pane).style.zIndex = String(450 - index);
     var pathStyle = {
       color: style.color, weight: Math.max(style.weight, 1.5), fillColor: style.fill || style.color,
-      fillOpacity: spec.shape === "Point" ? 0.9 : 0.25,
+      fillOpacity: spec.shape === "Point" ? 0.9 : Math.min(0.25, style.fillOpacity),
     };
     var group = L.geoJSON(null, {
+      pane: pane,
       style: function () { return pathStyle; },
       pointToLayer: function (feature, latlng) {
-        return L.circleMarker(latlng, L.extend({ radius: style.radius + 1 }, pathStyle));
+        return L.circleMarker(latlng, L.extend({ radius: style.radius + 1, pane: pane }, pathStyle));
       },
       onEachFeature: function (feature, layer) {
         layer.feature = feature;
         layer.on("click", function (event) {
+          // While drawing, the click is the drawing's (a corner on top of a ward, say).
+          if (mode === "drawing" || mode === "split") { return; }
           L.DomEvent.stopPropagation(event);
           clicked(spec.name, layer);
         });
@@ -112,8 +119,9 @@
       return !feature || !feature.properties.municipality || x.code === feature.properties.municipality;
     })[0];
     if (!m) { return false; }
-    if (m.wards === null || !spec.byWard || !feature) { return true; }
-    return m.wards.indexOf(feature.properties.ward) >= 0;
+    if (m.wards === null || !spec.scopeBy || !feature) { return true; }
+    var ward = spec.scopeBy === "id" ? feature.id : feature.properties[spec.scopeBy];
+    return m.wards.indexOf(ward) >= 0;
   }
 
   function viewQuery() {
@@ -303,6 +311,7 @@
     var chosen = selected && !selected.isNew && selected.editable;
     buttons.move.disabled = !(selected && selected.editable) || spec.shape === "Point";
     buttons.retire.disabled = !chosen;
+    buttons.retire.textContent = spec.retires ? gettext("Retire") : gettext("Delete");
     buttons.copy.disabled = !(selected && selected.editable);
     buttons.split.hidden = buttons.merge.hidden = !spec.tools.split;
     buttons.split.disabled = buttons.merge.disabled = !chosen;
@@ -752,15 +761,27 @@
 
   var retireDialog = $("editor-retire-dialog");
   buttons.retire.addEventListener("click", function () {
+    if (!selected) { return; }
+    if (!registers[selected.register].spec.retires) {
+      // A register without retirement (roads, wards): deleted for good, after asking.
+      if (window.confirm(gettext("Delete this feature for good? Its history is kept, but it cannot be restored."))) {
+        remove("");
+      }
+      return;
+    }
     $("editor-retire-reason").value = "";
     retireDialog.showModal();
   });
   retireDialog.addEventListener("close", function () {
     if (retireDialog.returnValue !== "retire" || !selected) { return; }
+    remove($("editor-retire-reason").value.trim());
+  });
+
+  function remove(reason) {
     var spec = registers[selected.register].spec;
-    var reason = $("editor-retire-reason").value.trim();
     var key = spec.page && (spec.page.key === "id" ? selected.id : selected.original.properties[spec.page.key]);
-    request("DELETE", detailUrl(spec, selected.id) + "?reason=" + encodeURIComponent(reason), undefined, selected.etag)
+    var query = spec.retires ? "?reason=" + encodeURIComponent(reason) : "";
+    request("DELETE", detailUrl(spec, selected.id) + query, undefined, selected.etag)
       .then(function (answer) {
         if (answer.status === 204) {
           stopEditing(selected.layer);
@@ -769,14 +790,17 @@
           selected = null;
           form.hidden = true;
           setButtons();
-          setStatus(IMISMap.format(gettext("%(key)s retired. Its page keeps its history and can restore it."), { key: key }));
-          return load();
+          return load().then(function () {
+            setStatus(spec.retires
+              ? IMISMap.format(gettext("%(key)s retired. Its page keeps its history and can restore it."), { key: key })
+              : gettext("Deleted."));
+          });
         }
         if (answer.status === 412) { return conflict(spec, { properties: {}, geometry: null }); }
         showErrors(answer.data);
         setStatus((answer.data && answer.data.detail) || String(answer.status));
       });
-  });
+  }
 
   buttons.split.addEventListener("click", function () {
     if (!selected) { return; }
