@@ -285,6 +285,30 @@ def test_a_road_is_deleted_after_asking_not_retired(page, live_server, editing_t
     assert not Road.objects.filter(pk=road.pk).exists()
 
 
+def test_copy_attributes_from_a_neighbour(page, live_server, editing_town):
+    _town, user, (first, second) = editing_town
+    Building.objects.filter(pk=second.pk).update(
+        functional_use="commercial", structure_type="cgi_sheet", floor_count=5, holding_number="9"
+    )
+    open_editor(page, live_server, user)
+    select(page, first)
+    page.click("#editor-copy")
+    centre = second.geom.point_on_surface
+    click_at(page, *screen(page, centre.x, centre.y))
+    saved(page, "Attributes copied")
+    page.click("#editor-save")
+    saved(page)
+    first.refresh_from_db()
+    assert (first.functional_use, first.structure_type, first.floor_count) == (
+        "commercial",
+        "cgi_sheet",
+        5,
+    )
+    # Its holding number is its own.
+    second.refresh_from_db()
+    assert first.holding_number != second.holding_number
+
+
 def test_undo_and_redo_an_edit(page, live_server, editing_town):
     _town, user, (first, _second) = editing_town
     open_editor(page, live_server, user)

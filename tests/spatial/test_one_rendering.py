@@ -1,8 +1,8 @@
 """One rendering per register (core.features): a record reads the same in its REST list, its
 REST detail, its OGC API item and a file export, field for field and value for value (the
 municipality by its code, decimals as numbers). The detail adds only what a record's page
-shows besides (its history, and for some registers its households, buildings, compliance
-and timestamps)."""
+shows besides (its history, and for some registers its households, buildings, compliance,
+timestamps and a building's overlapping footprints)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,15 @@ from tests.factories import RoadFactory
 
 pytestmark = pytest.mark.django_db
 
-DETAIL_ONLY = {"history", "households", "buildings", "compliance", "created_at", "updated_at"}
+DETAIL_ONLY = {
+    "history",
+    "households",
+    "buildings",
+    "compliance",
+    "created_at",
+    "updated_at",
+    "overlaps",
+}
 
 
 def _body(response) -> dict:

@@ -828,18 +828,27 @@
       });
   }
 
-  buttons.merge.addEventListener("click", function () {
-    if (!selected) { return; }
-    mode = "merge";
-    setStatus(gettext("Click the building to merge into this one."));
-  });
+  // Tools that act with a second feature: the next click on the map picks it.
+  function picking(button, next, message) {
+    button.addEventListener("click", function () {
+      if (!selected) { return; }
+      mode = next;
+      setStatus(message);
+    });
+  }
+  picking(buttons.merge, "merge", gettext("Click the building to merge into this one."));
+  picking(buttons.copy, "copy", gettext("Click the feature whose attributes to copy."));
+
+  // Whether the picked feature is another one of the selected feature's layer.
+  function another(name, layer) {
+    mode = "idle";
+    if (name === selected.register && layer !== selected.layer) { return true; }
+    setStatus(gettext("Choose another feature of the same layer."));
+    return false;
+  }
 
   function mergeWith(name, layer) {
-    mode = "idle";
-    if (name !== selected.register || layer === selected.layer) {
-      setStatus(gettext("Choose another building of the same layer."));
-      return;
-    }
+    if (!another(name, layer)) { return; }
     var spec = registers[name].spec;
     var id = selected.id;
     request("POST", toolUrl(spec, "merge", id), { other: layer.feature.id }, selected.etag).then(function (answer) {
@@ -852,22 +861,15 @@
     });
   }
 
-  buttons.copy.addEventListener("click", function () {
-    if (!selected) { return; }
-    mode = "copy";
-    setStatus(gettext("Click the feature whose attributes to copy."));
-  });
+  var NOT_COPIED = ["code", "holding_number", "main_building"];
 
   function copyFrom(name, layer) {
-    mode = "idle";
-    if (name !== selected.register || layer === selected.layer) {
-      setStatus(gettext("Choose another feature of the same layer."));
-      return;
-    }
+    if (!another(name, layer)) { return; }
     var spec = registers[name].spec;
     read(spec, layer.feature.id).then(function (answer) {
       spec.fields.forEach(function (field) {
-        if (field.name === "code" || field.kind === "ids") { return; }
+        // What identifies a record, or links it, is its own: not copied.
+        if (NOT_COPIED.indexOf(field.name) >= 0 || field.kind === "ids") { return; }
         form.elements[field.name].value = fieldValue(field, answer.feature.properties[field.name]);
       });
       setStatus(gettext("Attributes copied: check them, then save."));
