@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from core.accounts import ObtainExpiringToken
+from core.search_api import SearchView
 
 urlpatterns = [
     path("", include("spatial.api.urls")),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("surveys/", include("surveys.api.urls")),
     path("dashboards/", include("dashboards.api.urls")),
     path("auth/token/", ObtainExpiringToken.as_view(), name="api-token"),
+    path("search/", SearchView.as_view(), name="search"),
     # The API's description is public: it names no data, and integrators need it first.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
     path(

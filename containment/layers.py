@@ -192,6 +192,7 @@ register(
         model=Containment,
         id_kwarg="containment",
         page_key="code",
+        search=("t.code",),
         get=selectors.containment_get,
         create=services.containment_create,
         update=services.containment_update,

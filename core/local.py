@@ -48,6 +48,11 @@ _MOBILE = re.compile(r"^01[3-9]\d{8}$")
 _LATIN_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 
 
+def latin_digits(text: str) -> str:
+    """`text` with Bangla digits written as Latin ones (what the registers hold)."""
+    return str(text).translate(_LATIN_DIGITS)
+
+
 def bangladesh_mobile(value: str) -> str:
     """`value` as an 11-digit mobile number (01XXXXXXXXX), or ValueError."""
     text = re.sub(r"[\s\-()]", "", str(value).translate(_LATIN_DIGITS))

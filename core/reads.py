@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from .features import CRS84, Layer, LayerQuery, OutputCrs
+from .local import latin_digits
 from .pagination import MAX_OFFSET
 from .parameters import parse_bbox, parse_crs, parse_datetime_interval, parse_int
 from .scope import municipalities_visible, municipality_model, user_scope, ward_model, wards_visible
@@ -105,7 +106,8 @@ def parse_read(params: Mapping[str, str], layer: Layer, accepted: frozenset[str]
         datetime=when,
         limit=min(limit, settings.IMIS["MAX_PAGE_SIZE"]),
         offset=offset,
-        extra={k: params[k] for k in layer.extra_filters if k in params},
+        # Bangla digits match the Latin ones the registers hold.
+        extra={k: latin_digits(params[k]) for k in layer.extra_filters if k in params},
     )
 
 

@@ -120,6 +120,9 @@ class Register:
     # The record's page, /<name>/<value of this field>/ (core.pages): its natural key
     # ("bin", "code"), "id", or "" for no page.
     page_key: str = ""
+    # What the search box finds a record by: SQL expressions over the layer's table `t`
+    # (its BIN, holding number, code, name), matched from their start, case aside.
+    search: tuple[str, ...] = ()
     # Labels and code lists of properties that are not fields of `model` (derived ones).
     labels: dict[str, Any] = field(default_factory=dict)
     choices: dict[str, Any] = field(default_factory=dict)

@@ -116,6 +116,8 @@ BUILDINGS = Layer(
         "version": VERSION,
     },
     temporal="t.updated_at",
+    # Look a building up by its BIN or its holding (several buildings may share one).
+    extra_filters={"bin": "t.bin = %s", "holding_number": "t.holding_number = %s"},
     read_only=(
         "municipality",
         "ward",
@@ -203,6 +205,7 @@ register(
         model=Building,
         id_kwarg="building",
         page_key="bin",
+        search=("t.bin", "t.holding_number"),
         get=selectors.building_get,
         create=services.building_create,
         update=services.building_update,
@@ -278,6 +281,7 @@ register(
         model=Road,
         id_kwarg="road",
         page_key="id",
+        search=("t.code", "t.name"),
         get=selectors.road_get,
         create=services.road_create,
         update=services.road_update,
@@ -341,6 +345,7 @@ register(
         model=WaterPoint,
         id_kwarg="record",
         page_key="code",
+        search=("t.code",),
         route="water-point",
         get=partial(selectors.record_get, model=WaterPoint),
         create=partial(services.record_create, model=WaterPoint),

@@ -157,6 +157,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "readyz": {"GET": EVERYONE},
     # ---------------------------------------------------------------- API: registers
     "spatial-api:municipality-list": {"GET": LOGGED_IN},  # lists show one's own only
+    # Anyone logged in may search; the answers are what each may read.
+    "search": {"GET": LOGGED_IN},
     "spatial-api:building-split": {"POST": EDITORS},
     "spatial-api:building-merge": {"POST": EDITORS},
     "containment-api:containment-inspections": {"GET": WARD_A, "POST": EDITORS},
