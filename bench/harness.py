@@ -37,6 +37,7 @@ SCRIPTS = [
     ("jit.py", True),
     ("wards.py", True),
     ("editor.py", True),
+    ("search.py", True),
     ("surveys.py", False),
 ]
 
