@@ -59,9 +59,13 @@ def click_at(page, x: float, y: float) -> None:
     page.mouse.click(x, y)
 
 
-def select(page, building) -> None:
+def click_on(page, building) -> None:
     centre = building.geom.point_on_surface
     click_at(page, *screen(page, centre.x, centre.y))
+
+
+def select(page, building) -> None:
+    click_on(page, building)
     page.wait_for_selector(f"#editor-map[data-selected='{building.pk}']")
     page.wait_for_selector("#editor-form:not([hidden])")
 
@@ -174,8 +178,7 @@ def test_merge_two_buildings(page, live_server, editing_town):
     open_editor(page, live_server, user)
     select(page, first)
     page.click("#editor-merge")
-    centre = second.geom.point_on_surface
-    click_at(page, *screen(page, centre.x, centre.y))
+    click_on(page, second)
     saved(page, "Merged:")
     second = Building.all_objects.get(pk=second.pk)
     assert second.retired_at is not None
@@ -293,8 +296,7 @@ def test_copy_attributes_from_a_neighbour(page, live_server, editing_town):
     open_editor(page, live_server, user)
     select(page, first)
     page.click("#editor-copy")
-    centre = second.geom.point_on_surface
-    click_at(page, *screen(page, centre.x, centre.y))
+    click_on(page, second)
     saved(page, "Attributes copied")
     page.click("#editor-save")
     saved(page)

@@ -4,10 +4,12 @@ every edit is."""
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import pghistory
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,69 +35,74 @@ class MergeSerializer(StrictFieldsMixin, serializers.Serializer):
     )
 
 
-class BuildingSplitView(LayerDetailView):
+def _schema(name: str, request: type, summary: str, description: str) -> Any:
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=f"buildings_{name}",
+            request=request,
+            parameters=[IF_MATCH],
+            responses={200: OpenApiTypes.OBJECT, **PRECONDITIONS},
+            tags=["buildings"],
+            summary=summary,
+            description=description,
+        )
+    )
+
+
+class BuildingToolView(LayerDetailView):
+    """POST to a building: who may, then what is sent, then the tool under the building's
+    lock and ETag, in one transaction with the user in its history."""
+
     register_name = "buildings"
     http_method_names = ["post", "options"]
+    body: ClassVar[type[serializers.Serializer]]
 
-    @extend_schema(
-        operation_id="buildings_split",
-        request=SplitSerializer,
-        parameters=[IF_MATCH],
-        responses={200: OpenApiTypes.OBJECT, **PRECONDITIONS},
-        tags=["buildings"],
-        summary="Split a building along a line: the larger part keeps the BIN",
-        description=(
-            "Returns a FeatureCollection of the two parts: the building with its BIN, then "
-            "the new building. Containment links go with the part nearer the containment."
-        ),
-    )
+    def act(self, request: Request, building: Any, data: dict) -> Response:
+        raise NotImplementedError
+
     @pghistory.context()
     def post(self, request: Request, pk: int) -> Response:
         pghistory.context(user=request.user.pk)
         self.editable(request, pk)  # who may, before what is sent
-        body = SplitSerializer(data=request.data)
+        body = self.body(data=request.data)
         body.is_valid(raise_exception=True)
         with transaction.atomic():
-            building = self._locked(request, pk)
-            kept, created = services.building_split(
-                building=building, line=body.validated_data["line"]
-            )
-            require_record_editor(request.user, created)
-            output = self.register.output_serializer
-            features = [output(kept).data, output(created).data]
+            return self.act(request, self._locked(request, pk), body.validated_data)
+
+
+@_schema(
+    "split",
+    SplitSerializer,
+    "Split a building along a line: the larger part keeps the BIN",
+    "Returns a FeatureCollection of the two parts: the building with its BIN, then the new "
+    "building. Containment links go with the part nearer the containment.",
+)
+class BuildingSplitView(BuildingToolView):
+    body = SplitSerializer
+
+    def act(self, request: Request, building: Any, data: dict) -> Response:
+        kept, created = services.building_split(building=building, line=data["line"])
+        require_record_editor(request.user, created)
+        output = self.register.output_serializer
+        features = [output(kept).data, output(created).data]
         return Response({"type": "FeatureCollection", "features": features}, content_type=GEOJSON)
 
 
-class BuildingMergeView(LayerDetailView):
-    register_name = "buildings"
-    http_method_names = ["post", "options"]
+@_schema(
+    "merge",
+    MergeSerializer,
+    "Merge another building into this one, which keeps its BIN",
+    "The other building is retired with a pointer to this one; its containment links and "
+    "households move here.",
+)
+class BuildingMergeView(BuildingToolView):
+    body = MergeSerializer
 
-    @extend_schema(
-        operation_id="buildings_merge",
-        request=MergeSerializer,
-        parameters=[IF_MATCH],
-        responses={200: OpenApiTypes.OBJECT, **PRECONDITIONS},
-        tags=["buildings"],
-        summary="Merge another building into this one, which keeps its BIN",
-        description=(
-            "The other building is retired with a pointer to this one; its containment "
-            "links and households move here."
-        ),
-    )
-    @pghistory.context()
-    def post(self, request: Request, pk: int) -> Response:
-        pghistory.context(user=request.user.pk)
-        self.editable(request, pk)  # who may, before what is sent
-        body = MergeSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        with transaction.atomic():
-            building = self._locked(request, pk)
-            other = selectors.building_get(
-                user=request.user, building_id=body.validated_data["other"]
-            )
-            require_record_editor(request.user, other)
-            survivor = services.building_merge(building=building, other=other)
-            data = self.register.output_serializer(survivor).data
-        response = Response(data, content_type=GEOJSON)
-        response["ETag"] = etag_of(data)
+    def act(self, request: Request, building: Any, data: dict) -> Response:
+        other = selectors.building_get(user=request.user, building_id=data["other"])
+        require_record_editor(request.user, other)
+        survivor = services.building_merge(building=building, other=other)
+        output = self.register.output_serializer(survivor).data
+        response = Response(output, content_type=GEOJSON)
+        response["ETag"] = etag_of(output)
         return response
