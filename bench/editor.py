@@ -83,6 +83,22 @@ def _buildings(municipality, count: int) -> list[Building]:
     return list(Building.objects.filter(municipality=municipality, ward=ward)[:count])
 
 
+def _timed(samples: list[float], keep: bool, work, *args, **kwargs):
+    """Run `work(*args, **kwargs)`, adding its milliseconds to `samples` when `keep`; its
+    answer."""
+    started = time.perf_counter()
+    answer = work(*args, **kwargs)
+    if keep:
+        samples.append((time.perf_counter() - started) * 1000)
+    return answer
+
+
+def _raw(sql: str, params: list) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _check(answer, url: str) -> None:
     if answer.status_code != 200:
         raise SystemExit(f"{url}: {answer.status_code} {answer.content[:300]!r}")
@@ -98,37 +114,27 @@ def main() -> None:
     buildings = _buildings(municipality, REPEATS)
     saves, raw_saves, pages, raw_pages = [], [], [], []
     for index, building in enumerate(buildings):
+        # The first of each warms the caches and is not counted.
+        keep = index > 0
         url = reverse("spatial-api:building-detail", args=[building.pk])
         read = client.get(url)
         _check(read, url)
-        etag = read["ETag"]
         floors = 3 if building.floor_count != 3 else 2
         body = json.dumps({"type": "Feature", "properties": {"floor_count": floors}})
-        started = time.perf_counter()
-        answer = client.patch(url, body, content_type="application/json", HTTP_IF_MATCH=etag)
-        elapsed = (time.perf_counter() - started) * 1000
+        answer = _timed(
+            saves,
+            keep,
+            client.patch,
+            url,
+            body,
+            content_type="application/json",
+            HTTP_IF_MATCH=read["ETag"],
+        )
         _check(answer, url)
-        if index:  # the first of each warms the caches
-            saves.append(elapsed)
-        with connection.cursor() as cursor:
-            started = time.perf_counter()
-            cursor.execute(_RAW_SAVE, [building.floor_count, building.pk])
-            cursor.fetchone()
-            if index:
-                raw_saves.append((time.perf_counter() - started) * 1000)
+        _timed(raw_saves, keep, _raw, _RAW_SAVE, [building.floor_count, building.pk])
         page_url = reverse("record-buildings", args=[building.bin])
-        started = time.perf_counter()
-        answer = client.get(page_url)
-        elapsed = (time.perf_counter() - started) * 1000
-        _check(answer, page_url)
-        if index:
-            pages.append(elapsed)
-        with connection.cursor() as cursor:
-            started = time.perf_counter()
-            cursor.execute(_RAW_PAGE, [building.bin, municipality.pk])
-            cursor.fetchall()
-            if index:
-                raw_pages.append((time.perf_counter() - started) * 1000)
+        _check(_timed(pages, keep, client.get, page_url), page_url)
+        _timed(raw_pages, keep, _raw, _RAW_PAGE, [building.bin, municipality.pk])
     count = Building.objects.filter(municipality=municipality).count()
     print(f"map editor: save and record page, {count} buildings ({len(saves)} of each)")
     print(f"{'path':52} {'median ms':>10} {'p95 ms':>9} {'x raw':>7} {'target':>8}")
