@@ -62,11 +62,20 @@ def _people(alias: str, prefix: str = "people") -> str:
     )
 
 
-def classified_sql() -> str:
+# Figures of some wards only (`%(wards)s`, after a write noted in those wards: stored.py).
+_IN_WARDS = "= ANY(%(wards)s::bigint[])"
+
+
+def _in_wards(column: str, by_ward: bool) -> str:
+    return f" AND {column} {_IN_WARDS}" if by_ward else ""
+
+
+def classified_sql(by_ward: bool = False) -> str:
     """The CTEs `le` (latest emptying), `fac` (containments classified) and `hx` (households
     classified) shared by the ward figures and the per-household classes. A containment's
     rung for a private user and its fate are computed once per containment; a household
-    only adds its sharing and, without a toilet, where its members go."""
+    only adds its sharing and, without a toilet, where its members go. `by_ward`: only the
+    households of the wards `%(wards)s` and the containments in them or used there."""
     private_rung = rung_sql(
         improved="y.improved",
         shared="FALSE",
@@ -81,6 +90,14 @@ def classified_sql() -> str:
         " ELSE f.rung_private END)",
     )
     household_fate = household_fate_sql("h", "f.fate")
+    fac_wards = (
+        f""" AND (c.ward_id {_IN_WARDS} OR c.id IN (
+               SELECT h.facility_id FROM containment_household h
+                 JOIN spatial_building hb ON hb.id = h.building_id
+                WHERE hb.ward_id {_IN_WARDS}))"""
+        if by_ward
+        else ""
+    )
     return f"""
     WITH le AS (
         -- Each containment's latest emptying on record by the period's end.
@@ -109,7 +126,7 @@ def classified_sql() -> str:
           LEFT JOIN containment_containmentbuilding rl
                  ON rl.containment_id = c.id AND rl.is_responsible
           LEFT JOIN spatial_building rb ON rb.id = rl.building_id
-         WHERE c.municipality_id = %(municipality)s AND c.retired_at IS NULL) y
+         WHERE c.municipality_id = %(municipality)s AND c.retired_at IS NULL{fac_wards}) y
     ),
     hx AS MATERIALIZED (
         -- Each household of a standing building, classified through the toilet it uses.
@@ -124,12 +141,15 @@ def classified_sql() -> str:
           FROM containment_household h
           JOIN spatial_building b ON b.id = h.building_id AND b.retired_at IS NULL
           LEFT JOIN fac f ON f.id = h.facility_id
-         WHERE h.municipality_id = %(municipality)s
+         WHERE h.municipality_id = %(municipality)s{_in_wards("b.ward_id", by_ward)}
     )
     """
 
 
-def ward_figures_sql() -> str:
+def ward_figures_sql(by_ward: bool = False) -> str:
+    """Every ward's figures, or with `by_ward` those of the wards `%(wards)s` alone: each
+    ward's row is the same either way (a household counts in its building's ward, a
+    containment in its own)."""
     rung_columns = ",\n".join(
         f"count(*) FILTER (WHERE x.rung = '{name}') AS households_{name},"
         f" coalesce(sum(x.people) FILTER (WHERE x.rung = '{name}'), 0) AS people_{name}"
@@ -156,7 +176,7 @@ def ward_figures_sql() -> str:
     due = f"{interval} AND NOT (f.emptied_last IS NULL AND f.built >= f.cutoff)"
     safe = safe_individual_sql(rung="x.rung", sfd="x.sfd")
     return f"""
-    {classified_sql()},
+    {classified_sql(by_ward)},
     households AS (
         SELECT x.ward_id,
                count(*) AS households_surveyed,
@@ -194,6 +214,7 @@ def ward_figures_sql() -> str:
           JOIN containment_containmentbuilding l ON l.building_id = ib.id
           JOIN containment_containment c ON c.id = l.containment_id AND c.retired_at IS NULL
          WHERE ib.municipality_id = %(municipality)s AND ib.functional_use IN ({uses})
+               {_in_wards("ib.ward_id", by_ward)}
          GROUP BY l.building_id
     ),
     b AS (
@@ -215,6 +236,7 @@ def ward_figures_sql() -> str:
           FROM spatial_building b
           LEFT JOIN safe_facility sf ON sf.building_id = b.id
          WHERE b.municipality_id = %(municipality)s AND b.retired_at IS NULL
+               {_in_wards("b.ward_id", by_ward)}
     ),
     buildings AS (
         SELECT b.ward_id,
@@ -292,7 +314,8 @@ def ward_figures_sql() -> str:
                        -- The rule set in force: the day before which an emptying is overdue,
                        -- and the types it gives no emptying interval. Once per statement.
                        (SELECT ({_END} - {_EMPTYING_INTERVAL})::date AS cutoff,
-                               {_NO_INTERVAL} AS no_interval) r) f
+                               {_NO_INTERVAL} AS no_interval) r
+                 WHERE TRUE{_in_wards("f.ward_id", by_ward)}) f
           LEFT JOIN emptied e ON e.containment_id = f.id
           LEFT JOIN containment_complianceassessment a ON a.containment_id = f.id
            AND a.rule_set_id = {RULE_SET_IN_FORCE}
@@ -304,7 +327,7 @@ def ward_figures_sql() -> str:
       LEFT JOIN buildings bl ON bl.ward_id = w.id
       LEFT JOIN households hh ON hh.ward_id = w.id
       LEFT JOIN containments ct ON ct.ward_id = w.id
-     WHERE w.municipality_id = %(municipality)s
+     WHERE w.municipality_id = %(municipality)s{_in_wards("w.id", by_ward)}
      ORDER BY w.number
     """
 

@@ -1,6 +1,7 @@
 """Targets the municipality sets for its indicators. The dashboards read them; they are
 edited in the admin by municipal admins."""
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,6 +56,12 @@ class StoredFigures(models.Model):
     # Set when a later write was consumed by the computation of another kind or year: the
     # figures may predate it (still served within the age window, see stored.py).
     stale = models.BooleanField(default=False)
+    # Figures kept per ward (`by_ward`) are stale only in the wards a later write touched:
+    # those are recomputed and merged into the rest (stored.py).
+    by_ward = models.BooleanField(default=False)
+    stale_wards = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    # What the last recomputation covered: every ward (null) or these.
+    recomputed_wards = ArrayField(models.BigIntegerField(), null=True, blank=True)
     computed_at = models.DateTimeField(auto_now=True)
     compute_ms = models.PositiveIntegerField(default=0)
 
@@ -71,10 +78,12 @@ class StoredFigures(models.Model):
 
 class FiguresChange(models.Model):
     """A write to a register the dashboards read, noted per statement and municipality by
-    database triggers (migration 0003). Rows are consumed when the figures are recomputed.
+    database triggers (migrations 0004 and 0007). Rows are consumed when the figures are recomputed.
     Append-only, so concurrent writers never wait on each other here."""
 
     municipality_id = models.BigIntegerField(db_index=True)
+    # The wards whose figures the write may change (migration 0007); null: every ward.
+    wards = ArrayField(models.BigIntegerField(), null=True, blank=True)
     changed_at = models.DateTimeField()
 
     def __str__(self) -> str:

@@ -80,11 +80,33 @@ def ward_figures(*, municipality: Municipality, year: int) -> list[dict]:
         year=year,
         as_of=Period(year).end,
         compute=lambda: ward_figures_computed(municipality=municipality, year=year),
+        recompute_wards=lambda wards, rows: _wards_merged(
+            rows, ward_figures_computed(municipality=municipality, year=year, wards=wards)
+        ),
     )
 
 
-def ward_figures_computed(*, municipality: Municipality, year: int) -> list[dict]:
-    """`ward_figures` computed from the registers: one statement."""
+def _wards_merged(rows: list[dict], recomputed: list[dict]) -> list[dict]:
+    """Stored ward rows with some wards' rows recomputed, in ward order, all stamped with the
+    moment of the merge (the other wards' figures are still current then)."""
+    done = {row["ward"] for row in recomputed}
+    merged = sorted(
+        [row for row in rows if row["ward"] not in done] + recomputed,
+        key=lambda row: row["number"],
+    )
+    now = recomputed[0]["computed_at"] if recomputed else _now()
+    return [{**row, "computed_at": now} for row in merged]
+
+
+def _now() -> str:
+    return timezone.now().isoformat(timespec="seconds")
+
+
+def ward_figures_computed(
+    *, municipality: Municipality, year: int, wards: list[int] | None = None
+) -> list[dict]:
+    """`ward_figures` computed from the registers: one statement; `wards`: those wards'
+    rows alone."""
     period = Period(year)
     params = {
         **classification_params(municipality),
@@ -92,12 +114,13 @@ def ward_figures_computed(*, municipality: Municipality, year: int) -> list[dict
         "start": period.start,
         "end": period.end,
         "end_of_day": period.end_of_day,
+        "wards": wards,
     }
     with connection.cursor() as cursor:
-        cursor.execute(ward_figures_sql(), params)
+        cursor.execute(ward_figures_sql(by_ward=wards is not None), params)
         names = [column.name for column in cursor.description]
         rows = []
-        computed_at = timezone.now().isoformat(timespec="seconds")
+        computed_at = _now()
         for values in cursor.fetchall():
             row: dict = {"computed_at": computed_at}
             for name, value in zip(names, values, strict=True):

@@ -19,7 +19,11 @@ from there while they are current:
 - Otherwise the reader recomputes it, under a per-municipality lock so that two readers do
   not race: it consumes the change notes it can see (a change that commits meanwhile stays
   noted and makes the next read recompute), marks the municipality's other stored sets
-  stale (they may predate those changes), computes and stores. A reader that finds the lock
+  stale (they may predate those changes), computes and stores.
+- The notes also say which wards a write may change (migration 0007). Figures kept per
+  ward (the ward figures, `recompute_wards`) recompute only those wards and merge them into
+  the stored rows, unless a note covers every ward (a rule set, a plant, a bulk import) or
+  the set was never computed under the same day and settings. A reader that finds the lock
   taken gets the older figures, when there are any, instead of queueing behind it. The
   worker's periodic `dashboards.tasks.refresh_stale_figures` catches whatever no reader
   asked for.
@@ -48,9 +52,11 @@ _LOCK_NAMESPACE = 7_310_001
 
 _STORED_SQL = """
     SELECT s.figures,
-           NOT s.stale AND NOT EXISTS (SELECT 1 FROM dashboards_figureschange c
-                                        WHERE c.municipality_id = %(municipality)s) AS current,
-           s.computed_at > now() - make_interval(secs => %(max_age)s) AS young
+           NOT s.stale AND s.stale_wards = '{}'
+           AND NOT EXISTS (SELECT 1 FROM dashboards_figureschange c
+                            WHERE c.municipality_id = %(municipality)s) AS current,
+           s.computed_at > now() - make_interval(secs => %(max_age)s) AS young,
+           s.stale, s.stale_wards, s.by_ward
       FROM dashboards_storedfigures s
      WHERE s.municipality_id = %(municipality)s AND s.kind = %(kind)s AND s.year = %(year)s
        AND s.as_of IS NOT DISTINCT FROM %(as_of)s AND s.settings_key = %(settings_key)s
@@ -70,9 +76,12 @@ def figures(
     year: int,
     as_of: datetime.date | None,
     compute: Callable[[], Any],
+    recompute_wards: Callable[[list[int], Any], Any] | None = None,
 ) -> Any:
     """The stored figures of `kind` for the municipality and year, recomputed by `compute`
-    (which returns JSON-serialisable data) when they are not current."""
+    (which returns JSON-serialisable data) when they are not current. Figures kept per ward
+    give `recompute_wards(wards, stored figures)`, which returns them with those wards
+    recomputed."""
     params = {
         "municipality": municipality.pk,
         "kind": kind,
@@ -85,7 +94,7 @@ def figures(
         cursor.execute(_STORED_SQL, params)
         row = cursor.fetchone()
     if row is not None:
-        stored, current, young = row
+        stored, current, young = row[:3]
         if current:
             return _decoded(stored)
         if young and not _forced.get():
@@ -95,7 +104,7 @@ def figures(
             return _decoded(stored)
     # The worker's refresh waits for the lock; a reader may be served older figures instead.
     stale = None if row is None or _forced.get() else row[0]
-    return _recompute(params, compute, stale=stale)
+    return _recompute(params, compute, recompute_wards, stale=stale)
 
 
 # The worker's queue, and the task a stale read defers (dashboards/tasks.py).
@@ -137,7 +146,12 @@ def _decoded(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def _recompute(params: dict, compute: Callable[[], Any], stale: Any = None) -> Any:
+def _recompute(
+    params: dict,
+    compute: Callable[[], Any],
+    recompute_wards: Callable[[list[int], Any], Any] | None,
+    stale: Any = None,
+) -> Any:
     """Compute and store, one reader at a time per municipality. A reader that finds another
     one computing gets the `stale` figures, when there are any, instead of waiting."""
     lock = [_LOCK_NAMESPACE, params["municipality"]]
@@ -153,39 +167,78 @@ def _recompute(params: dict, compute: Callable[[], Any], stale: Any = None) -> A
         row = cursor.fetchone()
         if row is not None and row[1]:
             return _decoded(row[0])
-        cursor.execute(
-            "WITH consumed AS (DELETE FROM dashboards_figureschange"
-            " WHERE municipality_id = %(municipality)s RETURNING 1)"
-            " SELECT count(*) FROM consumed",
-            params,
-        )
-        if cursor.fetchone()[0]:
-            # The other kinds and years may predate the writes just consumed. Kept, not
-            # deleted, so that readers can still be served them within the age window.
-            cursor.execute(
-                "UPDATE dashboards_storedfigures SET stale = true"
-                " WHERE municipality_id = %(municipality)s",
-                params,
-            )
+        noted, every_ward, noted_wards = _consume_notes(cursor, params)
         started = time.perf_counter()
-        result = compute()
+        # By ward when these figures are kept by ward and no note covers every ward.
+        if (
+            recompute_wards is not None
+            and row is not None
+            and row[5]
+            and not row[3]
+            and not (noted and every_ward)
+        ):
+            wards = sorted(set(row[4]) | set(noted_wards))
+            result = recompute_wards(wards, _decoded(row[0])) if wards else _decoded(row[0])
+        else:
+            wards = None
+            result = compute()
         elapsed_ms = round((time.perf_counter() - started) * 1000)
         cursor.execute(
             """
             INSERT INTO dashboards_storedfigures
                    (municipality_id, kind, year, as_of, settings_key, figures, stale,
-                    computed_at, compute_ms)
+                    by_ward, stale_wards, recomputed_wards, computed_at, compute_ms)
             VALUES (%(municipality)s, %(kind)s, %(year)s, %(as_of)s, %(settings_key)s,
-                    %(figures)s::jsonb, false, now(), %(compute_ms)s)
+                    %(figures)s::jsonb, false, %(by_ward)s, '{}', %(wards)s, now(),
+                    %(compute_ms)s)
             ON CONFLICT (municipality_id, kind, year) DO UPDATE
                SET as_of = EXCLUDED.as_of, settings_key = EXCLUDED.settings_key,
-                   figures = EXCLUDED.figures, stale = false,
+                   figures = EXCLUDED.figures, stale = false, by_ward = EXCLUDED.by_ward,
+                   stale_wards = '{}', recomputed_wards = EXCLUDED.recomputed_wards,
                    computed_at = EXCLUDED.computed_at, compute_ms = EXCLUDED.compute_ms
             """,
-            {**params, "figures": json.dumps(result), "compute_ms": elapsed_ms},
+            {
+                **params,
+                "figures": json.dumps(result),
+                "by_ward": recompute_wards is not None,
+                "wards": wards,
+                "compute_ms": elapsed_ms,
+            },
         )
     # The same shape a stored read returns (JSON has no tuples, no int keys).
     return json.loads(json.dumps(result))
+
+
+def _consume_notes(cursor, params: dict) -> tuple[int, bool, list[int]]:
+    """Delete the municipality's change notes this transaction can see and mark its stored
+    sets stale accordingly: figures kept per ward in the wards noted (or entirely, when a
+    note covers every ward), any other figures entirely. The sets may predate those writes;
+    they are kept, not deleted, so that readers can still be served them within the age
+    window. Returns how many notes there were, whether one covers every ward, and the wards
+    the others name."""
+    cursor.execute(
+        """
+        WITH consumed AS (DELETE FROM dashboards_figureschange
+                           WHERE municipality_id = %(municipality)s RETURNING wards)
+        SELECT count(*), coalesce(bool_or(wards IS NULL), false),
+               (SELECT coalesce(array_agg(DISTINCT w), '{}') FROM consumed, unnest(wards) w)
+          FROM consumed
+        """,
+        params,
+    )
+    notes, every_ward, wards = cursor.fetchone()
+    if notes:
+        cursor.execute(
+            """
+            UPDATE dashboards_storedfigures
+               SET stale = stale OR %(every_ward)s OR NOT by_ward,
+                   stale_wards = ARRAY(SELECT DISTINCT w FROM unnest(
+                                         stale_wards || %(wards)s::bigint[]) w ORDER BY w)
+             WHERE municipality_id = %(municipality)s
+            """,
+            {**params, "every_ward": every_ward, "wards": wards},
+        )
+    return notes, every_ward, wards
 
 
 def stale_municipality_ids() -> list[int]:

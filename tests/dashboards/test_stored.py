@@ -24,12 +24,11 @@ from dashboards import stored as stored_module
 from dashboards.models import FiguresChange, StoredFigures
 from spatial.models import Building, Ward
 from tests.conftest import make_town
-from tests.factories import BuildingFactory, square
+from tests.factories import BuildingFactory, HouseholdFactory, square
 
 pytestmark = pytest.mark.django_db
 
-triggers = importlib.import_module("dashboards.migrations.0004_figures_change_triggers")
-household_triggers = importlib.import_module("dashboards.migrations.0006_household_triggers")
+triggers = importlib.import_module("dashboards.migrations.0007_figures_by_ward")
 
 
 def _content(rows):
@@ -121,21 +120,23 @@ def _ward_renamed(t):
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "wards"),
     [
-        _building_people,
-        _new_building,
-        _containment_to_sewer,
-        _unlink_building,
-        _household_answer,
-        _emptying_volume,
-        _delivery_removed,
-        _plant_closed,
-        _assessments_withdrawn,
-        _ward_renamed,
+        (_building_people, {"west"}),
+        (_new_building, {"west"}),
+        (_containment_to_sewer, {"west"}),
+        (_unlink_building, {"west"}),
+        (_household_answer, {"east"}),
+        (_emptying_volume, {"west"}),
+        (_delivery_removed, {"west"}),
+        (_plant_closed, None),
+        (_assessments_withdrawn, {"west", "east"}),
+        (_ward_renamed, None),
     ],
 )
-def test_any_write_to_a_register_read_makes_the_next_read_recompute(dashboard_town, change):
+def test_any_write_to_a_register_read_makes_the_next_read_recompute(dashboard_town, change, wards):
+    """... and only in the wards it may change (None: every ward), with the same figures as a
+    computation from scratch."""
     before = _figures(dashboard_town)
     assert not _notes(dashboard_town).exists()
     change(dashboard_town)
@@ -144,6 +145,79 @@ def test_any_write_to_a_register_read_makes_the_next_read_recompute(dashboard_to
     assert after != before
     assert after == _computed(dashboard_town)
     assert not _notes(dashboard_town).exists()
+    assert _recomputed_wards(dashboard_town) == wards
+
+
+def _recomputed_wards(dashboard_town) -> set[str] | None:
+    stored = _stored(dashboard_town).get(kind="ward_figures", year=dashboard_town.year)
+    if stored.recomputed_wards is None:
+        return None
+    town = dashboard_town.town
+    names = {town.west.pk: "west", town.east.pk: "east"}
+    return {names[pk] for pk in stored.recomputed_wards}
+
+
+def test_a_toilet_used_from_another_ward_recomputes_both_wards(dashboard_town):
+    """A household counts in its building's ward whichever ward its toilet is in: a write to
+    the toilet reaches the users' ward too."""
+    t = dashboard_town
+    _figures(t)
+    HouseholdFactory(
+        building=t.buildings["b6"],
+        number=1,
+        people_male=10,
+        people_female=0,
+        facility=t.containments["c1"],
+    )
+    before = _figures(t)
+    assert _recomputed_wards(t) == {"east"}
+    assert before == _computed(t)
+    Containment.objects.filter(pk=t.containments["c1"].pk).update(outlet="open_drain")
+    after = _figures(t)
+    assert _recomputed_wards(t) == {"west", "east"}
+    assert after == _computed(t)
+    # The east ward's figures changed through a toilet in the west.
+    assert _ward(_content(after), 2) != _ward(_content(before), 2)
+
+
+def test_a_building_moved_to_another_ward_recomputes_both(dashboard_town):
+    t = dashboard_town
+    before = _figures(t)
+    Building.objects.filter(pk=t.buildings["b2"].pk).update(ward=t.town.east)
+    after = _figures(t)
+    assert _recomputed_wards(t) == {"west", "east"}
+    assert after == _computed(t)
+    assert _ward(after, 2)["buildings"] == _ward(before, 2)["buildings"] + 1
+
+
+def test_a_write_outside_every_ward_leaves_the_ward_figures_as_they_were(dashboard_town):
+    t = dashboard_town
+    before = _figures(t)
+    Building.objects.filter(pk=t.buildings["b4"].pk).update(ward=None)
+    Building.objects.filter(pk=t.buildings["b4"].pk).update(population_male=99)
+    after = _figures(t)
+    assert after == _computed(t)
+    assert _ward(after, 2)["buildings"] == _ward(before, 2)["buildings"] - 1
+
+
+def _noted_wards(t) -> list:
+    return list(_notes(t).order_by("pk").values_list("wards", flat=True))
+
+
+def test_a_statement_of_many_rows_is_noted_for_every_ward(dashboard_town):
+    """Beyond `imis.figures_wards_up_to` rows (5,000 unless set) a statement is not traced
+    row by row: it recomputes every ward."""
+    t = dashboard_town
+    _figures(t)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL imis.figures_wards_up_to = 3")
+        Building.objects.filter(pk=t.buildings["b1"].pk).update(population_male=7)
+        assert _noted_wards(t) == [[t.town.west.pk]]
+        Building.objects.filter(municipality=t.town.municipality).update(household_count=2)
+        assert _noted_wards(t) == [[t.town.west.pk], None]
+        cursor.execute("RESET imis.figures_wards_up_to")
+    assert _figures(t) == _computed(t)
+    assert _recomputed_wards(t) is None
 
 
 def test_one_bulk_statement_notes_one_change(dashboard_town):
@@ -186,7 +260,10 @@ def test_a_write_makes_the_other_years_and_kinds_stale_too(dashboard_town):
     Building.objects.filter(pk=dashboard_town.buildings["b1"].pk).update(population_male=50)
     _figures(dashboard_town)
     stale = set(_stored(dashboard_town).filter(stale=True).values_list("kind", "year"))
-    assert stale == {("ward_figures", year - 1), ("failing_rules", 0)}
+    assert stale == {("failing_rules", 0)}
+    # The ward figures of the other year are stale in the written ward alone.
+    previous_year = _stored(dashboard_town).get(kind="ward_figures", year=year - 1)
+    assert previous_year.stale_wards == [town.west.pk]
     previous = selectors.ward_figures(municipality=town.municipality, year=year - 1)
     # Compared without the moment each was computed: a second may pass between the two.
     assert _content(previous) == _content(
@@ -234,7 +311,7 @@ def test_every_register_the_statements_read_has_change_triggers():
     read = _tables_read(figures_sql.ward_figures_sql())
     assert "spatial_building" in read
     assert "surveys_submission" in read
-    sources = set(triggers.SOURCES) | {household_triggers.TABLE}
+    sources = set(triggers.SOURCES)
     assert read <= sources
     with connection.cursor() as cursor:
         cursor.execute(
