@@ -141,8 +141,9 @@ SOURCES = {
         "SELECT DISTINCT municipality_id FROM changed_rows",
     ),
     "surveys_submission": (
-        "SELECT b.municipality_id, b.ward_id FROM spatial_building b "
-        "WHERE b.id IN (SELECT building_id FROM changed_rows)",
+        "SELECT k.municipality_id, b.ward_id FROM changed_rows r "
+        "JOIN surveys_surveycampaign k ON k.id = r.campaign_id "
+        "LEFT JOIN spatial_building b ON b.id = r.building_id",
         "SELECT k.municipality_id FROM (SELECT DISTINCT campaign_id FROM changed_rows) r "
         "JOIN surveys_surveycampaign k ON k.id = r.campaign_id",
     ),
