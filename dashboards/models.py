@@ -88,3 +88,26 @@ class FiguresChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.municipality_id} {self.changed_at:%Y-%m-%d %H:%M:%S}"
+
+
+class QualitySnapshot(models.Model):
+    """A ward's data quality (dashboards/quality.py) as it stood on a day: completeness
+    counts and failing records per check, kept so that a campaign's effect shows."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="quality_snapshots"
+    )
+    ward = models.ForeignKey(
+        "spatial.Ward", on_delete=models.CASCADE, related_name="quality_snapshots"
+    )
+    taken_on = models.DateField()
+    figures = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ward", "taken_on"], name="one_quality_snapshot_a_day")
+        ]
+        ordering = ["municipality", "taken_on"]
+
+    def __str__(self) -> str:
+        return f"{self.ward_id} {self.taken_on}"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.utils import timezone
+
 from spatial.models import Municipality
 
-from . import selectors, stored
-from .models import StoredFigures
+from . import quality, selectors, stored
+from .models import QualitySnapshot, StoredFigures
 
 
 def figures_refresh(*, municipality_ids: list[int] | None = None) -> int:
@@ -29,3 +32,24 @@ def figures_refresh(*, municipality_ids: list[int] | None = None) -> int:
             selectors.failing_rules_by_ward(municipality=municipality)
         refreshed += 1
     return refreshed
+
+
+def quality_snapshot_take(*, municipality: Municipality) -> int:
+    """Keep today's data quality of every ward of the municipality (replacing an earlier one
+    of the same day). Returns how many wards were kept."""
+    today = timezone.localdate()
+    rows = quality.ward_quality(municipality=municipality, wards=None)
+    with transaction.atomic():
+        for row in rows:
+            QualitySnapshot.objects.update_or_create(
+                ward_id=row["ward"],
+                taken_on=today,
+                defaults={
+                    "municipality": municipality,
+                    "figures": {
+                        key: row[key]
+                        for key in ("buildings", "containments", "completeness", "checks")
+                    },
+                },
+            )
+    return len(rows)

@@ -2,6 +2,8 @@
 
 from procrastinate.contrib.django import app
 
+from spatial.models import Municipality
+
 from . import services
 from .stored import QUEUE, REFRESH_TASK
 
@@ -18,3 +20,13 @@ def refresh_stale_figures(timestamp: int) -> int:
 def refresh_municipality_figures(municipality_id: int) -> int:
     """Deferred by a dashboard read that served figures written to since (stored.py)."""
     return services.figures_refresh(municipality_ids=[municipality_id])
+
+
+@app.periodic(cron="30 2 * * *")
+@app.task(queue=QUEUE, name="dashboards.take_quality_snapshots")
+def take_quality_snapshots(timestamp: int) -> int:
+    """Every night, each municipality's data quality per ward, so that its trend shows."""
+    return sum(
+        services.quality_snapshot_take(municipality=municipality)
+        for municipality in Municipality.objects.order_by("pk")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import quality_views, views
 
 app_name = "dashboards"
 
@@ -9,6 +9,7 @@ urlpatterns = [
     path("wards/", views.ward_map, name="ward-map"),
     path("wards/<int:ward_id>/", views.overview, name="ward"),
     path("indicators/", views.indicator_report, name="indicators"),
+    path("quality/", quality_views.quality_page, name="quality"),
     path("public/", views.public_index, name="public"),
     path("public/<slug:code>/", views.public_municipality, name="public-municipality"),
 ]

@@ -136,6 +136,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "dashboards:ward-map": {"GET": TOWN},
     "dashboards:ward": {"GET": WARD_A},
     "dashboards:indicators": {"GET": TOWN},
+    # Data quality: whoever edits the registers there (the wards asked for are ward A's).
+    "dashboards:quality": {"GET": EDITORS},
     "dashboards:public": {"GET": EVERYONE},
     "dashboards:public-municipality": {"GET": EVERYONE},  # the town publishes its figures
     "spatial:map": {"GET": SESSIONS},
@@ -205,6 +207,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "dashboards-api:overview": {"GET": TOWN},
     "dashboards-api:ward-map": {"GET": TOWN},
     "dashboards-api:indicators": {"GET": TOWN},
+    "dashboards-api:quality": {"GET": EDITORS},
+    "dashboards-api:quality-check": {"GET": EDITORS},
     "dashboards-api:public-wards": {"GET": EVERYONE},
     # ---------------------------------------------------------------- GIS interoperability
     "spatial-api:export": {"GET": WARD_A},  # ?ward=A

@@ -102,6 +102,7 @@ def _path(route: str, name: str, ids: dict) -> str:
         "ward_id": ids["ward"],
         "code": ids["code"],
         "name": "buildings",
+        "check": "overlapping_footprints",
         "fid": ids["building"],
         "z": 16,
         "x": x,
@@ -143,6 +144,10 @@ QUERY = {
     "containment-api:compliance-by-ward": "municipality={code}",
     "containment-api:compliance-enforcement": "municipality={code}",
     "containment:compliance": "municipality={code}",
+    # Ward A of the town: only who edits ward A may check its data quality.
+    "dashboards:quality": "municipality={code}&ward={ward}",
+    "dashboards-api:quality": "municipality={code}&ward={ward}",
+    "dashboards-api:quality-check": "municipality={code}&ward={ward}",
     "surveys-api:campaign-buildings": "bbox=90.80,22.92,90.86,22.97",
     "spatial-api:export": "ward={ward}",
 }
