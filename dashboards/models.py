@@ -101,6 +101,8 @@ class QualitySnapshot(models.Model):
         "spatial.Ward", on_delete=models.CASCADE, related_name="quality_snapshots"
     )
     taken_on = models.DateField()
+    # When it was counted (a day's snapshot is counted again when asked, see services).
+    taken_at = models.DateTimeField(auto_now=True)
     figures = models.JSONField()
 
     class Meta:

@@ -65,12 +65,12 @@ class Check:
     sql: str
 
 
-def _building_rows(where: str, detail: str = "NULL::text", join: str = "") -> str:
+def _building_rows(where: str, detail: str = "NULL::text") -> str:
     return f"""
         SELECT b.id, b.ward_id, b.bin AS label,
                ST_X(ST_PointOnSurface(b.geom)) AS lon, ST_Y(ST_PointOnSurface(b.geom)) AS lat,
                {detail} AS detail
-          FROM spatial_building b {join}
+          FROM spatial_building b
          WHERE b.municipality_id = %(municipality)s AND b.retired_at IS NULL
            AND {_WARDS.format(column="b.ward_id")} AND {where}"""
 
@@ -81,43 +81,55 @@ CHECKS = (
         _("Footprints overlapping another"),
         _("Standing buildings whose footprint overlaps another's by more than %(overlap)s m²."),
         "buildings",
-        _building_rows(
-            "TRUE",
-            "o.bin || ' (' || round(ST_Area(ST_Intersection(o.geom, b.geom)::geography)"
-            "::numeric, 1) || ' m²)'",
-            join="CROSS JOIN LATERAL ("
-            " SELECT o.id, o.bin, o.geom FROM spatial_building o"
-            "  WHERE o.municipality_id = b.municipality_id AND o.id <> b.id"
-            "    AND o.retired_at IS NULL AND ST_Intersects(o.geom, b.geom)"
-            "    AND NOT ST_Touches(o.geom, b.geom)"
-            f"   AND ST_Area(ST_Intersection(o.geom, b.geom)::geography) > {OVERLAP_MIN_M2}"
-            "  ORDER BY o.id LIMIT 1) o",
-        ),
+        f"""
+        SELECT DISTINCT ON (b.id) b.id, b.ward_id, b.bin AS label,
+               ST_X(ST_PointOnSurface(b.geom)) AS lon, ST_Y(ST_PointOnSurface(b.geom)) AS lat,
+               o.bin || ' (' || round(ST_Area(ST_Intersection(o.geom, b.geom)::geography)
+                                      ::numeric, 1) || ' m²)' AS detail
+          FROM spatial_building b
+          JOIN spatial_building o
+            ON o.geom && b.geom AND o.municipality_id = b.municipality_id AND o.id <> b.id
+           AND o.retired_at IS NULL AND ST_Relate(o.geom, b.geom, '2********')
+           AND ST_Area(ST_Intersection(o.geom, b.geom)::geography) > {OVERLAP_MIN_M2}
+         WHERE b.municipality_id = %(municipality)s AND b.retired_at IS NULL
+           AND {_WARDS.format(column="b.ward_id")}
+         ORDER BY b.id, o.id""",
     ),
     Check(
         "footprint_crosses_road",
         _("Footprints crossing a road"),
         _("Standing buildings whose footprint a road's centreline runs through."),
         "buildings",
-        _building_rows(
-            "TRUE",
-            "coalesce(nullif(r.name, ''), r.code)",
-            join="CROSS JOIN LATERAL ("
-            " SELECT r.id, r.name, r.code FROM spatial_road r"
-            "  WHERE r.municipality_id = b.municipality_id AND r.geom && b.geom"
-            "    AND ST_Relate(b.geom, r.geom, 'T********')"
-            "  ORDER BY r.id LIMIT 1) r",
-        ),
+        # Road by road, segment by segment: a long road's box covers thousands of
+        # footprints, a segment's a handful (21 s against 1.2 s at tier M).
+        f"""
+        SELECT DISTINCT ON (b.id) b.id, b.ward_id, b.bin AS label,
+               ST_X(ST_PointOnSurface(b.geom)) AS lon, ST_Y(ST_PointOnSurface(b.geom)) AS lat,
+               coalesce(nullif(r.name, ''), r.code) AS detail
+          FROM spatial_road r
+         CROSS JOIN LATERAL ST_DumpSegments(r.geom) s
+          JOIN spatial_building b ON b.geom && s.geom AND b.municipality_id = r.municipality_id
+         WHERE r.municipality_id = %(municipality)s AND b.retired_at IS NULL
+           AND {_WARDS.format(column="b.ward_id")}
+           AND ST_Relate(b.geom, s.geom, 'T********')
+         ORDER BY b.id, r.id""",
     ),
     Check(
         "footprint_crosses_ward_boundary",
         _("Footprints across a ward boundary"),
         _("Standing buildings lying partly in one ward and partly in another."),
         "buildings",
-        _building_rows(
-            "EXISTS (SELECT 1 FROM spatial_ward w WHERE w.municipality_id = b.municipality_id"
-            " AND w.geom && b.geom AND ST_Overlaps(w.geom, b.geom))"
-        ),
+        f"""
+        SELECT DISTINCT ON (b.id) b.id, b.ward_id, b.bin AS label,
+               ST_X(ST_PointOnSurface(b.geom)) AS lon, ST_Y(ST_PointOnSurface(b.geom)) AS lat,
+               NULL::text AS detail
+          FROM spatial_ward w
+         CROSS JOIN LATERAL ST_DumpSegments(ST_Boundary(w.geom)) s
+          JOIN spatial_building b ON b.geom && s.geom AND b.municipality_id = w.municipality_id
+         WHERE w.municipality_id = %(municipality)s AND b.retired_at IS NULL
+           AND {_WARDS.format(column="b.ward_id")}
+           AND ST_Relate(b.geom, s.geom, 'T********')
+         ORDER BY b.id""",
     ),
     Check(
         "building_without_containment",

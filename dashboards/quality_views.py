@@ -3,12 +3,13 @@ choice of municipality, ward and check, call dashboards/quality.py, render."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -22,7 +23,7 @@ from core import registry
 from core.local import local_name
 from core.pages import record_url
 
-from . import quality
+from . import quality, services
 
 PAGE_SIZE = 100
 
@@ -85,8 +86,13 @@ def _definitions() -> dict:
     }
 
 
-@login_required
+@require_http_methods(["GET", "POST"])
 def quality_page(request: HttpRequest) -> HttpResponse:
+    """GET: the page; POST: count again now, then back to the page."""
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            raise PermissionDenied
+        return redirect_to_login(request.get_full_path())
     query = QualityQuery(data=request.GET)
     if not query.is_valid():
         return HttpResponseBadRequest(
@@ -102,7 +108,10 @@ def quality_page(request: HttpRequest) -> HttpResponse:
     if scope is None:
         raise PermissionDenied
     municipality, wards, municipalities = scope
-    rows = quality.ward_quality(municipality=municipality, wards=wards)
+    if request.method == "POST":
+        services.quality_current(municipality=municipality, wards=wards, recount=True)
+        return redirect(request.get_full_path())
+    rows, counted_at = services.quality_current(municipality=municipality, wards=wards)
     check = quality.CHECKS_BY_CODE.get(data.get("check", ""))
     listing = None
     if check is not None:
@@ -126,6 +135,7 @@ def quality_page(request: HttpRequest) -> HttpResponse:
     context = {
         "municipality": municipality,
         "municipalities": municipalities,
+        "counted_at": counted_at,
         "ward": data.get("ward"),
         "wards": [
             {"id": row["ward"], "label": local_name(row["name"], row["name_bn"])} for row in rows
@@ -178,6 +188,8 @@ class QualityApi(APIView):
         responses={200: OpenApiTypes.OBJECT},
         tags=["dashboards"],
         summary="Each ward's completeness of key attributes and failing records per check",
+        description="Counted for the whole municipality at most `IMIS_QUALITY_MAX_AGE_S` "
+        "seconds ago (`counted_at`); the lists of /quality/<check>/ are read as they stand.",
     )
     def get(self, request: Request) -> Response:
         if not request.user.is_authenticated:
@@ -185,10 +197,11 @@ class QualityApi(APIView):
         query = QualityQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         municipality, wards, _ = _api_scope(request, query.validated_data)
-        rows = quality.ward_quality(municipality=municipality, wards=wards)
+        rows, counted_at = services.quality_current(municipality=municipality, wards=wards)
         return Response(
             {
                 "municipality": municipality.code,
+                "counted_at": counted_at,
                 "definitions": _definitions(),
                 "wards": rows,
                 "total": quality.summed(rows),

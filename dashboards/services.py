@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from spatial.models import Municipality
+from spatial.models import Municipality, Ward
 
 from . import quality, selectors, stored
 from .models import QualitySnapshot, StoredFigures
@@ -53,3 +56,36 @@ def quality_snapshot_take(*, municipality: Municipality) -> int:
                 },
             )
     return len(rows)
+
+
+def quality_current(
+    *, municipality: Municipality, wards: list[int] | None, recount: bool = False
+) -> tuple[list[dict], datetime.datetime]:
+    """The wards' data quality (as `quality.ward_quality` gives it) and when it was counted:
+    today's kept counts while younger than `IMIS["QUALITY_MAX_AGE_S"]`, else counted again
+    for the whole municipality and kept (about 4 s at 150,000 buildings, docs/performance.md).
+    `recount`: count again now."""
+    wanted = Ward.objects.filter(municipality=municipality)
+    if wards is not None:
+        wanted = wanted.filter(pk__in=wards)
+    ward_ids = set(wanted.values_list("pk", flat=True))
+    snapshots = QualitySnapshot.objects.filter(
+        ward_id__in=ward_ids, taken_on=timezone.localdate()
+    ).select_related("ward")
+    oldest = timezone.now() - datetime.timedelta(seconds=settings.IMIS["QUALITY_MAX_AGE_S"])
+    kept = list(snapshots)
+    if recount or len(kept) < len(ward_ids) or any(s.taken_at < oldest for s in kept):
+        quality_snapshot_take(municipality=municipality)
+        kept = list(snapshots.all())
+    rows = [
+        {
+            "ward": snapshot.ward_id,
+            "number": snapshot.ward.number,
+            "name": snapshot.ward.name,
+            "name_bn": snapshot.ward.name_bn,
+            **snapshot.figures,
+        }
+        for snapshot in sorted(kept, key=lambda s: s.ward.number)
+    ]
+    counted_at = min((s.taken_at for s in kept), default=timezone.now())
+    return rows, counted_at

@@ -264,6 +264,8 @@ IMIS = {
     ),
     # Largest file (and, for a zip, its inflated content) an import accepts, in bytes.
     "MAX_IMPORT_BYTES": int(os.environ.get("IMIS_MAX_IMPORT_BYTES", str(200 * 1024 * 1024))),
+    # Data quality counts (dashboards/quality.py) are counted again when older than this.
+    "QUALITY_MAX_AGE_S": int(os.environ.get("IMIS_QUALITY_MAX_AGE_S", "600")),
     # The public page hides a ward's shares when it has fewer buildings than this.
     "PUBLIC_MIN_BUILDINGS": int(os.environ.get("IMIS_PUBLIC_MIN_BUILDINGS", "10")),
 }

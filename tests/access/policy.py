@@ -137,7 +137,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "dashboards:ward": {"GET": WARD_A},
     "dashboards:indicators": {"GET": TOWN},
     # Data quality: whoever edits the registers there (the wards asked for are ward A's).
-    "dashboards:quality": {"GET": EDITORS},
+    "dashboards:quality": {"GET": EDITORS, "POST": EDITORS},
     "dashboards:public": {"GET": EVERYONE},
     "dashboards:public-municipality": {"GET": EVERYONE},  # the town publishes its figures
     "spatial:map": {"GET": SESSIONS},

@@ -265,3 +265,40 @@ def test_the_api_lists_what_to_fix_for_who_edits_there(town, gis_officer):
         municipality=town.municipality, role=MembershipRole.EXECUTIVE
     ).user
     assert client_for(executive).get("/api/v1/dashboards/quality/").status_code == 403
+
+
+def test_counts_are_kept_a_while_and_counted_again_when_asked(town, settings):
+    building = _building(town, SPLIT - 0.01, holding_number="")
+
+    def known():
+        rows, counted_at = services.quality_current(
+            municipality=town.municipality, wards=None, recount=recount
+        )
+        return quality.summed(rows)["completeness"]["holding_number"]["known"], counted_at
+
+    recount = False
+    assert known()[0] == 0
+    Building.objects.filter(pk=building.pk).update(holding_number="07-9")
+    count, first = known()
+    assert count == 0  # kept: counted moments ago
+    recount = True
+    count, again = known()
+    assert count == 1
+    assert again > first
+    recount = False
+    Building.objects.filter(pk=building.pk).update(holding_number="")
+    settings.IMIS = {**settings.IMIS, "QUALITY_MAX_AGE_S": 0}
+    assert known()[0] == 0  # older than the setting: counted again
+
+
+def test_the_page_counts_again_on_request(town, gis_officer, client):
+    building = _building(town, SPLIT - 0.01, holding_number="")
+    client.force_login(gis_officer)
+    url = f"/quality/?municipality={town.municipality.code}"
+    assert client.get(url).status_code == 200
+    Building.objects.filter(pk=building.pk).update(holding_number="07-9")
+    response = client.post(url)
+    assert response.status_code == 302
+    assert response["Location"] == url
+    page = client.get(url).content.decode()
+    assert "1 / 1" in page
