@@ -38,6 +38,7 @@ SCRIPTS = [
     ("wards.py", True),
     ("editor.py", True),
     ("search.py", True),
+    ("quality.py", True),
     ("surveys.py", False),
 ]
 
