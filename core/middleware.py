@@ -63,6 +63,12 @@ class ContentSecurityPolicyMiddleware:
         request.csp_nonce = nonce = CspNonce()
         response = self.get_response(request)
         policy = self.policy
+        # A page may load images from more hosts (a municipality's own imagery).
+        hosts = getattr(request, "csp_image_hosts", None)
+        if hosts:
+            policy = policy.replace(
+                "img-src 'self'", "img-src 'self' " + " ".join(sorted(hosts)), 1
+            )
         if nonce.value is not None:
             policy = policy.replace(
                 "script-src 'self'", f"script-src 'self' 'nonce-{nonce.value}'", 1

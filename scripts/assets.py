@@ -50,6 +50,12 @@ FILES = {
         "dist/leaflet-geoman.css.map",
         "LICENSE",
     ],
+    # The web map's overview zooms (issue 22): the project's own vector tiles, drawn as SVG.
+    "leaflet-vector-tile-layer": [
+        "dist/VectorTileLayer.umd.min.js",
+        "dist/VectorTileLayer.umd.min.js.map",
+        "LICENCE",
+    ],
     "leaflet-draw": [
         "dist/leaflet.draw.js",
         "dist/leaflet.draw.css",

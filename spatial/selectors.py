@@ -7,12 +7,15 @@ so existence does not leak across tenants.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.gis.db.models import Extent
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import QuerySet
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from core.features import Layer, LayerQuery, count_features
@@ -197,6 +200,27 @@ def municipality_extent(*, user: User) -> tuple[float, float, float, float] | No
     queryset = municipality_list(user=user)
     extent = queryset.aggregate(extent=Extent("boundary"))["extent"]
     return tuple(extent) if extent else None
+
+
+def basemaps(*, user: User) -> tuple[list, set[str]]:
+    """The map's basemaps as [name, URL template, Leaflet options] (the configured tile
+    servers, then each of the user's municipalities' own imagery) and the hosts they load
+    images from (for the page's Content-Security-Policy)."""
+    choices = [list(tile) for tile in settings.LEAFLET_CONFIG.get("TILES", [])]
+    hosts = set()
+    for municipality in municipality_list(user=user).exclude(imagery_url="").order_by("name"):
+        name = _("%(town)s imagery") % {"town": municipality.local_name}
+        # Leaflet writes the credit as HTML: it is the municipality's text, so escaped.
+        options = {
+            "maxZoom": 22,
+            "maxNativeZoom": 20,
+            "attribution": escape(municipality.imagery_attribution),
+        }
+        choices.append([name, municipality.imagery_url, options])
+        parts = urlsplit(municipality.imagery_url)
+        if parts.scheme and parts.hostname:
+            hosts.add(f"{parts.scheme}://{parts.netloc}")
+    return choices, hosts
 
 
 BANGLADESH = (88.0, 20.5, 92.7, 26.7)

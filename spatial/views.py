@@ -61,9 +61,31 @@ def _map_layers() -> list[dict]:
                 "extra": drawn.extra,
                 "extraLabels": drawn.extra_labels,
                 "page": _page(register),
+                "tile": _tile(register),
             }
         )
     return layers
+
+
+def _basemaps(request: HttpRequest) -> list:
+    """The basemaps the map offers; their image hosts join the page's CSP (core/middleware)."""
+    choices, hosts = selectors.basemaps(user=request.user)
+    request.csp_image_hosts = hosts
+    return choices
+
+
+def _tile(register) -> dict | None:
+    """The register's vector tiles for the overview zooms (the GeoJSON takes over from the
+    map layer's own minimum zoom): their URL template, first zoom, and which tile attribute
+    holds each layer property the map's style reads."""
+    if register.tile is None:
+        return None
+    template = reverse("tile", kwargs={"name": register.name, "z": 0, "x": 0, "y": 0})
+    return {
+        "url": template.replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt"),
+        "minZoom": register.tile.min_zoom,
+        "properties": {prop: attr for attr, prop in register.tile.properties.items()},
+    }
 
 
 @login_required
@@ -71,7 +93,7 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
     municipalities = list(selectors.municipality_list(user=request.user))
     config = {
         "extent": selectors.municipality_extent(user=request.user),
-        "tiles": settings.LEAFLET_CONFIG["TILES"],
+        "basemaps": _basemaps(request),
         "language": get_language(),
         "layers": _map_layers(),
     }
@@ -131,7 +153,7 @@ def map_editor(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     config = {
         "extent": selectors.municipality_extent(user=request.user),
-        "tiles": settings.LEAFLET_CONFIG["TILES"],
+        "basemaps": _basemaps(request),
         "language": get_language(),
         "registers": _editor_registers(),
         "municipalities": scope,

@@ -112,6 +112,48 @@ def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):
     assert page.locator("path.imis-road").count() == 0
 
 
+def test_buildings_come_from_tiles_zoomed_out_and_as_geojson_close_up(
+    page, live_server, mapped_town
+):
+    _town, user = mapped_town
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/map/#map=14/22.94130/90.82930")
+    page.wait_for_selector("#municipality-map[data-buildings-tiles='14']")
+    # The project's own tiles, in the layer's style; a feature near a tile's edge may be
+    # drawn in both tiles (their buffer).
+    assert page.locator("path.imis-tile-building").count() >= 6
+    assert page.locator("path.imis-building").count() == 0
+    assert "Zoom in to open: Buildings" in page.inner_text("#map-status")
+    page.screenshot(path=str(ARTIFACTS / "map-tiles-z14.png"))
+
+    page.goto(f"{live_server.url}/map/#map=18/22.94130/90.82930")
+    page.wait_for_selector("#municipality-map[data-buildings-loaded='6']")
+    assert page.locator("path.imis-building").count() == 6
+    page.wait_for_function("document.querySelectorAll('path.imis-tile-building').length === 0")
+
+
+def test_a_municipalitys_own_imagery_is_a_basemap_and_stays_chosen(page, live_server, mapped_town):
+    town, user = mapped_town
+    town.municipality.imagery_url = "/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}"
+    town.municipality.imagery_attribution = "Drone survey <2026>"
+    town.municipality.save()
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/map/#map=16/22.94130/90.82930")
+    page.wait_for_selector("#municipality-map[data-wards-loaded]")
+    # Tests configure no tile server: the imagery and "No basemap", none drawn yet (the
+    # first basemap is the default while online: here the imagery).
+    control = page.locator(".leaflet-control-layers-base")
+    assert control.locator("label").count() == 2
+    page.wait_for_selector("img.leaflet-tile[src*='layers.png']")
+    assert "Drone survey <2026>" in page.inner_text(".leaflet-control-attribution")
+    control.locator("label", has_text="No basemap").locator("input").check(force=True)
+    page.wait_for_function("document.querySelectorAll('img.leaflet-tile').length === 0")
+    page.reload()
+    page.wait_for_selector("#municipality-map[data-wards-loaded]")
+    assert control.locator("label", has_text="No basemap").locator("input").is_checked()
+    assert page.locator("img.leaflet-tile").count() == 0
+
+
 def test_map_speaks_bangla(page, live_server, mapped_town):
     ARTIFACTS.mkdir(exist_ok=True)
     _town, user = mapped_town

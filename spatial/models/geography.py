@@ -6,7 +6,10 @@ generated columns over `geography`, and a building's BIN, ward and low-income co
 filled by a database trigger (migration 0002) so every write path, ORM, COPY or import, gets them.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
 from django.db.models import FloatField, Func, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +50,18 @@ class GeographyLength(Func):
     output_field = FloatField()
 
 
+def validate_tile_url(value: str) -> None:
+    """An https (or this site's own, /...) tile URL template naming {z}, {x} and {y}."""
+    parts = urlsplit(value.replace("{", "").replace("}", ""))
+    own = value.startswith("/") and not value.startswith("//")
+    if not (own or (parts.scheme == "https" and parts.hostname)) or any(
+        key not in value for key in ("{z}", "{x}", "{y}")
+    ):
+        raise ValidationError(
+            _("Give an https address with {z}, {x} and {y} in it."), code="tile_url"
+        )
+
+
 @tracked(exclude=["area_m2"])
 class Municipality(LocalName, models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -68,6 +83,20 @@ class Municipality(LocalName, models.Model):
         null=True,
         blank=True,
         help_text=_("Leave blank to follow the national setting."),
+    )
+    # The municipality's own imagery (drone or satellite), offered as a basemap on its maps.
+    imagery_url = models.CharField(
+        _("imagery tile URL"),
+        max_length=300,
+        blank=True,
+        validators=[validate_tile_url],
+        help_text=_(
+            "An https address of image tiles with {z}, {x} and {y}, for example "
+            "https://imagery.example.org/town/{z}/{x}/{y}.png. Leave blank for none."
+        ),
+    )
+    imagery_attribution = models.CharField(
+        _("imagery credit"), max_length=200, blank=True, help_text=_("Who made the imagery.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

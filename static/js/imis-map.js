@@ -36,11 +36,27 @@
   var gettext = global.gettext || function (text) { return text; };
 
   function createMap(element, config) {
-    var map = L.map(element, { preferCanvas: false, zoomControl: false });
+    // The deepest zoom is the map's own: otherwise Leaflet takes the largest of its layers'
+    // (an overview tile layer that stops where the GeoJSON takes over would cap the map).
+    var map = L.map(element, { preferCanvas: false, zoomControl: false, maxZoom: config.maxZoom || 22 });
     L.control.zoom({ zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") }).addTo(map);
-    (config.tiles || []).forEach(function (tile) {
-      L.tileLayer(tile[1], tile[2] || {}).addTo(map);
+    // The basemaps (OpenStreetMap online, a municipality's own imagery when it has one) and
+    // none: the one chosen last on this device, else the first while online, else none.
+    var basemaps = {};
+    (config.basemaps || config.tiles || []).forEach(function (tile) {
+      basemaps[tile[0]] = L.tileLayer(tile[1], tile[2] || {});
     });
+    var first = Object.keys(basemaps)[0];
+    basemaps[gettext("No basemap")] = L.layerGroup();
+    var remembered = null;
+    try { remembered = window.localStorage.getItem("imis-basemap"); } catch (error) { remembered = null; }
+    var chosen = basemaps[remembered] ||
+      (first && navigator.onLine !== false ? basemaps[first] : basemaps[gettext("No basemap")]);
+    chosen.addTo(map);
+    map.on("baselayerchange", function (event) {
+      try { window.localStorage.setItem("imis-basemap", event.name); } catch (error) { /* private mode */ }
+    });
+    map.imisBasemaps = basemaps;
     if (viewFromHash(map)) {
       // the address named a view
     } else if (config.extent) {
@@ -62,6 +78,11 @@
       window.history.replaceState(null, "", value);
     });
     return map;
+  }
+
+  // The layer switcher: the basemaps (one at a time) and the page's overlays.
+  function layersControl(map, overlays, options) {
+    return L.control.layers(map.imisBasemaps, overlays || null, options || {}).addTo(map);
   }
 
   // Fetch GeoJSON; a newer request for the same layer aborts the older one.
@@ -170,6 +191,7 @@
   global.IMISMap = {
     readConfig: readConfig,
     createMap: createMap,
+    layersControl: layersControl,
     narrow: narrow,
     locateControl: locateControl,
     focusable: focusable,

@@ -9,6 +9,7 @@
   var element = document.getElementById("editor-map");
   var config = IMISMap.readConfig(element);
   var map = IMISMap.createMap(element, config);
+  IMISMap.layersControl(map, null, { collapsed: true, position: "bottomleft" });
   var csrf = document.querySelector("input[name=csrfmiddlewaretoken]").value;
   var $ = function (id) { return document.getElementById(id); };
   var status = $("editor-status");

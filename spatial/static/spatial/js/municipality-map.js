@@ -1,6 +1,8 @@
 // Municipal map page: every register the registry puts on the map (core.registry MapLayer),
 // drawn from its REST list with its declared style, popup and legend. Layers with a minimum
 // zoom load by view extent once zoomed in; the others load once for the whole municipality.
+// Below that zoom, registers with vector tiles (core.registry Tile) are drawn from the
+// project's own tiles in the same style, from the tiles' first zoom.
 (function () {
   "use strict";
   var element = document.getElementById("municipality-map");
@@ -71,6 +73,38 @@
     },
   };
 
+  // A tile feature styled as its GeoJSON twin: the tile's attributes renamed to the layer's
+  // properties the style reads.
+  function tileStyle(spec) {
+    var names = spec.tile.properties;
+    return function (feature) {
+      var properties = {};
+      Object.keys(names).forEach(function (property) {
+        properties[property] = feature.properties[names[property]];
+      });
+      var options = styleOf(spec, { properties: properties });
+      // Classes of their own, so that the GeoJSON features' classes name those alone.
+      options.className = options.className.replace(/imis-/g, "imis-tile-");
+      options.interactive = false;
+      return options;
+    };
+  }
+
+  // The overview zooms of a layer loaded by extent: its tiles, up to the zoom the GeoJSON
+  // takes over at.
+  function overviewOf(spec) {
+    if (!spec.tile || !spec.minZoom || !window.VectorTileLayer) { return null; }
+    var overview = window.VectorTileLayer(spec.tile.url, {
+      style: tileStyle(spec),
+      minZoom: spec.tile.minZoom,
+      maxZoom: spec.minZoom - 1,
+      interactive: false,
+    });
+    overview.on("load", function () { element.dataset[camel(spec.name) + "Tiles"] = String(map.getZoom()); });
+    overview.on("loading", function () { delete element.dataset[camel(spec.name) + "Tiles"]; });
+    return overview;
+  }
+
   var overlays = {};
   var legend = [];
   var layers = config.layers.map(function (spec) {
@@ -109,7 +143,8 @@
         });
       },
     }).addTo(map);
-    overlays[spec.title] = layer;
+    var overview = overviewOf(spec);
+    overlays[spec.title] = overview ? L.layerGroup([layer, overview]).addTo(map) : layer;
     var shape = spec.shape === "point" ? "dot" : spec.shape;
     var values = Object.keys(spec.classes);
     (values.length ? values : [null]).forEach(function (value) {
@@ -120,10 +155,10 @@
         label: value === null ? spec.title : spec.classLabels[value] || value,
       });
     });
-    return { spec: spec, layer: layer, request: {}, key: camel(spec.name) + "Loaded" };
+    return { spec: spec, layer: layer, overview: overview, request: {}, key: camel(spec.name) + "Loaded" };
   });
 
-  L.control.layers(null, overlays, { collapsed: IMISMap.narrow(map) }).addTo(map);
+  IMISMap.layersControl(map, overlays, { collapsed: IMISMap.narrow(map) });
   IMISMap.legend(map, gettext("Legend"), legend);
   IMISMap.locateControl(map, setStatus);
 
@@ -160,19 +195,24 @@
   var byExtent = layers.filter(function (entry) { return entry.spec.minZoom > 0; });
   function refreshDetail() {
     var hidden = [];
+    var overview = [];
     byExtent.forEach(function (entry) {
       if (map.getZoom() < entry.spec.minZoom) {
         if (entry.request.controller) { entry.request.controller.abort(); }
         entry.layer.clearLayers();
         element.dataset[entry.key] = "0";
-        hidden.push(entry.spec.title);
+        var tiled = entry.overview && map.getZoom() >= entry.spec.tile.minZoom;
+        (tiled ? overview : hidden).push(entry.spec.title);
         return;
       }
       IMISMap.fetchGeoJSON(entry.spec.url + "?limit=" + entry.spec.limit + "&" + extentQuery(), entry.request)
         .then(function (data) { show(entry, data); })
         .catch(failed);
     });
-    setStatus(hidden.length ? IMISMap.format(gettext("Zoom in to see: %(layers)s"), { layers: hidden.join(", ") }) : gettext("Loading…"));
+    var said = [];
+    if (hidden.length) { said.push(IMISMap.format(gettext("Zoom in to see: %(layers)s"), { layers: hidden.join(", ") })); }
+    if (overview.length) { said.push(IMISMap.format(gettext("Zoom in to open: %(layers)s"), { layers: overview.join(", ") })); }
+    setStatus(said.length ? said.join(" ") : gettext("Loading…"));
   }
 
   // The whole-town layers say they are loaded together, once all of them are.
