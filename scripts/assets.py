@@ -50,12 +50,9 @@ FILES = {
         "dist/leaflet-geoman.css.map",
         "LICENSE",
     ],
-    # The web map's overview zooms (issue 22): the project's own vector tiles, drawn as SVG.
-    "leaflet-vector-tile-layer": [
-        "dist/VectorTileLayer.umd.min.js",
-        "dist/VectorTileLayer.umd.min.js.map",
-        "LICENCE",
-    ],
+    # The web map's overview zooms (issue 22): the protocol buffer reader static/js/imis-tiles.js
+    # decodes the project's own vector tiles with.
+    "pbf": ["dist/pbf.js", "LICENSE"],
     "leaflet-draw": [
         "dist/leaflet.draw.js",
         "dist/leaflet.draw.css",

@@ -119,9 +119,18 @@ def test_buildings_come_from_tiles_zoomed_out_and_as_geojson_close_up(
     log_in(page, live_server, user)
     page.goto(f"{live_server.url}/map/#map=14/22.94130/90.82930")
     page.wait_for_selector("#municipality-map[data-buildings-tiles='14']")
-    # The project's own tiles, in the layer's style; a feature near a tile's edge may be
-    # drawn in both tiles (their buffer).
-    assert page.locator("path.imis-tile-building").count() >= 6
+    # The project's own tiles, drawn on canvas in the layer's style; a feature near a tile's
+    # edge may be in both tiles (their buffer).
+    element = page.locator("#municipality-map")
+    assert int(element.get_attribute("data-buildings-tile-features")) >= 6
+    assert page.locator("canvas.imis-tile-building").count() >= 1
+    # Drawn: the tile under the buildings holds their fill colour.
+    assert page.evaluate(
+        """() => [...document.querySelectorAll('canvas.imis-tile-building')].some(c => {
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+             for (let i = 3; i < d.length; i += 4) { if (d[i] > 0) return true; }
+             return false; })"""
+    )
     assert page.locator("path.imis-building").count() == 0
     assert "Zoom in to open: Buildings" in page.inner_text("#map-status")
     page.screenshot(path=str(ARTIFACTS / "map-tiles-z14.png"))
@@ -129,7 +138,7 @@ def test_buildings_come_from_tiles_zoomed_out_and_as_geojson_close_up(
     page.goto(f"{live_server.url}/map/#map=18/22.94130/90.82930")
     page.wait_for_selector("#municipality-map[data-buildings-loaded='6']")
     assert page.locator("path.imis-building").count() == 6
-    page.wait_for_function("document.querySelectorAll('path.imis-tile-building').length === 0")
+    page.wait_for_function("document.querySelectorAll('canvas.imis-tile-building').length === 0")
 
 
 def test_a_municipalitys_own_imagery_is_a_basemap_and_stays_chosen(page, live_server, mapped_town):

@@ -83,25 +83,27 @@
         properties[property] = feature.properties[names[property]];
       });
       var options = styleOf(spec, { properties: properties });
-      // Classes of their own, so that the GeoJSON features' classes name those alone.
-      options.className = options.className.replace(/imis-/g, "imis-tile-");
-      options.interactive = false;
+      delete options.className;
       return options;
     };
   }
 
-  // The overview zooms of a layer loaded by extent: its tiles, up to the zoom the GeoJSON
-  // takes over at.
+  // The overview zooms of a layer loaded by extent: its tiles, drawn on canvas
+  // (static/js/imis-tiles.js), up to the zoom the GeoJSON takes over at.
   function overviewOf(spec) {
-    if (!spec.tile || !spec.minZoom || !window.VectorTileLayer) { return null; }
-    var overview = window.VectorTileLayer(spec.tile.url, {
+    if (!spec.tile || !spec.minZoom || !window.IMISTiles) { return null; }
+    var overview = IMISTiles.layer(spec.tile.url, {
       style: tileStyle(spec),
       minZoom: spec.tile.minZoom,
       maxZoom: spec.minZoom - 1,
-      interactive: false,
+      className: "imis-tile-" + spec.cssClass,
     });
-    overview.on("load", function () { element.dataset[camel(spec.name) + "Tiles"] = String(map.getZoom()); });
-    overview.on("loading", function () { delete element.dataset[camel(spec.name) + "Tiles"]; });
+    var name = camel(spec.name);
+    overview.on("load", function () {
+      element.dataset[name + "Tiles"] = String(map.getZoom());
+      element.dataset[name + "TileFeatures"] = String(overview.featureCount());
+    });
+    overview.on("loading", function () { delete element.dataset[name + "Tiles"]; });
     return overview;
   }
 
