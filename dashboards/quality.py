@@ -75,6 +75,23 @@ def _building_rows(where: str, detail: str = "NULL::text") -> str:
            AND {_WARDS.format(column="b.ward_id")} AND {where}"""
 
 
+def _crossed_by_segments(table: str, lines: str, detail: str, order: str) -> str:
+    """Standing buildings whose interior a line of `table` (aliased r) runs through, matched
+    segment by segment: a long road's or a ward boundary's box covers thousands of
+    footprints, a segment's a handful (the road check: 21 s against 1.2 s at tier M)."""
+    return f"""
+        SELECT DISTINCT ON (b.id) b.id, b.ward_id, b.bin AS label,
+               ST_X(ST_PointOnSurface(b.geom)) AS lon, ST_Y(ST_PointOnSurface(b.geom)) AS lat,
+               {detail} AS detail
+          FROM {table}
+         CROSS JOIN LATERAL ST_DumpSegments({lines}) s
+          JOIN spatial_building b ON b.geom && s.geom AND b.municipality_id = r.municipality_id
+         WHERE r.municipality_id = %(municipality)s AND b.retired_at IS NULL
+           AND {_WARDS.format(column="b.ward_id")}
+           AND ST_Relate(b.geom, s.geom, 'T********')
+         ORDER BY b.id, {order}"""
+
+
 CHECKS = (
     Check(
         "overlapping_footprints",
@@ -100,36 +117,16 @@ CHECKS = (
         _("Footprints crossing a road"),
         _("Standing buildings whose footprint a road's centreline runs through."),
         "buildings",
-        # Road by road, segment by segment: a long road's box covers thousands of
-        # footprints, a segment's a handful (21 s against 1.2 s at tier M).
-        f"""
-        SELECT DISTINCT ON (b.id) b.id, b.ward_id, b.bin AS label,
-               ST_X(ST_PointOnSurface(b.geom)) AS lon, ST_Y(ST_PointOnSurface(b.geom)) AS lat,
-               coalesce(nullif(r.name, ''), r.code) AS detail
-          FROM spatial_road r
-         CROSS JOIN LATERAL ST_DumpSegments(r.geom) s
-          JOIN spatial_building b ON b.geom && s.geom AND b.municipality_id = r.municipality_id
-         WHERE r.municipality_id = %(municipality)s AND b.retired_at IS NULL
-           AND {_WARDS.format(column="b.ward_id")}
-           AND ST_Relate(b.geom, s.geom, 'T********')
-         ORDER BY b.id, r.id""",
+        _crossed_by_segments(
+            "spatial_road r", "r.geom", "coalesce(nullif(r.name, ''), r.code)", "r.id"
+        ),
     ),
     Check(
         "footprint_crosses_ward_boundary",
         _("Footprints across a ward boundary"),
         _("Standing buildings lying partly in one ward and partly in another."),
         "buildings",
-        f"""
-        SELECT DISTINCT ON (b.id) b.id, b.ward_id, b.bin AS label,
-               ST_X(ST_PointOnSurface(b.geom)) AS lon, ST_Y(ST_PointOnSurface(b.geom)) AS lat,
-               NULL::text AS detail
-          FROM spatial_ward w
-         CROSS JOIN LATERAL ST_DumpSegments(ST_Boundary(w.geom)) s
-          JOIN spatial_building b ON b.geom && s.geom AND b.municipality_id = w.municipality_id
-         WHERE w.municipality_id = %(municipality)s AND b.retired_at IS NULL
-           AND {_WARDS.format(column="b.ward_id")}
-           AND ST_Relate(b.geom, s.geom, 'T********')
-         ORDER BY b.id""",
+        _crossed_by_segments("spatial_ward r", "ST_Boundary(r.geom)", "NULL::text", "r.id"),
     ),
     Check(
         "building_without_containment",

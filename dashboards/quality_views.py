@@ -86,6 +86,20 @@ def _definitions() -> dict:
     }
 
 
+def _scope(request, data: dict, not_found: type[Exception], denied: type[Exception]):
+    """The municipality, wards and choices the request may check, or the page's or the API's
+    own 404 (a place outside the user's reach) and 403 (no editing role anywhere)."""
+    try:
+        scope = quality.quality_scope(
+            user=request.user, code=data.get("municipality"), ward_id=data.get("ward")
+        )
+    except quality.NotInScope as exc:
+        raise not_found from exc
+    if scope is None:
+        raise denied
+    return scope
+
+
 @require_http_methods(["GET", "POST"])
 def quality_page(request: HttpRequest) -> HttpResponse:
     """GET: the page; POST: count again now, then back to the page."""
@@ -99,15 +113,7 @@ def quality_page(request: HttpRequest) -> HttpResponse:
             " ".join(str(e) for errors in query.errors.values() for e in errors)
         )
     data = query.validated_data
-    try:
-        scope = quality.quality_scope(
-            user=request.user, code=data.get("municipality"), ward_id=data.get("ward")
-        )
-    except quality.NotInScope as exc:
-        raise Http404 from exc
-    if scope is None:
-        raise PermissionDenied
-    municipality, wards, municipalities = scope
+    municipality, wards, municipalities = _scope(request, data, Http404, PermissionDenied)
     if request.method == "POST":
         services.quality_current(municipality=municipality, wards=wards, recount=True)
         return redirect(request.get_full_path())
@@ -164,15 +170,7 @@ def quality_page(request: HttpRequest) -> HttpResponse:
 
 
 def _api_scope(request: Request, data: dict):
-    try:
-        scope = quality.quality_scope(
-            user=request.user, code=data.get("municipality"), ward_id=data.get("ward")
-        )
-    except quality.NotInScope as exc:
-        raise NotFound from exc
-    if scope is None:
-        raise ApiPermissionDenied
-    return scope
+    return _scope(request, data, NotFound, ApiPermissionDenied)
 
 
 _PARAMETERS = [
