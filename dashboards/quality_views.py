@@ -33,7 +33,7 @@ class QualityQuery(serializers.Serializer):
     ward = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     check = serializers.ChoiceField(choices=list(quality.CHECKS_BY_CODE), required=False)
     limit = serializers.IntegerField(required=False, min_value=1, max_value=1000, default=100)
-    offset = serializers.IntegerField(required=False, min_value=0, default=0)
+    offset = serializers.IntegerField(required=False, min_value=0, max_value=10**9, default=0)
     page = serializers.IntegerField(required=False, min_value=1, max_value=10**6, default=1)
 
 

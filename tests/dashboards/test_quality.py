@@ -261,6 +261,11 @@ def test_the_api_lists_what_to_fix_for_who_edits_there(town, gis_officer):
     assert first["editor_url"].startswith("/map/edit/#map=20/")
     assert client.get("/api/v1/dashboards/quality/no_such_check/").status_code == 404
     assert client.get("/api/v1/dashboards/quality/", {"ward": "x"}).status_code == 400
+    past_bigint = {"offset": "9" * 30}
+    assert (
+        client.get("/api/v1/dashboards/quality/overlapping_footprints/", past_bigint).status_code
+        == 400
+    )
     executive = MembershipFactory(
         municipality=town.municipality, role=MembershipRole.EXECUTIVE
     ).user
