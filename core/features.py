@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from .attributes import Condition, condition_sql, order_sql
+
 # RFC 7946 recommends about 6 decimals; 7 keeps ~1 cm at Bangladesh's latitudes.
 COORDINATE_DECIMALS = 7
 FETCH_CHUNK = 2000
@@ -122,6 +124,11 @@ class LayerQuery:
     # OGC API `datetime`: (from, until), either open (None); until is exclusive unless
     # both are the same instant.
     datetime: tuple | None = None
+    # An attribute table's read (core.attributes): a sorted column (name, descending),
+    # conditions on columns, and chosen record ids.
+    sort: tuple[str, bool] | None = None
+    conditions: tuple[Condition, ...] = ()
+    ids: tuple[int, ...] | None = None
 
     def where(self, layer: Layer) -> tuple[str, list]:
         clauses: list[str] = [layer.condition] if layer.condition else []
@@ -162,6 +169,13 @@ class LayerQuery:
         for name, value in self.extra.items():
             clauses.append(layer.extra_filters[name])
             params.append(value)
+        if self.ids is not None:
+            clauses.append("t.id = ANY(%s)")
+            params.append(list(self.ids))
+        for condition in self.conditions:
+            sql, values = condition_sql(layer, condition)
+            clauses.append(sql)
+            params.extend(values)
         if self.datetime is not None and layer.temporal:
             start, end = self.datetime
             if start is not None and start == end:
@@ -193,7 +207,7 @@ def iter_feature_texts(layer: Layer, query: LayerQuery) -> Iterator[list[str]]:
     where, params = query.where(layer)
     sql = (
         f"SELECT {layer.feature_sql(query.crs)} FROM {layer.table} t {layer.joins}"  # noqa: S608
-        f" WHERE {where} ORDER BY {layer.order_by} LIMIT %s OFFSET %s"
+        f" WHERE {where} ORDER BY {order_sql(layer, query.sort)} LIMIT %s OFFSET %s"
     )
     # Inside a transaction the server-side cursor streams as rows are fetched; outside one it
     # would be WITH HOLD and materialise the whole result before the first row.

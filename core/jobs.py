@@ -83,9 +83,11 @@ def export_job_start(
     ward_id: int | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     area=None,
+    ids: list[int] | None = None,
     crs: str = "EPSG:4326",
 ) -> LayerJob:
-    """Queue an export; `area` is a GEOS (Multi)Polygon drawn by the user, kept as GeoJSON."""
+    """Queue an export; `area` is a GEOS (Multi)Polygon drawn by the user, kept as GeoJSON;
+    `ids` the records chosen in an attribute table."""
     job = LayerJob.objects.create(
         owner=user,
         kind=LayerJob.Kind.EXPORT,
@@ -95,6 +97,7 @@ def export_job_start(
             "ward": ward_id,
             "bbox": list(bbox) if bbox else None,
             "area": json.loads(area.geojson) if area is not None else None,
+            "ids": sorted(set(ids)) if ids else None,
             "crs": crs,
         },
         stage=_("waiting for the worker"),
@@ -227,7 +230,11 @@ def _export_query(job: LayerJob) -> LayerQuery:
     area = parameters.get("area")
     return layer_query(
         user=job.owner,
-        read=FeatureRead(bbox=tuple(bbox) if bbox else None, ward_id=parameters.get("ward")),
+        read=FeatureRead(
+            bbox=tuple(bbox) if bbox else None,
+            ward_id=parameters.get("ward"),
+            ids=tuple(parameters["ids"]) if parameters.get("ids") else None,
+        ),
         area_wkb=bytes(GEOSGeometry(json.dumps(area)).wkb) if area else None,
         limit=MAX_OFFSET,
         crs=io.FILE_CRS[parameters.get("crs") or "EPSG:4326"],

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
+from .attributes import Condition, parse_ids, parse_sort, parse_where
 from .features import CRS84, Layer, LayerQuery, OutputCrs
 from .local import latin_digits
 from .pagination import MAX_OFFSET
@@ -28,7 +29,9 @@ GEOJSON = "application/geo+json"
 
 # What each surface accepts besides the layer's named filters. `format` and `f` choose the
 # rendering (DRF's format suffix, OGC's f=json).
-REST_LIST = frozenset({"bbox", "ward", "municipality", "limit", "offset", "format"})
+REST_LIST = frozenset(
+    {"bbox", "ward", "municipality", "limit", "offset", "format", "area", "sort", "where", "ids"}
+)
 OGC_ITEMS = frozenset({"f", "bbox", "bbox-crs", "crs", "datetime", "limit", "offset", "ward"})
 OGC_ITEM = frozenset({"f", "crs"})
 
@@ -44,6 +47,9 @@ class FeatureRead:
     limit: int = 0
     offset: int = 0
     extra: dict[str, str] = field(default_factory=dict)
+    sort: tuple[str, bool] | None = None
+    conditions: tuple[Condition, ...] = ()
+    ids: tuple[int, ...] | None = None
 
 
 def _refuse(parameter: str, message: str) -> exceptions.ValidationError:
@@ -95,6 +101,16 @@ def parse_read(params: Mapping[str, str], layer: Layer, accepted: frozenset[str]
         else None
     )
     municipality = params.get("municipality")
+    table = {}
+    if "sort" in accepted:
+        wheres = params.getlist("where") if hasattr(params, "getlist") else params.get("where")
+        table = {
+            "sort": parse_sort(params.get("sort"), layer),
+            "conditions": parse_where(
+                [wheres] if isinstance(wheres, str) else list(wheres or ()), layer
+            ),
+            "ids": parse_ids(params.get("ids")),
+        }
     if municipality is not None and not municipality.replace("-", "").replace("_", "").isalnum():
         raise _refuse("municipality", _("A municipality code is letters, digits and hyphens."))
     return FeatureRead(
@@ -108,6 +124,7 @@ def parse_read(params: Mapping[str, str], layer: Layer, accepted: frozenset[str]
         offset=offset,
         # Bangla digits match the Latin ones the registers hold.
         extra={k: latin_digits(params[k]) for k in layer.extra_filters if k in params},
+        **table,
     )
 
 
@@ -117,10 +134,12 @@ def page_links(
     """self, and next and prev when there are such pages, keeping the request's other
     parameters. `base`: the page's absolute URL without its query (the request's own)."""
     base = base or request.build_absolute_uri(request.path)
-    query = {k: v for k, v in request.GET.items() if k not in ("offset", "limit")}
+    # Every value of a repeated parameter (`where`) stays in the links.
+    query = {k: v for k, v in request.GET.lists() if k not in ("offset", "limit")}
 
     def page(offset: int) -> str:
-        return f"{base}?{urlencode({**query, 'offset': str(offset), 'limit': str(read.limit)})}"
+        paging = {"offset": [str(offset)], "limit": [str(read.limit)]}
+        return f"{base}?{urlencode({**query, **paging}, doseq=True)}"
 
     links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
     if read.offset + read.limit < matched:
@@ -190,4 +209,7 @@ def layer_query(
         limit=limit if limit is not None else read.limit,
         offset=read.offset,
         extra=read.extra,
+        sort=read.sort,
+        conditions=read.conditions,
+        ids=read.ids,
     )

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 
 from core import imports, jobs, registry
+from core.attributes import property_kinds
 from core.registry import collections
 
 from . import selectors
+from .bulk import bulk_fields
 from .models import Ward
 
 
@@ -102,6 +104,24 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Columns the attribute table leaves out: the same for every row, or for the machine.
+HIDDEN_COLUMNS = ("municipality", "version")
+
+
+def _columns(register) -> list[dict]:
+    kinds = property_kinds(register.features())
+    return [
+        {
+            "name": name,
+            "label": register.label(name),
+            "kind": kind,
+            "choices": register.choice_labels(name),
+        }
+        for name, kind in kinds.items()
+        if name not in HIDDEN_COLUMNS
+    ]
+
+
 def _editor_registers() -> list[dict]:
     """The registers the map editor edits: those with a map layer, a detail and writes,
     the registers kept day to day first and the wards last."""
@@ -129,6 +149,11 @@ def _editor_registers() -> list[dict]:
                 "minZoom": register.map.min_zoom,
                 "limit": register.map.limit,
                 "fields": register.form_fields(),
+                # The attribute table under the map: every column the list holds, and
+                # what a bulk edit may set.
+                "columns": _columns(register),
+                "bulk": bulk_fields(register),
+                "bulkUrl": reverse(f"{namespace}-bulk-edit"),
                 "page": _page(register),
                 # What decides whether a ward-limited editor may edit a feature: its ward,
                 # or for a ward itself its id; nothing for features placed by their shape.

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import imports, io, jobs
+from core.attributes import MAX_IDS
 from core.files import private_file_response
 from core.models import LayerJob
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
@@ -96,6 +97,13 @@ class ExportJobInputSerializer(StrictFieldsMixin, serializers.Serializer):
     ward = serializers.IntegerField(min_value=1, required=False)
     bbox = BBoxField(required=False)
     area = AreaField(required=False)
+    # Only these records (an attribute table's selection).
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        allow_empty=False,
+        max_length=MAX_IDS,
+    )
     crs = serializers.ChoiceField(choices=list(io.FILE_CRS), default="EPSG:4326")
 
     def validate_layer(self, value: str) -> str:
@@ -169,6 +177,7 @@ class ExportJobView(APIView):
             ward_id=ward_id,
             bbox=values.get("bbox"),
             area=values.get("area"),
+            ids=values.get("ids"),
             crs=values["crs"],
         )
         return _accepted(job)

@@ -39,7 +39,8 @@ from core.versions import check_if_match, etag_of
 
 from .. import selectors
 from ..models import Municipality
-from .serializers import FeatureInputSerializer, RetireQuerySerializer
+from .bulk_views import BulkEditView, bulk_schema
+from .serializers import AreaField, FeatureInputSerializer, RetireQuerySerializer
 
 LIST_PARAMETERS = [
     OpenApiParameter("bbox", str, description="minLon,minLat,maxLon,maxLat (EPSG:4326)"),
@@ -47,6 +48,21 @@ LIST_PARAMETERS = [
     OpenApiParameter("municipality", str, description="Only this municipality (code)"),
     OpenApiParameter("limit", int, description="Page size (default 1000)"),
     OpenApiParameter("offset", int, description="Features to skip"),
+    OpenApiParameter("area", str, description="Only features touching this GeoJSON Polygon"),
+    OpenApiParameter(
+        "sort", str, description="A property to sort by; -property sorts from the largest"
+    ),
+    OpenApiParameter(
+        "where",
+        str,
+        many=True,
+        explode=True,
+        description=(
+            "property:operator:value, repeatable (all hold). Operators: eq, ne, lt, le, gt, "
+            "ge, contains, starts (text, case aside), empty and filled (no value)"
+        ),
+    ),
+    OpenApiParameter("ids", str, description="Only these records: ids, comma-separated"),
 ]
 FEATURE_COLLECTION = OpenApiResponse(
     response=OpenApiTypes.OBJECT,
@@ -117,11 +133,22 @@ class RegisterView(APIView):
         return registry.get(self.register_name)
 
 
+def _area(request: Request) -> bytes | None:
+    """The drawn area a list is limited to (`area`, GeoJSON Polygon or MultiPolygon)."""
+    if "area" not in request.query_params:
+        return None
+    area = AreaField()
+    try:
+        return bytes(area.run_validation(request.query_params["area"]).wkb)
+    except exceptions.ValidationError as error:
+        raise exceptions.ValidationError({"area": error.detail}) from None
+
+
 class LayerListView(RegisterView):
     def get(self, request: Request) -> StreamingHttpResponse:
         layer = self.register.features()
         read = parse_read(request.query_params, layer, REST_LIST)
-        query = layer_query(user=request.user, read=read)
+        query = layer_query(user=request.user, read=read, area_wkb=_area(request))
         matched = selectors.layer_count(layer=layer, query=query)
         links = page_links(request, matched, read)
         return StreamingHttpResponse(
@@ -311,4 +338,13 @@ def register_urls(app: str) -> list:
         )
         route = f"{register.name}/<int:pk>/"
         patterns.append(path(route, detail.as_view(), name=f"{register.url_name}-detail"))
+        if writes:
+            bulk = _view(register, BulkEditView, "BulkEdit", bulk_schema(register), ["post"])
+            patterns.append(
+                path(
+                    f"{register.name}/bulk-edit/",
+                    bulk.as_view(),
+                    name=f"{register.url_name}-bulk-edit",
+                )
+            )
     return patterns

@@ -161,6 +161,21 @@ class TestInProcess:
         )
         assert point.status_code == 400
 
+    def test_export_of_chosen_records_read_back_with_gdal(self, town, officer, job_files):
+        chosen = [
+            BuildingFactory(municipality=town.municipality, geom=square(90.81 + n * 0.01, 22.93))
+            for n in range(3)
+        ]
+        client = client_for(officer)
+        body = {"layer": "buildings", "format": "geojson", "ids": [chosen[0].pk, chosen[2].pk]}
+        job = client.post(EXPORTS, body, format="json").json()
+        jobs.run_job(job["id"])
+        path = jobs.job_file(LayerJob.objects.get(pk=job["id"]))
+        frame = pyogrio.read_dataframe(path)
+        assert sorted(frame["bin"]) == sorted([chosen[0].bin, chosen[2].bin])
+        too_big = {"layer": "buildings", "ids": [2**64]}
+        assert client.post(EXPORTS, too_big, format="json").status_code == 400
+
     def test_import_check_reports_problems_and_cannot_be_committed(self, officer, job_files):
         bad = _geojson(
             _feature(
