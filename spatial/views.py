@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 
 from core import imports, jobs, registry
-from core.attributes import property_kinds
+from core.attributes import MAX_IDS, property_kinds
 from core.registry import collections
 
 from . import selectors
@@ -118,7 +118,8 @@ def _columns(register) -> list[dict]:
             "choices": register.choice_labels(name),
         }
         for name, kind in kinds.items()
-        if name not in HIDDEN_COLUMNS
+        # A ward shown by its number, not its id.
+        if name not in HIDDEN_COLUMNS and not (name == "ward" and "ward_number" in kinds)
     ]
 
 
@@ -183,8 +184,11 @@ def map_editor(request: HttpRequest) -> HttpResponse:
         "registers": _editor_registers(),
         "municipalities": scope,
         "snapDistance": settings.IMIS["EDITOR_SNAP_PIXELS"],
+        "exportUrl": reverse("spatial-api:layer-job-export"),
+        "maxSelection": MAX_IDS,
     }
-    return render(request, "spatial/editor.html", {"config": config})
+    formats = [(key, EXPORT_FORMAT_LABELS[key]) for key in jobs.EXPORT_FORMATS]
+    return render(request, "spatial/editor.html", {"config": config, "export_formats": formats})
 
 
 EXPORT_FORMAT_LABELS = {

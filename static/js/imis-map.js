@@ -199,5 +199,6 @@
     popupTable: popupTable,
     legend: legend,
     format: format,
+    number: function (value) { return numbers.format(value); },
   };
 })(window);

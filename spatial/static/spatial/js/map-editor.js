@@ -75,9 +75,16 @@
       onEachFeature: function (feature, layer) {
         layer.feature = feature;
         layer.on("click", function (event) {
-          // While drawing, the click is the drawing's (a corner on top of a ward, say).
-          if (mode === "drawing" || mode === "split") { return; }
+          // While drawing, the click is the drawing's (a corner on top of a ward, say, or
+          // of the attribute table's area).
+          if (mode === "drawing" || mode === "split" || map.pm.globalDrawModeEnabled()) { return; }
           L.DomEvent.stopPropagation(event);
+          // Shift- or Ctrl-click picks the feature for the attribute table's selection.
+          var keys = event.originalEvent || {};
+          if (keys.shiftKey || keys.ctrlKey || keys.metaKey) {
+            element.dispatchEvent(new CustomEvent("imis:pick", { detail: { register: spec.name, feature: layer.feature } }));
+            return;
+          }
           clicked(spec.name, layer);
         });
       },
@@ -879,6 +886,7 @@
 
   setButtons();
   // For the browser tests and the console: where a coordinate is on the screen.
-  window.IMISEditor = { map: map };
+  // The attribute table (attribute-table.js) reloads the features after a bulk edit.
+  window.IMISEditor = { map: map, reload: load };
   load().then(function () { element.dataset.ready = "1"; });
 })();
