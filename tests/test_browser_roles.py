@@ -43,6 +43,8 @@ ALLOWED = {
     "ArcGIS", "Shapefile", "zip", "JMP", "SFD", "CWIS", "SDG", "MICS", "KPI", "EPSG", "WGS",
     "Leaflet", "OpenStreetMap", "OSM", "TileJSON", "Mapbox",
     "OpenAPI", "Swagger", "REST",
+    # Keys as a keyboard prints them.
+    "Shift", "Ctrl",
 }  # fmt: skip
 # A Latin word of three letters or more that is not a code (B000123, SF-1a, EQ-1).
 LATIN_WORD = re.compile(r"\b[A-Za-z][a-z]{2,}\b")
