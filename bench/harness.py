@@ -39,6 +39,7 @@ SCRIPTS = [
     ("editor.py", True),
     ("search.py", True),
     ("quality.py", True),
+    ("attribute_table.py", True),
     ("map_tiles.py", True),
     ("surveys.py", False),
 ]

@@ -62,6 +62,9 @@ def bulk_edit(
     Returns id -> the new version. Raises BulkRefused or ValidationError (per record id),
     having written nothing."""
     ids = sorted(versions)
+    # Lock first, then read each record once, as it is under the lock; a record out of the
+    # user's sight is "missing" before its version is compared (a 412 would tell it exists).
+    current = _versions(register, ids)
     records = {}
     for pk in ids:
         try:
@@ -74,17 +77,15 @@ def bulk_edit(
     forbidden = [pk for pk in ids if not selectors.can_edit_record(user=user, record=records[pk])]
     if forbidden:
         raise BulkRefused("forbidden", forbidden)
-    current = _versions(register, ids)
     stale = [pk for pk in ids if current.get(pk) != versions[pk]]
     if stale:
         raise BulkRefused("stale", stale)
     errors = {}
+    # Every record is tried, so that the answer names all that refuse the value; any refusal
+    # rolls the whole edit back (the transaction), so no savepoint per record is needed.
     for pk in ids:
-        # Read again inside the lock: the record as the update service expects it.
-        record = register.get(user=user, **{f"{register.id_kwarg}_id": pk})
         try:
-            with transaction.atomic():
-                register.update(**{register.id_kwarg: record}, **{name: value})
+            register.update(**{register.id_kwarg: records[pk]}, **{name: value})
         except ValidationError as error:
             messages = error.message_dict if hasattr(error, "error_dict") else {}
             errors[str(pk)] = messages.get(name) or error.messages

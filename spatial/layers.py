@@ -319,6 +319,10 @@ register(
                 RoadHierarchy.FEEDER: Style("#ef8a62", weight=3),
                 RoadHierarchy.OTHER: Style("#878787", weight=1.5),
             },
+            # Below zoom 16 the roads come from their tiles, drawn on canvas: a whole town's
+            # roads as SVG paths cost the first view of the map half a second of drawing
+            # (docs/performance.md, the web map at overview zooms).
+            min_zoom=16,
             limit=50000,
             order=30,
         ),

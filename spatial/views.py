@@ -13,6 +13,7 @@ from core.attributes import MAX_IDS, property_kinds
 from core.registry import collections
 
 from . import selectors
+from .api.bulk_views import MAX_BULK
 from .bulk import bulk_fields
 from .models import Ward
 
@@ -186,6 +187,7 @@ def map_editor(request: HttpRequest) -> HttpResponse:
         "snapDistance": settings.IMIS["EDITOR_SNAP_PIXELS"],
         "exportUrl": reverse("spatial-api:layer-job-export"),
         "maxSelection": MAX_IDS,
+        "maxBulk": MAX_BULK,
     }
     formats = [(key, EXPORT_FORMAT_LABELS[key]) for key in jobs.EXPORT_FORMATS]
     return render(request, "spatial/editor.html", {"config": config, "export_formats": formats})

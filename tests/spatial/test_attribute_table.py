@@ -197,6 +197,10 @@ def test_bulk_edit_keeps_to_the_editors_wards_and_what_a_write_accepts(town, gis
     assert bulk(gis_client, "functional_use", "castle", records).status_code == 400
     assert bulk(gis_client, "bin", "B-1", records).status_code == 400
     assert bulk(gis_client, "floor_count", 2, records * 2).status_code == 400
+    many = [{"id": n, "version": 1} for n in range(1, 1002)]
+    too_many = bulk(gis_client, "floor_count", 2, many)
+    assert too_many.status_code == 400
+    assert "records" in too_many.json()["errors"]
     executive = MembershipFactory(municipality=town.municipality, role=MembershipRole.EXECUTIVE)
     assert bulk(client_for(executive.user), "floor_count", 2, records).status_code == 403
 
@@ -212,3 +216,13 @@ def test_the_editor_offers_the_table_its_columns_and_bulk_fields(client, gis_off
     assert "bin" not in {f["name"] for f in buildings["bulk"]}
     assert "functional_use" in {f["name"] for f in buildings["bulk"]}
     assert buildings["bulkUrl"] == BULK
+
+
+def test_a_record_refusing_the_value_stops_the_edit_and_is_named(gis_client, row):
+    # Three buildings made outbuildings of the first: the first cannot be its own.
+    records = as_read(gis_client, row[0], row[1], row[2])
+    refused = bulk(gis_client, "main_building", row[0].pk, records)
+    assert refused.status_code == 400
+    errors = refused.json()["errors"]
+    assert [line.split(":")[0] for line in errors["records"]] == [str(row[0].pk)]
+    assert not Building.objects.filter(main_building=row[0]).exists()

@@ -433,6 +433,10 @@
     var input = $("attributes-bulk-value");
     var ids = Object.keys(selection);
     if (!field || !ids.length) { return; }
+    if (ids.length > config.maxBulk) {
+      setStatus(IMISMap.format(gettext("At most %(count)s features can be set at once: narrow the selection."), { count: config.maxBulk }));
+      return;
+    }
     var value = bulkValue(field, input);
     var said = input.tagName === "SELECT" ? input.options[input.selectedIndex].text : (input.value || "–");
     var question = IMISMap.format(gettext("Set %(field)s to “%(value)s” on %(count)s features? Each keeps its history."), { field: field.label, value: said, count: ids.length });
