@@ -159,6 +159,9 @@ class SubmissionPhoto(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(_("photo"), upload_to="surveys/%Y/%m/")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # The phone's own name for the photo: a resend after a lost answer finds it again
+    # instead of adding it twice (photos uploaded without one keep none).
+    client_uuid = models.UUIDField(_("client UUID"), unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = _("submission photo")

@@ -16,6 +16,7 @@ from .receiving import (
 from .review import (
     BUILDING_FIELDS,
     CONTAINMENT_FIELDS,
+    PhotoConflict,
     households_from_answers,
     submission_add_photo,
     submission_approve,
@@ -27,6 +28,7 @@ __all__ = [
     "BUILDING_FIELDS",
     "CONTAINMENT_FIELDS",
     "BatchItem",
+    "PhotoConflict",
     "Received",
     "SubmissionConflict",
     "assignment_create",

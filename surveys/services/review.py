@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -174,15 +174,39 @@ def submission_return(*, submission: Submission, reviewer: Any, reason: str) -> 
     return _decide(submission, reviewer, SubmissionStatus.RETURNED, reason.strip()[:300])
 
 
+class PhotoConflict(Exception):
+    """The photo's client UUID names a photo of another submission."""
+
+
 @transaction.atomic
 def submission_add_photo(
-    *, submission: Submission, enumerator: Any, upload: UploadedFile
-) -> SubmissionPhoto:
+    *, submission: Submission, enumerator: Any, upload: UploadedFile, client_uuid=None
+) -> tuple[SubmissionPhoto, bool]:
     """Photos come after the submission (phones send them when the network allows); only
-    its enumerator adds them, and only while it waits for review."""
+    its enumerator adds them. A photo named by the phone (`client_uuid`) is added once
+    however often it is sent (the answer to a resend is the photo kept, and False), and is
+    taken even after the submission was decided: it was taken with it, only sent later. A
+    photo without one is taken only while the submission waits for review."""
     if submission.enumerator_id != enumerator.pk:
         raise PermissionDenied(_("Only the enumerator adds photos to his submission."))
-    if submission.status != SubmissionStatus.PENDING:
+    if client_uuid is not None:
+        kept = SubmissionPhoto.objects.filter(client_uuid=client_uuid).first()
+        if kept is not None:
+            if kept.submission_id != submission.pk:
+                raise PhotoConflict(str(client_uuid))
+            return kept, False
+    elif submission.status != SubmissionStatus.PENDING:
         raise ValidationError({"status": [_("The submission was decided already.")]})
     check_photo(upload)
-    return SubmissionPhoto.objects.create(submission=submission, image=upload)
+    try:
+        with transaction.atomic():
+            photo = SubmissionPhoto.objects.create(
+                submission=submission, image=upload, client_uuid=client_uuid
+            )
+    except IntegrityError:
+        # The same photo sent twice at once: the other request kept it.
+        kept = SubmissionPhoto.objects.get(client_uuid=client_uuid)
+        if kept.submission_id != submission.pk:
+            raise PhotoConflict(str(client_uuid)) from None
+        return kept, False
+    return photo, True

@@ -546,3 +546,43 @@ def test_two_supervisors_deciding_one_submission_at_once_exactly_one_wins(survey
     decided = Submission.objects.get(pk=pk)
     winner = next(action for action, code in statuses.items() if code == 200)
     assert decided.status == {"approve": "approved", "reject": "rejected"}[winner]
+
+
+@pytest.mark.django_db
+def test_a_photo_named_by_the_phone_is_kept_once_and_may_arrive_after_the_decision(
+    survey, settings, tmp_path
+):
+    import uuid
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from surveys.models import SubmissionPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def jpeg():
+        return SimpleUploadedFile("house.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64, "image/jpeg")
+
+    pk = post(survey["field"], SUBMIT, item(survey)).json()["id"]
+    url = reverse("surveys-api:photos", args=[pk])
+    name = str(uuid.uuid4())
+    first = survey["field"].post(url, {"image": jpeg(), "client_uuid": name})
+    assert first.status_code == 201
+    # The answer was lost; the phone sends it again: the same photo, not a second one.
+    again = survey["field"].post(url, {"image": jpeg(), "client_uuid": name})
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    assert SubmissionPhoto.objects.filter(submission_id=pk).count() == 1
+    decide(survey["west"], pk, "approve")
+    # Taken with the submission, sent after the approval: kept; a resend still harmless.
+    late = str(uuid.uuid4())
+    assert survey["field"].post(url, {"image": jpeg(), "client_uuid": late}).status_code == 201
+    assert survey["field"].post(url, {"image": jpeg(), "client_uuid": late}).status_code == 200
+    assert SubmissionPhoto.objects.filter(submission_id=pk).count() == 2
+    # The same name on another submission is a conflict; a name that is no UUID a 400.
+    other = post(survey["field"], SUBMIT, item(survey)).json()["id"]
+    elsewhere = reverse("surveys-api:photos", args=[other])
+    assert (
+        survey["field"].post(elsewhere, {"image": jpeg(), "client_uuid": name}).status_code == 409
+    )
+    assert survey["field"].post(elsewhere, {"image": jpeg(), "client_uuid": "x"}).status_code == 400
