@@ -5,6 +5,9 @@ kept raw on the submission; approval maps them onto the registers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -21,6 +24,41 @@ from spatial.choices import FunctionalUse, StructureType, WaterSource
 VERSION = "building-v1"
 
 
+@dataclass(frozen=True)
+class AskedWhen:
+    """A question is asked only when another one's answer `is` (or `isNot`) `value`; the
+    field app hides it otherwise, and the server refuses an answer to it."""
+
+    question: str
+    relation: str  # "is" or "isNot"
+    value: Any
+
+    def holds(self, answers: dict) -> bool:
+        given = answers.get(self.question)
+        return given == self.value if self.relation == "is" else given != self.value
+
+
+def skipped_errors(answers: dict, skips: dict[str, tuple[AskedWhen, ...]]) -> dict:
+    """An error for each answer to a question its skip rules leave out."""
+    errors = {}
+    for name, rules in skips.items():
+        if answers.get(name) is None:
+            continue
+        for rule in rules:
+            if not rule.holds(answers):
+                errors[name] = [
+                    _("Not asked when the answer to %(question)s is %(value)s.")
+                    % {"question": rule.question, "value": answers.get(rule.question)}
+                ]
+                break
+    return errors
+
+
+_WITH_TOILET = AskedWhen("has_toilet", "isNot", False)
+_EMPTIED = AskedWhen("ever_emptied", "isNot", False)
+_SHARED = AskedWhen("toilet_shared", "is", True)
+
+
 class HouseholdAnswers(serializers.Serializer):
     """One household of the building: its members, and the toilet it usually uses (the
     building's, another household's or a public one, or none: then where members go)."""
@@ -32,6 +70,11 @@ class HouseholdAnswers(serializers.Serializer):
     toilet_shared = serializers.BooleanField(required=False)
     sharing_households = serializers.IntegerField(min_value=2, max_value=100, required=False)
     members_go = serializers.ChoiceField(choices=MembersGo.choices, required=False)
+
+    skips = {
+        "members_go": (AskedWhen("uses_building_toilet", "isNot", True),),
+        "sharing_households": (_SHARED,),
+    }
 
     def validate(self, attrs):
         errors = _household_errors(
@@ -95,6 +138,20 @@ class AnswersV1(serializers.Serializer):
         child=HouseholdAnswers(), required=False, min_length=1, max_length=100
     )
 
+    # The skip logic (surveys/form.py gives it to the field app).
+    skips = {
+        **dict.fromkeys(
+            ("toilet_count", "toilet_type", "toilet_shared", "containment_type", "outlet",
+             "length_m", "width_m", "depth_m", "diameter_m", "ever_emptied"),
+            (_WITH_TOILET,),
+        ),
+        **dict.fromkeys(
+            ("last_emptied_on", "emptied_by", "sludge_destination"), (_WITH_TOILET, _EMPTIED)
+        ),
+        "sharing_households": (_WITH_TOILET, _SHARED),
+        "members_go": (AskedWhen("has_toilet", "isNot", True),),
+    }  # fmt: skip
+
     def to_internal_value(self, data):
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
@@ -128,6 +185,8 @@ class AnswersV1(serializers.Serializer):
                 members_go=attrs.get("members_go"),
             )
         )
+        for name, messages in skipped_errors(attrs, self.skips).items():
+            errors.setdefault(name, messages)
         households = attrs.get("households")
         if households:
             count = attrs.get("household_count")

@@ -253,3 +253,12 @@ def building_submission_rows(building) -> list[dict]:
         }
         for submission in submissions
     ]
+
+
+def may_download_ward(*, user: User, campaign: SurveyCampaign, ward) -> bool:
+    """Whether `user` may take `ward` of `campaign` offline: the enumerator assigned to it,
+    or whoever supervises surveys there (to see what the enumerators get)."""
+    if not campaign.wards.filter(pk=ward.pk).exists():
+        return False
+    assigned = Assignment.objects.filter(campaign=campaign, enumerator=user, ward=ward).exists()
+    return assigned or can_manage_ward(user=user, ward=ward)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaigns, photos, submissions
+from . import campaigns, field, photos, submissions
 
 app_name = "surveys-api"
 
@@ -14,6 +14,8 @@ urlpatterns = [
         name="campaign-buildings",
     ),
     path("campaigns/<int:pk>/progress/", campaigns.ProgressView.as_view(), name="progress"),
+    path("campaigns/<int:pk>/package/", field.WardPackageView.as_view(), name="ward-package"),
+    path("questionnaires/<str:version>/", field.QuestionnaireView.as_view(), name="questionnaire"),
     path("campaigns/<int:pk>/imports/", campaigns.KoboImportView.as_view(), name="kobo-import"),
     path("submissions/", submissions.SubmissionListView.as_view(), name="submission-list"),
     path("submissions/batch/", submissions.SubmissionBatchView.as_view(), name="submission-batch"),

@@ -198,6 +198,10 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "surveys-api:coverage": {"GET": TOWN},
     "surveys-api:campaign-buildings": {"GET": TOWN},
     "surveys-api:progress": {"GET": TOWN},
+    # The field app: any questionnaire to whoever is logged in; a ward's offline package to
+    # the enumerator assigned to it and to those who supervise surveys there.
+    "surveys-api:questionnaire": {"GET": LOGGED_IN},
+    "surveys-api:ward-package": {"GET": SUPERVISOR_OF_A | {"enumerator_a"}},
     "surveys-api:kobo-import": {"POST": SUPERVISORS},
     "surveys-api:submission-list": {"GET": LOGGED_IN, "POST": SUBMITTERS},
     "surveys-api:submission-batch": {"POST": SUBMITTERS},

@@ -103,6 +103,7 @@ def _path(route: str, name: str, ids: dict) -> str:
         "code": ids["code"],
         "name": "buildings",
         "check": "overlapping_footprints",
+        "version": "building-v1",
         "fid": ids["building"],
         "z": 16,
         "x": x,
@@ -149,6 +150,7 @@ QUERY = {
     "dashboards-api:quality": "municipality={code}&ward={ward}",
     "dashboards-api:quality-check": "municipality={code}&ward={ward}",
     "surveys-api:campaign-buildings": "bbox=90.80,22.92,90.86,22.97",
+    "surveys-api:ward-package": "ward={ward}",
     "spatial-api:export": "ward={ward}",
 }
 # Every register: its list asked about ward A, its detail about the world's record of it.

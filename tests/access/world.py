@@ -150,7 +150,7 @@ def build_world() -> World:
     )
     centre = building.geom.centroid
     submission = submission_by(world.users["enumerator_a"], campaign, centre)
-    submission_photo = survey_services.submission_add_photo(
+    submission_photo, _created = survey_services.submission_add_photo(
         submission=submission,
         enumerator=world.users["enumerator_a"],
         upload=SimpleUploadedFile("house.png", png, "image/png"),

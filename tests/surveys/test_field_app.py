@@ -1,0 +1,132 @@
+"""What the field app reads (issue 23): the questionnaire as it renders it, whose skip rules
+the server enforces, and a ward's offline package with the register's current answers."""
+
+import json
+
+import pytest
+from django.contrib.gis.geos import LineString, Point
+from django.urls import reverse
+
+from containment.models import Household
+from surveys.form import definition
+from surveys.questionnaire import QUESTIONNAIRES, VERSION
+
+from ..factories import BuildingFactory, ContainmentFactory, RoadFactory, square
+from .test_submissions import survey  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = {
+    "choice": lambda q: q["choices"][0][0],
+    "yes_no": lambda q: True,
+    "integer": lambda q: int(q.get("min", 1)) or 2,
+    "decimal": lambda q: "1.50",
+    "date": lambda q: "2026-01-15",
+    "text": lambda q: "12-3",
+}
+
+
+def violating(rule: dict):
+    """A value of the controlling question under which the rule does not hold."""
+    if "is" in rule:
+        return not rule["is"]
+    return rule["isNot"]
+
+
+def test_the_questionnaire_lists_every_question_with_its_words_and_code_lists():
+    form = definition(VERSION)
+    names = [q["name"] for q in form["questions"]]
+    assert names == list(QUESTIONNAIRES[VERSION]().fields)
+    by_name = {q["name"]: q for q in form["questions"]}
+    assert by_name["floor_count"]["kind"] == "integer"
+    assert (by_name["floor_count"]["min"], by_name["floor_count"]["max"]) == (1, 60)
+    assert ["septic_tank", "Septic tank"] in by_name["containment_type"]["choices"]
+    assert by_name["has_toilet"]["label"] == "Does the building have a toilet?"
+    assert by_name["households"]["kind"] == "repeat"
+    inner = {q["name"]: q for q in by_name["households"]["questions"]}
+    assert inner["members_go"]["askedWhen"] == [{"question": "uses_building_toilet", "isNot": True}]
+
+
+def test_every_skip_rule_the_phone_follows_the_server_enforces():
+    """For each question the form leaves out under some answer, an answer to it given
+    that answer is refused by the server's own validator; given the other, accepted."""
+    form = definition(VERSION)
+    validator = QUESTIONNAIRES[VERSION]
+    checked = 0
+    for question in form["questions"]:
+        for rule in question.get("askedWhen", []):
+            value = SAMPLE[question["kind"]](question)
+            refused = validator(data={rule["question"]: violating(rule), question["name"]: value})
+            assert not refused.is_valid(), (question["name"], rule)
+            assert question["name"] in refused.errors, (question["name"], refused.errors)
+            checked += 1
+        if question.get("askedWhen"):
+            holding = {}
+            for rule in question["askedWhen"]:
+                holding[rule["question"]] = rule["is"] if "is" in rule else not rule["isNot"]
+            accepted = validator(
+                data={**holding, question["name"]: SAMPLE[question["kind"]](question)}
+            )
+            assert accepted.is_valid(), (question["name"], accepted.errors)
+    assert checked >= 15
+
+
+def test_the_questionnaire_endpoint(survey):  # noqa: F811
+    answer = survey["field"].get(reverse("surveys-api:questionnaire", args=[VERSION]))
+    assert answer.status_code == 200
+    assert answer.json()["version"] == VERSION
+    missing = survey["field"].get(reverse("surveys-api:questionnaire", args=["building-v9"]))
+    assert missing.status_code == 404
+
+
+def test_a_ward_package_holds_its_buildings_with_their_answers_and_its_roads(survey, town):  # noqa: F811
+    building = survey["building"]
+    building.floor_count = 3
+    building.save()
+    tank = ContainmentFactory(
+        municipality=town.municipality,
+        buildings=[building],
+        containment_type="septic_tank",
+        outlet="soak_pit",
+        geom=Point(90.8101, 22.9301, srid=4326),
+    )
+    Household.objects.create(
+        municipality=town.municipality, building=building, number=1, people_male=2,
+        people_female=3, facility=tank, source="survey", recorded_at="2026-07-01T10:00:00Z",
+    )  # fmt: skip
+    east = BuildingFactory(municipality=town.municipality, geom=square(90.85, 22.93, 12))
+    RoadFactory(municipality=town.municipality, geom=LineString((90.805, 22.93), (90.82, 22.93)))
+    RoadFactory(municipality=town.municipality, geom=LineString((90.84, 22.95), (90.85, 22.95)))
+    url = reverse("surveys-api:ward-package", args=[survey["campaign"].pk])
+    answer = survey["field"].get(url, {"ward": town.west.pk})
+    assert answer.status_code == 200
+    package = json.loads(answer.content)
+    assert package["campaign"]["questionnaire_version"] == VERSION
+    assert package["questionnaire"]["version"] == VERSION
+    assert package["ward"]["properties"]["number"] == town.west.number
+    features = {f["id"]: f for f in package["buildings"]["features"]}
+    assert building.pk in features
+    assert east.pk not in features
+    mine = features[building.pk]["properties"]
+    assert mine["bin"] == building.bin
+    assert mine["answers"]["floor_count"] == 3
+    assert mine["answers"]["containment_type"] == "septic_tank"
+    assert mine["answers"]["outlet"] == "soak_pit"
+    assert mine["households"] == [
+        {"people_male": 2, "people_female": 3, "uses_building_toilet": True}
+    ]
+    assert package["counts"]["roads"] == 1
+    # Its size before downloading it: HEAD says what GET sends.
+    head = survey["field"].head(url, {"ward": town.west.pk})
+    assert int(head["Content-Length"]) == len(answer.content)
+    assert answer["Cache-Control"] == "private, no-store"
+
+
+def test_only_the_assigned_enumerator_and_the_wards_supervisors_take_it_offline(survey, town):  # noqa: F811
+    url = reverse("surveys-api:ward-package", args=[survey["campaign"].pk])
+    assert survey["field"].get(url, {"ward": town.east.pk}).status_code == 403
+    assert survey["west"].get(url, {"ward": town.west.pk}).status_code == 200
+    assert survey["east"].get(url, {"ward": town.west.pk}).status_code in (403, 404)
+    assert survey["field"].get(url, {"ward": "x"}).status_code == 400
+    assert survey["field"].get(url, {"ward": 2**62}).status_code == 400
+    assert survey["field"].get(url).status_code == 400
