@@ -40,6 +40,7 @@ SCRIPTS = [
     ("search.py", True),
     ("quality.py", True),
     ("attribute_table.py", True),
+    ("field_package.py", True),
     ("map_tiles.py", True),
     ("surveys.py", False),
 ]

@@ -7,7 +7,10 @@ it without the network. Read-only: a selector."""
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connection, models
+
+from containment.models import Containment
+from spatial.models import Building
 
 from .services.review import BUILDING_FIELDS, CONTAINMENT_FIELDS
 
@@ -15,10 +18,20 @@ from .services.review import BUILDING_FIELDS, CONTAINMENT_FIELDS
 DECIMALS = 6
 
 
+def _column(model, alias: str, name: str) -> str:
+    """A register column as an answer: an empty text (a code not known) is no answer."""
+    if isinstance(model._meta.get_field(name), models.CharField):
+        return f"NULLIF({alias}.{name}, '')"
+    return f"{alias}.{name}"
+
+
 def _answers_sql() -> str:
     """The building's current answers, keyed as the questionnaire asks them."""
-    pairs = [f"'{key}', b.{key}" for key in BUILDING_FIELDS]
-    pairs += [f"'{key}', c.{column}" for key, column in CONTAINMENT_FIELDS.items()]
+    pairs = [f"'{key}', {_column(Building, 'b', key)}" for key in BUILDING_FIELDS]
+    pairs += [
+        f"'{key}', {_column(Containment, 'c', column)}"
+        for key, column in CONTAINMENT_FIELDS.items()
+    ]
     return "json_strip_nulls(json_build_object(" + ", ".join(pairs) + "))"
 
 
@@ -56,10 +69,10 @@ def _package_sql() -> str:
       SELECT coalesce(json_agg(json_build_object(
                'type', 'Feature', 'id', b.id,
                'geometry', ST_AsGeoJSON(b.geom, {DECIMALS})::json,
-               'properties', json_build_object(
-                 'bin', b.bin, 'holding_number', b.holding_number, 'containment', c.code,
+               'properties', json_strip_nulls(json_build_object(
+                 'bin', b.bin, 'containment', c.code,
                  'answers', {_answers_sql()}, 'households', h.households
-               )
+               ))
              ) ORDER BY b.id), '[]'::json) AS features,
              count(*) AS n
         FROM b LEFT JOIN c ON c.building_id = b.id LEFT JOIN h ON h.building_id = b.id
