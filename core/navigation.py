@@ -52,6 +52,7 @@ PAGES = (
         frozenset({ADMIN, GIS, EXECUTIVE, INSPECTOR, DESK}),
     ),
     Page("surveys:campaigns", _("Surveys"), frozenset({ADMIN, GIS, SUPERVISOR, ENUMERATOR})),
+    Page("surveys:field", _("Field survey"), frozenset({ENUMERATOR, SUPERVISOR})),
     Page("spatial:connect", _("QGIS and API"), frozenset({ADMIN, GIS})),
 )
 

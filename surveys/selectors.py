@@ -15,6 +15,7 @@ from core.roles import MembershipRole
 from core.scope import holds_role_anywhere, user_scope
 from spatial.selectors import User, has_role, record_in_scope, scoped
 
+from .choices import CampaignStatus
 from .models import Assignment, Submission, SubmissionPhoto, SurveyCampaign
 
 SUPERVISING_ROLES = (MembershipRole.SURVEY_SUPERVISOR, MembershipRole.MUNICIPAL_ADMIN)
@@ -262,3 +263,12 @@ def may_download_ward(*, user: User, campaign: SurveyCampaign, ward) -> bool:
         return False
     assigned = Assignment.objects.filter(campaign=campaign, enumerator=user, ward=ward).exists()
     return assigned or can_manage_ward(user=user, ward=ward)
+
+
+def assignments_of(*, user: User) -> QuerySet[Assignment]:
+    """The enumerator's assignments in open campaigns, newest campaign first."""
+    return (
+        Assignment.objects.filter(enumerator=user, campaign__status=CampaignStatus.OPEN)
+        .select_related("campaign", "ward")
+        .order_by("-campaign__starts_on", "campaign_id", "ward__number")
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -80,3 +81,31 @@ class WardPackageView(APIView):
         # Personal data (households): kept by the app itself, never by a shared cache.
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class AssignmentsView(APIView):
+    @extend_schema(
+        operation_id="survey_my_assignments",
+        tags=["surveys"],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="The wards the caller surveys in open campaigns, each with its offline "
+        "package's address",
+    )
+    def get(self, request: Request) -> Response:
+        rows = []
+        for assignment in selectors.assignments_of(user=request.user):
+            campaign, ward = assignment.campaign, assignment.ward
+            rows.append(
+                {
+                    "campaign": {
+                        "id": campaign.pk,
+                        "name": campaign.name,
+                        "ends_on": campaign.ends_on.isoformat(),
+                        "questionnaire_version": campaign.questionnaire_version,
+                    },
+                    "ward": {"id": ward.pk, "number": ward.number, "name": ward.local_name},
+                    "package": reverse("surveys-api:ward-package", args=[campaign.pk])
+                    + f"?ward={ward.pk}",
+                }
+            )
+        return Response({"assignments": rows})

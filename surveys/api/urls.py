@@ -14,6 +14,7 @@ urlpatterns = [
         name="campaign-buildings",
     ),
     path("campaigns/<int:pk>/progress/", campaigns.ProgressView.as_view(), name="progress"),
+    path("assignments/", field.AssignmentsView.as_view(), name="my-assignments"),
     path("campaigns/<int:pk>/package/", field.WardPackageView.as_view(), name="ward-package"),
     path("questionnaires/<str:version>/", field.QuestionnaireView.as_view(), name="questionnaire"),
     path("campaigns/<int:pk>/imports/", campaigns.KoboImportView.as_view(), name="kobo-import"),

@@ -201,6 +201,11 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # The field app: any questionnaire to whoever is logged in; a ward's offline package to
     # the enumerator assigned to it and to those who supervise surveys there.
     "surveys-api:questionnaire": {"GET": LOGGED_IN},
+    "surveys-api:my-assignments": {"GET": LOGGED_IN},  # one's own only
+    # The field app's page (a session), and what a browser fetches to install it.
+    "surveys:field": {"GET": SESSIONS},
+    "surveys:field-manifest": {"GET": EVERYONE},
+    "surveys:field-worker": {"GET": EVERYONE},
     "surveys-api:ward-package": {"GET": SUPERVISOR_OF_A | {"enumerator_a"}},
     "surveys-api:kobo-import": {"POST": SUPERVISORS},
     "surveys-api:submission-list": {"GET": LOGGED_IN, "POST": SUBMITTERS},

@@ -130,3 +130,30 @@ def test_only_the_assigned_enumerator_and_the_wards_supervisors_take_it_offline(
     assert survey["field"].get(url, {"ward": "x"}).status_code == 400
     assert survey["field"].get(url, {"ward": 2**62}).status_code == 400
     assert survey["field"].get(url).status_code == 400
+
+
+def test_my_assignments_name_each_wards_package(survey, town):  # noqa: F811
+    rows = survey["field"].get(reverse("surveys-api:my-assignments")).json()["assignments"]
+    assert [(r["campaign"]["id"], r["ward"]["id"]) for r in rows] == [
+        (survey["campaign"].pk, town.west.pk)
+    ]
+    package = survey["field"].get(rows[0]["package"])
+    assert package.status_code == 200
+    # A supervisor is assigned nothing.
+    assert survey["west"].get(reverse("surveys-api:my-assignments")).json()["assignments"] == []
+
+
+def test_the_app_installs_its_manifest_and_service_worker(client):
+    manifest = client.get(reverse("surveys:field-manifest"))
+    assert manifest["Content-Type"] == "application/manifest+json"
+    body = manifest.json()
+    assert body["start_url"] == body["scope"] == reverse("surveys:field")
+    assert body["display"] == "standalone"
+    assert body["icons"][0]["sizes"] == "any"
+    worker = client.get(reverse("surveys:field-worker"))
+    assert worker["Content-Type"].startswith("text/javascript")
+    assert worker["Cache-Control"] == "no-cache"
+    text = worker.content.decode()
+    # It keeps the page, its words and every script the page loads.
+    for kept in ("/field/", "/jsi18n/", "surveys/js/field-app.js", "vendor/leaflet/leaflet.js"):
+        assert kept in text
