@@ -215,3 +215,124 @@ def test_offline_campaign_day_then_sync_once(field_town, server, tmp_path):
     assert sorted(stored.values_list("answers__floor_count", flat=True)) == [1, 1, 1, 2, 3]
     assert SubmissionPhoto.objects.filter(submission__in=stored).count() == 1
     assert stored.filter(building__isnull=True).count() == 2
+
+
+def _queue(page, count: int) -> None:
+    """Queue `count` submissions of new buildings around the ward's first building."""
+    page.click("#field-assignments button.imis-button-primary")
+    page.wait_for_selector("#field-map[data-ready='1']")
+    for _ in range(count):
+        page.click("#field-new")
+        _fill(page, "2")
+    page.click("#field-back")
+    page.wait_for_selector(f"#field-main[data-queued='{count}']")
+
+
+def _log_in(page, server, user) -> None:
+    page.goto(f"{server.url}/accounts/login/?next=/field/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pw")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#field-main[data-ready='1']")
+
+
+def test_a_lost_answer_and_a_lost_login_lose_nothing(field_town, server, tmp_path):
+    """The server takes a batch but its answer never reaches the phone (the browser dies):
+    sent again, nothing doubles. Logged out with items queued: the queue waits for the
+    enumerator to log in again."""
+    from django.contrib.sessions.models import Session
+    from playwright.sync_api import sync_playwright
+
+    enumerator, _campaign, buildings = field_town
+    centre = buildings[0].geom.point_on_surface
+    profile = tmp_path / "profile"
+    with sync_playwright() as playwright:
+        context, page, errors = _open(playwright, profile, centre.x, centre.y)
+        _log_in(page, server, enumerator)
+        page.locator("#field-assignments button").first.click()
+        page.wait_for_selector("#field-main[data-downloaded]", state="attached")
+        server.stop()  # so that nothing is sent while the queue fills
+        _queue(page, 3)
+        server.start()
+        # The batch reaches the server, its answer is lost on the way back; then the
+        # browser is closed.
+        reached = []
+
+        def swallow(route):
+            reached.append(route.fetch().status)
+            route.abort("connectionreset")
+
+        page.route("**/api/v1/surveys/submissions/batch/", swallow)
+        page.evaluate("() => { delete document.getElementById('field-main').dataset.syncFailed; }")
+        page.click("#field-sync")
+        page.wait_for_selector("#field-main[data-sync-failed]", state="attached")
+        assert reached == [200]
+        assert page.get_attribute("#field-main", "data-queued") == "3"
+        assert Submission.objects.filter(enumerator=enumerator).count() == 3
+        context.close()
+
+        context, page, errors = _open(playwright, profile, centre.x, centre.y)
+        page.goto(f"{server.url}/field/")
+        page.wait_for_selector("#field-main[data-queued='0']")
+        assert Submission.objects.filter(enumerator=enumerator).count() == 3
+
+        # Logged out (the session is gone) with two more queued: kept, then sent.
+        server.stop()
+        page.reload()
+        page.wait_for_selector("#field-main[data-ready='1']")
+        _queue(page, 2)
+        Session.objects.all().delete()
+        server.start()
+        page.click("#field-sync")
+        page.wait_for_selector("#field-login:not([hidden])")
+        assert page.get_attribute("#field-main", "data-queued") == "2"
+        _log_in(page, server, enumerator)
+        page.wait_for_selector("#field-main[data-queued='0']")
+        assert not errors, errors
+        context.close()
+    assert Submission.objects.filter(enumerator=enumerator).count() == 5
+
+
+def test_a_returned_submission_comes_back_with_the_note_and_goes_back_corrected(
+    field_town, server, tmp_path
+):
+    from playwright.sync_api import sync_playwright
+
+    from core.roles import MembershipRole as Role
+
+    enumerator, campaign, buildings = field_town
+    supervisor = MembershipFactory(municipality=campaign.municipality, role=Role.SURVEY_SUPERVISOR)
+    centre = buildings[1].geom.point_on_surface
+    with sync_playwright() as playwright:
+        context, page, errors = _open(playwright, tmp_path / "profile", centre.x, centre.y)
+        _log_in(page, server, enumerator)
+        page.locator("#field-assignments button").first.click()
+        page.wait_for_selector("#field-main[data-downloaded]", state="attached")
+        page.click("#field-assignments button.imis-button-primary")
+        page.wait_for_selector("#field-map[data-ready='1']")
+        page.wait_for_timeout(300)
+        page.click("#field-nearest")
+        _fill(page, "4")
+        page.click("#field-back")
+        page.wait_for_selector("#field-main[data-sent='1']")
+        first = Submission.objects.get(enumerator=enumerator)
+        services.submission_return(
+            submission=first, reviewer=supervisor.user, reason="Count the floors again"
+        )
+        page.evaluate("() => { delete document.getElementById('field-main').dataset.synced; }")
+        page.click("#field-sync")
+        page.wait_for_selector("#field-main[data-synced]", state="attached")
+        page.wait_for_selector("#field-queue li[data-status='returned'] button")
+        page.click("#field-queue li[data-status='returned'] button")
+        page.wait_for_selector("#field-form:not([hidden])")
+        assert "Count the floors again" in page.inner_text("#field-form-note")
+        assert page.input_value("#q-floor_count") == "4"
+        page.fill("#q-floor_count", "5")
+        page.click("#field-finish")
+        page.wait_for_selector("#field-ward:not([hidden])")
+        page.click("#field-back")
+        page.wait_for_selector("#field-main[data-sent='2']")
+        assert not errors, errors
+        context.close()
+    correction = Submission.objects.get(corrects=first)
+    assert correction.answers["floor_count"] == 5

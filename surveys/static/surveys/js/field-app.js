@@ -354,6 +354,7 @@
       $("field-login").hidden = true;
       main.dataset.synced = String(Date.now());
     } catch (error) {
+      main.dataset.syncFailed = String(Date.now());
       if (error instanceof LoginNeeded) { $("field-login").hidden = false; } else { summary.textContent = gettext("Not sent: the server did not answer. It will be tried again."); }
     }
     if (!$("field-home").hidden) { renderQueue(); }

@@ -72,7 +72,9 @@
   // Send what is queued, then the photos of what the server took, then ask how the sent
   // ones were decided. `urls` as the page's config names them; `progress(text)` hears it.
   function sync(urls, progress) {
-    if (syncing) { return syncing; }
+    // Asked again while sending: once this round ends, another (what changed meanwhile,
+    // on the phone or on the server, is then seen).
+    if (syncing) { return syncing.catch(() => null).then(() => sync(urls, progress)); }
     syncing = (async () => {
       const queued = (await Store.all("queue")).filter((q) => q.status === "queued");
       for (let i = 0; i < queued.length; i += BATCH) {
