@@ -157,3 +157,20 @@ def test_the_app_installs_its_manifest_and_service_worker(client):
     # It keeps the page, its words and every script the page loads.
     for kept in ("/field/", "/jsi18n/", "surveys/js/field-app.js", "vendor/leaflet/leaflet.js"):
         assert kept in text
+
+
+def test_the_apps_scripts_and_styles_stay_under_300_kb_compressed():
+    """What a low-end phone downloads and parses for the field app (issue 23: under 300 KB
+    compressed, no framework): every script and style sheet its service worker keeps."""
+    import gzip
+
+    from django.contrib.staticfiles import finders
+
+    from surveys.field_views import SHELL_STATIC
+
+    sizes = {}
+    for path in SHELL_STATIC:
+        if path.endswith((".js", ".css")):
+            sizes[path] = len(gzip.compress(open(finders.find(path), "rb").read(), 9))  # noqa: SIM115
+    assert "surveys/js/field-app.js" in sizes
+    assert sum(sizes.values()) < 300_000, sizes
