@@ -53,8 +53,9 @@ SELECT json_build_object(
 """
 
 
-def main() -> None:
-    municipality = bench_town()
+def assigned_ward(municipality):
+    """The bench enumerator, assigned to the densest ward in the bench campaign (made once):
+    (user, campaign, ward)."""
     ward = (
         Ward.objects.filter(municipality=municipality)
         .annotate(n=Count("buildings"))
@@ -75,6 +76,12 @@ def main() -> None:
         )  # fmt: skip
     campaign.wards.add(ward)
     services.assignment_create(campaign=campaign, enumerator=user, ward=ward)
+    return user, campaign, ward
+
+
+def main() -> None:
+    municipality = bench_town()
+    user, campaign, ward = assigned_ward(municipality)
     client = Client(HTTP_HOST="localhost")
     client.force_login(user)
     url = f"/api/v1/surveys/campaigns/{campaign.pk}/package/?ward={ward.pk}"

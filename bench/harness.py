@@ -41,6 +41,7 @@ SCRIPTS = [
     ("quality.py", True),
     ("attribute_table.py", True),
     ("field_package.py", True),
+    ("field_sync.py", True),
     ("map_tiles.py", True),
     ("surveys.py", False),
 ]

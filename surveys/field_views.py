@@ -16,6 +16,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import ensure_csrf_cookie
 
 from .choices import SubmissionStatus
 from .questionnaire import VERSION
@@ -41,6 +42,7 @@ def _shell() -> list[str]:
 
 
 @login_required
+@ensure_csrf_cookie  # the app's writes send it; the page holds no form that would set it
 def field_app(request: HttpRequest) -> HttpResponse:
     config = {
         "language": get_language(),
