@@ -174,3 +174,13 @@ def test_the_apps_scripts_and_styles_stay_under_300_kb_compressed():
             sizes[path] = len(gzip.compress(open(finders.find(path), "rb").read(), 9))  # noqa: SIM115
     assert "surveys/js/field-app.js" in sizes
     assert sum(sizes.values()) < 300_000, sizes
+
+
+def test_the_app_page_sets_the_csrf_cookie_its_writes_send(survey):  # noqa: F811
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(survey["enumerator"])
+    page = browser.get(reverse("surveys:field"))
+    assert page.status_code == 200
+    assert "csrftoken" in page.cookies
