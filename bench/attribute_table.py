@@ -30,14 +30,10 @@ import django
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
-from django.test import Client  # noqa: E402
 
-from bench.towns import bench_town, percentile95  # noqa: E402
-from core.models import Membership  # noqa: E402
-from core.roles import MembershipRole  # noqa: E402
+from bench.towns import bench_town, officer_client, percentile95  # noqa: E402
 from spatial.models import Building  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5")) * 2
@@ -79,12 +75,7 @@ def _row(label: str, samples: list[float], raw: list[float]) -> None:
 
 def main() -> None:
     municipality = bench_town()
-    user, _ = get_user_model().objects.get_or_create(username="bench-gis-officer")
-    Membership.objects.get_or_create(
-        user=user, municipality=municipality, role=MembershipRole.GIS_OFFICER
-    )
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = officer_client(municipality)
     live = Building.objects.filter(municipality=municipality, retired_at__isnull=True)
     densest = live.values("ward").annotate(n=Count("id")).order_by("-n").first()
     ward, in_ward = densest["ward"], densest["n"]

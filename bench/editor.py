@@ -32,15 +32,12 @@ import django
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.towns import bench_town, percentile95  # noqa: E402
-from core.models import Membership  # noqa: E402
-from core.roles import MembershipRole  # noqa: E402
+from bench.towns import bench_town, officer_client, percentile95  # noqa: E402
 from spatial.models import Building  # noqa: E402
 
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5")) * 10
@@ -63,13 +60,7 @@ _RAW_PAGE = """
 
 
 def _officer(municipality) -> Client:
-    user, _ = get_user_model().objects.get_or_create(username="bench-gis-officer")
-    Membership.objects.get_or_create(
-        user=user, municipality=municipality, role=MembershipRole.GIS_OFFICER
-    )
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
-    return client
+    return officer_client(municipality)
 
 
 def _buildings(municipality, count: int) -> list[Building]:

@@ -27,13 +27,11 @@ import django
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from bench.towns import bench_town, percentile95  # noqa: E402
-from core.models import Membership  # noqa: E402
+from bench.towns import bench_town, bench_user, percentile95  # noqa: E402
 from core.roles import MembershipRole  # noqa: E402
 from spatial.models import Ward  # noqa: E402
 from surveys import services  # noqa: E402
@@ -62,10 +60,7 @@ def assigned_ward(municipality):
         .order_by("-n")
         .first()
     )
-    user, _ = get_user_model().objects.get_or_create(username="bench-enumerator")
-    Membership.objects.get_or_create(
-        user=user, municipality=municipality, role=MembershipRole.ENUMERATOR
-    )
+    user = bench_user(municipality, "bench-enumerator", MembershipRole.ENUMERATOR)
     campaign = SurveyCampaign.objects.filter(municipality=municipality, name="bench").first()
     if campaign is None:
         today = dt.datetime.now(tz=dt.UTC).date()

@@ -36,12 +36,10 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
-from bench.towns import bench_town, percentile95  # noqa: E402
+from bench.towns import bench_town, bench_user, percentile95  # noqa: E402
 from core import registry  # noqa: E402
-from core.models import Membership  # noqa: E402
 from core.roles import MembershipRole  # noqa: E402
 from core.tiles import render_tile, tile_layer  # noqa: E402
 from spatial.models import Ward  # noqa: E402
@@ -247,10 +245,7 @@ def main() -> None:
         .first()
     )
     centre = ward.geom.point_on_surface
-    user, _ = get_user_model().objects.get_or_create(username="bench-map-tiles")
-    Membership.objects.get_or_create(
-        user=user, municipality=municipality, role=MembershipRole.GIS_OFFICER
-    )
+    user = bench_user(municipality, "bench-map-tiles", MembershipRole.GIS_OFFICER)
 
     width, height = 1366, 768
     layer = tile_layer(registry.get("buildings"))

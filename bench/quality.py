@@ -27,13 +27,9 @@ import django
 
 django.setup()
 
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 
-from bench.towns import bench_town, percentile95  # noqa: E402
-from core.models import Membership  # noqa: E402
-from core.roles import MembershipRole  # noqa: E402
+from bench.towns import bench_town, officer_client, percentile95  # noqa: E402
 from dashboards import quality, services  # noqa: E402
 from spatial.models import Building  # noqa: E402
 
@@ -100,12 +96,7 @@ def main() -> None:
             raise SystemExit(f"{check.code}: {found} records, the textbook statement {expected}")
         print(f"{check.code:34} {found:8} {ours:11.0f} {theirs:12.0f} {ours / theirs:6.2f}")
 
-    user, _ = get_user_model().objects.get_or_create(username="bench-gis-officer")
-    Membership.objects.get_or_create(
-        user=user, municipality=municipality, role=MembershipRole.GIS_OFFICER
-    )
-    client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    client = officer_client(municipality)
     url = f"/quality/?municipality={municipality.code}"
 
     def page():

@@ -27,3 +27,26 @@ def bench_town(*, assessed: bool = False):
 def percentile95(samples: list[float]) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def bench_user(municipality, username: str, role):
+    """A user of the bench town holding `role` there (made once)."""
+    from django.contrib.auth import get_user_model
+
+    from core.models import Membership
+
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    Membership.objects.get_or_create(user=user, municipality=municipality, role=role)
+    return user
+
+
+def officer_client(municipality):
+    """A test client (Django's whole request stack, in process) logged in as the bench
+    town's GIS officer."""
+    from django.test import Client
+
+    from core.roles import MembershipRole
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(bench_user(municipality, "bench-gis-officer", MembershipRole.GIS_OFFICER))
+    return client

@@ -188,6 +188,36 @@
     return control;
   }
 
+  // An input for a register's form field (core.registry form_fields): a select of its code
+  // list (an empty choice first; values as JSON), else a number, date or text input with
+  // its limits. The map editor's form and the attribute table's bulk edit share it.
+  function fieldInput(field) {
+    var input;
+    if (field.kind === "select") {
+      input = document.createElement("select");
+      var none = document.createElement("option");
+      none.value = "";
+      none.textContent = "–";
+      input.appendChild(none);
+      field.choices.forEach(function (choice) {
+        var option = document.createElement("option");
+        option.value = JSON.stringify(choice[0]);
+        option.textContent = choice[1];
+        input.appendChild(option);
+      });
+      return input;
+    }
+    input = document.createElement("input");
+    input.type = field.kind === "number" ? "number" : field.kind === "date" ? "date" : "text";
+    if (field.kind === "number") {
+      input.step = String(field.step);
+      if (field.min !== undefined) { input.min = String(field.min); }
+      if (field.max !== undefined) { input.max = String(field.max); }
+    }
+    if (field.maxLength) { input.maxLength = field.maxLength; }
+    return input;
+  }
+
   global.IMISMap = {
     readConfig: readConfig,
     createMap: createMap,
@@ -200,5 +230,6 @@
     legend: legend,
     format: format,
     number: function (value) { return numbers.format(value); },
+    fieldInput: fieldInput,
   };
 })(window);

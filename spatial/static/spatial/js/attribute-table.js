@@ -117,13 +117,16 @@
       setStatus(state.scope === "ward" ? gettext("Choose a ward.") : gettext("Draw the area on the map."));
       return Promise.resolve();
     }
-    setStatus(gettext("Loading…"));
+    // "Loading…" goes when the rows come, unless something else was said meanwhile (a bulk
+    // edit's outcome must outlast a reload the map's move starts).
+    var loading = gettext("Loading…");
+    if (!$("attributes-status").textContent) { setStatus(loading); }
     delete panel.dataset.loaded;
     return getJSON(query(["limit=" + PAGE, "offset=" + state.offset]), request).then(function (data) {
       state.rows = data.features;
       state.matched = data.numberMatched;
       render();
-      setStatus("");
+      if ($("attributes-status").textContent === loading) { setStatus(""); }
       panel.dataset.loaded = String(Date.now());
     }).catch(function (error) {
       if (error.name !== "AbortError") { setStatus(gettext("Could not load the table") + ": " + error.message); }
@@ -387,25 +390,7 @@
     var holder = $("attributes-bulk-box");
     holder.textContent = "";
     if (!field) { return; }
-    var input;
-    if (field.kind === "select") {
-      input = document.createElement("select");
-      var none = document.createElement("option");
-      none.value = "null";
-      none.textContent = "–";
-      input.appendChild(none);
-      field.choices.forEach(function (choice) {
-        var option = document.createElement("option");
-        option.value = JSON.stringify(choice[0]);
-        option.textContent = choice[1];
-        input.appendChild(option);
-      });
-    } else {
-      input = document.createElement("input");
-      input.type = field.kind === "number" ? "number" : field.kind === "date" ? "date" : "text";
-      if (field.kind === "number") { input.step = String(field.step); }
-      if (field.maxLength) { input.maxLength = field.maxLength; }
-    }
+    var input = IMISMap.fieldInput(field);
     input.id = "attributes-bulk-value";
     holder.appendChild(input);
   }
@@ -413,7 +398,7 @@
 
   function bulkValue(field, input) {
     var raw = input.value.trim();
-    if (field.kind === "select") { return JSON.parse(raw); }
+    if (field.kind === "select") { return raw === "" ? null : JSON.parse(raw); }
     if (raw === "") { return field.kind === "text" && !field.allowNull ? "" : null; }
     return field.kind === "number" ? Number(raw) : raw;
   }

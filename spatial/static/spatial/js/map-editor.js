@@ -224,29 +224,7 @@
       var id = "field-" + field.name;
       label.htmlFor = id;
       label.textContent = field.label;
-      var input;
-      if (field.kind === "select") {
-        input = document.createElement("select");
-        var none = document.createElement("option");
-        none.value = "";
-        none.textContent = "–";
-        input.appendChild(none);
-        field.choices.forEach(function (choice) {
-          var option = document.createElement("option");
-          option.value = JSON.stringify(choice[0]);
-          option.textContent = choice[1];
-          input.appendChild(option);
-        });
-      } else {
-        input = document.createElement("input");
-        input.type = field.kind === "number" ? "number" : field.kind === "date" ? "date" : "text";
-        if (field.kind === "number") {
-          input.step = String(field.step);
-          if (field.min !== undefined) { input.min = String(field.min); }
-          if (field.max !== undefined) { input.max = String(field.max); }
-        }
-        if (field.maxLength) { input.maxLength = field.maxLength; }
-      }
+      var input = IMISMap.fieldInput(field);
       input.id = id;
       input.name = field.name;
       input.value = fieldValue(field, properties[field.name]);
