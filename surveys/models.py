@@ -109,6 +109,8 @@ class Submission(models.Model):
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     geom = models.PointField(_("GPS point"), srid=SRID)
     gps_accuracy_m = models.FloatField(_("GPS accuracy (m)"))
+    # A building not on the map, drawn by the enumerator: approval adds it to the register.
+    footprint = models.PolygonField(_("footprint drawn"), srid=SRID, null=True, blank=True)
     ward = models.ForeignKey(
         Ward, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
     )

@@ -188,6 +188,10 @@ def test_offline_campaign_day_then_sync_once(field_town, server, tmp_path):
             context.set_geolocation({"longitude": LON + 0.002 + n * 0.001, "latitude": LAT})
             page.wait_for_timeout(300)
             page.click("#field-new")
+            if n == 0:
+                _draw(page)
+            else:
+                page.click("#field-drawing-skip")
             _fill(page, "1")
         page.click("#field-back")
         page.wait_for_selector("#field-main[data-queued='5']")
@@ -215,6 +219,20 @@ def test_offline_campaign_day_then_sync_once(field_town, server, tmp_path):
     assert sorted(stored.values_list("answers__floor_count", flat=True)) == [1, 1, 1, 2, 3]
     assert SubmissionPhoto.objects.filter(submission__in=stored).count() == 1
     assert stored.filter(building__isnull=True).count() == 2
+    # The drawn building came with its footprint: about 40 by 30 pixels at zoom 18.
+    drawn = stored.get(footprint__isnull=False)
+    assert drawn.match_kind == "new"
+    assert 50 < drawn.footprint.transform(32646, clone=True).area < 500
+
+
+def _draw(page) -> None:
+    """Tap four corners of a building around the middle of the map, then Done."""
+    box = page.locator("#field-map").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for dx, dy in ((-20, -15), (20, -15), (20, 15), (-20, 15)):
+        page.mouse.click(x + dx, y + dy)
+    page.wait_for_selector("#field-map[data-corners='4']")
+    page.click("#field-drawing-done")
 
 
 def _queue(page, count: int) -> None:
@@ -223,6 +241,7 @@ def _queue(page, count: int) -> None:
     page.wait_for_selector("#field-map[data-ready='1']")
     for _ in range(count):
         page.click("#field-new")
+        page.click("#field-drawing-skip")
         _fill(page, "2")
     page.click("#field-back")
     page.wait_for_selector(f"#field-main[data-queued='{count}']")

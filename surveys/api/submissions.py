@@ -43,6 +43,13 @@ class SubmissionInputSerializer(StrictFieldsMixin, serializers.Serializer):
         allow_null=True,
         help_text="The ward the enumerator says he surveys; it must be assigned to him.",
     )
+    footprint = GeometryInputField(
+        allowed_types=("Polygon",),
+        required=False,
+        allow_null=True,
+        help_text="A building not on the map, drawn by the enumerator (GeoJSON Polygon): "
+        "approval adds it to the register.",
+    )
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -128,6 +135,7 @@ def _receive(user: Any, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
             answers=values["answers"],
             corrects=values.get("corrects"),
             ward=values.get("ward"),
+            footprint=values.get("footprint"),
         )
     except services.SubmissionConflict as conflict:
         return status.HTTP_409_CONFLICT, _conflict_body(conflict)
@@ -296,6 +304,7 @@ class _BatchItems:
             gps_accuracy_m=values["gps_accuracy_m"],
             answers=values["answers"],
             ward=ward,
+            footprint=values.get("footprint"),
         )
 
     @staticmethod

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.contrib.gis.geos import Point
+from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -21,7 +21,7 @@ from rest_framework.exceptions import ValidationError as RestValidationError
 from spatial.geometry import check_within_municipality
 from spatial.models import Ward
 
-from ..choices import CampaignStatus, Flag, SubmissionStatus
+from ..choices import CampaignStatus, Flag, MatchKind, SubmissionStatus
 from ..models import Assignment, Submission, SurveyCampaign
 from ..questionnaire import QUESTIONNAIRES
 from .matching import match_points
@@ -71,9 +71,11 @@ def _surveyed_already(campaign, building_id, corrects) -> bool:
     return others.exists()
 
 
-def _payload(campaign, device_time, point, gps_accuracy_m, answers, corrects) -> dict[str, Any]:
+def _payload(
+    campaign, device_time, point, gps_accuracy_m, answers, corrects, footprint=None
+) -> dict[str, Any]:
     """What the UUID stands for: a resend must carry the same."""
-    return {
+    payload = {
         "campaign": campaign.pk,
         "device_time": device_time.isoformat(),
         "point": [round(point.x, 7), round(point.y, 7)],
@@ -81,6 +83,25 @@ def _payload(campaign, device_time, point, gps_accuracy_m, answers, corrects) ->
         "answers": answers,
         "corrects": corrects.pk if corrects else None,
     }
+    if footprint is not None:
+        payload["footprint"] = [[round(x, 7), round(y, 7)] for x, y in footprint.coords[0]]
+    return payload
+
+
+def _check_footprint(footprint, municipality_id: int) -> None:
+    """A drawn footprint: a valid polygon inside the municipality."""
+    if footprint is None:
+        return
+    if not footprint.valid:
+        raise ValidationError(
+            {
+                "footprint": [
+                    _("The footprint crosses itself: %(reason)s")
+                    % {"reason": footprint.valid_reason}
+                ]
+            }
+        )
+    check_within_municipality(footprint, municipality_id, field="footprint")
 
 
 def _check_campaign(campaign, assigned: set, ward) -> None:
@@ -129,12 +150,13 @@ def submission_receive(
     answers: dict[str, Any],
     corrects: Submission | None = None,
     ward: Ward | None = None,
+    footprint: Polygon | None = None,
 ) -> Received:
     """Store one field submission, or acknowledge a resend. Raises SubmissionConflict when
     the UUID was used with another payload, PermissionDenied when the enumerator has no
     assignment in the campaign, ValidationError for anything else wrong (field named)."""
     digest = payload_digest(
-        _payload(campaign, device_time, point, gps_accuracy_m, answers, corrects)
+        _payload(campaign, device_time, point, gps_accuracy_m, answers, corrects, footprint)
     )
     if Submission.objects.filter(client_uuid=client_uuid).exists():
         return _existing(client_uuid, digest, enumerator)
@@ -147,6 +169,7 @@ def submission_receive(
     _check_campaign(campaign, assigned, ward)
     _check_answers(campaign, gps_accuracy_m, answers)
     check_within_municipality(point, campaign.municipality_id)
+    _check_footprint(footprint, campaign.municipality_id)
     if corrects is not None and (
         corrects.status != SubmissionStatus.RETURNED
         or corrects.enumerator_id != enumerator.pk
@@ -159,6 +182,9 @@ def submission_receive(
     _covered, building_id, kind, distance, ward_id = match_points(
         [(point, campaign.municipality_id)]
     )[0]
+    if footprint is not None:
+        # The enumerator says the building is not on the map: no match to another one.
+        building_id, kind, distance = None, MatchKind.NEW, None
     duplicate = _surveyed_already(campaign, building_id, corrects)
     flags = _flags(assigned, ward_id, gps_accuracy_m, duplicate)
     try:
@@ -172,6 +198,7 @@ def submission_receive(
                 device_time=device_time,
                 geom=point,
                 gps_accuracy_m=gps_accuracy_m,
+                footprint=footprint,
                 ward_id=ward_id,
                 building_id=building_id,
                 match_kind=kind,
@@ -204,6 +231,7 @@ class BatchItem:
     gps_accuracy_m: float
     answers: dict[str, Any]
     ward: Ward | None = None
+    footprint: Polygon | None = None
 
 
 def submissions_receive_batch(
@@ -217,7 +245,9 @@ def submissions_receive_batch(
     outcomes: list[Received | Exception | None] = [None] * len(items)
     digests = [
         payload_digest(
-            _payload(i.campaign, i.device_time, i.point, i.gps_accuracy_m, i.answers, None)
+            _payload(
+                i.campaign, i.device_time, i.point, i.gps_accuracy_m, i.answers, None, i.footprint
+            )
         )
         for i in items
     ]
@@ -246,6 +276,7 @@ def submissions_receive_batch(
             _check_answers(
                 item.campaign, item.gps_accuracy_m, item.answers, questionnaires[version]
             )
+            _check_footprint(item.footprint, item.campaign.municipality_id)
         except (ValidationError, PermissionDenied) as refused:
             outcomes[k] = refused
             continue
@@ -281,6 +312,8 @@ def submissions_receive_batch(
     for k in accepted:
         item = items[k]
         building_id, kind, distance, ward_id = matched[k]
+        if item.footprint is not None:
+            building_id, kind, distance = None, MatchKind.NEW, None
         key = (item.campaign.pk, building_id)
         duplicate = building_id is not None and key in surveyed
         surveyed.add(key)
@@ -294,6 +327,7 @@ def submissions_receive_batch(
                 device_time=item.device_time,
                 geom=item.point,
                 gps_accuracy_m=item.gps_accuracy_m,
+                footprint=item.footprint,
                 ward_id=ward_id,
                 building_id=building_id,
                 match_kind=kind,

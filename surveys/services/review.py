@@ -75,6 +75,12 @@ CONTAINMENT_FIELDS = {
 def submission_approve(*, submission: Submission, reviewer: Any) -> Submission:
     """Approve and apply the answers to the building and its containment, all or nothing."""
     decided = _decide(submission, reviewer, SubmissionStatus.APPROVED)
+    if decided.building is None and decided.footprint is not None:
+        # A building the enumerator drew: it enters the register with the answers.
+        decided.building = spatial_services.building_create(
+            municipality=decided.campaign.municipality, geom=decided.footprint
+        )
+        decided.save(update_fields=["building"])
     if decided.building is None:
         raise ValidationError(
             {"building": [_("No building matched this point: map the building first.")]}

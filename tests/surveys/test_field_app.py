@@ -184,3 +184,51 @@ def test_the_app_page_sets_the_csrf_cookie_its_writes_send(survey):  # noqa: F81
     page = browser.get(reverse("surveys:field"))
     assert page.status_code == 200
     assert "csrftoken" in page.cookies
+
+
+def _drawn(lon: float, lat: float, size: float = 0.0001) -> dict:
+    return {
+        "type": "Polygon",
+        "coordinates": [
+            [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+        ],
+    }
+
+
+def test_a_building_drawn_in_the_field_enters_the_register_on_approval(survey, town):  # noqa: F811
+    from spatial.models import Building
+    from surveys.models import Submission
+
+    from .test_submissions import BATCH, SUBMIT, decide, item, post
+
+    drawn = _drawn(90.8200, 22.9400)
+    body = item(survey, lon=90.82005, lat=22.94005, footprint=drawn)
+    first = post(survey["field"], SUBMIT, body)
+    assert first.status_code == 201, first.content
+    # Sent again (the answer was lost): the same submission.
+    assert post(survey["field"], SUBMIT, body).status_code == 200
+    stored = Submission.objects.get(client_uuid=body["client_uuid"])
+    assert stored.match_kind == "new"
+    assert stored.building is None
+    # In a batch too, and drawn over an existing building it is still a new one.
+    inside = survey["building"].geom.point_on_surface
+    over = item(survey, lon=inside.x, lat=inside.y, footprint=_drawn(inside.x, inside.y))
+    batch = post(survey["field"], BATCH, {"submissions": [over]})
+    assert batch.json()["results"][0]["status"] == 201
+    assert Submission.objects.get(client_uuid=over["client_uuid"]).building is None
+    # A footprint that crosses itself, or lies outside the town, is refused by name.
+    bowtie = {"type": "Polygon", "coordinates": [[[90.82, 22.94], [90.821, 22.941],
+              [90.821, 22.94], [90.82, 22.941], [90.82, 22.94]]]}  # fmt: skip
+    refused = post(survey["field"], SUBMIT, item(survey, footprint=bowtie))
+    assert refused.status_code == 400
+    assert "footprint" in refused.json()["errors"]
+    far = post(survey["field"], SUBMIT, item(survey, footprint=_drawn(91.5, 23.5)))
+    assert far.status_code == 400
+    before = Building.objects.count()
+    assert decide(survey["west"], stored.pk, "approve").status_code == 200
+    stored.refresh_from_db()
+    assert Building.objects.count() == before + 1
+    assert stored.building.floor_count == body["answers"]["floor_count"]
+    assert stored.building.geom.equals_exact(
+        Submission.objects.get(pk=stored.pk).footprint, tolerance=1e-9
+    )

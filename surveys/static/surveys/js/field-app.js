@@ -141,7 +141,9 @@
     $("field-ward-title").textContent = format(gettext("Ward %(number)s"), { number: kept.ward.number });
     if (!map) {
       map = L.map("field-map", { preferCanvas: true, zoomControl: true });
+      map.on("click", (event) => { if (drawing) { corner(event.latlng); } });
     }
+    drawMode(false);
     map.eachLayer((layer) => map.removeLayer(layer));
     const data = kept.data;
     L.geoJSON(data.ward, { style: { color: "#1f5d99", weight: 2, fill: false } }).addTo(map);
@@ -149,7 +151,10 @@
     const done = await doneBuildings(kept);
     buildingsLayer = L.geoJSON(data.buildings, {
       style: (feature) => ({ color: done[feature.id] ? "#1a9641" : "#555", weight: 1, fillOpacity: done[feature.id] ? 0.6 : 0.2, fillColor: done[feature.id] ? "#1a9641" : "#bbb" }),
-      onEachFeature: (feature, layer) => layer.on("click", () => openForm(feature)),
+      onEachFeature: (feature, layer) => layer.on("click", () => {
+        if (drawing) { return; } // the map's own click adds the corner
+        openForm(feature);
+      }),
     }).addTo(map);
     if (position) { map.setView([position.lat, position.lon], 18); } else { map.fitBounds(L.geoJSON(data.ward).getBounds()); }
     setTimeout(() => map.invalidateSize(), 0);
@@ -216,7 +221,41 @@
     if (!found) { $("field-gps").textContent = gettext("No building within 30 m: tap it on the map, or add it as a new one."); return; }
     openForm(found);
   });
-  $("field-new").addEventListener("click", () => openForm(null));
+  // A building not on the map: its corners tapped on the map (or, if it cannot be, none).
+  let drawing = null; // the corners tapped so far, [lat, lon]
+  let outline = null;
+
+  function drawMode(on) {
+    drawing = on ? [] : null;
+    $("field-drawing").hidden = !on;
+    $("field-ward-hint").hidden = on;
+    ["field-nearest", "field-new"].forEach((id) => { $(id).hidden = on; });
+    if (outline) { map.removeLayer(outline); outline = null; }
+    $("field-drawing-done").disabled = true;
+  }
+
+  function corner(latlng) {
+    drawing.push([latlng.lat, latlng.lng]);
+    if (outline) { map.removeLayer(outline); }
+    outline = L.polygon(drawing, { color: "#d7191c", weight: 2, dashArray: "4 3" }).addTo(map);
+    $("field-drawing-done").disabled = drawing.length < 3;
+    $("field-map").dataset.corners = String(drawing.length);
+  }
+
+  $("field-new").addEventListener("click", () => drawMode(true));
+  $("field-drawing-undo").addEventListener("click", () => {
+    if (!drawing || !drawing.length) { return; }
+    const kept = drawing.slice(0, -1);
+    drawMode(true);
+    kept.forEach((point) => corner(L.latLng(point[0], point[1])));
+  });
+  $("field-drawing-skip").addEventListener("click", () => { drawMode(false); openForm(null); });
+  $("field-drawing-done").addEventListener("click", () => {
+    const ring = drawing.map((point) => [Math.round(point[1] * 1e7) / 1e7, Math.round(point[0] * 1e7) / 1e7]);
+    ring.push(ring[0]);
+    drawMode(false);
+    openForm(null, null, { type: "Polygon", coordinates: [ring] });
+  });
   $("field-back").addEventListener("click", home);
 
   // ------------------------------------------------------------------ the questionnaire
@@ -226,13 +265,15 @@
 
   function draftKey(building) { return "c" + current.campaign.id + "-b" + (building ? building.id : "new-" + uuid()); }
 
-  async function openForm(building, correcting) {
+  async function openForm(building, correcting, footprint) {
     const key = correcting ? "fix-" + correcting.id : draftKey(building);
     draft = (await Store.get("drafts", key)) || {
       key: key, uuid: uuid(), campaign: current.campaign.id, ward: current.ward.id,
       building: building ? building.id : null, bin: building ? building.properties.bin : null,
       answers: correcting ? correcting.answersBack : prefill(building), photos: [],
-      corrects: correcting ? correcting.id : null, point: building ? centre(building) : null,
+      corrects: correcting ? correcting.id : null,
+      footprint: footprint || (correcting && correcting.item.footprint) || null,
+      point: building ? centre(building) : footprint ? centre({ geometry: footprint }) : null,
     };
     show("field-form");
     $("field-form-title").textContent = draft.bin || gettext("New building");
@@ -299,6 +340,7 @@
       },
     };
     if (draft.corrects) { entry.item.corrects = draft.corrects; }
+    if (draft.footprint) { entry.item.footprint = draft.footprint; }
     await Store.put("queue", entry);
     await Store.remove("drafts", draft.key);
     if (draft.corrects) {
