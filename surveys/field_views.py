@@ -73,13 +73,23 @@ def field_manifest(request: HttpRequest) -> JsonResponse:
         "background_color": "#ffffff",
         "theme_color": "#1f5d99",
         "lang": get_language(),
+        # PNGs of the sizes Android's launcher and splash screen take, and the SVG for the rest.
         "icons": [
+            *(
+                {
+                    "src": static(f"surveys/img/field-icon-{size}.png"),
+                    "sizes": f"{size}x{size}",
+                    "type": "image/png",
+                    "purpose": "any",
+                }
+                for size in (192, 512)
+            ),
             {
                 "src": static("surveys/img/field-icon.svg"),
                 "sizes": "any",
                 "type": "image/svg+xml",
                 "purpose": "any",
-            }
+            },
         ],
     }
     response = JsonResponse(manifest, json_dumps_params={"ensure_ascii": False})

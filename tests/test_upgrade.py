@@ -75,7 +75,16 @@ def test_an_old_backup_migrates_forward_with_every_row_and_geometry(restored):
     # Tables added since the backup start empty; every other table is as it was.
     added = set(after) - set(before)
     assert {table: after[table][0] for table in added} == dict.fromkeys(added, 0)
-    assert {table: after[table] for table in before} == before
+    assert {table: _old_columns(after[table], before[table]) for table in before} == before
+
+
+def _old_columns(after: tuple, before: tuple) -> tuple:
+    """A table's fingerprint without the geometry columns added since the backup: they hold
+    nothing yet (their checksum is None), and the others must be as they were."""
+    checksums = list(after[1:])
+    for _added in range(len(after) - len(before)):
+        checksums.remove(None)
+    return (after[0], *checksums)
 
 
 def test_the_moved_models_keep_working_after_the_upgrade(restored):

@@ -149,7 +149,12 @@ def test_the_app_installs_its_manifest_and_service_worker(client):
     body = manifest.json()
     assert body["start_url"] == body["scope"] == reverse("surveys:field")
     assert body["display"] == "standalone"
-    assert body["icons"][0]["sizes"] == "any"
+    assert {icon["sizes"] for icon in body["icons"]} == {"192x192", "512x512", "any"}
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    for icon in body["icons"]:
+        assert finders.find(icon["src"].removeprefix(settings.STATIC_URL)), icon["src"]
     worker = client.get(reverse("surveys:field-worker"))
     assert worker["Content-Type"].startswith("text/javascript")
     assert worker["Cache-Control"] == "no-cache"
