@@ -42,6 +42,7 @@ SCRIPTS = [
     ("attribute_table.py", True),
     ("field_package.py", True),
     ("field_sync.py", True),
+    ("review_queue.py", True),
     ("map_tiles.py", True),
     ("surveys.py", False),
 ]

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,8 +21,8 @@ from spatial.api.serializers import GeometryInputField, StrictFieldsMixin
 from spatial.models import Ward
 
 from .. import selectors, services
-from ..choices import SubmissionStatus
 from ..models import Submission, SurveyCampaign
+from .review import QUEUE_PARAMETERS, queue_from
 
 MAX_BATCH = 500
 
@@ -147,25 +147,13 @@ class SubmissionListView(APIView):
     @extend_schema(
         operation_id="survey_submissions_list",
         tags=["surveys"],
-        parameters=[
-            OpenApiParameter("status", str),
-            OpenApiParameter("campaign", int),
-            *PAGE_PARAMETERS,
-        ],
+        parameters=[*QUEUE_PARAMETERS, *PAGE_PARAMETERS],
         responses={200: page_schema(SubmissionSerializer)},
     )
     def get(self, request: Request) -> Response:
-        found = selectors.submission_list(user=request.user)
-        status_filter = request.query_params.get("status")
-        if status_filter:
-            if status_filter not in SubmissionStatus.values:
-                raise ValidationError({"status": [_("Unknown status.")]})
-            found = found.filter(status=status_filter)
-        if "campaign" in request.query_params:
-            found = found.filter(
-                campaign_id=_positive(request.query_params["campaign"], "campaign")
-            )
-        return paged_response(request, found.order_by("-received_at", "-id"), SubmissionSerializer)
+        """The caller's submissions (an enumerator's own, a supervisor's wards): the
+        review queue, filtered, sorted and paged."""
+        return paged_response(request, queue_from(request), SubmissionSerializer)
 
     @extend_schema(
         operation_id="survey_submissions_create",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaigns, field, photos, submissions
+from . import campaigns, field, photos, review, submissions
 
 app_name = "surveys-api"
 
@@ -21,6 +21,11 @@ urlpatterns = [
     path("submissions/", submissions.SubmissionListView.as_view(), name="submission-list"),
     path("submissions/batch/", submissions.SubmissionBatchView.as_view(), name="submission-batch"),
     path("submissions/<int:pk>/photos/", photos.SubmissionPhotoView.as_view(), name="photos"),
+    path(
+        "submissions/<int:pk>/review/",
+        review.SubmissionReviewView.as_view(),
+        name="submission-review",
+    ),
     path("photos/<int:pk>/", photos.SubmissionPhotoFileView.as_view(), name="photo-file"),
     path("submissions/<int:pk>/approve/", submissions.ApproveView.as_view(), name="approve"),
     path("submissions/<int:pk>/reject/", submissions.RejectView.as_view(), name="reject"),

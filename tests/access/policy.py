@@ -214,6 +214,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # Whoever reads the submission: its enumerator, the ward's supervisor, the executive.
     "surveys-api:photo-file": {"GET": frozenset({"enumerator_a", "supervisor_a", "executive"})},
     "surveys-api:approve": {"POST": SUPERVISOR_OF_A},
+    "surveys-api:submission-review": {"GET": SUPERVISOR_OF_A | {"enumerator_a"}},
     "surveys-api:reject": {"POST": SUPERVISOR_OF_A},
     "surveys-api:return": {"POST": SUPERVISOR_OF_A},
     # ---------------------------------------------------------------- dashboards
