@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from containment.models import Containment
 
-from .form import QUESTIONS
+from .form import QUESTIONS, definition
 from .models import Submission
 from .services.review import BUILDING_FIELDS, CONTAINMENT_FIELDS
 
@@ -93,22 +93,42 @@ def _same(a: Any, b: Any) -> bool:
         return str(a) == str(b)
 
 
+def _labels(version: str) -> dict[str, dict[str, str]]:
+    """Question -> value (as text) -> its words, for the coded questions of `version`."""
+    return {
+        q["name"]: {str(value): label for value, label in q["choices"]}
+        for q in definition(version)["questions"]
+        if q.get("choices")
+    }
+
+
+def _said(labels: dict[str, str], value: Any) -> Any:
+    if value in (None, ""):
+        return value
+    return labels.get(str(value), value)
+
+
 def submission_changes(submission: Submission) -> list[dict[str, Any]]:
     """Each answer beside the register's value now: what approval would change (`changes`
     true) and what it confirms. Answers the register does not keep (households, sharing)
     are listed as answers only."""
     current = _current(submission)
+    labels = _labels(submission.campaign.questionnaire_version)
     rows = []
     for key, answer in submission.answers.items():
         if key == "households":
             continue
         kept = key in current
+        words = labels.get(key, {})
         rows.append(
             {
                 "question": key,
                 "label": str(QUESTIONS.get(key, key)),
                 "answer": answer,
                 "current": current.get(key) if kept else None,
+                # The same in words (code lists, yes and no).
+                "answer_label": _said(words, answer),
+                "current_label": _said(words, current.get(key)) if kept else None,
                 "kept": kept,
                 "changes": kept and not _same(answer, current.get(key)),
             }

@@ -3,6 +3,7 @@ coverage map and the supervisor's review queue."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -57,3 +58,35 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_review": can_review,
         },
     )
+
+
+@login_required
+def review_desk(request: HttpRequest, pk: int) -> HttpResponse:
+    """The supervisor's review desk (issue 24): the queue filtered and paged, a submission
+    beside what the register holds now, decisions with a moment to undo them."""
+    try:
+        campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
+    except SurveyCampaign.DoesNotExist:
+        raise Http404 from None
+    if not selectors.can_manage_campaigns(
+        user=request.user, municipality_id=campaign.municipality_id
+    ):
+        raise PermissionDenied
+    config = {
+        "campaign": campaign.pk,
+        "basemaps": [],
+        "urls": {
+            "queue": reverse("surveys-api:submission-list"),
+            "review": reverse("surveys-api:submission-review", args=[0]),
+            "decide": reverse("surveys-api:submission-list"),
+        },
+        "undoSeconds": settings.IMIS.get("SURVEY_UNDO_SECONDS", 8),
+        "flagLabels": choice_labels(Flag),
+        "wards": [
+            {"id": ward.pk, "number": ward.number} for ward in campaign.wards.order_by("number")
+        ],
+        "enumerators": sorted(
+            {a.enumerator.get_username() for a in campaign.assignments.select_related("enumerator")}
+        ),
+    }
+    return render(request, "surveys/review.html", {"campaign": campaign, "config": config})

@@ -153,6 +153,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "containment:compliance": {"GET": TOWN},
     "surveys:campaigns": {"GET": SESSIONS},
     "surveys:campaign": {"GET": TOWN},
+    "surveys:review": {"GET": SUPERVISORS},  # each sees the queue of his wards
     "login": {"GET": EVERYONE, "POST": EVERYONE, "PUT": EVERYONE},
     "logout": {"POST": EVERYONE},
     "set_language": {"POST": EVERYONE},

@@ -86,6 +86,7 @@ PK_OF = {
     "containment-api:inspection-photos": "inspection",
     "containment-api:plan-detail": "plan",
     "surveys:campaign": "campaign",
+    "surveys:review": "campaign",
     "containment-api:inspection-photo-file": "inspection_photo",
     "surveys-api:photo-file": "submission_photo",
     "containment-api:delivery-detail": "delivery",

@@ -109,6 +109,8 @@ def test_a_submission_beside_the_register_shows_what_approval_would_change(surve
         "label": "What is the building used for?",
         "answer": "residential",
         "current": "commercial",
+        "answer_label": "Residential",
+        "current_label": "Commercial",
         "kept": True,
         "changes": True,
     }
