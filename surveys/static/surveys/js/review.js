@@ -92,7 +92,11 @@
     if (tr) { tr.setAttribute("aria-current", "true"); }
     $("review-detail").hidden = false;
     $("review-reason").value = "";
-    getJSON(config.urls.review.replace("/0/", "/" + row.id + "/")).then(function (detail) { show(row, detail); });
+    // Only the last one asked for is shown (an earlier answer may arrive later).
+    state.asked = row.id;
+    getJSON(config.urls.review.replace("/0/", "/" + row.id + "/")).then(function (detail) {
+      if (state.asked === row.id) { show(row, detail); }
+    });
   }
 
   function show(row, detail) {
