@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from core.roles import MembershipRole
 from surveys import services
 from surveys.models import Submission
 
 from .conftest import log_in, make_town
-from .factories import BuildingFactory, MembershipFactory, UserFactory, square, town_campaign
+from .factories import BuildingFactory, square, survey_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide" / "images"
@@ -25,15 +24,7 @@ GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide" / "images"
 def desk(db, settings):
     settings.IMIS = {**settings.IMIS, "SURVEY_UNDO_SECONDS": 2}
     town = make_town()
-    supervisor = MembershipFactory(
-        municipality=town.municipality, role=MembershipRole.SURVEY_SUPERVISOR
-    ).user
-    enumerator = UserFactory()
-    campaign = town_campaign(town)
-    MembershipFactory(
-        user=enumerator, municipality=town.municipality, role=MembershipRole.ENUMERATOR
-    ).wards.add(town.west)
-    services.assignment_create(campaign=campaign, enumerator=enumerator, ward=town.west)
+    campaign, supervisor, enumerator = survey_team(town)
     made = []
     for i in range(4):
         building = BuildingFactory(

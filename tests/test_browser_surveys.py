@@ -7,11 +7,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from core.roles import MembershipRole
 from surveys import services
 
 from .conftest import ARTIFACTS, log_in, make_town
-from .factories import BuildingFactory, MembershipFactory, UserFactory, square, town_campaign
+from .factories import BuildingFactory, square, survey_team
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,15 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def campaign_town(db):
     town = make_town()
-    supervisor = MembershipFactory(
-        municipality=town.municipality, role=MembershipRole.SURVEY_SUPERVISOR
-    ).user
-    enumerator = UserFactory()
-    campaign = town_campaign(town)
-    MembershipFactory(
-        user=enumerator, municipality=town.municipality, role=MembershipRole.ENUMERATOR
-    ).wards.add(town.west)
-    services.assignment_create(campaign=campaign, enumerator=enumerator, ward=town.west)
+    campaign, supervisor, enumerator = survey_team(town)
     buildings = [
         BuildingFactory(
             municipality=town.municipality, geom=square(90.8285 + i * 0.0003, 22.9412, 12)

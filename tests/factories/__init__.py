@@ -218,3 +218,21 @@ def town_campaign(town, **changes):
         **changes,
     }
     return services.campaign_create(**values)
+
+
+def survey_team(town):
+    """The test town's survey campaign with a supervisor of the whole town and an enumerator
+    assigned to the west ward: (campaign, supervisor user, enumerator user)."""
+    from core.roles import MembershipRole
+    from surveys import services
+
+    supervisor = MembershipFactory(
+        municipality=town.municipality, role=MembershipRole.SURVEY_SUPERVISOR
+    ).user
+    enumerator = UserFactory()
+    campaign = town_campaign(town)
+    MembershipFactory(
+        user=enumerator, municipality=town.municipality, role=MembershipRole.ENUMERATOR
+    ).wards.add(town.west)
+    services.assignment_create(campaign=campaign, enumerator=enumerator, ward=town.west)
+    return campaign, supervisor, enumerator
