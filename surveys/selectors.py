@@ -272,3 +272,9 @@ def assignments_of(*, user: User) -> QuerySet[Assignment]:
         .select_related("campaign", "ward")
         .order_by("-campaign__starts_on", "campaign_id", "ward__number")
     )
+
+
+def may_review_anything(*, user: User) -> bool:
+    """Whether `user` supervises surveys somewhere (a bulk approval is refused outright to
+    anyone else, before its body is read)."""
+    return holds_role_anywhere(user=user, roles=SUPERVISING_ROLES)

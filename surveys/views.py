@@ -78,6 +78,7 @@ def review_desk(request: HttpRequest, pk: int) -> HttpResponse:
         "urls": {
             "queue": reverse("surveys-api:submission-list"),
             "review": reverse("surveys-api:submission-review", args=[0]),
+            "approveClean": reverse("surveys-api:approve-clean"),
             "decide": reverse("surveys-api:submission-list"),
         },
         "undoSeconds": settings.IMIS.get("SURVEY_UNDO_SECONDS", 8),

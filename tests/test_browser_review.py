@@ -26,7 +26,7 @@ def desk(db, settings):
     town = make_town()
     campaign, supervisor, enumerator = survey_team(town)
     made = []
-    for i in range(4):
+    for i in range(5):
         building = BuildingFactory(
             municipality=town.municipality,
             geom=square(90.8185 + i * 0.0003, 22.9412, 12),
@@ -39,7 +39,7 @@ def desk(db, settings):
             client_uuid=uuid.uuid4(),
             device_time=timezone.now(),
             point=building.geom.point_on_surface,
-            # The last one with a rough fix: flagged.
+            # The fourth with a rough fix: flagged.
             gps_accuracy_m=80 if i == 3 else 4,
             answers={"floor_count": 2, "functional_use": "residential"},
         )
@@ -56,7 +56,7 @@ def test_review_decide_undo_and_filter_from_the_keyboard(page, live_server, desk
     log_in(page, live_server, supervisor)
     page.goto(f"{live_server.url}/surveys/{campaign.pk}/review/")
     page.wait_for_selector("#review[data-loaded='1']")
-    assert page.get_attribute("#review", "data-count") == "4"
+    assert page.get_attribute("#review", "data-count") == "5"
     page.wait_for_selector(f"#review[data-open='{made[0].pk}']")
     # The use would change (commercial -> residential), the floors are confirmed.
     page.wait_for_selector("#review-answers tr[data-changes='1']")
@@ -101,3 +101,12 @@ def test_review_decide_undo_and_filter_from_the_keyboard(page, live_server, desk
     page.wait_for_function("() => document.getElementById('review').dataset.count === '1'")
     assert page.locator("#review-list tbody tr").count() == 1
     assert page.get_attribute("#review-list tbody tr", "data-submission") == str(made[3].pk)
+
+    # Every clean one of the filter at once: the fifth; the flagged fourth stays.
+    page.select_option("#review-flag", "")
+    page.wait_for_function("() => document.getElementById('review').dataset.count === '2'")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#review-approve-clean")
+    page.wait_for_selector("#review[data-bulk='1']", state="attached")
+    assert status(made[4]) == "approved"
+    assert status(made[3]) == "pending"

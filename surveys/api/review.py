@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers
@@ -16,7 +18,7 @@ from rest_framework.views import APIView
 from core.pagination import MAX_OFFSET
 from spatial.api.serializers import StrictFieldsMixin
 
-from .. import selectors
+from .. import selectors, services
 from ..choices import Flag, SubmissionStatus
 from ..review import SORTS, submission_changes, submission_queue
 
@@ -101,3 +103,50 @@ class SubmissionReviewView(APIView):
 
 def _geojson(geometry):
     return None if geometry is None else json.loads(geometry.geojson)
+
+
+MAX_CLEAN = 500
+
+
+class ApproveCleanInputSerializer(StrictFieldsMixin, serializers.Serializer):
+    campaign = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET)
+    ward = serializers.IntegerField(min_value=1, max_value=MAX_OFFSET, required=False)
+    enumerator = serializers.CharField(max_length=150, required=False)
+    day = serializers.DateField(required=False)
+    version = serializers.CharField(max_length=30, required=False)
+
+
+class ApproveCleanView(APIView):
+    @extend_schema(
+        operation_id="survey_submissions_approve_clean",
+        tags=["surveys"],
+        request=ApproveCleanInputSerializer,
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Approve the clean pending submissions of a filter (no flag), each on its own",
+    )
+    def post(self, request: Request) -> Response:
+        """Each clean pending submission of the filter that the caller reviews is approved
+        as a single approval would (its own transaction and history); one that cannot be is
+        named with the reason and the others go on. At most MAX_CLEAN a request."""
+        if not selectors.may_review_anything(user=request.user):
+            raise exceptions.PermissionDenied(_("You do not review survey submissions."))
+        body = ApproveCleanInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        found = submission_queue(
+            selectors.submission_list(user=request.user),
+            status=SubmissionStatus.PENDING,
+            flag="none",
+            sort="received_at",
+            **body.validated_data,
+        )[:MAX_CLEAN]
+        approved, refused = [], []
+        for submission in found:
+            if not selectors.can_review(user=request.user, submission=submission):
+                continue
+            try:
+                services.submission_approve(submission=submission, reviewer=request.user)
+            except DjangoValidationError as error:
+                refused.append({"id": submission.pk, "detail": " ".join(error.messages)})
+                continue
+            approved.append(submission.pk)
+        return Response({"approved": approved, "refused": refused})

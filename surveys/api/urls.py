@@ -19,6 +19,7 @@ urlpatterns = [
     path("questionnaires/<str:version>/", field.QuestionnaireView.as_view(), name="questionnaire"),
     path("campaigns/<int:pk>/imports/", campaigns.KoboImportView.as_view(), name="kobo-import"),
     path("submissions/", submissions.SubmissionListView.as_view(), name="submission-list"),
+    path("submissions/approve-clean/", review.ApproveCleanView.as_view(), name="approve-clean"),
     path("submissions/batch/", submissions.SubmissionBatchView.as_view(), name="submission-batch"),
     path("submissions/<int:pk>/photos/", photos.SubmissionPhotoView.as_view(), name="photos"),
     path(

@@ -216,6 +216,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "surveys-api:photo-file": {"GET": frozenset({"enumerator_a", "supervisor_a", "executive"})},
     "surveys-api:approve": {"POST": SUPERVISOR_OF_A},
     "surveys-api:submission-review": {"GET": SUPERVISOR_OF_A | {"enumerator_a"}},
+    "surveys-api:approve-clean": {"POST": SUPERVISORS_ANYWHERE},  # each his wards only
     "surveys-api:reject": {"POST": SUPERVISOR_OF_A},
     "surveys-api:return": {"POST": SUPERVISOR_OF_A},
     # ---------------------------------------------------------------- dashboards

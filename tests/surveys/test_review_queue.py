@@ -126,3 +126,25 @@ def test_a_submission_beside_the_register_shows_what_approval_would_change(surve
     east = survey["east"].get(reverse("surveys-api:submission-review", args=[pk]))
     assert east.status_code in (403, 404)
     assert json.loads(review.content)["flags"] == []
+
+
+def test_approve_clean_approves_each_clean_one_of_the_filter_and_nothing_else(survey, queue):  # noqa: F811
+    made, second = queue
+    url = reverse("surveys-api:approve-clean")
+    body = {"campaign": survey["campaign"].pk, "enumerator": survey["enumerator"].username}
+    answer = survey["west"].post(url, json.dumps(body), content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    # The survey enumerator's clean one only: the flagged one and the other's stay pending.
+    assert answer.json() == {"approved": [made[0]], "refused": []}
+    statuses = dict(Submission.objects.filter(pk__in=made).values_list("pk", "status"))
+    assert statuses == {made[0]: "approved", made[1]: "pending", made[2]: "pending"}
+    # Each is recorded as a single approval is.
+    assert Submission.objects.get(pk=made[0]).reviewer is not None
+    # The east ward's supervisor approves nothing of the west; an enumerator may not ask.
+    everything = {"campaign": survey["campaign"].pk}
+    east = survey["east"].post(url, json.dumps(everything), content_type="application/json")
+    assert east.json()["approved"] == []
+    refused = client_for(second).post(url, json.dumps(everything), format="json")
+    assert refused.status_code == 403
+    bad = survey["west"].post(url, json.dumps({"campaign": "x"}), content_type="application/json")
+    assert bad.status_code == 400

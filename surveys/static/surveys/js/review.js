@@ -204,6 +204,28 @@
     open(index);
   }
 
+  // Every clean submission of the filter, each approved on its own (the server says which).
+  $("review-approve-clean").addEventListener("click", function () {
+    flush();
+    var form = new FormData($("review-filters"));
+    var body = { campaign: config.campaign };
+    ["ward", "enumerator", "day"].forEach(function (key) { if (form.get(key)) { body[key] = form.get(key); } });
+    if (!window.confirm(gettext("Approve every submission of this filter that has no flag? Each is recorded as approved by you."))) { return; }
+    fetch(config.urls.approveClean, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(body),
+    }).then(function (response) {
+      return response.json().then(function (answer) {
+        if (!response.ok) { throw new Error(answer.detail || String(response.status)); }
+        setStatus(IMISMap.format(gettext("%(approved)s approved, %(refused)s could not be."), { approved: answer.approved.length, refused: answer.refused.length }));
+        page.dataset.bulk = String(answer.approved.length);
+        state.offset = 0;
+        return load();
+      });
+    }).catch(function (error) { setStatus(gettext("Not saved") + ": " + error.message); });
+  });
+
   $("review-approve").addEventListener("click", function () { decide("approve"); });
   $("review-return").addEventListener("click", function () { decide("return"); });
   $("review-reject").addEventListener("click", function () { decide("reject"); });
