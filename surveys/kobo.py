@@ -1,5 +1,6 @@
-"""Import of KoboToolbox / ODK exports (CSV or JSON) of the building survey XLSForm
-(surveys/xlsform.py, written to fixtures/kobo/). Each row goes through the same service as
+"""Import of KoboToolbox / ODK exports (CSV, XLSX or JSON) of the building survey XLSForm
+(surveys/xlsform.py, written to fixtures/kobo/), or of any other form through a saved
+mapping (surveys/kobo_mapping.py). Each row goes through the same service as
 a phone's submission (matching, flags, idempotency by the form's instance UUID); the result
 is a per-row report. The export names the Kobo account that collected a row; the supervisor
 maps Kobo user names to enumerators once (KoboAccount). A dry run checks every row and
@@ -15,18 +16,17 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth import get_user_model
+import openpyxl
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from core.models import Membership
-from core.roles import MembershipRole
 from spatial.models import Municipality
 
-from . import services
+from . import kobo_mapping, selectors, services
+from .kobo_mapping import YES_NO
 from .models import KoboAccount, SurveyCampaign
 from .xlsform import FACILITIES
 
@@ -56,16 +56,6 @@ FIELD_MAP = {
     "last_emptied": "last_emptied_on",
     "emptied_how": "emptied_by",
     "sludge_to": "sludge_destination",
-}
-YES_NO = {
-    "yes": True,
-    "no": False,
-    "1": True,
-    "0": False,
-    "true": True,
-    "false": False,
-    "dont_know": None,
-    "": None,
 }
 INTEGER_KEYS = {
     "floor_count",
@@ -98,11 +88,48 @@ class ImportReport:
         return counts
 
 
-def read_records(content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows of a Kobo/ODK export: JSON (a list, or {"results": [...]}) or CSV with ',' or
-    ';' separators. Raises ValidationError for anything else."""
+def _xlsx_records(content: bytes) -> list[dict[str, Any]]:
+    """The first sheet of an XLSX export (Kobo puts the main form there, repeats after)."""
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ValidationError({"file": [_("The XLSX file could not be read.")]}) from exc
+    rows = book.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 2)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    records = []
+    for values in rows:
+        if all(v is None or v == "" for v in values):
+            continue
+        records.append(
+            {
+                name: "" if value is None else _cell(value)
+                for name, value in zip(header, values, strict=False)
+                if name
+            }
+        )
+    book.close()
+    return records
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def read_records(
+    content: bytes, filename: str, *, require_instance: bool = True
+) -> list[dict[str, str]]:
+    """Rows of a Kobo/ODK export: JSON (a list, or {"results": [...]}), XLSX (its first
+    sheet) or CSV with ',' ';' or tab separators. Unless `require_instance` is false (a
+    mapped form names its own instance column), a CSV or XLSX needs Kobo's _uuid or ODK's
+    meta/instanceID column. Raises ValidationError for anything else."""
     if len(content) > MAX_BYTES:
         raise ValidationError({"file": [_("The file is larger than 20 MB.")]})
+    if filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04":
+        return _named(_checked(_xlsx_records(content), require_instance))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -120,11 +147,24 @@ def read_records(content: bytes, filename: str) -> list[dict[str, str]]:
             dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         except csv.Error as exc:
             raise ValidationError({"file": [_("The CSV could not be read.")]}) from exc
-        records = list(csv.DictReader(io.StringIO(text), dialect=dialect))
-        if not records or ("_uuid" not in records[0] and "meta/instanceID" not in records[0]):
-            raise ValidationError(
-                {"file": [_("Not a Kobo/ODK export: no _uuid or meta/instanceID column.")]}
-            )
+        records = _checked(
+            list(csv.DictReader(io.StringIO(text), dialect=dialect)), require_instance
+        )
+    return _named(records)
+
+
+def _checked(records: list[dict[str, Any]], require_instance: bool) -> list[dict[str, Any]]:
+    if not records:
+        raise ValidationError({"file": [_("The file holds no rows.")]})
+    if require_instance and "_uuid" not in records[0] and "meta/instanceID" not in records[0]:
+        raise ValidationError(
+            {"file": [_("Not a Kobo/ODK export: no _uuid or meta/instanceID column.")]}
+        )
+    return records
+
+
+def _named(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Group prefixes taken off the column names (group/question -> question)."""
     if len(records) > MAX_ROWS:
         raise ValidationError({"file": [_("At most 20,000 rows per import.")]})
     return [
@@ -134,6 +174,12 @@ def read_records(content: bytes, filename: str) -> list[dict[str, str]]:
         }
         for record in records
     ]
+
+
+def mapped_records(records: list[dict[str, Any]], mapping: Any) -> list[dict[str, Any]]:
+    """Rows with their meta (instance, user, time, place) where the import reads it, taken
+    from the columns `mapping` names; the answer columns stay as they are."""
+    return [kobo_mapping.canonical(record, mapping.columns) for record in records]
 
 
 def _instance_uuid(record: dict[str, Any]) -> uuid.UUID:
@@ -197,12 +243,7 @@ def enumerators_for(
     enumerator with the same user name. Unknown names map to None. Raises ValidationError
     naming each mapping entry that is not an enumerator of the municipality."""
     mapping = mapping or {}
-    enumerators = get_user_model().objects.filter(
-        is_active=True,
-        pk__in=Membership.objects.filter(
-            municipality=municipality, role=MembershipRole.ENUMERATOR
-        ).values("user_id"),
-    )
+    enumerators = selectors.municipality_enumerators(municipality=municipality)
     by_name = {u.username: u for u in enumerators.filter(username__in=set(mapping.values()))}
     errors = [
         _("%(kobo)s: %(user)s is not an enumerator of %(municipality)s.")
@@ -244,14 +285,18 @@ def import_records(
     default_enumerator: Any = None,
     commit: bool = True,
     remember: dict[str, Any] | None = None,
+    mapping: Any = None,
 ) -> ImportReport:
     """Import each row on its own (a bad row never spoils the others); re-importing the same
     export creates nothing new. `enumerators` maps the export's Kobo user names to users
     (see enumerators_for); rows of an unmapped name go to `default_enumerator` or are
     reported as unmapped. Without `commit`, a dry run: every row is checked exactly as it
     would be imported (duplicates within the file included), then nothing is kept.
-    `remember` (Kobo name -> enumerator) is stored for the next import when committing."""
+    `remember` (Kobo name -> enumerator) is stored for the next import when committing.
+    With a `mapping` (KoboMapping), rows are read by it: `records` have been through
+    `mapped_records`, answers come from the mapped columns and codes."""
     enumerators = enumerators or {}
+    known = kobo_mapping.questions(mapping.questionnaire_version) if mapping else {}
     report = ImportReport()
     for number, record in enumerate(records, start=2):
         instance = str(record.get("instanceID") or record.get("_uuid") or "")
@@ -283,7 +328,11 @@ def import_records(
                     device_time=device_time,
                     point=point,
                     gps_accuracy_m=precision,
-                    answers=to_answers(record),
+                    answers=(
+                        kobo_mapping.answers(record, mapping, known)
+                        if mapping
+                        else to_answers(record)
+                    ),
                 )
         except services.SubmissionConflict:
             report.add(

@@ -67,6 +67,55 @@ class Assignment(models.Model):
         ]
 
 
+class WardTarget(models.Model):
+    """How many buildings a campaign means to survey in one of its wards (the supervisor's
+    target; coverage is measured against the ward's real building count as well)."""
+
+    campaign = models.ForeignKey(
+        SurveyCampaign, on_delete=models.CASCADE, related_name="ward_targets"
+    )
+    ward = models.ForeignKey(Ward, on_delete=models.CASCADE, related_name="survey_targets")
+    buildings = models.PositiveIntegerField(_("target (buildings)"))
+
+    class Meta:
+        verbose_name = _("ward target")
+        verbose_name_plural = _("ward targets")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "ward"], name="ward_target_unique"),
+        ]
+
+
+@tracked()
+class KoboMapping(models.Model):
+    """How one Kobo/ODK form's export reads as the questionnaire: which column answers
+    which question (`columns`, question or meta key -> column) and what each of its codes
+    means (`codes`, question -> {the form's code: the questionnaire's code}). Saved by the
+    supervisor once per form and reused by every import of that form."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="kobo_mappings"
+    )
+    name = models.CharField(_("form name"), max_length=120)
+    questionnaire_version = models.CharField(_("questionnaire version"), max_length=30)
+    columns = models.JSONField(_("columns"), default=dict, blank=True)
+    codes = models.JSONField(_("codes"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Kobo form mapping")
+        verbose_name_plural = _("Kobo form mappings")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="kobo_mapping_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class KoboAccount(models.Model):
     """Who a KoboToolbox/ODK user name is in this municipality: an export names the phone's
     Kobo account, the register needs the enumerator. Set by the supervisor at the first

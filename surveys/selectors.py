@@ -7,16 +7,18 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q, QuerySet
 
 from core.models import Membership
 from core.roles import MembershipRole
-from core.scope import holds_role_anywhere, user_scope
+from core.scope import holds_role_anywhere, scoped_to_roles, user_scope
+from spatial.models import Municipality, Ward
 from spatial.selectors import User, has_role, record_in_scope, scoped
 
 from .choices import CampaignStatus
-from .models import Assignment, Submission, SubmissionPhoto, SurveyCampaign
+from .models import Assignment, KoboMapping, Submission, SubmissionPhoto, SurveyCampaign
 
 SUPERVISING_ROLES = (MembershipRole.SURVEY_SUPERVISOR, MembershipRole.MUNICIPAL_ADMIN)
 READING_ROLES = (*SUPERVISING_ROLES, MembershipRole.EXECUTIVE)
@@ -82,6 +84,50 @@ def can_manage_ward(*, user: User, ward) -> bool:
     return record_in_scope(scope=user_scope(user, SUPERVISING_ROLES), record=ward)
 
 
+def supervised_municipalities(*, user: User) -> QuerySet[Municipality]:
+    """The municipalities where `user` may set up campaigns."""
+    municipalities = Municipality.objects.order_by("name")
+    if not user.is_authenticated:
+        return municipalities.none()
+    if user.is_superuser:
+        return municipalities
+    return municipalities.filter(
+        pk__in=Membership.objects.filter(user=user, role__in=SUPERVISING_ROLES).values(
+            "municipality_id"
+        )
+    )
+
+
+def supervised_wards(*, user: User, municipality: Municipality) -> QuerySet[Ward]:
+    """The wards of `municipality` where `user` supervises surveys (his wards, when his
+    supervising membership is limited to some)."""
+    wards = Ward.objects.filter(municipality=municipality).order_by("number")
+    scope = user_scope(user, SUPERVISING_ROLES)
+    return wards if scope.whole(municipality.pk) else wards.filter(pk__in=scope.ward_ids)
+
+
+def municipality_enumerators(*, municipality: Municipality) -> QuerySet:
+    """Active users holding the enumerator role in `municipality` (the only ones a campaign
+    may assign), by user name."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.filter(
+                municipality=municipality, role=MembershipRole.ENUMERATOR
+            ).values("user_id"),
+        )
+        .order_by("username")
+    )
+
+
+def kobo_mapping_list(*, user: User) -> QuerySet[KoboMapping]:
+    """The Kobo form mappings of the municipalities where `user` supervises surveys."""
+    return scoped_to_roles(
+        KoboMapping.objects.select_related("municipality"), user, SUPERVISING_ROLES
+    )
+
+
 def _ward_array(ward_ids: Collection[int] | None) -> list[int] | None:
     return None if ward_ids is None else sorted(ward_ids)
 
@@ -90,8 +136,8 @@ def campaign_coverage(
     *, campaign: SurveyCampaign, ward_ids: Collection[int] | None = None
 ) -> list[dict]:
     """Per ward of the campaign (of `ward_ids` only, for a ward-limited reader): buildings,
-    buildings with an approved submission, coverage share, and submissions pending,
-    returned and rejected. One query."""
+    buildings with an approved submission, coverage share, submissions pending, returned
+    and rejected, and the supervisor's target (buildings, or None). One query."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -117,9 +163,11 @@ def campaign_coverage(
                GROUP BY s.ward_id)
             SELECT w.id, w.number, w.name, coalesce(b.n, 0), coalesce(s.surveyed, 0),
                    coalesce(s.pending, 0), coalesce(s.returned, 0), coalesce(s.rejected, 0),
-                   coalesce(s.flagged, 0)
+                   coalesce(s.flagged, 0), t.buildings
               FROM wards w LEFT JOIN buildings b ON b.ward_id = w.id
               LEFT JOIN subs s ON s.ward_id = w.id
+              LEFT JOIN surveys_wardtarget t
+                ON t.ward_id = w.id AND t.campaign_id = %(campaign)s
              ORDER BY w.number
             """,
             {"campaign": campaign.pk, "wards": _ward_array(ward_ids)},
@@ -135,6 +183,7 @@ def campaign_coverage(
         "returned",
         "rejected",
         "flagged_pending",
+        "target",
     ]
     result = [dict(zip(keys, row, strict=True)) for row in rows]
     for row in result:
@@ -194,13 +243,15 @@ def campaign_building_status_geojson(
 def campaign_progress(
     *, campaign: SurveyCampaign, ward_ids: Collection[int] | None = None
 ) -> dict[str, list[dict]]:
-    """Submissions per enumerator and per day (device date, local time) by status, in one
-    query (GROUPING SETS); of `ward_ids` only, for a ward-limited reader."""
+    """Submissions per enumerator, per day (device date, local time) and per enumerator and
+    day, by status, in one query (GROUPING SETS); of `ward_ids` only, for a ward-limited
+    reader."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT grouping(u.username) = 0 AS by_enumerator, u.username,
-                   (s.device_time AT TIME ZONE %(tz)s)::date AS day,
+            SELECT grouping(u.username) = 0 AS by_enumerator,
+                   grouping((s.device_time AT TIME ZONE %(tz)s)::date) = 0 AS by_day,
+                   u.username, (s.device_time AT TIME ZONE %(tz)s)::date AS day,
                    count(DISTINCT s.building_id) FILTER (WHERE s.status = 'approved')
                      AS surveyed,
                    count(*) FILTER (WHERE s.status = 'pending') AS pending,
@@ -210,18 +261,60 @@ def campaign_progress(
               FROM surveys_submission s JOIN auth_user u ON u.id = s.enumerator_id
              WHERE s.campaign_id = %(c)s
                AND (%(wards)s::int[] IS NULL OR s.ward_id = ANY(%(wards)s::int[]))
-             GROUP BY GROUPING SETS ((u.username), ((s.device_time AT TIME ZONE %(tz)s)::date))
-             ORDER BY 1 DESC, 2, 3
+             GROUP BY GROUPING SETS ((u.username), ((s.device_time AT TIME ZONE %(tz)s)::date),
+                                     (u.username, (s.device_time AT TIME ZONE %(tz)s)::date))
+             ORDER BY 1, 2, 3, 4
             """,
             {"c": campaign.pk, "tz": settings.TIME_ZONE, "wards": _ward_array(ward_ids)},
         )
         rows = cursor.fetchall()
     keys = ["surveyed", "pending", "returned", "rejected", "submissions"]
-    enumerators = [
-        {"enumerator": r[1], **dict(zip(keys, r[3:], strict=True))} for r in rows if r[0]
-    ]
-    days = [{"day": r[2], **dict(zip(keys, r[3:], strict=True))} for r in rows if not r[0]]
-    return {"enumerators": enumerators, "days": days}
+    result: dict[str, list[dict]] = {"enumerators": [], "days": [], "enumerator_days": []}
+    for by_enumerator, by_day, username, day, *counts in rows:
+        values = dict(zip(keys, counts, strict=True))
+        if by_enumerator and by_day:
+            result["enumerator_days"].append({"enumerator": username, "day": day, **values})
+        elif by_enumerator:
+            result["enumerators"].append({"enumerator": username, **values})
+        else:
+            result["days"].append({"day": day, **values})
+    return result
+
+
+def campaign_day_points_geojson(
+    *, campaign: SurveyCampaign, day, ward_ids: Collection[int] | None = None, limit: int
+) -> str:
+    """The submissions of one day (device date, local time) as GeoJSON points in WGS 84,
+    with who sent each, its status, flags and ward; at most `limit`, built by PostGIS."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT json_build_object('type', 'FeatureCollection', 'features',
+                   coalesce(json_agg(json_build_object(
+                     'type', 'Feature', 'id', f.id,
+                     'geometry', ST_AsGeoJSON(ST_Transform(f.geom, 4326), 6)::json,
+                     'properties', json_build_object(
+                        'enumerator', f.username, 'status', f.status, 'flags', f.flags,
+                        'ward', f.number, 'time', f.device_time))), '[]'::json))::text
+              FROM (SELECT s.id, s.geom, u.username, s.status, s.flags, w.number,
+                           s.device_time
+                      FROM surveys_submission s
+                      JOIN auth_user u ON u.id = s.enumerator_id
+                      LEFT JOIN spatial_ward w ON w.id = s.ward_id
+                     WHERE s.campaign_id = %(c)s
+                       AND (s.device_time AT TIME ZONE %(tz)s)::date = %(day)s
+                       AND (%(wards)s::int[] IS NULL OR s.ward_id = ANY(%(wards)s::int[]))
+                     ORDER BY s.device_time LIMIT %(limit)s) f
+            """,
+            {
+                "c": campaign.pk,
+                "tz": settings.TIME_ZONE,
+                "day": day,
+                "wards": _ward_array(ward_ids),
+                "limit": limit,
+            },
+        )
+        return cursor.fetchone()[0]
 
 
 def may_submit(*, user: User) -> bool:

@@ -18,7 +18,10 @@ from .models import SurveyCampaign
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = selectors.campaign_list(user=request.user)
-    return render(request, "surveys/campaigns.html", {"campaigns": campaigns})
+    can_create = selectors.supervised_municipalities(user=request.user).exists()
+    return render(
+        request, "surveys/campaigns.html", {"campaigns": campaigns, "can_create": can_create}
+    )
 
 
 @login_required

@@ -3,10 +3,7 @@ to visit, progress, and Kobo imports."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -17,13 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
-from core.parsers import PlainMultiPartParser
 from core.permissions import require_role_anywhere
 from spatial import selectors as spatial_selectors
 from spatial.api.serializers import BBoxField, StrictFieldsMixin
 from spatial.models import Ward
 
-from .. import kobo, selectors, services
+from .. import selectors, services
 from ..models import SurveyCampaign
 
 
@@ -131,6 +127,7 @@ class CoverageRowSerializer(serializers.Serializer):
     returned = serializers.IntegerField()
     rejected = serializers.IntegerField()
     flagged_pending = serializers.IntegerField()
+    target = serializers.IntegerField(allow_null=True)
 
 
 class CoverageView(APIView):
@@ -176,81 +173,6 @@ class BBoxQuerySerializer(StrictFieldsMixin, serializers.Serializer):
     bbox = BBoxField()
 
 
-class KoboImportInputSerializer(StrictFieldsMixin, serializers.Serializer):
-    file = serializers.FileField()
-    commit = serializers.BooleanField(default=False)
-    enumerators = serializers.JSONField(
-        binary=True,
-        required=False,
-        help_text="Kobo user name -> IMIS user name of an enumerator, as a JSON object; "
-        "remembered for the next import once committed.",
-    )
-
-    def validate_enumerators(self, value: Any) -> dict[str, str]:
-        if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
-            for k, v in value.items()
-        ):
-            raise serializers.ValidationError(
-                _('Give a JSON object of Kobo user names to enumerators, e.g. {"field1": "rahim"}.')
-            )
-        if len(value) > 500:
-            raise serializers.ValidationError(_("At most 500 Kobo users per import."))
-        return {k.strip(): v.strip() for k, v in value.items()}
-
-
-class KoboImportView(APIView):
-    """Import a KoboToolbox/ODK export into the campaign: a dry run by default, `commit=true`
-    to keep the rows; answers with a report per row and who each Kobo user is."""
-
-    parser_classes = [PlainMultiPartParser]
-
-    @extend_schema(
-        operation_id="survey_campaign_import",
-        tags=["surveys"],
-        request={"multipart/form-data": KoboImportInputSerializer},
-        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
-        summary="Import a Kobo/ODK export (dry run unless commit; map Kobo users to enumerators)",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
-        if not selectors.can_manage_campaigns(
-            user=request.user, municipality_id=campaign.municipality_id
-        ):
-            raise exceptions.PermissionDenied(_("Only a survey supervisor may do this."))
-        upload = request.FILES.get("file")
-        if upload is not None and upload.size > kobo.MAX_BYTES:
-            raise ValidationError({"file": [_("The file is larger than 20 MB.")]})
-        data = KoboImportInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        records = kobo.read_records(values["file"].read(), values["file"].name)
-        mapping = values.get("enumerators") or {}
-        enumerators = kobo.enumerators_for(
-            municipality=campaign.municipality,
-            usernames=kobo.kobo_usernames(records),
-            mapping=mapping,
-        )
-        report = kobo.import_records(
-            campaign=campaign,
-            records=records,
-            enumerators=enumerators,
-            commit=values["commit"],
-            remember={name: enumerators[name] for name in mapping},
-        )
-        return Response(
-            {
-                "committed": values["commit"],
-                "counts": report.counts,
-                "enumerators": {
-                    name: user.get_username() if user else None
-                    for name, user in sorted(enumerators.items())
-                },
-                "rows": report.rows,
-            }
-        )
-
-
 class ProgressView(APIView):
     @extend_schema(
         operation_id="survey_campaign_progress",
@@ -263,3 +185,31 @@ class ProgressView(APIView):
         return Response(
             selectors.campaign_progress(campaign=campaign, ward_ids=_ward_limit(request, campaign))
         )
+
+
+class DayQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    day = serializers.DateField()
+
+
+MAX_DAY_POINTS = 5000
+
+
+class DayPointsView(APIView):
+    @extend_schema(
+        operation_id="survey_campaign_day_points",
+        tags=["surveys"],
+        parameters=[OpenApiParameter("day", OpenApiTypes.DATE, required=True)],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="The submissions of one day as GeoJSON points (who, status, flags), at most 5,000",
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
+        query = DayQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        body = selectors.campaign_day_points_geojson(
+            campaign=campaign,
+            day=query.validated_data["day"],
+            ward_ids=_ward_limit(request, campaign),
+            limit=MAX_DAY_POINTS,
+        )
+        return HttpResponse(body, content_type="application/geo+json")

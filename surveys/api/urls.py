@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import campaigns, field, photos, review, submissions
+from . import campaigns, field, kobo, photos, review, submissions
 
 app_name = "surveys-api"
 
@@ -17,7 +17,15 @@ urlpatterns = [
     path("assignments/", field.AssignmentsView.as_view(), name="my-assignments"),
     path("campaigns/<int:pk>/package/", field.WardPackageView.as_view(), name="ward-package"),
     path("questionnaires/<str:version>/", field.QuestionnaireView.as_view(), name="questionnaire"),
-    path("campaigns/<int:pk>/imports/", campaigns.KoboImportView.as_view(), name="kobo-import"),
+    path("campaigns/<int:pk>/points/", campaigns.DayPointsView.as_view(), name="day-points"),
+    path("campaigns/<int:pk>/imports/", kobo.KoboImportView.as_view(), name="kobo-import"),
+    path(
+        "campaigns/<int:pk>/imports/inspect/",
+        kobo.KoboInspectView.as_view(),
+        name="kobo-inspect",
+    ),
+    path("kobo-mappings/", kobo.KoboMappingListView.as_view(), name="kobo-mapping-list"),
+    path("kobo-mappings/<int:pk>/", kobo.KoboMappingView.as_view(), name="kobo-mapping"),
     path("submissions/", submissions.SubmissionListView.as_view(), name="submission-list"),
     path("submissions/approve-clean/", review.ApproveCleanView.as_view(), name="approve-clean"),
     path("submissions/batch/", submissions.SubmissionBatchView.as_view(), name="submission-batch"),

@@ -3,7 +3,11 @@ submissions (receiving.py) and review decisions (review.py)."""
 
 from .campaigns import (
     assignment_create,
+    assignment_delete,
     campaign_create,
+    kobo_mapping_delete,
+    kobo_mapping_save,
+    ward_targets_set,
 )
 from .receiving import (
     BatchItem,
@@ -32,8 +36,11 @@ __all__ = [
     "Received",
     "SubmissionConflict",
     "assignment_create",
+    "assignment_delete",
     "campaign_create",
     "households_from_answers",
+    "kobo_mapping_delete",
+    "kobo_mapping_save",
     "payload_digest",
     "submission_add_photo",
     "submission_approve",
@@ -41,4 +48,5 @@ __all__ = [
     "submission_reject",
     "submission_return",
     "submissions_receive_batch",
+    "ward_targets_set",
 ]

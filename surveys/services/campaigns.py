@@ -14,7 +14,8 @@ from core.roles import MembershipRole
 from spatial import services as spatial_services
 from spatial.models import Municipality, Ward
 
-from ..models import Assignment, SurveyCampaign
+from .. import kobo_mapping
+from ..models import Assignment, KoboMapping, SurveyCampaign, WardTarget
 from ..questionnaire import QUESTIONNAIRES
 
 
@@ -49,7 +50,6 @@ def campaign_create(
 
 
 @transaction.atomic
-@transaction.atomic
 def assignment_create(*, campaign: SurveyCampaign, enumerator: Any, ward: Ward) -> Assignment:
     """Assign an enumerator of the campaign's municipality to one of its wards. The
     assignment grants what it needs: a ward-limited enumerator membership is extended to
@@ -75,3 +75,72 @@ def assignment_create(*, campaign: SurveyCampaign, enumerator: Any, ward: Ward) 
         campaign=campaign, enumerator=enumerator, ward=ward
     )
     return assignment
+
+
+@transaction.atomic
+def assignment_delete(*, assignment: Assignment) -> None:
+    """Take an enumerator off a ward of the campaign. What he sent stays (submissions are
+    the campaign's); the phone stops offering the ward at its next refresh."""
+    assignment.delete()
+
+
+@transaction.atomic
+def ward_targets_set(*, campaign: SurveyCampaign, targets: dict[int, int | None]) -> None:
+    """Set the campaign's target (buildings to survey) of each ward given; None or 0 takes
+    the target away. Raises ValidationError naming a ward that is not the campaign's or a
+    target that is negative, and writes nothing then."""
+    wards = set(campaign.wards.values_list("pk", flat=True))
+    errors = [
+        _("Ward %(ward)s is not in this campaign.") % {"ward": ward_id}
+        for ward_id in targets
+        if ward_id not in wards
+    ]
+    errors += [
+        _("A target cannot be negative.") for value in targets.values() if value and value < 0
+    ]
+    if errors:
+        raise ValidationError({"targets": errors})
+    for ward_id, value in targets.items():
+        if value:
+            WardTarget.objects.update_or_create(
+                campaign=campaign, ward_id=ward_id, defaults={"buildings": value}
+            )
+        else:
+            WardTarget.objects.filter(campaign=campaign, ward_id=ward_id).delete()
+
+
+# ---------------------------------------------------------------- Kobo form mappings
+@transaction.atomic
+def kobo_mapping_save(
+    *,
+    municipality: Municipality,
+    name: str,
+    questionnaire_version: str,
+    columns: dict[str, str],
+    codes: dict[str, dict],
+    user: Any = None,
+    mapping: KoboMapping | None = None,
+) -> KoboMapping:
+    """Create (or, given `mapping`, change) a Kobo form mapping of `municipality`, checked
+    against the questionnaire first (kobo_mapping.check). Raises ValidationError when it
+    does not fit or another mapping of the municipality has the name."""
+    columns, codes = kobo_mapping.check(version=questionnaire_version, columns=columns, codes=codes)
+    name = name.strip()
+    taken = KoboMapping.objects.filter(municipality=municipality, name__iexact=name)
+    if mapping is not None:
+        taken = taken.exclude(pk=mapping.pk)
+    if taken.exists():
+        raise ValidationError({"name": [_("A mapping of this name exists already.")]})
+    mapping = mapping or KoboMapping(municipality=municipality)
+    mapping.name = name
+    mapping.questionnaire_version = questionnaire_version
+    mapping.columns = columns
+    mapping.codes = codes
+    mapping.updated_by = user if getattr(user, "pk", None) else None
+    mapping.save()
+    return mapping
+
+
+@transaction.atomic
+def kobo_mapping_delete(*, mapping: KoboMapping) -> None:
+    mapping.delete()

@@ -154,6 +154,10 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "surveys:campaigns": {"GET": SESSIONS},
     "surveys:campaign": {"GET": TOWN},
     "surveys:review": {"GET": SUPERVISORS},  # each sees the queue of his wards
+    "surveys:campaign-new": {"GET": SUPERVISORS_ANYWHERE, "POST": SUPERVISORS_ANYWHERE},
+    "surveys:team": {"GET": SUPERVISORS, "POST": SUPERVISORS},  # each his wards' rows
+    "surveys:progress": {"GET": TOWN},
+    "surveys:kobo-import": {"GET": SUPERVISORS},
     "login": {"GET": EVERYONE, "POST": EVERYONE, "PUT": EVERYONE},
     "logout": {"POST": EVERYONE},
     "set_language": {"POST": EVERYONE},
@@ -209,6 +213,12 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "surveys:field-worker": {"GET": EVERYONE},
     "surveys-api:ward-package": {"GET": SUPERVISOR_OF_A | {"enumerator_a"}},
     "surveys-api:kobo-import": {"POST": SUPERVISORS},
+    "surveys-api:kobo-inspect": {"POST": SUPERVISORS},
+    "surveys-api:day-points": {"GET": TOWN},
+    # Mappings are the municipality's: its supervisors read and change them; the list
+    # answers anyone, with his own municipalities' mappings only.
+    "surveys-api:kobo-mapping-list": {"GET": LOGGED_IN, "POST": SUPERVISORS_ANYWHERE},
+    "surveys-api:kobo-mapping": {"GET": SUPERVISORS, "PUT": SUPERVISORS, "DELETE": SUPERVISORS},
     "surveys-api:submission-list": {"GET": LOGGED_IN, "POST": SUBMITTERS},
     "surveys-api:submission-batch": {"POST": SUBMITTERS},
     "surveys-api:photos": {"POST": ENUMERATOR_OF_A},

@@ -87,6 +87,10 @@ PK_OF = {
     "containment-api:plan-detail": "plan",
     "surveys:campaign": "campaign",
     "surveys:review": "campaign",
+    "surveys:team": "campaign",
+    "surveys:progress": "campaign",
+    "surveys:kobo-import": "campaign",
+    "surveys-api:kobo-mapping": "kobo_mapping",
     "containment-api:inspection-photo-file": "inspection_photo",
     "surveys-api:photo-file": "submission_photo",
     "containment-api:delivery-detail": "delivery",
@@ -137,6 +141,7 @@ def _path(route: str, name: str, ids: dict) -> str:
 
 # Query strings naming the town, so that scoped endpoints are asked about its data.
 QUERY = {
+    "surveys-api:day-points": "day=2026-07-15",
     "dashboards:overview": "municipality={code}",
     "dashboards:ward-map": "municipality={code}",
     "dashboards:indicators": "municipality={code}",
@@ -169,8 +174,8 @@ def outcome(response, method: str, query: str) -> str:
     if status in (401, 403, 404):
         return "deny"
     login = "/accounts/login/" in response.get("Location", "")
-    if method == "GET" and status in (301, 302) and login:
-        return "deny"
+    if status in (301, 302) and login and (method == "GET" or "next=" in response["Location"]):
+        return "deny"  # a page's form posted without a session is sent to log in first
     if status == 400 and query:
         # A filter naming an object outside the user's scope is refused as unknown.
         sent = {part.split("=")[0] for part in query.split("&")}

@@ -21,7 +21,7 @@ from core import jobs
 from core.roles import MembershipRole
 from spatial.models import Building, WaterPoint
 from surveys import services as survey_services
-from surveys.models import Submission
+from surveys.models import KoboMapping, Submission
 from tests.conftest import make_town
 from tests.factories import (
     BuildingFactory,
@@ -155,6 +155,12 @@ def build_world() -> World:
         enumerator=world.users["enumerator_a"],
         upload=SimpleUploadedFile("house.png", png, "image/png"),
     )
+    kobo_mapping = KoboMapping.objects.create(
+        municipality=m,
+        name="Ward census form",
+        questionnaire_version="building-v1",
+        columns={"instance": "KEY", "gps": "location"},
+    )
     job = jobs.export_job_start(user=world.users["gis_officer"], layer="wards", fmt="csv")
     jobs.run_job(job.pk)  # done, so its file can be asked for
     world.ids = {
@@ -171,6 +177,7 @@ def build_world() -> World:
         "plan": plan.pk,
         "campaign": campaign.pk,
         "submission": submission.pk,
+        "kobo_mapping": kobo_mapping.pk,
         "job": job.pk,
         "code": m.code,
         # Record pages (core.pages) name a record by its register's natural key.

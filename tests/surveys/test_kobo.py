@@ -13,16 +13,11 @@ from surveys import kobo, services
 from surveys.models import KoboAccount, Submission
 
 from ..conftest import client_for
-from ..factories import BuildingFactory, MembershipFactory, UserFactory, square, town_campaign
+from ..factories import MembershipFactory, UserFactory, town_campaign
+from .conftest import export_buildings
 
 pytestmark = pytest.mark.django_db
 EXPORT = Path(__file__).resolve().parents[2] / "fixtures" / "kobo" / "building_survey_export.csv"
-
-
-def export_buildings(town):
-    """The buildings the export's points fall in."""
-    for k in range(6):
-        BuildingFactory(municipality=town.municipality, geom=square(90.81 + k * 0.0005, 22.93))
 
 
 @pytest.fixture
@@ -96,29 +91,6 @@ def test_supervisor_imports_through_the_api(campaign, town):
     assert response.json()["counts"]["imported"] == 7
     # field1 is also an enumerator's user name here, so no mapping was needed.
     assert response.json()["enumerators"] == {"field1": "field1"}
-
-
-@pytest.fixture
-def kobo_town(town):
-    """As the demo town has it: the phones' Kobo account (field1) is nobody in the register;
-    the enumerator rahim is assigned to ward A of the campaign, gis is no enumerator."""
-    rahim = MembershipFactory(
-        municipality=town.municipality,
-        role=MembershipRole.ENUMERATOR,
-        user=UserFactory(username="rahim"),
-    ).user
-    campaign = town_campaign(town, name="Kobo survey")
-    services.assignment_create(campaign=campaign, enumerator=rahim, ward=town.west)
-    export_buildings(town)
-    MembershipFactory(
-        municipality=town.municipality,
-        role=MembershipRole.GIS_OFFICER,
-        user=UserFactory(username="gis"),
-    )
-    supervisor = MembershipFactory(
-        municipality=town.municipality, role=MembershipRole.SURVEY_SUPERVISOR
-    ).user
-    return campaign, client_for(supervisor)
 
 
 def upload_export(client, campaign, **fields):
