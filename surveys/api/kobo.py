@@ -21,7 +21,7 @@ from core.permissions import require_role_anywhere
 from spatial.api.serializers import StrictFieldsMixin
 
 from .. import kobo, kobo_mapping, selectors, services
-from ..models import KoboMapping, SurveyCampaign
+from ..models import KoboAccount, KoboMapping, SurveyCampaign
 
 MAX_MAPPING_ID = 2**31 - 1
 
@@ -140,12 +140,14 @@ class KoboMappingView(APIView):
         )
         return Response(KoboMappingSerializer(mapping).data)
 
-    @extend_schema(operation_id="survey_kobo_mapping_delete", tags=["surveys"])
+    @extend_schema(
+        operation_id="survey_kobo_mapping_delete", tags=["surveys"], responses={204: None}
+    )
     def delete(self, request: Request, pk: int) -> Response:
-        if request.body:
-            raise ValidationError({"detail": [_("A deletion takes no body.")]})
         mapping = self._get(request, pk)
         _supervise(request, mapping.municipality_id)
+        if request.body:
+            raise ValidationError({"detail": [_("A deletion takes no body.")]})
         services.kobo_mapping_delete(mapping=mapping)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -263,6 +265,12 @@ class KoboInspectView(APIView):
                     name: user.get_username() if user else None
                     for name, user in sorted(enumerators.items())
                 },
+                # Kobo accounts named at earlier imports (for a user column chosen anew).
+                "accounts": dict(
+                    KoboAccount.objects.filter(municipality=campaign.municipality).values_list(
+                        "username", "enumerator__username"
+                    )[:2000]
+                ),
                 "enumerators": [
                     user.get_username()
                     for user in selectors.municipality_enumerators(

@@ -146,6 +146,7 @@
     select.addEventListener("change", function () {
       cellCodes.textContent = "";
       if (question) { cellCodes.appendChild(codeTable(question, select.value, null)); }
+      if (key === "username") { showUsers(); }
     });
     tr.appendChild(th);
     tr.appendChild(cellSelect);
@@ -207,10 +208,25 @@
   }
 
   // ------------------------------------------------------------------ users and the run
+  // The Kobo users are the values of the column chosen as the user name (the editor's
+  // choice when it is shown): each is offered the enumerators, the one known preselected.
+  function userColumn() {
+    var select = $("column-username");
+    if (select && !$("kobo-mapping-form").hidden) { return select.value; }
+    return state.inspected.suggested.username || "";
+  }
+
+  function knownEnumerator(name) {
+    var known = state.inspected.usernames[name] || state.inspected.accounts[name];
+    if (known) { return known; }
+    return state.inspected.enumerators.indexOf(name) >= 0 ? name : "";
+  }
+
   function showUsers() {
     var tbody = document.querySelector("#kobo-users-table tbody");
     tbody.textContent = "";
-    var names = Object.keys(state.inspected.usernames);
+    var column = state.inspected.columns.filter(function (c) { return c.name === userColumn(); })[0];
+    var names = column && column.values ? column.values.map(function (pair) { return pair[0]; }) : [];
     names.forEach(function (name, index) {
       var tr = document.createElement("tr");
       var th = document.createElement("th");
@@ -220,8 +236,9 @@
       select.id = "kobo-user-" + index;
       select.dataset.kobo = name;
       select.setAttribute("aria-label", IMISMap.format(gettext("Enumerator for Kobo user %(name)s"), { name: name }));
-      option(select, "", gettext("— not mapped —"), !state.inspected.usernames[name]);
-      state.inspected.enumerators.forEach(function (user) { option(select, user, user, user === state.inspected.usernames[name]); });
+      var known = knownEnumerator(name);
+      option(select, "", gettext("— not mapped —"), !known);
+      state.inspected.enumerators.forEach(function (user) { option(select, user, user, user === known); });
       var td = document.createElement("td");
       td.appendChild(select);
       tr.appendChild(th);
