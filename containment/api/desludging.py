@@ -39,6 +39,7 @@ from .desludging_serializers import (
     RejectDeliveryInputSerializer,
     RequestInputSerializer,
     RequestQuerySerializer,
+    RequestUpdateSerializer,
     ScheduleInputSerializer,
     ServiceProviderSerializer,
     SludgeDeliverySerializer,
@@ -134,6 +135,23 @@ class EmptyingRequestDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         found = selectors.emptying_request_get(user=request.user, request_id=pk)
         return Response(EmptyingRequestSerializer(found).data)
+
+    @extend_schema(
+        operation_id="emptying_requests_update",
+        tags=["desludging"],
+        request=RequestUpdateSerializer,
+        responses={200: EmptyingRequestSerializer, 400: OpenApiTypes.OBJECT},
+        summary="A later call about the containment: change the open request's caller, "
+        "phone, proposed date, emergency or access notes",
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        found = selectors.emptying_request_get(user=request.user, request_id=pk)
+        _require_desk(request.user, found.municipality_id, found.containment)
+        data = RequestUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        desludging.request_update(request=found, **data.validated_data)
+        fresh = selectors.emptying_request_get(user=request.user, request_id=pk)
+        return Response(EmptyingRequestSerializer(fresh).data)
 
 
 class _StepView(APIView):

@@ -49,6 +49,25 @@ class RequestInputSerializer(StrictFieldsMixin, serializers.Serializer):
     owner_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     proposed_date = serializers.DateField(required=False, allow_null=True)
     is_emergency = serializers.BooleanField(required=False, default=False)
+    access_notes = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+    def validate_applicant_phone(self, value: str) -> str:
+        return _mobile(value)
+
+    def validate_owner_phone(self, value: str) -> str:
+        return _mobile(value) if value else value
+
+
+class RequestUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
+    """What a later call changes on the open request; every field optional."""
+
+    applicant_name = serializers.CharField(max_length=120, required=False)
+    applicant_phone = serializers.CharField(max_length=30, required=False)
+    owner_name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    owner_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    proposed_date = serializers.DateField(required=False, allow_null=True)
+    is_emergency = serializers.BooleanField(required=False)
+    access_notes = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
     def validate_applicant_phone(self, value: str) -> str:
         return _mobile(value)
@@ -199,6 +218,7 @@ class EmptyingRequestSerializer(serializers.ModelSerializer):
             "applicant_phone",
             "proposed_date",
             "is_emergency",
+            "access_notes",
             "provider",
             "scheduled_for",
             "cancel_reason",

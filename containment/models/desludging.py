@@ -145,6 +145,8 @@ class EmptyingRequest(models.Model):
     applicant_phone = models.CharField(_("applicant's phone"), max_length=30)
     proposed_date = models.DateField(_("proposed date"), null=True, blank=True)
     is_emergency = models.BooleanField(_("emergency"), default=False)
+    # What the crew needs to find and reach the tank: lane width, gate, where the lid is.
+    access_notes = models.CharField(_("access notes"), max_length=300, blank=True)
     provider = models.ForeignKey(
         ServiceProvider,
         on_delete=models.PROTECT,

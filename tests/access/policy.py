@@ -183,7 +183,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "containment-api:compliance-enforcement": {"GET": PERSONAL_DATA_ANYWHERE},
     # ---------------------------------------------------------------- desludging
     "containment-api:request-list": {"GET": LOGGED_IN, "POST": DESK_ANYWHERE},
-    "containment-api:request-detail": {"GET": PERSONAL_DATA},
+    "containment-api:request-detail": {"GET": PERSONAL_DATA, "PATCH": DESK_OF_A},
     "containment-api:request-schedule": {"POST": DESK_OF_A},  # the help desk only
     "containment-api:request-emptying": {"POST": DESK_OF_A},
     "containment-api:request-delivery": {"POST": DESK_OF_A},

@@ -315,3 +315,62 @@ def test_phone_numbers_are_bangladeshi_mobiles(desk, registers, phone, kept):
     else:
         assert created.status_code == 201, created.content
         assert created.json()["applicant_phone"] == kept
+
+
+def test_a_second_call_updates_the_open_request_with_its_history(desk, registers, gis_client):
+    containment = registers[0]
+    created = post(
+        desk,
+        reverse("containment-api:request-list"),
+        {
+            "containment": containment.pk,
+            "applicant_name": "Karim",
+            "applicant_phone": "01712345678",
+            "access_notes": "Lane too narrow for the truck",
+        },
+    ).json()
+    assert created["access_notes"] == "Lane too narrow for the truck"
+    url = reverse("containment-api:request-detail", args=[created["id"]])
+    changed = desk.patch(
+        url,
+        {
+            "applicant_name": "Rahima",
+            "applicant_phone": "+880 1812-345678",
+            "is_emergency": True,
+            "access_notes": "Gate on the east side; lid under the stairs",
+        },
+        format="json",
+    )
+    assert changed.status_code == 200, changed.content
+    request = EmptyingRequest.objects.get(pk=created["id"])
+    assert (request.applicant_name, request.applicant_phone, request.is_emergency) == (
+        "Rahima",
+        "01812345678",
+        True,
+    )
+    assert request.access_notes.startswith("Gate on the east side")
+    history = list(
+        EmptyingRequest.pgh_event_model.objects.filter(pgh_obj_id=request.pk)
+        .order_by("pgh_created_at")
+        .values_list("applicant_name", flat=True)
+    )
+    assert history == ["Karim", "Rahima"]
+
+    # A bad number, a field a call cannot change, a date past: 400, nothing written.
+    for body, field in [
+        ({"applicant_phone": "12345"}, "applicant_phone"),
+        ({"status": "closed"}, "status"),
+        ({"proposed_date": "2020-01-01"}, "proposed_date"),
+    ]:
+        refused = desk.patch(url, body, format="json")
+        assert refused.status_code == 400, body
+        assert field in str(refused.json())
+    request.refresh_from_db()
+    assert request.applicant_phone == "01812345678"
+    # Reading is not recording: the GIS officer sees the request but may not change it.
+    assert gis_client.patch(url, {"applicant_name": "X"}, format="json").status_code == 403
+
+    desludging.request_cancel(request=request, reason="Owner away")
+    closed = desk.patch(url, {"applicant_name": "Late caller"}, format="json")
+    assert closed.status_code == 400
+    assert "no longer open" in str(closed.json())
