@@ -16,7 +16,7 @@ from core.roles import (
     PERSONAL_DATA_ROLES,
     MembershipRole,
 )
-from core.scope import user_scope
+from core.scope import holds_role_anywhere, user_scope
 from spatial.models import Municipality
 from spatial.selectors import User, record_in_scope, scoped
 
@@ -188,6 +188,11 @@ def current_assessment(*, containment: Containment) -> ComplianceAssessment | No
 
 
 # ---------------------------------------------------------------- desludging chain
+def may_run_desludging_anywhere(*, user: User) -> bool:
+    """Whether `user` takes calls somewhere (the help desk, or a municipal admin)."""
+    return holds_role_anywhere(user=user, roles=DESLUDGING_DESK_ROLES)
+
+
 def can_run_desludging(
     *, user: User, municipality_id: int, containment: Containment | None = None
 ) -> bool:

@@ -6,4 +6,5 @@ app_name = "containment"
 
 urlpatterns = [
     path("compliance/", views.compliance_overview, name="compliance"),
+    path("desk/", views.call_desk, name="desk"),
 ]

@@ -1,8 +1,10 @@
 """Web pages of the containment app."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.local import ward_label
@@ -53,3 +55,19 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
             else None,
         },
     )
+
+
+@login_required
+def call_desk(request: HttpRequest) -> HttpResponse:
+    """The help desk's call intake (issue 25): find the caller's building, see what waits,
+    take a request or update the open one."""
+    if not selectors.may_run_desludging_anywhere(user=request.user):
+        raise PermissionDenied
+    config = {
+        "urls": {
+            "search": reverse("search"),
+            "card": reverse("containment-api:call-card"),
+            "requests": reverse("containment-api:request-list"),
+        },
+    }
+    return render(request, "containment/desk.html", {"config": config})

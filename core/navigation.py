@@ -51,6 +51,7 @@ PAGES = (
         _("Compliance"),
         frozenset({ADMIN, GIS, EXECUTIVE, INSPECTOR, DESK}),
     ),
+    Page("containment:desk", _("Call desk"), frozenset({DESK, ADMIN})),
     Page("surveys:campaigns", _("Surveys"), frozenset({ADMIN, GIS, SUPERVISOR, ENUMERATOR})),
     Page("surveys:field", _("Field survey"), frozenset({ENUMERATOR, SUPERVISOR})),
     Page("spatial:connect", _("QGIS and API"), frozenset({ADMIN, GIS})),
@@ -64,7 +65,7 @@ LANDING = (
     (SUPERVISOR, "surveys:campaigns"),
     (ENUMERATOR, "surveys:campaigns"),
     (INSPECTOR, "containment:compliance"),
-    (DESK, "containment:compliance"),
+    (DESK, "containment:desk"),
     (PLANT, "dashboards:indicators"),
     (PROVIDER, "spatial:map"),
 )

@@ -2,7 +2,7 @@ from django.urls import path
 
 from spatial.api.layer_views import register_urls
 
-from . import desludging, inspections, views
+from . import desk, desludging, inspections, views
 
 app_name = "containment-api"
 
@@ -30,6 +30,7 @@ urlpatterns = [
         views.EnforcementListView.as_view(),
         name="compliance-enforcement",
     ),
+    path("desk/call-card/", desk.CallCardView.as_view(), name="call-card"),
     path("emptying-requests/", desludging.EmptyingRequestListView.as_view(), name="request-list"),
     path(
         "emptying-requests/<int:pk>/",

@@ -184,6 +184,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # ---------------------------------------------------------------- desludging
     "containment-api:request-list": {"GET": LOGGED_IN, "POST": DESK_ANYWHERE},
     "containment-api:request-detail": {"GET": PERSONAL_DATA, "PATCH": DESK_OF_A},
+    "containment-api:call-card": {"GET": DESK_OF_A},  # the building asked about is ward A's
+    "containment:desk": {"GET": DESK_ANYWHERE},
     "containment-api:request-schedule": {"POST": DESK_OF_A},  # the help desk only
     "containment-api:request-emptying": {"POST": DESK_OF_A},
     "containment-api:request-delivery": {"POST": DESK_OF_A},

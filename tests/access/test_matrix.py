@@ -142,6 +142,7 @@ def _path(route: str, name: str, ids: dict) -> str:
 # Query strings naming the town, so that scoped endpoints are asked about its data.
 QUERY = {
     "surveys-api:day-points": "day=2026-07-15",
+    "containment-api:call-card": "building={building}",
     "dashboards:overview": "municipality={code}",
     "dashboards:ward-map": "municipality={code}",
     "dashboards:indicators": "municipality={code}",
@@ -206,7 +207,7 @@ def test_access_matrix(job_files, settings, tmp_path):
     for route, name, methods in endpoints():
         declared = POLICY.get(name, {})
         path = _path(route, name, world.ids)
-        query = QUERY.get(name, "").format(code=world.ids["code"], ward=world.ids["ward"])
+        query = QUERY.get(name, "").format(**world.ids)
         for method in methods or list(declared):
             allowed = set()
             for principal in PRINCIPALS:

@@ -26,9 +26,11 @@ def create(town, buildings, **attributes):
 
 
 def test_create_links_buildings_derives_code_ward_volume_and_assesses(town):
-    main, neighbour = (
-        BuildingFactory(municipality=town.municipality),
-        BuildingFactory(municipality=town.municipality),
+    main = BuildingFactory(municipality=town.municipality)
+    # Next door, wherever the factory's grid has got to (its rows wrap).
+    corner = main.geom.envelope.coords[0][0]
+    neighbour = BuildingFactory(
+        municipality=town.municipality, geom=square(corner[0] + 0.0003, corner[1])
     )
     services.rule_set_ensure(municipality=town.municipality)
     containment = create(town, [main, neighbour], length_m=2, width_m=1, depth_m=1.5, users=6)

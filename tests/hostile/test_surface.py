@@ -135,7 +135,7 @@ def test_hostile_classes_reach_no_database_error(job_files, settings, tmp_path):
 
     for route, name, methods in endpoints():
         path = _path(route, name, world.ids)
-        base_query = QUERY.get(name, "").format(code=world.ids["code"], ward=world.ids["ward"])
+        base_query = QUERY.get(name, "").format(**world.ids)
         template = _route_template(route)
         for method in methods or ["GET"]:
             operation = described.get((template, method))

@@ -1,0 +1,93 @@
+"""Reads for the help desk's call intake (issue 25): what the desk needs on screen while a
+caller waits — the building, each containment it uses with its compliance and last
+emptying, the request it is waiting on (with the caller's details, which only the desk
+reads) and its last requests. Scoped like every read: the building and containments the
+user reads, the requests his role may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch
+
+from spatial import selectors as spatial_selectors
+from spatial.models import Building
+
+from . import selectors
+from .desludging import OPEN
+from .models import ContainmentBuilding, EmptyingRequest
+
+RECENT_REQUESTS = 3
+
+
+def _request_row(request: EmptyingRequest) -> dict[str, Any]:
+    return {
+        "id": request.pk,
+        "status": request.status,
+        "status_label": request.get_status_display(),
+        "applicant_name": request.applicant_name,
+        "applicant_phone": request.applicant_phone,
+        "proposed_date": request.proposed_date,
+        "is_emergency": request.is_emergency,
+        "access_notes": request.access_notes,
+        "scheduled_for": request.scheduled_for,
+        "provider": request.provider.name if request.provider else None,
+        "requested_at": request.requested_at,
+        "emptied_at": request.emptied_at,
+    }
+
+
+def building_of(*, user: Any, containment_id: int) -> Building | None:
+    """The building a containment serves (the responsible one first), as the desk opens a
+    call found by the containment's code; Containment.DoesNotExist outside the scope."""
+    containment = selectors.containment_get(user=user, containment_id=containment_id)
+    link = (
+        ContainmentBuilding.objects.filter(containment=containment)
+        .order_by("-is_responsible", "building_id")
+        .first()
+    )
+    return link.building if link else None
+
+
+def call_card(*, user: Any, building_id: int) -> dict[str, Any]:
+    """The building and its containments as the desk sees them during a call; raises
+    Building.DoesNotExist outside the user's scope."""
+    building = spatial_selectors.building_get(user=user, building_id=building_id)
+    requests = selectors.emptying_request_list(user=user).order_by("-requested_at")
+    containments = (
+        selectors.containment_list(user=user)
+        .filter(building_links__building=building, retired_at=None)
+        .prefetch_related(Prefetch("emptying_requests", queryset=requests, to_attr="seen"))
+        .order_by("code")
+    )
+    rows = []
+    for containment in containments:
+        assessment = selectors.current_assessment(containment=containment)
+        waiting = next((r for r in containment.seen if r.status in OPEN), None)
+        rows.append(
+            {
+                "id": containment.pk,
+                "code": containment.code,
+                "containment_type": containment.get_containment_type_display(),
+                "compliance": assessment.get_status_display() if assessment else None,
+                "compliance_status": assessment.status if assessment else None,
+                "last_emptied_on": containment.last_emptied_on,
+                "volume_m3": containment.volume_m3,
+                "open_request": _request_row(waiting) if waiting else None,
+                "recent_requests": [
+                    _request_row(r) for r in containment.seen if r.status not in OPEN
+                ][:RECENT_REQUESTS],
+            }
+        )
+    road = building.access_road
+    return {
+        "building": {
+            "id": building.pk,
+            "bin": building.bin,
+            "holding_number": building.holding_number,
+            "ward": building.ward.number if building.ward_id else None,
+            "road": (road.name or road.code) if road else None,
+            "functional_use": building.get_functional_use_display(),
+        },
+        "containments": rows,
+    }
