@@ -20,18 +20,7 @@ from . import selectors, services
 from .campaign_forms import AssignForm, CampaignForm, TargetsForm
 from .choices import Flag, SubmissionStatus
 from .models import Assignment, SurveyCampaign
-
-
-def _managed_campaign(request: HttpRequest, pk: int) -> SurveyCampaign:
-    try:
-        campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
-    except SurveyCampaign.DoesNotExist:
-        raise Http404 from None
-    if not selectors.can_manage_campaigns(
-        user=request.user, municipality_id=campaign.municipality_id
-    ):
-        raise PermissionDenied
-    return campaign
+from .views import managed_campaign
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -81,7 +70,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def campaign_team(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign's enumerators per ward and its targets: assign, take off, set targets."""
-    campaign = _managed_campaign(request, pk)
+    campaign = managed_campaign(request, pk)
     wards = selectors.supervised_wards(
         user=request.user, municipality=campaign.municipality
     ).filter(pk__in=campaign.wards.values("pk"))

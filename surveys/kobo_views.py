@@ -10,12 +10,12 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from . import kobo_mapping
-from .campaign_views import _managed_campaign
+from .views import managed_campaign
 
 
 @login_required
 def kobo_import_page(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = _managed_campaign(request, pk)
+    campaign = managed_campaign(request, pk)
     config = {
         "campaign": campaign.pk,
         "municipality": campaign.municipality.code,

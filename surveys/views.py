@@ -15,6 +15,20 @@ from .choices import Flag, SubmissionStatus
 from .models import SurveyCampaign
 
 
+def managed_campaign(request: HttpRequest, pk: int) -> SurveyCampaign:
+    """The campaign `pk` if the user may manage it: 404 when he does not see it, 403 when he
+    sees it but supervises nothing there."""
+    try:
+        campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
+    except SurveyCampaign.DoesNotExist:
+        raise Http404 from None
+    if not selectors.can_manage_campaigns(
+        user=request.user, municipality_id=campaign.municipality_id
+    ):
+        raise PermissionDenied
+    return campaign
+
+
 @login_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = selectors.campaign_list(user=request.user)
@@ -67,14 +81,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def review_desk(request: HttpRequest, pk: int) -> HttpResponse:
     """The supervisor's review desk (issue 24): the queue filtered and paged, a submission
     beside what the register holds now, decisions with a moment to undo them."""
-    try:
-        campaign = selectors.campaign_get(user=request.user, campaign_id=pk)
-    except SurveyCampaign.DoesNotExist:
-        raise Http404 from None
-    if not selectors.can_manage_campaigns(
-        user=request.user, municipality_id=campaign.municipality_id
-    ):
-        raise PermissionDenied
+    campaign = managed_campaign(request, pk)
     config = {
         "campaign": campaign.pk,
         "basemaps": [],

@@ -18,21 +18,13 @@ from surveys import services
 from surveys.models import Assignment, KoboMapping, Submission, SurveyCampaign, WardTarget
 
 from .conftest import log_in, make_town
-from .factories import MembershipFactory, UserFactory, survey_team
+from .factories import MembershipFactory, UserFactory, enumerator_of, survey_team
 from .surveys.conftest import export_buildings
-from .surveys.test_kobo_mapping import as_csv, other_form_rows
+from .surveys.test_kobo_mapping import MAPPING, as_csv, other_form_rows
 from .test_browser_roles import AXE, _axe, _data_names, _english_left
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "guide" / "images"
-
-
-def enumerator_of(town, username):
-    return MembershipFactory(
-        municipality=town.municipality,
-        role=MembershipRole.ENUMERATOR,
-        user=UserFactory(username=username),
-    ).user
 
 
 def accessible_in_both_languages(page, names: set[str]) -> list[str]:
@@ -167,21 +159,10 @@ def test_a_kobo_form_of_other_names_and_codes_is_mapped_saved_and_reused(
     # Kobo's own instance column is recognised; the rest is chosen here.
     assert page.input_value("#column-instance") == "KEY"
     page.fill("#kobo-mapping-name", "Kushtia WASH census")
-    for key, column in {
-        "username": "SubmitterName",
-        "end": "SubmissionDate",
-        "latitude": "location-Latitude",
-        "longitude": "location-Longitude",
-        "accuracy": "location-Accuracy",
-        "holding_number": "bldg-holding",
-        "structure_type": "bldg-material",
-        "floor_count": "bldg-storeys",
-        "has_toilet": "wash-latrine",
-        "toilet_type": "wash-latrine_kind",
-        "containment_type": "wash-pit",
-        "outlet": "wash-drain",
-    }.items():
-        page.select_option(f"#column-{key}", column)
+    # The same mapping the API test saves (the instance column aside: found by itself).
+    for key, column in MAPPING["columns"].items():
+        if key != "instance":
+            page.select_option(f"#column-{key}", column)
     for question, raw, code in [
         ("structure_type", "pakka", '"rcc_framed"'),
         ("has_toilet", "haan", "true"),

@@ -17,9 +17,8 @@ from rest_framework.views import APIView
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from core.permissions import require_role_anywhere
 from core.roles import DESLUDGING_DESK_ROLES
-from spatial import selectors as spatial_selectors
 
-from .. import desludging, planner, selectors
+from .. import calls, desludging, selectors
 from ..choices import DeliveryStatus
 from ..models import (
     Containment,
@@ -34,8 +33,6 @@ from .desludging_serializers import (
     EmptyingInputSerializer,
     EmptyingRequestSerializer,
     FeedbackInputSerializer,
-    PlanInputSerializer,
-    PlanSerializer,
     RejectDeliveryInputSerializer,
     RequestInputSerializer,
     RequestQuerySerializer,
@@ -149,7 +146,7 @@ class EmptyingRequestDetailView(APIView):
         _require_desk(request.user, found.municipality_id, found.containment)
         data = RequestUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        desludging.request_update(request=found, **data.validated_data)
+        calls.request_update(request=found, **data.validated_data)
         fresh = selectors.emptying_request_get(user=request.user, request_id=pk)
         return Response(EmptyingRequestSerializer(fresh).data)
 
@@ -365,39 +362,3 @@ class ServiceProviderListView(APIView):
     def get(self, request: Request) -> Response:
         providers = selectors.service_provider_list(user=request.user).order_by("name", "pk")
         return paged_response(request, providers, ServiceProviderSerializer)
-
-
-# ---------------------------------------------------------------- scheduled desludging
-
-
-class PlanListView(APIView):
-    @extend_schema(
-        operation_id="desludging_plans_create",
-        tags=["desludging"],
-        request=PlanInputSerializer,
-        responses={201: PlanSerializer},
-        summary="Run the scheduled-desludging planner",
-    )
-    def post(self, request: Request) -> Response:
-        require_role_anywhere(request.user, DESLUDGING_DESK_ROLES)
-        data = PlanInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        municipality = spatial_selectors.resolve_municipality(
-            user=request.user, code=values.pop("municipality", None)
-        )
-        _require_desk(request.user, municipality.pk)
-        plan = planner.plan_create(municipality=municipality, created_by=request.user, **values)
-        return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
-
-
-class PlanDetailView(APIView):
-    @extend_schema(
-        operation_id="desludging_plans_retrieve",
-        tags=["desludging"],
-        responses={200: PlanSerializer},
-    )
-    def get(self, request: Request, pk: int) -> Response:
-        plan = selectors.desludging_plan_get(user=request.user, plan_id=pk)
-        visits = selectors.planned_visit_list(user=request.user, plan=plan)
-        return Response(PlanSerializer(plan, context={"visits": visits}).data)

@@ -2,7 +2,7 @@ from django.urls import path
 
 from spatial.api.layer_views import register_urls
 
-from . import desk, desludging, inspections, views
+from . import desk, desludging, inspections, plans, views
 
 app_name = "containment-api"
 
@@ -76,8 +76,8 @@ urlpatterns = [
         desludging.RejectDeliveryView.as_view(),
         name="delivery-reject",
     ),
-    path("desludging-plans/", desludging.PlanListView.as_view(), name="plan-list"),
-    path("desludging-plans/<int:pk>/", desludging.PlanDetailView.as_view(), name="plan-detail"),
+    path("desludging-plans/", plans.PlanListView.as_view(), name="plan-list"),
+    path("desludging-plans/<int:pk>/", plans.PlanDetailView.as_view(), name="plan-detail"),
     path(
         "treatment-plants/",
         desludging.TreatmentPlantListView.as_view(),

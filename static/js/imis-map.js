@@ -117,6 +117,20 @@
     });
   }
 
+  // An API error body as one sentence: {"detail": "…"}, {"field": ["…"]}, nested or a list.
+  function errorText(body, code) {
+    if (!body) { return format(gettext("The server answered %(code)s."), { code: String(code) }); }
+    if (body.detail) { return String(body.detail); }
+    var parts = [];
+    (function walk(value) {
+      if (value === null || value === undefined) { return; }
+      if (typeof value === "string") { parts.push(value); return; }
+      if (Array.isArray(value)) { value.forEach(walk); return; }
+      Object.keys(value).forEach(function (key) { walk(value[key]); });
+    })(body);
+    return parts.join(" ");
+  }
+
   // A popup table of label/value rows; values are inserted as text, never as HTML.
   function popupTable(rows) {
     var html = "<table class=\"imis-popup\">";
@@ -231,5 +245,6 @@
     format: format,
     number: function (value) { return numbers.format(value); },
     fieldInput: fieldInput,
+    errorText: errorText,
   };
 })(window);

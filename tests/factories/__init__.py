@@ -220,6 +220,17 @@ def town_campaign(town, **changes):
     return services.campaign_create(**values)
 
 
+def enumerator_of(town, username: str):
+    """A user named `username` holding the enumerator role in the town (no wards yet)."""
+    from core.roles import MembershipRole
+
+    return MembershipFactory(
+        municipality=town.municipality,
+        role=MembershipRole.ENUMERATOR,
+        user=UserFactory(username=username),
+    ).user
+
+
 def survey_team(town):
     """The test town's survey campaign with a supervisor of the whole town and an enumerator
     assigned to the west ward: (campaign, supervisor user, enumerator user)."""

@@ -15,7 +15,13 @@ from core.roles import MembershipRole
 from surveys import selectors, services
 from surveys.models import Assignment, SurveyCampaign, WardTarget
 
-from ..factories import MembershipFactory, UserFactory, survey_team, town_campaign
+from ..factories import (
+    MembershipFactory,
+    UserFactory,
+    enumerator_of,
+    survey_team,
+    town_campaign,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +38,6 @@ def supervisor_of(town, *wards):
     )
     membership.wards.add(*wards)
     return membership.user
-
-
-def enumerator_of(town, username):
-    return MembershipFactory(
-        municipality=town.municipality,
-        role=MembershipRole.ENUMERATOR,
-        user=UserFactory(username=username),
-    ).user
 
 
 def new_campaign(client, town, **changes):

@@ -12,16 +12,7 @@
 
   function status(text) { $("desk-status").textContent = text; }
 
-  function errorText(body, code) {
-    if (!body) { return IMISMap.format(gettext("The server answered %(code)s."), { code: String(code) }); }
-    if (body.detail) { return String(body.detail); }
-    var parts = [];
-    Object.keys(body).forEach(function (key) {
-      var value = body[key];
-      parts.push([].concat(value).join(" "));
-    });
-    return parts.join(" ");
-  }
+  var errorText = IMISMap.errorText;
 
   function call(url, options) {
     options = options || {};

@@ -18,19 +18,7 @@
   function status(text) { $("kobo-status").textContent = text; }
   function fail(text) { $("kobo-error").textContent = text; status(""); delete page.dataset.busy; }
 
-  // A DRF error body as one sentence: {"field": ["…"]}, {"detail": "…"} or a list.
-  function errorText(body, code) {
-    if (!body) { return IMISMap.format(gettext("The server answered %(code)s."), { code: String(code) }); }
-    if (body.detail) { return String(body.detail); }
-    var parts = [];
-    (function walk(value) {
-      if (value === null || value === undefined) { return; }
-      if (typeof value === "string") { parts.push(value); return; }
-      if (Array.isArray(value)) { value.forEach(walk); return; }
-      Object.keys(value).forEach(function (key) { walk(value[key]); });
-    })(body);
-    return parts.join(" ");
-  }
+  var errorText = IMISMap.errorText;
 
   function request(url, options) {
     options = options || {};
