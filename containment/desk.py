@@ -6,16 +6,19 @@ user reads, the requests his role may see."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
 from spatial import selectors as spatial_selectors
 from spatial.models import Building
 
 from . import selectors
+from .choices import RequestStatus
 from .desludging import OPEN
-from .models import ContainmentBuilding, EmptyingRequest
+from .models import ContainmentBuilding, EmptyingRequest, PlannedVisit, ServiceProvider
 
 RECENT_REQUESTS = 3
 
@@ -60,6 +63,7 @@ def call_card(*, user: Any, building_id: int) -> dict[str, Any]:
         .prefetch_related(Prefetch("emptying_requests", queryset=requests, to_attr="seen"))
         .order_by("code")
     )
+    planned = _planned_dates([c.pk for c in containments])
     rows = []
     for containment in containments:
         assessment = selectors.current_assessment(containment=containment)
@@ -73,6 +77,7 @@ def call_card(*, user: Any, building_id: int) -> dict[str, Any]:
                 "compliance_status": assessment.status if assessment else None,
                 "last_emptied_on": containment.last_emptied_on,
                 "volume_m3": containment.volume_m3,
+                "planned_date": planned.get(containment.pk),
                 "open_request": _request_row(waiting) if waiting else None,
                 "recent_requests": [
                     _request_row(r) for r in containment.seen if r.status not in OPEN
@@ -90,4 +95,41 @@ def call_card(*, user: Any, building_id: int) -> dict[str, Any]:
             "functional_use": building.get_functional_use_display(),
         },
         "containments": rows,
+        "providers": providers_serving(building=building),
+    }
+
+
+def _planned_dates(containment_ids: list[int]) -> dict[int, dt.date]:
+    """The planner's next visit date of each containment (from today), if it has one."""
+    dates: dict[int, dt.date] = {}
+    visits = PlannedVisit.objects.filter(
+        containment_id__in=containment_ids, visit_date__gte=timezone.localdate()
+    ).order_by("containment_id", "-plan__created_at", "visit_date")
+    for containment_id, visit_date in visits.values_list("containment_id", "visit_date"):
+        dates.setdefault(containment_id, visit_date)
+    return dates
+
+
+def providers_serving(*, building: Building) -> list[dict[str, Any]]:
+    """The active providers serving the building's ward, with their vehicles in service."""
+    providers = (
+        ServiceProvider.objects.filter(
+            municipality_id=building.municipality_id, is_active=True, wards=building.ward_id
+        )
+        .annotate(vehicles_in_service=Count("vehicles", filter=Q(vehicles__is_active=True)))
+        .order_by("name")
+    )
+    return [{"id": p.pk, "name": p.name, "vehicles": p.vehicles_in_service} for p in providers]
+
+
+def provider_day(*, provider: ServiceProvider, day: dt.date) -> dict[str, Any]:
+    """How full a provider's day is: the jobs scheduled to it that day (all wards, names
+    aside) and its vehicles in service."""
+    return {
+        "provider": provider.pk,
+        "day": day,
+        "jobs": EmptyingRequest.objects.filter(
+            provider=provider, scheduled_for=day, status=RequestStatus.SCHEDULED
+        ).count(),
+        "vehicles": provider.vehicles.filter(is_active=True).count(),
     }

@@ -68,6 +68,7 @@ def call_desk(request: HttpRequest) -> HttpResponse:
             "search": reverse("search"),
             "card": reverse("containment-api:call-card"),
             "requests": reverse("containment-api:request-list"),
+            "providerDay": reverse("containment-api:provider-day"),
         },
     }
     return render(request, "containment/desk.html", {"config": config})

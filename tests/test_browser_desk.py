@@ -1,17 +1,20 @@
 """The help desk's call intake in Chromium on a phone (issue 25): the caller's holding
 number typed in Bangla digits finds his building; the desk sees each containment with what
-waits, takes a request with access notes, and a second call updates that request instead of
-making another. The database is checked after each step; the page passes axe and speaks
+waits, takes a request with access notes, a second call updates that request instead of
+making another, and the desk schedules it with the ward's provider, seeing how full its
+day is. The database is checked after each step; the page passes axe and speaks
 Bangla."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from containment import desludging
-from containment.models import EmptyingRequest
+from containment.models import EmptyingRequest, ServiceProvider, Vehicle
 from core.roles import MembershipRole
 
 from .conftest import log_in, make_town
@@ -34,6 +37,18 @@ def test_a_call_is_taken_and_a_second_call_updates_it_on_a_phone(page, live_serv
         containment=emptied, applicant_name="Karim", applicant_phone="01711111111"
     )
     desludging.request_cancel(request=earlier, reason="Owner away")
+    provider = ServiceProvider.objects.create(municipality=town.municipality, name="Vacutug Co")
+    provider.wards.add(town.west)
+    Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
+    # Another job already booked with the provider that day.
+    visit_day = timezone.localdate() + dt.timedelta(days=3)
+    other = ContainmentFactory(
+        municipality=town.municipality, buildings=[BuildingFactory(municipality=town.municipality)]
+    )
+    booked = desludging.request_create(
+        containment=other, applicant_name="Salma", applicant_phone="01911111111"
+    )
+    desludging.request_schedule(request=booked, scheduled_for=visit_day, provider=provider)
     page.set_viewport_size(PHONE)
     page.context.add_init_script(path=str(AXE))
     log_in(page, live_server, desk)
@@ -51,13 +66,13 @@ def test_a_call_is_taken_and_a_second_call_updates_it_on_a_phone(page, live_serv
     # A bad number is refused on the spot, and nothing is kept.
     card.locator("input[name=applicant_name]").fill("Rahima Begum")
     card.locator("input[name=applicant_phone]").fill("12345")
-    card.locator("button[type=submit]").click()
+    card.locator("form.imis-desk-request button[type=submit]").click()
     card.locator("text=mobile number of 11 digits").wait_for()
     assert not EmptyingRequest.objects.filter(containment=tank).exists()
 
     card.locator("input[name=applicant_phone]").fill("+880 1812-345678")
     card.locator("textarea[name=access_notes]").fill("Gate on the east side")
-    card.locator("button[type=submit]").click()
+    card.locator("form.imis-desk-request button[type=submit]").click()
     page.wait_for_selector("#desk[data-saved]", state="attached")
     taken = EmptyingRequest.objects.get(containment=tank)
     assert (taken.applicant_phone, taken.access_notes, taken.status) == (
@@ -78,10 +93,25 @@ def test_a_call_is_taken_and_a_second_call_updates_it_on_a_phone(page, live_serv
     assert card.locator("input[name=applicant_name]").input_value() == "Rahima Begum"
     card.locator("input[name=applicant_name]").fill("Abdul Karim")
     card.locator("input[name=is_emergency]").check()
-    card.locator("button[type=submit]").click()
+    card.locator("form.imis-desk-request button[type=submit]").click()
     page.wait_for_selector("text=The request is updated.")
     assert EmptyingRequest.objects.filter(containment=tank).count() == 1
     taken.refresh_from_db()
     assert (taken.applicant_name, taken.is_emergency) == ("Abdul Karim", True)
+
+    # Scheduling from the card: the ward's provider, how full its day is, then the visit.
+    schedule = card.locator("form.imis-desk-schedule")
+    schedule.locator("input[name=scheduled_for]").fill(visit_day.isoformat())
+    schedule.locator("input[name=scheduled_for]").dispatch_event("change")
+    page.wait_for_selector("form.imis-desk-schedule[data-day='1']")
+    assert "jobs booked 1, vehicles in service 1" in schedule.inner_text()
+    schedule.locator("button[type=submit]").click()
+    page.wait_for_selector(f"#desk[data-scheduled='{taken.pk}']", state="attached")
+    taken.refresh_from_db()
+    assert (taken.status, taken.scheduled_for, taken.provider_id) == (
+        "scheduled",
+        visit_day,
+        provider.pk,
+    )
     problems = accessible_in_both_languages(page, {"Rahima", "Begum", "Abdul", "Karim"})
     assert not problems, problems

@@ -16,7 +16,7 @@ from core.roles import DESLUDGING_DESK_ROLES
 from spatial.api.serializers import StrictFieldsMixin
 from spatial.models import Building
 
-from .. import desk
+from .. import desk, selectors
 from ..models import Containment
 
 MAX_ID = 2**31 - 1
@@ -62,3 +62,35 @@ class CallCardView(APIView):
             return Response(desk.call_card(user=request.user, building_id=building_id))
         except (Building.DoesNotExist, Containment.DoesNotExist):
             raise exceptions.NotFound() from None
+
+
+class ProviderDayQuerySerializer(StrictFieldsMixin, serializers.Serializer):
+    provider = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    day = serializers.DateField()
+
+
+class ProviderDayView(APIView):
+    @extend_schema(
+        operation_id="desk_provider_day",
+        tags=["desludging"],
+        parameters=[
+            OpenApiParameter("provider", int, required=True),
+            OpenApiParameter("day", OpenApiTypes.DATE, required=True),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="How full a provider's day is: jobs scheduled to it and vehicles in service",
+    )
+    def get(self, request: Request) -> Response:
+        require_role_anywhere(
+            request.user, DESLUDGING_DESK_ROLES, _("Only the FSM help desk may do this.")
+        )
+        query = ProviderDayQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        provider = (
+            selectors.service_provider_list(user=request.user)
+            .filter(pk=query.validated_data["provider"])
+            .first()
+        )
+        if provider is None:
+            raise exceptions.NotFound()
+        return Response(desk.provider_day(provider=provider, day=query.validated_data["day"]))

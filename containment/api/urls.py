@@ -31,6 +31,7 @@ urlpatterns = [
         name="compliance-enforcement",
     ),
     path("desk/call-card/", desk.CallCardView.as_view(), name="call-card"),
+    path("desk/provider-day/", desk.ProviderDayView.as_view(), name="provider-day"),
     path("emptying-requests/", desludging.EmptyingRequestListView.as_view(), name="request-list"),
     path(
         "emptying-requests/<int:pk>/",

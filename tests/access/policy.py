@@ -186,6 +186,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "containment-api:request-detail": {"GET": PERSONAL_DATA, "PATCH": DESK_OF_A},
     "containment-api:call-card": {"GET": DESK_OF_A},  # the building asked about is ward A's
     "containment:desk": {"GET": DESK_ANYWHERE},
+    # A provider's bookings (counts, no names): any desk of the provider's municipality.
+    "containment-api:provider-day": {"GET": frozenset({"help_desk", "help_desk_b", "admin_b"})},
     "containment-api:request-schedule": {"POST": DESK_OF_A},  # the help desk only
     "containment-api:request-emptying": {"POST": DESK_OF_A},
     "containment-api:request-delivery": {"POST": DESK_OF_A},

@@ -143,6 +143,7 @@ def _path(route: str, name: str, ids: dict) -> str:
 QUERY = {
     "surveys-api:day-points": "day=2026-07-15",
     "containment-api:call-card": "building={building}",
+    "containment-api:provider-day": "provider={provider}&day=2026-12-06",
     "dashboards:overview": "municipality={code}",
     "dashboards:ward-map": "municipality={code}",
     "dashboards:indicators": "municipality={code}",

@@ -178,6 +178,7 @@ def build_world() -> World:
         "campaign": campaign.pk,
         "submission": submission.pk,
         "kobo_mapping": kobo_mapping.pk,
+        "provider": provider.pk,
         "job": job.pk,
         "code": m.code,
         # Record pages (core.pages) name a record by its register's natural key.

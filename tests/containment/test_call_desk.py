@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from containment import desludging
 from core.roles import MembershipRole
@@ -86,3 +87,43 @@ def test_only_the_desk_of_the_ward_sees_the_card(town, other_town, caller, gis_c
     assert client_for(other).get(url, {"building": building.pk}).status_code == 404
     # The GIS officer reads the building but takes no calls (and reads no callers).
     assert gis_client.get(url, {"building": building.pk}).status_code == 403
+
+
+def test_the_card_offers_the_wards_providers_and_the_day_shows_their_bookings(town, caller):
+    from containment.models import ServiceProvider, Vehicle
+
+    building, _tank, _pit, waiting = caller
+    serving = ServiceProvider.objects.create(municipality=town.municipality, name="Vacutug Co")
+    serving.wards.add(town.west)
+    Vehicle.objects.create(provider=serving, registration="L-1", capacity_m3=3)
+    Vehicle.objects.create(provider=serving, registration="L-2", capacity_m3=3, is_active=False)
+    elsewhere = ServiceProvider.objects.create(municipality=town.municipality, name="East only")
+    elsewhere.wards.add(town.east)
+    desk = desk_of(town)
+    card = desk.get(reverse("containment-api:call-card"), {"building": building.pk}).json()
+    assert card["providers"] == [{"id": serving.pk, "name": "Vacutug Co", "vehicles": 1}]
+
+    day = timezone.localdate() + dt.timedelta(days=2)
+    url = reverse("containment-api:provider-day")
+    before = desk.get(url, {"provider": serving.pk, "day": day.isoformat()}).json()
+    assert (before["jobs"], before["vehicles"]) == (0, 1)
+    desludging.request_schedule(request=waiting, scheduled_for=day, provider=serving)
+    after = desk.get(url, {"provider": serving.pk, "day": day.isoformat()}).json()
+    assert after["jobs"] == 1
+    assert desk.get(url, {"provider": serving.pk}).status_code == 400
+    assert desk.get(url, {"provider": 999999, "day": day.isoformat()}).status_code == 404
+
+
+def test_the_planners_date_is_offered(town, caller):
+    from containment import planner, services
+
+    services.rule_set_ensure(municipality=town.municipality)
+    building, _tank, pit, _waiting = caller
+    plan = planner.plan_create(
+        municipality=town.municipality, start_date=timezone.localdate(), days=5
+    )
+    # (The tank already waits for an emptying: the planner leaves it out.)
+    visit = plan.visits.get(containment=pit)
+    card = desk_of(town).get(reverse("containment-api:call-card"), {"building": building.pk})
+    row = next(r for r in card.json()["containments"] if r["code"] == pit.code)
+    assert row["planned_date"] == visit.visit_date.isoformat()

@@ -90,11 +90,11 @@
       none.textContent = gettext("No containment is recorded for this building. Ask the GIS officer to add it before a request is taken.");
       box.appendChild(none);
     }
-    card.containments.forEach(function (c) { box.appendChild(containment(c)); });
+    card.containments.forEach(function (c) { box.appendChild(containment(c, card.providers)); });
     $("desk-card").hidden = false;
   }
 
-  function containment(c) {
+  function containment(c, providers) {
     var node = $("desk-containment").content.firstElementChild.cloneNode(true);
     node.dataset.containment = c.code;
     var slot = function (name) { return node.querySelector("[data-slot='" + name + "']"); };
@@ -115,9 +115,9 @@
     slot("recent").textContent = c.recent_requests.length ? gettext("Earlier:") + " " + c.recent_requests.map(function (r) {
       return date(r.requested_at) + " " + r.status_label;
     }).join(", ") : "";
-    var form = node.querySelector("form");
+    var form = node.querySelector("form.imis-desk-request");
     node.querySelectorAll("[data-for]").forEach(function (label) {
-      var input = form.elements[label.dataset.for];
+      var input = label.closest("form").elements[label.dataset.for];
       input.id = "desk-" + c.id + "-" + label.dataset.for;
       label.htmlFor = input.id;
     });
@@ -134,7 +134,58 @@
       event.preventDefault();
       submit(form, c, waiting, slot("error"));
     });
+    if (waiting && ["requested", "scheduled"].indexOf(waiting.status) >= 0) {
+      scheduling(slot("schedule"), c, waiting, providers, slot);
+    } else {
+      slot("schedule").remove();
+    }
     return node;
+  }
+
+  // Scheduling: the providers serving the ward, the date the planner suggests (else the
+  // caller's), and how full the chosen provider's day already is.
+  function scheduling(form, c, waiting, providers, slot) {
+    var select = form.elements.provider;
+    if (!providers.length) {
+      slot("day").textContent = gettext("No active provider serves this ward.");
+      form.querySelector("button").disabled = true;
+    }
+    providers.forEach(function (p) {
+      var option = new Option(p.name, String(p.id));
+      option.selected = waiting.provider === p.name;
+      select.appendChild(option);
+    });
+    form.elements.scheduled_for.value = (waiting.scheduled_for || c.planned_date || waiting.proposed_date || "").slice(0, 10);
+    if (c.planned_date) {
+      slot("day").textContent = IMISMap.format(gettext("The planner suggests %(date)s."), { date: date(c.planned_date) });
+    }
+    function day() {
+      if (!select.value || !form.elements.scheduled_for.value) { return; }
+      call(config.urls.providerDay + "?provider=" + select.value + "&day=" + form.elements.scheduled_for.value).then(function (answer) {
+        if (!answer.ok) { return; }
+        slot("day").textContent = IMISMap.format(gettext("%(provider)s that day: jobs booked %(jobs)s, vehicles in service %(vehicles)s."), {
+          provider: select.options[select.selectedIndex].text, jobs: answer.body.jobs, vehicles: answer.body.vehicles,
+        });
+        form.dataset.day = String(answer.body.jobs);
+      });
+    }
+    select.addEventListener("change", day);
+    form.elements.scheduled_for.addEventListener("change", day);
+    day();
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      slot("schedule-error").textContent = "";
+      var body = { provider: parseInt(select.value, 10), scheduled_for: form.elements.scheduled_for.value };
+      call(config.urls.requests + waiting.id + "/schedule/", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      }).then(function (answer) {
+        if (!answer.ok) { slot("schedule-error").textContent = errorText(answer.body, answer.status); return; }
+        return open("building=" + current.id).then(function () {
+          status(gettext("The visit is scheduled."));
+          page.dataset.scheduled = String(waiting.id);
+        });
+      });
+    });
   }
 
   function submit(form, c, waiting, error) {
