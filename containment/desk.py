@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
@@ -132,4 +133,43 @@ def provider_day(*, provider: ServiceProvider, day: dt.date) -> dict[str, Any]:
             provider=provider, scheduled_for=day, status=RequestStatus.SCHEDULED
         ).count(),
         "vehicles": provider.vehicles.filter(is_active=True).count(),
+    }
+
+
+# The job sheet's sketch: what stands within this many metres of the containment.
+SKETCH_RADIUS_M = 60
+
+
+def job_sheet_sketch(*, containment_id: int, served: list[int]) -> dict[str, Any]:
+    """An SVG sketch for the crew's printed job sheet, drawn by PostGIS in metres (UTM 46N):
+    the buildings around the containment (those it serves marked) and the containment.
+    The viewBox is SKETCH_RADIUS_M around the containment; SVG's y runs downwards, as
+    ST_AsSVG writes it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH c AS (SELECT geom, ST_Transform(geom, 32646) AS m
+                         FROM containment_containment WHERE id = %(id)s)
+            SELECT ST_X(c.m), ST_Y(c.m),
+                   (SELECT coalesce(json_agg(json_build_object(
+                              'd', ST_AsSVG(ST_Transform(b.geom, 32646), 0, 1),
+                              'served', b.id = ANY(%(served)s))), '[]'::json)
+                      FROM spatial_building b
+                     WHERE b.retired_at IS NULL
+                       AND b.geom && ST_Expand(c.geom, 0.0015)
+                       AND ST_DWithin(ST_Transform(b.geom, 32646), c.m, %(r)s))
+              FROM c
+            """,
+            {"id": containment_id, "served": served, "r": SKETCH_RADIUS_M},
+        )
+        x, y, buildings = cursor.fetchone()
+    r = SKETCH_RADIUS_M
+    return {
+        "viewbox": f"{x - r:.1f} {-y - r:.1f} {2 * r} {2 * r}",
+        "x": round(x, 1),
+        "y": round(-y, 1),
+        "buildings": buildings if isinstance(buildings, list) else [],
+        "scale_x": round(x - r + 5, 1),
+        "scale_y": round(-y + r - 5, 1),
+        "scale_end": round(x - r + 25, 1),
     }

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from core.local import ward_label
 from spatial import selectors as spatial_selectors
 
-from . import compliance, selectors
+from . import compliance, desk, selectors
+from .models import EmptyingRequest
 
 
 @login_required
@@ -69,6 +70,32 @@ def call_desk(request: HttpRequest) -> HttpResponse:
             "card": reverse("containment-api:call-card"),
             "requests": reverse("containment-api:request-list"),
             "providerDay": reverse("containment-api:provider-day"),
+            "sheet": reverse("containment:job-sheet", args=[0]),
         },
     }
     return render(request, "containment/desk.html", {"config": config})
+
+
+@login_required
+def job_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The crew's printed job sheet of a request (issue 25): who called and how to reach
+    the tank, the containment, a sketch of the buildings around it, and blanks for what
+    the crew records. For whoever reads the request with its caller (the desk, the
+    provider's operators)."""
+    try:
+        job = selectors.emptying_request_get(user=request.user, request_id=pk)
+    except EmptyingRequest.DoesNotExist:
+        raise Http404 from None
+    containment = job.containment
+    served = list(containment.buildings.values_list("pk", flat=True))
+    return render(
+        request,
+        "containment/job_sheet.html",
+        {
+            "job": job,
+            "containment": containment,
+            "buildings": containment.buildings.select_related("ward", "access_road"),
+            "sketch": desk.job_sheet_sketch(containment_id=containment.pk, served=served),
+            "radius": desk.SKETCH_RADIUS_M,
+        },
+    )

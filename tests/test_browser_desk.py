@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.utils import timezone
 
 from containment import desludging
@@ -31,7 +32,8 @@ def test_a_call_is_taken_and_a_second_call_updates_it_on_a_phone(page, live_serv
     town = make_town()
     desk = MembershipFactory(municipality=town.municipality, role=MembershipRole.FSM_HELP_DESK).user
     building = BuildingFactory(municipality=town.municipality, holding_number="07-0042")
-    tank = ContainmentFactory(municipality=town.municipality, buildings=[building])
+    beside = Point(building.geom.centroid.x + 0.0001, building.geom.centroid.y, srid=4326)
+    tank = ContainmentFactory(municipality=town.municipality, buildings=[building], geom=beside)
     emptied = ContainmentFactory(municipality=town.municipality, buildings=[building])
     earlier = desludging.request_create(
         containment=emptied, applicant_name="Karim", applicant_phone="01711111111"
@@ -113,5 +115,15 @@ def test_a_call_is_taken_and_a_second_call_updates_it_on_a_phone(page, live_serv
         visit_day,
         provider.pk,
     )
-    problems = accessible_in_both_languages(page, {"Rahima", "Begum", "Abdul", "Karim"})
+    # The crew's sheet: the caller, the way to the tank, the sketch.
+    page.locator(
+        f".imis-desk-containment[data-containment='{tank.code}'] a:has-text('Job sheet')"
+    ).click()
+    page.wait_for_selector("#job-sheet")
+    assert "Gate on the east side" in page.inner_text("#job-sheet-access")
+    assert page.locator(".imis-sketch-served").count() == 1
+    page.screenshot(path=str(GUIDE / "job-sheet.png"), full_page=True)
+    # (The access notes are the caller's words, as he gave them.)
+    words = {"Rahima", "Begum", "Abdul", "Karim", "Gate", "on", "the", "east", "side"}
+    problems = accessible_in_both_languages(page, words)
     assert not problems, problems

@@ -186,6 +186,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "containment-api:request-detail": {"GET": PERSONAL_DATA, "PATCH": DESK_OF_A},
     "containment-api:call-card": {"GET": DESK_OF_A},  # the building asked about is ward A's
     "containment:desk": {"GET": DESK_ANYWHERE},
+    "containment:job-sheet": {"GET": PERSONAL_DATA},  # whoever reads the request's caller
     # A provider's bookings (counts, no names): any desk of the provider's municipality.
     "containment-api:provider-day": {"GET": frozenset({"help_desk", "help_desk_b", "admin_b"})},
     "containment-api:request-schedule": {"POST": DESK_OF_A},  # the help desk only

@@ -88,6 +88,7 @@ PK_OF = {
     "surveys:campaign": "campaign",
     "surveys:review": "campaign",
     "surveys:team": "campaign",
+    "containment:job-sheet": "request",
     "surveys:progress": "campaign",
     "surveys:kobo-import": "campaign",
     "surveys-api:kobo-mapping": "kobo_mapping",

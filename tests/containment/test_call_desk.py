@@ -5,6 +5,7 @@ and the earlier ones; only for the desk, only in its wards."""
 import datetime as dt
 
 import pytest
+from django.contrib.gis.geos import Point
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,13 +21,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def caller(town):
     building = BuildingFactory(municipality=town.municipality, holding_number="07-0042")
+    # Beside the building (the factory's fixed point is far from its later buildings).
+    beside = Point(building.geom.centroid.x + 0.0001, building.geom.centroid.y, srid=4326)
     tank = ContainmentFactory(
         municipality=town.municipality,
+        geom=beside,
         buildings=[building],
         ever_emptied=True,
         last_emptied_on=dt.date(2023, 3, 1),
     )
-    pit = ContainmentFactory(municipality=town.municipality, buildings=[building])
+    pit = ContainmentFactory(municipality=town.municipality, buildings=[building], geom=beside)
     done = desludging.request_create(
         containment=pit, applicant_name="Karim", applicant_phone="01711111111"
     )
@@ -127,3 +131,31 @@ def test_the_planners_date_is_offered(town, caller):
     card = desk_of(town).get(reverse("containment-api:call-card"), {"building": building.pk})
     row = next(r for r in card.json()["containments"] if r["code"] == pit.code)
     assert row["planned_date"] == visit.visit_date.isoformat()
+
+
+def test_the_job_sheet_carries_the_call_and_a_sketch_drawn_by_postgis(town, caller):
+    from django.test import Client
+
+    building, tank, _pit, waiting = caller
+    neighbour = BuildingFactory(municipality=town.municipality)  # on the factory's grid
+    membership = MembershipFactory(
+        municipality=town.municipality, role=MembershipRole.FSM_HELP_DESK
+    )
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(membership.user)
+    page = client.get(reverse("containment:job-sheet", args=[waiting.pk]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Gate on the east side" in html
+    assert "01812345678" in html
+    assert tank.code in html
+    # The building served is drawn dark; the sketch is in metres around the containment.
+    assert html.count('class="imis-sketch-served"') == 1
+    assert 'class="imis-sketch-containment"' in html
+    near = building.geom.distance(neighbour.geom) * 111_000 < 60
+    assert html.count('class="imis-sketch-building"') == (1 if near else 0)
+    # A desk limited to the other ward does not read it.
+    other = MembershipFactory(municipality=town.municipality, role=MembershipRole.FSM_HELP_DESK)
+    other.wards.add(town.east)
+    client.force_login(other.user)
+    assert client.get(reverse("containment:job-sheet", args=[waiting.pk])).status_code == 404

@@ -112,6 +112,13 @@
         waiting.scheduled_for ? IMISMap.format(gettext("visit on %(date)s (%(provider)s)"), { date: date(waiting.scheduled_for), provider: waiting.provider }) : "",
       ].filter(Boolean).join("; ");
     }
+    if (waiting && waiting.status === "scheduled") {
+      var sheet = document.createElement("a");
+      sheet.href = config.urls.sheet.replace("/0/", "/" + waiting.id + "/");
+      sheet.className = "imis-button";
+      sheet.textContent = gettext("Job sheet to print");
+      slot("open").insertBefore(sheet, slot("schedule"));
+    }
     slot("recent").textContent = c.recent_requests.length ? gettext("Earlier:") + " " + c.recent_requests.map(function (r) {
       return date(r.requested_at) + " " + r.status_label;
     }).join(", ") : "";
