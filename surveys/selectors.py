@@ -18,7 +18,14 @@ from spatial.models import Municipality, Ward
 from spatial.selectors import User, has_role, record_in_scope, scoped
 
 from .choices import CampaignStatus
-from .models import Assignment, KoboMapping, Submission, SubmissionPhoto, SurveyCampaign
+from .models import (
+    Assignment,
+    KoboAccount,
+    KoboMapping,
+    Submission,
+    SubmissionPhoto,
+    SurveyCampaign,
+)
 
 SUPERVISING_ROLES = (MembershipRole.SURVEY_SUPERVISOR, MembershipRole.MUNICIPAL_ADMIN)
 READING_ROLES = (*SUPERVISING_ROLES, MembershipRole.EXECUTIVE)
@@ -125,6 +132,16 @@ def kobo_mapping_list(*, user: User) -> QuerySet[KoboMapping]:
     """The Kobo form mappings of the municipalities where `user` supervises surveys."""
     return scoped_to_roles(
         KoboMapping.objects.select_related("municipality"), user, SUPERVISING_ROLES
+    )
+
+
+def kobo_accounts(*, municipality: Municipality) -> dict[str, str]:
+    """The Kobo user names named at earlier imports in `municipality` -> the enumerator's
+    user name (offered when the supervisor picks a new user column)."""
+    return dict(
+        KoboAccount.objects.filter(municipality=municipality)
+        .order_by("username")
+        .values_list("username", "enumerator__username")[:2000]
     )
 
 

@@ -21,7 +21,7 @@ from core.permissions import require_role_anywhere
 from spatial.api.serializers import StrictFieldsMixin
 
 from .. import kobo, kobo_mapping, selectors, services
-from ..models import KoboAccount, KoboMapping, SurveyCampaign
+from ..models import KoboMapping, SurveyCampaign
 
 MAX_MAPPING_ID = 2**31 - 1
 
@@ -226,6 +226,13 @@ def _campaign_and_file(
     return campaign, values, records, mapping
 
 
+def _user_names(enumerators: dict[str, Any]) -> dict[str, str | None]:
+    """Kobo user name -> the enumerator's user name it stands for (None: nobody yet)."""
+    return {
+        name: user.get_username() if user else None for name, user in sorted(enumerators.items())
+    }
+
+
 class KoboInspectView(APIView):
     """What an export holds, for the mapping page: its columns (with the values of those
     that read like code lists), a suggested or the saved mapping, and its Kobo users."""
@@ -261,16 +268,9 @@ class KoboInspectView(APIView):
                 "rows": len(records),
                 "columns": columns,
                 "suggested": suggested,
-                "usernames": {
-                    name: user.get_username() if user else None
-                    for name, user in sorted(enumerators.items())
-                },
+                "usernames": _user_names(enumerators),
                 # Kobo accounts named at earlier imports (for a user column chosen anew).
-                "accounts": dict(
-                    KoboAccount.objects.filter(municipality=campaign.municipality).values_list(
-                        "username", "enumerator__username"
-                    )[:2000]
-                ),
+                "accounts": selectors.kobo_accounts(municipality=campaign.municipality),
                 "enumerators": [
                     user.get_username()
                     for user in selectors.municipality_enumerators(
@@ -317,10 +317,7 @@ class KoboImportView(APIView):
             {
                 "committed": values["commit"],
                 "counts": report.counts,
-                "enumerators": {
-                    name: user.get_username() if user else None
-                    for name, user in sorted(enumerators.items())
-                },
+                "enumerators": _user_names(enumerators),
                 "rows": report.rows,
             }
         )
