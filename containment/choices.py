@@ -53,6 +53,29 @@ class DeliveryStatus(models.TextChoices):
     DISCHARGED = "discharged", _("Discharged, awaiting the plant")
     CONFIRMED = "confirmed", _("Confirmed by the plant")
     REJECTED = "rejected", _("Rejected by the plant")
+    # The crew took the load somewhere other than a plant: nobody confirms it, and it never
+    # counts as delivered to treatment.
+    UNTREATED = "untreated", _("Discharged elsewhere, untreated")
+
+
+class EmptyingProblem(models.TextChoices):
+    """What the crew met at an emptying (the provider's and the desk's follow-up)."""
+
+    NO_VEHICLE_ACCESS = "no_vehicle_access", _("The vehicle could not reach the tank")
+    NO_COVER = "no_cover", _("No access cover: the slab had to be broken")
+    HARD_SLUDGE = "hard_sludge", _("Sludge too thick or solid to pump")
+    DAMAGED = "damaged", _("Containment damaged or collapsing")
+    GARBAGE = "garbage", _("Solid waste in the tank")
+    SPILL = "spill", _("Sludge spilled on site")
+    NOT_PAID = "not_paid", _("The household did not pay")
+    OTHER = "other", _("Other (see the notes)")
+
+
+class LabSampleType(models.TextChoices):
+    """What a laboratory sample of a treatment plant is of (CWIS SF-1f and SF-1g)."""
+
+    TREATED_SLUDGE = "treated_sludge", _("Treated faecal sludge")
+    EFFLUENT = "effluent", _("Treated wastewater (effluent)")
 
 
 class SludgeDestination(models.TextChoices):
@@ -172,6 +195,6 @@ class RequestStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     SCHEDULED = "scheduled", _("Scheduled")
     EMPTIED = "emptied", _("Emptied")
-    DELIVERED = "delivered", _("Sludge discharged at a plant")
+    DELIVERED = "delivered", _("Sludge discharged")
     CLOSED = "closed", _("Closed with feedback")
     CANCELLED = "cancelled", _("Cancelled")

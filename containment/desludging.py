@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import compliance
+from . import compliance, notices
 from .choices import DeliveryStatus, EmptyingMethod, RequestStatus, SludgeDestination
 from .models import (
     Containment,
@@ -127,6 +127,7 @@ def request_schedule(
     request.status, request.scheduled_for, request.provider = S.SCHEDULED, scheduled_for, provider
     request.scheduled_at = timezone.now()
     request.save()
+    notices.announce(request, notices.SCHEDULED)
     return request
 
 
@@ -156,6 +157,9 @@ def request_record_emptying(
     crew: str = "",
     cost_bdt: Decimal | None = None,
     receipt_number: str = "",
+    finished_at: dt.datetime | None = None,
+    problems: list[str] | None = None,
+    problem_notes: str = "",
 ) -> Emptying:
     """Record the emptying; updates the containment's last-emptied date and count and
     re-assesses its compliance."""
@@ -169,6 +173,14 @@ def request_record_emptying(
         raise _fail("emptied_on", _("The emptying date is before the request."))
     if vehicle.provider_id != request.provider_id:
         raise _fail("vehicle", _("The vehicle belongs to another provider."))
+    if finished_at is not None and (
+        finished_at > timezone.now()
+        or finished_at.astimezone(timezone.get_current_timezone()).date() != emptied_on
+    ):
+        raise _fail(
+            "finished_at",
+            _("The finishing time is on the day of the emptying, not later than now."),
+        )
     # More than the recorded volume is kept, with a warning (emptying_warnings): the crew
     # measured the load; the tank's recorded dimensions are likelier to be wrong.
     if volume_m3 > vehicle.capacity_m3 * trips:
@@ -186,6 +198,9 @@ def request_record_emptying(
         crew=crew,
         cost_bdt=cost_bdt,
         receipt_number=receipt_number,
+        finished_at=finished_at,
+        problems=sorted(set(problems or [])),
+        problem_notes=problem_notes,
     )
     emptying.full_clean(exclude=["request", "vehicle"])
     emptying.save()
@@ -209,6 +224,7 @@ def request_record_emptying(
         ]
     )
     _reassess(containment)
+    notices.announce(request, notices.EMPTIED)
     return emptying
 
 
@@ -220,13 +236,24 @@ def _live_delivery(emptying: Emptying) -> SludgeDelivery | None:
 def request_record_delivery(
     *,
     request: EmptyingRequest,
-    plant: TreatmentPlant,
     volume_m3: Decimal,
     delivered_at: dt.datetime,
+    plant: TreatmentPlant | None = None,
+    destination: str = SludgeDestination.TREATMENT_PLANT,
+    place: str = "",
     recorded_by: Any = None,
 ) -> SludgeDelivery:
-    """The crew records where it discharged the load. The load then waits for the plant to
-    confirm or reject it; after a rejection the crew records where it took the load next."""
+    """The crew records where it discharged the load: at a plant, where the load then waits
+    for the plant to confirm or reject it (after a rejection the crew records where it took
+    the load next), or elsewhere, which is on record as untreated and is where the
+    containment's sludge is known to have gone."""
+    to_plant = destination == SludgeDestination.TREATMENT_PLANT
+    if to_plant and plant is None:
+        raise _fail("plant", _("Name the treatment plant."))
+    if not to_plant and plant is not None:
+        raise _fail("plant", _("A load taken elsewhere names no treatment plant."))
+    if destination not in SludgeDestination.values or destination == SludgeDestination.DONT_KNOW:
+        raise _fail("destination", _("Say where the crew took the load."))
     locked = EmptyingRequest.objects.select_for_update().get(pk=request.pk)
     emptying = getattr(locked, "emptying", None)
     again = (
@@ -239,7 +266,7 @@ def request_record_delivery(
         emptying = request.emptying
     else:
         request = locked
-    if plant.municipality_id != request.municipality_id:
+    if plant is not None and plant.municipality_id != request.municipality_id:
         raise _fail("plant", _("The treatment plant is in another municipality."))
     if volume_m3 > emptying.volume_m3:
         raise _fail(
@@ -252,11 +279,18 @@ def request_record_delivery(
         raise _fail("delivered_at", _("Delivery must be after the emptying and not in the future."))
     delivery = SludgeDelivery.objects.create(
         emptying=emptying,
+        destination=destination,
         plant=plant,
+        place=place.strip()[:200],
         volume_m3=volume_m3,
         delivered_at=delivered_at,
         recorded_by=recorded_by,
+        status=DeliveryStatus.DISCHARGED if to_plant else DeliveryStatus.UNTREATED,
     )
+    if not to_plant:
+        Containment.objects.filter(pk=request.containment_id).update(
+            sludge_destination=destination, updated_at=timezone.now()
+        )
     if request.status == S.EMPTIED:
         request.status, request.delivered_at = S.DELIVERED, timezone.now()
         request.save(update_fields=["status", "delivered_at"])

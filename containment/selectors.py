@@ -236,6 +236,12 @@ def _requests_visible_to(user: User, queryset: QuerySet, *, plants: bool = True)
     return queryset.filter(visible)
 
 
+def operated_ids(*, user: User, role: str) -> QuerySet:
+    """Ids of the providers (PROVIDER_OPERATOR) or plants (PLANT_OPERATOR) the user runs."""
+    relation = "operated_providers" if role == MembershipRole.PROVIDER_OPERATOR else "plants"
+    return _operated(user, role, relation)
+
+
 def operates_provider(*, user: User, provider_id: int | None) -> bool:
     return provider_id is not None and (
         _operated(user, MembershipRole.PROVIDER_OPERATOR, "operated_providers")

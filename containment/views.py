@@ -11,6 +11,7 @@ from core.local import ward_label
 from spatial import selectors as spatial_selectors
 
 from . import compliance, desk, selectors
+from .choices import RequestStatus
 from .models import EmptyingRequest
 
 
@@ -73,7 +74,15 @@ def call_desk(request: HttpRequest) -> HttpResponse:
             "sheet": reverse("containment:job-sheet", args=[0]),
         },
     }
-    return render(request, "containment/desk.html", {"config": config})
+    # Discharged loads wait for the desk to call the household back (feedback closes them).
+    waiting_feedback = selectors.emptying_request_list(user=request.user).filter(
+        status=RequestStatus.DELIVERED
+    )
+    return render(
+        request,
+        "containment/desk.html",
+        {"config": config, "waiting_feedback": waiting_feedback.order_by("delivered_at")[:50]},
+    )
 
 
 @login_required

@@ -52,6 +52,8 @@ PAGES = (
         frozenset({ADMIN, GIS, EXECUTIVE, INSPECTOR, DESK}),
     ),
     Page("containment:desk", _("Call desk"), frozenset({DESK, ADMIN})),
+    Page("containment:crew", _("Today's jobs"), frozenset({PROVIDER})),
+    Page("containment:plant", _("Plant desk"), frozenset({PLANT})),
     Page("surveys:campaigns", _("Surveys"), frozenset({ADMIN, GIS, SUPERVISOR, ENUMERATOR})),
     Page("surveys:field", _("Field survey"), frozenset({ENUMERATOR, SUPERVISOR})),
     Page("spatial:connect", _("QGIS and API"), frozenset({ADMIN, GIS})),
@@ -66,8 +68,8 @@ LANDING = (
     (ENUMERATOR, "surveys:campaigns"),
     (INSPECTOR, "containment:compliance"),
     (DESK, "containment:desk"),
-    (PLANT, "dashboards:indicators"),
-    (PROVIDER, "spatial:map"),
+    (PLANT, "containment:plant"),
+    (PROVIDER, "containment:crew"),
 )
 
 

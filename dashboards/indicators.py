@@ -194,6 +194,7 @@ def cwis_indicators(
     treatment_capacity_m3: float,
     previous_treatment_capacity_m3: float = 0.0,
     targets: dict[str, float] | None = None,
+    laboratory: list[Indicator] | None = None,
 ) -> list[Indicator]:
     """CWIS indicators for one year from the municipality's figures of that year (and of
     the year before, for the comparison). `treatment_capacity_m3` is the capacity of the
@@ -308,10 +309,9 @@ def cwis_indicators(
         indicator.group = str(CWIS)
         if indicator.code in survey_based:
             indicator.coverage = coverage(total)
-    no_lab = _("No laboratory test of treated sludge or effluent is recorded yet.")
+    # SF-1f and SF-1g from the plants' laboratory samples (dashboards/laboratory.py).
+    current += laboratory or []
     current += [
-        _not_available("SF-1f", _("Treated faecal sludge meeting the standards"), no_lab, targets),
-        _not_available("SF-1g", _("Treated wastewater meeting the standards"), no_lab, targets),
         _not_available(
             "SF-3", _("Dependent population using safe shared or community toilets"),
             _("Shared and community toilets are not on the register yet: the people "

@@ -3,11 +3,11 @@ ready for json_script, the API or a CSV/XLSX table. No queries beyond the select
 
 from __future__ import annotations
 
-from containment import compliance
+from containment import compliance, plant
 from core.local import ward_label
 from spatial.models import Municipality
 
-from . import indicators, selectors
+from . import indicators, laboratory, selectors
 from .kpis import fsm_kpis
 from .ladders import comparison, ladder, moment, sfd
 from .models import IndicatorTarget
@@ -182,6 +182,7 @@ def indicator_report(*, municipality: Municipality, year: int) -> dict:
     service = selectors.fsm_service_figures(municipality=municipality, years=[year - 1, year])
     capacity = selectors.treatment_capacity(municipality=municipality, years=[year - 1, year])
     targets = targets_for(municipality=municipality, year=year)
+    lab = plant.lab_figures(municipality=municipality, years=[year - 1, year])
 
     def service_row(for_year: int, provider: int | None) -> dict | None:
         return next(
@@ -194,6 +195,7 @@ def indicator_report(*, municipality: Municipality, year: int) -> dict:
         treatment_capacity_m3=capacity.get(year, 0.0),
         previous_treatment_capacity_m3=capacity.get(year - 1, 0.0),
         targets=targets,
+        laboratory=laboratory.lab_indicators(lab[year], lab[year - 1], targets),
     )
     kpis = fsm_kpis(
         service=service_row(year, None),

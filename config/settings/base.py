@@ -229,6 +229,10 @@ IMIS = {
     # Dashboard figures written to less than this long ago are served while the worker
     # recomputes them (0: every read after a write recomputes first). Decision 0008.
     "DASHBOARD_MAX_AGE_S": int(os.environ.get("IMIS_DASHBOARD_MAX_AGE_S", "60")),
+    # Messages to households about their desludging request (scheduled, emptied) go out
+    # through this class (containment/notices.py). The logging backend only writes them to
+    # the log; an SMS gateway's backend is a class with the same send(phone, text).
+    "NOTICE_BACKEND": os.environ.get("IMIS_NOTICE_BACKEND", "containment.notices.LoggingBackend"),
     # Below this zoom the map does not load building footprints.
     "BUILDINGS_MIN_ZOOM": 17,
     # The map editor's snapping tolerance to start with, in screen pixels (the officer

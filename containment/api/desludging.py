@@ -218,7 +218,7 @@ class DeliveryView(_StepView):
         return super().post(request, pk)
 
     def step(self, request_obj, values):
-        _same_municipality(request_obj, plant=values["plant"])
+        _same_municipality(request_obj, plant=values.get("plant"))
         desludging.request_record_delivery(
             request=request_obj, recorded_by=self.request.user, **values
         )
@@ -298,6 +298,8 @@ class _PlantDecisionView(APIView):
             raise exceptions.PermissionDenied(
                 _("Only the operators of %(plant)s may decide on this load.")
                 % {"plant": load.plant.name}
+                if load.plant
+                else _("A load taken elsewhere than a plant is not decided on.")
             )
         data = self.input_serializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -17,7 +17,7 @@ from core.pagination import MAX_OFFSET
 from spatial.api.serializers import StrictFieldsMixin
 
 from .. import desludging
-from ..choices import DeliveryStatus, RequestStatus
+from ..choices import DeliveryStatus, EmptyingProblem, RequestStatus, SludgeDestination
 from ..models import (
     Containment,
     DesludgingPlan,
@@ -91,10 +91,24 @@ class EmptyingInputSerializer(StrictFieldsMixin, serializers.Serializer):
         max_digits=9, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     receipt_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    finished_at = serializers.DateTimeField(required=False, allow_null=True)
+    problems = serializers.ListField(
+        child=serializers.ChoiceField(choices=EmptyingProblem.choices),
+        required=False,
+        max_length=len(EmptyingProblem.choices),
+    )
+    problem_notes = serializers.CharField(max_length=300, required=False, allow_blank=True)
 
 
 class DeliveryInputSerializer(StrictFieldsMixin, serializers.Serializer):
-    plant = serializers.PrimaryKeyRelatedField(queryset=TreatmentPlant.objects.all())
+    destination = serializers.ChoiceField(
+        choices=[c for c in SludgeDestination.choices if c[0] != SludgeDestination.DONT_KNOW],
+        default=SludgeDestination.TREATMENT_PLANT,
+    )
+    plant = serializers.PrimaryKeyRelatedField(
+        queryset=TreatmentPlant.objects.all(), required=False, allow_null=True
+    )
+    place = serializers.CharField(max_length=200, required=False, allow_blank=True)
     volume_m3 = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=Decimal("0.01"))
     delivered_at = serializers.DateTimeField()
 
@@ -116,8 +130,10 @@ def _decimal(value: Decimal | None) -> str | None:
 def load_summary(delivery: SludgeDelivery) -> dict[str, Any]:
     return {
         "id": delivery.pk,
+        "destination": delivery.destination,
         "plant": delivery.plant_id,
-        "plant_name": delivery.plant.name,
+        "plant_name": delivery.plant.name if delivery.plant else "",
+        "place": delivery.place,
         "volume_m3": str(delivery.volume_m3),
         "delivered_at": delivery.delivered_at,
         "status": delivery.status,
@@ -146,7 +162,7 @@ class SludgeDeliverySerializer(serializers.ModelSerializer):
     volume_emptied_m3 = serializers.DecimalField(
         source="emptying.volume_m3", max_digits=6, decimal_places=2, read_only=True
     )
-    plant_name = serializers.CharField(source="plant.name", read_only=True)
+    plant_name = serializers.CharField(source="plant.name", read_only=True, default="")
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -161,8 +177,10 @@ class SludgeDeliverySerializer(serializers.ModelSerializer):
             "vehicle",
             "emptied_on",
             "volume_emptied_m3",
+            "destination",
             "plant",
             "plant_name",
+            "place",
             "volume_m3",
             "delivered_at",
             "status",
@@ -246,6 +264,9 @@ class EmptyingRequestSerializer(serializers.ModelSerializer):
             "crew": emptying.crew,
             "cost_bdt": emptying.cost_bdt and str(emptying.cost_bdt),
             "receipt_number": emptying.receipt_number,
+            "finished_at": emptying.finished_at,
+            "problems": emptying.problems,
+            "problem_notes": emptying.problem_notes,
             "warnings": desludging.emptying_warnings(emptying, obj.containment),
         }
 

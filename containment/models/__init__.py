@@ -27,6 +27,7 @@ from .desludging import (
     Vehicle,
 )
 from .inspections import Inspection, InspectionPhoto
+from .operations import EmptyingPhoto, HouseholdNotice, LabResult, LabSample, PlantDailyLog
 from .registers import POSITIVE, Containment, ContainmentBuilding, Household
 
 __all__ = [
@@ -37,11 +38,16 @@ __all__ = [
     "ContainmentBuilding",
     "DesludgingPlan",
     "Emptying",
+    "EmptyingPhoto",
     "EmptyingRequest",
     "Household",
+    "HouseholdNotice",
     "Inspection",
     "InspectionPhoto",
+    "LabResult",
+    "LabSample",
     "PlannedVisit",
+    "PlantDailyLog",
     "ServiceFeedback",
     "ServiceProvider",
     "SludgeDelivery",

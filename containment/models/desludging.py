@@ -3,6 +3,7 @@ feedback and the planner's plans."""
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,9 @@ from spatial.models import (
 
 from ..choices import (
     DeliveryStatus,
+    EmptyingProblem,
     RequestStatus,
+    SludgeDestination,
     TreatmentPlantType,
     VisitBand,
 )
@@ -206,6 +209,14 @@ class Emptying(models.Model):
         _("cost (BDT)"), max_digits=9, decimal_places=2, null=True, blank=True
     )
     receipt_number = models.CharField(_("receipt number"), max_length=40, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    problems = ArrayField(
+        models.CharField(max_length=20, choices=EmptyingProblem.choices),
+        verbose_name=_("problems met"),
+        default=list,
+        blank=True,
+    )
+    problem_notes = models.CharField(_("notes on the problems"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("emptying")
@@ -217,13 +228,27 @@ class Emptying(models.Model):
 
 @tracked()
 class SludgeDelivery(models.Model):
-    """A load discharged at a treatment plant. The crew records where and how much it
-    discharged; the plant confirms the volume it received, or rejects the load with a
-    reason (then the crew takes it elsewhere and records a new discharge). Only confirmed
-    loads count as delivered to treatment (SFD F4)."""
+    """A load discharged at a treatment plant, or somewhere else. The crew records where and
+    how much it discharged; a plant confirms the volume it received, or rejects the load
+    with a reason (then the crew takes it elsewhere and records a new discharge). A load
+    taken elsewhere (buried, open ground, a drain) waits for nobody. Only confirmed loads
+    count as delivered to treatment (SFD F4)."""
 
     emptying = models.ForeignKey(Emptying, on_delete=models.CASCADE, related_name="deliveries")
-    plant = models.ForeignKey(TreatmentPlant, on_delete=models.PROTECT, related_name="deliveries")
+    destination = models.CharField(
+        _("where the sludge went"),
+        max_length=20,
+        choices=SludgeDestination.choices,
+        default=SludgeDestination.TREATMENT_PLANT,
+    )
+    plant = models.ForeignKey(
+        TreatmentPlant,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        null=True,
+        blank=True,
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
     volume_m3 = models.DecimalField(
         _("volume discharged (m³)"), max_digits=6, decimal_places=2, validators=POSITIVE
     )
@@ -281,10 +306,20 @@ class SludgeDelivery(models.Model):
                 condition=~Q(status="rejected") | ~Q(reject_reason=""),
                 name="delivery_rejected_has_reason",
             ),
+            # A plant's load names the plant; a load taken elsewhere names none and is
+            # untreated.
+            models.CheckConstraint(
+                condition=(
+                    Q(destination="treatment_plant", plant__isnull=False) & ~Q(status="untreated")
+                )
+                | (~Q(destination="treatment_plant") & Q(plant__isnull=True, status="untreated")),
+                name="delivery_plant_or_elsewhere",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.plant} – {self.get_status_display()}"
+        where = self.plant or self.get_destination_display()
+        return f"{where} – {self.get_status_display()}"
 
 
 class ServiceFeedback(models.Model):

@@ -187,6 +187,20 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "containment-api:call-card": {"GET": DESK_OF_A},  # the building asked about is ward A's
     "containment:desk": {"GET": DESK_ANYWHERE},
     "containment:job-sheet": {"GET": PERSONAL_DATA},  # whoever reads the request's caller
+    # A request's page: whoever reads its caller; feedback is taken once the sludge is
+    # discharged (this request waits for its visit, so nobody may close it).
+    "containment:request": {"GET": PERSONAL_DATA, "POST": NOBODY},
+    # The crew's pages: the operators of the provider doing the job (none in this world,
+    # so nobody; tests/containment/test_crew_and_plant.py walks a crew through them).
+    "containment:crew": {"GET": NOBODY},
+    "containment:crew-job": {"GET": NOBODY, "POST": NOBODY},
+    # A photo of an emptying: whoever reads its request (the plant where its load waits too).
+    "containment:emptying-photo": {"GET": PERSONAL_DATA | PLANT},
+    # The plant's desk: its operators only, the help desk included out.
+    "containment:plant": {"GET": PLANT},
+    "containment:plant-load": {"POST": PLANT},
+    "containment:plant-log": {"POST": PLANT},
+    "containment:plant-lab": {"POST": PLANT},
     # A provider's bookings (counts, no names): any desk of the provider's municipality.
     "containment-api:provider-day": {"GET": frozenset({"help_desk", "help_desk_b", "admin_b"})},
     "containment-api:request-schedule": {"POST": DESK_OF_A},  # the help desk only

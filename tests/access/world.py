@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from containment import desludging, inspections
+from containment import crew, desludging, inspections
 from containment.models import Containment, ServiceProvider, Vehicle
 from containment.planner import plan_create
 from core import jobs
@@ -133,6 +133,10 @@ def build_world() -> World:
         volume_m3=Decimal("2"),
         delivered_at=timezone.now(),
     )
+    emptying_photo = crew.emptying_add_photo(
+        emptying=emptied.emptying,
+        upload=SimpleUploadedFile("load.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png"),
+    )
     inspection = inspections.inspection_record(
         containment=containment,
         inspector=world.users["gis_officer"],
@@ -171,6 +175,8 @@ def build_world() -> World:
         "water_point": water_point.pk,
         "request": request.pk,
         "delivery": load.pk,
+        "emptied_request": emptied.pk,
+        "emptying_photo": emptying_photo.pk,
         "inspection": inspection.pk,
         "inspection_photo": inspection_photo.pk,
         "submission_photo": submission_photo.pk,

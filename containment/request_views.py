@@ -1,0 +1,57 @@
+"""A desludging request's page (issue 25): what was asked, each step with when and who,
+the messages sent to the household, and, once the sludge is discharged, the household's
+feedback taken by the desk, which closes the request."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import desludging, selectors
+from .choices import RequestStatus
+from .models import EmptyingRequest
+from .operation_forms import FeedbackForm
+from .request_trail import request_trail
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_page(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        job = selectors.emptying_request_get(user=request.user, request_id=pk)
+    except EmptyingRequest.DoesNotExist:
+        raise Http404 from None
+    may_close = job.status == RequestStatus.DELIVERED and selectors.can_run_desludging(
+        user=request.user, municipality_id=job.municipality_id, containment=job.containment
+    )
+    form = FeedbackForm(request.POST or None) if may_close else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                desludging.request_record_feedback(request=job, **form.cleaned_data)
+            except ValidationError as error:
+                for name, texts in error.message_dict.items():
+                    form.add_error(name if name in form.fields else None, texts)
+            else:
+                messages.success(request, _("Feedback recorded; the request is closed."))
+                return redirect("containment:request", pk)
+        status = 400
+    return render(
+        request,
+        "containment/request.html",
+        {
+            "job": job,
+            "trail": request_trail(job),
+            "notices": job.notices.order_by("created_at"),
+            "form": form,
+        },
+        status=status,
+    )

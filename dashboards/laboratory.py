@@ -1,0 +1,46 @@
+"""CWIS SF-1f and SF-1g from the treatment plants' laboratory samples
+(containment.plant.lab_figures): the share of samples whose every tested parameter met the
+standard (containment/lab_standards.py). Not available, with the reason, in a year without
+samples."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .indicators import CWIS, Indicator, _not_available, _target, share
+
+LAB = (
+    (
+        "SF-1f", "sludge", _("Treated faecal sludge meeting the standards"),
+        _("Laboratory samples of the plants' treated faecal sludge taken in the year whose "
+          "every tested parameter met the standard (WHO 2006, volume 4: helminth eggs and "
+          "E. coli), over the samples taken."),
+        _("No laboratory test of the plants' treated sludge is recorded for the year."),
+    ),
+    (
+        "SF-1g", "effluent", _("Treated wastewater meeting the standards"),
+        _("Laboratory samples of the plants' effluent taken in the year whose every tested "
+          "parameter met the discharge standard (ECR 1997, Schedule 12), over the samples "
+          "taken."),
+        _("No laboratory test of the plants' effluent is recorded for the year."),
+    ),
+)  # fmt: skip
+
+
+def lab_indicators(lab: dict, previous_lab: dict, targets: dict) -> list[Indicator]:
+    indicators = []
+    for code, kind, name, rule, none in LAB:
+        samples, meeting = lab.get(f"{kind}_samples", 0), lab.get(f"{kind}_meeting", 0)
+        if not samples:
+            indicators.append(_not_available(code, name, none, targets))
+            continue
+        indicators.append(
+            Indicator(
+                code, name, rule, "share", share(meeting, samples), meeting, samples,
+                _("Samples meeting the standard"), _("Samples tested"),
+                target=_target(targets, code), group=str(CWIS),
+                previous=share(previous_lab.get(f"{kind}_meeting", 0),
+                               previous_lab.get(f"{kind}_samples", 0)),
+            )
+        )  # fmt: skip
+    return indicators
