@@ -23,6 +23,9 @@ S = RequestStatus
 
 # What the crew does next on a job.
 EMPTY, DISCHARGE, DONE = "empty", "discharge", "done"
+# A load is discharged within days of the emptying; an older emptying with no discharge on
+# record is a gap in the records (the desk's to follow up), not the crew's job of the day.
+DISCHARGE_WITHIN = dt.timedelta(days=7)
 
 
 def crew_providers(*, user: Any) -> QuerySet[ServiceProvider]:
@@ -54,15 +57,20 @@ def next_step(request: EmptyingRequest, *, has_live_load: bool) -> str:
 
 def crew_jobs(*, user: Any, day: dt.date) -> list[dict[str, Any]]:
     """The crew's list for `day`: visits scheduled for that day or left over from earlier
-    days, loads still to discharge (or to take elsewhere after a plant refused them), and
-    the jobs finished that day. Each with where the tank is (WGS 84) and what comes next."""
+    days, loads of the last week still to discharge (or to take elsewhere after a plant
+    refused them), and the jobs finished that day. Each with where the tank is (WGS 84)
+    and what comes next."""
     providers = crew_providers(user=user).values("pk")
     jobs = (
         selectors.emptying_request_list(user=user)
         .filter(provider_id__in=providers)
         .filter(
             Q(status=S.SCHEDULED, scheduled_for__lte=day)
-            | Q(status__in=(S.EMPTIED, S.DELIVERED, S.CLOSED), emptying__emptied_on__lte=day)
+            | Q(
+                status__in=(S.EMPTIED, S.DELIVERED, S.CLOSED),
+                emptying__emptied_on__lte=day,
+                emptying__emptied_on__gt=day - DISCHARGE_WITHIN,
+            )
         )
         .annotate(has_live_load=_live_load(), point=Transform("containment__geom", 4326))
         .order_by("scheduled_for", "pk")

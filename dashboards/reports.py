@@ -174,7 +174,7 @@ def targets_for(*, municipality: Municipality, year: int) -> dict[str, float]:
 
 def indicator_report(*, municipality: Municipality, year: int) -> dict:
     """CWIS indicators and FSM KPIs for `year` with the previous year beside them, overall
-    and per service provider. Five queries once the figures are stored."""
+    and per service provider. Six queries once the figures are stored."""
     total = selectors.total_figures(selectors.ward_figures(municipality=municipality, year=year))
     previous_total = selectors.total_figures(
         selectors.ward_figures(municipality=municipality, year=year - 1)
