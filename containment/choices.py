@@ -198,3 +198,21 @@ class RequestStatus(models.TextChoices):
     DELIVERED = "delivered", _("Sludge discharged")
     CLOSED = "closed", _("Closed with feedback")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class ComplaintKind(models.TextChoices):
+    """What a caller complains about beyond asking for an emptying (issue 25)."""
+
+    OVERFLOWING_TANK = "overflowing_tank", _("Overflowing tank or pit")
+    ILLEGAL_DISCHARGE = "illegal_discharge", _("Sludge dumped or discharged illegally")
+    PUBLIC_TOILET = "public_toilet", _("Public or community toilet in bad condition")
+    BLOCKED_DRAIN = "blocked_drain", _("Drain blocked or overflowing with sewage")
+    SERVICE = "service", _("Complaint about a desludging service")
+    OTHER = "other", _("Other sanitation problem")
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    IN_PROGRESS = "in_progress", _("Being dealt with")
+    RESOLVED = "resolved", _("Resolved")
+    DISMISSED = "dismissed", _("Dismissed")

@@ -10,8 +10,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.local import bangladesh_mobile
+
 from . import lab_standards
-from .choices import EmptyingProblem, SludgeDestination
+from .choices import ComplaintKind, ComplaintStatus, EmptyingProblem, SludgeDestination
+from .models.complaints import ASSIGNABLE_ROLES
 
 MAX_PHOTOS = 5
 
@@ -178,5 +181,49 @@ class FeedbackForm(forms.Form):
     )
     comments = forms.CharField(
         label=_("Comments"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class ComplaintForm(forms.Form):
+    kind = forms.ChoiceField(label=_("About"), choices=ComplaintKind.choices)
+    where = forms.CharField(
+        label=_("Holding number, BIN or containment code"), max_length=60, required=False,
+        help_text=_("Leave empty when the place has none (a drain, a public toilet)."),
+    )  # fmt: skip
+    place = forms.CharField(label=_("Place or landmark"), max_length=200, required=False)
+    caller_name = forms.CharField(label=_("Caller's name"), max_length=120, required=False)
+    caller_phone = forms.CharField(
+        label=_("Mobile number"), max_length=30, required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )  # fmt: skip
+    description = forms.CharField(
+        label=_("What the caller says"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    assigned_role = forms.ChoiceField(label=_("Hand to"), choices=ASSIGNABLE_ROLES)
+
+    def clean_caller_phone(self) -> str:
+        value = self.cleaned_data["caller_phone"]
+        if not value:
+            return ""
+        try:
+            return bangladesh_mobile(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Give a mobile number of 11 digits starting 013 to 019, e.g. 01712345678.")
+            ) from None
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("where") and not data.get("place"):
+            self.add_error("place", _("Say where: a holding, BIN or code, or a landmark."))
+        return data
+
+
+class ComplaintChangeForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=ComplaintStatus.choices)
+    assigned_role = forms.ChoiceField(label=_("Assigned to"), choices=ASSIGNABLE_ROLES)
+    resolution = forms.CharField(
+        label=_("What was done"), max_length=2000, required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip

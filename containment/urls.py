@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import operation_views, request_views, views
+from . import complaint_views, operation_views, request_views, views
 
 app_name = "containment"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("desk/", views.call_desk, name="desk"),
     path("desk/requests/<int:pk>/sheet/", views.job_sheet, name="job-sheet"),
     path("desk/requests/<int:pk>/", request_views.request_page, name="request"),
+    path("desk/complaints/", complaint_views.complaint_list, name="complaints"),
+    path("desk/complaints/<int:pk>/", complaint_views.complaint_page, name="complaint"),
     path("crew/", operation_views.crew_day, name="crew"),
     path("crew/jobs/<int:pk>/", operation_views.crew_job, name="crew-job"),
     path("crew/photos/<int:pk>/", operation_views.emptying_photo, name="emptying-photo"),

@@ -52,6 +52,7 @@ PAGES = (
         frozenset({ADMIN, GIS, EXECUTIVE, INSPECTOR, DESK}),
     ),
     Page("containment:desk", _("Call desk"), frozenset({DESK, ADMIN})),
+    Page("containment:complaints", _("Complaints"), frozenset({DESK, ADMIN, INSPECTOR})),
     Page("containment:crew", _("Today's jobs"), frozenset({PROVIDER})),
     Page("containment:plant", _("Plant desk"), frozenset({PLANT})),
     Page("surveys:campaigns", _("Surveys"), frozenset({ADMIN, GIS, SUPERVISOR, ENUMERATOR})),

@@ -20,6 +20,18 @@ class MembershipRole(models.TextChoices):
 # Roles allowed to record desludging requests and their steps.
 DESLUDGING_DESK_ROLES = frozenset({MembershipRole.MUNICIPAL_ADMIN, MembershipRole.FSM_HELP_DESK})
 
+# Roles that read the complaints register; the desk (and the admin) take and hand them on,
+# the role a complaint is assigned to deals with it.
+COMPLAINT_READER_ROLES = frozenset(
+    {
+        MembershipRole.MUNICIPAL_ADMIN,
+        MembershipRole.FSM_HELP_DESK,
+        MembershipRole.INSPECTOR,
+        MembershipRole.GIS_OFFICER,
+        MembershipRole.EXECUTIVE,
+    }
+)
+
 # Roles allowed to record inspections of containments.
 INSPECTION_ROLES = frozenset(
     {MembershipRole.MUNICIPAL_ADMIN, MembershipRole.GIS_OFFICER, MembershipRole.INSPECTOR}

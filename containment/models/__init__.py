@@ -7,6 +7,7 @@ One module per subdomain; every model (and the rule sets' default callables, whi
 migrations name as containment.models.*) is importable from here.
 """
 
+from .complaints import Complaint
 from .compliance import (
     ComplianceAssessment,
     ComplianceRuleSet,
@@ -32,6 +33,7 @@ from .registers import POSITIVE, Containment, ContainmentBuilding, Household
 
 __all__ = [
     "POSITIVE",
+    "Complaint",
     "ComplianceAssessment",
     "ComplianceRuleSet",
     "Containment",

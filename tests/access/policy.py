@@ -190,6 +190,21 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # A request's page: whoever reads its caller; feedback is taken once the sludge is
     # discharged (this request waits for its visit, so nobody may close it).
     "containment:request": {"GET": PERSONAL_DATA, "POST": NOBODY},
+    # Complaints: the register's readers see their own municipality's and wards' list; the
+    # desk (or an admin) anywhere may take one. A complaint of ward A: read by ward A's
+    # readers, moved on by its desk and by its assigned role there (the inspector of ward B
+    # is not there).
+    "containment:complaints": {
+        "GET": frozenset(
+            {"gis_officer", "gis_officer_b", "executive", "executive_b", "inspector_b"}
+        )
+        | DESK_ANYWHERE,
+        "POST": DESK_ANYWHERE,
+    },
+    "containment:complaint": {
+        "GET": frozenset({"gis_officer", "executive", "help_desk"}),
+        "POST": DESK_OF_A,
+    },
     # The crew's pages: the operators of the provider doing the job (none in this world,
     # so nobody; tests/containment/test_crew_and_plant.py walks a crew through them).
     "containment:crew": {"GET": NOBODY},

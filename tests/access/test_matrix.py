@@ -91,6 +91,7 @@ PK_OF = {
     "containment:job-sheet": "request",
     "containment:crew-job": "emptied_request",
     "containment:request": "request",
+    "containment:complaint": "complaint",
     "containment:emptying-photo": "emptying_photo",
     "containment:plant-load": "delivery",
     "surveys:progress": "campaign",

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from containment import crew, desludging, inspections
+from containment import complaints, crew, desludging, inspections
 from containment.models import Containment, ServiceProvider, Vehicle
 from containment.planner import plan_create
 from core import jobs
@@ -137,6 +137,16 @@ def build_world() -> World:
         emptying=emptied.emptying,
         upload=SimpleUploadedFile("load.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png"),
     )
+    complaint = complaints.complaint_create(
+        municipality=m,
+        kind="overflowing_tank",
+        assigned_role="inspector",
+        description="Overflowing into the lane",
+        created_by=world.users["help_desk"],
+        building=building,
+        caller_name="Jamal",
+        caller_phone="01712000111",
+    )
     inspection = inspections.inspection_record(
         containment=containment,
         inspector=world.users["gis_officer"],
@@ -176,6 +186,7 @@ def build_world() -> World:
         "request": request.pk,
         "delivery": load.pk,
         "emptied_request": emptied.pk,
+        "complaint": complaint.pk,
         "emptying_photo": emptying_photo.pk,
         "inspection": inspection.pk,
         "inspection_photo": inspection_photo.pk,
