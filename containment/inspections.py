@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,6 +60,7 @@ def inspection_record(
     findings: dict[str, dict[str, str]] | None = None,
     notes: str = "",
     observed: dict[str, Any] | None = None,
+    client_uuid: Any = None,
 ) -> Inspection:
     """Record a visit. `findings` maps rule -> {"outcome": pass|fail|unknown, "note": ...};
     `observed` holds corrected facts (OBSERVABLE_FIELDS), applied with the containment
@@ -101,6 +102,7 @@ def inspection_record(
         findings=findings,
         outcome=outcome,
         notes=notes,
+        client_uuid=client_uuid,
         changes={
             name: [_json_value(before[name]), _json_value(value)] for name, value in changed.items()
         },
@@ -110,8 +112,39 @@ def inspection_record(
     return inspection
 
 
+def inspection_record_once(
+    *, client_uuid: Any, inspector: Any, **values: Any
+) -> tuple[Inspection, bool]:
+    """inspection_record for a phone that names its visit: a visit sent again (its answer
+    was lost) is the one kept, and False; a name already used for another containment or
+    by another inspector is refused."""
+    kept = Inspection.objects.filter(client_uuid=client_uuid).first()
+    if kept is None:
+        try:
+            with transaction.atomic():
+                return inspection_record(
+                    client_uuid=client_uuid, inspector=inspector, **values
+                ), True
+        except IntegrityError:
+            kept = Inspection.objects.get(client_uuid=client_uuid)  # sent twice at once
+    if kept.containment_id != values["containment"].pk or kept.inspector_id != inspector.pk:
+        raise ValidationError({"client_uuid": [_("This visit's name is taken by another.")]})
+    return kept, False
+
+
 @transaction.atomic
-def inspection_add_photo(*, inspection: Inspection, upload: UploadedFile) -> InspectionPhoto:
-    """Attach a JPEG or PNG photo (at most 8 MiB); anything else is refused."""
+def inspection_add_photo(
+    *, inspection: Inspection, upload: UploadedFile, client_uuid: Any = None
+) -> InspectionPhoto:
+    """Attach a JPEG or PNG photo (at most 8 MiB); anything else is refused. A photo the
+    phone named (`client_uuid`) is kept once however often it is sent."""
+    if client_uuid is not None:
+        kept = InspectionPhoto.objects.filter(client_uuid=client_uuid).first()
+        if kept is not None:
+            if kept.inspection_id != inspection.pk:
+                raise ValidationError({"client_uuid": [_("This photo's name is taken.")]})
+            return kept
     check_photo(upload)
-    return InspectionPhoto.objects.create(inspection=inspection, image=upload)
+    return InspectionPhoto.objects.create(
+        inspection=inspection, image=upload, client_uuid=client_uuid
+    )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("desk/requests/<int:pk>/", request_views.request_page, name="request"),
     path("desk/complaints/", complaint_views.complaint_list, name="complaints"),
     path("desk/complaints/<int:pk>/", complaint_views.complaint_page, name="complaint"),
+    path("inspections/", views.inspector_page, name="inspect"),
     path("crew/", operation_views.crew_day, name="crew"),
     path("crew/jobs/<int:pk>/", operation_views.crew_job, name="crew-job"),
     path("crew/photos/<int:pk>/", operation_views.emptying_photo, name="emptying-photo"),

@@ -1,5 +1,6 @@
 """Web pages of the containment app."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -8,11 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.local import ward_label
+from core.roles import INSPECTION_ROLES
+from core.scope import holds_role_anywhere
 from spatial import selectors as spatial_selectors
 
-from . import compliance, desk, selectors
-from .choices import RequestStatus
-from .models import EmptyingRequest
+from . import compliance, desk, inspector, selectors
+from .choices import ComplianceStatus, RequestStatus
+from .models import Containment, EmptyingRequest
 
 
 @login_required
@@ -108,3 +111,25 @@ def job_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             "radius": desk.SKETCH_RADIUS_M,
         },
     )
+
+
+@login_required
+def inspector_page(request: HttpRequest) -> HttpResponse:
+    """The inspector's worklist on a list and a map, and the visit's form; visits are kept
+    on the phone and sent with the field app's queue when the network answers (issue 25)."""
+    if not holds_role_anywhere(user=request.user, roles=INSPECTION_ROLES):
+        raise PermissionDenied
+    field = Containment._meta.get_field
+    config = {
+        "points": inspector.inspection_worklist(user=request.user),
+        "basemaps": settings.LEAFLET_CONFIG["TILES"],
+        "rules": [[rule, str(compliance.RULE_LABELS[rule])] for rule in compliance.RULES],
+        "outcomes": [[value, str(label)] for value, label in ComplianceStatus.choices],
+        "types": [[value, str(label)] for value, label in field("containment_type").choices],
+        "outlets": [[value, str(label)] for value, label in field("outlet").choices],
+        "urls": {
+            "inspections": reverse("containment-api:containment-inspections", args=[0]),
+            "photos": reverse("containment-api:inspection-photos", args=[0]),
+        },
+    }
+    return render(request, "containment/inspect.html", {"config": config})

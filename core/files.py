@@ -71,6 +71,18 @@ PHOTO_UPLOAD = {
     }
 }
 
+# The same with the phone's own name for the photo: sent again, it is kept once.
+NAMED_PHOTO_UPLOAD = {
+    "multipart/form-data": {
+        "type": "object",
+        "properties": {
+            **PHOTO_UPLOAD["multipart/form-data"]["properties"],
+            "client_uuid": {"type": "string", "format": "uuid"},
+        },
+        "required": ["image"],
+    }
+}
+
 
 class PhotoUploadView(APIView):
     """POST one photo (multipart field `image`, a JPEG or PNG) to a record: the subclass

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.files import PHOTO_UPLOAD, PhotoUploadView, PrivatePhotoView
+from core.files import NAMED_PHOTO_UPLOAD, PhotoUploadView, PrivatePhotoView
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from spatial.api.serializers import StrictFieldsMixin
 
@@ -29,6 +31,9 @@ class InspectionInputSerializer(StrictFieldsMixin, serializers.Serializer):
     findings = serializers.DictField(child=serializers.DictField(), required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     observed = serializers.DictField(required=False)
+    # The phone's name for the visit (the inspector's page sends it): sent again, the visit
+    # is kept once and the answer is 200 with it.
+    client_uuid = serializers.UUIDField(required=False)
 
 
 class InspectionSerializer(serializers.ModelSerializer):
@@ -46,6 +51,7 @@ class InspectionSerializer(serializers.ModelSerializer):
             "findings",
             "notes",
             "changes",
+            "client_uuid",
             "photos",
             "created_at",
         ]
@@ -75,8 +81,9 @@ class ContainmentInspectionsView(APIView):
         operation_id="containment_inspections_create",
         tags=["containments"],
         request=InspectionInputSerializer,
-        responses={201: InspectionSerializer},
-        summary="Record an inspection; observed facts update the containment",
+        responses={201: InspectionSerializer, 200: InspectionSerializer},
+        summary="Record an inspection; observed facts update the containment (200: a visit "
+        "sent again under the same client_uuid, kept once)",
     )
     def post(self, request: Request, pk: int) -> Response:
         containment = selectors.containment_get(user=request.user, containment_id=pk)
@@ -88,18 +95,27 @@ class ContainmentInspectionsView(APIView):
         parsed = ContainmentPropertiesSerializer(data=observed, partial=True)
         parsed.is_valid(raise_exception=True)
         values = {**data.validated_data, "observed": dict(parsed.validated_data)}
-        inspection = inspections.inspection_record(
-            containment=containment, inspector=request.user, **values
-        )
-        return Response(InspectionSerializer(inspection).data, status=status.HTTP_201_CREATED)
+        if values.get("client_uuid") is not None:
+            inspection, created = inspections.inspection_record_once(
+                containment=containment, inspector=request.user, **values
+            )
+        else:
+            inspection = inspections.inspection_record(
+                containment=containment, inspector=request.user, **values
+            )
+            created = True
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(InspectionSerializer(inspection).data, status=code)
 
 
 @extend_schema_view(
     post=extend_schema(
         operation_id="inspection_photos_create",
         tags=["containments"],
-        request=PHOTO_UPLOAD,
+        request=NAMED_PHOTO_UPLOAD,
         responses={201: OpenApiTypes.OBJECT},
+        description="One photo (multipart `image`, JPEG or PNG). With `client_uuid` (the "
+        "phone's own name for it) a photo sent again is kept once.",
     )
 )
 class InspectionPhotoView(PhotoUploadView):
@@ -109,7 +125,13 @@ class InspectionPhotoView(PhotoUploadView):
         return inspection
 
     def add_photo(self, request: Request, record: Inspection, upload) -> InspectionPhoto:
-        return inspections.inspection_add_photo(inspection=record, upload=upload)
+        name = request.data.get("client_uuid") or None
+        if name is not None:
+            try:
+                name = uuid.UUID(str(name))
+            except ValueError:
+                raise ValidationError({"client_uuid": [_("Must be a valid UUID.")]}) from None
+        return inspections.inspection_add_photo(inspection=record, upload=upload, client_uuid=name)
 
     def photo_url(self, photo: InspectionPhoto) -> str:
         return photo_url(photo)

@@ -29,6 +29,8 @@ class Inspection(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=ComplianceStatus.choices)
     notes = models.TextField(_("notes"), blank=True)
     changes = models.JSONField(_("changes to the register"), default=dict, blank=True)
+    # The phone's own name for the visit: sent again after a lost answer, it is kept once.
+    client_uuid = models.UUIDField(null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -40,6 +42,7 @@ class Inspection(models.Model):
 class InspectionPhoto(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
     image = models.FileField(_("photo"), upload_to="inspections/%Y/%m/")
+    client_uuid = models.UUIDField(null=True, blank=True, unique=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,20 +13,11 @@ from rest_framework import exceptions, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.files import PHOTO_UPLOAD, PhotoUploadView, PrivatePhotoView
+from core.files import NAMED_PHOTO_UPLOAD, PhotoUploadView, PrivatePhotoView
 
 from .. import selectors, services
 
-SURVEY_PHOTO_UPLOAD = {
-    "multipart/form-data": {
-        "type": "object",
-        "properties": {
-            **PHOTO_UPLOAD["multipart/form-data"]["properties"],
-            "client_uuid": {"type": "string", "format": "uuid"},
-        },
-        "required": ["image"],
-    }
-}
+SURVEY_PHOTO_UPLOAD = NAMED_PHOTO_UPLOAD
 
 
 @extend_schema_view(

@@ -205,6 +205,10 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         "GET": frozenset({"gis_officer", "executive", "help_desk"}),
         "POST": DESK_OF_A,
     },
+    # The inspector's worklist: whoever records inspections somewhere (his own wards' list).
+    "containment:inspect": {
+        "GET": frozenset({"gis_officer", "gis_officer_b", "inspector_b"}) | ADMINS_ANYWHERE
+    },
     # The crew's pages: the operators of the provider doing the job (none in this world,
     # so nobody; tests/containment/test_crew_and_plant.py walks a crew through them).
     "containment:crew": {"GET": NOBODY},

@@ -165,7 +165,7 @@
 
   async function doneBuildings(kept) {
     const done = {};
-    (await Store.all("queue")).forEach((q) => { if (q.item.campaign === kept.campaign.id && q.building) { done[q.building] = true; } });
+    (await Store.all("queue")).forEach((q) => { if (!q.kind && q.item.campaign === kept.campaign.id && q.building) { done[q.building] = true; } });
     return done;
   }
 
@@ -356,7 +356,7 @@
 
   // ------------------------------------------------------------------ the queue
   async function renderQueue() {
-    const entries = (await Store.all("queue")).sort((a, b) => b.queuedAt - a.queuedAt);
+    const entries = (await Store.all("queue")).filter((q) => !q.kind).sort((a, b) => b.queuedAt - a.queuedAt);
     const list = $("field-queue");
     list.textContent = "";
     const waiting = entries.filter((q) => q.status === "queued").length;

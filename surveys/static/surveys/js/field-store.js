@@ -76,7 +76,9 @@
     // on the phone or on the server, is then seen).
     if (syncing) { return syncing.catch(() => null).then(() => sync(urls, progress)); }
     syncing = (async () => {
-      const queued = (await Store.all("queue")).filter((q) => q.status === "queued");
+      // Other kinds of work share the queue (the inspector's visits: kind "inspection");
+      // each is sent by its own page.
+      const queued = (await Store.all("queue")).filter((q) => q.status === "queued" && !q.kind);
       for (let i = 0; i < queued.length; i += BATCH) {
         const chunk = queued.slice(i, i + BATCH);
         const answer = await postJSON(urls.batch, { submissions: chunk.map((q) => q.item) });
@@ -96,7 +98,7 @@
         }
         progress(Math.min(i + BATCH, queued.length), queued.length);
       }
-      const photos = (await Store.all("photos")).filter((p) => !p.sent);
+      const photos = (await Store.all("photos")).filter((p) => !p.sent && !p.kind);
       for (const photo of photos) {
         const entry = await Store.get("queue", photo.submission);
         if (!entry || !entry.id) { continue; }
@@ -117,7 +119,7 @@
   // The supervisors' decisions on what was sent: accepted, returned (with the note and
   // the answers, to correct) or rejected.
   async function refreshDecisions(urls) {
-    const sent = (await Store.all("queue")).filter((q) => q.id);
+    const sent = (await Store.all("queue")).filter((q) => q.id && !q.kind);
     if (!sent.length) { return; }
     const byId = {};
     sent.forEach((q) => { byId[q.id] = q; });
@@ -145,5 +147,5 @@
     return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
-  global.IMISField = { Store: Store, LoginNeeded: LoginNeeded, send: send, sync: sync, uuid: uuid };
+  global.IMISField = { Store: Store, LoginNeeded: LoginNeeded, send: send, postJSON: postJSON, sync: sync, uuid: uuid };
 })(window);
