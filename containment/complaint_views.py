@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import add_service_errors, submit
 from core.roles import COMPLAINT_READER_ROLES
 from core.scope import holds_role_anywhere
 from spatial import selectors as spatial_selectors
@@ -22,11 +23,6 @@ from .models import Complaint
 from .operation_forms import ComplaintChangeForm, ComplaintForm
 
 OPEN = [ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS]
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    for name, texts in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, texts)
 
 
 @login_required
@@ -65,7 +61,7 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
                         **values,
                     )
                 except ValidationError as error:
-                    _form_errors(form, error)
+                    add_service_errors(form, error)
                 else:
                     messages.success(request, _("Complaint taken."))
                     return redirect("containment:complaint", taken.pk)
@@ -112,14 +108,13 @@ def complaint_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                complaints.complaint_change(complaint=complaint, **form.cleaned_data)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("The complaint is updated."))
-                return redirect("containment:complaint", pk)
+        if submit(
+            request,
+            form,
+            lambda data: complaints.complaint_change(complaint=complaint, **data),
+            done=_("The complaint is updated."),
+        ):
+            return redirect("containment:complaint", pk)
         status = 400
     return render(
         request,

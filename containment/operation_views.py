@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.files import private_file_response
+from core.forms import submit
 
 from . import crew, desludging, plant, selectors
 from .choices import EmptyingProblem, LabSampleType
@@ -35,12 +36,6 @@ from .operation_forms import (
 
 # The services name the emptying's day; the crew's form asks when it finished.
 ALIASES = {"emptied_on": "finished_at"}
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    for name, texts in error.message_dict.items():
-        name = ALIASES.get(name, name)
-        form.add_error(name if name in form.fields else None, texts)
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -87,8 +82,7 @@ def crew_day(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _emptying_step(request, job, form) -> None:
-    values = dict(form.cleaned_data)
+def _emptying_step(request, job, values) -> None:
     photos = values.pop("photos") or []
     finished_at = values["finished_at"]
     values["emptied_on"] = timezone.localtime(finished_at).date()
@@ -101,8 +95,8 @@ def _emptying_step(request, job, form) -> None:
                 raise ValidationError({"photos": error.messages}) from None
 
 
-def _discharge_step(request, job, form) -> None:
-    desludging.request_record_delivery(request=job, recorded_by=request.user, **form.cleaned_data)
+def _discharge_step(request, job, values) -> None:
+    desludging.request_record_delivery(request=job, recorded_by=request.user, **values)
 
 
 @login_required
@@ -140,14 +134,11 @@ def crew_job(request: HttpRequest, pk: int) -> HttpResponse:
         if form is None:
             messages.info(request, _("Nothing is left to record on this job."))
             return redirect("containment:crew-job", pk)
-        if form.is_valid():
-            try:
-                action(request, job, form)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Recorded."))
-                return redirect("containment:crew-job", pk)
+        if submit(
+            request, form, lambda data: action(request, job, data), done=_("Recorded."),
+            aliases=ALIASES,
+        ):  # fmt: skip
+            return redirect("containment:crew-job", pk)
         status = 400
     emptying = getattr(job, "emptying", None)
     return render(
@@ -276,23 +267,14 @@ def plant_load(request: HttpRequest, pk: int) -> HttpResponse:
         if rejecting
         else ConfirmLoadForm(request.POST, prefix=f"c{pk}")
     )
-    if form.is_valid():
-        try:
-            if rejecting:
-                desludging.delivery_reject(
-                    delivery=load, reviewed_by=request.user, **form.cleaned_data
-                )
-            else:
-                desludging.delivery_confirm(
-                    delivery=load, reviewed_by=request.user, **form.cleaned_data
-                )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(
-                request, _("Load rejected.") if rejecting else _("Load confirmed as received.")
-            )
-            return _back(chosen)
+    decide = desludging.delivery_reject if rejecting else desludging.delivery_confirm
+    if submit(
+        request,
+        form,
+        lambda data: decide(delivery=load, reviewed_by=request.user, **data),
+        done=_("Load rejected.") if rejecting else _("Load confirmed as received."),
+    ):
+        return _back(chosen)
     key = f"{'reject' if rejecting else 'confirm'}_{pk}"
     return _plant_page(request, plants, chosen, status=400, **{key: form})
 
@@ -302,16 +284,13 @@ def plant_load(request: HttpRequest, pk: int) -> HttpResponse:
 def plant_log(request: HttpRequest) -> HttpResponse:
     plants, chosen = _plant_of(request)
     form = DailyLogForm(request.POST)
-    if form.is_valid():
-        values = dict(form.cleaned_data)
-        day = values.pop("day")
-        try:
-            plant.daily_log_save(plant=chosen, day=day, recorded_by=request.user, **values)
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The day's log is saved."))
-            return _back(chosen, day.isoformat())
+    if submit(
+        request,
+        form,
+        lambda data: plant.daily_log_save(plant=chosen, recorded_by=request.user, **data),
+        done=_("The day's log is saved."),
+    ):
+        return _back(chosen, form.cleaned_data["day"].isoformat())
     return _plant_page(request, plants, chosen, status=400, log_form=form)
 
 
@@ -323,19 +302,17 @@ def plant_lab(request: HttpRequest) -> HttpResponse:
     if sample_type not in LabSampleType.values:
         return _plant_page(request, plants, chosen, status=400)
     form = LabSampleForm(request.POST, sample_type=sample_type)
-    if form.is_valid():
-        values = {k: v for k, v in form.cleaned_data.items() if not k.startswith("result_")}
-        try:
-            plant.lab_sample_record(
-                plant=chosen,
-                sample_type=sample_type,
-                results=form.results(),
-                recorded_by=request.user,
-                **values,
-            )
-        except ValidationError as error:
-            _form_errors(form, error)
-        else:
-            messages.success(request, _("The laboratory results are recorded."))
-            return _back(chosen)
+
+    def record(data):
+        values = {k: v for k, v in data.items() if not k.startswith("result_")}
+        plant.lab_sample_record(
+            plant=chosen,
+            sample_type=sample_type,
+            results=form.results(),
+            recorded_by=request.user,
+            **values,
+        )
+
+    if submit(request, form, record, done=_("The laboratory results are recorded.")):
+        return _back(chosen)
     return _plant_page(request, plants, chosen, status=400, **{f"lab_{sample_type}": form})

@@ -4,13 +4,14 @@ feedback taken by the desk, which closes the request."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+
+from core.forms import submit
 
 from . import desludging, selectors
 from .choices import RequestStatus
@@ -34,15 +35,13 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                desludging.request_record_feedback(request=job, **form.cleaned_data)
-            except ValidationError as error:
-                for name, texts in error.message_dict.items():
-                    form.add_error(name if name in form.fields else None, texts)
-            else:
-                messages.success(request, _("Feedback recorded; the request is closed."))
-                return redirect("containment:request", pk)
+        if submit(
+            request,
+            form,
+            lambda data: desludging.request_record_feedback(request=job, **data),
+            done=_("Feedback recorded; the request is closed."),
+        ):
+            return redirect("containment:request", pk)
         status = 400
     return render(
         request,

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.forms import add_service_errors
 from spatial.views import choice_labels
 
 from . import selectors, services
@@ -21,11 +22,6 @@ from .campaign_forms import AssignForm, CampaignForm, TargetsForm
 from .choices import Flag, SubmissionStatus
 from .models import Assignment, SurveyCampaign
 from .views import managed_campaign
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 @login_required
@@ -54,7 +50,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
         try:
             campaign = services.campaign_create(created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Campaign created. Now assign its enumerators."))
             return redirect("surveys:team", campaign.pk)
@@ -90,7 +86,7 @@ def campaign_team(request: HttpRequest, pk: int) -> HttpResponse:
                     campaign=campaign, enumerator=assign.cleaned_data["enumerator"], ward=ward
                 )
         except ValidationError as error:
-            _form_errors(assign, error)
+            add_service_errors(assign, error)
         else:
             messages.success(request, _("Enumerator assigned."))
             return redirect("surveys:team", campaign.pk)

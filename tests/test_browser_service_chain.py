@@ -134,12 +134,31 @@ def test_a_call_is_followed_to_closure_across_roles(browser, page, live_server, 
         gate.click(f"#load-{load.pk} button:has-text('Confirm received')")
         gate.wait_for_selector("#plant-none-waiting")
         assert "Confirmed by the plant" in gate.inner_text("#plant-decided")
-        problems = accessible_in_both_languages(gate, {"Town", "FSTP", "Vacutug", "Co", "DHA"})
+        # The day's log and a laboratory report, on the same phone.
+        gate.fill("#id_hours_operated", "9")
+        gate.fill("#id_effluent_m3", "14.5")
+        gate.fill("#id_notes", "Drying bed 2 cleaned")
+        gate.click("#plant-log button[type=submit]")
+        gate.wait_for_selector("text=The day's log is saved.")
+        assert "1 load confirmed as received, 2.30 m³" in gate.inner_text("#plant-day-received")
+        gate.fill("#id_effluent-laboratory", "DPHE zonal laboratory")
+        gate.fill("#id_effluent-result_bod5", "52")
+        gate.fill("#id_effluent-result_tss", "80")
+        gate.click("#plant-lab-effluent button[type=submit]")
+        gate.wait_for_selector("text=The laboratory results are recorded.")
+        assert "No" in gate.inner_text("#plant-samples")  # BOD₅ 52 mg/L fails ≤ 40
+        problems = accessible_in_both_languages(
+            gate, {"Town", "FSTP", "Vacutug", "Co", "DHA", "Drying", "bed", "cleaned"}
+        )
         assert not problems, problems
     finally:
         plant_context.close()
     load.refresh_from_db()
     assert (load.status, str(load.volume_received_m3)) == ("confirmed", "2.30")
+    log = plant.daily_logs.get()
+    assert (str(log.hours_operated), log.recorded_by_id) == ("9.0", plant_user.pk)
+    sample = plant.lab_samples.get()
+    assert not sample.meets_standards
 
     # 4. The desk calls the household back; the feedback closes the request.
     page.goto(f"{live_server.url}/desk/")
