@@ -12,6 +12,7 @@ urlpatterns = [
     path("desk/complaints/", complaint_views.complaint_list, name="complaints"),
     path("desk/complaints/<int:pk>/", complaint_views.complaint_page, name="complaint"),
     path("inspections/", views.inspector_page, name="inspect"),
+    path("inspections/sw.js", views.inspector_worker, name="inspect-worker"),
     path("crew/", operation_views.crew_day, name="crew"),
     path("crew/jobs/<int:pk>/", operation_views.crew_job, name="crew-job"),
     path("crew/photos/<int:pk>/", operation_views.emptying_photo, name="emptying-photo"),

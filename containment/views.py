@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core import offline
 from core.local import ward_label
 from core.roles import INSPECTION_ROLES
 from core.scope import holds_role_anywhere
@@ -127,9 +128,31 @@ def inspector_page(request: HttpRequest) -> HttpResponse:
         "outcomes": [[value, str(label)] for value, label in ComplianceStatus.choices],
         "types": [[value, str(label)] for value, label in field("containment_type").choices],
         "outlets": [[value, str(label)] for value, label in field("outlet").choices],
+        "worker": reverse("containment:inspect-worker"),
         "urls": {
             "inspections": reverse("containment-api:containment-inspections", args=[0]),
             "photos": reverse("containment-api:inspection-photos", args=[0]),
         },
     }
     return render(request, "containment/inspect.html", {"config": config})
+
+
+# What the inspector's page needs offline, besides itself and the JavaScript catalogue.
+INSPECTOR_SHELL = (
+    "css/imis.css",
+    "js/imis.js",
+    "vendor/leaflet/leaflet.css",
+    "vendor/leaflet/leaflet.js",
+    "js/imis-map.js",
+    "surveys/js/field-store.js",
+    "containment/js/inspect.js",
+)
+
+
+def inspector_worker(request: HttpRequest) -> HttpResponse:
+    """The inspector page's service worker: the page opens in the field without the
+    network once it was opened with it (core/offline.py)."""
+    page = reverse("containment:inspect")
+    return offline.worker_response(
+        request, name="inspect", page=page, kept=offline.shell(page, INSPECTOR_SHELL)
+    )

@@ -5,9 +5,6 @@ submissions and photos) lives in the phone's IndexedDB, kept by static/.../field
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -17,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
+
+from core import offline
 
 from .choices import SubmissionStatus
 from .questionnaire import VERSION
@@ -34,11 +33,7 @@ SHELL_STATIC = (
 
 
 def _shell() -> list[str]:
-    return [
-        reverse("surveys:field"),
-        reverse("javascript-catalog"),
-        *(static(path) for path in SHELL_STATIC),
-    ]
+    return offline.shell(reverse("surveys:field"), SHELL_STATIC)
 
 
 @login_required
@@ -98,20 +93,7 @@ def field_manifest(request: HttpRequest) -> JsonResponse:
 
 
 def field_worker(request: HttpRequest) -> HttpResponse:
-    """The service worker, named for the shell it keeps: a new release (new static names)
-    is a new worker, which replaces the old cache."""
-    shell = _shell()
-    version = hashlib.sha256(json.dumps(shell).encode()).hexdigest()[:12]
-    response = render(
-        request,
-        "surveys/field-sw.js",
-        {
-            "shell": json.dumps(shell),
-            "version": version,
-            "scope": reverse("surveys:field"),
-            "words": reverse("javascript-catalog"),
-        },
-        content_type="text/javascript",
+    """The service worker, named for the shell it keeps (core/offline.py)."""
+    return offline.worker_response(
+        request, name="field", page=reverse("surveys:field"), kept=_shell()
     )
-    response["Cache-Control"] = "no-cache"
-    return response

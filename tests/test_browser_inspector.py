@@ -1,8 +1,8 @@
-"""The inspector on a phone, offline (issue 25): the worklist shows the failing
-containment on the list and the map; the visit (findings, the outlet seen, a photo) is
-kept on the phone while offline and sent when the network returns, once; the register is
-corrected and the visit is in the containment's history. The page passes axe and speaks
-Bangla."""
+"""The inspector on a phone, offline (issue 25), against a real application server the
+test stops and starts: the worklist shows the failing containment on the list and the map;
+with the server gone the page opens again from the phone (its service worker), the visit
+(findings, the outlet seen, a photo) is kept in the field app's queue, and it is sent once
+the server is back; the register is corrected. The page passes axe and speaks Bangla."""
 
 from __future__ import annotations
 
@@ -17,13 +17,14 @@ from .conftest import log_in, make_town
 from .containment.conftest import PNG
 from .factories import BuildingFactory, ContainmentFactory, MembershipFactory
 from .test_browser_campaigns import accessible_in_both_languages
+from .test_browser_field_app import server  # noqa: F401 (the application server)
 from .test_browser_roles import AXE
 from .test_browser_service_chain import GUIDE, PHONE, overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_visit_recorded_offline_is_sent_once_when_back_online(page, live_server, tmp_path):
+def test_a_visit_recorded_offline_is_sent_once_when_back_online(browser, server, tmp_path):  # noqa: F811
     town = make_town()
     m = town.municipality
     inspector = MembershipFactory(municipality=m, role=MembershipRole.INSPECTOR).user
@@ -37,17 +38,32 @@ def test_a_visit_recorded_offline_is_sent_once_when_back_online(page, live_serve
         defaults={"status": "non_compliant", "failed_rules": ["outlet"], "outcomes": {},
                   "assessed_at": timezone.now()},
     )  # fmt: skip
-    page.set_viewport_size(PHONE)
-    page.context.add_init_script(path=str(AXE))
-    log_in(page, live_server, inspector)
+    context = browser.new_context(viewport=PHONE)
+    try:
+        _walk(context, server, inspector, tank, tmp_path)
+    finally:
+        context.close()
+
+
+def _walk(context, server, inspector, tank, tmp_path):  # noqa: F811
+    context.add_init_script(path=str(AXE))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    log_in(page, server, inspector)
     assert "/inspections/" in page.url  # the inspector lands on his worklist
     page.wait_for_selector("#inspect[data-ready]", state="attached")
+    page.wait_for_selector("#inspect[data-offline-ready='1']", state="attached")
     page.wait_for_selector("#inspect-map .leaflet-interactive")
     assert overflow(page) <= 0
     GUIDE.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(GUIDE / "inspector-worklist.png"), full_page=True)
 
-    page.context.set_offline(True)
+    # The network is gone (the server: a service worker's own fetches ignore the browser's
+    # offline switch). The page opens again from the phone.
+    server.stop()
+    page.reload()
+    page.wait_for_selector("#inspect[data-ready]", state="attached")
     page.click(f"#inspect-list button[data-containment='{tank.code}']")
     page.wait_for_selector("#inspect-form:not([hidden])")
     page.select_option("#inspect-rule-outlet", "fail")
@@ -63,7 +79,8 @@ def test_a_visit_recorded_offline_is_sent_once_when_back_online(page, live_serve
     page.wait_for_selector("#inspect[data-sync-failed]", state="attached")
     assert not Inspection.objects.exists()
 
-    page.context.set_offline(False)
+    server.start()
+    page.click("#inspect-send")
     page.wait_for_selector("#inspect-queue li[data-status=sent]")
     page.wait_for_function("() => document.querySelector('#inspect').dataset.synced !== undefined")
     visit = Inspection.objects.get()
@@ -77,3 +94,4 @@ def test_a_visit_recorded_offline_is_sent_once_when_back_online(page, live_serve
     problems = accessible_in_both_languages(page, {"Pipe", "rerouted", "soak", "pit", "during",
                                                    "the", "visit"})  # fmt: skip
     assert not problems, problems
+    assert not errors, errors

@@ -249,6 +249,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "surveys:field": {"GET": SESSIONS},
     "surveys:field-manifest": {"GET": EVERYONE},
     "surveys:field-worker": {"GET": EVERYONE},
+    "containment:inspect-worker": {"GET": EVERYONE},
     "surveys-api:ward-package": {"GET": SUPERVISOR_OF_A | {"enumerator_a"}},
     "surveys-api:kobo-import": {"POST": SUPERVISORS},
     "surveys-api:kobo-inspect": {"POST": SUPERVISORS},

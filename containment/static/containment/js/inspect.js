@@ -18,6 +18,13 @@
   }
   var current = null;
 
+  // The page opens offline once opened online (core/offline.py's worker keeps it).
+  if ("serviceWorker" in navigator && config.worker) {
+    navigator.serviceWorker.register(config.worker).then(function () { return navigator.serviceWorker.ready; })
+      .then(function () { page.dataset.offlineReady = "1"; })
+      .catch(function () { page.dataset.offlineReady = "0"; });
+  }
+
   // ------------------------------------------------------------ worklist and map
   var map = IMISMap.createMap($("inspect-map"), config);
   var bounds = [];

@@ -1,8 +1,10 @@
-// The field app's service worker (surveys/field_views.py renders it): keeps the app's page,
-// scripts and words on the phone, so the app opens without the network. The app's data
-// (the ward, drafts, the queue) is in IndexedDB, kept by the page itself.
+// A page's service worker (core/offline.py renders it, for the enumerator's field app and
+// the inspector's page): keeps the page, its scripts and words on the phone, so it opens
+// without the network. The page's data (wards, drafts, the queue) is in IndexedDB, kept by
+// the page itself. Each page's worker keeps its own cache, named for it.
 "use strict";
-const CACHE = "imis-field-{{ version }}";
+const PREFIX = "imis-{{ name }}-";
+const CACHE = PREFIX + "{{ version }}";
 const SHELL = {{ shell|safe }};
 const PAGE = "{{ scope }}";
 const WORDS = "{{ words }}";
@@ -14,7 +16,7 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(keys.filter((key) => key.startsWith("imis-field-") && key !== CACHE).map((key) => caches.delete(key))))
+      .then((keys) => Promise.all(keys.filter((key) => key.startsWith(PREFIX) && key !== CACHE).map((key) => caches.delete(key))))
       .then(() => self.clients.claim())
   );
 });
