@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
-from core import health, navigation
+from core import health, navigation, people_views
 from core.accounts import LoginForm
 from core.pages import record_urls
 from spatial import tile_views
@@ -49,6 +49,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("start/", navigation.landing, name="landing"),
+    # The municipal admin's workspace (issue 26).
+    path("office/people/", people_views.people_page, name="people"),
+    path("office/people/<int:pk>/", people_views.person_page, name="person"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     # A page for every record: /buildings/B000123/, /containments/C000045/ ...

@@ -209,6 +209,10 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "containment:inspect": {
         "GET": frozenset({"gis_officer", "gis_officer_b", "inspector_b"}) | ADMINS_ANYWHERE
     },
+    # The municipal admin's people: only an admin of a whole municipality (the other town's;
+    # the town's admin here is limited to ward B), and only his own municipality's people.
+    "people": {"GET": frozenset({"other_admin"}), "POST": frozenset({"other_admin"})},
+    "person": {"GET": NOBODY, "POST": NOBODY},
     # The crew's pages: the operators of the provider doing the job (none in this world,
     # so nobody; tests/containment/test_crew_and_plant.py walks a crew through them).
     "containment:crew": {"GET": NOBODY},

@@ -92,6 +92,7 @@ PK_OF = {
     "containment:crew-job": "emptied_request",
     "containment:request": "request",
     "containment:complaint": "complaint",
+    "person": "person",
     "containment:emptying-photo": "emptying_photo",
     "containment:plant-load": "delivery",
     "surveys:progress": "campaign",

@@ -187,6 +187,7 @@ def build_world() -> World:
         "delivery": load.pk,
         "emptied_request": emptied.pk,
         "complaint": complaint.pk,
+        "person": world.users["help_desk"].pk,
         "emptying_photo": emptying_photo.pk,
         "inspection": inspection.pk,
         "inspection_photo": inspection_photo.pk,
