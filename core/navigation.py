@@ -60,6 +60,7 @@ PAGES = (
     Page("surveys:field", _("Field survey"), frozenset({ENUMERATOR, SUPERVISOR})),
     Page("spatial:connect", _("QGIS and API"), frozenset({ADMIN, GIS})),
     Page("people", _("People"), frozenset({ADMIN})),
+    Page("dashboards:targets", _("Targets"), frozenset({ADMIN})),
 )
 
 # Where a role starts: its own work. The first role a user holds (in this order) decides.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import quality_views, views
+from . import quality_views, target_views, views
 
 app_name = "dashboards"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("wards/<int:ward_id>/", views.overview, name="ward"),
     path("indicators/", views.indicator_report, name="indicators"),
     path("quality/", quality_views.quality_page, name="quality"),
+    path("office/targets/", target_views.targets_page, name="targets"),
     path("public/", views.public_index, name="public"),
     path("public/<slug:code>/", views.public_municipality, name="public-municipality"),
 ]

@@ -213,6 +213,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # the town's admin here is limited to ward B), and only his own municipality's people.
     "people": {"GET": frozenset({"other_admin"}), "POST": frozenset({"other_admin"})},
     "person": {"GET": NOBODY, "POST": NOBODY},
+    "dashboards:targets": {"GET": frozenset({"other_admin"}), "POST": frozenset({"other_admin"})},
     # The crew's pages: the operators of the provider doing the job (none in this world,
     # so nobody; tests/containment/test_crew_and_plant.py walks a crew through them).
     "containment:crew": {"GET": NOBODY},
