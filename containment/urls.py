@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import complaint_views, operation_views, request_views, views
+from . import complaint_views, fsm_office_views, operation_views, request_views, views
 
 app_name = "containment"
 
@@ -13,6 +13,21 @@ urlpatterns = [
     path("desk/complaints/<int:pk>/", complaint_views.complaint_page, name="complaint"),
     path("inspections/", views.inspector_page, name="inspect"),
     path("inspections/sw.js", views.inspector_worker, name="inspect-worker"),
+    path("office/fsm/", fsm_office_views.fsm_office_page, name="office-fsm"),
+    path("office/fsm/providers/new/", fsm_office_views.provider_edit, name="provider-new"),
+    path("office/fsm/providers/<int:pk>/", fsm_office_views.provider_edit, name="provider-edit"),
+    path(
+        "office/fsm/providers/<int:provider_pk>/vehicles/new/",
+        fsm_office_views.vehicle_edit,
+        name="vehicle-new",
+    ),
+    path(
+        "office/fsm/providers/<int:provider_pk>/vehicles/<int:pk>/",
+        fsm_office_views.vehicle_edit,
+        name="vehicle-edit",
+    ),
+    path("office/fsm/plants/new/", fsm_office_views.plant_edit, name="plant-new"),
+    path("office/fsm/plants/<int:pk>/", fsm_office_views.plant_edit, name="plant-edit"),
     path("crew/", operation_views.crew_day, name="crew"),
     path("crew/jobs/<int:pk>/", operation_views.crew_job, name="crew-job"),
     path("crew/photos/<int:pk>/", operation_views.emptying_photo, name="emptying-photo"),

@@ -61,6 +61,7 @@ PAGES = (
     Page("spatial:connect", _("QGIS and API"), frozenset({ADMIN, GIS})),
     Page("people", _("People"), frozenset({ADMIN})),
     Page("dashboards:targets", _("Targets"), frozenset({ADMIN})),
+    Page("containment:office-fsm", _("Providers and plants"), frozenset({ADMIN})),
 )
 
 # Where a role starts: its own work. The first role a user holds (in this order) decides.

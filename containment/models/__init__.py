@@ -17,10 +17,8 @@ from .compliance import (
     _default_outlets_by_type,
 )
 from .desludging import (
-    DesludgingPlan,
     Emptying,
     EmptyingRequest,
-    PlannedVisit,
     ServiceFeedback,
     ServiceProvider,
     SludgeDelivery,
@@ -29,6 +27,7 @@ from .desludging import (
 )
 from .inspections import Inspection, InspectionPhoto
 from .operations import EmptyingPhoto, HouseholdNotice, LabResult, LabSample, PlantDailyLog
+from .plans import DesludgingPlan, PlannedVisit
 from .registers import POSITIVE, Containment, ContainmentBuilding, Household
 
 __all__ = [

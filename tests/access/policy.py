@@ -214,6 +214,21 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "people": {"GET": frozenset({"other_admin"}), "POST": frozenset({"other_admin"})},
     "person": {"GET": NOBODY, "POST": NOBODY},
     "dashboards:targets": {"GET": frozenset({"other_admin"}), "POST": frozenset({"other_admin"})},
+    # Providers, vehicles and plants: the admin of a whole municipality, in his own (the
+    # town's records asked about are out of the other town's admin's reach).
+    "containment:office-fsm": {"GET": frozenset({"other_admin"})},
+    "containment:provider-new": {
+        "GET": frozenset({"other_admin"}),
+        "POST": frozenset({"other_admin"}),
+    },
+    "containment:provider-edit": {"GET": NOBODY, "POST": NOBODY},
+    "containment:vehicle-new": {"GET": NOBODY, "POST": NOBODY},
+    "containment:vehicle-edit": {"GET": NOBODY, "POST": NOBODY},
+    "containment:plant-new": {
+        "GET": frozenset({"other_admin"}),
+        "POST": frozenset({"other_admin"}),
+    },
+    "containment:plant-edit": {"GET": NOBODY, "POST": NOBODY},
     # The crew's pages: the operators of the provider doing the job (none in this world,
     # so nobody; tests/containment/test_crew_and_plant.py walks a crew through them).
     "containment:crew": {"GET": NOBODY},

@@ -93,6 +93,9 @@ PK_OF = {
     "containment:request": "request",
     "containment:complaint": "complaint",
     "person": "person",
+    "containment:provider-edit": "provider",
+    "containment:vehicle-edit": "vehicle",
+    "containment:plant-edit": "plant",
     "containment:emptying-photo": "emptying_photo",
     "containment:plant-load": "delivery",
     "surveys:progress": "campaign",
@@ -125,6 +128,8 @@ def _path(route: str, name: str, ids: dict) -> str:
         keys = ids["page_keys"]  # one per register; one value for all (hostile ids)
         register = name.removeprefix("record-").removesuffix("-restore")
         values["key"] = keys[register] if isinstance(keys, dict) else keys
+    if "<int:provider_pk>" in route:
+        values["provider_pk"] = ids["provider"]
     if "<int:pk>" in route:
         if name in PK_OF:
             values["pk"] = ids[PK_OF[name]]

@@ -188,6 +188,8 @@ def build_world() -> World:
         "emptied_request": emptied.pk,
         "complaint": complaint.pk,
         "person": world.users["help_desk"].pk,
+        "vehicle": provider.vehicles.get().pk,
+        "plant": plant.pk,
         "emptying_photo": emptying_photo.pk,
         "inspection": inspection.pk,
         "inspection_photo": inspection_photo.pk,
