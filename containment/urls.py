@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import complaint_views, fsm_office_views, operation_views, request_views, views
+from . import (
+    complaint_views,
+    fsm_office_views,
+    operation_views,
+    request_views,
+    rule_office_views,
+    views,
+)
 
 app_name = "containment"
 
@@ -13,6 +20,7 @@ urlpatterns = [
     path("desk/complaints/<int:pk>/", complaint_views.complaint_page, name="complaint"),
     path("inspections/", views.inspector_page, name="inspect"),
     path("inspections/sw.js", views.inspector_worker, name="inspect-worker"),
+    path("office/rules/", rule_office_views.rules_page, name="office-rules"),
     path("office/fsm/", fsm_office_views.fsm_office_page, name="office-fsm"),
     path("office/fsm/providers/new/", fsm_office_views.provider_edit, name="provider-new"),
     path("office/fsm/providers/<int:pk>/", fsm_office_views.provider_edit, name="provider-edit"),

@@ -62,6 +62,7 @@ PAGES = (
     Page("people", _("People"), frozenset({ADMIN})),
     Page("dashboards:targets", _("Targets"), frozenset({ADMIN})),
     Page("containment:office-fsm", _("Providers and plants"), frozenset({ADMIN})),
+    Page("containment:office-rules", _("Rules"), frozenset({ADMIN})),
 )
 
 # Where a role starts: its own work. The first role a user holds (in this order) decides.

@@ -11,6 +11,7 @@ from .complaints import Complaint
 from .compliance import (
     ComplianceAssessment,
     ComplianceRuleSet,
+    RuleSetDraft,
     _default_approved_types,
     _default_emptying_not_applicable,
     _default_forbidden_outlets,
@@ -49,6 +50,7 @@ __all__ = [
     "LabSample",
     "PlannedVisit",
     "PlantDailyLog",
+    "RuleSetDraft",
     "ServiceFeedback",
     "ServiceProvider",
     "SludgeDelivery",

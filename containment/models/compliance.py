@@ -121,6 +121,8 @@ class ComplianceRuleSet(models.Model):
         default=Decimal("1.00"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    # Why this version was published (the municipal admin's words, issue 26).
+    publish_reason = models.CharField(_("reason for publishing"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
@@ -190,3 +192,21 @@ class ComplianceAssessment(models.Model):
                 name="assessment_status_idx",
             )
         ]
+
+
+class RuleSetDraft(models.Model):
+    """The next version of a municipality's rules while the admin works on it: the values a
+    new ComplianceRuleSet would take (containment/rule_office.py), kept until published."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, related_name="rule_set_draft"
+    )
+    values = models.JSONField(_("values"), default=dict)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rule set draft")
+        verbose_name_plural = _("rule set drafts")
