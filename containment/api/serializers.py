@@ -11,7 +11,7 @@ from core.pagination import MAX_OFFSET
 from spatial.api.serializers import GeometryInputField, StrictFieldsMixin
 from spatial.models import Building, Municipality
 
-from .. import compliance
+from .. import compliance, rule_office
 from ..choices import ContainmentType, Outlet
 from ..models import ComplianceRuleSet, Containment
 from ..selectors import current_assessment
@@ -124,20 +124,8 @@ class RuleSetInputSerializer(StrictFieldsMixin, serializers.ModelSerializer):
 
     class Meta:
         model = ComplianceRuleSet
-        fields = [
-            "municipality",
-            "approved_types",
-            "forbidden_outlets",
-            "outlets_by_type",
-            "max_years_since_emptying",
-            "sludge_share_to_empty",
-            "emptying_not_applicable",
-            "groundwater_risk_wards",
-            "min_well_distance_m",
-            "min_volume_per_user_m3",
-            "min_total_volume_m3",
-            "notes",
-        ]
+        # The values a version holds: one declaration with the admin's rules page.
+        fields = ["municipality", *rule_office.FIELDS]
 
     def validate_outlets_by_type(self, value: dict) -> dict:
         unknown = sorted(set(value) - set(ContainmentType.values))
