@@ -63,7 +63,7 @@ def crew_day(request: HttpRequest) -> HttpResponse:
             "lon": round(row["lon"], 6),
             "lat": round(row["lat"], 6),
             "label": row["job"].containment.code,
-            "step": row["step"],
+            "kind": row["step"],
             "url": reverse("containment:crew-job", args=[row["job"].pk]),
         }
         for row in rows
@@ -74,7 +74,11 @@ def crew_day(request: HttpRequest) -> HttpResponse:
         {
             "day": day,
             "rows": rows,
-            "config": {"points": points, "basemaps": settings.LEAFLET_CONFIG["TILES"]},
+            "config": {
+                "points": points,
+                "colours": {"empty": "#b45309", "discharge": "#1d4ed8", "done": "#15803d"},
+                "basemaps": settings.LEAFLET_CONFIG["TILES"],
+            },
             "previous": day - dt.timedelta(days=1),
             "next": day + dt.timedelta(days=1),
             "today": timezone.localdate(),

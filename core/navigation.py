@@ -63,6 +63,7 @@ PAGES = (
     Page("dashboards:targets", _("Targets"), frozenset({ADMIN})),
     Page("containment:office-fsm", _("Providers and plants"), frozenset({ADMIN})),
     Page("containment:office-rules", _("Rules"), frozenset({ADMIN})),
+    Page("containment:office-planner", _("Planner"), frozenset({ADMIN, DESK})),
 )
 
 # Where a role starts: its own work. The first role a user holds (in this order) decides.

@@ -217,6 +217,11 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # Providers, vehicles and plants: the admin of a whole municipality, in his own (the
     # town's records asked about are out of the other town's admin's reach).
     "containment:office-fsm": {"GET": frozenset({"other_admin"})},
+    # The planner: the desk or admin of a whole municipality (their own).
+    "containment:office-planner": {
+        "GET": frozenset({"help_desk", "other_admin"}),
+        "POST": frozenset({"help_desk", "other_admin"}),
+    },
     "containment:office-rules": {
         "GET": frozenset({"other_admin"}),
         "POST": frozenset({"other_admin"}),

@@ -55,7 +55,7 @@ def test_the_crew_sees_its_jobs_and_no_one_elses(town, chain):
     text = day.content.decode()
     assert chain["containment"].code in text
     assert "Lane behind the mosque" in text
-    assert day.context["config"]["points"][0]["step"] == "empty"
+    assert day.context["config"]["points"][0]["kind"] == "empty"
     # Another provider's crew has its own (empty) day; the job is not his to open.
     other = ServiceProvider.objects.create(municipality=town.municipality, name="Other")
     stranger = page_client(operator_of(other, MembershipRole.PROVIDER_OPERATOR))
