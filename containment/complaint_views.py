@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.forms import add_service_errors, submit
+from core.forms import add_service_errors, answer_post
 from core.roles import COMPLAINT_READER_ROLES
 from core.scope import holds_role_anywhere
 from spatial import selectors as spatial_selectors
@@ -104,18 +105,15 @@ def complaint_page(request: HttpRequest, pk: int) -> HttpResponse:
             request.POST or None,
             initial={"status": complaint.status, "assigned_role": complaint.assigned_role},
         )
-    status = 200
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if submit(
-            request,
-            form,
-            lambda data: complaints.complaint_change(complaint=complaint, **data),
-            done=_("The complaint is updated."),
-        ):
-            return redirect("containment:complaint", pk)
-        status = 400
+    answered, status = answer_post(
+        request,
+        form,
+        lambda data: complaints.complaint_change(complaint=complaint, **data),
+        done=_("The complaint is updated."),
+        then=reverse("containment:complaint", args=[pk]),
+    )
+    if answered:
+        return answered
     return render(
         request,
         "containment/complaint.html",

@@ -7,14 +7,14 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from core import people
-from core.forms import submit
+from core.forms import answer_post
 from core.roles import MembershipRole
 from spatial.models import Ward
 
@@ -120,30 +120,31 @@ def fsm_office_page(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(request, form, title, action) -> HttpResponse:
-    status = 200
-    if request.method == "POST":
-        if submit(request, form, action, done=_("Saved.")):
-            return redirect(reverse("containment:office-fsm"))
-        status = 400
+    answered, status = answer_post(
+        request, form, action, done=_("Saved."), then=reverse("containment:office-fsm")
+    )
+    if answered:
+        return answered
     return render(
         request, "containment/fsm_form.html", {"form": form, "title": title}, status=status
     )
 
 
-def _clean_model(form) -> None:
-    ModelForm = forms.ModelForm
-    ModelForm._post_clean(form)
+def _own(model, municipality, pk: int | None):
+    """The municipality's record `pk` (None for a new one); 404 for another's or none."""
+    if pk is None:
+        return None
+    found = model.objects.filter(municipality=municipality, pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def provider_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     municipality = _municipality(request)
-    provider = None
-    if pk is not None:
-        provider = ServiceProvider.objects.filter(municipality=municipality, pk=pk).first()
-        if provider is None:
-            raise Http404
+    provider = _own(ServiceProvider, municipality, pk)
     form = ProviderForm(request.POST or None, instance=provider, municipality=municipality)
     return _form_page(
         request,
@@ -176,11 +177,7 @@ def vehicle_edit(request: HttpRequest, provider_pk: int, pk: int | None = None) 
 @require_http_methods(["GET", "POST"])
 def plant_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     municipality = _municipality(request)
-    plant = None
-    if pk is not None:
-        plant = TreatmentPlant.objects.filter(municipality=municipality, pk=pk).first()
-        if plant is None:
-            raise Http404
+    plant = _own(TreatmentPlant, municipality, pk)
     form = PlantForm(request.POST or None, instance=plant, municipality=municipality)
     return _form_page(
         request,

@@ -5,13 +5,13 @@ feedback taken by the desk, which closes the request."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.forms import submit
+from core.forms import answer_post
 
 from . import desludging, selectors
 from .choices import RequestStatus
@@ -31,18 +31,15 @@ def request_page(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, municipality_id=job.municipality_id, containment=job.containment
     )
     form = FeedbackForm(request.POST or None) if may_close else None
-    status = 200
-    if request.method == "POST":
-        if form is None:
-            raise PermissionDenied
-        if submit(
-            request,
-            form,
-            lambda data: desludging.request_record_feedback(request=job, **data),
-            done=_("Feedback recorded; the request is closed."),
-        ):
-            return redirect("containment:request", pk)
-        status = 400
+    answered, status = answer_post(
+        request,
+        form,
+        lambda data: desludging.request_record_feedback(request=job, **data),
+        done=_("Feedback recorded; the request is closed."),
+        then=reverse("containment:request", args=[pk]),
+    )
+    if answered:
+        return answered
     return render(
         request,
         "containment/request.html",

@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 
 def add_service_errors(
@@ -42,3 +43,23 @@ def submit(
         return False
     messages.success(request, done)
     return True
+
+
+def answer_post(
+    request: HttpRequest,
+    form,
+    action: Callable[[dict[str, Any]], Any],
+    *,
+    done: str,
+    then: str,
+) -> tuple[HttpResponse | None, int]:
+    """A page's POST in one place: (None, 200) for a GET; on a POST, 403 when the page gave
+    this reader no form (he may read, not act), a redirect to `then` when the service took
+    the input, else (None, 400) with the form holding why."""
+    if request.method != "POST":
+        return None, 200
+    if form is None:
+        raise PermissionDenied
+    if submit(request, form, action, done=done, aliases=None):
+        return redirect(then), 302
+    return None, 400
