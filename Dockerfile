@@ -1,10 +1,10 @@
-# The app image: Debian's GDAL/GEOS/PROJ, nginx and openssl (the proxy service runs it), the
-# locked Python packages, gunicorn. PostGIS runs in its own image.
+# The app image: Debian's GDAL/GEOS/PROJ, Pango for the PDF reports, nginx and openssl (the
+# proxy service runs it), the locked Python packages, gunicorn. PostGIS runs in its own image.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
 RUN apt-get update \
  && apt-get install -y --no-install-recommends gdal-bin libgdal32 gettext postgresql-client \
-      nginx openssl \
+      libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core nginx openssl \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY requirements/base.lock requirements/

@@ -14,8 +14,11 @@ app_name = "containment"
 
 urlpatterns = [
     path("compliance/", views.compliance_overview, name="compliance"),
+    path("compliance/notices.pdf", views.enforcement_notices_pdf, name="enforcement-notices"),
     path("desk/", views.call_desk, name="desk"),
     path("desk/requests/<int:pk>/sheet/", views.job_sheet, name="job-sheet"),
+    path("desk/requests/<int:pk>/sheet.pdf", views.job_sheet_pdf, name="job-sheet-pdf"),
+    path("desk/requests/<int:pk>/receipt.pdf", views.request_receipt_pdf, name="request-receipt"),
     path("desk/requests/<int:pk>/", request_views.request_page, name="request"),
     path("desk/complaints/", complaint_views.complaint_list, name="complaints"),
     path("desk/complaints/<int:pk>/", complaint_views.complaint_page, name="complaint"),

@@ -27,6 +27,19 @@ class DashboardQueryForm(forms.Form):
         return year
 
 
+class MonthlyReportForm(DashboardQueryForm):
+    """A month of a year: the monthly FSM report's choice (not a month still to come)."""
+
+    month = forms.IntegerField(min_value=1, max_value=12, label=_("Month"))
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        if (cleaned.get("year"), cleaned.get("month") or 0) > (today.year, today.month):
+            raise forms.ValidationError(_("Choose a month that has begun."))
+        return cleaned
+
+
 def year_choices(count: int = 6) -> list[int]:
     this_year = timezone.localdate().year
     return list(range(this_year, this_year - count, -1))

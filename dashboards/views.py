@@ -12,11 +12,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from containment.choices import ComplianceStatus, JmpRung
+from core import pdf
 from spatial import selectors as spatial_selectors
 from spatial.models import Municipality, Ward
 
-from . import downloads, reports, selectors
-from .forms import DashboardQueryForm, year_choices
+from . import downloads, monthly, reports, selectors
+from .forms import DashboardQueryForm, MonthlyReportForm, year_choices
 
 
 class BadChoice(Exception):
@@ -161,7 +162,7 @@ def ward_map(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def indicator_report(request: HttpRequest) -> HttpResponse:
-    """CWIS indicators and FSM KPIs for a year, as a page, CSV or XLSX."""
+    """CWIS indicators and FSM KPIs for a year, as a page, CSV, XLSX or PDF (`?lang=`)."""
     try:
         municipality, municipalities, form = _choose(request)
     except BadChoice as error:
@@ -174,12 +175,43 @@ def indicator_report(request: HttpRequest) -> HttpResponse:
         return downloads.indicators_csv(report)
     if export == "xlsx":
         return downloads.indicators_xlsx(report)
+    if export == "pdf":
+        return pdf.pdf_response(
+            request,
+            "dashboards/indicators_pdf.html",
+            {"report": report, "municipality": municipality, "year": report["year"]},
+            filename=f"indicators-{municipality.code}-{report['year']}",
+        )
     if export:
-        return _bad(_("Unknown export format %(format)s: use csv or xlsx.") % {"format": export})
+        return _bad(
+            _("Unknown export format %(format)s: use csv, xlsx or pdf.") % {"format": export}
+        )
     return render(
         request,
         "dashboards/indicators.html",
         _page_context(request, municipality, municipalities, form, report=report),
+    )
+
+
+@login_required
+def monthly_fsm_report(request: HttpRequest) -> HttpResponse:
+    """The monthly FSM report of a municipality (`?year=&month=`), as PDF (`?lang=`)."""
+    form = MonthlyReportForm(request.GET)
+    if not form.is_valid():
+        return _bad(" ".join(e for errors in form.errors.values() for e in errors))
+    try:
+        municipality, _municipalities, _form = _choose(request)
+    except BadChoice as error:
+        return _bad(str(error))
+    if municipality is None:
+        raise Http404(_("Unknown municipality."))
+    year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+    report = monthly.monthly_fsm_report(municipality=municipality, year=year, month=month)
+    return pdf.pdf_response(
+        request,
+        "dashboards/monthly_fsm_pdf.html",
+        {"report": report, "municipality": municipality},
+        filename=f"fsm-{municipality.code}-{year}-{month:02d}",
     )
 
 

@@ -28,7 +28,10 @@ MANIFEST = VENDOR / "manifest.json"
 # Where a package's files go when not to static/vendor/ (relative to the repository).
 DESTINATION = {"axe-core": "tests/vendor"}
 # The folder a package's files go to when not its npm name (a scoped package).
-FOLDER = {"@geoman-io/leaflet-geoman-free": "leaflet-geoman"}
+FOLDER = {
+    "@geoman-io/leaflet-geoman-free": "leaflet-geoman",
+    "@expo-google-fonts/noto-sans-bengali": "noto-sans-bengali",
+}
 # package -> its files the pages load (globs under the package), copied without "dist/".
 FILES = {
     "axe-core": ["axe.min.js", "LICENSE"],
@@ -53,6 +56,14 @@ FILES = {
     # The web map's overview zooms (issue 22): the protocol buffer reader static/js/imis-tiles.js
     # decodes the project's own vector tiles with.
     "pbf": ["dist/pbf.js", "LICENSE"],
+    # The PDF reports' typeface (issue 26, docs/decisions/0016-pdf-reports.md): Noto Sans
+    # Bengali, whole (Bangla and Latin in one file, so one font shapes a mixed line), under
+    # the SIL Open Font License.
+    "@expo-google-fonts/noto-sans-bengali": [
+        "400Regular/NotoSansBengali_400Regular.ttf",
+        "700Bold/NotoSansBengali_700Bold.ttf",
+        "LICENSE_FONT",
+    ],
     "leaflet-draw": [
         "dist/leaflet.draw.js",
         "dist/leaflet.draw.css",

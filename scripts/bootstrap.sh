@@ -41,11 +41,15 @@ as_root() {
 PG_VERSION=${PG_VERSION:-15}
 PG_BIN="/usr/lib/postgresql/$PG_VERSION/bin"
 packages=(postgresql-$PG_VERSION postgresql-$PG_VERSION-postgis-3 postgresql-client-$PG_VERSION
-          gdal-bin gettext python3-venv)
+          gdal-bin gettext python3-venv
+          libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+# Pango (with HarfBuzz) lays out the PDF reports; DejaVu covers the signs the bundled
+# Noto Sans Bengali lacks (docs/decisions/0016-pdf-reports.md).
 # Chromium for the browser tests, a Bengali font so Bangla pages render in them, and QGIS's
-# Python bindings for the test that loads the OGC API layers in QGIS itself.
-[ "$WITH_BROWSER" -eq 1 ] && packages+=(chromium fonts-dejavu-core fonts-lohit-beng-bengali
-                                        python3-qgis)
+# Python bindings for the test that loads the OGC API layers in QGIS itself; poppler's
+# pdftotext and pdftoppm for the tests that read the PDF reports back.
+[ "$WITH_BROWSER" -eq 1 ] && packages+=(chromium fonts-lohit-beng-bengali python3-qgis
+                                        poppler-utils)
 # nginx and openssl for the production path (TLS in front of gunicorn), which a test serves.
 [ "$WITH_PROXY" -eq 1 ] && packages+=(nginx openssl)
 missing=()

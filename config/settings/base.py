@@ -289,5 +289,8 @@ LOGGING = {
     "loggers": {
         # procrastinate logs every task registration and job at INFO; its warnings are enough.
         "procrastinate": {"level": os.environ.get("IMIS_WORKER_LOG_LEVEL", "WARNING")},
+        # WeasyPrint logs each step of every PDF at INFO; its warnings (a missing glyph, a
+        # refused resource) are what matter.
+        "weasyprint": {"level": "WARNING"},
     },
 }
