@@ -35,7 +35,8 @@ class MonthlyReportForm(DashboardQueryForm):
     def clean(self):
         cleaned = super().clean()
         today = timezone.localdate()
-        if (cleaned.get("year"), cleaned.get("month") or 0) > (today.year, today.month):
+        year, month = cleaned.get("year"), cleaned.get("month")
+        if year is not None and month is not None and (year, month) > (today.year, today.month):
             raise forms.ValidationError(_("Choose a month that has begun."))
         return cleaned
 

@@ -140,6 +140,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "dashboards:ward-map": {"GET": TOWN},
     "dashboards:ward": {"GET": WARD_A},
     "dashboards:indicators": {"GET": TOWN},
+    "dashboards:monthly-fsm": {"GET": TOWN},  # the month's figures, as the indicators
     # Data quality: whoever edits the registers there (the wards asked for are ward A's).
     "dashboards:quality": {"GET": EDITORS, "POST": EDITORS},
     "dashboards:public": {"GET": EVERYONE},
@@ -181,12 +182,16 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "containment-api:rule-set-list": {"GET": LOGGED_IN, "POST": ADMINS_ANYWHERE},
     "containment-api:compliance-by-ward": {"GET": TOWN},
     "containment-api:compliance-enforcement": {"GET": PERSONAL_DATA_ANYWHERE},
+    # The notices name the owners: as the enforcement list.
+    "containment:enforcement-notices": {"GET": PERSONAL_DATA_ANYWHERE},
     # ---------------------------------------------------------------- desludging
     "containment-api:request-list": {"GET": LOGGED_IN, "POST": DESK_ANYWHERE},
     "containment-api:request-detail": {"GET": PERSONAL_DATA, "PATCH": DESK_OF_A},
     "containment-api:call-card": {"GET": DESK_OF_A},  # the building asked about is ward A's
     "containment:desk": {"GET": DESK_ANYWHERE},
     "containment:job-sheet": {"GET": PERSONAL_DATA},  # whoever reads the request's caller
+    "containment:job-sheet-pdf": {"GET": PERSONAL_DATA},
+    "containment:request-receipt": {"GET": PERSONAL_DATA},
     # A request's page: whoever reads its caller; feedback is taken once the sludge is
     # discharged (this request waits for its visit, so nobody may close it).
     "containment:request": {"GET": PERSONAL_DATA, "POST": NOBODY},

@@ -89,6 +89,8 @@ PK_OF = {
     "surveys:review": "campaign",
     "surveys:team": "campaign",
     "containment:job-sheet": "request",
+    "containment:job-sheet-pdf": "request",
+    "containment:request-receipt": "request",
     "containment:crew-job": "emptied_request",
     "containment:request": "request",
     "containment:complaint": "complaint",
@@ -165,6 +167,8 @@ QUERY = {
     "containment-api:compliance-by-ward": "municipality={code}",
     "containment-api:compliance-enforcement": "municipality={code}",
     "containment:compliance": "municipality={code}",
+    "containment:enforcement-notices": "municipality={code}",
+    "dashboards:monthly-fsm": "municipality={code}&year=2026&month=11",
     # Ward A of the town: only who edits ward A may check its data quality.
     "dashboards:quality": "municipality={code}&ward={ward}",
     "dashboards-api:quality": "municipality={code}&ward={ward}",

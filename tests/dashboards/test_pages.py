@@ -67,7 +67,7 @@ def test_bad_choices_are_refused_clearly(dashboard_town, executive):
     response = client_for(executive).get("/api/v1/dashboards/wards/", {"year": "3000"})
     assert response.status_code == 400
     assert "year" in response.json()["errors"]
-    assert _web(executive).get("/indicators/", {"export": "pdf"}).status_code == 400
+    assert _web(executive).get("/indicators/", {"export": "docx"}).status_code == 400
 
 
 def test_ward_map_api_gives_every_ward_its_values(dashboard_town, executive):
