@@ -182,7 +182,7 @@ def test_one_notice_per_holding_in_bangla(non_compliant, gis_officer):
     assert response.status_code == 200
     text = pdf_text(response.content)
     assert page_count(response.content) == 2  # two holdings, a page each
-    assert text.count("হোল্ডিং") == 2
+    assert text.count("প্রাপক") == 2  # "To": one notice per holding
     assert "০৭-০০৩১" in text
     assert "০৯-০০০২" in text
     assert "জলাশয়" in text  # the reason, in Bangla
