@@ -189,6 +189,14 @@ class TreatmentPlantType(models.TextChoices):
     SANITARY_LANDFILL = "landfill", _("Sanitary landfill trench")
 
 
+class RequestOrigin(models.TextChoices):
+    """Why a request exists: a household called, or the municipality's scheduled-desludging
+    plan put the containment on a day (issue 26)."""
+
+    CALL = "call", _("A call to the help desk")
+    PLAN = "plan", _("Scheduled desludging")
+
+
 class RequestStatus(models.TextChoices):
     """The desludging service chain; each step is recorded with its time."""
 

@@ -29,6 +29,7 @@ def _request_row(request: EmptyingRequest) -> dict[str, Any]:
         "id": request.pk,
         "status": request.status,
         "status_label": request.get_status_display(),
+        "origin": request.origin,
         "applicant_name": request.applicant_name,
         "applicant_phone": request.applicant_phone,
         "proposed_date": request.proposed_date,

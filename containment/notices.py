@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from core.local import digits
 
+from .choices import RequestOrigin
 from .models import EmptyingRequest, HouseholdNotice
 
 log = logging.getLogger("imis.notices")
@@ -46,6 +47,15 @@ def backend() -> Backend:
 
 def _text(request: EmptyingRequest, event: str) -> str:
     with translation.override("bn"):
+        if event == SCHEDULED and request.origin == RequestOrigin.PLAN:
+            return _(
+                "The municipality's scheduled desludging: %(provider)s comes to empty your tank "
+                "%(code)s on %(day)s. Please keep the tank's cover reachable."
+            ) % {
+                "code": request.containment.code,
+                "provider": request.provider.name if request.provider else "",
+                "day": digits(request.scheduled_for.strftime("%d-%m-%Y")),
+            }
         if event == SCHEDULED:
             return _(
                 "Your request %(id)s for emptying the tank %(code)s: %(provider)s comes on "
@@ -62,6 +72,12 @@ def _text(request: EmptyingRequest, event: str) -> str:
         ) % {"code": request.containment.code}
 
 
+def phone_of(request: EmptyingRequest) -> str:
+    """Where the household is told: the caller's phone, else (a request of the plan) the
+    owner's."""
+    return request.applicant_phone or request.owner_phone
+
+
 def send_now(*, request_id: int, event: str) -> HouseholdNotice:
     """Compose and send one notice, and keep it in the outbox."""
     request = EmptyingRequest.objects.select_related("containment", "provider").get(pk=request_id)
@@ -69,12 +85,12 @@ def send_now(*, request_id: int, event: str) -> HouseholdNotice:
     notice = HouseholdNotice(
         request=request,
         event=event,
-        phone=request.applicant_phone,
+        phone=phone_of(request),
         text=text,
         backend=settings.IMIS["NOTICE_BACKEND"],
     )
     try:
-        backend().send(phone=request.applicant_phone, text=text)
+        backend().send(phone=notice.phone, text=text)
     except Exception as error:  # a gateway's failure must not undo the step
         log.warning("notice for request %s not sent: %s", request_id, error)
         notice.status, notice.error = HouseholdNotice.Status.FAILED, str(error)[:300]
@@ -85,5 +101,8 @@ def send_now(*, request_id: int, event: str) -> HouseholdNotice:
 
 
 def announce(request: EmptyingRequest, event: str) -> None:
-    """Send the notice once the step is committed (never for a step that was rolled back)."""
+    """Send the notice once the step is committed (never for a step that was rolled back),
+    when the household has a phone on record."""
+    if not phone_of(request):
+        return
     transaction.on_commit(lambda: send_now(request_id=request.pk, event=event))

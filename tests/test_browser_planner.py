@@ -1,5 +1,6 @@
-"""The planner's page in Chromium (issue 26): the desk makes a plan and reads its first day
-on the table and the map. The page passes axe and speaks Bangla."""
+"""The planner's page in Chromium (issue 26): the desk makes a plan, reads its first day on
+the table and the map, drops a visit and turns the plan into scheduled requests. The page
+passes axe and speaks Bangla."""
 
 from __future__ import annotations
 
@@ -7,8 +8,16 @@ import datetime as dt
 
 import pytest
 from django.contrib.gis.geos import Point
+from django.utils import timezone
 
-from containment.models import DesludgingPlan, ServiceProvider, TreatmentPlant, Vehicle
+from containment.models import (
+    DesludgingPlan,
+    EmptyingRequest,
+    PlannedVisit,
+    ServiceProvider,
+    TreatmentPlant,
+    Vehicle,
+)
 from core.roles import MembershipRole
 
 from .conftest import log_in, make_town
@@ -28,6 +37,7 @@ def test_the_desk_makes_a_plan_and_sees_its_first_day(page, live_server):
         geom=Point(90.858, 22.965, srid=4326),
     )  # fmt: skip
     provider = ServiceProvider.objects.create(municipality=m, name="Vacutug Co")
+    provider.wards.add(town.west, town.east)
     Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
     for lon in (90.85, 90.84, 90.83):
         ContainmentFactory(
@@ -39,7 +49,8 @@ def test_the_desk_makes_a_plan_and_sees_its_first_day(page, live_server):
     log_in(page, live_server, desk)
     page.click("nav a:has-text('Planner')")
     page.wait_for_selector("#planner-form")
-    page.fill("#id_start_date", "2026-12-13")
+    start = timezone.localdate() + dt.timedelta(days=7)
+    page.fill("#id_start_date", start.isoformat())
     page.fill("#id_days", "3")
     page.fill("#id_daily_trips", "2")
     page.click("#planner-form button[type=submit]")
@@ -51,3 +62,14 @@ def test_the_desk_makes_a_plan_and_sees_its_first_day(page, live_server):
     page.screenshot(path=str(GUIDE / "planner.png"), full_page=True)
     problems = accessible_in_both_languages(page, {"FSTP", "Vacutug", "Co"})
     assert not problems, problems
+    # Drop one visit of the day, then schedule the rest with the provider.
+    planned = PlannedVisit.objects.count()
+    page.locator("#planner-visits li button[name=drop]").first.click()
+    page.wait_for_selector(".imis-messages, [role=status]")
+    assert PlannedVisit.objects.count() == planned - 1
+    page.select_option("#planner-schedule select[name=provider]", label="Vacutug Co")
+    page.click("#planner-schedule button[type=submit]")
+    page.wait_for_selector("#planner-visits a:has-text('scheduled request')")
+    assert EmptyingRequest.objects.filter(origin="plan").count() == planned - 1
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -230,6 +230,8 @@ class EmptyingRequestSerializer(serializers.ModelSerializer):
             "containment_code",
             "ward_number",
             "status",
+            "origin",
+            "planned_visit",
             "owner_name",
             "owner_phone",
             "applicant_name",
@@ -251,6 +253,7 @@ class EmptyingRequestSerializer(serializers.ModelSerializer):
             "deliveries",
             "feedback",
         ]
+        read_only_fields = ["origin", "planned_visit"]
 
     def get_emptying(self, obj: EmptyingRequest) -> dict[str, Any] | None:
         emptying = getattr(obj, "emptying", None)

@@ -18,6 +18,7 @@ from spatial.models import (
 from ..choices import (
     DeliveryStatus,
     EmptyingProblem,
+    RequestOrigin,
     RequestStatus,
     SludgeDestination,
     TreatmentPlantType,
@@ -149,8 +150,20 @@ class EmptyingRequest(models.Model):
     )
     owner_name = models.CharField(_("owner"), max_length=120, blank=True)
     owner_phone = models.CharField(_("owner's phone"), max_length=30, blank=True)
-    applicant_name = models.CharField(_("applicant"), max_length=120)
-    applicant_phone = models.CharField(_("applicant's phone"), max_length=30)
+    # Who asked: the caller of a call; nobody when the municipality's plan made the request
+    # (the household is then reached through the owner's contact, when known).
+    origin = models.CharField(
+        _("origin"), max_length=10, choices=RequestOrigin.choices, default=RequestOrigin.CALL
+    )
+    planned_visit = models.OneToOneField(
+        "containment.PlannedVisit",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="request",
+    )
+    applicant_name = models.CharField(_("applicant"), max_length=120, blank=True)
+    applicant_phone = models.CharField(_("applicant's phone"), max_length=30, blank=True)
     proposed_date = models.DateField(_("proposed date"), null=True, blank=True)
     is_emergency = models.BooleanField(_("emergency"), default=False)
     # What the crew needs to find and reach the tank: lane width, gate, where the lid is.
@@ -185,6 +198,10 @@ class EmptyingRequest(models.Model):
                 condition=Q(status__in=["requested", "cancelled"])
                 | (Q(scheduled_for__isnull=False) & Q(provider__isnull=False)),
                 name="request_scheduled_has_date_and_provider",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin="plan") | (~Q(applicant_name="") & ~Q(applicant_phone="")),
+                name="request_call_has_caller",
             ),
             # A containment waits for one emptying at a time (containment.desludging).
             models.UniqueConstraint(

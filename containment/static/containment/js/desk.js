@@ -108,7 +108,9 @@
       slot("open").hidden = false;
       slot("open-text").textContent = [
         waiting.status_label + (waiting.is_emergency ? " (" + gettext("emergency") + ")" : ""),
-        IMISMap.format(gettext("asked %(date)s by %(name)s, %(phone)s"), { date: date(waiting.requested_at), name: waiting.applicant_name, phone: waiting.applicant_phone }),
+        waiting.origin === "plan"
+          ? IMISMap.format(gettext("put on the scheduled-desludging plan %(date)s"), { date: date(waiting.requested_at) })
+          : IMISMap.format(gettext("asked %(date)s by %(name)s, %(phone)s"), { date: date(waiting.requested_at), name: waiting.applicant_name, phone: waiting.applicant_phone }),
         waiting.scheduled_for ? IMISMap.format(gettext("visit on %(date)s (%(provider)s)"), { date: date(waiting.scheduled_for), provider: waiting.provider }) : "",
       ].filter(Boolean).join("; ");
     }
