@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from spatial.models import Municipality
 
 from . import services
+from .choices import ContainmentType, Outlet
 from .models import ComplianceRuleSet, RuleSetDraft
 from .selectors import active_rule_set
 
@@ -149,6 +150,15 @@ def _shown(name: str, value: Any) -> Any:
     labels = dict(base.choices or []) if base is not None else {}
     if isinstance(value, list) and labels:
         return ", ".join(str(labels.get(code, code)) for code in value) or "–"
+    if isinstance(value, dict):  # outlets per type
+        types, outlets = dict(ContainmentType.choices), dict(Outlet.choices)
+        return (
+            "; ".join(
+                f"{types.get(kind, kind)}: " + ", ".join(str(outlets.get(o, o)) for o in allowed)
+                for kind, allowed in sorted(value.items())
+            )
+            or "–"
+        )
     return value
 
 

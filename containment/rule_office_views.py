@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from core import people
 from core.forms import add_service_errors
+from core.local import ward_label
 
 from . import rule_office
 from .choices import ComplianceStatus, ContainmentType, Outlet
@@ -26,6 +27,8 @@ EDITED = (
     "approved_types",
     "forbidden_outlets",
     "emptying_not_applicable",
+    "outlets_by_type",
+    "groundwater_risk_wards",
     "max_years_since_emptying",
     "sludge_share_to_empty",
     "min_well_distance_m",
@@ -54,8 +57,42 @@ class RulesForm(forms.ModelForm):
 
     class Meta:
         model = ComplianceRuleSet
-        fields = list(EDITED)
+        fields = [name for name in EDITED if name != "outlets_by_type"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        wards = municipality.wards.order_by("number").values_list("number", flat=True)
+        self.fields["groundwater_risk_wards"] = forms.TypedMultipleChoiceField(
+            label=gettext_lazy("Wards at significant groundwater risk"),
+            help_text=gettext_lazy(
+                "Pits and soak pits there leach into the groundwater (not contained)."
+            ),
+            choices=[(n, ward_label({"number": n})) for n in wards],
+            coerce=int,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+        # One field per containment type: the outlets that alone pass for it (none ticked:
+        # any outlet that is not forbidden).
+        allowed = (self.initial or {}).get("outlets_by_type") or {}
+        for code, label in ContainmentType.choices:
+            self.fields[f"outlets_{code}"] = forms.MultipleChoiceField(
+                label=gettext_lazy("Only these outlets pass for: %(type)s") % {"type": label},
+                choices=Outlet.choices,
+                widget=forms.CheckboxSelectMultiple,
+                required=False,
+                initial=allowed.get(code, []),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["outlets_by_type"] = {
+            code: cleaned[f"outlets_{code}"]
+            for code in ContainmentType.values
+            if cleaned.get(f"outlets_{code}")
+        }
+        return cleaned
 
     def _post_clean(self) -> None:
         """The service validates the version it builds."""
@@ -98,7 +135,7 @@ def rules_page(request: HttpRequest) -> HttpResponse:
         .order_by("-version")
     )
     current = rule_office.draft_values(municipality=municipality)
-    form = RulesForm(request.POST or None, initial=current)
+    form = RulesForm(request.POST or None, initial=current, municipality=municipality)
     action = request.POST.get("action", "")
     impact = None
     status = 200

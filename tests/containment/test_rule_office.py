@@ -120,3 +120,26 @@ def test_only_the_admin_of_the_whole_municipality(ruled_town):
     town, _mayor = ruled_town
     inspector = MembershipFactory(municipality=town.municipality, role=MembershipRole.INSPECTOR)
     assert page_client(inspector.user).get(reverse("containment:office-rules")).status_code == 403
+
+
+def test_outlets_per_type_and_groundwater_wards_are_edited_on_the_page(ruled_town):
+    town, mayor = ruled_town
+    url = reverse("containment:office-rules")
+    page = mayor.get(url)
+    fields = page.context["form"].fields
+    assert fields["outlets_septic_tank"].initial == ["soak_pit", "sewer"]  # the default
+    assert [value for value, _label in fields["groundwater_risk_wards"].choices] == [1, 2]
+    changes = form(outlets_septic_tank=["soak_pit"], groundwater_risk_wards=["2"])
+    assert (
+        mayor.post(url, {**changes, "action": "publish", "reason": "Wells in ward 2"}).status_code
+        == 302
+    )
+    published = ComplianceRuleSet.objects.get(municipality=town.municipality, version=2)
+    assert published.outlets_by_type == {"septic_tank": ["soak_pit"]}
+    assert published.groundwater_risk_wards == [2]
+    compared = mayor.get(url, {"compare": "1", "with": "2"}).context["compared"]
+    rows = {row["field"]: row["second"] for row in compared["rows"]}
+    assert rows["allowed outlets per containment type"] == "Septic tank: Soak pit"
+    assert (
+        mayor.post(url, {**form(groundwater_risk_wards=["9"]), "action": "save"}).status_code == 400
+    )
