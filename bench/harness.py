@@ -44,6 +44,7 @@ SCRIPTS = [
     ("field_sync.py", True),
     ("review_queue.py", True),
     ("map_tiles.py", True),
+    ("pdf_documents.py", True),
     ("surveys.py", False),
 ]
 
