@@ -8,7 +8,7 @@ place that applies the user's scope."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from .attributes import Condition, parse_ids, parse_sort, parse_where
-from .features import CRS84, Layer, LayerQuery, OutputCrs
+from .features import CRS84, Layer, LayerQuery, OutputCrs, PageEnd
 from .local import latin_digits
 from .pagination import MAX_OFFSET
 from .parameters import parse_bbox, parse_crs, parse_datetime_interval, parse_int
@@ -30,9 +30,23 @@ GEOJSON = "application/geo+json"
 # What each surface accepts besides the layer's named filters. `format` and `f` choose the
 # rendering (DRF's format suffix, OGC's f=json).
 REST_LIST = frozenset(
-    {"bbox", "ward", "municipality", "limit", "offset", "format", "area", "sort", "where", "ids"}
+    {
+        "bbox",
+        "ward",
+        "municipality",
+        "limit",
+        "offset",
+        "after",
+        "format",
+        "area",
+        "sort",
+        "where",
+        "ids",
+    }
 )
-OGC_ITEMS = frozenset({"f", "bbox", "bbox-crs", "crs", "datetime", "limit", "offset", "ward"})
+OGC_ITEMS = frozenset(
+    {"f", "bbox", "bbox-crs", "crs", "datetime", "limit", "offset", "after", "ward"}
+)
 OGC_ITEM = frozenset({"f", "crs"})
 
 
@@ -50,6 +64,8 @@ class FeatureRead:
     sort: tuple[str, bool] | None = None
     conditions: tuple[Condition, ...] = ()
     ids: tuple[int, ...] | None = None
+    # The id a `next` link continues after (keyset paging, core.features.LayerQuery.keyset).
+    after: int | None = None
 
 
 def _refuse(parameter: str, message: str) -> exceptions.ValidationError:
@@ -94,6 +110,11 @@ def parse_read(params: Mapping[str, str], layer: Layer, accepted: frozenset[str]
         MAX_OFFSET,
     )
     offset = _one("offset", parse_int, params.get("offset"), "offset", 0, 0, MAX_OFFSET)
+    after = (
+        _one("after", parse_int, params["after"], "after", 0, 0, MAX_OFFSET)
+        if "after" in params
+        else None
+    )
     ward = _one("ward", parse_int, params.get("ward"), "ward", 0, 1, MAX_OFFSET) or None
     when = (
         _one("datetime", parse_datetime_interval, params["datetime"])
@@ -111,6 +132,14 @@ def parse_read(params: Mapping[str, str], layer: Layer, accepted: frozenset[str]
             ),
             "ids": parse_ids(params.get("ids")),
         }
+    if after is not None:
+        if layer.order_by != "t.id" or table.get("sort") is not None:
+            raise _refuse(
+                "after",
+                _("after continues a read in id order; this one has another order: use offset."),
+            )
+        if offset:
+            raise _refuse("after", _("after and offset cannot be combined."))
     if municipality is not None and not municipality.replace("-", "").replace("_", "").isalnum():
         raise _refuse("municipality", _("A municipality code is letters, digits and hyphens."))
     return FeatureRead(
@@ -124,30 +153,39 @@ def parse_read(params: Mapping[str, str], layer: Layer, accepted: frozenset[str]
         offset=offset,
         # Bangla digits match the Latin ones the registers hold.
         extra={k: latin_digits(params[k]) for k in layer.extra_filters if k in params},
+        after=after,
         **table,
     )
 
 
 def page_links(
-    request, matched: int, read: FeatureRead, *, base: str | None = None
-) -> list[dict[str, str]]:
-    """self, and next and prev when there are such pages, keeping the request's other
-    parameters. `base`: the page's absolute URL without its query (the request's own)."""
+    request, read: FeatureRead, query: LayerQuery, layer: Layer, *, base: str | None = None
+) -> Callable[[PageEnd], list[dict[str, str]]]:
+    """The page's links once its features are sent (core.features.stream_feature_collection):
+    self, next when more features follow, and prev on an offset page, keeping the request's
+    other parameters. A layer read in id order pages by keyset: `next` carries `after`, the
+    last id sent, so every page costs the same however deep it is. `base`: the page's
+    absolute URL without its query (the request's own)."""
     base = base or request.build_absolute_uri(request.path)
     # Every value of a repeated parameter (`where`) stays in the links.
-    query = {k: v for k, v in request.GET.lists() if k not in ("offset", "limit")}
+    query_string = {k: v for k, v in request.GET.lists() if k not in ("offset", "limit", "after")}
+    keyset = query.keyset(layer)
 
-    def page(offset: int) -> str:
-        paging = {"offset": [str(offset)], "limit": [str(read.limit)]}
-        return f"{base}?{urlencode({**query, **paging}, doseq=True)}"
+    def page(**paging: int) -> str:
+        values = {name: [str(value)] for name, value in paging.items()}
+        values["limit"] = [str(read.limit)]
+        return f"{base}?{urlencode({**query_string, **values}, doseq=True)}"
 
-    links = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
-    if read.offset + read.limit < matched:
-        links.append({"rel": "next", "type": GEOJSON, "href": page(read.offset + read.limit)})
-    if read.offset > 0:
-        links.append(
-            {"rel": "prev", "type": GEOJSON, "href": page(max(0, read.offset - read.limit))}
-        )
+    def links(end: PageEnd) -> list[dict[str, str]]:
+        written = [{"rel": "self", "type": GEOJSON, "href": request.build_absolute_uri()}]
+        if end.more:
+            href = page(after=end.last_id) if keyset else page(offset=read.offset + read.limit)
+            written.append({"rel": "next", "type": GEOJSON, "href": href})
+        if read.offset > 0:
+            previous = page(offset=max(0, read.offset - read.limit))
+            written.append({"rel": "prev", "type": GEOJSON, "href": previous})
+        return written
+
     return links
 
 
@@ -212,4 +250,5 @@ def layer_query(
         sort=read.sort,
         conditions=read.conditions,
         ids=read.ids,
+        after=read.after,
     )

@@ -48,6 +48,14 @@ LIST_PARAMETERS = [
     OpenApiParameter("municipality", str, description="Only this municipality (code)"),
     OpenApiParameter("limit", int, description="Page size (default 1000)"),
     OpenApiParameter("offset", int, description="Features to skip"),
+    OpenApiParameter(
+        "after",
+        int,
+        description=(
+            "Only features whose id is greater (keyset paging, as the next link writes it;"
+            " not with offset or sort)"
+        ),
+    ),
     OpenApiParameter("area", str, description="Only features touching this GeoJSON Polygon"),
     OpenApiParameter(
         "sort", str, description="A property to sort by; -property sorts from the largest"
@@ -149,8 +157,11 @@ class LayerListView(RegisterView):
         layer = self.register.features()
         read = parse_read(request.query_params, layer, REST_LIST)
         query = layer_query(user=request.user, read=read, area_wkb=_area(request))
-        matched = selectors.layer_count(layer=layer, query=query)
-        links = page_links(request, matched, read)
+        # A continuation page (`after`) leaves numberMatched out: the first page counted.
+        matched = (
+            None if read.after is not None else selectors.layer_count(layer=layer, query=query)
+        )
+        links = page_links(request, read, query, layer)
         return StreamingHttpResponse(
             stream_feature_collection(layer, query, number_matched=matched, links=links),
             content_type=GEOJSON,

@@ -40,7 +40,9 @@ def openapi_document(base: str) -> dict[str, Any]:
             "explode": False,
         },
         {
-            # QGIS reads default and maximum from here to size its pages.
+            # QGIS reads `default` and `maximum` of components/parameters/limit (and only
+            # there) to size its pages: min(max(1000, default), maximum); without them it
+            # asks for 100 features a page.
             "name": "limit",
             "in": "query",
             "schema": {
@@ -51,6 +53,13 @@ def openapi_document(base: str) -> dict[str, Any]:
             },
         },
         {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+        {
+            "name": "after",
+            "in": "query",
+            "description": "Only features whose id is greater: the cursor a next link "
+            "carries (keyset paging; not with offset).",
+            "schema": {"type": "integer", "minimum": 0},
+        },
         {"name": "crs", "in": "query", "schema": {"type": "string", "enum": list(SUPPORTED_CRS)}},
         {
             "name": "bbox-crs",
@@ -59,10 +68,14 @@ def openapi_document(base: str) -> dict[str, Any]:
         },
     ]
     ok = {"200": {"description": "OK"}}
+    # The items' parameters are declared once under components and referred to by name.
+    components = {parameter["name"]: parameter for parameter in parameters}
+    references = [{"$ref": f"#/components/parameters/{name}"} for name in components]
     return {
         "openapi": "3.0.3",
         "info": {"title": "Sanitation IMIS – OGC API Features", "version": "1.0.0"},
         "servers": [{"url": base}],
+        "components": {"parameters": components},
         "paths": {
             "/": {"get": {"operationId": "landing", "responses": ok}},
             "/conformance": {"get": {"operationId": "conformance", "responses": ok}},
@@ -92,7 +105,7 @@ def openapi_document(base: str) -> dict[str, Any]:
                             "required": True,
                             "schema": {"type": "string"},
                         },
-                        *parameters,
+                        *references,
                     ],
                 }
             },

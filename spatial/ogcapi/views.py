@@ -188,9 +188,10 @@ class ItemsView(OgcView):
         layer = _layer_or_404(request, name)
         read = parse_read(request.query_params, layer, OGC_ITEMS)
         query = layer_query(user=request.user, read=read, public=registry.is_public(name))
-        matched = count_features(layer, query)
+        # A continuation page (`after`) leaves numberMatched out: the first page counted.
+        matched = count_features(layer, query) if read.after is None else None
         base = f"{self.base(request)}/collections/{name}/items"
-        links = page_links(request, matched, read, base=base)
+        links = page_links(request, read, query, layer, base=base)
         response = StreamingHttpResponse(
             stream_feature_collection(layer, query, number_matched=matched, links=links),
             content_type=GEOJSON,

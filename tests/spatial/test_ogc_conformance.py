@@ -186,8 +186,15 @@ def test_core_fc_op(api):
 
 
 def _items_parameter(client, name: str) -> dict:
-    operation = client.get("/ogc/api").json()["paths"]["/collections/{collectionId}/items"]
-    return next(p for p in operation["get"]["parameters"] if p["name"] == name)
+    """The items operation's parameter `name`, its reference to components resolved as an
+    OpenAPI client resolves it."""
+    document = client.get("/ogc/api").json()
+    operation = document["paths"]["/collections/{collectionId}/items"]
+    resolved = [
+        document["components"]["parameters"][p["$ref"].rsplit("/", 1)[1]] if "$ref" in p else p
+        for p in operation["get"]["parameters"]
+    ]
+    return next(p for p in resolved if p["name"] == name)
 
 
 def test_core_fc_limit_definition(client):
@@ -300,7 +307,8 @@ def test_core_fc_timestamp(api):
 
 def test_core_fc_numbermatched(api):
     """/conf/core/fc-numberMatched: the number of features matching the selection,
-    whatever the page."""
+    whatever the page (an offset page; a keyset continuation page leaves the optional
+    member out, tests/spatial/test_keyset_paging.py)."""
     assert items(api, limit=2)["numberMatched"] == 7
     assert items(api, limit=2, bbox="90.804,22.925,90.812,22.935")["numberMatched"] == 2
 

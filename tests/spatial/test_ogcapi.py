@@ -35,6 +35,24 @@ def test_landing_conformance_and_openapi(client):
     assert "/collections/{collectionId}/items" in openapi.json()["paths"]
 
 
+def test_qgis_finds_the_page_size_where_it_looks(client, settings):
+    """QGIS's OAPIF provider sizes its pages from components/parameters/limit of the API
+    definition, min(max(1000, default), maximum), and asks for 100 a page when it finds
+    nothing there (issue 27: 1,500 requests for 150,000 buildings)."""
+    document = client.get("/ogc/api").json()
+    schema = document["components"]["parameters"]["limit"]["schema"]
+    assert schema["default"] == settings.IMIS["DEFAULT_PAGE_SIZE"]
+    assert schema["maximum"] == settings.IMIS["MAX_PAGE_SIZE"]
+    qgis_page = min(max(1000, schema["default"]), schema["maximum"])
+    assert qgis_page >= 1000
+    items = document["paths"]["/collections/{collectionId}/items"]["get"]["parameters"]
+    assert {"$ref": "#/components/parameters/limit"} in items
+    for parameter in items:  # every reference resolves
+        if "$ref" in parameter:
+            name = parameter["$ref"].removeprefix("#/components/parameters/")
+            assert name in document["components"]["parameters"]
+
+
 def test_anonymous_sees_public_collections_only(client, town):
     ids = [c["id"] for c in client.get("/ogc/collections").json()["collections"]]
     assert ids == ["wards"]
@@ -55,13 +73,13 @@ def test_members_see_their_municipality(gis_client, town, other_town):
 
 
 def test_paging_links_are_geojson(gis_client, town):
-    for _ in range(5):
-        BuildingFactory(municipality=town.municipality)
+    buildings = [BuildingFactory(municipality=town.municipality) for _ in range(5)]
     body = read(gis_client.get("/ogc/collections/buildings/items", {"limit": 2}))
     assert (body["numberMatched"], body["numberReturned"]) == (5, 2)
     following = next(link for link in body["links"] if link["rel"] == "next")
     assert following["type"] == "application/geo+json"
-    assert "offset=2" in following["href"]
+    # Buildings page by id: the next page starts after the last one sent.
+    assert f"after={buildings[1].pk}" in following["href"]
 
 
 def test_crs_and_bbox_crs(gis_client, town):
@@ -256,6 +274,47 @@ def test_qgis_loads_the_collections_with_counts_and_positions(live_server, town,
 
     refused = qgis_load(url, "buildings")  # no login: QGIS gets no features
     assert refused["features_read"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_qgis_pages_a_whole_layer_by_keyset(live_server, town):
+    """QGIS 3.22 loading 2,100 buildings: it reads the page size from the API definition
+    (1,000, not its fallback of 100) and follows the `next` links, which continue after the
+    last id sent, so it makes 3 requests and no request skips rows with an offset."""
+    from django.core.signals import request_started
+
+    from core.roles import MembershipRole
+    from spatial.models import Building
+
+    from ..factories import MembershipFactory
+
+    user = UserFactory()
+    MembershipFactory(user=user, municipality=town.municipality, role=MembershipRole.GIS_OFFICER)
+    Building.objects.bulk_create(
+        BuildingFactory.build(municipality=town.municipality, geom=square(*_spot(k)))
+        for k in range(2100)
+    )
+    asked: list[str] = []
+
+    def heard(sender, environ, **kwargs):
+        if environ["PATH_INFO"].endswith("/collections/buildings/items"):
+            asked.append(environ.get("QUERY_STRING", ""))
+
+    request_started.connect(heard)
+    try:
+        buildings = qgis_load(f"{live_server.url}/ogc/", "buildings", user.username, "pw")
+    finally:
+        request_started.disconnect(heard)
+    assert buildings["features_read"] == 2100
+    pages = [q for q in asked if "limit=1000" in q]
+    assert len(pages) == 3, asked
+    assert sum("after=" in q for q in pages) == 2, asked
+    assert not any("offset=" in q for q in asked), asked
+
+
+def _spot(k: int) -> tuple[float, float]:
+    """2,100 places 0.0005 degrees apart in the town's west ward."""
+    return 90.801 + (k % 50) * 0.0005, 22.921 + (k // 50) * 0.0005
 
 
 def test_treatment_plants_coverage_and_sanitation_collections(gis_client, town, other_town):
