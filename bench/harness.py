@@ -45,6 +45,7 @@ SCRIPTS = [
     ("review_queue.py", True),
     ("map_tiles.py", True),
     ("pdf_documents.py", True),
+    ("http_reads.py", True),
     ("surveys.py", False),
 ]
 

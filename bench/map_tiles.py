@@ -20,7 +20,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db.models import Count  # noqa: E402
 
+from bench.servers import PRODUCTION_ENV, free_port, gunicorn, session_key, wait_for  # noqa: E402
 from bench.towns import bench_town, bench_user, percentile95  # noqa: E402
 from core import registry  # noqa: E402
 from core.roles import MembershipRole  # noqa: E402
@@ -48,28 +48,6 @@ ROOT = Path(__file__).resolve().parent.parent
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 ZOOM = 15
 TARGET_MS = 1000
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for(url: str, seconds: float = 120) -> None:
-    import ssl
-    import urllib.request
-
-    # make serve's certificate is self-signed.
-    unverified = ssl._create_unverified_context()  # noqa: S323
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2, context=unverified):  # noqa: S310
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"the server did not answer at {url}")
 
 
 # BENCH_DEBUG=1: where a visit's time went (ms from the navigation's start).
@@ -96,18 +74,6 @@ new PerformanceObserver(list => window.__longTasks.push(...list.getEntries()))
   .observe({type: 'longtask', buffered: true});"""
 
 
-def _session(user) -> str:
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
-
-
 def _tiles_in_view(lon: float, lat: float, width: int, height: int) -> list[tuple[int, int]]:
     """The z15 tiles a width x height map centred at (lon, lat) shows."""
     import math
@@ -120,54 +86,16 @@ def _tiles_in_view(lon: float, lat: float, width: int, height: int) -> list[tupl
     return [(tx, ty) for tx in xs for ty in ys]
 
 
-PRODUCTION_ENV = {
-    "DJANGO_SETTINGS_MODULE": "config.settings.production",
-    # The bench's own key: the session made here is signed with it.
-    "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-    "DJANGO_LOG_LEVEL": "WARNING",
-    "IMIS_WEB_WORKERS": "4",
-    "IMIS_LOG_FORMAT": "plain",
-}
-
-
-@contextlib.contextmanager
-def _gunicorn():
-    """gunicorn alone with the production settings (WhiteNoise serves the static files),
-    over plain HTTP/1.1, as bench/load.py runs it."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        **PRODUCTION_ENV,
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT, env=env, check=True,
-    )  # fmt: skip
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi", "-b", f"127.0.0.1:{port}",
-         "-w", "4", "--access-logfile", "/dev/null", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{base}/healthz")
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
 @contextlib.contextmanager
 def _production():
     """The way a municipality serves it (`make serve`, scripts/serve-production.sh): nginx
     with TLS and HTTP/2 in front of gunicorn, the background worker left out."""
-    https, http, upstream = _free_port(), _free_port(), _free_port()
+    https, http, upstream = free_port(), free_port(), free_port()
     with tempfile.TemporaryDirectory() as run:
         env = {
             **os.environ,
             **PRODUCTION_ENV,
+            "IMIS_WEB_WORKERS": "4",
             "IMIS_HTTPS_PORT": str(https),
             "IMIS_HTTP_PORT": str(http),
             "IMIS_BIND": f"127.0.0.1:{upstream}",
@@ -180,7 +108,7 @@ def _production():
         )  # fmt: skip
         base = f"https://localhost:{https}"
         try:
-            _wait_for(f"{base}/healthz")
+            wait_for(f"{base}/healthz")
             yield base
         finally:
             os.killpg(server.pid, signal.SIGTERM)
@@ -189,7 +117,7 @@ def _production():
 
 # (what the rows say, the server): plain gunicorn first, then the production way.
 SERVERS = [
-    ("gunicorn, HTTP/1.1", _gunicorn),
+    ("gunicorn, HTTP/1.1", lambda: gunicorn(workers=4)),
     ("nginx, TLS and HTTP/2 (make serve)", _production),
 ]
 
@@ -257,14 +185,14 @@ def main() -> None:
             render_tile(layer, ZOOM, tx, ty, municipality_ids=None)
         raw.append((time.perf_counter() - started) * 1000)
 
-    session_key = _session(user)
+    session = session_key(user)
     view = f"#map={ZOOM}/{centre.y:.5f}/{centre.x:.5f}"
     rows, drawn = [], 0
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium")
         for label, serve in SERVERS:
             with serve() as base:
-                clocks, drawn = _visits(browser, base, session_key, view, (width, height))
+                clocks, drawn = _visits(browser, base, session, view, (width, height))
             rows += [(f"{label}, page's clock", clocks[0]), (f"{label}, Playwright's", clocks[1])]
         browser.close()
     raw_median = statistics.median(raw)

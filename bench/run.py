@@ -18,7 +18,6 @@ Set BENCH_PEERS=0 to leave tipg out (it is installed into .local/bench-peers/ on
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import statistics
 import sys
@@ -41,7 +40,7 @@ from rest_framework.renderers import JSONRenderer  # noqa: E402
 from rest_framework_gis.serializers import GeoFeatureModelSerializer  # noqa: E402
 
 from bench.peers import get, tipg_server  # noqa: E402
-from bench.towns import percentile95  # noqa: E402
+from bench.towns import bench_tiles, percentile95, raw_tile  # noqa: E402
 from core.features import LayerQuery  # noqa: E402
 from fixtures import demo  # noqa: E402
 from spatial.layers import BUILDINGS  # noqa: E402
@@ -169,41 +168,13 @@ def report(rows, ward_count) -> None:
 
 def tiles(client, municipality, peer: str | None) -> None:
     """The densest z14 tile and a z17 tile inside it: the view vs the raw ST_AsMVT query."""
-    from core import registry
-    from core.tiles import render_tile, tile_layer, tile_sql
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Collect(ST_Centroid(geom))) c"
-            " FROM spatial_building WHERE municipality_id = %s) s",
-            [municipality.pk],
-        )
-        lon, lat = cursor.fetchone()
-    layer = tile_layer(registry.get("buildings"))
     print("\nvector tiles (buildings)")
     header = f"{'tile':<18}{'view ms':>10}{'raw ms':>9}{'x raw':>8}{'KB':>7}"
     print(header + f"{'tipg ms':>9}{'tipg KB':>9}")
-    for z in (14, 17):
-        n = 2**z
-        x = int((lon + 180) / 360 * n)
-        y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-        sql = tile_sql(layer, z, scoped=False)
-        margin = 40_075_016.68 / 2**z * 64 / 4096
+    for z, x, y in bench_tiles(municipality):
 
-        def raw_tile(z=z, x=x, y=y, sql=sql, margin=margin) -> int:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    sql,
-                    {
-                        "z": z,
-                        "x": x,
-                        "y": y,
-                        "name": "buildings",
-                        "margin": margin,
-                        "municipalities": [],
-                    },
-                )
-                return len(cursor.fetchone()[0] or b"")
+        def raw(z=z, x=x, y=y) -> int:
+            return raw_tile(z, x, y)
 
         def view_tile(z=z, x=x, y=y) -> int:
             return len(client.get(f"/tiles/buildings/{z}/{x}/{y}.mvt").content)
@@ -213,7 +184,7 @@ def tiles(client, municipality, peer: str | None) -> None:
             return len(get(url))
 
         view_median, _p95, size = timed(view_tile)
-        raw_median, _p95, _size = timed(raw_tile)
+        raw_median, _p95, _size = timed(raw)
         if peer:
             peer_ms, _p95, peer_size = timed(peer_tile)
             peer_median = f"{peer_ms:>9.1f}{peer_size / 1024:>9.0f}"
@@ -223,7 +194,6 @@ def tiles(client, municipality, peer: str | None) -> None:
             f"{f'z{z}/{x}/{y}':<18}{view_median:>10.1f}{raw_median:>9.1f}"
             f"{view_median / raw_median:>8.2f}{size / 1024:>7.0f}{peer_median}"
         )
-    del render_tile
 
 
 if __name__ == "__main__":

@@ -50,3 +50,55 @@ def officer_client(municipality):
     client = Client(HTTP_HOST="localhost")
     client.force_login(bench_user(municipality, "bench-gis-officer", MembershipRole.GIS_OFFICER))
     return client
+
+
+def densest_ward(municipality) -> tuple[int, int]:
+    """(id, buildings) of the ward with the most buildings."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ward_id, count(*) FROM spatial_building WHERE municipality_id = %s "
+            "GROUP BY ward_id ORDER BY 2 DESC LIMIT 1",
+            [municipality.pk],
+        )
+        return cursor.fetchone()
+
+
+def bench_tiles(municipality) -> list[tuple[int, int, int]]:
+    """The z14 tile at the centre of the town's buildings (the densest) and the z17 tile
+    inside it, as (z, x, y)."""
+    import math
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(ST_Collect(ST_Centroid(geom))) c"
+            " FROM spatial_building WHERE municipality_id = %s) s",
+            [municipality.pk],
+        )
+        lon, lat = cursor.fetchone()
+    tiles = []
+    for z in (14, 17):
+        n = 2**z
+        x = int((lon + 180) / 360 * n)
+        y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+        tiles.append((z, x, y))
+    return tiles
+
+
+def raw_tile(z: int, x: int, y: int) -> int:
+    """The raw lower bound of a buildings tile: the project's own ST_AsMVT statement run
+    directly, unscoped. Returns its size in bytes."""
+    from django.db import connection
+
+    from core import registry
+    from core.tiles import tile_layer, tile_sql
+
+    sql = tile_sql(tile_layer(registry.get("buildings")), z, scoped=False)
+    margin = 40_075_016.68 / 2**z * 64 / 4096
+    values = {"z": z, "x": x, "y": y, "name": "buildings", "margin": margin, "municipalities": []}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        return len(cursor.fetchone()[0] or b"")
