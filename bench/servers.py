@@ -89,3 +89,57 @@ def session_key(user) -> str:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key
+
+
+@contextlib.contextmanager
+def replay(upstream: str, served: list[str] | None = None) -> Iterator[str]:
+    """A recording proxy in front of `upstream`: the first request of a URL is passed on (with
+    the client's Host, so the links the server writes point back here), every later one is
+    answered from memory. A client run twice through it meets, the second time, a server that
+    costs nothing: what is left is the client's own time. Yields the proxy's base URL; each
+    path it answers is appended to `served`."""
+    import http.client
+    import http.server
+    import threading
+    from urllib.parse import urlsplit
+
+    target = urlsplit(upstream)
+    recorded: dict[str, tuple[int, str, bytes]] = {}
+    forwarded = ("Authorization", "Accept", "Cookie", "Host")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as from gunicorn
+
+        def do_GET(self) -> None:
+            if self.path not in recorded:
+                origin = http.client.HTTPConnection(target.hostname, target.port, timeout=900)
+                headers = {k: v for k in forwarded if (v := self.headers.get(k)) is not None}
+                origin.request("GET", self.path, headers=headers)
+                response = origin.getresponse()
+                body = response.read()
+                origin.close()
+                recorded[self.path] = (
+                    response.status,
+                    response.getheader("Content-Type") or "",
+                    body,
+                )
+            status, content_type, body = recorded[self.path]
+            if served is not None:
+                served.append(self.path)
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
