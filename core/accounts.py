@@ -27,6 +27,7 @@ from core.models import LoginEvent
 from core.parsers import LimitedJSONParser, PlainFormParser, PlainMultiPartParser
 
 from .authentication import token_expires_at
+from .scope import active_user
 
 
 def _client_ip(request) -> str | None:
@@ -82,6 +83,11 @@ class LockoutModelBackend(ModelBackend):
         outcome = LoginEvent.Outcome.SUCCESS if user else LoginEvent.Outcome.FAILURE
         _record(request, username, outcome, user=user)
         return user
+
+    def get_user(self, user_id):
+        """The session's user, with his memberships read in the same statement (every page
+        and API call of a logged-in user starts here; core.scope.active_user)."""
+        return active_user(user_id)
 
 
 def lockout_message(minutes: int) -> str:

@@ -14,12 +14,13 @@ import hmac
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.authentication import BasicAuthentication, TokenAuthentication
+
+from .scope import active_user, user_of_token
 
 REMEMBER_SECONDS = 300
 
@@ -37,7 +38,8 @@ class RememberedBasicAuthentication(BasicAuthentication):
         remembered = cache.get(key)
         if remembered is not None:
             user_id, password_hash = remembered
-            user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+            # The user and his memberships in one statement (core.scope.active_user).
+            user = active_user(user_id)
             if user is not None and user.password == password_hash:
                 return (user, None)
             cache.delete(key)
@@ -54,7 +56,14 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     """Tokens of field apps and scripts last IMIS_TOKEN_DAYS; then the holder logs in again."""
 
     def authenticate_credentials(self, key):
-        user, token = super().authenticate_credentials(key)
+        # The token, its user and his memberships in one statement (core.scope).
+        found = user_of_token(self.get_model(), key)
+        if found is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        user, created = found
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        token = self.get_model()(key=key, user=user, created=created)
         if timezone.now() >= token_expires_at(token):
             raise exceptions.AuthenticationFailed(_("The token has expired; log in again."))
         return user, token

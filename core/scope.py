@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -130,6 +131,70 @@ def _memberships(user: User) -> tuple[tuple[int, int | None, str], ...]:
     if cache is not None:
         cache[user.pk] = rows
     return rows
+
+
+def active_user(user_id: object):
+    """The active user `user_id` (None if there is none), with his memberships read in the
+    same statement: within a request they become the request's membership rows, so a request
+    that authenticates (session or Basic) and then checks its scope makes one query for both.
+    The user is built as the ORM builds it (`from_db`)."""
+    from django.contrib.auth import get_user_model
+
+    model = get_user_model()
+    try:
+        user_id = model._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    found = _read_user("u.id = %s AND u.is_active", [user_id])
+    return found[0] if found else None
+
+
+def user_of_token(token_model: type, key: str):
+    """(user, token's creation time) of the API token `key`, the user with his memberships as
+    `active_user` reads them, in one statement; None when there is no such token. The caller
+    checks that the user is active (DRF says so in its own words)."""
+    token = token_model._meta
+    return _read_user(
+        "t.key = %s",
+        [key],
+        joins=f"JOIN {token.db_table} t ON t.user_id = u.id",
+        extra="t.created",
+    )
+
+
+def _read_user(condition: str, params: list, *, joins: str = "", extra: str = ""):
+    """(user, extra value or None) of the one user meeting `condition` (SQL over `u`), with
+    his memberships kept as the request's rows; None when none does."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    model = get_user_model()
+    fields = model._meta.concrete_fields
+    wards = Membership.wards.field
+    membership = Membership._meta
+    columns = ", ".join(f"u.{connection.ops.quote_name(f.column)}" for f in fields)
+    ward = f"mw.{wards.m2m_reverse_name()}"
+    # (municipality, ward or NULL, role): the rows `_memberships` reads with the ORM. Names
+    # come from the models and the callers; values are parameters.
+    memberships = (
+        f"SELECT json_agg(json_build_array(m.municipality_id, {ward}, m.role))"  # noqa: S608
+        f" FROM {membership.db_table} m LEFT JOIN {wards.m2m_db_table()} mw"
+        f" ON mw.{wards.m2m_column_name()} = m.id WHERE m.user_id = u.id"
+    )
+    sql = (
+        f"SELECT {columns}, {extra or 'NULL'}, ({memberships})"  # noqa: S608
+        f" FROM {model._meta.db_table} u {joins} WHERE {condition}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    user = model.from_db(connection.alias, [f.attname for f in fields], row[: len(fields)])
+    cache = _membership_rows.get()
+    if cache is not None:
+        cache[user.pk] = tuple(tuple(item) for item in row[-1] or ())
+    return user, row[len(fields)]
 
 
 @receiver(post_save, sender=Membership)
