@@ -40,25 +40,28 @@ _COMPARED = ("eq", "ne", "lt", "le", "gt", "ge")
 OPERATORS = (*_COMPARED, "contains", "starts", "empty", "filled")
 _SQL = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 _YES = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
-_kinds: dict[tuple, dict[str, str]] = {}
+_types: dict[tuple, dict[str, int]] = {}
 
 
-def property_kinds(layer: Layer) -> dict[str, str]:
-    """Each property's kind: number, text, yes/no, date, or other (lists, objects: neither
-    sorted nor filtered). Asked of PostgreSQL once per layer declaration."""
+def property_types(layer: Layer) -> dict[str, int]:
+    """Each property's PostgreSQL type (its OID), asked of PostgreSQL once per layer
+    declaration from the layer's own SQL."""
     key = (layer.name, layer.table, tuple(layer.properties.items()))
-    if key not in _kinds:
+    if key not in _types:
         columns = ", ".join(f"{expr} AS p{i}" for i, expr in enumerate(layer.properties.values()))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT {columns} FROM {layer.table} t {layer.joins} LIMIT 0"  # noqa: S608
             )
             codes = [column.type_code for column in cursor.description]
-        _kinds[key] = {
-            name: _KINDS.get(code, "other")
-            for name, code in zip(layer.properties, codes, strict=True)
-        }
-    return _kinds[key]
+        _types[key] = dict(zip(layer.properties, codes, strict=True))
+    return _types[key]
+
+
+def property_kinds(layer: Layer) -> dict[str, str]:
+    """Each property's kind: number, text, yes/no, date, or other (lists, objects: neither
+    sorted nor filtered)."""
+    return {name: _KINDS.get(code, "other") for name, code in property_types(layer).items()}
 
 
 @dataclass(frozen=True)

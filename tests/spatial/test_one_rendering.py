@@ -73,3 +73,59 @@ def test_decimals_are_numbers_and_the_municipality_is_its_code(gis_client, town)
     listed = _body(gis_client.get("/api/v1/roads/?limit=1"))["features"][0]
     assert listed["properties"]["right_of_way_m"] == 23.9
     assert listed["properties"]["municipality"] == town.municipality.code
+
+
+def test_the_properties_text_is_what_json_build_object_writes(town):
+    """core.features writes a feature's properties by hand (whole numbers and yes/no by their
+    own text, the rest through to_json): every register's rows read back as PostgreSQL's own
+    json_build_object writes them, key order included, tricky text and NULLs too."""
+    from django.db import connection
+
+    from tests.factories import BuildingFactory
+
+    build_world()
+    tricky = "07-\"12\"\\a\n'ক'"
+    BuildingFactory(
+        municipality=town.municipality,
+        ward=town.west,
+        holding_number=tricky,
+        use_subcategory="",
+        floor_count=None,
+        has_toilet=None,
+    )
+    checked, seen = 0, set()
+    for layer in registry.collections().values():
+        built = ", ".join(f"'{key}', {expr}" for key, expr in layer.properties.items())
+        where = f"WHERE {layer.condition}" if layer.condition else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT json_build_object({built})::text, {layer.properties_sql()}"  # noqa: S608
+                f" FROM {layer.table} t {layer.joins} {where}"
+            )
+            rows = cursor.fetchall()
+        for theirs, ours in rows:
+            assert list(json.loads(ours).items()) == list(json.loads(theirs).items()), layer.name
+            seen.add(json.loads(ours).get("holding_number"))
+            checked += 1
+    assert checked >= len(registry.collections())
+    assert tricky in seen
+
+
+def test_a_layer_of_many_properties_stays_within_postgresqls_argument_limit(town):
+    """concat() takes at most 100 arguments; a layer of 60 properties needs 121 pieces."""
+    from django.db import connection
+
+    from core.features import Layer
+
+    wide = Layer(
+        name="wide",
+        table="spatial_ward",
+        properties={f"p{i}": ("t.number" if i % 2 else "t.name") for i in range(60)},
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {wide.properties_sql()} FROM spatial_ward t WHERE t.id = %s",  # noqa: S608
+                       [town.west.pk])  # fmt: skip
+        properties = json.loads(cursor.fetchone()[0])
+    assert list(properties) == [f"p{i}" for i in range(60)]
+    assert properties["p1"] == town.west.number
+    assert properties["p0"] == town.west.name
