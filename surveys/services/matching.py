@@ -16,9 +16,13 @@ _MATCH_SQL = """
                WITH ORDINALITY AS u(x, y, m, n))
     SELECT p.n,
       ST_Covers(mu.boundary, p.geom),
-      (SELECT b.id FROM spatial_building b
-        WHERE b.municipality_id = p.m AND b.retired_at IS NULL AND ST_Contains(b.geom, p.geom)
-        ORDER BY b.id LIMIT 1),
+      -- OFFSET 0 keeps the footprint test to the spatial index: left to itself the planner
+      -- ANDed it with the municipality's index, every building of the town, for each point
+      -- (2.1 of 2.3 ms per point at 150,000 buildings).
+      (SELECT c.id FROM (SELECT b.id, b.municipality_id, b.retired_at FROM spatial_building b
+                          WHERE ST_Contains(b.geom, p.geom) OFFSET 0) c
+        WHERE c.municipality_id = p.m AND c.retired_at IS NULL
+        ORDER BY c.id LIMIT 1),
       near.id, near.distance,
       (SELECT w.id FROM spatial_ward w
         WHERE w.municipality_id = p.m AND ST_Intersects(w.geom, p.geom)
