@@ -266,6 +266,62 @@ def _iter_feature_rows(layer: Layer, query: LayerQuery, limit: int) -> Iterator[
             yield rows
 
 
+# Bytes of features gathered before a chunk of a copied collection is sent.
+COPY_CHUNK_BYTES = 1 << 20
+
+
+def can_copy() -> bool:
+    """Whether a whole collection may be read by COPY on a connection of its own: only when
+    this thread's connection holds no transaction, whose uncommitted rows the other
+    connection would not see (a service writing, a test's rolled-back transaction)."""
+    return not connection.in_atomic_block
+
+
+def _iter_copied_features(layer: Layer, query: LayerQuery) -> Iterator[tuple[bytes, int]]:
+    """(comma-separated Feature texts, how many), about COPY_CHUNK_BYTES at a time, read
+    with COPY ... TO STDOUT on a connection of the thread's own.
+
+    A server-side cursor renders each FETCH's features only when asked, in one process; a
+    COPY keeps PostgreSQL rendering, with its parallel workers, while the previous features
+    are sent (bench/exports.py). Its own connection, because psycopg holds a connection's
+    lock for the whole COPY: anything else the thread sent meanwhile (a job's progress) would
+    wait forever, as would the thread's next query after a response left unread. Closing
+    this generator early cancels the COPY with its connection.
+
+    COPY's text format escapes backslashes, and newlines end rows: Feature texts are JSON,
+    which holds no raw control characters, so that is all there is to undo."""
+    import psycopg
+
+    where, params = query.where(layer)
+    sql = connection.ops.compose_sql(
+        f"SELECT {layer.feature_sql(query.crs)} FROM {layer.table} t {layer.joins}"  # noqa: S608
+        f" WHERE {where} ORDER BY {order_sql(layer, query.sort)} LIMIT %s OFFSET %s",
+        [*params, query.limit, query.offset],
+    )
+    options = connection.get_connection_params()
+    options.pop("context", None)  # Django's adapters: this connection only reads bytes
+    with (
+        psycopg.connect(**options, autocommit=True) as own,
+        own.cursor() as cursor,
+        cursor.copy(f"COPY ({sql}) TO STDOUT") as copy,
+    ):
+        rows: list[bytes] = []
+        size = 0
+        for block in copy:  # one row per block
+            rows.append(bytes(block))
+            size += len(block)
+            if size >= COPY_CHUNK_BYTES:
+                yield _copied(rows)
+                rows, size = [], 0
+        if rows:
+            yield _copied(rows)
+
+
+def _copied(rows: list[bytes]) -> tuple[bytes, int]:
+    data = b"".join(rows)[:-1].replace(b"\n", b",").replace(b"\\\\", b"\\")
+    return data, len(rows)
+
+
 @dataclass
 class PageEnd:
     """What a page's links need once its features are sent: the last id sent and whether
@@ -296,18 +352,22 @@ def stream_feature_collection(
     links: list[dict] | Callable[[PageEnd], list[dict]],
     progress: Callable[[int], None] | None = None,
     crs_member: bool = False,
+    copy: bool = False,
 ) -> Iterator[bytes]:
     """RFC 7946 FeatureCollection as bytes, with OGC API paging members
     (`numberMatched`, `numberReturned`, `links`). `numberReturned` and `links` are written
     last, so they say what was actually sent: `links` may be a function of the page's end
     (`PageEnd`), for a `next` link that names the last id sent. `number_matched=None` leaves
     `numberMatched` out (a continuation page: the first page counted). `progress` hears the
-    running feature count per chunk.
+    running feature count per chunk. `copy`: a whole collection for a file (an export, no
+    `next` link to work out): read by COPY on a connection of its own where it can be
+    (`_iter_copied_features`).
 
-    Features come from a server-side cursor. COPY ... TO STDOUT was tried (an export of
-    150,000 buildings at 1.6x a bare COPY instead of 1.9x), but psycopg holds the
-    connection's lock for a whole COPY: a progress update between chunks, or an HTTP
-    response not read to its end, then blocked the thread for good (docs/performance.md)."""
+    Pages come from a server-side cursor (a page of features is one index scan). A COPY on
+    the thread's own connection was tried for exports and withdrawn: psycopg holds the
+    connection's lock for a whole COPY, so a progress update between chunks, or an HTTP
+    response not read to its end, blocked the thread for good (docs/performance.md); hence
+    the connection of its own."""
     head: dict = {"type": "FeatureCollection"}
     if number_matched is not None:
         head["numberMatched"] = number_matched
@@ -321,6 +381,14 @@ def stream_feature_collection(
     yield (json.dumps(head)[:-1] + ',"features":[').encode()
     returned = 0
     end = PageEnd()
+    if copy and not callable(links) and can_copy():
+        for data, count in _iter_copied_features(layer, query):
+            yield (b"," if returned else b"") + data
+            returned += count
+            if progress is not None:
+                progress(returned)
+        yield f'],"numberReturned":{returned},"links":{json.dumps(links)}}}'.encode()
+        return
     # One row beyond the page tells whether another page follows.
     for chunk in _iter_feature_rows(layer, query, query.limit + 1):
         if returned + len(chunk) > query.limit:

@@ -270,7 +270,13 @@ def _run_export(job: LayerJob) -> None:
     elif fmt == "geojson":
         with open(folder / name, "wb") as out:
             for part in stream_feature_collection(
-                layer, query, number_matched=total, links=[], progress=written, crs_member=True
+                layer,
+                query,
+                number_matched=total,
+                links=[],
+                progress=written,
+                crs_member=True,
+                copy=True,
             ):
                 out.write(part)
     elif fmt == "csv":

@@ -81,7 +81,7 @@ class ExportView(APIView):
             matched = selectors.layer_count(layer=layer, query=query)
             response = StreamingHttpResponse(
                 stream_feature_collection(
-                    layer, query, number_matched=matched, links=[], crs_member=True
+                    layer, query, number_matched=matched, links=[], crs_member=True, copy=True
                 ),
                 content_type="application/geo+json",
             )

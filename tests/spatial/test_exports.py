@@ -3,12 +3,15 @@
 import csv
 import io
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
 import pyogrio
 import pytest
 import shapely
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -151,14 +154,60 @@ def test_geojson_stream_keeps_awkward_text_across_chunks(gis_client, town, monke
     import core.features
 
     monkeypatch.setattr(core.features, "FETCH_CHUNK", 5)
+    monkeypatch.setattr(core.features, "COPY_CHUNK_BYTES", 2000)
     awkward = ['back\\slash "quoted"', "line\nbreak\ttab", "বাংলা \\\\ two", "\\n literal"]
     made = [
         BuildingFactory(municipality=town.municipality, holding_number=f"{text} {k}")
         for k, text in enumerate(awkward * 3)
     ]
-    _, content = download(gis_client, "buildings", export="geojson")
+    with CaptureQueriesContext(connection) as queries:
+        _, content = download(gis_client, "buildings", export="geojson")
+    # The features came by COPY on a connection of their own, in several chunks.
+    assert not [q for q in queries.captured_queries if "DECLARE" in q["sql"]]
     collection = json.loads(content)
     assert collection["numberReturned"] == len(made) == len(collection["features"])
     got = {f["id"]: f["properties"]["holding_number"] for f in collection["features"]}
     assert got == {b.pk: b.holding_number for b in made}
     assert len(pyogrio.read_dataframe(io.BytesIO(content))) == len(made)
+
+
+# Connections whose last statement was a COPY of features (the export's own connection).
+COPYING = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+    " AND pid <> pg_backend_pid() AND query LIKE 'COPY (%%'"
+)
+
+
+def _copying() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(COPYING)
+        return cursor.fetchone()[0]
+
+
+def test_an_export_left_unread_frees_its_connection(town, monkeypatch):
+    """A download stopped half way (the client went away): closing the stream cancels the
+    COPY and its connection, and this thread's own connection goes on answering."""
+    import json
+
+    from core.features import LayerQuery, stream_feature_collection
+    from spatial.layers import BUILDINGS
+
+    for _ in range(30):
+        BuildingFactory(municipality=town.municipality)
+    query = LayerQuery(municipality_ids=[town.municipality.pk], limit=10**9)
+    import core.features
+
+    monkeypatch.setattr(core.features, "COPY_CHUNK_BYTES", 1500)
+    stream = stream_feature_collection(BUILDINGS, query, number_matched=30, links=[], copy=True)
+    first = next(stream) + next(stream)
+    assert first.startswith(b'{"type": "FeatureCollection"')
+    assert _copying() == 1
+    stream.close()
+    deadline = time.monotonic() + 10  # a closed connection's server process ends soon after
+    while _copying() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _copying() == 0
+    whole = b"".join(
+        stream_feature_collection(BUILDINGS, query, number_matched=30, links=[], copy=True)
+    )
+    assert json.loads(whole)["numberReturned"] == 30
