@@ -78,11 +78,20 @@ user, _ = get_user_model().objects.get_or_create(username="bench-exports")
 Membership.objects.get_or_create(user=user, municipality=m, role=MembershipRole.GIS_OFFICER)
 client = Client(HTTP_HOST="localhost")
 client.force_login(user)
+# A running worker: its views imported as config/wsgi.py does, and a request served before.
+import resource
+from django.urls import get_resolver
+get_resolver().url_patterns
+warm = client.get("/api/v1/exports/wards/", {{"export": "geojson"}})
+b"".join(warm.streaming_content)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 started = time.perf_counter()
 response = client.get("/api/v1/exports/buildings/", {{"export": "geojson"}})
 assert response.status_code == 200, response.status_code
 size = sum(len(chunk) for chunk in response.streaming_content)
-print(time.perf_counter() - started, size)
+elapsed = time.perf_counter() - started
+print("growth", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+print(elapsed, size)
 """
 )
 SQL = (
@@ -114,6 +123,10 @@ with psycopg.connect({url!r}, options="-c jit=off") as conn, conn.cursor() as cu
 """
 
 
+# KB the project's GeoJSON export added to its worker's peak, run by run.
+GROWTH: list[int] = []
+
+
 def run_python(code: str, env: dict[str, str], stdin: str = "") -> tuple[float, int, int]:
     """(seconds as the script measured them, bytes, peak RSS in KB) of one process."""
     result = subprocess.run(
@@ -127,6 +140,9 @@ def run_python(code: str, env: dict[str, str], stdin: str = "") -> tuple[float, 
     )
     seconds, size = result.stdout.split()[-2:]
     peak = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)[1])
+    growth = re.search(r"^growth (\d+)$", result.stdout, re.M)
+    if growth:  # what the export itself added to a running worker
+        GROWTH.append(int(growth[1]))
     return float(seconds), int(size), peak
 
 
@@ -205,6 +221,12 @@ def main() -> None:
             f"{seconds / base[group]:>7.2f}"
         )
     print("ratio: to the first row of the same format (raw COPY; ogr2ogr with the same SQL)")
+    if GROWTH:
+        print(
+            "the GeoJSON export's own memory (peak growth of a warm worker):"
+            f" {max(GROWTH) / 1024:.0f} MB at most; the worker itself, views imported,"
+            " is most of its peak"
+        )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from .attributes import Condition, condition_sql, order_sql, property_types
+from .pagination import MAX_OFFSET
 
 # RFC 7946 recommends about 6 decimals; 7 keeps ~1 cm at Bangladesh's latitudes.
 COORDINATE_DECIMALS = 7
@@ -293,11 +294,16 @@ def _iter_copied_features(layer: Layer, query: LayerQuery) -> Iterator[tuple[byt
     import psycopg
 
     where, params = query.where(layer)
-    sql = connection.ops.compose_sql(
+    sql = (
         f"SELECT {layer.feature_sql(query.crs)} FROM {layer.table} t {layer.joins}"  # noqa: S608
-        f" WHERE {where} ORDER BY {order_sql(layer, query.sort)} LIMIT %s OFFSET %s",
-        [*params, query.limit, query.offset],
+        f" WHERE {where} ORDER BY {order_sql(layer, query.sort)}"
     )
+    if query.limit < MAX_OFFSET or query.offset:
+        # Only when asked: under a LIMIT PostgreSQL renders the features after sorting them,
+        # and the whole layer took 1.4 s instead of 1.05 s.
+        sql += " LIMIT %s OFFSET %s"
+        params = [*params, query.limit, query.offset]
+    sql = connection.ops.compose_sql(sql, params)
     options = connection.get_connection_params()
     options.pop("context", None)  # Django's adapters: this connection only reads bytes
     with (
@@ -318,7 +324,10 @@ def _iter_copied_features(layer: Layer, query: LayerQuery) -> Iterator[tuple[byt
 
 
 def _copied(rows: list[bytes]) -> tuple[bytes, int]:
-    data = b"".join(rows)[:-1].replace(b"\n", b",").replace(b"\\\\", b"\\")
+    rows[-1] = rows[-1][:-1]  # the last row's newline: nothing follows it in this chunk
+    data = b"".join(rows).replace(b"\n", b",")
+    if b"\\" in data:  # most chunks hold no escaped character at all
+        data = data.replace(b"\\\\", b"\\")
     return data, len(rows)
 
 
@@ -383,7 +392,9 @@ def stream_feature_collection(
     end = PageEnd()
     if copy and not callable(links) and can_copy():
         for data, count in _iter_copied_features(layer, query):
-            yield (b"," if returned else b"") + data
+            if returned:
+                yield b","  # apart: joining it would copy the megabyte
+            yield data
             returned += count
             if progress is not None:
                 progress(returned)
