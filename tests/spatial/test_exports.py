@@ -16,6 +16,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from core.io import shapefile_field_names
+from spatial.models import Building
 
 from ..factories import BuildingFactory, square
 
@@ -211,3 +212,62 @@ def test_an_export_left_unread_frees_its_connection(town, monkeypatch):
         stream_feature_collection(BUILDINGS, query, number_matched=30, links=[], copy=True)
     )
     assert json.loads(whole)["numberReturned"] == 30
+
+
+@pytest.mark.parametrize("url", ["/ogc/collections/buildings/items", "/api/v1/buildings/"])
+def test_a_first_page_holding_all_that_match_is_copied_alike(gis_client, town, monkeypatch, url):
+    """A ward's buildings, all on the first page: the same collection by COPY as through the
+    cursor, links and all."""
+    import json
+
+    import core.features
+
+    for _ in range(12):
+        BuildingFactory(municipality=town.municipality, ward=town.west)
+    BuildingFactory(municipality=town.municipality, ward=town.east)
+    params = {"ward": town.west.pk, "limit": 50}
+
+    def read(at_least: int) -> tuple[dict, list]:
+        monkeypatch.setattr(core.features, "COPY_AT_LEAST", at_least)
+        with CaptureQueriesContext(connection) as queries:
+            response = gis_client.get(url, params)
+            body = json.loads(b"".join(response.streaming_content))
+        return body, [q["sql"] for q in queries.captured_queries if "DECLARE" in q["sql"]]
+
+    copied, cursors = read(1)
+    assert cursors == []
+    through_cursor, cursors = read(10**9)
+    assert len(cursors) == 1
+    assert copied == through_cursor
+    in_ward = Building.objects.filter(ward=town.west, retired_at=None).count()
+    assert copied["numberReturned"] == copied["numberMatched"] == in_ward >= 12
+    assert [link["rel"] for link in copied["links"]] == ["self"]
+
+
+def test_a_copied_page_stops_at_its_limit(town):
+    """Should more match than the page holds (written since they were counted), the copied
+    page stops at its limit and its end names the last feature sent."""
+    import json
+
+    from core.features import LayerQuery, stream_feature_collection
+    from spatial.layers import BUILDINGS
+
+    made = [BuildingFactory(municipality=town.municipality) for _ in range(8)]
+    query = LayerQuery(municipality_ids=[town.municipality.pk], limit=5)
+    ends = []
+    body = json.loads(
+        b"".join(
+            stream_feature_collection(
+                BUILDINGS,
+                query,
+                number_matched=8,
+                links=lambda end: ends.append(end) or [],
+                copy=True,
+            )
+        )
+    )
+    ids = sorted(b.pk for b in made)
+    assert [f["id"] for f in body["features"]] == ids[:5]
+    assert body["numberReturned"] == 5
+    assert ends[0].more is True
+    assert ends[0].last_id == ids[4]
