@@ -318,8 +318,8 @@ def _iter_copied_features(
     )
     options = connection.get_connection_params()
     options.pop("context", None)  # Django's adapters: this connection only reads bytes
-    rows: list[bytes] = []
-    size = kept = 0
+    chunk = bytearray()
+    counted = kept = 0
     last = b""
     try:
         with (
@@ -329,19 +329,20 @@ def _iter_copied_features(
         ):
             for block in copy:  # one row per block
                 if kept == query.limit:
-                    end.more = True
+                    end.more, last = True, bytes(last)
                     raise _Enough
-                last = bytes(block)
-                rows.append(last)
+                chunk += block
                 kept += 1
-                size += len(last)
-                if size >= COPY_CHUNK_BYTES:
-                    yield _copied(rows)
-                    rows, size = [], 0
+                last = block
+                if len(chunk) >= COPY_CHUNK_BYTES:
+                    last = bytes(last)
+                    yield _copied(chunk), kept - counted
+                    chunk, counted = bytearray(), kept
+            last = bytes(last)
     except _Enough:
         pass
-    if rows:
-        yield _copied(rows)
+    if chunk:
+        yield _copied(chunk), kept - counted
     if last:
         end.last_id = _feature_id(last)
 
@@ -351,12 +352,12 @@ def _feature_id(text: bytes) -> int:
     return int(text[len(FEATURE_START) : text.index(b",", len(FEATURE_START))])
 
 
-def _copied(rows: list[bytes]) -> tuple[bytes, int]:
-    rows[-1] = rows[-1][:-1]  # the last row's newline: nothing follows it in this chunk
-    data = b"".join(rows).replace(b"\n", b",")
+def _copied(chunk: bytearray) -> bytes:
+    """Rows as COPY sent them -> comma-separated Feature texts."""
+    data = bytes(chunk[:-1]).replace(b"\n", b",")  # the last row's newline: nothing follows
     if b"\\" in data:  # most chunks hold no escaped character at all
         data = data.replace(b"\\\\", b"\\")
-    return data, len(rows)
+    return data
 
 
 @dataclass
