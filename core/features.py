@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 
 from .attributes import Condition, condition_sql, order_sql, property_types
+from .copying import FEATURE_START, copies, iter_copied_features
 
 # RFC 7946 recommends about 6 decimals; 7 keeps ~1 cm at Bangladesh's latitudes.
 COORDINATE_DECIMALS = 7
@@ -114,8 +115,6 @@ class Layer:
         return _concat(pieces)
 
 
-# How every Feature text begins; its id follows.
-FEATURE_START = b'{"type":"Feature","id":'
 # smallint, integer, bigint and boolean: their text is their JSON.
 _TEXT_IS_JSON = frozenset((16, 20, 21, 23))
 # PostgreSQL functions take at most 100 arguments.
@@ -268,96 +267,15 @@ def _iter_feature_rows(layer: Layer, query: LayerQuery, limit: int) -> Iterator[
             yield rows
 
 
-# Bytes of features gathered before a chunk of a copied collection is sent.
-COPY_CHUNK_BYTES = 1 << 20
-
-
-# A first page holding at least this many features, all that match, is copied too: below
-# it, opening a connection would cost more than the parallel rendering saves.
-COPY_AT_LEAST = 5000
-
-
-def can_copy() -> bool:
-    """Whether features may be read by COPY on a connection of their own: only when this
-    thread's connection holds no transaction, whose uncommitted rows the other connection
-    would not see (a service writing, a test's rolled-back transaction)."""
-    return not connection.in_atomic_block
-
-
-class _Enough(Exception):
-    """The page is full: leave the COPY (and cancel it with its connection)."""
-
-
-def _iter_copied_features(
-    layer: Layer, query: LayerQuery, end: PageEnd
-) -> Iterator[tuple[bytes, int]]:
-    """(comma-separated Feature texts, how many), about COPY_CHUNK_BYTES at a time, read
-    with COPY ... TO STDOUT on a connection of the thread's own; at most `query.limit` of
-    them, `end` saying where they ended and whether more matched.
-
-    A server-side cursor renders each FETCH's features only when asked, in one process; a
-    COPY keeps PostgreSQL rendering, with its parallel workers, while the previous features
-    are sent (bench/exports.py). Its own connection, because psycopg holds a connection's
-    lock for the whole COPY: anything else the thread sent meanwhile (a job's progress) would
-    wait forever, as would the thread's next query after a response left unread. Closing
-    this generator early cancels the COPY with its connection. No LIMIT: under one,
-    PostgreSQL renders the features after sorting them, in the leader alone (the whole
-    layer took 1.4 s instead of 1.05 s); the page stops here instead.
-
-    COPY's text format escapes backslashes, and newlines end rows: Feature texts are JSON,
-    which holds no raw control characters, so that is all there is to undo."""
-    import psycopg
-
-    if query.offset:
-        raise ValueError("a copied read starts at the first feature")
+def _copied_sql(layer: Layer, query: LayerQuery) -> str:
+    """The query of a copied read, values bound (COPY takes no parameters), in the read's
+    order and without LIMIT (core.copying stops at the page's limit itself)."""
     where, params = query.where(layer)
-    sql = connection.ops.compose_sql(
+    return connection.ops.compose_sql(
         f"SELECT {layer.feature_sql(query.crs)} FROM {layer.table} t {layer.joins}"  # noqa: S608
         f" WHERE {where} ORDER BY {order_sql(layer, query.sort)}",
         params,
     )
-    options = connection.get_connection_params()
-    options.pop("context", None)  # Django's adapters: this connection only reads bytes
-    chunk = bytearray()
-    counted = kept = 0
-    last = b""
-    try:
-        with (
-            psycopg.connect(**options, autocommit=True) as own,
-            own.cursor() as cursor,
-            cursor.copy(f"COPY ({sql}) TO STDOUT") as copy,
-        ):
-            for block in copy:  # one row per block
-                if kept == query.limit:
-                    end.more, last = True, bytes(last)
-                    raise _Enough
-                chunk += block
-                kept += 1
-                last = block
-                if len(chunk) >= COPY_CHUNK_BYTES:
-                    last = bytes(last)
-                    yield _copied(chunk), kept - counted
-                    chunk, counted = bytearray(), kept
-            last = bytes(last)
-    except _Enough:
-        pass
-    if chunk:
-        yield _copied(chunk), kept - counted
-    if last:
-        end.last_id = _feature_id(last)
-
-
-def _feature_id(text: bytes) -> int:
-    """The id of a Feature text as feature_sql writes it."""
-    return int(text[len(FEATURE_START) : text.index(b",", len(FEATURE_START))])
-
-
-def _copied(chunk: bytearray) -> bytes:
-    """Rows as COPY sent them -> comma-separated Feature texts."""
-    data = bytes(chunk[:-1]).replace(b"\n", b",")  # the last row's newline: nothing follows
-    if b"\\" in data:  # most chunks hold no escaped character at all
-        data = data.replace(b"\\\\", b"\\")
-    return data
 
 
 @dataclass
@@ -399,7 +317,7 @@ def stream_feature_collection(
     `numberMatched` out (a continuation page: the first page counted). `progress` hears the
     running feature count per chunk. `copy`: a whole collection for a file (an export, no
     `next` link to work out): read by COPY on a connection of its own where it can be
-    (`_iter_copied_features`).
+    (core.copying).
 
     Pages come from a server-side cursor (a page of features is one index scan). A COPY on
     the thread's own connection was tried for exports and withdrawn: psycopg holds the
@@ -421,13 +339,8 @@ def stream_feature_collection(
     end = PageEnd()
     # A whole collection (an export), or a first page holding all that match and enough of
     # them to be worth a connection of its own (a ward's buildings), comes by COPY.
-    whole_page = (
-        number_matched is not None
-        and COPY_AT_LEAST <= number_matched <= query.limit
-        and query.after is None
-    )
-    if (copy or whole_page) and query.offset == 0 and can_copy():
-        for data, count in _iter_copied_features(layer, query, end):
+    if copies(copy=copy, number_matched=number_matched, query=query):
+        for data, count in iter_copied_features(_copied_sql(layer, query), query.limit, end):
             if returned:
                 yield b","  # apart: joining it would copy the megabyte
             yield data

@@ -152,10 +152,11 @@ def test_geojson_stream_keeps_awkward_text_across_chunks(gis_client, town, monke
     """Every character of a holding number comes back as it was stored, in every chunk."""
     import json
 
+    import core.copying
     import core.features
 
     monkeypatch.setattr(core.features, "FETCH_CHUNK", 5)
-    monkeypatch.setattr(core.features, "COPY_CHUNK_BYTES", 2000)
+    monkeypatch.setattr(core.copying, "COPY_CHUNK_BYTES", 2000)
     awkward = ['back\\slash "quoted"', "line\nbreak\ttab", "বাংলা \\\\ two", "\\n literal"]
     made = [
         BuildingFactory(municipality=town.municipality, holding_number=f"{text} {k}")
@@ -196,9 +197,9 @@ def test_an_export_left_unread_frees_its_connection(town, monkeypatch):
     for _ in range(30):
         BuildingFactory(municipality=town.municipality)
     query = LayerQuery(municipality_ids=[town.municipality.pk], limit=10**9)
-    import core.features
+    import core.copying
 
-    monkeypatch.setattr(core.features, "COPY_CHUNK_BYTES", 1500)
+    monkeypatch.setattr(core.copying, "COPY_CHUNK_BYTES", 1500)
     stream = stream_feature_collection(BUILDINGS, query, number_matched=30, links=[], copy=True)
     first = next(stream) + next(stream)
     assert first.startswith(b'{"type": "FeatureCollection"')
@@ -220,7 +221,7 @@ def test_a_first_page_holding_all_that_match_is_copied_alike(gis_client, town, m
     cursor, links and all."""
     import json
 
-    import core.features
+    import core.copying
 
     for _ in range(12):
         BuildingFactory(municipality=town.municipality, ward=town.west)
@@ -228,7 +229,7 @@ def test_a_first_page_holding_all_that_match_is_copied_alike(gis_client, town, m
     params = {"ward": town.west.pk, "limit": 50}
 
     def read(at_least: int) -> tuple[dict, list]:
-        monkeypatch.setattr(core.features, "COPY_AT_LEAST", at_least)
+        monkeypatch.setattr(core.copying, "COPY_AT_LEAST", at_least)
         with CaptureQueriesContext(connection) as queries:
             response = gis_client.get(url, params)
             body = json.loads(b"".join(response.streaming_content))
