@@ -7,6 +7,7 @@ from spatial.admin import PlacedRecordAdmin
 from .models import (
     ComplianceAssessment,
     ComplianceRuleSet,
+    ComplianceRun,
     Containment,
     ContainmentBuilding,
     Emptying,
@@ -57,6 +58,12 @@ class ComplianceAssessmentAdmin(ServiceOnlyAdmin):
     list_filter = ["status", "rule_set__municipality"]
     raw_id_fields = ["containment"]
     show_full_result_count = False
+
+
+@admin.register(ComplianceRun)
+class ComplianceRunAdmin(ServiceOnlyAdmin):
+    list_display = ["rule_set", "assessed_at", "as_of", "containments", "changed"]
+    list_filter = ["rule_set__municipality"]
 
 
 @admin.register(TreatmentPlant)

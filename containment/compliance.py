@@ -29,14 +29,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .choices import ComplianceStatus, ContainmentType, Outlet, RuleOutcome
-from .compliance_sql import ASSESS_SQL, FACTS_SQL
-from .models import ComplianceRuleSet
+from .compliance_sql import ASSESS_ONE_SQL, ASSESS_SQL, FACTS_SQL, NEAREST_WELLS_SQL
+from .models import ComplianceRuleSet, ComplianceRun, Containment
 
 RULES = ("type", "outlet", "emptying", "well", "volume")
 RULE_LABELS = {
@@ -174,20 +174,41 @@ def assess(
     containment_id: int | None = None,
     as_of: dt.date | None = None,
 ) -> int:
-    """Assess every containment of the rule set's municipality (or one) in one statement;
-    replaces earlier results of the same rule set. Returns the number of rows written."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            ASSESS_SQL,
-            {
-                "rule_set": rule_set.pk,
-                "municipality": rule_set.municipality_id,
-                "containment": containment_id,
-                "as_of": as_of or local_today(),
-                "now": timezone.now(),
-            },
+    """Assess every containment of the rule set's municipality (or one) in one statement,
+    replacing earlier results of the same rule set. Returns the number of assessments
+    written: for a whole municipality only those whose outcome changed, the run itself kept
+    as a ComplianceRun."""
+    now = timezone.now()
+    params = {
+        "rule_set": rule_set.pk,
+        "municipality": rule_set.municipality_id,
+        "containment": containment_id,
+        "as_of": as_of or local_today(),
+        "now": now,
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        if containment_id is not None:
+            cursor.execute(ASSESS_ONE_SQL, params)
+            return cursor.rowcount
+        # The grid of wells and its sort stay in memory (about 60 MB at tier M) instead of
+        # spilling to disk.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        # Left by an earlier run in the same transaction (tests; a caller's atomic block).
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.compliance_nearest_well")
+        cursor.execute(NEAREST_WELLS_SQL, params)
+        cursor.execute("ANALYZE pg_temp.compliance_nearest_well")
+        cursor.execute(ASSESS_SQL, params)
+        changed = cursor.rowcount
+        ComplianceRun.objects.create(
+            rule_set=rule_set,
+            assessed_at=now,
+            as_of=params["as_of"],
+            containments=Containment.objects.filter(
+                municipality_id=rule_set.municipality_id, retired_at__isnull=True
+            ).count(),
+            changed=changed,
         )
-        return cursor.rowcount
+        return changed
 
 
 def facts_for(*, containment_ids: list[int]) -> dict[int, ContainmentFacts]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Collection
 
@@ -24,6 +25,7 @@ from .classification import facility_rung_annotation, sfd_class_annotation
 from .models import (
     ComplianceAssessment,
     ComplianceRuleSet,
+    ComplianceRun,
     Containment,
     DesludgingPlan,
     EmptyingRequest,
@@ -185,6 +187,13 @@ def current_assessment(*, containment: Containment) -> ComplianceAssessment | No
     if rule_set is None:
         return None
     return ComplianceAssessment.objects.filter(containment=containment, rule_set=rule_set).first()
+
+
+def last_assessed_at(*, assessment: ComplianceAssessment) -> dt.datetime:
+    """Its own time, or its rule set's latest run if later (runs write changed rows only)."""
+    runs = ComplianceRun.objects.filter(rule_set_id=assessment.rule_set_id)
+    run = runs.order_by("-assessed_at").values_list("assessed_at", flat=True).first()
+    return max(assessment.assessed_at, run) if run else assessment.assessed_at
 
 
 # ---------------------------------------------------------------- desludging chain

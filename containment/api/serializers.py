@@ -14,7 +14,7 @@ from spatial.models import Building, Municipality
 from .. import compliance, rule_office
 from ..choices import ContainmentType, Outlet
 from ..models import ComplianceRuleSet, Containment
-from ..selectors import current_assessment
+from ..selectors import current_assessment, last_assessed_at
 
 
 class ContainmentPropertiesSerializer(StrictFieldsMixin, serializers.ModelSerializer):
@@ -90,7 +90,7 @@ def containment_compliance(containment: Containment) -> dict[str, Any] | None:
     return {
         "status": assessment.status,
         "rule_set_version": assessment.rule_set.version,
-        "assessed_at": assessment.assessed_at.isoformat(),
+        "assessed_at": last_assessed_at(assessment=assessment).isoformat(),
         "well_distance_m": assessment.well_distance_m,
         "rules": {
             rule: {

@@ -11,6 +11,7 @@ from .complaints import Complaint
 from .compliance import (
     ComplianceAssessment,
     ComplianceRuleSet,
+    ComplianceRun,
     RuleSetDraft,
     _default_approved_types,
     _default_emptying_not_applicable,
@@ -36,6 +37,7 @@ __all__ = [
     "Complaint",
     "ComplianceAssessment",
     "ComplianceRuleSet",
+    "ComplianceRun",
     "Containment",
     "ContainmentBuilding",
     "DesludgingPlan",

@@ -194,6 +194,26 @@ class ComplianceAssessment(models.Model):
         ]
 
 
+class ComplianceRun(models.Model):
+    """One re-assessment of every containment of a municipality under a rule set. A run
+    writes only the assessments whose outcome changed, so a containment was last assessed
+    at the later of its assessment's `assessed_at` and its rule set's latest run."""
+
+    rule_set = models.ForeignKey(ComplianceRuleSet, on_delete=models.CASCADE, related_name="runs")
+    assessed_at = models.DateTimeField(_("assessed at"))
+    as_of = models.DateField(_("as of"))
+    containments = models.PositiveIntegerField(_("containments assessed"))
+    changed = models.PositiveIntegerField(_("assessments changed"))
+
+    class Meta:
+        verbose_name = _("compliance run")
+        verbose_name_plural = _("compliance runs")
+        indexes = [models.Index(fields=["rule_set", "-assessed_at"], name="compliance_run_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.rule_set} @ {self.assessed_at:%Y-%m-%d %H:%M}"
+
+
 class RuleSetDraft(models.Model):
     """The next version of a municipality's rules while the admin works on it: the values a
     new ComplianceRuleSet would take (containment/rule_office.py), kept until published."""
