@@ -135,3 +135,31 @@ class LoginEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.outcome} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TableVersion(models.Model):
+    """How many committed transactions have changed a table's rows (core.table_versions): a
+    tile's ETag is known from the versions of the tables its layer reads, without rendering
+    it."""
+
+    table_name = models.CharField(max_length=63, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("table version")
+        verbose_name_plural = _("table versions")
+
+    def __str__(self) -> str:
+        return f"{self.table_name} v{self.version}"
+
+
+class TableChange(models.Model):
+    """A statement that changed a versioned table, noted until its transaction commits (when
+    a deferred trigger bumps the table's version and deletes the note)."""
+
+    table_name = models.CharField(max_length=63)
+
+    class Meta:
+        verbose_name = _("table change")
+        verbose_name_plural = _("table changes")
+        indexes = [models.Index(fields=["table_name"], name="tablechange_table_idx")]

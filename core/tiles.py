@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import connection
 
-from . import registry
+from . import registry, table_versions
 from .registry import Register
 
 
@@ -120,3 +121,36 @@ def render_tile(
 
 def etag(content: bytes) -> str:
     return '"' + hashlib.blake2b(content, digest_size=12).hexdigest() + '"'
+
+
+@cache
+def _reads(name: str) -> tuple[str, str, bool]:
+    """The tables the layer's tiles read, a digest of its SQL (the attributes, joins and the
+    settings they embed: a new release that changes them changes every tag) and whether
+    it depends on the day."""
+    layer = tile_layers()[name]
+    sql = "\n".join(tile_sql(layer, z, True, True) for z in (layer.min_zoom, MAX_ZOOM))
+    tables = table_versions.tables_read(sql, connection.introspection.table_names())
+    digest = hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+    return ",".join(tables), digest, table_versions.is_dated(sql)
+
+
+def layer_tables(name: str) -> list[str]:
+    return _reads(name)[0].split(",")
+
+
+def version_tag(
+    layer: TileLayer, municipality_ids: list[int] | None, scope_ward_ids: list[int] = ()
+) -> str | None:
+    """A weak ETag for the layer's tiles as this scope sees them, known without rendering:
+    it changes when a table the layer reads changes (core.table_versions), with the scope,
+    with the layer's SQL and, for layers that depend on the day, daily. None when this
+    transaction has uncommitted changes to those tables."""
+    tables, digest, dated = _reads(layer.name)
+    found = table_versions.versions(tables.split(","))
+    if found is None:
+        return None
+    versions, today = found
+    scope = (None if municipality_ids is None else sorted(municipality_ids), sorted(scope_ward_ids))
+    key = f"{layer.name}|{digest}|{versions}|{scope}|{today if dated else ''}"
+    return 'W/"v' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'

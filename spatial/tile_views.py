@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse, JsonResponse
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import AuthenticationFailed
@@ -10,7 +11,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from core import registry
 from core.authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
 from core.reads import layer_query
-from core.tiles import MAX_ZOOM, etag, render_tile, tile_layer
+from core.tiles import MAX_ZOOM, etag, render_tile, tile_layer, version_tag
 
 from . import selectors
 
@@ -54,16 +55,22 @@ def tile(request, name: str, z: int, x: int, y: int):
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404(_("No such tile."))
     query = layer_query(user=user, public=layer.public)
-    content = render_tile(
-        layer, z, x, y, municipality_ids=query.municipality_ids, scope_ward_ids=query.scope_ward_ids
-    )
-    tag = etag(content)
-    if request.headers.get("If-None-Match") == tag:
+    scope = {"municipality_ids": query.municipality_ids, "scope_ward_ids": query.scope_ward_ids}
+    # Known from the versions of the tables the layer reads: a revalidation renders nothing.
+    tag = version_tag(layer, **scope)
+    sent = [t.removeprefix("W/") for t in parse_etags(request.headers.get("If-None-Match", ""))]
+    content = None
+    if tag is None or tag.removeprefix("W/") not in sent:
+        content = render_tile(layer, z, x, y, **scope)
+        tag = tag or etag(content)
+    if tag.removeprefix("W/") in sent:
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(content, content_type=MVT)
     response["ETag"] = tag
-    response["Cache-Control"] = "public, max-age=300" if layer.public else "private, max-age=60"
+    # Kept by browsers and QGIS, asked again each time (a 304 when nothing changed), so an
+    # edit shows on the next pan. Public boundaries may be five minutes old.
+    response["Cache-Control"] = "public, max-age=300" if layer.public else "private, no-cache"
     response["Vary"] = "Authorization, Cookie"
     return response
 
