@@ -26,6 +26,7 @@ from core.imports import (
     ImportSpec,
     as_code,
     as_count,
+    as_date,
     as_positive_decimal,
     as_text,
     as_yes_no,
@@ -53,17 +54,6 @@ MATCH_M = 1.0
 _decimal = as_positive_decimal(gettext_lazy("too large (metres or cubic metres are expected)"))
 
 
-def _date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise ValueError(_("not a date (YYYY-MM-DD)")) from None
-
-
 SPEC = ImportSpec(
     Containment,
     ("Point",),
@@ -86,7 +76,7 @@ SPEC = ImportSpec(
         "construction_year": as_count,
         "location": as_code(ContainmentLocation),
         "ever_emptied": as_yes_no,
-        "last_emptied_on": _date,
+        "last_emptied_on": as_date,
         "times_emptied": as_count,
         "emptied_by": as_code(EmptyingMethod),
         "sludge_destination": as_code(SludgeDestination),

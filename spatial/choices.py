@@ -65,6 +65,21 @@ class WaterPointType(models.TextChoices):
     PRODUCTION_WELL = "production_well", _("Municipal production well")
 
 
+class WaterPointOwnership(models.TextChoices):
+    PUBLIC = "public", _("Public (municipality, DPHE)")
+    COMMUNITY = "community", _("Community")
+    PRIVATE = "private", _("Private (a household's own)")
+    INSTITUTIONAL = "institutional", _("Institution (school, mosque, clinic)")
+
+
+class ArsenicStatus(models.TextChoices):
+    """Derived from a water point's latest arsenic test against the national standard."""
+
+    SAFE = "safe", _("Water point tested arsenic-safe")
+    UNSAFE = "unsafe", _("Water point above the arsenic standard")
+    NOT_TESTED = "not_tested", _("Water point not tested for arsenic")
+
+
 # Water points a containment must keep its distance from (domain reference: compliance).
 GROUNDWATER_WELL_TYPES = frozenset(
     {

@@ -1,15 +1,20 @@
 """The registers of wards, buildings, roads and low-income communities, declared once
-(core.registry): the features as SQL, and what the API, tiles, map and imports need."""
+(core.registry): the features as SQL, and what the API, tiles, map and imports need. The
+water registers are declared in spatial/water_layers.py and registered here."""
 
 from __future__ import annotations
-
-from functools import partial
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, WARD_BY_PLACE, Layer
-from core.imports import as_code, as_count, as_metres, as_text, as_yes_no
+from core.imports import (
+    as_code,
+    as_count,
+    as_metres,
+    as_text,
+    as_yes_no,
+)
 from core.registry import MapLayer, Register, Style, Tile, register
 
 from . import selectors, services
@@ -20,18 +25,17 @@ from .api.serializers import (
     WardPropertiesSerializer,
     building_households,
     record_feature_serializer,
-    record_properties_serializer,
 )
 from .choices import (
     FunctionalUse,
     RoadHierarchy,
     RoadSurface,
     StructureType,
-    WaterPointType,
     WaterSource,
 )
 from .imports import RegisterImport
-from .models import Building, LowIncomeCommunity, Road, Ward, WaterPoint
+from .models import Building, LowIncomeCommunity, Road, Ward
+from .water_layers import WATER_POINTS_REGISTER
 
 WARDS = Layer(
     name="wards",
@@ -146,25 +150,6 @@ LOW_INCOME_COMMUNITIES = Layer(
         "area_m2": "round(t.area_m2::numeric, 1)",
     },
     ward_condition=WARD_BY_PLACE,
-)
-
-WATER_POINTS = Layer(
-    name="water-points",
-    title=_("Water points"),
-    table="spatial_waterpoint",
-    condition="t.retired_at IS NULL",
-    joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
-    properties={
-        "municipality": MUNICIPALITY_CODE,
-        "code": "t.code",
-        "point_type": "t.point_type",
-        "depth_m": "t.depth_m",
-        "ward": "t.ward_id",
-        "ward_number": "w.number",
-        "version": VERSION,
-    },
-    temporal="t.updated_at",
-    read_only=("municipality", "ward", "ward_number", "version"),
 )
 
 register(
@@ -343,40 +328,6 @@ register(
         ),
         labels={"household_count": _("Households"), "population": _("Population")},
     ),
-    Register(
-        "water-points",
-        WATER_POINTS,
-        model=WaterPoint,
-        id_kwarg="record",
-        page_key="code",
-        search=("t.code",),
-        route="water-point",
-        get=partial(selectors.record_get, model=WaterPoint),
-        create=partial(services.record_create, model=WaterPoint),
-        update=services.record_update,
-        delete=services.record_retire,
-        restore=services.record_restore,
-        properties_serializer=record_properties_serializer(
-            WaterPoint, ["point_type", "depth_m"], ("Point",)
-        ),
-        output_serializer=record_feature_serializer(WaterPoint, WATER_POINTS),
-        importer=RegisterImport(
-            WaterPoint,
-            ("Point",),
-            "code",
-            {"code": as_text(40), "point_type": as_code(WaterPointType), "depth_m": as_metres},
-            key_required=False,
-            required=("point_type",),
-            export_layer=WATER_POINTS,
-        ),
-        tile=Tile({"code": "code", "type": "point_type"}, min_zoom=13),
-        map=MapLayer(
-            "point",
-            Style("#08519c", fill="#6baed6", radius=4),
-            popup=("code", "point_type", "depth_m", "ward_number"),
-            order=45,
-        ),
-        labels={"ward_number": _("Ward")},
-    ),
+    WATER_POINTS_REGISTER,
     app="spatial",
 )

@@ -1,6 +1,8 @@
 """The map page in a real Chromium (Debian's), driven by Playwright. No tile is fetched:
 test settings configure no tile layer and the browser's background networking is off."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.gis.geos import LineString, Point
 
@@ -60,10 +62,42 @@ def mapped_town(db):
     WaterPoint.objects.create(
         municipality=town.municipality,
         point_type="tube_well",
+        arsenic_ug_l=120,
+        arsenic_tested_on=dt.date(2025, 2, 1),
         geom=Point(centre.x + 60 / m_per_deg_lon(centre.y), centre.y, srid=4326),
     )
+    # A deep tube well, tested safe, and a dug well never tested, further east.
+    for k, (kind, arsenic) in enumerate((("deep_tube_well", 3), ("dug_well", None))):
+        WaterPoint.objects.create(
+            municipality=town.municipality,
+            point_type=kind,
+            arsenic_ug_l=arsenic,
+            arsenic_tested_on=dt.date(2025, 2, 1) if arsenic is not None else None,
+            geom=Point(centre.x + (200 + 50 * k) / m_per_deg_lon(centre.y), centre.y, srid=4326),
+        )
     services.rule_set_ensure(municipality=town.municipality)
     return town, user
+
+
+def test_wells_are_coloured_by_their_arsenic_test_with_a_legend(page, live_server, mapped_town):
+    _town, user = mapped_town
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/map/#map=17/22.94120/90.83000")
+    page.wait_for_selector("#municipality-map[data-water-points-loaded='3']")
+    for status in ("unsafe", "safe", "not_tested"):
+        assert page.locator(f"path.imis-water-point-{status}").count() == 1, status
+    legend = page.inner_text(".imis-legend")
+    for label in (
+        "Water point tested arsenic-safe",
+        "Water point above the arsenic standard",
+        "Water point not tested for arsenic",
+    ):
+        assert label in legend
+    # Under a building's footprint at this zoom: opened from the keyboard, as it may be.
+    page.locator("path.imis-water-point-unsafe").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content")
+    assert "120" in page.inner_text(".leaflet-popup-content")
 
 
 def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):

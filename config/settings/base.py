@@ -233,6 +233,9 @@ IMIS = {
     # through this class (containment/notices.py). The logging backend only writes them to
     # the log; an SMS gateway's backend is a class with the same send(phone, text).
     "NOTICE_BACKEND": os.environ.get("IMIS_NOTICE_BACKEND", "containment.notices.LoggingBackend"),
+    # Arsenic in drinking water above this is unsafe (the national standard, ECR 1997
+    # Schedule 3: 0.05 mg/L; WHO's guideline is 10 µg/L). Water points' arsenic status.
+    "ARSENIC_STANDARD_UG_L": float(os.environ.get("IMIS_ARSENIC_STANDARD_UG_L", "50")),
     # Below this zoom the map does not load building footprints.
     "BUILDINGS_MIN_ZOOM": 17,
     # The map editor's snapping tolerance to start with, in screen pixels (the officer

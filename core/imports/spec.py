@@ -3,6 +3,7 @@ its columns, and the report a dry run gives."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -123,6 +124,31 @@ def as_positive_decimal(too_large):
 
 
 as_metres = as_positive_decimal(gettext_lazy("too large (metres are expected)"))
+
+
+def as_date(value) -> dt.date:
+    """A date as GIS files carry it: a date, a date-time, or text starting YYYY-MM-DD."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ValueError(_("not a date (YYYY-MM-DD)")) from None
+
+
+def as_micrograms_per_litre(value) -> Decimal:
+    """A concentration in µg/L: zero (not detected) or more, one decimal."""
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(_("not a number")) from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(_("must be zero or more"))
+    if number >= 100_000:
+        raise ValueError(_("too large (micrograms per litre are expected)"))
+    return number.quantize(Decimal("0.1"))
 
 
 @dataclass

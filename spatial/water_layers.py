@@ -1,0 +1,128 @@
+"""The water registers, declared once (core.registry) as spatial/layers.py declares the
+others: water points (tube wells, dug wells, standpipes) with their owner, the household's
+own well linked to its building, and the latest arsenic test."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, Layer
+from core.imports import as_code, as_date, as_metres, as_micrograms_per_litre, as_text
+from core.registry import MapLayer, Register, Style, Tile
+
+from . import selectors, services
+from .api.serializers import record_feature_serializer, record_properties_serializer
+from .choices import ArsenicStatus, WaterPointOwnership, WaterPointType
+from .imports import RegisterImport
+from .models import WaterPoint
+
+# The national standard for arsenic in drinking water (ECR 1997 Schedule 3: 0.05 mg/L), a
+# setting; WHO's guideline is 10 µg/L.
+_ARSENIC_STATUS = (
+    f"CASE WHEN t.arsenic_ug_l IS NULL THEN '{ArsenicStatus.NOT_TESTED}'"
+    f" WHEN t.arsenic_ug_l <= {float(settings.IMIS['ARSENIC_STANDARD_UG_L'])}"
+    f" THEN '{ArsenicStatus.SAFE}' ELSE '{ArsenicStatus.UNSAFE}' END"
+)
+
+WATER_POINTS = Layer(
+    name="water-points",
+    title=_("Water points"),
+    table="spatial_waterpoint",
+    condition="t.retired_at IS NULL",
+    joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
+    properties={
+        "municipality": MUNICIPALITY_CODE,
+        "code": "t.code",
+        "point_type": "t.point_type",
+        "depth_m": "t.depth_m",
+        "ownership": "t.ownership",
+        "building": "t.building_id",
+        "building_bin": "(SELECT ob.bin FROM spatial_building ob WHERE ob.id = t.building_id)",
+        "arsenic_ug_l": "t.arsenic_ug_l",
+        "arsenic_tested_on": "t.arsenic_tested_on",
+        "arsenic_status": _ARSENIC_STATUS,
+        "ward": "t.ward_id",
+        "ward_number": "w.number",
+        "version": VERSION,
+    },
+    temporal="t.updated_at",
+    # The building link is written through the API (by id); an import reads it back only.
+    read_only=(
+        "municipality",
+        "building",
+        "building_bin",
+        "arsenic_status",
+        "ward",
+        "ward_number",
+        "version",
+    ),
+)
+
+WATER_POINTS_REGISTER = Register(
+    "water-points",
+    WATER_POINTS,
+    model=WaterPoint,
+    id_kwarg="record",
+    page_key="code",
+    search=("t.code",),
+    route="water-point",
+    get=partial(selectors.record_get, model=WaterPoint),
+    create=partial(services.record_create, model=WaterPoint),
+    update=services.record_update,
+    delete=services.record_retire,
+    restore=services.record_restore,
+    properties_serializer=record_properties_serializer(
+        WaterPoint,
+        ["point_type", "depth_m", "ownership", "building", "arsenic_ug_l", "arsenic_tested_on"],
+        ("Point",),
+    ),
+    output_serializer=record_feature_serializer(WaterPoint, WATER_POINTS),
+    importer=RegisterImport(
+        WaterPoint,
+        ("Point",),
+        "code",
+        {
+            "code": as_text(40),
+            "point_type": as_code(WaterPointType),
+            "depth_m": as_metres,
+            "ownership": as_code(WaterPointOwnership),
+            "arsenic_ug_l": as_micrograms_per_litre,
+            "arsenic_tested_on": as_date,
+        },
+        key_required=False,
+        required=("point_type",),
+        export_layer=WATER_POINTS,
+    ),
+    tile=Tile({"code": "code", "type": "point_type", "arsenic": "arsenic_status"}, min_zoom=13),
+    map=MapLayer(
+        "point",
+        Style("#08519c", fill="#6baed6", radius=4),
+        popup=(
+            "code",
+            "point_type",
+            "depth_m",
+            "ownership",
+            "arsenic_ug_l",
+            "arsenic_tested_on",
+            "building_bin",
+            "ward_number",
+        ),
+        # Tested wells as their spouts are painted: green safe, red unsafe.
+        classify="arsenic_status",
+        classes={
+            ArsenicStatus.SAFE: Style("#1a9641", fill="#a6d96a", radius=4),
+            ArsenicStatus.UNSAFE: Style("#b2182b", fill="#ef8a62", radius=5),
+            ArsenicStatus.NOT_TESTED: Style("#08519c", fill="#6baed6", radius=4),
+        },
+        order=45,
+    ),
+    labels={
+        "ward_number": _("Ward"),
+        "building_bin": _("Building (BIN)"),
+        "arsenic_status": _("Arsenic"),
+    },
+    choices={"arsenic_status": ArsenicStatus},
+)
