@@ -9,6 +9,7 @@ from .models import (
     Municipality,
     Road,
     Ward,
+    WaterBody,
     WaterPoint,
 )
 
@@ -109,3 +110,9 @@ class BuildingAdmin(RetirableAdmin):
 class WaterPointAdmin(PlacedRecordAdmin):
     list_display = ["code", "point_type", "depth_m", "ward", "retired_at"]
     list_filter = [*PlacedRecordAdmin.list_filter, "point_type"]
+
+
+@admin.register(WaterBody)
+class WaterBodyAdmin(PlacedRecordAdmin):
+    list_display = ["code", "name", "body_type", "ward", "retired_at"]
+    list_filter = [*PlacedRecordAdmin.list_filter, "body_type"]

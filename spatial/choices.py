@@ -72,6 +72,21 @@ class WaterPointOwnership(models.TextChoices):
     INSTITUTIONAL = "institutional", _("Institution (school, mosque, clinic)")
 
 
+class WaterBodyType(models.TextChoices):
+    POND = "pond", _("Pond (pukur)")
+    TANK = "tank", _("Tank (dighi)")
+    WETLAND = "wetland", _("Wetland or lake (beel, haor)")
+    CANAL = "canal", _("Canal (khal)")
+    RIVER = "river", _("River")
+    DITCH = "ditch", _("Ditch or borrow pit")
+
+
+class WaterBodyOwnership(models.TextChoices):
+    PUBLIC = "public", _("Public (khas, municipality)")
+    COMMUNITY = "community", _("Community")
+    PRIVATE = "private", _("Private")
+
+
 class ArsenicStatus(models.TextChoices):
     """Derived from a water point's latest arsenic test against the national standard."""
 

@@ -35,7 +35,7 @@ from .choices import (
 )
 from .imports import RegisterImport
 from .models import Building, LowIncomeCommunity, Road, Ward
-from .water_layers import WATER_POINTS_REGISTER
+from .water_layers import WATER_BODIES_REGISTER, WATER_POINTS_REGISTER
 
 WARDS = Layer(
     name="wards",
@@ -329,5 +329,6 @@ register(
         labels={"household_count": _("Households"), "population": _("Population")},
     ),
     WATER_POINTS_REGISTER,
+    WATER_BODIES_REGISTER,
     app="spatial",
 )

@@ -1,6 +1,7 @@
 """The water registers, declared once (core.registry) as spatial/layers.py declares the
 others: water points (tube wells, dug wells, standpipes) with their owner, the household's
-own well linked to its building, and the latest arsenic test."""
+own well linked to its building, and the latest arsenic test; water bodies (ponds, tanks,
+wetlands, canals, rivers) as areas."""
 
 from __future__ import annotations
 
@@ -10,14 +11,27 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, Layer
-from core.imports import as_code, as_date, as_metres, as_micrograms_per_litre, as_text
+from core.imports import (
+    as_code,
+    as_date,
+    as_metres,
+    as_micrograms_per_litre,
+    as_text,
+    as_yes_no,
+)
 from core.registry import MapLayer, Register, Style, Tile
 
 from . import selectors, services
 from .api.serializers import record_feature_serializer, record_properties_serializer
-from .choices import ArsenicStatus, WaterPointOwnership, WaterPointType
+from .choices import (
+    ArsenicStatus,
+    WaterBodyOwnership,
+    WaterBodyType,
+    WaterPointOwnership,
+    WaterPointType,
+)
 from .imports import RegisterImport
-from .models import WaterPoint
+from .models import WaterBody, WaterPoint
 
 # The national standard for arsenic in drinking water (ECR 1997 Schedule 3: 0.05 mg/L), a
 # setting; WHO's guideline is 10 µg/L.
@@ -125,4 +139,71 @@ WATER_POINTS_REGISTER = Register(
         "arsenic_status": _("Arsenic"),
     },
     choices={"arsenic_status": ArsenicStatus},
+)
+
+WATER_BODIES = Layer(
+    name="water-bodies",
+    title=_("Water bodies"),
+    table="spatial_waterbody",
+    condition="t.retired_at IS NULL",
+    joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
+    properties={
+        "municipality": MUNICIPALITY_CODE,
+        "code": "t.code",
+        "name": "t.name",
+        "name_bn": "t.name_bn",
+        "body_type": "t.body_type",
+        "ownership": "t.ownership",
+        "perennial": "t.perennial",
+        "area_m2": "round(t.area_m2::numeric, 1)",
+        "ward": "t.ward_id",
+        "ward_number": "w.number",
+        "version": VERSION,
+    },
+    temporal="t.updated_at",
+    read_only=("municipality", "area_m2", "ward", "ward_number", "version"),
+)
+
+WATER_BODIES_REGISTER = Register(
+    "water-bodies",
+    WATER_BODIES,
+    model=WaterBody,
+    id_kwarg="record",
+    page_key="code",
+    search=("t.code", "t.name", "t.name_bn"),
+    route="water-body",
+    get=partial(selectors.record_get, model=WaterBody),
+    create=partial(services.record_create, model=WaterBody),
+    update=services.record_update,
+    delete=services.record_retire,
+    restore=services.record_restore,
+    properties_serializer=record_properties_serializer(
+        WaterBody, ["name", "name_bn", "body_type", "ownership", "perennial"], ("Polygon",)
+    ),
+    output_serializer=record_feature_serializer(WaterBody, WATER_BODIES),
+    importer=RegisterImport(
+        WaterBody,
+        ("Polygon",),
+        "code",
+        {
+            "code": as_text(40),
+            "name": as_text(120),
+            "name_bn": as_text(120),
+            "body_type": as_code(WaterBodyType),
+            "ownership": as_code(WaterBodyOwnership),
+            "perennial": as_yes_no,
+        },
+        key_required=False,
+        required=("body_type",),
+        export_layer=WATER_BODIES,
+    ),
+    tile=Tile({"code": "code", "name": "name", "type": "body_type"}, min_zoom=12),
+    map=MapLayer(
+        "area",
+        Style("#2171b5", fill="#9ecae1", weight=1, fill_opacity=0.6),
+        popup=("name", "body_type", "ownership", "perennial", "area_m2", "ward_number"),
+        name_property="name",
+        order=15,
+    ),
+    labels={"area_m2": _("Area (m²)"), "ward_number": _("Ward")},
 )

@@ -12,8 +12,8 @@ from .geography import (
     Municipality,
     Road,
     Ward,
-    WaterPoint,
 )
+from .water import WaterBody, WaterPoint
 
 __all__ = [
     "SRID",
@@ -26,5 +26,6 @@ __all__ = [
     "Municipality",
     "Road",
     "Ward",
+    "WaterBody",
     "WaterPoint",
 ]

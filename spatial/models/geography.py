@@ -10,10 +10,8 @@ from urllib.parse import urlsplit
 
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db.models import FloatField, Func, Q
 from django.db.models.functions import Now
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import tracked
@@ -24,14 +22,11 @@ from ..choices import (
     RoadHierarchy,
     RoadSurface,
     StructureType,
-    WaterPointOwnership,
-    WaterPointType,
     WaterSource,
 )
 from ..records import (
     DatabaseFilledCharField,
     DatabaseFilledForeignKey,
-    PlacedRecord,
     Retirable,
     derived_ward,
 )
@@ -310,73 +305,3 @@ class Building(Retirable):
         if all(part is None for part in parts):
             return None
         return sum(part or 0 for part in parts)
-
-
-@tracked(exclude=["updated_at"])
-class WaterPoint(PlacedRecord):
-    """A drinking-water source in the municipality (tube well, dug well, standpipe ...)."""
-
-    point_type = models.CharField(_("type"), max_length=20, choices=WaterPointType.choices)
-    depth_m = models.DecimalField(
-        _("depth (m)"), max_digits=6, decimal_places=1, null=True, blank=True
-    )
-    ownership = models.CharField(
-        _("ownership"), max_length=20, choices=WaterPointOwnership.choices, blank=True
-    )
-    # A household's own tube well: the building it belongs to (the compliance rule's "the
-    # building's own tube well counts" then measures to the well itself).
-    building = models.ForeignKey(
-        Building,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="own_water_points",
-        verbose_name=_("building whose own well it is"),
-    )
-    # The latest arsenic test (a field kit or a laboratory); whether that is safe is derived
-    # against the national standard (settings IMIS["ARSENIC_STANDARD_UG_L"]), never stored.
-    arsenic_ug_l = models.DecimalField(
-        _("arsenic (µg/L)"),
-        max_digits=7,
-        decimal_places=1,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    arsenic_tested_on = models.DateField(_("arsenic tested on"), null=True, blank=True)
-    geom = models.PointField(_("location"), srid=SRID)
-
-    class Meta(PlacedRecord.Meta):
-        verbose_name = _("water point")
-        verbose_name_plural = _("water points")
-        ordering = ["municipality", "id"]
-        constraints = [
-            *PlacedRecord.Meta.constraints,
-            models.CheckConstraint(
-                condition=Q(arsenic_ug_l__isnull=True) | Q(arsenic_ug_l__gte=0),
-                name="waterpoint_arsenic_not_negative",
-            ),
-            models.CheckConstraint(
-                condition=Q(arsenic_ug_l__isnull=True, arsenic_tested_on__isnull=True)
-                | Q(arsenic_ug_l__isnull=False, arsenic_tested_on__isnull=False),
-                name="waterpoint_arsenic_result_with_its_date",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.code or f"{self.get_point_type_display()} {self.pk}"
-
-    def clean(self) -> None:
-        super().clean()
-        errors = {}
-        if self.building_id and self.building.municipality_id != self.municipality_id:
-            errors["building"] = [_("The building is not in this municipality.")]
-        if (self.arsenic_ug_l is None) != (self.arsenic_tested_on is None):
-            field = "arsenic_tested_on" if self.arsenic_tested_on is None else "arsenic_ug_l"
-            errors[field] = [
-                _("An arsenic result needs its test date, and a test date its result.")
-            ]
-        if self.arsenic_tested_on and self.arsenic_tested_on > timezone.localdate():
-            errors["arsenic_tested_on"] = [_("The test date lies in the future.")]
-        if errors:
-            raise ValidationError(errors)

@@ -19,7 +19,7 @@ from containment.models import Containment, ServiceProvider, Vehicle
 from containment.planner import plan_create
 from core import jobs
 from core.roles import MembershipRole
-from spatial.models import Building, WaterPoint
+from spatial.models import Building, WaterBody, WaterPoint
 from surveys import services as survey_services
 from surveys.models import KoboMapping, Submission
 from tests.conftest import make_town
@@ -30,6 +30,7 @@ from tests.factories import (
     RoadFactory,
     TreatmentPlantFactory,
     UserFactory,
+    WaterBodyFactory,
     WaterPointFactory,
     square,
     town_campaign,
@@ -104,6 +105,7 @@ def build_world() -> World:
     road = RoadFactory(municipality=m, geom=LineString((90.805, 22.93), (90.815, 22.93), srid=4326))
     containment = ContainmentFactory(municipality=m, buildings=[building])
     water_point = WaterPointFactory(municipality=m, geom=Point(90.812, 22.931, srid=4326))
+    water_body = WaterBodyFactory(municipality=m, geom=square(90.813, 22.932, 25))
     provider = ServiceProvider.objects.create(municipality=m, name="Vacutug")
     provider.wards.add(town.west)
     Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
@@ -183,6 +185,7 @@ def build_world() -> World:
         "road": road.pk,
         "containment": containment.pk,
         "water_point": water_point.pk,
+        "water_body": water_body.pk,
         "request": request.pk,
         "delivery": load.pk,
         "emptied_request": emptied.pk,
@@ -207,6 +210,7 @@ def build_world() -> World:
             "roads": road.pk,
             "containments": Containment.objects.get(pk=containment.pk).code,
             "water-points": WaterPoint.objects.get(pk=water_point.pk).code,
+            "water-bodies": WaterBody.objects.get(pk=water_body.pk).code,
         },
     }
     return world

@@ -95,6 +95,17 @@ class WaterPointFactory(DjangoModelFactory):
     geom = factory.LazyFunction(lambda: Point(WEST + 0.01, SOUTH + 0.01, srid=4326))
 
 
+class WaterBodyFactory(DjangoModelFactory):
+    """A 30 m pond in the town's south-west."""
+
+    class Meta:
+        model = "spatial.WaterBody"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    body_type = "pond"
+    geom = factory.LazyFunction(lambda: square(WEST + 0.02, SOUTH + 0.01, 30))
+
+
 class RoadFactory(DjangoModelFactory):
     class Meta:
         model = Road
