@@ -48,8 +48,12 @@ def is_dated(sql: str) -> bool:
 
 
 def install(tables: Iterable[str]) -> None:
-    """Put the version triggers on `tables` (idempotent: CREATE OR REPLACE)."""
+    """Put the version triggers on `tables` (idempotent: CREATE OR REPLACE). Nothing while
+    core's migration 0002 is not applied (a migrate back to before it)."""
     with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regproc('core_note_table_change') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return
         for table in sorted(set(tables)):
             for name, (event, referencing, function) in _EVENTS.items():
                 cursor.execute(
