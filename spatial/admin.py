@@ -11,6 +11,7 @@ from .models import (
     Ward,
     WaterBody,
     WaterPoint,
+    WaterSupplyLine,
 )
 
 
@@ -116,3 +117,9 @@ class WaterPointAdmin(PlacedRecordAdmin):
 class WaterBodyAdmin(PlacedRecordAdmin):
     list_display = ["code", "name", "body_type", "ward", "retired_at"]
     list_filter = [*PlacedRecordAdmin.list_filter, "body_type"]
+
+
+@admin.register(WaterSupplyLine)
+class WaterSupplyLineAdmin(PlacedRecordAdmin):
+    list_display = ["code", "pipe_role", "diameter_mm", "material", "ward", "retired_at"]
+    list_filter = [*PlacedRecordAdmin.list_filter, "pipe_role", "material"]

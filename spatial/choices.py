@@ -87,6 +87,22 @@ class WaterBodyOwnership(models.TextChoices):
     PRIVATE = "private", _("Private")
 
 
+class PipeRole(models.TextChoices):
+    TRANSMISSION = "transmission", _("Transmission main")
+    DISTRIBUTION = "distribution", _("Distribution pipe")
+    SERVICE = "service", _("Service line")
+
+
+class PipeMaterial(models.TextChoices):
+    UPVC = "upvc", _("uPVC")
+    HDPE = "hdpe", _("HDPE")
+    GI = "gi", _("Galvanised iron")
+    DI = "di", _("Ductile iron")
+    CI = "ci", _("Cast iron")
+    AC = "ac", _("Asbestos cement")
+    OTHER = "other", _("Other")
+
+
 class ArsenicStatus(models.TextChoices):
     """Derived from a water point's latest arsenic test against the national standard."""
 

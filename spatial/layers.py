@@ -35,7 +35,11 @@ from .choices import (
 )
 from .imports import RegisterImport
 from .models import Building, LowIncomeCommunity, Road, Ward
-from .water_layers import WATER_BODIES_REGISTER, WATER_POINTS_REGISTER
+from .water_layers import (
+    WATER_BODIES_REGISTER,
+    WATER_POINTS_REGISTER,
+    WATER_SUPPLY_LINES_REGISTER,
+)
 
 WARDS = Layer(
     name="wards",
@@ -330,5 +334,6 @@ register(
     ),
     WATER_POINTS_REGISTER,
     WATER_BODIES_REGISTER,
+    WATER_SUPPLY_LINES_REGISTER,
     app="spatial",
 )

@@ -1,7 +1,7 @@
 """The water registers, declared once (core.registry) as spatial/layers.py declares the
 others: water points (tube wells, dug wells, standpipes) with their owner, the household's
 own well linked to its building, and the latest arsenic test; water bodies (ponds, tanks,
-wetlands, canals, rivers) as areas."""
+wetlands, canals, rivers) as areas; the piped supply's lines."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, Layer
 from core.imports import (
     as_code,
+    as_count,
     as_date,
     as_metres,
     as_micrograms_per_litre,
@@ -25,13 +26,15 @@ from . import selectors, services
 from .api.serializers import record_feature_serializer, record_properties_serializer
 from .choices import (
     ArsenicStatus,
+    PipeMaterial,
+    PipeRole,
     WaterBodyOwnership,
     WaterBodyType,
     WaterPointOwnership,
     WaterPointType,
 )
 from .imports import RegisterImport
-from .models import WaterBody, WaterPoint
+from .models import WaterBody, WaterPoint, WaterSupplyLine
 
 # The national standard for arsenic in drinking water (ECR 1997 Schedule 3: 0.05 mg/L), a
 # setting; WHO's guideline is 10 µg/L.
@@ -206,4 +209,79 @@ WATER_BODIES_REGISTER = Register(
         order=15,
     ),
     labels={"area_m2": _("Area (m²)"), "ward_number": _("Ward")},
+)
+
+
+WATER_SUPPLY_LINES = Layer(
+    name="water-supply-lines",
+    title=_("Water supply lines"),
+    table="spatial_watersupplyline",
+    condition="t.retired_at IS NULL",
+    joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
+    properties={
+        "municipality": MUNICIPALITY_CODE,
+        "code": "t.code",
+        "pipe_role": "t.pipe_role",
+        "diameter_mm": "t.diameter_mm",
+        "material": "t.material",
+        "installed_year": "t.installed_year",
+        "operator": "t.operator",
+        "length_m": "round(t.length_m::numeric, 1)",
+        "ward": "t.ward_id",
+        "ward_number": "w.number",
+        "version": VERSION,
+    },
+    temporal="t.updated_at",
+    read_only=("municipality", "length_m", "ward", "ward_number", "version"),
+)
+
+WATER_SUPPLY_LINES_REGISTER = Register(
+    "water-supply-lines",
+    WATER_SUPPLY_LINES,
+    model=WaterSupplyLine,
+    id_kwarg="record",
+    page_key="code",
+    search=("t.code",),
+    route="water-supply-line",
+    get=partial(selectors.record_get, model=WaterSupplyLine),
+    create=partial(services.record_create, model=WaterSupplyLine),
+    update=services.record_update,
+    delete=services.record_retire,
+    restore=services.record_restore,
+    properties_serializer=record_properties_serializer(
+        WaterSupplyLine,
+        ["pipe_role", "diameter_mm", "material", "installed_year", "operator"],
+        ("LineString",),
+    ),
+    output_serializer=record_feature_serializer(WaterSupplyLine, WATER_SUPPLY_LINES),
+    importer=RegisterImport(
+        WaterSupplyLine,
+        ("LineString",),
+        "code",
+        {
+            "code": as_text(40),
+            "pipe_role": as_code(PipeRole),
+            "diameter_mm": as_count,
+            "material": as_code(PipeMaterial),
+            "installed_year": as_count,
+            "operator": as_text(120),
+        },
+        key_required=False,
+        required=("pipe_role",),
+        export_layer=WATER_SUPPLY_LINES,
+    ),
+    tile=Tile({"code": "code", "role": "pipe_role", "diameter": "diameter_mm"}, min_zoom=13),
+    map=MapLayer(
+        "line",
+        Style("#3182bd", weight=2),
+        popup=("pipe_role", "diameter_mm", "material", "installed_year", "operator", "length_m"),
+        classify="pipe_role",
+        classes={
+            PipeRole.TRANSMISSION: Style("#08519c", weight=4),
+            PipeRole.DISTRIBUTION: Style("#3182bd", weight=2),
+            PipeRole.SERVICE: Style("#6baed6", weight=1, dash="3 3"),
+        },
+        order=35,
+    ),
+    labels={"length_m": _("Length (m)"), "ward_number": _("Ward")},
 )

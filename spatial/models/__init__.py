@@ -13,7 +13,7 @@ from .geography import (
     Road,
     Ward,
 )
-from .water import WaterBody, WaterPoint
+from .water import WaterBody, WaterPoint, WaterSupplyLine
 
 __all__ = [
     "SRID",
@@ -28,4 +28,5 @@ __all__ = [
     "Ward",
     "WaterBody",
     "WaterPoint",
+    "WaterSupplyLine",
 ]

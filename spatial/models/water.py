@@ -1,18 +1,26 @@
-"""The water registers: water points (wells, standpipes) and water bodies (ponds, tanks,
-wetlands, canals, rivers), placed records of the municipality (spatial.records)."""
+"""The water registers: water points (wells, standpipes), water bodies (ponds, tanks,
+wetlands, canals, rivers) and the piped supply's lines, placed records of the municipality
+(spatial.records)."""
 
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import FloatField, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.history import tracked
 
-from ..choices import WaterBodyOwnership, WaterBodyType, WaterPointOwnership, WaterPointType
+from ..choices import (
+    PipeMaterial,
+    PipeRole,
+    WaterBodyOwnership,
+    WaterBodyType,
+    WaterPointOwnership,
+    WaterPointType,
+)
 from ..records import PlacedRecord
-from .geography import SRID, Building, GeographyArea
+from .geography import SRID, Building, GeographyArea, GeographyLength
 
 
 @tracked(exclude=["updated_at"])
@@ -110,3 +118,44 @@ class WaterBody(PlacedRecord):
 
     def __str__(self) -> str:
         return self.name or self.code or f"{self.get_body_type_display()} {self.pk}"
+
+
+@tracked(exclude=["length_m", "updated_at"])
+class WaterSupplyLine(PlacedRecord):
+    """A pipe of the piped water supply (issue 28): its role in the network, diameter,
+    material, the year it was laid and who runs it."""
+
+    pipe_role = models.CharField(_("role"), max_length=20, choices=PipeRole.choices)
+    diameter_mm = models.PositiveIntegerField(
+        _("diameter (mm)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(10), MaxValueValidator(3000)],
+    )
+    material = models.CharField(
+        _("material"), max_length=20, choices=PipeMaterial.choices, blank=True
+    )
+    installed_year = models.PositiveSmallIntegerField(
+        _("year laid"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    operator = models.CharField(_("operator"), max_length=120, blank=True)
+    geom = models.LineStringField(_("route"), srid=SRID)
+    length_m = models.GeneratedField(
+        expression=GeographyLength("geom"), output_field=FloatField(), db_persist=True
+    )
+
+    class Meta(PlacedRecord.Meta):
+        verbose_name = _("water supply line")
+        verbose_name_plural = _("water supply lines")
+        ordering = ["municipality", "id"]
+
+    def __str__(self) -> str:
+        return self.code or f"{self.get_pipe_role_display()} {self.pk}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.installed_year and self.installed_year > timezone.localdate().year:
+            raise ValidationError({"installed_year": [_("The year lies in the future.")]})

@@ -106,6 +106,21 @@ class WaterBodyFactory(DjangoModelFactory):
     geom = factory.LazyFunction(lambda: square(WEST + 0.02, SOUTH + 0.01, 30))
 
 
+class WaterSupplyLineFactory(DjangoModelFactory):
+    """A 100 mm uPVC distribution pipe, about 200 m long, in the town's south-west."""
+
+    class Meta:
+        model = "spatial.WaterSupplyLine"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    pipe_role = "distribution"
+    diameter_mm = 100
+    material = "upvc"
+    geom = factory.LazyFunction(
+        lambda: LineString((WEST + 0.005, SOUTH + 0.005), (WEST + 0.007, SOUTH + 0.005), srid=4326)
+    )
+
+
 class RoadFactory(DjangoModelFactory):
     class Meta:
         model = Road
