@@ -36,6 +36,24 @@ from .choices import (
 from .imports import RegisterImport
 from .models import WaterBody, WaterPoint, WaterSupplyLine
 
+
+def _placed(model: type, layer: Layer, fields: list[str], geometry_types: tuple[str, ...]) -> dict:
+    """What every placed register (spatial.records) declares alike: records read by its
+    code, written by the generic services, retired and restored, with `fields` writable."""
+    return {
+        "model": model,
+        "id_kwarg": "record",
+        "page_key": "code",
+        "get": partial(selectors.record_get, model=model),
+        "create": partial(services.record_create, model=model),
+        "update": services.record_update,
+        "delete": services.record_retire,
+        "restore": services.record_restore,
+        "properties_serializer": record_properties_serializer(model, fields, geometry_types),
+        "output_serializer": record_feature_serializer(model, layer),
+    }
+
+
 # The national standard for arsenic in drinking water (ECR 1997 Schedule 3: 0.05 mg/L), a
 # setting; WHO's guideline is 10 µg/L.
 _ARSENIC_STATUS = (
@@ -81,22 +99,14 @@ WATER_POINTS = Layer(
 WATER_POINTS_REGISTER = Register(
     "water-points",
     WATER_POINTS,
-    model=WaterPoint,
-    id_kwarg="record",
-    page_key="code",
     search=("t.code",),
     route="water-point",
-    get=partial(selectors.record_get, model=WaterPoint),
-    create=partial(services.record_create, model=WaterPoint),
-    update=services.record_update,
-    delete=services.record_retire,
-    restore=services.record_restore,
-    properties_serializer=record_properties_serializer(
+    **_placed(
         WaterPoint,
+        WATER_POINTS,
         ["point_type", "depth_m", "ownership", "building", "arsenic_ug_l", "arsenic_tested_on"],
         ("Point",),
     ),
-    output_serializer=record_feature_serializer(WaterPoint, WATER_POINTS),
     importer=RegisterImport(
         WaterPoint,
         ("Point",),
@@ -170,20 +180,14 @@ WATER_BODIES = Layer(
 WATER_BODIES_REGISTER = Register(
     "water-bodies",
     WATER_BODIES,
-    model=WaterBody,
-    id_kwarg="record",
-    page_key="code",
     search=("t.code", "t.name", "t.name_bn"),
     route="water-body",
-    get=partial(selectors.record_get, model=WaterBody),
-    create=partial(services.record_create, model=WaterBody),
-    update=services.record_update,
-    delete=services.record_retire,
-    restore=services.record_restore,
-    properties_serializer=record_properties_serializer(
-        WaterBody, ["name", "name_bn", "body_type", "ownership", "perennial"], ("Polygon",)
+    **_placed(
+        WaterBody,
+        WATER_BODIES,
+        ["name", "name_bn", "body_type", "ownership", "perennial"],
+        ("Polygon",),
     ),
-    output_serializer=record_feature_serializer(WaterBody, WATER_BODIES),
     importer=RegisterImport(
         WaterBody,
         ("Polygon",),
@@ -238,22 +242,14 @@ WATER_SUPPLY_LINES = Layer(
 WATER_SUPPLY_LINES_REGISTER = Register(
     "water-supply-lines",
     WATER_SUPPLY_LINES,
-    model=WaterSupplyLine,
-    id_kwarg="record",
-    page_key="code",
     search=("t.code",),
     route="water-supply-line",
-    get=partial(selectors.record_get, model=WaterSupplyLine),
-    create=partial(services.record_create, model=WaterSupplyLine),
-    update=services.record_update,
-    delete=services.record_retire,
-    restore=services.record_restore,
-    properties_serializer=record_properties_serializer(
+    **_placed(
         WaterSupplyLine,
+        WATER_SUPPLY_LINES,
         ["pipe_role", "diameter_mm", "material", "installed_year", "operator"],
         ("LineString",),
     ),
-    output_serializer=record_feature_serializer(WaterSupplyLine, WATER_SUPPLY_LINES),
     importer=RegisterImport(
         WaterSupplyLine,
         ("LineString",),
