@@ -6,6 +6,7 @@ wetlands, canals, rivers) as areas; the piped supply's lines."""
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -37,9 +38,44 @@ from .imports import RegisterImport
 from .models import WaterBody, WaterPoint, WaterSupplyLine
 
 
-def _placed(model: type, layer: Layer, fields: list[str], geometry_types: tuple[str, ...]) -> dict:
+def _placed_layer(
+    name: str, title: Any, table: str, own: dict[str, str], read_only: tuple[str, ...] = ()
+) -> Layer:
+    """A placed register's features (spatial.records): its live records with their
+    municipality and code first, its `own` attributes, then the ward the database gave it
+    and the version; `read_only` names own attributes an import must not write."""
+    return Layer(
+        name=name,
+        title=title,
+        table=table,
+        condition="t.retired_at IS NULL",
+        joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
+        properties={
+            "municipality": MUNICIPALITY_CODE,
+            "code": "t.code",
+            **own,
+            "ward": "t.ward_id",
+            "ward_number": "w.number",
+            "version": VERSION,
+        },
+        temporal="t.updated_at",
+        read_only=("municipality", *read_only, "ward", "ward_number", "version"),
+    )
+
+
+def _placed(
+    model: type,
+    layer: Layer,
+    geometry_types: tuple[str, ...],
+    columns: dict[str, Any],
+    required: tuple[str, ...],
+    api_only: tuple[str, ...] = (),
+) -> dict:
     """What every placed register (spatial.records) declares alike: records read by its
-    code, written by the generic services, retired and restored, with `fields` writable."""
+    code, written by the generic services, retired and restored; `columns` (attribute ->
+    import converter) are what a write and an import accept besides the code and geometry,
+    `required` what a new record needs, `api_only` attributes a write accepts and an import
+    does not (links by id)."""
     return {
         "model": model,
         "id_kwarg": "record",
@@ -49,8 +85,20 @@ def _placed(model: type, layer: Layer, fields: list[str], geometry_types: tuple[
         "update": services.record_update,
         "delete": services.record_retire,
         "restore": services.record_restore,
-        "properties_serializer": record_properties_serializer(model, fields, geometry_types),
+        "properties_serializer": record_properties_serializer(
+            model, [*columns, *api_only], geometry_types
+        ),
         "output_serializer": record_feature_serializer(model, layer),
+        # Keyed by code; a row without one is a new record, coded by the database.
+        "importer": RegisterImport(
+            model,
+            geometry_types,
+            "code",
+            {"code": as_text(40), **columns},
+            key_required=False,
+            required=required,
+            export_layer=layer,
+        ),
     }
 
 
@@ -62,15 +110,11 @@ _ARSENIC_STATUS = (
     f" THEN '{ArsenicStatus.SAFE}' ELSE '{ArsenicStatus.UNSAFE}' END"
 )
 
-WATER_POINTS = Layer(
-    name="water-points",
-    title=_("Water points"),
-    table="spatial_waterpoint",
-    condition="t.retired_at IS NULL",
-    joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
-    properties={
-        "municipality": MUNICIPALITY_CODE,
-        "code": "t.code",
+WATER_POINTS = _placed_layer(
+    "water-points",
+    _("Water points"),
+    "spatial_waterpoint",
+    {
         "point_type": "t.point_type",
         "depth_m": "t.depth_m",
         "ownership": "t.ownership",
@@ -79,21 +123,9 @@ WATER_POINTS = Layer(
         "arsenic_ug_l": "t.arsenic_ug_l",
         "arsenic_tested_on": "t.arsenic_tested_on",
         "arsenic_status": _ARSENIC_STATUS,
-        "ward": "t.ward_id",
-        "ward_number": "w.number",
-        "version": VERSION,
     },
-    temporal="t.updated_at",
     # The building link is written through the API (by id); an import reads it back only.
-    read_only=(
-        "municipality",
-        "building",
-        "building_bin",
-        "arsenic_status",
-        "ward",
-        "ward_number",
-        "version",
-    ),
+    read_only=("building", "building_bin", "arsenic_status"),
 )
 
 WATER_POINTS_REGISTER = Register(
@@ -104,24 +136,16 @@ WATER_POINTS_REGISTER = Register(
     **_placed(
         WaterPoint,
         WATER_POINTS,
-        ["point_type", "depth_m", "ownership", "building", "arsenic_ug_l", "arsenic_tested_on"],
         ("Point",),
-    ),
-    importer=RegisterImport(
-        WaterPoint,
-        ("Point",),
-        "code",
         {
-            "code": as_text(40),
             "point_type": as_code(WaterPointType),
             "depth_m": as_metres,
             "ownership": as_code(WaterPointOwnership),
             "arsenic_ug_l": as_micrograms_per_litre,
             "arsenic_tested_on": as_date,
         },
-        key_required=False,
         required=("point_type",),
-        export_layer=WATER_POINTS,
+        api_only=("building",),
     ),
     tile=Tile({"code": "code", "type": "point_type", "arsenic": "arsenic_status"}, min_zoom=13),
     map=MapLayer(
@@ -154,27 +178,19 @@ WATER_POINTS_REGISTER = Register(
     choices={"arsenic_status": ArsenicStatus},
 )
 
-WATER_BODIES = Layer(
-    name="water-bodies",
-    title=_("Water bodies"),
-    table="spatial_waterbody",
-    condition="t.retired_at IS NULL",
-    joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
-    properties={
-        "municipality": MUNICIPALITY_CODE,
-        "code": "t.code",
+WATER_BODIES = _placed_layer(
+    "water-bodies",
+    _("Water bodies"),
+    "spatial_waterbody",
+    {
         "name": "t.name",
         "name_bn": "t.name_bn",
         "body_type": "t.body_type",
         "ownership": "t.ownership",
         "perennial": "t.perennial",
         "area_m2": "round(t.area_m2::numeric, 1)",
-        "ward": "t.ward_id",
-        "ward_number": "w.number",
-        "version": VERSION,
     },
-    temporal="t.updated_at",
-    read_only=("municipality", "area_m2", "ward", "ward_number", "version"),
+    read_only=("area_m2",),
 )
 
 WATER_BODIES_REGISTER = Register(
@@ -185,24 +201,15 @@ WATER_BODIES_REGISTER = Register(
     **_placed(
         WaterBody,
         WATER_BODIES,
-        ["name", "name_bn", "body_type", "ownership", "perennial"],
         ("Polygon",),
-    ),
-    importer=RegisterImport(
-        WaterBody,
-        ("Polygon",),
-        "code",
         {
-            "code": as_text(40),
             "name": as_text(120),
             "name_bn": as_text(120),
             "body_type": as_code(WaterBodyType),
             "ownership": as_code(WaterBodyOwnership),
             "perennial": as_yes_no,
         },
-        key_required=False,
         required=("body_type",),
-        export_layer=WATER_BODIES,
     ),
     tile=Tile({"code": "code", "name": "name", "type": "body_type"}, min_zoom=12),
     map=MapLayer(
@@ -216,27 +223,19 @@ WATER_BODIES_REGISTER = Register(
 )
 
 
-WATER_SUPPLY_LINES = Layer(
-    name="water-supply-lines",
-    title=_("Water supply lines"),
-    table="spatial_watersupplyline",
-    condition="t.retired_at IS NULL",
-    joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
-    properties={
-        "municipality": MUNICIPALITY_CODE,
-        "code": "t.code",
+WATER_SUPPLY_LINES = _placed_layer(
+    "water-supply-lines",
+    _("Water supply lines"),
+    "spatial_watersupplyline",
+    {
         "pipe_role": "t.pipe_role",
         "diameter_mm": "t.diameter_mm",
         "material": "t.material",
         "installed_year": "t.installed_year",
         "operator": "t.operator",
         "length_m": "round(t.length_m::numeric, 1)",
-        "ward": "t.ward_id",
-        "ward_number": "w.number",
-        "version": VERSION,
     },
-    temporal="t.updated_at",
-    read_only=("municipality", "length_m", "ward", "ward_number", "version"),
+    read_only=("length_m",),
 )
 
 WATER_SUPPLY_LINES_REGISTER = Register(
@@ -247,24 +246,15 @@ WATER_SUPPLY_LINES_REGISTER = Register(
     **_placed(
         WaterSupplyLine,
         WATER_SUPPLY_LINES,
-        ["pipe_role", "diameter_mm", "material", "installed_year", "operator"],
         ("LineString",),
-    ),
-    importer=RegisterImport(
-        WaterSupplyLine,
-        ("LineString",),
-        "code",
         {
-            "code": as_text(40),
             "pipe_role": as_code(PipeRole),
             "diameter_mm": as_count,
             "material": as_code(PipeMaterial),
             "installed_year": as_count,
             "operator": as_text(120),
         },
-        key_required=False,
         required=("pipe_role",),
-        export_layer=WATER_SUPPLY_LINES,
     ),
     tile=Tile({"code": "code", "role": "pipe_role", "diameter": "diameter_mm"}, min_zoom=13),
     map=MapLayer(
