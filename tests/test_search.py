@@ -106,6 +106,8 @@ def test_the_header_search_finds_a_building_typed_in_bangla_on_a_phone(page, liv
     page.set_viewport_size({"width": 390, "height": 800})
     log_in(page, live_server, officer.user)
     page.select_option("#imis-language-select", "bn")
+    # Choosing a language posts a form and reloads the page; type only into the new page.
+    page.wait_for_selector("html[lang='bn']")
     page.wait_for_load_state()
     bangla = building.bin.translate(str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯"))
     page.fill("#imis-search", bangla)
