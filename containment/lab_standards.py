@@ -15,40 +15,13 @@ Sources:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from core.standards import Parameter
+
 from .choices import LabSampleType
-
-
-@dataclass(frozen=True)
-class Parameter:
-    code: str
-    label: Promise
-    unit: str
-    maximum: Decimal | None = None
-    minimum: Decimal | None = None
-    source: Promise | str = ""
-    # WHO states its limits as "below": the limit itself fails.
-    below: bool = False
-
-    def meets(self, value: Decimal) -> bool:
-        under = self.maximum is None or (
-            value < self.maximum if self.below else value <= self.maximum
-        )
-        return under and (self.minimum is None or value >= self.minimum)
-
-    @property
-    def limit_text(self) -> str:
-        if self.minimum is not None and self.maximum is not None:
-            return f"{self.minimum}–{self.maximum} {self.unit}".strip()
-        if self.maximum is not None:
-            return f"{'<' if self.below else '≤'} {self.maximum} {self.unit}".strip()
-        return f"≥ {self.minimum} {self.unit}".strip()
-
 
 ECR_12 = _("ECR 1997, Schedule 12 (sewage discharge, inland surface water)")
 WHO_2006 = _("WHO 2006 guidelines, volume 4 (excreta use in agriculture)")

@@ -309,7 +309,8 @@ def cwis_indicators(
         indicator.group = str(CWIS)
         if indicator.code in survey_based:
             indicator.coverage = coverage(total)
-    # SF-1f and SF-1g from the plants' laboratory samples (dashboards/laboratory.py).
+    # SF-1f and SF-1g from the plants' laboratory samples, SF-9 from the drinking-water
+    # samples (dashboards/laboratory.py).
     current += laboratory or []
     current += [
         _not_available(
@@ -321,11 +322,11 @@ def cwis_indicators(
             "SF-4", _("Public toilets that are safe and functional"),
             _("No public toilet register in the system yet."), targets,
         ),
-        _not_available(
-            "SF-9", _("Water samples meeting standards"),
-            _("No water quality sample register in the system yet."), targets,
-        ),
     ]  # fmt: skip
+    if not any(indicator.code == "SF-9" for indicator in current):
+        reason = _("No drinking-water sample is recorded for the year.")
+        name = _("Water samples meeting standards")
+        current.append(_not_available("SF-9", name, reason, targets))
     current.append(_sf7(total, previous_total, targets))
     order = {code: i for i, code in enumerate(CWIS_ORDER)}
     current.sort(key=lambda indicator: order[indicator.code])

@@ -1,7 +1,8 @@
 """CWIS SF-1f and SF-1g from the treatment plants' laboratory samples
-(containment.plant.lab_figures): the share of samples whose every tested parameter met the
-standard (containment/lab_standards.py). Not available, with the reason, in a year without
-samples."""
+(containment.plant.lab_figures), and SF-9 from the drinking-water samples
+(spatial.selectors.water_sample_figures): the share of samples whose every tested parameter
+met the standard (containment/lab_standards.py, spatial/water_standards.py). Not available,
+with the reason, in a year without samples."""
 
 from __future__ import annotations
 
@@ -44,3 +45,26 @@ def lab_indicators(lab: dict, previous_lab: dict, targets: dict) -> list[Indicat
             )
         )  # fmt: skip
     return indicators
+
+
+def water_indicator(water: dict, previous_water: dict, targets: dict) -> Indicator:
+    """SF-9: drinking-water samples of the year meeting the national standard."""
+    name = _("Water samples meeting standards")
+    if not water.get("samples"):
+        reason = (
+            _("The year's water samples are all awaiting their results.")
+            if water.get("pending")
+            else _("No drinking-water sample is recorded for the year.")
+        )
+        return _not_available("SF-9", name, reason, targets)
+    return Indicator(
+        "SF-9", name,
+        _("Drinking-water samples taken in the year whose every tested parameter met the "
+          "national standard (ECR 1997, Schedule 3: E. coli or thermotolerant coliforms 0 "
+          "per 100 mL, arsenic, turbidity, and free residual chlorine where measured), over "
+          "the samples with results. Samples awaiting results are left out."),
+        "share", share(water["meeting"], water["samples"]), water["meeting"], water["samples"],
+        _("Samples meeting the standard"), _("Samples with results"),
+        target=_target(targets, "SF-9"), group=str(CWIS),
+        previous=share(previous_water.get("meeting", 0), previous_water.get("samples", 0)),
+    )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from containment import compliance, plant
 from core.local import ward_label
+from spatial import selectors as spatial_selectors
 from spatial.models import Municipality
 
 from . import indicators, laboratory, selectors
@@ -183,6 +184,9 @@ def indicator_report(*, municipality: Municipality, year: int) -> dict:
     capacity = selectors.treatment_capacity(municipality=municipality, years=[year - 1, year])
     targets = targets_for(municipality=municipality, year=year)
     lab = plant.lab_figures(municipality=municipality, years=[year - 1, year])
+    water = spatial_selectors.water_sample_figures(
+        municipality=municipality, years=[year - 1, year]
+    )
 
     def service_row(for_year: int, provider: int | None) -> dict | None:
         return next(
@@ -195,7 +199,10 @@ def indicator_report(*, municipality: Municipality, year: int) -> dict:
         treatment_capacity_m3=capacity.get(year, 0.0),
         previous_treatment_capacity_m3=capacity.get(year - 1, 0.0),
         targets=targets,
-        laboratory=laboratory.lab_indicators(lab[year], lab[year - 1], targets),
+        laboratory=[
+            *laboratory.lab_indicators(lab[year], lab[year - 1], targets),
+            laboratory.water_indicator(water[year], water[year - 1], targets),
+        ],
     )
     kpis = fsm_kpis(
         service=service_row(year, None),

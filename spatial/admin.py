@@ -11,6 +11,7 @@ from .models import (
     Ward,
     WaterBody,
     WaterPoint,
+    WaterSample,
     WaterSupplyLine,
 )
 
@@ -123,3 +124,10 @@ class WaterBodyAdmin(PlacedRecordAdmin):
 class WaterSupplyLineAdmin(PlacedRecordAdmin):
     list_display = ["code", "pipe_role", "diameter_mm", "material", "ward", "retired_at"]
     list_filter = [*PlacedRecordAdmin.list_filter, "pipe_role", "material"]
+
+
+@admin.register(WaterSample)
+class WaterSampleAdmin(PlacedRecordAdmin):
+    list_display = ["code", "sampled_on", "water_point", "laboratory", "ward", "retired_at"]
+    list_filter = [*PlacedRecordAdmin.list_filter, "sampled_on"]
+    raw_id_fields = ["water_point"]

@@ -111,6 +111,15 @@ class ArsenicStatus(models.TextChoices):
     NOT_TESTED = "not_tested", _("Water point not tested for arsenic")
 
 
+class WaterSampleResult(models.TextChoices):
+    """Derived from a water sample's tested parameters against the national standard
+    (spatial.water_standards)."""
+
+    MEETS = "meets", _("Sample meets the drinking-water standard")
+    FAILS = "fails", _("Sample fails the drinking-water standard")
+    PENDING = "pending", _("Sample awaiting results")
+
+
 # Water points a containment must keep its distance from (domain reference: compliance).
 GROUNDWATER_WELL_TYPES = frozenset(
     {

@@ -40,6 +40,7 @@ from .water_layers import (
     WATER_POINTS_REGISTER,
     WATER_SUPPLY_LINES_REGISTER,
 )
+from .water_sample_layers import WATER_SAMPLES_REGISTER
 
 WARDS = Layer(
     name="wards",
@@ -335,5 +336,6 @@ register(
     WATER_POINTS_REGISTER,
     WATER_BODIES_REGISTER,
     WATER_SUPPLY_LINES_REGISTER,
+    WATER_SAMPLES_REGISTER,
     app="spatial",
 )

@@ -25,6 +25,7 @@ from core.roles import REGISTER_EDITOR_ROLES
 from core.scope import Scope, municipalities_visible, user_scope, wards_visible
 
 from .models import Building, Municipality, Road, Ward
+from .water_standards import meets_sql
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -262,3 +263,26 @@ def record_get(*, model: type, user: User, record_id: int):
         .filter(model.objects.select_related("municipality", "ward"))
         .get(pk=record_id)
     )
+
+
+def water_sample_figures(*, municipality: Municipality, years: list[int]) -> dict[int, dict]:
+    """{year: {"samples", "meeting", "pending"}} over the municipality's drinking-water
+    samples in service (CWIS SF-9): samples with at least one result, those meeting the
+    standard (spatial.water_standards), and those still awaiting results. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT extract(year FROM t.sampled_on)::int AS year,
+                   count(*) FILTER (WHERE {meets_sql("t")} IS NOT NULL),
+                   count(*) FILTER (WHERE {meets_sql("t")}),
+                   count(*) FILTER (WHERE {meets_sql("t")} IS NULL)
+              FROM spatial_watersample t
+             WHERE t.municipality_id = %s AND t.retired_at IS NULL
+               AND extract(year FROM t.sampled_on)::int = ANY(%s)
+             GROUP BY 1
+            """,  # noqa: S608 (SQL from the standard's declaration)
+            [municipality.pk, years],
+        )
+        found = {row[0]: row[1:] for row in cursor.fetchall()}
+    names = ("samples", "meeting", "pending")
+    return {year: dict(zip(names, found.get(year, (0, 0, 0)), strict=True)) for year in years}

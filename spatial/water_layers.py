@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, Layer
 from core.imports import (
+    Link,
     as_code,
     as_count,
-    as_date,
     as_metres,
     as_micrograms_per_litre,
+    as_past_date,
     as_text,
     as_yes_no,
 )
@@ -35,7 +36,7 @@ from .choices import (
     WaterPointType,
 )
 from .imports import RegisterImport
-from .models import WaterBody, WaterPoint, WaterSupplyLine
+from .models import Building, WaterBody, WaterPoint, WaterSupplyLine
 
 
 def _placed_layer(
@@ -70,12 +71,14 @@ def _placed(
     columns: dict[str, Any],
     required: tuple[str, ...],
     api_only: tuple[str, ...] = (),
+    links: dict[str, Link] | None = None,
 ) -> dict:
     """What every placed register (spatial.records) declares alike: records read by its
     code, written by the generic services, retired and restored; `columns` (attribute ->
     import converter) are what a write and an import accept besides the code and geometry,
     `required` what a new record needs, `api_only` attributes a write accepts and an import
-    does not (links by id)."""
+    does not (links by id), `links` the import's columns that name another register's
+    record by its key (core.imports.Link)."""
     return {
         "model": model,
         "id_kwarg": "record",
@@ -86,7 +89,7 @@ def _placed(
         "delete": services.record_retire,
         "restore": services.record_restore,
         "properties_serializer": record_properties_serializer(
-            model, [*columns, *api_only], geometry_types
+            model, [*(c for c in columns if c not in (links or {})), *api_only], geometry_types
         ),
         "output_serializer": record_feature_serializer(model, layer),
         # Keyed by code; a row without one is a new record, coded by the database.
@@ -98,6 +101,7 @@ def _placed(
             key_required=False,
             required=required,
             export_layer=layer,
+            links=links or {},
         ),
     }
 
@@ -124,8 +128,8 @@ WATER_POINTS = _placed_layer(
         "arsenic_tested_on": "t.arsenic_tested_on",
         "arsenic_status": _ARSENIC_STATUS,
     },
-    # The building link is written through the API (by id); an import reads it back only.
-    read_only=("building", "building_bin", "arsenic_status"),
+    # The building link is written through the API by id, and by an import by its BIN.
+    read_only=("building", "arsenic_status"),
 )
 
 WATER_POINTS_REGISTER = Register(
@@ -142,10 +146,12 @@ WATER_POINTS_REGISTER = Register(
             "depth_m": as_metres,
             "ownership": as_code(WaterPointOwnership),
             "arsenic_ug_l": as_micrograms_per_litre,
-            "arsenic_tested_on": as_date,
+            "arsenic_tested_on": as_past_date,
+            "building_bin": as_text(20),
         },
         required=("point_type",),
         api_only=("building",),
+        links={"building_bin": Link("building", Building, "bin")},
     ),
     tile=Tile({"code": "code", "type": "point_type", "arsenic": "arsenic_status"}, min_zoom=13),
     map=MapLayer(

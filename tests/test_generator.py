@@ -192,6 +192,10 @@ def test_households_use_toilets_on_every_rung(generated):
     }
     assert cwis["SF-7"]["available"]
     assert 0 < cwis["SF-7"]["value"] < 1
+    # Issue 28: the wells' samples give SF-9, some with faecal contamination.
+    assert cwis["SF-9"]["available"], cwis["SF-9"]["rule"]
+    assert 0 < cwis["SF-9"]["value"] < 1
+    assert cwis["SF-9"]["denominator"] >= 12
 
 
 def test_command_skips_when_data_exists(generated, capsys):
@@ -247,9 +251,9 @@ def test_every_generated_record_starts_its_history_once(generated):
     from django.db.models import Count
 
     from containment.models import Containment
-    from spatial.models import Building, Ward
+    from spatial.models import Building, Ward, WaterPoint, WaterSample
 
-    for model in (Building, Ward, Containment):
+    for model in (Building, Ward, Containment, WaterPoint, WaterSample):
         events = model.pgh_event_models["insert"].objects.filter(
             pgh_obj__municipality=generated.municipality
         )

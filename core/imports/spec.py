@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +22,22 @@ PROGRESS_STEP = 1000  # rows between progress reports
 SHAPE_TOLERANCE = 2e-7
 # Columns a GIS adds on its own (GeoPackage's feature id), not attributes.
 GIS_COLUMNS = frozenset({"fid", "ogc_fid"})
+
+
+@dataclass(frozen=True)
+class Link:
+    """A column that names another register's record by that register's own key (a water
+    point's code, a building's BIN) and is written as the foreign key `field`: a GIS officer
+    types what the field sheet says, never a database id. Resolved within the municipality,
+    among records in service; a key that names none is a problem of its row."""
+
+    field: str  # the foreign key written, e.g. "water_point"
+    model: type  # the register it names
+    key: str  # that register's key, e.g. "code" or "bin"
+
+    @property
+    def attname(self) -> str:
+        return f"{self.field}_id"
 
 
 @dataclass(frozen=True)
@@ -41,6 +58,14 @@ class ImportSpec:
     key_must_exist: bool = False
     # Rows without a key match the record with the same shape (features from elsewhere).
     match_by_shape: bool = False
+    # Columns (also in `fields`, with their converter) that name another register's record
+    # by its key, written as a foreign key (Link).
+    links: dict[str, Link] = field(default_factory=dict)
+
+    def attribute(self, name: str) -> str:
+        """The model attribute a column is written to (a link's foreign key id)."""
+        link = self.links.get(name)
+        return link.attname if link is not None else name
 
     def layer(self):
         return self.export_layer() if callable(self.export_layer) else self.export_layer
@@ -136,6 +161,33 @@ def as_date(value) -> dt.date:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
         raise ValueError(_("not a date (YYYY-MM-DD)")) from None
+
+
+def as_past_date(value) -> dt.date:
+    """A date of something that happened (a test, a sample): not in the future."""
+    date = as_date(value)
+    if date > timezone.localdate():
+        raise ValueError(_("lies in the future"))
+    return date
+
+
+def as_measure(decimal_places: int, below: int):
+    """A measured concentration or reading: zero (not detected) or more, under `below`,
+    rounded to `decimal_places`."""
+    step = Decimal(1).scaleb(-decimal_places)
+
+    def convert(value) -> Decimal:
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValueError(_("not a number")) from None
+        if not number.is_finite() or number < 0:
+            raise ValueError(_("must be zero or more"))
+        if number >= below:
+            raise ValueError(_("too large (at most %(limit)s)") % {"limit": below - step})
+        return number.quantize(step)
+
+    return convert
 
 
 def as_micrograms_per_litre(value) -> Decimal:

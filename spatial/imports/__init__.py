@@ -69,6 +69,7 @@ def _import(spec: ImportSpec, request: ImportRequest) -> ImportReport:
     report, clean, shapes, fixed = check_rows(request, spec)
     if not request.records:
         return report
+    _resolve_links(report, spec, municipality, clean)
     existing = _existing(municipality, spec, clean)
     placed = _same_place(municipality, spec, clean, shapes) if spec.match_by_shape else {}
     taken: dict[int, int] = {}
@@ -139,11 +140,47 @@ def _check_plan(report: ImportReport, spec: ImportSpec, plan: list) -> None:
             )
 
 
+def _resolve_links(
+    report: ImportReport, spec: ImportSpec, municipality: Municipality, clean: dict[int, dict]
+) -> None:
+    """Each link column's keys -> the ids of the records they name, in the municipality
+    and in service (one query per link); a key that names none is a problem of its row."""
+    for column, link in spec.links.items():
+        wanted = {v[column] for v in clean.values() if v.get(column) not in (None, "")}
+        records = link.model._default_manager.filter(municipality=municipality)
+        if any(f.name == "retired_at" for f in link.model._meta.fields):
+            records = records.filter(retired_at__isnull=True)
+        found = dict(records.filter(**{f"{link.key}__in": wanted}).values_list(link.key, "id"))
+        for index, values in clean.items():
+            value = values.get(column)
+            if value in (None, ""):
+                if column in values:
+                    values[column] = None
+                continue
+            if value in found:
+                values[column] = found[value]
+                continue
+            del values[column]
+            report.problem(
+                index,
+                column,
+                _("no %(register)s %(value)s in %(municipality)s")
+                % {
+                    "register": link.model._meta.verbose_name,
+                    "value": value,
+                    "municipality": municipality.name,
+                },
+            )
+
+
 def _existing(municipality: Municipality, spec: ImportSpec, clean: dict[int, dict]) -> dict:
     keys = {v[spec.key] for v in clean.values() if v.get(spec.key) not in (None, "")}
     # Only what is compared and written: a whole building row is far wider.
     queryset = spec.model.objects.filter(municipality=municipality).only(
-        "id", "municipality_id", "geom", *spec.fields
+        "id",
+        "municipality_id",
+        "geom",
+        *(spec.links[n].field if n in spec.links else n for n in spec.fields),
     )
     if spec.model is Building:
         queryset = queryset.filter(retired_at__isnull=True)
@@ -185,7 +222,7 @@ def _changes(obj, values: dict, geometry, spec: ImportSpec) -> list[str]:
     changed = [
         name
         for name, value in values.items()
-        if name not in spec.key_only and getattr(obj, name) != value
+        if name not in spec.key_only and getattr(obj, spec.attribute(name)) != value
     ]
     if not same_shape(obj.geom, geometry):
         changed.append("geometry")
@@ -200,7 +237,7 @@ def _write(municipality: Municipality, spec: ImportSpec, plan: list, shapes: dic
 
     created, updated = [], []
     for action, index, values, match, changed in plan:
-        attributes = {k: v for k, v in values.items() if k not in spec.key_only}
+        attributes = {spec.attribute(k): v for k, v in values.items() if k not in spec.key_only}
         if action == "create":
             geom = GEOSGeometry(memoryview(shapely.to_wkb(shapes[index])), srid=4326)
             created.append(spec.model(municipality=municipality, geom=geom, **attributes))
@@ -209,11 +246,16 @@ def _write(municipality: Municipality, spec: ImportSpec, plan: list, shapes: dic
                 if name == "geometry":
                     match.geom = GEOSGeometry(memoryview(shapely.to_wkb(shapes[index])), srid=4326)
                 else:
-                    setattr(match, name, attributes[name])
+                    setattr(match, spec.attribute(name), attributes[spec.attribute(name)])
             updated.append(match)
     spec.model.objects.bulk_create(created, batch_size=2000)
     if updated:
-        names = {"geom" if k == "geometry" else k for p in plan if p[0] == "update" for k in p[4]}
+        names = {
+            "geom" if k == "geometry" else spec.attribute(k)
+            for p in plan
+            if p[0] == "update"
+            for k in p[4]
+        }
         if any(f.name == "updated_at" for f in spec.model._meta.fields):
             now = timezone.now()
             for match in updated:

@@ -13,7 +13,7 @@ from .geography import (
     Road,
     Ward,
 )
-from .water import WaterBody, WaterPoint, WaterSupplyLine
+from .water import WaterBody, WaterPoint, WaterSample, WaterSupplyLine
 
 __all__ = [
     "SRID",
@@ -28,5 +28,6 @@ __all__ = [
     "Ward",
     "WaterBody",
     "WaterPoint",
+    "WaterSample",
     "WaterSupplyLine",
 ]

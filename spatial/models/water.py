@@ -1,6 +1,6 @@
 """The water registers: water points (wells, standpipes), water bodies (ponds, tanks,
-wetlands, canals, rivers) and the piped supply's lines, placed records of the municipality
-(spatial.records)."""
+wetlands, canals, rivers), the piped supply's lines and drinking-water samples, placed
+records of the municipality (spatial.records)."""
 
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
@@ -159,3 +159,69 @@ class WaterSupplyLine(PlacedRecord):
         super().clean()
         if self.installed_year and self.installed_year > timezone.localdate().year:
             raise ValidationError({"installed_year": [_("The year lies in the future.")]})
+
+
+def _measure(label, max_digits: int, decimal_places: int):
+    return models.DecimalField(
+        label,
+        max_digits=max_digits,
+        decimal_places=decimal_places,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+
+@tracked(exclude=["updated_at"])
+class WaterSample(PlacedRecord):
+    """A drinking-water sample (issue 28, item 6): where and when it was taken, from which
+    water point if any, by which laboratory or field kit, and what each parameter measured.
+    A parameter left empty was not tested. Whether it meets the national standard is derived
+    (spatial.water_standards), never stored; CWIS SF-9 counts them. A water point's arsenic
+    follows its latest sample with an arsenic result (a trigger, migration 0027)."""
+
+    water_point = models.ForeignKey(
+        WaterPoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="samples",
+        verbose_name=_("water point"),
+    )
+    sampled_on = models.DateField(_("sampled on"))
+    laboratory = models.CharField(_("laboratory or field kit"), max_length=120, blank=True)
+    e_coli_per_100ml = models.PositiveIntegerField(
+        _("E. coli or thermotolerant coliforms (per 100 mL)"), null=True, blank=True
+    )
+    arsenic_ug_l = _measure(_("arsenic (µg/L)"), 7, 1)
+    chlorine_residual_mg_l = _measure(_("free residual chlorine (mg/L)"), 5, 2)
+    turbidity_ntu = _measure(_("turbidity (NTU)"), 7, 1)
+    geom = models.PointField(_("location"), srid=SRID)
+
+    class Meta(PlacedRecord.Meta):
+        verbose_name = _("water sample")
+        verbose_name_plural = _("water samples")
+        ordering = ["municipality", "id"]
+        constraints = [
+            *PlacedRecord.Meta.constraints,
+            models.CheckConstraint(
+                condition=(Q(arsenic_ug_l__isnull=True) | Q(arsenic_ug_l__gte=0))
+                & (Q(chlorine_residual_mg_l__isnull=True) | Q(chlorine_residual_mg_l__gte=0))
+                & (Q(turbidity_ntu__isnull=True) | Q(turbidity_ntu__gte=0)),
+                name="watersample_measures_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["water_point", "sampled_on"])]
+
+    def __str__(self) -> str:
+        return self.code or f"{_('water sample')} {self.pk}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.water_point_id and self.water_point.municipality_id != self.municipality_id:
+            errors["water_point"] = [_("The water point is not in this municipality.")]
+        if self.sampled_on and self.sampled_on > timezone.localdate():
+            errors["sampled_on"] = [_("The date lies in the future.")]
+        if errors:
+            raise ValidationError(errors)

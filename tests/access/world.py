@@ -19,7 +19,7 @@ from containment.models import Containment, ServiceProvider, Vehicle
 from containment.planner import plan_create
 from core import jobs
 from core.roles import MembershipRole
-from spatial.models import Building, WaterBody, WaterPoint, WaterSupplyLine
+from spatial.models import Building, WaterBody, WaterPoint, WaterSample, WaterSupplyLine
 from surveys import services as survey_services
 from surveys.models import KoboMapping, Submission
 from tests.conftest import make_town
@@ -32,6 +32,7 @@ from tests.factories import (
     UserFactory,
     WaterBodyFactory,
     WaterPointFactory,
+    WaterSampleFactory,
     WaterSupplyLineFactory,
     square,
     town_campaign,
@@ -109,6 +110,9 @@ def build_world() -> World:
     water_body = WaterBodyFactory(municipality=m, geom=square(90.813, 22.932, 25))
     pipe = WaterSupplyLineFactory(
         municipality=m, geom=LineString((90.806, 22.931), (90.809, 22.931), srid=4326)
+    )
+    sample = WaterSampleFactory(
+        municipality=m, water_point=water_point, geom=Point(90.812, 22.931, srid=4326)
     )
     provider = ServiceProvider.objects.create(municipality=m, name="Vacutug")
     provider.wards.add(town.west)
@@ -191,6 +195,7 @@ def build_world() -> World:
         "water_point": water_point.pk,
         "water_body": water_body.pk,
         "water_supply_line": pipe.pk,
+        "water_sample": sample.pk,
         "request": request.pk,
         "delivery": load.pk,
         "emptied_request": emptied.pk,
@@ -217,6 +222,7 @@ def build_world() -> World:
             "water-points": WaterPoint.objects.get(pk=water_point.pk).code,
             "water-bodies": WaterBody.objects.get(pk=water_body.pk).code,
             "water-supply-lines": WaterSupplyLine.objects.get(pk=pipe.pk).code,
+            "water-samples": WaterSample.objects.get(pk=sample.pk).code,
         },
     }
     return world

@@ -4,6 +4,7 @@ The test town is a 6 km x 5.5 km rectangle near Lakshmipur split into two wards 
 longitude 90.83: ward 1 to the west, ward 2 to the east.
 """
 
+import datetime as dt
 import math
 
 import factory
@@ -119,6 +120,20 @@ class WaterSupplyLineFactory(DjangoModelFactory):
     geom = factory.LazyFunction(
         lambda: LineString((WEST + 0.005, SOUTH + 0.005), (WEST + 0.007, SOUTH + 0.005), srid=4326)
     )
+
+
+class WaterSampleFactory(DjangoModelFactory):
+    """A sample taken last month at the town's south-west, its E. coli and arsenic tested."""
+
+    class Meta:
+        model = "spatial.WaterSample"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    sampled_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
+    laboratory = "DPHE zonal laboratory"
+    e_coli_per_100ml = 0
+    arsenic_ug_l = 12
+    geom = factory.LazyFunction(lambda: Point(WEST + 0.01, SOUTH + 0.01, srid=4326))
 
 
 class RoadFactory(DjangoModelFactory):

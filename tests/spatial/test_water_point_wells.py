@@ -163,3 +163,53 @@ def test_the_import_reads_ownership_and_the_arsenic_test(gis_client, town):
         dt.date(2024, 11, 30),
     )
     assert WaterPoint.objects.get(point_type="deep_tube_well").arsenic_ug_l is None
+
+
+def _import(gis_client, features: list[dict], commit: bool):
+    content = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    return gis_client.post(
+        "/api/v1/imports/water-points/",
+        {
+            "file": SimpleUploadedFile("wells.geojson", content),
+            "commit": "true" if commit else "false",
+        },
+        format="multipart",
+    )
+
+
+def test_the_import_links_a_households_well_by_the_buildings_bin(gis_client, town, other_town):
+    """A GIS officer types the BIN the field sheet gives, never a database id; a BIN of
+    another municipality, or of none, is a problem of its row and nothing is written."""
+    house = BuildingFactory(municipality=town.municipality)
+    # BINs are numbered within a municipality: the other town's next one is not used here.
+    elsewhere = [BuildingFactory(municipality=other_town.municipality) for _ in range(2)][-1]
+    assert not town.municipality.buildings.filter(bin=elsewhere.bin).exists()
+    well = _feature(SPLIT - 0.01, 22.94, point_type="tube_well", building_bin=house.bin)
+    refused = _import(
+        gis_client,
+        [
+            well,
+            _feature(SPLIT - 0.011, 22.94, point_type="tube_well", building_bin=elsewhere.bin),
+            _feature(SPLIT - 0.012, 22.94, point_type="tube_well", building_bin="B-NONE"),
+        ],
+        commit=True,
+    )
+    assert refused.status_code == 200, refused.content
+    problems = {(p["row"], p["field"]) for p in refused.json()["problems"]}
+    assert problems == {(2, "building_bin"), (3, "building_bin")}
+    assert not WaterPoint.objects.exists()
+
+    assert _import(gis_client, [well], commit=True).json()["created"] == 1
+    linked = WaterPoint.objects.get()
+    assert linked.building_id == house.pk
+    # The export names the building by its BIN, and re-imports as nothing to do.
+    assert _properties(gis_client, linked.pk)["building_bin"] == house.bin
+    again = dict(well, properties={**well["properties"], "code": linked.code})
+    assert _import(gis_client, [again], commit=False).json()["unchanged"] == 1
+    # A blank BIN unlinks the well.
+    unlinked = dict(again, properties={**again["properties"], "building_bin": ""})
+    report = _import(gis_client, [unlinked], commit=True).json()
+    assert report["updated"] == 1, report
+    assert report["changes"][0]["fields"] == ["building_bin"]
+    linked.refresh_from_db()
+    assert linked.building_id is None
