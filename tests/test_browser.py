@@ -8,7 +8,7 @@ from django.contrib.gis.geos import LineString, Point
 
 from containment import services
 from core.roles import MembershipRole
-from spatial.models import LowIncomeCommunity, WaterPoint
+from spatial.models import LowIncomeCommunity, WaterPoint, WaterSample
 
 from .conftest import ARTIFACTS, log_in, make_town
 from .factories import (
@@ -98,6 +98,38 @@ def test_wells_are_coloured_by_their_arsenic_test_with_a_legend(page, live_serve
     page.keyboard.press("Enter")
     page.wait_for_selector(".leaflet-popup-content")
     assert "120" in page.inner_text(".leaflet-popup-content")
+
+
+def test_water_samples_are_coloured_by_their_result_with_a_legend(page, live_server, mapped_town):
+    """Issue 28: a sample that fails the standard is red and its popup says why, one that
+    meets it green, one awaiting results purple; the legend names the three."""
+    town, user = mapped_town
+    well = WaterPoint.objects.get(municipality=town.municipality, point_type="deep_tube_well")
+    for k, (e_coli, arsenic) in enumerate(((12, None), (0, 3), (None, None))):
+        WaterSample.objects.create(
+            municipality=town.municipality,
+            water_point=well if k == 1 else None,
+            sampled_on=dt.date(2025, 3, 1),
+            e_coli_per_100ml=e_coli,
+            arsenic_ug_l=arsenic,
+            geom=Point(well.geom.x + 0.0002 * k, well.geom.y + 0.0003, srid=4326),
+        )
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/map/#map=17/22.94120/90.83000")
+    page.wait_for_selector("#municipality-map[data-water-samples-loaded='3']")
+    for result in ("fails", "meets", "pending"):
+        assert page.locator(f"path.imis-water-sample-{result}").count() == 1, result
+    legend = page.inner_text(".imis-legend")
+    for label in (
+        "Sample meets the drinking-water standard",
+        "Sample fails the drinking-water standard",
+        "Sample awaiting results",
+    ):
+        assert label in legend
+    page.locator("path.imis-water-sample-fails").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content")
+    assert "e_coli_per_100ml" in page.inner_text(".leaflet-popup-content")
 
 
 def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):
