@@ -48,23 +48,23 @@ def lab_indicators(lab: dict, previous_lab: dict, targets: dict) -> list[Indicat
 
 
 def water_indicator(water: dict, previous_water: dict, targets: dict) -> Indicator:
-    """SF-9: drinking-water samples of the year meeting the national standard."""
+    """SF-9: drinking-water samples of the year free of faecal contamination."""
     name = _("Water samples meeting standards")
     if not water.get("samples"):
         reason = (
-            _("The year's water samples are all awaiting their results.")
+            _("None of the year's water samples has an E. coli or coliform result yet.")
             if water.get("pending")
             else _("No drinking-water sample is recorded for the year.")
         )
         return _not_available("SF-9", name, reason, targets)
     return Indicator(
         "SF-9", name,
-        _("Drinking-water samples taken in the year whose every tested parameter met the "
-          "national standard (ECR 1997, Schedule 3: E. coli or thermotolerant coliforms 0 "
-          "per 100 mL, arsenic, turbidity, and free residual chlorine where measured), over "
-          "the samples with results. Samples awaiting results are left out."),
+        _("Drinking-water samples taken in the year in which no E. coli or thermotolerant "
+          "(faecal) coliforms were found (0 per 100 mL, ECR 1997 Schedule 3), over the "
+          "year's samples tested for them; samples not tested for them are left out. The "
+          "map judges every tested parameter (arsenic, turbidity, chlorine too)."),
         "share", share(water["meeting"], water["samples"]), water["meeting"], water["samples"],
-        _("Samples meeting the standard"), _("Samples with results"),
+        _("Samples free of faecal contamination"), _("Samples tested for E. coli"),
         target=_target(targets, "SF-9"), group=str(CWIS),
         previous=share(previous_water.get("meeting", 0), previous_water.get("samples", 0)),
     )  # fmt: skip

@@ -25,7 +25,7 @@ from core.roles import REGISTER_EDITOR_ROLES
 from core.scope import Scope, municipalities_visible, user_scope, wards_visible
 
 from .models import Building, Municipality, Road, Ward
-from .water_standards import meets_sql
+from .water_standards import FAECAL_INDICATOR
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -267,15 +267,17 @@ def record_get(*, model: type, user: User, record_id: int):
 
 def water_sample_figures(*, municipality: Municipality, years: list[int]) -> dict[int, dict]:
     """{year: {"samples", "meeting", "pending"}} over the municipality's drinking-water
-    samples in service (CWIS SF-9): samples with at least one result, those meeting the
-    standard (spatial.water_standards), and those still awaiting results. One query."""
+    samples in service, for CWIS SF-9 (faecal coliform compliance, as Base IMIS counts it):
+    samples tested for E. coli or thermotolerant coliforms, those in which none was found
+    (spatial.water_standards), and samples not (yet) tested for them. One query."""
+    e_coli = FAECAL_INDICATOR.code
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             SELECT extract(year FROM t.sampled_on)::int AS year,
-                   count(*) FILTER (WHERE {meets_sql("t")} IS NOT NULL),
-                   count(*) FILTER (WHERE {meets_sql("t")}),
-                   count(*) FILTER (WHERE {meets_sql("t")} IS NULL)
+                   count(t.{e_coli}),
+                   count(*) FILTER (WHERE {FAECAL_INDICATOR.meets_sql(f"t.{e_coli}")}),
+                   count(*) FILTER (WHERE t.{e_coli} IS NULL)
               FROM spatial_watersample t
              WHERE t.municipality_id = %s AND t.retired_at IS NULL
                AND extract(year FROM t.sampled_on)::int = ANY(%s)

@@ -1,6 +1,6 @@
-"""The national standard a drinking-water sample is judged against (CWIS SF-9), declared
-once and read by the water sample register's derived result, its map classes and the
-indicator.
+"""The national standard a drinking-water sample is judged against, declared once and read
+by the water sample register's derived result, its map classes and CWIS SF-9 (which counts
+the faecal indicator only, as Base IMIS does).
 
 Each parameter is judged only when it was tested; a sample meets the standard when every
 parameter tested on it does, and has no result while none has been tested.
@@ -49,6 +49,10 @@ DRINKING_WATER: tuple[Parameter, ...] = (
     ),
     Parameter("turbidity_ntu", _("Turbidity"), "NTU", maximum=Decimal(10), source=ECR_3),
 )
+
+
+# CWIS SF-9 counts the samples free of faecal contamination.
+FAECAL_INDICATOR = DRINKING_WATER[0]
 
 
 def meets_sql(alias: str = "t") -> str:

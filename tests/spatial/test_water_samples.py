@@ -232,14 +232,19 @@ def test_export_reads_back_in_gdal_and_reimports_unchanged(gis_client, town, tmp
     assert (report["created"], report["updated"], report["unchanged"]) == (0, 0, 2), report
 
 
-def test_sf9_counts_the_years_samples_with_results(town):
+def test_sf9_counts_the_years_samples_free_of_faecal_contamination(town):
+    """SF-9 is faecal coliform compliance (as Base IMIS counts it): a sample high in arsenic
+    but free of E. coli counts as meeting it, though the map shows it failing."""
     year = timezone.localdate().year
     on = dt.date(year, 1, 15)
     for e_coli in (0, 0, 0, 5):
         WaterSampleFactory(municipality=town.municipality, sampled_on=on, e_coli_per_100ml=e_coli)
-    # Awaiting results, and retired: neither counts.
+    arsenic = WaterSampleFactory(
+        municipality=town.municipality, sampled_on=on, e_coli_per_100ml=0, arsenic_ug_l=200
+    )
+    # Not tested for E. coli, and retired: neither counts.
     WaterSampleFactory(
-        municipality=town.municipality, sampled_on=on, e_coli_per_100ml=None, arsenic_ug_l=None
+        municipality=town.municipality, sampled_on=on, e_coli_per_100ml=None, arsenic_ug_l=4
     )
     retired = WaterSampleFactory(municipality=town.municipality, sampled_on=on, e_coli_per_100ml=9)
     services.record_retire(record=retired)
@@ -249,8 +254,9 @@ def test_sf9_counts_the_years_samples_with_results(town):
     report = reports.indicator_report(municipality=town.municipality, year=year)
     sf9 = {item["code"]: item for item in report["cwis"]}["SF-9"]
     assert sf9["available"] is True
-    assert (sf9["numerator"], sf9["denominator"], sf9["value"]) == (3, 4, 0.75)
+    assert (sf9["numerator"], sf9["denominator"], sf9["value"]) == (4, 5, 0.8)
     assert sf9["previous"] == 0.0
     assert "ECR 1997" in sf9["rule"]
+    assert WaterSample.objects.get(pk=arsenic.pk).arsenic_ug_l == 200
     empty = reports.indicator_report(municipality=town.municipality, year=year - 3)
     assert {i["code"]: i for i in empty["cwis"]}["SF-9"]["available"] is False
