@@ -5,13 +5,9 @@ wetlands, canals, rivers) as areas; the piped supply's lines."""
 
 from __future__ import annotations
 
-from functools import partial
-from typing import Any
-
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, VERSION, Layer
 from core.imports import (
     Link,
     as_code,
@@ -24,8 +20,6 @@ from core.imports import (
 )
 from core.registry import MapLayer, Register, Style, Tile
 
-from . import selectors, services
-from .api.serializers import record_feature_serializer, record_properties_serializer
 from .choices import (
     ArsenicStatus,
     PipeMaterial,
@@ -35,76 +29,8 @@ from .choices import (
     WaterPointOwnership,
     WaterPointType,
 )
-from .imports import RegisterImport
 from .models import Building, WaterBody, WaterPoint, WaterSupplyLine
-
-
-def _placed_layer(
-    name: str, title: Any, table: str, own: dict[str, str], read_only: tuple[str, ...] = ()
-) -> Layer:
-    """A placed register's features (spatial.records): its live records with their
-    municipality and code first, its `own` attributes, then the ward the database gave it
-    and the version; `read_only` names own attributes an import must not write."""
-    return Layer(
-        name=name,
-        title=title,
-        table=table,
-        condition="t.retired_at IS NULL",
-        joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
-        properties={
-            "municipality": MUNICIPALITY_CODE,
-            "code": "t.code",
-            **own,
-            "ward": "t.ward_id",
-            "ward_number": "w.number",
-            "version": VERSION,
-        },
-        temporal="t.updated_at",
-        read_only=("municipality", *read_only, "ward", "ward_number", "version"),
-    )
-
-
-def _placed(
-    model: type,
-    layer: Layer,
-    geometry_types: tuple[str, ...],
-    columns: dict[str, Any],
-    required: tuple[str, ...],
-    api_only: tuple[str, ...] = (),
-    links: dict[str, Link] | None = None,
-) -> dict:
-    """What every placed register (spatial.records) declares alike: records read by its
-    code, written by the generic services, retired and restored; `columns` (attribute ->
-    import converter) are what a write and an import accept besides the code and geometry,
-    `required` what a new record needs, `api_only` attributes a write accepts and an import
-    does not (links by id), `links` the import's columns that name another register's
-    record by its key (core.imports.Link)."""
-    return {
-        "model": model,
-        "id_kwarg": "record",
-        "page_key": "code",
-        "get": partial(selectors.record_get, model=model),
-        "create": partial(services.record_create, model=model),
-        "update": services.record_update,
-        "delete": services.record_retire,
-        "restore": services.record_restore,
-        "properties_serializer": record_properties_serializer(
-            model, [*(c for c in columns if c not in (links or {})), *api_only], geometry_types
-        ),
-        "output_serializer": record_feature_serializer(model, layer),
-        # Keyed by code; a row without one is a new record, coded by the database.
-        "importer": RegisterImport(
-            model,
-            geometry_types,
-            "code",
-            {"code": as_text(40), **columns},
-            key_required=False,
-            required=required,
-            export_layer=layer,
-            links=links or {},
-        ),
-    }
-
+from .placed_layers import placed_layer, placed_register
 
 # The national standard for arsenic in drinking water (ECR 1997 Schedule 3: 0.05 mg/L), a
 # setting; WHO's guideline is 10 µg/L.
@@ -114,7 +40,7 @@ _ARSENIC_STATUS = (
     f" THEN '{ArsenicStatus.SAFE}' ELSE '{ArsenicStatus.UNSAFE}' END"
 )
 
-WATER_POINTS = _placed_layer(
+WATER_POINTS = placed_layer(
     "water-points",
     _("Water points"),
     "spatial_waterpoint",
@@ -137,7 +63,7 @@ WATER_POINTS_REGISTER = Register(
     WATER_POINTS,
     search=("t.code",),
     route="water-point",
-    **_placed(
+    **placed_register(
         WaterPoint,
         WATER_POINTS,
         ("Point",),
@@ -184,7 +110,7 @@ WATER_POINTS_REGISTER = Register(
     choices={"arsenic_status": ArsenicStatus},
 )
 
-WATER_BODIES = _placed_layer(
+WATER_BODIES = placed_layer(
     "water-bodies",
     _("Water bodies"),
     "spatial_waterbody",
@@ -204,7 +130,7 @@ WATER_BODIES_REGISTER = Register(
     WATER_BODIES,
     search=("t.code", "t.name", "t.name_bn"),
     route="water-body",
-    **_placed(
+    **placed_register(
         WaterBody,
         WATER_BODIES,
         ("Polygon",),
@@ -229,7 +155,7 @@ WATER_BODIES_REGISTER = Register(
 )
 
 
-WATER_SUPPLY_LINES = _placed_layer(
+WATER_SUPPLY_LINES = placed_layer(
     "water-supply-lines",
     _("Water supply lines"),
     "spatial_watersupplyline",
@@ -249,7 +175,7 @@ WATER_SUPPLY_LINES_REGISTER = Register(
     WATER_SUPPLY_LINES,
     search=("t.code",),
     route="water-supply-line",
-    **_placed(
+    **placed_register(
         WaterSupplyLine,
         WATER_SUPPLY_LINES,
         ("LineString",),

@@ -1,5 +1,5 @@
 """The drinking-water samples register (issue 28, item 6), declared once (core.registry)
-on the placed-record frame of spatial/water_layers.py: where and when a sample was taken,
+on the placed-record frame (spatial/placed_layers.py): where and when a sample was taken,
 from which water point (named by its code in a file, by id through the API), what each
 parameter measured, and its result against the national standard (spatial.water_standards),
 derived and never stored."""
@@ -14,7 +14,7 @@ from core.registry import MapLayer, Register, Style, Tile
 
 from .choices import WaterSampleResult
 from .models import WaterPoint, WaterSample
-from .water_layers import _placed, _placed_layer
+from .placed_layers import placed_layer, placed_register
 from .water_standards import failing_sql, meets_sql
 
 _RESULT = (
@@ -22,7 +22,7 @@ _RESULT = (
     f" WHEN false THEN '{WaterSampleResult.FAILS}' ELSE '{WaterSampleResult.PENDING}' END"
 )
 
-WATER_SAMPLES = _placed_layer(
+WATER_SAMPLES = placed_layer(
     "water-samples",
     _("Water samples"),
     "spatial_watersample",
@@ -49,7 +49,7 @@ WATER_SAMPLES_REGISTER = Register(
     WATER_SAMPLES,
     search=("t.code",),
     route="water-sample",
-    **_placed(
+    **placed_register(
         WaterSample,
         WATER_SAMPLES,
         ("Point",),
