@@ -13,6 +13,8 @@ from .models import (
     Emptying,
     EmptyingRequest,
     Household,
+    PublicToilet,
+    PublicToiletCount,
     ServiceFeedback,
     ServiceProvider,
     SludgeDelivery,
@@ -25,7 +27,7 @@ from .models import (
 class HouseholdAdmin(admin.ModelAdmin):
     list_display = ["building", "number", "facility", "toilet_shared", "members_go", "source"]
     list_filter = ["municipality", "source", "members_go", "toilet_shared"]
-    raw_id_fields = ["building", "facility"]
+    raw_id_fields = ["building", "facility", "public_toilet"]
 
 
 class BuildingLinkInline(admin.TabularInline):
@@ -99,3 +101,16 @@ class EmptyingRequestAdmin(ServiceOnlyAdmin):
 @admin.register(Emptying, SludgeDelivery, ServiceFeedback)
 class DesludgingStepAdmin(ServiceOnlyAdmin):
     """Steps of the chain: recorded by containment.desludging only."""
+
+
+class PublicToiletCountInline(admin.TabularInline):
+    model = PublicToiletCount
+    extra = 0
+
+
+@admin.register(PublicToilet)
+class PublicToiletAdmin(PlacedRecordAdmin):
+    list_display = ["code", "name", "toilet_kind", "condition", "ward", "retired_at"]
+    list_filter = [*PlacedRecordAdmin.list_filter, "toilet_kind", "condition"]
+    raw_id_fields = ["containment", "low_income_community"]
+    inlines = [PublicToiletCountInline]

@@ -224,3 +224,32 @@ class ComplaintStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Being dealt with")
     RESOLVED = "resolved", _("Resolved")
     DISMISSED = "dismissed", _("Dismissed")
+
+
+class ToiletKind(models.TextChoices):
+    """Whom a public or shared toilet block serves (issue 28): the public at large, the
+    households of a community (often a low-income community), a school's pupils, an
+    institution's staff and visitors."""
+
+    PUBLIC = "public", _("Public toilet")
+    COMMUNITY = "community", _("Community toilet")
+    SCHOOL = "school", _("School toilet")
+    INSTITUTIONAL = "institutional", _("Institutional toilet")
+
+
+class ToiletCondition(models.TextChoices):
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair: usable, needs repair")
+    POOR = "poor", _("Poor: barely usable")
+    NOT_FUNCTIONAL = "not_functional", _("Not functional")
+
+
+class ToiletStatus(models.TextChoices):
+    """Derived from a toilet block's condition and the containment its waste goes to
+    (containment.classification.shared_toilet_status_sql): CWIS SF-3 and SF-4 count the
+    safe ones."""
+
+    SAFE = "safe", _("Toilet block safe and functional")
+    UNSAFE = "unsafe", _("Toilet block functional, its waste not safely contained")
+    NOT_FUNCTIONAL = "not_functional", _("Toilet block not functional")
+    UNKNOWN = "unknown", _("Toilet block whose containment is unknown")

@@ -250,16 +250,49 @@ def safe_individual_sql(*, rung: str, sfd: str) -> str:
         AND ({sfd} = 'contained' OR ({sfd} = 'sewered' AND %(sewer_treated)s)))"""
 
 
-def household_rung_sql(h: str, rung: str) -> str:
-    """A household's rung: its toilet's `rung`, or where members go without one."""
+def shared_toilet_status_sql(t: str, c: str, risk: str | None = None) -> str:
+    """ToiletStatus of public or community toilet `t` whose containment row is `c` (NULL
+    when none is on record or it is retired): safe when functional, improved, and its
+    excreta contained or sewered to treatment, as a safe individual toilet is (CWIS)."""
+    sfd = sfd_class_sql(c, risk)
+    return f"""(CASE
+        WHEN {t}.condition = 'not_functional' THEN 'not_functional'
+        WHEN {c}.id IS NULL OR {improved_sql(c)} IS NULL OR {sfd} = 'unknown' THEN 'unknown'
+        WHEN {improved_sql(c)} AND ({sfd} = 'contained'
+             OR ({sfd} = 'sewered' AND %(sewer_treated)s)) THEN 'safe'
+        ELSE 'unsafe' END)"""
+
+
+def shared_toilet_rung_sql(c: str) -> str:
+    """JMP rung of people who go to a public or community toilet on containment `c`:
+    limited if improved, unimproved if not, NULL (unknown) without one on record."""
+    return f"(CASE {improved_sql(c)} WHEN TRUE THEN 'limited' WHEN FALSE THEN 'unimproved' END)"
+
+
+# The rung of the public or community toilet household `h` goes to, one row's subquery.
+PUBLIC_TOILET_RUNG = f"""(SELECT {shared_toilet_rung_sql("pc")}
+      FROM containment_publictoilet pt
+      JOIN containment_containment pc ON pc.id = pt.containment_id AND pc.retired_at IS NULL
+     WHERE pt.id = h.public_toilet_id AND pt.retired_at IS NULL)"""
+
+
+def household_rung_sql(h: str, rung: str, public_rung: str = "NULL") -> str:
+    """A household's rung: its toilet's `rung`, or where members go without one: in the
+    open, or to a public or community toilet (`public_rung`, the rung of the one on
+    record; unknown without one)."""
     return f"""(CASE WHEN {h}.facility_id IS NULL THEN
-            CASE WHEN {h}.members_go = 'open' THEN 'open_defecation' END
+            CASE WHEN {h}.members_go = 'open' THEN 'open_defecation'
+                 WHEN {h}.members_go = 'public_toilet' THEN {public_rung} END
         ELSE {rung} END)"""
 
 
-def household_fate_sql(h: str, fate: str) -> str:
+def household_fate_sql(h: str, fate: str, public_fate: str = "NULL") -> str:
+    """A household's SFD fate: its toilet's `fate`, the fate of the public or community
+    toilet's containment it goes to (`public_fate`), or open defecation."""
     return f"""(CASE WHEN {h}.facility_id IS NULL THEN
-            CASE WHEN {h}.members_go = 'open' THEN 'open_defecation' ELSE 'unknown' END
+            CASE WHEN {h}.members_go = 'open' THEN 'open_defecation'
+                 WHEN {h}.members_go = 'public_toilet' THEN coalesce({public_fate}, 'unknown')
+                 ELSE 'unknown' END
         ELSE {fate} END)"""
 
 
@@ -288,7 +321,7 @@ def building_rung_sql(b: str) -> str:
                              "c.shared_facility)")  # fmt: skip
     # Identifiers and codes come from this module only; values are parameters.
     return f"""(SELECT coalesce(x.rung, 'unknown') FROM (
-            SELECT {household_rung_sql("h", rung)} AS rung,
+            SELECT {household_rung_sql("h", rung, PUBLIC_TOILET_RUNG)} AS rung,
                    sum(coalesce(h.people_male, 0) + coalesce(h.people_female, 0)
                        + coalesce(h.people_other, 0)) AS people
               FROM containment_household h

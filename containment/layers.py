@@ -32,6 +32,7 @@ from .classification import (
 )
 from .imports import import_containments
 from .models import Containment, TreatmentPlant
+from .toilet_layers import PUBLIC_TOILETS_REGISTER
 
 
 def _inline(sql: str) -> str:
@@ -275,6 +276,7 @@ register(
         # Listed with their service details under /api/v1/treatment-plants/ (desludging).
         api=False,
     ),
+    PUBLIC_TOILETS_REGISTER,
     app="containment",
 )
 

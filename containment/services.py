@@ -258,7 +258,10 @@ def households_replace(
     for record in records:
         if record.facility_id and record.facility.municipality_id != building.municipality_id:
             raise ValidationError({"facility": _("The toilet is in another municipality.")})
-        record.full_clean(exclude=["municipality", "building", "facility"])
+        toilet = record.public_toilet_id and record.public_toilet
+        if toilet and toilet.municipality_id != building.municipality_id:
+            raise ValidationError({"public_toilet": _("The toilet is in another municipality.")})
+        record.full_clean(exclude=["municipality", "building", "facility", "public_toilet"])
     with transaction.atomic():
         Household.objects.filter(building=building).delete()
         return Household.objects.bulk_create(records)

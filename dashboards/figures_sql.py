@@ -88,11 +88,18 @@ def classified_sql(by_ward: bool = False) -> str:
         "(CASE WHEN f.rung_private IN ('basic', 'safely_managed')"
         " AND coalesce(h.toilet_shared, f.shared_facility) THEN 'limited'"
         " ELSE f.rung_private END)",
+        # Members who go to a public or community toilet: limited if it is improved.
+        "(CASE pf.improved WHEN TRUE THEN 'limited' WHEN FALSE THEN 'unimproved' END)",
     )
-    household_fate = household_fate_sql("h", "f.fate")
+    household_fate = household_fate_sql("h", "f.fate", "pf.fate")
     fac_wards = (
         f""" AND (c.ward_id {_IN_WARDS} OR c.id IN (
                SELECT h.facility_id FROM containment_household h
+                 JOIN spatial_building hb ON hb.id = h.building_id
+                WHERE hb.ward_id {_IN_WARDS})
+             OR c.id IN (
+               SELECT pt.containment_id FROM containment_household h
+                 JOIN containment_publictoilet pt ON pt.id = h.public_toilet_id
                  JOIN spatial_building hb ON hb.id = h.building_id
                 WHERE hb.ward_id {_IN_WARDS}))"""
         if by_ward
@@ -141,6 +148,9 @@ def classified_sql(by_ward: bool = False) -> str:
           FROM containment_household h
           JOIN spatial_building b ON b.id = h.building_id AND b.retired_at IS NULL
           LEFT JOIN fac f ON f.id = h.facility_id
+          LEFT JOIN containment_publictoilet pt
+                 ON pt.id = h.public_toilet_id AND pt.retired_at IS NULL
+          LEFT JOIN fac pf ON pf.id = pt.containment_id
          WHERE h.municipality_id = %(municipality)s{_in_wards("b.ward_id", by_ward)}
     )
     """

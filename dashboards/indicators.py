@@ -309,24 +309,22 @@ def cwis_indicators(
         indicator.group = str(CWIS)
         if indicator.code in survey_based:
             indicator.coverage = coverage(total)
-    # SF-1f and SF-1g from the plants' laboratory samples, SF-9 from the drinking-water
-    # samples (dashboards/laboratory.py).
+    # SF-1f and SF-1g from the plants' laboratory samples, SF-3 and SF-4 from the toilet
+    # blocks, SF-9 from the drinking-water samples (dashboards/laboratory.py).
     current += laboratory or []
-    current += [
-        _not_available(
-            "SF-3", _("Dependent population using safe shared or community toilets"),
-            _("Shared and community toilets are not on the register yet: the people "
-              "without a private toilet cannot be matched to a safe shared one."), targets,
-        ),
-        _not_available(
-            "SF-4", _("Public toilets that are safe and functional"),
-            _("No public toilet register in the system yet."), targets,
-        ),
-    ]  # fmt: skip
-    if not any(indicator.code == "SF-9" for indicator in current):
-        reason = _("No drinking-water sample is recorded for the year.")
-        name = _("Water samples meeting standards")
-        current.append(_not_available("SF-9", name, reason, targets))
+    for indicator in current:
+        if indicator.code == "SF-3" and indicator.available:
+            indicator.coverage = coverage(total)  # it counts surveyed households
+    # Without the registers' figures (a caller that gives none): not available.
+    given = {indicator.code for indicator in current}
+    for code, name in (
+        ("SF-3", _("Dependent population using safe shared or community toilets")),
+        ("SF-4", _("Public toilets that are safe and functional")),
+        ("SF-9", _("Water samples meeting standards")),
+    ):
+        if code not in given:
+            reason = _("Not computed for this report.")
+            current.append(_not_available(code, name, reason, targets))
     current.append(_sf7(total, previous_total, targets))
     order = {code: i for i, code in enumerate(CWIS_ORDER)}
     current.sort(key=lambda indicator: order[indicator.code])

@@ -68,3 +68,51 @@ def water_indicator(water: dict, previous_water: dict, targets: dict) -> Indicat
         target=_target(targets, "SF-9"), group=str(CWIS),
         previous=share(previous_water.get("meeting", 0), previous_water.get("samples", 0)),
     )  # fmt: skip
+
+
+def shared_toilet_indicators(figures: dict, targets: dict) -> list[Indicator]:
+    """SF-3 and SF-4 from the public and community toilets register
+    (containment.toilet_figures), as the registers stand now."""
+    sf3_name = _("Dependent population using safe shared or community toilets")
+    sf4_name = _("Public toilets that are safe and functional")
+    indicators = []
+    if figures["dependent_people"]:
+        indicators.append(
+            Indicator(
+                "SF-3", sf3_name,
+                _("People of surveyed households without a toilet of their own whose members "
+                  "go to a community or public toilet, and whose household record names one "
+                  "that is functional, improved and whose waste is contained or sewered to "
+                  "treatment, over all the people of such households (those whose record "
+                  "names no toilet block count as not safe). The registers as they stand."),
+                "share", share(figures["dependent_people_safe"], figures["dependent_people"]),
+                figures["dependent_people_safe"], figures["dependent_people"],
+                _("People using a safe shared toilet"), _("People depending on shared toilets"),
+                target=_target(targets, "SF-3"), group=str(CWIS),
+            )
+        )  # fmt: skip
+    else:
+        indicators.append(
+            _not_available(
+                "SF-3", sf3_name,
+                _("No surveyed household goes to a community or public toilet."), targets,
+            )
+        )  # fmt: skip
+    if figures["public_toilets"]:
+        indicators.append(
+            Indicator(
+                "SF-4", sf4_name,
+                _("Public toilets in service that are functional, improved and whose waste is "
+                  "contained or sewered to treatment (the containment on record), over the "
+                  "public toilets in service. The register as it stands."),
+                "share", share(figures["public_toilets_safe"], figures["public_toilets"]),
+                figures["public_toilets_safe"], figures["public_toilets"],
+                _("Safe and functional public toilets"), _("Public toilets"),
+                target=_target(targets, "SF-4"), group=str(CWIS),
+            )
+        )  # fmt: skip
+    else:
+        indicators.append(
+            _not_available("SF-4", sf4_name, _("No public toilet is on the register."), targets)
+        )
+    return indicators

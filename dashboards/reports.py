@@ -3,7 +3,7 @@ ready for json_script, the API or a CSV/XLSX table. No queries beyond the select
 
 from __future__ import annotations
 
-from containment import compliance, plant
+from containment import compliance, plant, toilet_figures
 from core.local import ward_label
 from spatial import selectors as spatial_selectors
 from spatial.models import Municipality
@@ -202,6 +202,9 @@ def indicator_report(*, municipality: Municipality, year: int) -> dict:
         laboratory=[
             *laboratory.lab_indicators(lab[year], lab[year - 1], targets),
             laboratory.water_indicator(water[year], water[year - 1], targets),
+            *laboratory.shared_toilet_indicators(
+                toilet_figures.shared_toilet_figures(municipality=municipality), targets
+            ),
         ],
     )
     kpis = fsm_kpis(

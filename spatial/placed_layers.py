@@ -18,17 +18,23 @@ from .imports import RegisterImport
 
 
 def placed_layer(
-    name: str, title: Any, table: str, own: dict[str, str], read_only: tuple[str, ...] = ()
+    name: str,
+    title: Any,
+    table: str,
+    own: dict[str, str],
+    read_only: tuple[str, ...] = (),
+    joins: str = "",
 ) -> Layer:
     """A placed register's features (spatial.records): its live records with their
     municipality and code first, its `own` attributes, then the ward the database gave it
-    and the version; `read_only` names own attributes an import must not write."""
+    and the version; `read_only` names own attributes an import must not write, `joins`
+    what the attributes read besides the table (module SQL only)."""
     return Layer(
         name=name,
         title=title,
         table=table,
         condition="t.retired_at IS NULL",
-        joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id",
+        joins=MUNICIPALITY_JOIN + "LEFT JOIN spatial_ward w ON w.id = t.ward_id " + joins,
         properties={
             "municipality": MUNICIPALITY_CODE,
             "code": "t.code",

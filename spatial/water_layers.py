@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from core.imports import (
     Link,
     as_code,
-    as_count,
     as_metres,
     as_micrograms_per_litre,
     as_past_date,
+    as_past_year,
     as_text,
+    as_whole_number,
     as_yes_no,
 )
 from core.registry import MapLayer, Register, Style, Tile
@@ -181,9 +182,9 @@ WATER_SUPPLY_LINES_REGISTER = Register(
         ("LineString",),
         {
             "pipe_role": as_code(PipeRole),
-            "diameter_mm": as_count,
+            "diameter_mm": as_whole_number(10, 3000),
             "material": as_code(PipeMaterial),
-            "installed_year": as_count,
+            "installed_year": as_past_year,
             "operator": as_text(120),
         },
         required=("pipe_role",),

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from core.imports import Link, as_count, as_micrograms_per_litre, as_past_date, as_text
-from core.imports.spec import as_measure
+from core.imports import (
+    Link,
+    as_count,
+    as_measure,
+    as_micrograms_per_litre,
+    as_past_date,
+    as_text,
+)
 from core.registry import MapLayer, Register, Style, Tile
 
 from .choices import WaterSampleResult

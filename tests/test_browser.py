@@ -7,6 +7,7 @@ import pytest
 from django.contrib.gis.geos import LineString, Point
 
 from containment import services
+from containment.models import PublicToilet
 from core.roles import MembershipRole
 from spatial.models import LowIncomeCommunity, WaterPoint, WaterSample
 
@@ -14,6 +15,7 @@ from .conftest import ARTIFACTS, log_in, make_town
 from .factories import (
     BuildingFactory,
     ContainmentFactory,
+    HouseholdFactory,
     MembershipFactory,
     RoadFactory,
     box,
@@ -130,6 +132,47 @@ def test_water_samples_are_coloured_by_their_result_with_a_legend(page, live_ser
     page.keyboard.press("Enter")
     page.wait_for_selector(".leaflet-popup-content")
     assert "e_coli_per_100ml" in page.inner_text(".leaflet-popup-content")
+
+
+def test_public_toilets_are_coloured_by_their_status_with_a_legend(page, live_server, mapped_town):
+    """Issue 28: a block whose waste is contained is green, one draining to the open drain
+    orange, one out of order grey; the popup counts who depends on it."""
+    town, user = mapped_town
+    well = WaterPoint.objects.get(municipality=town.municipality, point_type="deep_tube_well")
+    building = BuildingFactory(municipality=town.municipality, household_count=1)
+    for k, (outlet, condition) in enumerate(
+        (("soak_pit", "good"), ("open_drain", "fair"), ("soak_pit", "not_functional"))
+    ):
+        place = Point(well.geom.x + 0.0002 * k, well.geom.y - 0.0003, srid=4326)
+        tank = ContainmentFactory(municipality=town.municipality, outlet=outlet, geom=place)
+        toilet = PublicToilet.objects.create(
+            municipality=town.municipality,
+            name=f"Block {k}",
+            toilet_kind="community",
+            condition=condition,
+            containment=tank,
+            geom=place,
+        )
+        if k == 0:
+            HouseholdFactory(building=building, members_go="public_toilet", public_toilet=toilet)
+    log_in(page, live_server, user)
+    page.goto(f"{live_server.url}/map/#map=17/22.94120/90.83000")
+    page.wait_for_selector("#municipality-map[data-public-toilets-loaded='3']")
+    for status in ("safe", "unsafe", "not_functional"):
+        assert page.locator(f"path.imis-public-toilet-{status}").count() == 1, status
+    legend = page.inner_text(".imis-legend")
+    for label in (
+        "Toilet block safe and functional",
+        "Toilet block functional, its waste not safely contained",
+        "Toilet block not functional",
+    ):
+        assert label in legend
+    page.locator("path.imis-public-toilet-safe").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content")
+    popup = page.inner_text(".leaflet-popup-content")
+    assert "Block 0" in popup
+    assert "People depending on it" in popup
 
 
 def test_map_draws_wards_roads_and_buildings(page, live_server, mapped_town):

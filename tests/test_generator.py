@@ -196,6 +196,14 @@ def test_households_use_toilets_on_every_rung(generated):
     assert cwis["SF-9"]["available"], cwis["SF-9"]["rule"]
     assert 0 < cwis["SF-9"]["value"] < 1
     assert cwis["SF-9"]["denominator"] >= 12
+    # Public and community toilets (issue 28): SF-3 and SF-4 computed, with their rule.
+    for code in ("SF-3", "SF-4"):
+        assert cwis[code]["available"], cwis[code]["rule"]
+        assert 0 <= cwis[code]["value"] <= 1
+    assert cwis["SF-4"]["denominator"] == 3
+    assert cwis["SF-3"]["denominator"] > 0
+    # Their users stand on the "limited" rung (or "unimproved"), no longer unknown.
+    assert total["people_limited"] > 0
 
 
 def test_command_skips_when_data_exists(generated, capsys):
@@ -250,10 +258,10 @@ def test_every_generated_record_starts_its_history_once(generated):
     event from the demo generator, and nothing else."""
     from django.db.models import Count
 
-    from containment.models import Containment
+    from containment.models import Containment, PublicToilet
     from spatial.models import Building, Ward, WaterPoint, WaterSample
 
-    for model in (Building, Ward, Containment, WaterPoint, WaterSample):
+    for model in (Building, Ward, Containment, WaterPoint, WaterSample, PublicToilet):
         events = model.pgh_event_models["insert"].objects.filter(
             pgh_obj__municipality=generated.municipality
         )

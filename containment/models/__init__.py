@@ -31,6 +31,7 @@ from .inspections import Inspection, InspectionPhoto
 from .operations import EmptyingPhoto, HouseholdNotice, LabResult, LabSample, PlantDailyLog
 from .plans import DesludgingPlan, PlannedVisit
 from .registers import POSITIVE, Containment, ContainmentBuilding, Household
+from .toilets import PublicToilet, PublicToiletCount
 
 __all__ = [
     "POSITIVE",
@@ -52,6 +53,8 @@ __all__ = [
     "LabSample",
     "PlannedVisit",
     "PlantDailyLog",
+    "PublicToilet",
+    "PublicToiletCount",
     "RuleSetDraft",
     "ServiceFeedback",
     "ServiceProvider",

@@ -193,6 +193,15 @@ class Household(models.Model):
         choices=MembersGo.choices,
         blank=True,
     )
+    # Members who go to a community or public toilet: which one (issue 28).
+    public_toilet = models.ForeignKey(
+        "containment.PublicToilet",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("public or community toilet used"),
+    )
     source = models.CharField(_("source"), max_length=20, choices=HouseholdSource.choices)
     recorded_at = models.DateTimeField(_("recorded at"))
 
@@ -212,6 +221,10 @@ class Household(models.Model):
             models.CheckConstraint(
                 condition=Q(sharing_households__isnull=True) | Q(toilet_shared=True),
                 name="household_sharing_count_only_if_shared",
+            ),
+            models.CheckConstraint(
+                condition=Q(public_toilet__isnull=True) | Q(members_go="public_toilet"),
+                name="household_public_toilet_only_if_members_go_there",
             ),
         ]
         indexes = [models.Index(fields=["facility"], name="household_facility_idx")]

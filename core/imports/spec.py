@@ -103,6 +103,38 @@ def as_count(value):
     return int(number)
 
 
+def as_whole_number(low: int, high: int):
+    """A whole number from `low` to `high`, as the register's own validators allow."""
+
+    def convert(value) -> int:
+        number = as_count(value)
+        if not low <= number <= high:
+            raise ValueError(_("must be from %(low)s to %(high)s") % {"low": low, "high": high})
+        return number
+
+    return convert
+
+
+def as_past_year(value) -> int:
+    """A year something was built or laid: from 1900 to this year."""
+    year = as_count(value)
+    if not 1900 <= year <= timezone.localdate().year:
+        raise ValueError(
+            _("must be a year from 1900 to %(year)s") % {"year": timezone.localdate().year}
+        )
+    return year
+
+
+def as_time(value) -> dt.time:
+    """A time of day as a GIS file or a spreadsheet carries it: HH:MM (or HH:MM:SS)."""
+    if isinstance(value, dt.time):
+        return value
+    try:
+        return dt.time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(_("not a time of day (HH:MM)")) from None
+
+
 def as_code(choices):
     codes = frozenset(choices.values)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from containment import services as containment_services
 from containment.choices import HouseholdSource
 from containment.models import Containment
+from containment.toilet_figures import public_toilet_for
 from core.uploads import check_photo
 from spatial import services as spatial_services
 
@@ -145,6 +146,7 @@ def households_from_answers(answers: dict[str, Any], *, building: Any) -> list[d
 
     def household(item: dict[str, Any], uses_toilet: bool) -> dict[str, Any]:
         facility = toilet if uses_toilet else None
+        members_go = "" if facility else item.get("members_go", "")
         return {
             "people_male": item.get("people_male"),
             "people_female": item.get("people_female"),
@@ -152,7 +154,12 @@ def households_from_answers(answers: dict[str, Any], *, building: Any) -> list[d
             "facility": facility,
             "toilet_shared": item.get("toilet_shared") if facility else None,
             "sharing_households": item.get("sharing_households") if facility else None,
-            "members_go": "" if facility else item.get("members_go", ""),
+            "members_go": members_go,
+            # The toilet block its members go to (issue 28): its community's, else the
+            # nearest (containment.toilet_figures.public_toilet_for).
+            "public_toilet": (
+                public_toilet_for(building=building) if members_go == "public_toilet" else None
+            ),
         }
 
     if answers.get("households"):

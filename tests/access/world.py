@@ -15,7 +15,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from containment import complaints, crew, desludging, inspections
-from containment.models import Containment, ServiceProvider, Vehicle
+from containment.models import Containment, PublicToilet, ServiceProvider, Vehicle
 from containment.planner import plan_create
 from core import jobs
 from core.roles import MembershipRole
@@ -27,6 +27,7 @@ from tests.factories import (
     BuildingFactory,
     ContainmentFactory,
     MembershipFactory,
+    PublicToiletFactory,
     RoadFactory,
     TreatmentPlantFactory,
     UserFactory,
@@ -114,6 +115,9 @@ def build_world() -> World:
     sample = WaterSampleFactory(
         municipality=m, water_point=water_point, geom=Point(90.812, 22.931, srid=4326)
     )
+    toilet = PublicToiletFactory(
+        municipality=m, containment=containment, geom=Point(90.8115, 22.9305, srid=4326)
+    )
     provider = ServiceProvider.objects.create(municipality=m, name="Vacutug")
     provider.wards.add(town.west)
     Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
@@ -196,6 +200,7 @@ def build_world() -> World:
         "water_body": water_body.pk,
         "water_supply_line": pipe.pk,
         "water_sample": sample.pk,
+        "public_toilet": toilet.pk,
         "request": request.pk,
         "delivery": load.pk,
         "emptied_request": emptied.pk,
@@ -223,6 +228,7 @@ def build_world() -> World:
             "water-bodies": WaterBody.objects.get(pk=water_body.pk).code,
             "water-supply-lines": WaterSupplyLine.objects.get(pk=pipe.pk).code,
             "water-samples": WaterSample.objects.get(pk=sample.pk).code,
+            "public-toilets": PublicToilet.objects.get(pk=toilet.pk).code,
         },
     }
     return world

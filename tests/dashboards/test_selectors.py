@@ -152,8 +152,9 @@ def test_cwis_and_kpis_explain_their_figures(dashboard_town, django_assert_max_n
     town, year = dashboard_town.town, dashboard_town.year
     reports.indicator_report(municipality=town.municipality, year=year)
     # Once the figures are stored (dashboards/stored.py); the sixth reads the laboratory
-    # samples (SF-1f, SF-1g), the seventh the drinking-water samples (SF-9).
-    with django_assert_max_num_queries(7):
+    # samples (SF-1f, SF-1g), the seventh the drinking-water samples (SF-9), the eighth the
+    # public and community toilets (SF-3, SF-4).
+    with django_assert_max_num_queries(8):
         report = reports.indicator_report(municipality=town.municipality, year=year)
     cwis = {item["code"]: item for item in report["cwis"]}
     assert cwis["EQ-1"]["value"] == 0  # nobody in the LIC has a safe individual toilet

@@ -28,7 +28,7 @@ from tests.factories import BuildingFactory, HouseholdFactory, square
 
 pytestmark = pytest.mark.django_db
 
-triggers = importlib.import_module("dashboards.migrations.0007_figures_by_ward")
+triggers = importlib.import_module("dashboards.migrations.0009_public_toilet_triggers")
 
 
 def _content(rows):

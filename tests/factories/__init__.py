@@ -136,6 +136,20 @@ class WaterSampleFactory(DjangoModelFactory):
     geom = factory.LazyFunction(lambda: Point(WEST + 0.01, SOUTH + 0.01, srid=4326))
 
 
+class PublicToiletFactory(DjangoModelFactory):
+    """A community toilet block of six seats in the town's south-west, in fair condition."""
+
+    class Meta:
+        model = "containment.PublicToilet"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = "Bazar community toilet"
+    toilet_kind = "community"
+    seats = 6
+    condition = "fair"
+    geom = factory.LazyFunction(lambda: Point(WEST + 0.012, SOUTH + 0.01, srid=4326))
+
+
 class RoadFactory(DjangoModelFactory):
     class Meta:
         model = Road

@@ -180,9 +180,22 @@ def test_import_creates_pipes_and_refuses_bad_rows_whole(gis_client, town):
             format="multipart",
         )
 
-    bad = post([_feature(SPLIT, 22.94, pipe_role="service"), _feature(SPLIT, 22.95)])
+    bad = post(
+        [
+            _feature(SPLIT, 22.94, pipe_role="service"),
+            _feature(SPLIT, 22.95),
+            # The API's own limits hold in a file too.
+            _feature(SPLIT, 22.951, pipe_role="service", diameter_mm=5),
+            _feature(SPLIT, 22.952, pipe_role="service", installed_year=2999),
+        ]
+    )
     assert bad.status_code == 200
     assert not bad.json()["committed"]
+    assert {(p["row"], p["field"]) for p in bad.json()["problems"]} == {
+        (2, "pipe_role"),
+        (3, "diameter_mm"),
+        (4, "installed_year"),
+    }
     assert not WaterSupplyLine.objects.exists()
     good = post([_feature(SPLIT - 0.01, 22.94, pipe_role="service", diameter_mm=25)])
     assert good.json()["created"] == 1, good.json()

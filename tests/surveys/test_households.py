@@ -134,3 +134,38 @@ def test_contradictory_household_answers_are_refused(survey, answers, field):  #
     assert response.status_code == 400, response.content
     assert field in str(response.json()["errors"])
     assert not Household.objects.exists()
+
+
+def test_a_household_going_to_a_public_toilet_is_linked_to_the_nearest_block(survey):  # noqa: F811
+    """Issue 28: the answer "a community or public toilet" links the household to the block
+    of its own community, else the nearest in service within reach; an improved block puts
+    it on the "limited" rung."""
+    from containment.toilet_figures import PUBLIC_TOILET_REACH_M
+    from tests.factories import ContainmentFactory, PublicToiletFactory
+
+    building = survey["building"]
+    municipality = building.municipality
+    centre = building.geom.centroid
+    degrees = PUBLIC_TOILET_REACH_M / 111_000
+
+    def block(offset: float):
+        place = type(centre)(centre.x + offset, centre.y, srid=4326)
+        return PublicToiletFactory(
+            municipality=municipality,
+            containment=ContainmentFactory(municipality=municipality, geom=place),
+            geom=place,
+        )
+
+    near, _farther = block(0.001), block(0.003)
+    block(degrees * 1.5)  # beyond reach
+    households = approved(
+        survey,
+        {
+            "household_count": 1,
+            "population_male": 2,
+            "has_toilet": False,
+            "members_go": "public_toilet",
+        },
+    )
+    assert [(h.members_go, h.public_toilet_id) for h in households] == [("public_toilet", near.pk)]
+    assert classes(survey) == ["limited"]
