@@ -24,6 +24,8 @@ from .models import (
     Containment,
     ContainmentBuilding,
     Household,
+    PublicToilet,
+    PublicToiletCount,
     TreatmentPlant,
 )
 from .selectors import active_rule_set
@@ -265,3 +267,18 @@ def households_replace(
     with transaction.atomic():
         Household.objects.filter(building=building).delete()
         return Household.objects.bulk_create(records)
+
+
+@transaction.atomic
+def toilet_count_record(
+    *, toilet: PublicToilet, counted_on: dt.date, **values: Any
+) -> tuple[PublicToiletCount, bool]:
+    """The users of a toilet block counted on a day, with their rating: one count per day,
+    so a day counted again is corrected, not doubled. Returns the count and whether it is
+    new."""
+    count = PublicToiletCount(toilet=toilet, counted_on=counted_on, **values)
+    count.full_clean(exclude=["toilet"], validate_unique=False)
+    kept, created = PublicToiletCount.objects.select_for_update().update_or_create(
+        toilet=toilet, counted_on=counted_on, defaults=values
+    )
+    return kept, created

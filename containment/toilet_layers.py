@@ -28,6 +28,10 @@ from .models import Containment, PublicToilet
 
 CONTAINMENT_JOIN = (
     "LEFT JOIN containment_containment pc ON pc.id = t.containment_id AND pc.retired_at IS NULL"
+    " LEFT JOIN LATERAL (SELECT round(avg(n.women + n.men)) AS users_per_day,"
+    " round(sum(n.women)::numeric / nullif(sum(n.women + n.men), 0), 3) AS women_share,"
+    " round(avg(n.rating), 1) AS rating FROM containment_publictoiletcount n"
+    " WHERE n.toilet_id = t.id AND n.counted_on > current_date - 90) u ON TRUE"
 )
 
 
@@ -64,6 +68,11 @@ def public_toilets_layer() -> Layer:
             "households": (
                 "(SELECT count(*) FROM containment_household h WHERE h.public_toilet_id = t.id)"
             ),
+            # Its use lately: the users counted a day, on average over the last 90 days,
+            # the share of them women and girls (CWIS SF-4d), and their average rating.
+            "users_per_day": "u.users_per_day",
+            "women_share": "u.women_share",
+            "rating": "u.rating",
             "people": (
                 "(SELECT coalesce(sum(coalesce(h.people_male, 0) + coalesce(h.people_female, 0)"
                 " + coalesce(h.people_other, 0)), 0) FROM containment_household h"
@@ -72,7 +81,16 @@ def public_toilets_layer() -> Layer:
         },
         # The containment is written through the API by id, and by an import by its code;
         # the community served through the API; the rest is derived.
-        read_only=("containment", "low_income_community", "status", "households", "people"),
+        read_only=(
+            "containment",
+            "low_income_community",
+            "status",
+            "users_per_day",
+            "women_share",
+            "rating",
+            "households",
+            "people",
+        ),
         joins=CONTAINMENT_JOIN,
     )
 
@@ -121,6 +139,9 @@ PUBLIC_TOILETS_REGISTER = Register(
             "condition",
             "containment_code",
             "status",
+            "users_per_day",
+            "women_share",
+            "rating",
             "households",
             "people",
         ),
@@ -140,6 +161,9 @@ PUBLIC_TOILETS_REGISTER = Register(
         "status": _("Status"),
         "households": _("Households depending on it"),
         "people": _("People depending on it"),
+        "users_per_day": _("Users a day (last 90 days)"),
+        "women_share": _("Share of users who are women"),
+        "rating": _("Users' rating (1-5)"),
     },
     choices={"status": ToiletStatus},
 )

@@ -2,7 +2,7 @@ from django.urls import path
 
 from spatial.api.layer_views import register_urls
 
-from . import desk, desludging, inspections, plans, views
+from . import desk, desludging, inspections, plans, toilets, views
 
 app_name = "containment-api"
 
@@ -22,6 +22,11 @@ urlpatterns = [
         "inspection-photos/<int:pk>/",
         inspections.InspectionPhotoFileView.as_view(),
         name="inspection-photo-file",
+    ),
+    path(
+        "public-toilets/<int:pk>/counts/",
+        toilets.ToiletCountsView.as_view(),
+        name="public-toilet-counts",
     ),
     path("compliance/rule-sets/", views.RuleSetListView.as_view(), name="rule-set-list"),
     path("compliance/wards/", views.WardComplianceView.as_view(), name="compliance-by-ward"),

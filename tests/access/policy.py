@@ -175,6 +175,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "spatial-api:building-merge": {"POST": EDITORS},
     "containment-api:containment-inspections": {"GET": WARD_A, "POST": EDITORS},
     "containment-api:inspection-photos": {"POST": EDITORS},
+    "containment-api:public-toilet-counts": {"GET": WARD_A, "POST": EDITORS},
     "containment-api:inspection-photo-file": {"GET": WARD_A},
     "containment-api:treatment-plant-list": {"GET": LOGGED_IN},
     "containment-api:service-provider-list": {"GET": LOGGED_IN},

@@ -84,6 +84,7 @@ def test_every_endpoint_and_method_has_a_policy():
 PK_OF = {
     "containment-api:containment-inspections": "containment",
     "containment-api:inspection-photos": "inspection",
+    "containment-api:public-toilet-counts": "public_toilet",
     "containment-api:plan-detail": "plan",
     "surveys:campaign": "campaign",
     "surveys:review": "campaign",

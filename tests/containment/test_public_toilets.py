@@ -303,3 +303,41 @@ def test_a_household_is_taken_to_use_its_communitys_block_else_the_nearest_in_re
     building.save()
     own = block(0.004, low_income_community=lic)
     assert public_toilet_for(building=building) == own
+
+
+def test_a_days_users_are_counted_corrected_not_doubled_and_shown_on_the_block(
+    gis_client, town, outsider
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    toilet = PublicToiletFactory(municipality=town.municipality)
+    url = f"{LIST}{toilet.pk}/counts/"
+    today = timezone.localdate()
+    first = gis_client.post(
+        url, {"counted_on": today.isoformat(), "women": 30, "men": 50, "rating": "3.5"}, "json"
+    )
+    assert first.status_code == 201, first.content
+    again = gis_client.post(url, {"counted_on": today.isoformat(), "women": 40, "men": 60}, "json")
+    assert again.status_code == 200, again.content
+    earlier = (today - dt.timedelta(days=10)).isoformat()
+    assert (
+        gis_client.post(url, {"counted_on": earlier, "women": 20, "men": 80}, "json").status_code
+        == 201
+    )
+    listed = gis_client.get(url).json()["results"]
+    assert [(c["counted_on"], c["women"], c["men"]) for c in listed] == [
+        (today.isoformat(), 40, 60),
+        (earlier, 20, 80),
+    ]
+    properties = gis_client.get(f"{LIST}{toilet.pk}/").json()["properties"]
+    assert (properties["users_per_day"], properties["women_share"]) == (100, 0.3)
+    for bad in (
+        {"counted_on": (today + dt.timedelta(days=1)).isoformat(), "women": 1, "men": 1},
+        {"counted_on": earlier, "women": -1, "men": 1},
+        {"counted_on": earlier, "women": 1, "men": 1, "rating": 6},
+        {"counted_on": earlier, "women": 1, "men": 1, "mood": "happy"},
+    ):
+        assert gis_client.post(url, bad, "json").status_code == 400, bad
+    assert client_for(outsider).get(url).status_code == 404
