@@ -10,6 +10,7 @@ from .models import (
     ComplianceRun,
     Containment,
     ContainmentBuilding,
+    DrainSegment,
     Emptying,
     EmptyingRequest,
     Household,
@@ -17,6 +18,7 @@ from .models import (
     PublicToiletCount,
     ServiceFeedback,
     ServiceProvider,
+    SewerConnection,
     SludgeDelivery,
     TreatmentPlant,
     Vehicle,
@@ -114,3 +116,17 @@ class PublicToiletAdmin(PlacedRecordAdmin):
     list_filter = [*PlacedRecordAdmin.list_filter, "toilet_kind", "condition"]
     raw_id_fields = ["containment", "low_income_community"]
     inlines = [PublicToiletCountInline]
+
+
+@admin.register(DrainSegment)
+class DrainSegmentAdmin(PlacedRecordAdmin):
+    list_display = ["code", "network_type", "size_mm", "condition", "reaches", "ward"]
+    list_filter = [*PlacedRecordAdmin.list_filter, "network_type", "reaches"]
+    raw_id_fields = ["outfall_water_body", "outfall_plant"]
+    readonly_fields = [*PlacedRecordAdmin.readonly_fields, "reaches", "reaches_plant"]
+
+
+@admin.register(SewerConnection)
+class SewerConnectionAdmin(PlacedRecordAdmin):
+    list_display = ["code", "building", "segment", "connected_on", "ward", "retired_at"]
+    raw_id_fields = ["building", "segment"]

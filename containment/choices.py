@@ -253,3 +253,37 @@ class ToiletStatus(models.TextChoices):
     UNSAFE = "unsafe", _("Toilet block functional, its waste not safely contained")
     NOT_FUNCTIONAL = "not_functional", _("Toilet block not functional")
     UNKNOWN = "unknown", _("Toilet block whose containment is unknown")
+
+
+class NetworkType(models.TextChoices):
+    """What a drain or sewer segment carries (issue 28): an open or covered drain (storm
+    water and greywater, often faecal sludge too), a sewer (foul sewage), a storm sewer."""
+
+    OPEN_DRAIN = "open_drain", _("Open drain")
+    COVERED_DRAIN = "covered_drain", _("Covered drain")
+    SEWER = "sewer", _("Sewer")
+    STORM_SEWER = "storm_sewer", _("Storm sewer")
+
+
+class DrainMaterial(models.TextChoices):
+    EARTHEN = "earthen", _("Earthen")
+    BRICK = "brick", _("Brick")
+    CONCRETE = "concrete", _("Concrete (RCC)")
+    PVC = "pvc", _("PVC or uPVC pipe")
+    OTHER = "other", _("Other")
+
+
+class DrainCondition(models.TextChoices):
+    GOOD = "good", _("Good")
+    SILTED = "silted", _("Silted or partly blocked")
+    BLOCKED = "blocked", _("Blocked")
+    DAMAGED = "damaged", _("Damaged or collapsed")
+
+
+class NetworkEnd(models.TextChoices):
+    """Where a segment's flow ends up, followed downstream through the network (derived by
+    the database on every change: containment migration 0033)."""
+
+    PLANT = "plant", _("Reaches a treatment plant")
+    WATER_BODY = "water_body", _("Discharges to a water body")
+    OPEN = "open", _("Ends in nothing on record")

@@ -56,26 +56,33 @@ def _codes(values) -> str:
 
 
 def classification_params(municipality=None) -> dict[str, bool]:
-    """The settings the SQL takes: national conventions, and for `municipality` its own
-    answer to whether its sewage is treated (blank: the national setting)."""
+    """The settings the SQL takes: national conventions. `sewer_treated` is the national
+    answer for sewered containments whose building has no sewer connection on record
+    (sewer_treated_sql); `municipality` is accepted for callers that name one."""
     imis = settings.IMIS
-    sewer_treated = bool(imis.get("SEWER_TREATED", False))
-    if municipality is not None and municipality.sewage_treated is not None:
-        sewer_treated = municipality.sewage_treated
     return {
         "flush_to_drain_improved": bool(imis.get("JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", False)),
-        "sewer_treated": sewer_treated,
+        "sewer_treated": bool(imis.get("SEWER_TREATED", False)),
         "pits_groundwater_risk": bool(imis.get("PITS_IN_GROUNDWATER_RISK", False)),
         "in_situ_strict": bool(imis.get("JMP_IN_SITU_STRICT", False)),
     }
 
 
-def sewer_treated_per_row(alias: str) -> str:
-    """SQL for "is the sewage treated" of the municipality of row `alias`, for reads that
-    span municipalities (map layers): its own answer, else the national setting."""
-    national = "TRUE" if settings.IMIS.get("SEWER_TREATED", False) else "FALSE"
-    return f"""coalesce((SELECT m.sewage_treated FROM spatial_municipality m
-                          WHERE m.id = {alias}.municipality_id), {national})"""
+def sewer_treated_sql(c: str) -> str:
+    """Whether the sewage of sewered containment `c` is treated (NULL when it is not
+    sewered): a building it serves is connected to a sewer whose network reaches a
+    treatment plant in operation (DrainSegment.reaches, derived by the database); connected
+    only to networks that end elsewhere, not treated; without a connection on record, the
+    national setting IMIS_SEWER_TREATED."""
+    return f"""(CASE WHEN {c}.outlet = 'sewer' THEN coalesce((
+            SELECT bool_or(s.reaches = 'plant' AND p.is_active
+                           AND (p.closed_on IS NULL OR p.closed_on > current_date))
+              FROM containment_containmentbuilding l
+              JOIN containment_sewerconnection sc
+                ON sc.building_id = l.building_id AND sc.retired_at IS NULL
+              JOIN containment_drainsegment s ON s.id = sc.segment_id AND s.retired_at IS NULL
+              LEFT JOIN containment_treatmentplant p ON p.id = s.reaches_plant_id
+             WHERE l.containment_id = {c}.id), %(sewer_treated)s) END)"""
 
 
 def groundwater_risk_sql(c: str, rule_set: str | None = None) -> str:
@@ -214,12 +221,13 @@ def stage_sql(c: str, le: str | dict[str, str], end: str, plant_days: str | None
         ELSE 'unknown' END)"""
 
 
-def fate_sql(sfd: str, stage: str) -> str:
+def fate_sql(sfd: str, stage: str, treated: str) -> str:
     """SFD fate of the excreta of people using a toilet of SFD class `sfd` at emptying
-    stage `stage` (SQL expressions)."""
+    stage `stage`, its sewage treated when sewered as `treated` says (SQL expressions;
+    sewer_treated_sql)."""
     return f"""(CASE
         WHEN {stage} = 'sewer' THEN
-            CASE WHEN %(sewer_treated)s THEN 'sewer_treated' ELSE 'sewer_not_treated' END
+            CASE WHEN {treated} THEN 'sewer_treated' ELSE 'sewer_not_treated' END
         WHEN {stage} IN ('treated', 'buried') THEN {stage}
         WHEN {stage} = 'delivered' THEN 'delivered_not_treated'
         WHEN {stage} = 'emptied' THEN 'emptied_not_delivered'
@@ -228,26 +236,28 @@ def fate_sql(sfd: str, stage: str) -> str:
         ELSE 'unknown' END)"""
 
 
-def rung_sql(*, improved: str, shared: str, sfd: str, stage: str, containment_type: str) -> str:
-    """JMP rung of people using a toilet (SQL expressions for its attributes), NULL when
-    unknown."""
+def rung_sql(
+    *, improved: str, shared: str, sfd: str, stage: str, containment_type: str, treated: str
+) -> str:
+    """JMP rung of people using a toilet (SQL expressions for its attributes; `treated`:
+    sewer_treated_sql), NULL when unknown."""
     return f"""(CASE
         WHEN {improved} IS NULL THEN NULL
         WHEN NOT {improved} THEN 'unimproved'
         WHEN {shared} THEN 'limited'
         WHEN {stage} = 'sewer' THEN
-            CASE WHEN %(sewer_treated)s THEN 'safely_managed' ELSE 'basic' END
+            CASE WHEN {treated} THEN 'safely_managed' ELSE 'basic' END
         WHEN {stage} IN ('treated', 'buried') THEN 'safely_managed'
         WHEN {stage} = 'not_emptied' AND {containment_type} <> 'none'
              AND (NOT %(in_situ_strict)s OR {sfd} = 'contained') THEN 'safely_managed'
         ELSE 'basic' END)"""
 
 
-def safe_individual_sql(*, rung: str, sfd: str) -> str:
+def safe_individual_sql(*, rung: str, sfd: str, treated: str) -> str:
     """CWIS "safe individual toilet" (SF-1a, SF-2a, EQ-1): private (basic or better) and
-    contained, or sewered to treatment."""
+    contained, or sewered to treatment (`treated`: sewer_treated_sql)."""
     return f"""({rung} IN ('basic', 'safely_managed')
-        AND ({sfd} = 'contained' OR ({sfd} = 'sewered' AND %(sewer_treated)s)))"""
+        AND ({sfd} = 'contained' OR ({sfd} = 'sewered' AND coalesce({treated}, FALSE))))"""
 
 
 def shared_toilet_status_sql(t: str, c: str, risk: str | None = None) -> str:
@@ -259,7 +269,7 @@ def shared_toilet_status_sql(t: str, c: str, risk: str | None = None) -> str:
         WHEN {t}.condition = 'not_functional' THEN 'not_functional'
         WHEN {c}.id IS NULL OR {improved_sql(c)} IS NULL OR {sfd} = 'unknown' THEN 'unknown'
         WHEN {improved_sql(c)} AND ({sfd} = 'contained'
-             OR ({sfd} = 'sewered' AND %(sewer_treated)s)) THEN 'safe'
+             OR ({sfd} = 'sewered' AND {sewer_treated_sql(c)})) THEN 'safe'
         ELSE 'unsafe' END)"""
 
 
@@ -309,6 +319,7 @@ def facility_rung_sql(c: str, le: str | dict[str, str], end: str, shared: str | 
         sfd=sfd_class_sql(c),
         stage=stage_sql(c, le, end),
         containment_type=f"{c}.containment_type",
+        treated=sewer_treated_sql(c),
     )
 
 
@@ -335,8 +346,6 @@ def building_rung_sql(b: str) -> str:
 
 
 def _raw(sql: str, alias: str) -> RawSQL:
-    # Each row follows its own municipality's sewage setting.
-    sql = sql.replace("%(sewer_treated)s", sewer_treated_per_row(alias))
     # Django's RawSQL takes positional parameters; name them in order of appearance.
     params = classification_params()
     order: list[bool] = []

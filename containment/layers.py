@@ -26,20 +26,20 @@ from .classification import (
     classification_params,
     facility_rung_sql,
     last_emptying_lateral,
-    sewer_treated_per_row,
     sfd_class_sql,
     stage_sql,
 )
 from .imports import import_containments
 from .models import Containment, TreatmentPlant
+from .network_layers import DRAINS_REGISTER, SEWER_CONNECTIONS_REGISTER
 from .toilet_layers import PUBLIC_TOILETS_REGISTER
 
 
 def _inline(sql: str) -> str:
     """Settings become SQL literals: they come from configuration, never from a request;
-    whether sewage is treated follows each row's municipality."""
+    whether sewage is treated follows each containment's sewer connection
+    (classification.sewer_treated_sql)."""
     values = {k: "TRUE" if v else "FALSE" for k, v in classification_params().items()}
-    values["sewer_treated"] = sewer_treated_per_row("t")
     return sql % values
 
 
@@ -277,6 +277,8 @@ register(
         api=False,
     ),
     PUBLIC_TOILETS_REGISTER,
+    DRAINS_REGISTER,
+    SEWER_CONNECTIONS_REGISTER,
     app="containment",
 )
 

@@ -23,7 +23,7 @@ from core.registry import MapLayer, Register, Style, Tile
 from spatial.placed_layers import placed_layer, placed_register
 
 from .choices import ToiletCondition, ToiletKind, ToiletStatus
-from .classification import classification_params, sewer_treated_per_row, shared_toilet_status_sql
+from .classification import classification_params, shared_toilet_status_sql
 from .models import Containment, PublicToilet
 
 CONTAINMENT_JOIN = (
@@ -39,7 +39,6 @@ def _status() -> str:
     """The status SQL with the classification settings in force as literals (they come from
     configuration, never from a request)."""
     values = {k: "TRUE" if v else "FALSE" for k, v in classification_params().items()}
-    values["sewer_treated"] = sewer_treated_per_row("t")
     return shared_toilet_status_sql("t", "pc") % values
 
 

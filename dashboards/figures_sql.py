@@ -18,6 +18,7 @@ from containment.classification import (
     plant_in_operation_sql,
     rung_sql,
     safe_individual_sql,
+    sewer_treated_sql,
     sfd_class_sql,
     sfd_safe_sql,
     stage_sql,
@@ -82,6 +83,7 @@ def classified_sql(by_ward: bool = False) -> str:
         sfd="y.sfd",
         stage="y.stage",
         containment_type="y.containment_type",
+        treated="y.sewer_treated",
     )
     household_rung = household_rung_sql(
         "h",
@@ -92,6 +94,7 @@ def classified_sql(by_ward: bool = False) -> str:
         "(CASE pf.improved WHEN TRUE THEN 'limited' WHEN FALSE THEN 'unimproved' END)",
     )
     household_fate = household_fate_sql("h", "f.fate", "pf.fate")
+    private_fate = fate_sql("y.sfd", "y.stage", "y.sewer_treated")
     fac_wards = (
         f""" AND (c.ward_id {_IN_WARDS} OR c.id IN (
                SELECT h.facility_id FROM containment_household h
@@ -113,11 +116,12 @@ def classified_sql(by_ward: bool = False) -> str:
          ORDER BY r.containment_id, e.emptied_on DESC, e.id DESC
     ),
     fac AS (
-      SELECT y.*, {private_rung} AS rung_private, {fate_sql("y.sfd", "y.stage")} AS fate
+      SELECT y.*, {private_rung} AS rung_private, {private_fate} AS fate
         FROM (
         SELECT c.id, c.ward_id, c.containment_type, c.shared_facility, c.emptied_by,
                c.last_emptied_on AS surveyed_emptied_on,
                {sfd_class_sql("c", _RISK)} AS sfd, {improved_sql("c")} AS improved,
+               {sewer_treated_sql("c")} AS sewer_treated,
                {stage_sql("c", "le", _END, plant_days_sql("%(municipality)s"))} AS stage,
                c.containment_type <> 'none' AND c.outlet IS DISTINCT FROM 'sewer' AS on_site,
                -- Emptied last (by the records, or as surveyed) by the period's end.
@@ -144,7 +148,8 @@ def classified_sql(by_ward: bool = False) -> str:
                {_people("h")} AS people,
                {household_rung} AS rung,
                {household_fate} AS fate,
-               coalesce(f.on_site, FALSE) AS on_site, f.stage, f.sfd, f.improved
+               coalesce(f.on_site, FALSE) AS on_site, f.stage, f.sfd, f.improved,
+               f.sewer_treated
           FROM containment_household h
           JOIN spatial_building b ON b.id = h.building_id AND b.retired_at IS NULL
           LEFT JOIN fac f ON f.id = h.facility_id
@@ -184,7 +189,7 @@ def ward_figures_sql(by_ward: bool = False) -> str:
     recent = "f.emptied_last >= f.cutoff"
     # Not yet due: built within the interval and never emptied since.
     due = f"{interval} AND NOT (f.emptied_last IS NULL AND f.built >= f.cutoff)"
-    safe = safe_individual_sql(rung="x.rung", sfd="x.sfd")
+    safe = safe_individual_sql(rung="x.rung", sfd="x.sfd", treated="x.sewer_treated")
     return f"""
     {classified_sql(by_ward)},
     households AS (
@@ -218,7 +223,8 @@ def ward_figures_sql(by_ward: bool = False) -> str:
         -- sewered to treatment): CWIS SF-5 and SF-6. Classified here, a few thousand rows.
         SELECT l.building_id,
                bool_or({improved_sql("c")} AND ({sfd_class_sql("c", _RISK)} = 'contained'
-                       OR ({sfd_class_sql("c", _RISK)} = 'sewered' AND %(sewer_treated)s)))
+                       OR ({sfd_class_sql("c", _RISK)} = 'sewered'
+                           AND {sewer_treated_sql("c")})))
                  AS safe
           FROM spatial_building ib
           JOIN containment_containmentbuilding l ON l.building_id = ib.id

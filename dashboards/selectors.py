@@ -142,8 +142,9 @@ def household_classes(*, municipality: Municipality, year: int) -> dict[int, dic
         "end": period.end,
         "end_of_day": period.end_of_day,
     }
+    safe = safe_individual_sql(rung="x.rung", sfd="x.sfd", treated="x.sewer_treated")
     sql = f"""{classified_sql()}
-        SELECT x.id, x.rung, x.fate, {safe_individual_sql(rung="x.rung", sfd="x.sfd")},
+        SELECT x.id, x.rung, x.fate, {safe},
                x.stage, x.people FROM hx x"""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -206,6 +206,36 @@ def test_households_use_toilets_on_every_rung(generated):
     assert total["people_limited"] > 0
 
 
+def test_drains_flow_to_water_and_the_core_is_sewered(generated):
+    """Issue 28: a drain beside the roads, a sewer under the core's, both discharging into
+    water bodies; some of the core's tanks connected to the sewer; the network check has a
+    work list but not the whole network."""
+    from django.db.models import Count
+
+    from containment.models import Containment, DrainSegment, SewerConnection
+    from dashboards import quality
+
+    municipality = generated.municipality
+    segments = DrainSegment.objects.filter(municipality=municipality)
+    kinds = dict(segments.values_list("network_type").annotate(n=Count("id")))
+    assert kinds.get("open_drain", 0) + kinds.get("covered_drain", 0) > kinds.get("sewer", 0) > 0
+    reaches = dict(segments.values_list("reaches").annotate(n=Count("id")))
+    assert reaches.get("water_body", 0) > 0
+    assert set(reaches) <= {"water_body", "open"}  # no sewer reaches a plant in the demo
+    connections = SewerConnection.objects.filter(municipality=municipality)
+    assert connections.exists()
+    assert not connections.exclude(segment__network_type="sewer").exists()
+    sewered = Containment.objects.filter(municipality=municipality, outlet="sewer")
+    assert sewered.count() == connections.count()
+    _, dead_ends = quality.check_records(
+        municipality=municipality,
+        check=quality.CHECKS_BY_CODE["drain_ends_in_nothing"],
+        wards=None,
+        limit=100_000,
+    )
+    assert 0 < len(dead_ends) < segments.count()
+
+
 def test_command_skips_when_data_exists(generated, capsys):
     call_command("generate_demo", "--if-empty", "--buildings", "200")
     assert "skipped" in capsys.readouterr().out

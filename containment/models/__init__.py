@@ -28,6 +28,7 @@ from .desludging import (
     Vehicle,
 )
 from .inspections import Inspection, InspectionPhoto
+from .network import DrainSegment, SewerConnection
 from .operations import EmptyingPhoto, HouseholdNotice, LabResult, LabSample, PlantDailyLog
 from .plans import DesludgingPlan, PlannedVisit
 from .registers import POSITIVE, Containment, ContainmentBuilding, Household
@@ -42,6 +43,7 @@ __all__ = [
     "Containment",
     "ContainmentBuilding",
     "DesludgingPlan",
+    "DrainSegment",
     "Emptying",
     "EmptyingPhoto",
     "EmptyingRequest",
@@ -58,6 +60,7 @@ __all__ = [
     "RuleSetDraft",
     "ServiceFeedback",
     "ServiceProvider",
+    "SewerConnection",
     "SludgeDelivery",
     "TreatmentPlant",
     "Vehicle",

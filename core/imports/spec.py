@@ -34,6 +34,9 @@ class Link:
     field: str  # the foreign key written, e.g. "water_point"
     model: type  # the register it names
     key: str  # that register's key, e.g. "code" or "bin"
+    # Only records with these attribute values may be named (a sewer connection's segment
+    # must be a sewer), as (attribute, value) pairs.
+    where: tuple[tuple[str, Any], ...] = ()
 
     @property
     def attname(self) -> str:

@@ -147,7 +147,7 @@ def _resolve_links(
     and in service (one query per link); a key that names none is a problem of its row."""
     for column, link in spec.links.items():
         wanted = {v[column] for v in clean.values() if v.get(column) not in (None, "")}
-        records = link.model._default_manager.filter(municipality=municipality)
+        records = link.model._default_manager.filter(municipality=municipality, **dict(link.where))
         if any(f.name == "retired_at" for f in link.model._meta.fields):
             records = records.filter(retired_at__isnull=True)
         found = dict(records.filter(**{f"{link.key}__in": wanted}).values_list(link.key, "id"))

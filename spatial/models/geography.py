@@ -73,15 +73,6 @@ class Municipality(LocalName, models.Model):
     publishes_dashboard = models.BooleanField(
         _("publish ward figures on the public page"), default=False
     )
-    # Whether the town's sewers end at a treatment plant (sewered excreta then count as
-    # safely managed). Blank: the national setting IMIS_SEWER_TREATED. Once the sewer
-    # network is registered, this comes from the network's outfall instead.
-    sewage_treated = models.BooleanField(
-        _("sewage is treated"),
-        null=True,
-        blank=True,
-        help_text=_("Leave blank to follow the national setting."),
-    )
     # The municipality's own imagery (drone or satellite), offered as a basemap on its maps.
     imagery_url = models.CharField(
         _("imagery tile URL"),

@@ -15,7 +15,14 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from containment import complaints, crew, desludging, inspections
-from containment.models import Containment, PublicToilet, ServiceProvider, Vehicle
+from containment.models import (
+    Containment,
+    DrainSegment,
+    PublicToilet,
+    ServiceProvider,
+    SewerConnection,
+    Vehicle,
+)
 from containment.planner import plan_create
 from core import jobs
 from core.roles import MembershipRole
@@ -26,9 +33,11 @@ from tests.conftest import make_town
 from tests.factories import (
     BuildingFactory,
     ContainmentFactory,
+    DrainSegmentFactory,
     MembershipFactory,
     PublicToiletFactory,
     RoadFactory,
+    SewerConnectionFactory,
     TreatmentPlantFactory,
     UserFactory,
     WaterBodyFactory,
@@ -118,6 +127,12 @@ def build_world() -> World:
     toilet = PublicToiletFactory(
         municipality=m, containment=containment, geom=Point(90.8115, 22.9305, srid=4326)
     )
+    sewer = DrainSegmentFactory(
+        municipality=m, geom=LineString((90.807, 22.9302), (90.809, 22.9302), srid=4326)
+    )
+    connection = SewerConnectionFactory(
+        municipality=m, building=building, segment=sewer, geom=Point(90.807, 22.9302, srid=4326)
+    )
     provider = ServiceProvider.objects.create(municipality=m, name="Vacutug")
     provider.wards.add(town.west)
     Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
@@ -201,6 +216,8 @@ def build_world() -> World:
         "water_supply_line": pipe.pk,
         "water_sample": sample.pk,
         "public_toilet": toilet.pk,
+        "drain": sewer.pk,
+        "sewer_connection": connection.pk,
         "request": request.pk,
         "delivery": load.pk,
         "emptied_request": emptied.pk,
@@ -229,6 +246,8 @@ def build_world() -> World:
             "water-supply-lines": WaterSupplyLine.objects.get(pk=pipe.pk).code,
             "water-samples": WaterSample.objects.get(pk=sample.pk).code,
             "public-toilets": PublicToilet.objects.get(pk=toilet.pk).code,
+            "drains": DrainSegment.objects.get(pk=sewer.pk).code,
+            "sewer-connections": SewerConnection.objects.get(pk=connection.pk).code,
         },
     }
     return world

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.contrib.gis.geos import LineString, Point
 from django.utils import timezone
 
 from containment.classification import facility_rung_annotation
@@ -328,13 +329,15 @@ def test_a_past_year_keeps_the_rule_set_in_force_then(dashboard_town):
     assert after["now"][1] < before["now"][1]
 
 
-def test_a_towns_own_sewage_setting_changes_its_figures_only(dashboard_town):
-    """Issue 17, "Whose settings": whether sewage is treated is a per-municipality setting
-    (blank: the national one); changing it recomputes that town's stored figures alone."""
-    from spatial.models import Municipality
+def test_a_towns_sewer_network_decides_whether_its_sewage_is_treated(dashboard_town):
+    """Issue 28 (was issue 17's per-municipality setting): whether sewered excreta are
+    treated follows the building's sewer connection, through the network to its outfall:
+    a treatment plant in operation, or not. A town's network changes its figures alone."""
+    from tests.factories import DrainSegmentFactory, SewerConnectionFactory, TreatmentPlantFactory
 
     town, year = dashboard_town.town, dashboard_town.year
     other = make_town(offset=0.2)
+    sewers = {}
     for municipality, offset in ((town.municipality, 0), (other.municipality, 0.2)):
         building = BuildingFactory(
             municipality=municipality,
@@ -353,6 +356,21 @@ def test_a_towns_own_sewage_setting_changes_its_figures_only(dashboard_town):
         HouseholdFactory(
             building=building, number=1, facility=sewered, people_male=7, people_female=0
         )
+        sewer = DrainSegmentFactory(
+            municipality=municipality,
+            geom=LineString(
+                (WEST + offset + 0.005, SOUTH + 0.006),
+                (WEST + offset + 0.007, SOUTH + 0.006),
+                srid=4326,
+            ),
+        )
+        SewerConnectionFactory(
+            municipality=municipality,
+            building=building,
+            segment=sewer,
+            geom=Point(WEST + offset + 0.005, SOUTH + 0.006, srid=4326),
+        )
+        sewers[municipality.pk] = sewer
 
     def sewered_people(municipality):
         total = selectors.total_figures(
@@ -360,13 +378,16 @@ def test_a_towns_own_sewage_setting_changes_its_figures_only(dashboard_town):
         )
         return total["fate_sewer_treated"], total["fate_sewer_not_treated"]
 
+    # Both networks end in nothing on record: not treated.
     assert sewered_people(town.municipality) == (0, 7)
     assert sewered_people(other.municipality) == (0, 7)
-    Municipality.objects.filter(pk=town.municipality.pk).update(sewage_treated=True)
-    treated = Municipality.objects.get(pk=town.municipality.pk)
-    assert sewered_people(treated) == (7, 0)
-    assert sewered_people(Municipality.objects.get(pk=other.municipality.pk)) == (0, 7)
-    # The map layers follow each row's own municipality too.
+    plant = TreatmentPlantFactory(municipality=town.municipality)
+    sewer = sewers[town.municipality.pk]
+    sewer.outfall_plant = plant
+    sewer.save()
+    assert sewered_people(town.municipality) == (7, 0)
+    assert sewered_people(other.municipality) == (0, 7)
+    # The map layers follow each containment's own connection too.
     from containment.models import Containment
 
     rungs = dict(

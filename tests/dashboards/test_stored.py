@@ -28,7 +28,7 @@ from tests.factories import BuildingFactory, HouseholdFactory, square
 
 pytestmark = pytest.mark.django_db
 
-triggers = importlib.import_module("dashboards.migrations.0009_public_toilet_triggers")
+triggers = importlib.import_module("dashboards.migrations.0010_sewer_network_triggers")
 
 
 def _content(rows):

@@ -150,6 +150,34 @@ class PublicToiletFactory(DjangoModelFactory):
     geom = factory.LazyFunction(lambda: Point(WEST + 0.012, SOUTH + 0.01, srid=4326))
 
 
+class DrainSegmentFactory(DjangoModelFactory):
+    """A 300 mm sewer about 200 m long in the town's south-west, drawn (flowing) east."""
+
+    class Meta:
+        model = "containment.DrainSegment"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    network_type = "sewer"
+    size_mm = 300
+    geom = factory.LazyFunction(
+        lambda: LineString((WEST + 0.005, SOUTH + 0.006), (WEST + 0.007, SOUTH + 0.006), srid=4326)
+    )
+
+
+class SewerConnectionFactory(DjangoModelFactory):
+    """A building's connection to a sewer segment, placed at the segment's start."""
+
+    class Meta:
+        model = "containment.SewerConnection"
+
+    municipality = factory.SelfAttribute("building.municipality")
+    building = factory.SubFactory(BuildingFactory)
+    segment = factory.SubFactory(
+        DrainSegmentFactory, municipality=factory.SelfAttribute("..municipality")
+    )
+    geom = factory.LazyAttribute(lambda o: Point(*o.segment.geom.coords[0], srid=4326))
+
+
 class RoadFactory(DjangoModelFactory):
     class Meta:
         model = Road
