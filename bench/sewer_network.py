@@ -73,7 +73,7 @@ def _lay_network(cursor, m: int, plant: int) -> None:
     )
     cursor.execute(
         """
-        UPDATE containment_drainsegment s SET outfall_plant_id = %s
+        UPDATE containment_drainsegment s SET outfall_plant_id = %s, outfall_water_body_id = NULL
           FROM (SELECT s2.id FROM containment_drainsegment s2
                   JOIN spatial_municipality mu ON mu.id = s2.municipality_id
                  WHERE s2.municipality_id = %s AND s2.network_type = 'sewer'

@@ -5,6 +5,7 @@ from leaflet.admin import LeafletGeoAdmin
 from . import services
 from .models import (
     Building,
+    DiseaseCaseCount,
     LowIncomeCommunity,
     Municipality,
     Road,
@@ -131,3 +132,10 @@ class WaterSampleAdmin(PlacedRecordAdmin):
     list_display = ["code", "sampled_on", "water_point", "laboratory", "ward", "retired_at"]
     list_filter = [*PlacedRecordAdmin.list_filter, "sampled_on"]
     raw_id_fields = ["water_point"]
+
+
+@admin.register(DiseaseCaseCount)
+class DiseaseCaseCountAdmin(admin.ModelAdmin):
+    list_display = ["ward", "month", "disease", "cases", "source"]
+    list_filter = ["municipality", "disease", "month"]
+    raw_id_fields = ["ward"]

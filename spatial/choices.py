@@ -120,6 +120,27 @@ class WaterSampleResult(models.TextChoices):
     PENDING = "pending", _("Sample awaiting results")
 
 
+class WaterborneDisease(models.TextChoices):
+    """Waterborne and excreta-related diseases a health facility reports (issue 28)."""
+
+    ACUTE_WATERY_DIARRHOEA = "acute_watery_diarrhoea", _("Acute watery diarrhoea")
+    CHOLERA = "cholera", _("Cholera")
+    DYSENTERY = "dysentery", _("Dysentery (bloody diarrhoea)")
+    TYPHOID = "typhoid", _("Typhoid")
+    HEPATITIS = "hepatitis", _("Hepatitis A or E")
+    OTHER = "other", _("Other waterborne disease")
+
+
+class DiseaseLevel(models.TextChoices):
+    """A ward's waterborne disease cases per 1,000 people against the whole town's, over the
+    last three months (spatial.health_layers)."""
+
+    HOTSPOT = "hotspot", _("Hotspot: at least twice the town's rate")
+    RAISED = "raised", _("Above the town's rate")
+    USUAL = "usual", _("At or below the town's rate")
+    UNKNOWN = "unknown", _("No residents on record")
+
+
 # Water points a containment must keep its distance from (domain reference: compliance).
 GROUNDWATER_WELL_TYPES = frozenset(
     {

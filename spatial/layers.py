@@ -33,6 +33,7 @@ from .choices import (
     StructureType,
     WaterSource,
 )
+from .health_layers import DISEASE_HOTSPOTS_REGISTER
 from .imports import RegisterImport
 from .models import Building, LowIncomeCommunity, Road, Ward
 from .water_layers import (
@@ -337,5 +338,6 @@ register(
     WATER_BODIES_REGISTER,
     WATER_SUPPLY_LINES_REGISTER,
     WATER_SAMPLES_REGISTER,
+    DISEASE_HOTSPOTS_REGISTER,
     app="spatial",
 )

@@ -337,3 +337,25 @@ def test_a_town_can_be_laid_elsewhere_for_the_large_benchmark_tier():
     from fixtures.demo import town
 
     assert town.CENTRE_LON == CENTRE_LON  # restored after the generation
+
+
+def test_disease_cases_by_ward_show_one_hotspot(generated):
+    """Issue 28: twelve months of counts per ward; the ward whose sanitation is worst stands
+    out on the hotspot layer."""
+    from django.db import connection as db
+
+    from spatial.health_layers import DISEASE_HOTSPOTS
+    from spatial.models import DiseaseCaseCount
+
+    municipality = generated.municipality
+    counts = DiseaseCaseCount.objects.filter(municipality=municipality)
+    assert counts.values("month").distinct().count() == 12
+    level = DISEASE_HOTSPOTS.properties["level"]
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {level} FROM {DISEASE_HOTSPOTS.table} t WHERE t.municipality_id = %s",  # noqa: S608
+            [municipality.pk],
+        )
+        levels = [row[0] for row in cursor.fetchall()]
+    assert levels.count("hotspot") >= 1
+    assert levels.count("usual") > len(levels) // 2

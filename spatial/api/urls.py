@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import building_views, exports, imports, jobs, views
+from . import building_views, exports, health, imports, jobs, views
 from .layer_views import register_urls
 
 app_name = "spatial-api"
 
 urlpatterns = [
+    path("disease-cases/", health.DiseaseCaseCountsView.as_view(), name="disease-cases"),
     path("exports/<str:name>/", exports.ExportView.as_view(), name="export"),
     path("imports/<str:name>/", imports.ImportApi.as_view(), name="import"),
     path("jobs/", jobs.LayerJobListView.as_view(), name="layer-jobs"),

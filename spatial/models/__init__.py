@@ -13,6 +13,7 @@ from .geography import (
     Road,
     Ward,
 )
+from .health import DiseaseCaseCount
 from .water import WaterBody, WaterPoint, WaterSample, WaterSupplyLine
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Building",
     "DatabaseFilledCharField",
     "DatabaseFilledForeignKey",
+    "DiseaseCaseCount",
     "GeographyArea",
     "GeographyLength",
     "LowIncomeCommunity",

@@ -176,6 +176,9 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "containment-api:containment-inspections": {"GET": WARD_A, "POST": EDITORS},
     "containment-api:inspection-photos": {"POST": EDITORS},
     "containment-api:public-toilet-counts": {"GET": WARD_A, "POST": EDITORS},
+    # Counts of cases by ward (no person): listed to whoever holds a role (each sees the
+    # wards they may), recorded by the registers' editors.
+    "spatial-api:disease-cases": {"GET": LOGGED_IN, "POST": EDITORS_ANYWHERE},
     "containment-api:inspection-photo-file": {"GET": WARD_A},
     "containment-api:treatment-plant-list": {"GET": LOGGED_IN},
     "containment-api:service-provider-list": {"GET": LOGGED_IN},
