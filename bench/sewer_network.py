@@ -82,6 +82,9 @@ def _lay_network(cursor, m: int, plant: int) -> None:
         """,
         [plant, m],
     )
+    # Fresh rows in this transaction: without statistics the planner sorts every sewer by
+    # distance for each building instead of walking the spatial index.
+    cursor.execute("ANALYZE containment_drainsegment")
     cursor.execute(
         """
         INSERT INTO containment_sewerconnection

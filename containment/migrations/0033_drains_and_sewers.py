@@ -33,11 +33,16 @@ LANGUAGE sql AS $$
         SELECT u.id, w.reaches, w.plant, FALSE
           FROM walk w
           JOIN containment_drainsegment d ON d.id = w.id
-          JOIN containment_drainsegment u
-            ON u.municipality_id = m AND u.retired_at IS NULL AND u.id <> d.id
-           AND u.geom && ST_Expand(d.geom, 5e-6)
-           AND ST_DWithin(ST_EndPoint(u.geom), d.geom, 5e-6)
-           AND u.outfall_plant_id IS NULL AND u.outfall_water_body_id IS NULL
+          -- Upstream of each segment reached, by the spatial index (OFFSET 0 keeps the
+          -- planner from joining every segment to every other first: 1.6 s against 0.13 s
+          -- for a tier-M town's 5,700 segments).
+          CROSS JOIN LATERAL (
+              SELECT u.id FROM containment_drainsegment u
+               WHERE u.geom && ST_Expand(d.geom, 5e-6)
+                 AND u.municipality_id = m AND u.retired_at IS NULL AND u.id <> d.id
+                 AND ST_DWithin(ST_EndPoint(u.geom), d.geom, 5e-6)
+                 AND u.outfall_plant_id IS NULL AND u.outfall_water_body_id IS NULL
+              OFFSET 0) u
     ),
     best AS (
         SELECT DISTINCT ON (id) id, reaches, plant FROM walk
