@@ -207,8 +207,7 @@ CHECKS = (
          GROUP BY b.id""",
     ),
 )
-# Issue 28: the drain and sewer network's loose ends.
-CHECKS += (
+CHECKS += (  # issue 28: the drain and sewer network's loose ends
     Check(
         "drain_ends_in_nothing",
         _("Drains and sewers ending in nothing"),
@@ -219,17 +218,14 @@ CHECKS += (
         ),
         "drains",
         f"""
-        SELECT s.id, s.ward_id, s.code AS label,
-               ST_X(ST_EndPoint(s.geom)) AS lon, ST_Y(ST_EndPoint(s.geom)) AS lat,
-               s.network_type::text AS detail
+        SELECT s.id, s.ward_id, s.code AS label, ST_X(ST_EndPoint(s.geom)) AS lon,
+               ST_Y(ST_EndPoint(s.geom)) AS lat, s.network_type::text AS detail
           FROM containment_drainsegment s
          WHERE s.municipality_id = %(municipality)s AND s.retired_at IS NULL
-           AND {_WARDS.format(column="s.ward_id")}
-           AND s.outfall_plant_id IS NULL AND s.outfall_water_body_id IS NULL
-           AND NOT EXISTS (
-               SELECT 1 FROM containment_drainsegment d
-                WHERE d.municipality_id = s.municipality_id AND d.retired_at IS NULL
-                  AND d.id <> s.id AND d.geom && ST_Expand(s.geom, 5e-6)
+           AND {_WARDS.format(column="s.ward_id")} AND s.outfall_plant_id IS NULL
+           AND s.outfall_water_body_id IS NULL AND NOT EXISTS (
+               SELECT 1 FROM containment_drainsegment d WHERE d.retired_at IS NULL AND d.id <> s.id
+                  AND d.municipality_id = s.municipality_id AND d.geom && ST_Expand(s.geom, 5e-6)
                   AND ST_DWithin(ST_EndPoint(s.geom), d.geom, 5e-6))""",
     ),
 )
