@@ -220,3 +220,27 @@ def if_match(client, url: str) -> dict[str, str]:
     response = client.get(url)
     assert response.status_code == 200, response.content[:300]
     return {"HTTP_IF_MATCH": response["ETag"]}
+
+
+def gpkg_round_trip(client, register: str, tmp_path: Path):
+    """A GIS officer's round trip of `register`: its GeoPackage export read back with GDAL,
+    then imported again as it is (committed). Returns the frame GDAL read and the import's
+    report. The records must be committed: the export reads PostGIS over its own
+    connection."""
+    import pyogrio
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    response = client.get(reverse("spatial-api:export", args=[register]), {"export": "gpkg"})
+    assert response.status_code == 200, register
+    path = tmp_path / f"{register}.gpkg"
+    path.write_bytes(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+    again = client.post(
+        f"/api/v1/imports/{register}/",
+        {"file": SimpleUploadedFile(path.name, path.read_bytes()), "commit": "true"},
+        format="multipart",
+    )
+    assert again.status_code == 200, again.content
+    return pyogrio.read_dataframe(path), again.json()

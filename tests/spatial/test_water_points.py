@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-import pyogrio
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -14,7 +13,7 @@ from django.urls import reverse
 
 from spatial import services
 from spatial.models import WaterPoint
-from tests.conftest import client_for, if_match
+from tests.conftest import client_for, gpkg_round_trip, if_match
 from tests.factories import SPLIT, WaterPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,24 +141,9 @@ def test_ogc_tiles_and_map_offer_the_register(gis_client, gis_officer, town):
 def test_export_reads_back_in_gdal_and_reimports_unchanged(gis_client, town, tmp_path):
     WaterPointFactory(municipality=town.municipality, depth_m="40.5")
     WaterPointFactory(municipality=town.municipality, point_type="dug_well", depth_m=None)
-    response = gis_client.get(
-        reverse("spatial-api:export", args=["water-points"]), {"export": "gpkg"}
-    )
-    assert response.status_code == 200
-    path = tmp_path / "points.gpkg"
-    path.write_bytes(
-        b"".join(response.streaming_content) if response.streaming else response.content
-    )
-    frame = pyogrio.read_dataframe(path)
+    frame, report = gpkg_round_trip(gis_client, "water-points", tmp_path)
     assert sorted(frame["point_type"]) == ["dug_well", "tube_well"]
     assert set(frame.geometry.geom_type) == {"Point"}
-    again = gis_client.post(
-        "/api/v1/imports/water-points/",
-        {"file": SimpleUploadedFile("points.gpkg", path.read_bytes()), "commit": "true"},
-        format="multipart",
-    )
-    assert again.status_code == 200, again.content
-    report = again.json()
     assert (report["created"], report["updated"], report["unchanged"]) == (0, 0, 2), report
 
 
