@@ -96,8 +96,9 @@ def _shown(register: registry.Register, prop: str, value: Any) -> Any:
     if isinstance(value, bool):
         return BOOLEAN[value]
     coded = register.choice_labels(prop)
-    if isinstance(value, str) and value in coded:
-        return coded[value]
+    if isinstance(value, str) and coded:
+        # A list of codes (a sample's failing parameters) is shown as their names.
+        return ", ".join(coded.get(part, part) for part in value.split(", "))
     return value
 
 

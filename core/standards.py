@@ -44,3 +44,12 @@ class Parameter:
         if self.maximum is not None:
             return f"{'<' if self.below else '≤'} {self.maximum} {self.unit}".strip()
         return f"≥ {self.minimum} {self.unit}".strip()
+
+
+class ParameterNames:
+    """Parameters' codes and names as a register's code list (`Register.choices`): a derived
+    property listing the codes a result fails ("e_coli_per_100ml, arsenic_ug_l") is shown
+    by their names on the map, the record's page and the attribute table."""
+
+    def __init__(self, parameters: tuple[Parameter, ...]) -> None:
+        self.choices = [(p.code, p.label) for p in parameters]

@@ -17,11 +17,12 @@ from core.imports import (
     as_text,
 )
 from core.registry import MapLayer, Register, Style, Tile
+from core.standards import ParameterNames
 
 from .choices import WaterSampleResult
 from .models import WaterPoint, WaterSample
 from .placed_layers import placed_layer, placed_register
-from .water_standards import failing_sql, meets_sql
+from .water_standards import DRINKING_WATER, failing_sql, meets_sql
 
 _RESULT = (
     f"CASE {meets_sql('t')} WHEN true THEN '{WaterSampleResult.MEETS}'"
@@ -101,5 +102,5 @@ WATER_SAMPLES_REGISTER = Register(
         "result": _("Result"),
         "failing": _("Parameters above or below the standard"),
     },
-    choices={"result": WaterSampleResult},
+    choices={"result": WaterSampleResult, "failing": ParameterNames(DRINKING_WATER)},
 )

@@ -168,6 +168,14 @@ def test_ogc_tiles_and_map_offer_the_register(gis_client, gis_officer, town):
     page = browser.get(reverse("spatial:map"))
     layers = {layer["name"]: layer for layer in page.context["map_config"]["layers"]}
     assert "water-samples" in layers
+    # The failing parameters are named, not coded, on the map and on the sample's page.
+    popup = {item["property"]: item for item in layers["water-samples"]["popup"]}
+    assert popup["failing"]["choices"]["e_coli_per_100ml"] == "E. coli or thermotolerant coliforms"
+    sample.arsenic_ug_l = Decimal("80")
+    sample.save()
+    shown = browser.get(f"/water-samples/{sample.code}/").content.decode()
+    assert "E. coli or thermotolerant coliforms, Arsenic" in shown
+    assert "e_coli_per_100ml, arsenic" not in shown
 
 
 def test_the_import_names_the_water_point_by_its_code(gis_client, town):

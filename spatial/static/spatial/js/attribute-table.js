@@ -137,6 +137,10 @@
   function shown(column, value) {
     if (value === null || value === undefined || value === "") { return ""; }
     if (column.choices && column.choices[value] !== undefined) { return column.choices[value]; }
+    if (typeof value === "string" && column.choices && Object.keys(column.choices).length) {
+      // A list of codes (a sample's failing parameters): each by its name.
+      return value.split(", ").map(function (code) { return column.choices[code] || code; }).join(", ");
+    }
     if (column.kind === "yes/no") { return YES_NO[String(value)]; }
     if (column.kind === "number" && typeof value === "number") { return IMISMap.number(value); }
     return String(value);

@@ -44,7 +44,12 @@
     if (name) { rows.push(["", name]); }
     spec.popup.forEach(function (item) {
       var value = p[item.property];
-      if (item.choices[value] !== undefined) { value = item.choices[value]; }
+      if (item.choices[value] !== undefined) {
+        value = item.choices[value];
+      } else if (typeof value === "string" && Object.keys(item.choices).length) {
+        // A list of codes (a sample's failing parameters): each by its name.
+        value = value.split(", ").map(function (code) { return item.choices[code] || code; }).join(", ");
+      }
       rows.push([item.label, value]);
     });
     return rows;
