@@ -46,6 +46,7 @@ PAGES = (
     Page("spatial:editor", _("Edit the map"), frozenset({ADMIN, GIS})),
     Page("dashboards:quality", _("Data quality"), frozenset({ADMIN, GIS})),
     Page("spatial:data", _("Exports and imports"), frozenset({ADMIN, GIS})),
+    Page("spatial:disease-cases", _("Disease cases"), frozenset({ADMIN, GIS})),
     Page(
         "containment:compliance",
         _("Compliance"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import health_views, views
 
 app_name = "spatial"
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("map/edit/", views.map_editor, name="editor"),
     path("data/", views.data_transfers, name="data"),
     path("connect/", views.connect, name="connect"),
+    path("health/cases/", health_views.disease_cases, name="disease-cases"),
 ]

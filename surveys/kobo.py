@@ -9,20 +9,18 @@ keeps nothing.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import openpyxl
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from core import sheets
 from spatial.models import Municipality
 
 from . import kobo_mapping, selectors, services
@@ -88,68 +86,29 @@ class ImportReport:
         return counts
 
 
-def _xlsx_records(content: bytes) -> list[dict[str, Any]]:
-    """The first sheet of an XLSX export (Kobo puts the main form there, repeats after)."""
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ValidationError({"file": [_("The XLSX file could not be read.")]}) from exc
-    rows = book.worksheets[0].iter_rows(values_only=True, max_row=MAX_ROWS + 2)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
-    records = []
-    for values in rows:
-        if all(v is None or v == "" for v in values):
-            continue
-        records.append(
-            {
-                name: "" if value is None else _cell(value)
-                for name, value in zip(header, values, strict=False)
-                if name
-            }
-        )
-    book.close()
-    return records
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def read_records(
     content: bytes, filename: str, *, require_instance: bool = True
 ) -> list[dict[str, str]]:
     """Rows of a Kobo/ODK export: JSON (a list, or {"results": [...]}), XLSX (its first
-    sheet) or CSV with ',' ';' or tab separators. Unless `require_instance` is false (a
-    mapped form names its own instance column), a CSV or XLSX needs Kobo's _uuid or ODK's
-    meta/instanceID column. Raises ValidationError for anything else."""
+    sheet, where Kobo puts the main form) or CSV with ',' ';' or tab separators. Unless
+    `require_instance` is false (a mapped form names its own instance column), a CSV or XLSX
+    needs Kobo's _uuid or ODK's meta/instanceID column. Raises ValidationError for anything
+    else."""
     if len(content) > MAX_BYTES:
         raise ValidationError({"file": [_("The file is larger than 20 MB.")]})
-    if filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04":
-        return _named(_checked(_xlsx_records(content), require_instance))
+    looks_json = not sheets.is_xlsx(content, filename) and (
+        filename.lower().endswith(".json") or content.lstrip()[:1] in (b"[", b"{")
+    )
+    if not looks_json:
+        records = sheets.read_sheet(content, filename, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+        return _named(_checked(records, require_instance))
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationError({"file": [_("The file is not UTF-8 text.")]}) from exc
-    if filename.lower().endswith(".json") or text.lstrip().startswith(("[", "{")):
-        try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise ValidationError({"file": [_("The JSON could not be read.")]}) from exc
-        records = data.get("results") if isinstance(data, dict) else data
-        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            raise ValidationError({"file": [_("Expected a list of submissions.")]})
-    else:
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error as exc:
-            raise ValidationError({"file": [_("The CSV could not be read.")]}) from exc
-        records = _checked(
-            list(csv.DictReader(io.StringIO(text), dialect=dialect)), require_instance
-        )
+        data = json.loads(sheets.decoded(content))
+    except ValueError as exc:
+        raise ValidationError({"file": [_("The JSON could not be read.")]}) from exc
+    records = data.get("results") if isinstance(data, dict) else data
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ValidationError({"file": [_("Expected a list of submissions.")]})
     return _named(records)
 
 

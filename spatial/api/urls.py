@@ -7,6 +7,13 @@ app_name = "spatial-api"
 
 urlpatterns = [
     path("disease-cases/", health.DiseaseCaseCountsView.as_view(), name="disease-cases"),
+    path("disease-cases/file/", health.DiseaseCaseFileView.as_view(), name="disease-cases-file"),
+    path(
+        "disease-cases/export/",
+        health.DiseaseCaseExportView.as_view(),
+        name="disease-cases-export",
+    ),
+    path("disease-cases/<int:pk>/", health.DiseaseCaseCountView.as_view(), name="disease-case"),
     path("exports/<str:name>/", exports.ExportView.as_view(), name="export"),
     path("imports/<str:name>/", imports.ImportApi.as_view(), name="import"),
     path("jobs/", jobs.LayerJobListView.as_view(), name="layer-jobs"),

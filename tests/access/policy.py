@@ -179,6 +179,13 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # Counts of cases by ward (no person): listed to whoever holds a role (each sees the
     # wards they may), recorded by the registers' editors.
     "spatial-api:disease-cases": {"GET": LOGGED_IN, "POST": EDITORS_ANYWHERE},
+    "spatial-api:disease-cases-file": {"POST": EDITORS_ANYWHERE},
+    "spatial-api:disease-cases-export": {"GET": LOGGED_IN},
+    # A count of ward A: withdrawn by whoever records ward A's counts.
+    "spatial-api:disease-case": {"DELETE": EDITORS},
+    # The page: any session reads its own wards' counts; a table is checked and recorded
+    # by the registers' editors anywhere (each their own wards).
+    "spatial:disease-cases": {"GET": SESSIONS, "POST": EDITORS_ANYWHERE},
     "containment-api:inspection-photo-file": {"GET": WARD_A},
     "containment-api:treatment-plant-list": {"GET": LOGGED_IN},
     "containment-api:service-provider-list": {"GET": LOGGED_IN},

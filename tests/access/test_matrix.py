@@ -111,6 +111,7 @@ PK_OF = {
     "containment-api:delivery-reject": "delivery",
     "spatial-api:building-split": "building",
     "spatial-api:building-merge": "building",
+    "spatial-api:disease-case": "disease_case",
 }
 
 

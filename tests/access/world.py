@@ -26,7 +26,14 @@ from containment.models import (
 from containment.planner import plan_create
 from core import jobs
 from core.roles import MembershipRole
-from spatial.models import Building, WaterBody, WaterPoint, WaterSample, WaterSupplyLine
+from spatial.models import (
+    Building,
+    DiseaseCaseCount,
+    WaterBody,
+    WaterPoint,
+    WaterSample,
+    WaterSupplyLine,
+)
 from surveys import services as survey_services
 from surveys.models import KoboMapping, Submission
 from tests.conftest import make_town
@@ -206,8 +213,17 @@ def build_world() -> World:
     )
     job = jobs.export_job_start(user=world.users["gis_officer"], layer="wards", fmt="csv")
     jobs.run_job(job.pk)  # done, so its file can be asked for
+    disease_case = DiseaseCaseCount.objects.create(
+        municipality=m,
+        ward=town.west,
+        month=dt.date(2026, 10, 1),
+        disease="cholera",
+        cases=3,
+        source="Upazila Health Complex",
+    )
     world.ids = {
         "ward": town.west.pk,
+        "disease_case": disease_case.pk,
         "building": building.pk,
         "road": road.pk,
         "containment": containment.pk,

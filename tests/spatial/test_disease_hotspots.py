@@ -66,9 +66,9 @@ def test_a_table_is_recorded_all_or_nothing_and_a_month_again_replaces(gis_clien
     assert _post(gis_client, [_row(1, 4), _row(1, 4)]).status_code == 400  # twice
     done = _post(gis_client, [_row(1, 4), _row(2, 7, disease="cholera")])
     assert done.status_code == 200, done.content
-    assert done.json() == {"created": 2, "updated": 0}
+    assert done.json() == {"created": 2, "updated": 0, "dry_run": False}
     again = _post(gis_client, [_row(1, 6)]).json()
-    assert again == {"created": 0, "updated": 1}
+    assert again == {"created": 0, "updated": 1, "dry_run": False}
     listed = gis_client.get(URL).json()["results"]
     assert sorted((r["ward"], r["disease"], r["cases"]) for r in listed) == [
         (1, "acute_watery_diarrhoea", 6),
