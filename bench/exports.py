@@ -24,6 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.towns import bench_code  # noqa: E402
 
 
 def measure(command: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -154,7 +157,7 @@ def median_of(runs: list[tuple]) -> tuple:
 def main() -> None:
     buildings = int(os.environ.get("BENCH_BUILDINGS", "150000"))
     repeats = int(os.environ.get("BENCH_EXPORT_REPEATS", "3"))
-    code = f"bench-{buildings}"
+    code = bench_code(buildings)
     env = dict(os.environ)
     url = env["DATABASE_URL"].replace("postgis://", "postgres://")
     from urllib.parse import urlparse

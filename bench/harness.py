@@ -70,11 +70,12 @@ def _machine() -> str:
 
 def _neighbours(buildings: int, municipalities: int) -> None:
     """The other municipalities of a multi-municipality tier, generated once."""
+    from bench.towns import bench_code
     from fixtures import demo
     from spatial.models import Municipality
 
     for k in range(2, municipalities + 1):
-        code = f"bench-{buildings}-{k}"
+        code = bench_code(buildings, town=k)
         if Municipality.objects.filter(code=code).exists():
             continue
         started = time.perf_counter()

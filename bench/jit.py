@@ -27,6 +27,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
+from bench.towns import bench_code  # noqa: E402
 from containment.classification import classification_params  # noqa: E402
 from core import registry  # noqa: E402
 from core.features import LayerQuery  # noqa: E402
@@ -87,9 +88,9 @@ def _statements(municipality) -> dict[str, tuple[str, object]]:
 
 def main() -> None:
     buildings = int(os.environ.get("BENCH_BUILDINGS", "150000"))
-    municipality = Municipality.objects.filter(code=f"bench-{buildings}").first()
+    municipality = Municipality.objects.filter(code=bench_code(buildings)).first()
     if municipality is None:
-        sys.exit(f"run bench/run.py first: it generates bench-{buildings}")
+        sys.exit(f"run bench/run.py first: it generates {bench_code(buildings)}")
     print(f"JIT on and off, {buildings} buildings, {REPEATS} repetitions each (median ms)")
     print(f"{'statement':<16}{'jit on':>9}{'jit off':>9}{'off/on':>8}")
     with connection.cursor() as cursor:

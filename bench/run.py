@@ -4,8 +4,8 @@ one run, ratios printed.
     make bench                      # 150,000 buildings (tier M)
     BENCH_BUILDINGS=20000 make bench
 
-Generates the bench municipality once (code `bench-<N>`), reports how long that took, then
-times the densest ward's buildings as GeoJSON three ways:
+Generates the bench municipality once (code `bench-<N>-g<generator version>`), reports how
+long that took, then times the densest ward's buildings as GeoJSON three ways:
   raw SQL     the same features rendered by PostGIS and aggregated in one statement
   project     GET /api/v1/buildings/?ward=...  (auth, scoping, count, streamed response)
   naive       djangorestframework-gis GeoFeatureModelSerializer over the same queryset
@@ -40,9 +40,16 @@ from rest_framework.renderers import JSONRenderer  # noqa: E402
 from rest_framework_gis.serializers import GeoFeatureModelSerializer  # noqa: E402
 
 from bench.peers import get, tipg_server  # noqa: E402
-from bench.towns import bench_tiles, percentile95, raw_tile  # noqa: E402
+from bench.towns import (  # noqa: E402
+    bench_code,
+    bench_tiles,
+    drop_old_versions,
+    percentile95,
+    raw_tile,
+)
 from core.features import LayerQuery  # noqa: E402
 from fixtures import demo  # noqa: E402
+from fixtures.demo_version import GENERATOR_VERSION  # noqa: E402
 from spatial.layers import BUILDINGS  # noqa: E402
 from spatial.models import Building, Municipality  # noqa: E402
 
@@ -83,9 +90,11 @@ def timed(fn, repeats: int = REPEATS) -> tuple[float, float, int]:
 def main() -> None:
     setup_test_environment()
     buildings = int(os.environ.get("BENCH_BUILDINGS", "150000"))
-    code = f"bench-{buildings}"
+    code = bench_code(buildings)
+    print(f"municipality {code} (demo generator version {GENERATOR_VERSION})")
     municipality = Municipality.objects.filter(code=code).first()
     if municipality is None:
+        drop_old_versions(buildings)
         result = demo.generate(buildings=buildings, seed=7, code=code)
         municipality = result.municipality
         print(f"generate_demo --buildings {buildings}: {result.seconds:.1f} s")

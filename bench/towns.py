@@ -5,20 +5,46 @@ from __future__ import annotations
 
 import os
 
+from fixtures.demo_version import GENERATOR_VERSION
+
+
+def bench_code(buildings: int | None = None, town: int = 1) -> str:
+    """The code of a tier's bench municipality (the `town`-th of a multi-town tier), named
+    after the demo generator's version: a new layout is a new town, never the old one
+    measured again under the new one's name."""
+    if buildings is None:
+        buildings = int(os.environ.get("BENCH_BUILDINGS", "150000"))
+    return f"bench-{buildings}-g{GENERATOR_VERSION}" + (f"-{town}" if town > 1 else "")
+
+
+def drop_old_versions(buildings: int) -> None:
+    """Remove the bench towns of this size that an earlier generator version laid."""
+    from fixtures import demo
+    from spatial.models import Municipality
+
+    current = bench_code(buildings)
+    old = Municipality.objects.filter(code__regex=rf"^bench-{buildings}(-g[0-9]+)?(-[0-9]+)?$")
+    for code in old.exclude(code__startswith=current).values_list("code", flat=True):
+        print(f"removing {code}: laid by an earlier demo generator version", flush=True)
+        demo.purge(code)
+
 
 def bench_town(*, assessed: bool = False):
-    """The municipality `bench-<BENCH_BUILDINGS>` with its containments, generated (seed 7)
-    when missing; `assessed` also runs the compliance assessment after generating it."""
+    """The municipality `bench-<BENCH_BUILDINGS>-g<version>` with its containments,
+    generated (seed 7) when missing, after removing the towns of earlier generator
+    versions; `assessed` also runs the compliance assessment after generating it."""
     from containment import services
     from containment.models import Containment
     from fixtures import demo
     from spatial.models import Municipality
 
     buildings = int(os.environ.get("BENCH_BUILDINGS", "150000"))
-    code = f"bench-{buildings}"
+    code = bench_code(buildings)
     municipality = Municipality.objects.filter(code=code).first()
     if municipality is None or not Containment.objects.filter(municipality=municipality).exists():
+        drop_old_versions(buildings)
         municipality = demo.generate(buildings=buildings, seed=7, code=code).municipality
+        print(f"generated {code} (demo generator version {GENERATOR_VERSION})", flush=True)
         if assessed:
             services.assess_municipality(municipality=municipality)
     return municipality

@@ -115,6 +115,100 @@ def test_buildings_do_not_overlap_each_other_or_roads(generated):
         assert cursor.fetchone() == (0, 0)
 
 
+def test_no_building_stands_in_a_roads_reserve_and_every_one_is_near_a_way_in(generated):
+    """Every footprint is clear of every road's right of way (a few centimetres allowed for
+    the town's local metres against the geography's), within 60 m of a road, and a
+    low-income community's hut within 20 m of a footpath or lane (generator version 2)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT
+              (SELECT count(*) FROM spatial_building b JOIN spatial_road r
+                 ON r.geom && ST_Expand(b.geom, 0.0003)
+                AND ST_DWithin(b.geom::geography, r.geom::geography,
+                               r.right_of_way_m::float / 2 - 0.1)
+               WHERE b.municipality_id = %(m)s AND r.municipality_id = %(m)s),
+              (SELECT max(near.d) FROM spatial_building b CROSS JOIN LATERAL (
+                  SELECT ST_Distance(b.geom::geography, r.geom::geography) AS d
+                    FROM spatial_road r WHERE r.municipality_id = %(m)s
+                   ORDER BY r.geom <-> b.geom LIMIT 1) near
+                WHERE b.municipality_id = %(m)s AND b.low_income_community_id IS NULL),
+              (SELECT max(ST_Distance(b.geom::geography, r.geom::geography))
+                 FROM spatial_building b JOIN spatial_road r ON r.id = b.access_road_id
+                WHERE b.municipality_id = %(m)s AND b.low_income_community_id IS NOT NULL),
+              (SELECT count(*) FROM spatial_building
+                WHERE municipality_id = %(m)s AND access_road_id IS NULL)
+            """,
+            {"m": generated.municipality.pk},
+        )
+        in_reserve, farthest, farthest_hut, without_road = cursor.fetchone()
+    assert in_reserve == 0
+    assert farthest < 60
+    assert farthest_hut < 20
+    assert without_road == 0
+
+
+def test_a_town_has_its_bazar_schools_and_health_facilities(generated):
+    """Placed, not drawn: two schools in every ward with buildings, on plots of 110 m² or
+    more; the upazila health complex on a main road near the centre; the bazar's shops
+    together around the market junction, with the bazar's public toilet among them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT use_subcategory, functional_use, count(*), min(footprint_area_m2),
+                   count(DISTINCT ward_id),
+                   ST_MaxDistance(ST_Collect(geom)::geometry, ST_Collect(geom)::geometry)
+              FROM spatial_building
+             WHERE municipality_id = %(m)s AND use_subcategory <> 'auxiliary structure'
+               AND use_subcategory <> ''
+             GROUP BY 1, 2
+            """,
+            {"m": generated.municipality.pk},
+        )
+        placed = {row[0]: row[1:] for row in cursor.fetchall()}
+        cursor.execute(
+            """
+            SELECT count(*) FILTER (WHERE functional_use IN ('educational', 'health')
+                                      AND use_subcategory = ''),
+                   count(DISTINCT ward_id)
+              FROM spatial_building WHERE municipality_id = %(m)s
+            """,
+            {"m": generated.municipality.pk},
+        )
+        drawn_institutions, wards = cursor.fetchone()
+        cursor.execute(
+            """
+            SELECT min(ST_Distance(t.geom::geography, b.geom::geography))
+              FROM containment_publictoilet t, spatial_building b
+             WHERE t.municipality_id = %(m)s AND t.name LIKE 'Bazar%%'
+               AND b.municipality_id = %(m)s AND b.use_subcategory = 'bazar shop'
+            """,
+            {"m": generated.municipality.pk},
+        )
+        toilet_to_shop = cursor.fetchone()[0]
+    assert drawn_institutions == 0
+    primary, secondary = placed["primary school"], placed["secondary school"]
+    assert primary[0] == "educational"
+    assert primary[1] == secondary[1] == wards
+    assert min(primary[2], secondary[2]) >= 110
+    assert placed["upazila health complex"][:2] == ("health", 1)
+    assert placed["community clinic"][0] == "health"
+    shops = placed["bazar shop"]
+    assert shops[0] == "commercial"
+    assert shops[1] >= 3
+    assert shops[4] < 2 * 160 / 100_000 * 1.2  # degrees: within the bazar's 160 m
+    assert toilet_to_shop < 60
+
+
+def test_the_generator_names_its_version_and_the_bench_towns_carry_it(generated):
+    from bench.towns import bench_code
+    from fixtures.demo_version import GENERATOR_VERSION
+
+    assert generated.version == GENERATOR_VERSION == demo.GENERATOR_VERSION
+    assert bench_code(150_000) == f"bench-150000-g{GENERATOR_VERSION}"
+    assert bench_code(150_000, town=3) == f"bench-150000-g{GENERATOR_VERSION}-3"
+
+
 def test_the_core_is_denser_than_the_fringe(generated):
     with connection.cursor() as cursor:
         cursor.execute(

@@ -63,7 +63,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {result.municipality.name}: {result.wards} wards, "
-                f"{result.roads} roads, {result.buildings} buildings in {result.seconds:.1f} s"
+                f"{result.roads} roads, {result.buildings} buildings in {result.seconds:.1f} s "
+                f"(demo generator version {result.version})"
             )
         )
 
