@@ -131,7 +131,9 @@ def test_water_samples_are_coloured_by_their_result_with_a_legend(page, live_ser
     page.locator("path.imis-water-sample-fails").focus()
     page.keyboard.press("Enter")
     page.wait_for_selector(".leaflet-popup-content")
-    assert "e_coli_per_100ml" in page.inner_text(".leaflet-popup-content")
+    popup = page.inner_text(".leaflet-popup-content")
+    assert "standard\tE. coli or thermotolerant coliforms" in popup  # named, not coded
+    assert "e_coli_per_100ml" not in popup
 
 
 def test_public_toilets_are_coloured_by_their_status_with_a_legend(page, live_server, mapped_town):

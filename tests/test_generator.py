@@ -1,5 +1,7 @@
 """The demo municipality generator: deterministic, realistic, and clean."""
 
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -198,6 +200,23 @@ def test_a_town_has_its_bazar_schools_and_health_facilities(generated):
     assert shops[1] >= 3
     assert shops[4] < 2 * 160 / 100_000 * 1.2  # degrees: within the bazar's 160 m
     assert toilet_to_shop < 60
+
+
+def test_equity_and_shared_toilet_figures_are_not_zero_by_construction(generated):
+    """Some LIC households have a safe toilet of their own (EQ-1 above 0, below 1: they
+    fare worse than the town), and some rely on a safe community block (SF-3 above 0)."""
+    from django.utils import timezone
+
+    from dashboards import reports
+    from dashboards import services as dashboard_services
+
+    dashboard_services.figures_refresh(municipality_ids=[generated.municipality.pk])
+    report = reports.indicator_report(
+        municipality=generated.municipality, year=timezone.localdate().year
+    )
+    figures = {i["code"]: i["value"] for i in report["cwis"]}
+    assert 0 < figures["EQ-1"] < 1
+    assert figures["SF-3"] > 0
 
 
 def test_the_generator_names_its_version_and_the_bench_towns_carry_it(generated):
@@ -453,3 +472,18 @@ def test_disease_cases_by_ward_show_one_hotspot(generated):
         levels = [row[0] for row in cursor.fetchall()]
     assert levels.count("hotspot") >= 1
     assert levels.count("usual") > len(levels) // 2
+
+
+def test_a_town_the_app_has_worked_on_is_purged_whole(db):
+    """Regenerating a town (or a bench town of an older generator version) removes what
+    the app made of it since, too: stored figures, quality snapshots, plans, drafts."""
+    from containment.planner import plan_create
+    from dashboards import services as dashboard_services
+
+    result = demo.generate(buildings=300, seed=5, code="gen-worked")
+    municipality = result.municipality
+    dashboard_services.figures_refresh(municipality_ids=[municipality.pk])
+    dashboard_services.quality_snapshot_take(municipality=municipality)
+    plan_create(municipality=municipality, start_date=dt.date(2026, 12, 6), days=1)
+    demo.purge("gen-worked")
+    assert not Municipality.objects.filter(code="gen-worked").exists()

@@ -222,6 +222,8 @@ class DiseaseCaseCountView(APIView):
         summary="Withdraw a count recorded in error (its history keeps it)",
     )
     def delete(self, request: Request, pk: int) -> Response:
+        if request.data:  # read, so that a malformed body is refused as such
+            raise serializers.ValidationError(_("A withdrawal takes no body."))
         try:
             health.disease_count_withdraw(user=request.user, count_id=pk)
         except DiseaseCaseCount.DoesNotExist:
