@@ -26,6 +26,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "performance.md"
+sys.path.insert(0, str(ROOT))
+
+from fixtures.demo_version import GENERATOR_VERSION  # noqa: E402
+
 TIERS = {"S": (20_000, 1, 3), "M": (150_000, 1, 5), "L": (150_000, 4, 3)}
 # (script, whether it takes the tier's buildings; ingest and the load test use the demo town)
 SCRIPTS = [
@@ -98,7 +102,8 @@ def _write(tier: str, machine: str, sections: list[tuple[str, str, float]]) -> N
         f"### Tier {tier}",
         "",
         f"Latest `make bench` run: tier {tier} ({municipalities} x {buildings:,} buildings), "
-        f"{repeats} repetitions, {dt.datetime.now(dt.UTC).date().isoformat()}; {machine}.",
+        f"{repeats} repetitions, demo generator version {GENERATOR_VERSION}, "
+        f"{dt.datetime.now(dt.UTC).date().isoformat()}; {machine}.",
         "",
     ]
     for script, output, seconds in sections:
