@@ -223,7 +223,7 @@ class DiseaseCaseCountView(APIView):
     )
     def delete(self, request: Request, pk: int) -> Response:
         if request.data:  # read, so that a malformed body is refused as such
-            raise serializers.ValidationError(_("A withdrawal takes no body."))
+            raise serializers.ValidationError(_("A deletion takes no body."))
         try:
             health.disease_count_withdraw(user=request.user, count_id=pk)
         except DiseaseCaseCount.DoesNotExist:
