@@ -244,6 +244,8 @@ IMIS = {
     # Classification settings (domain reference, "Classifications").
     "JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED": env_bool("IMIS_JMP_FLUSH_TO_OPEN_DRAIN_IMPROVED", False),
     "SEWER_TREATED": env_bool("IMIS_SEWER_TREATED", False),
+    # The desludging vehicle's width where the fleet records none (hard-to-reach analysis).
+    "VEHICLE_WIDTH_M": float(os.environ.get("IMIS_VEHICLE_WIDTH_M", "2.4")),
     "PITS_IN_GROUNDWATER_RISK": env_bool("IMIS_PITS_IN_GROUNDWATER_RISK", False),
     # JMP counts a never-emptied containment as safely managed in situ whatever its outlet;
     # strict also requires SFD containment (no effluent to a drain, water body or ground).

@@ -2,7 +2,7 @@ from django.urls import path
 
 from spatial.api.layer_views import register_urls
 
-from . import desk, desludging, inspections, plans, toilets, views
+from . import access, desk, desludging, inspections, plans, toilets, views
 
 app_name = "containment-api"
 
@@ -27,6 +27,14 @@ urlpatterns = [
         "public-toilets/<int:pk>/counts/",
         toilets.ToiletCountsView.as_view(),
         name="public-toilet-counts",
+    ),
+    path(
+        "analysis/hard-to-reach/", access.HardToReachView.as_view(), name="analysis-hard-to-reach"
+    ),
+    path(
+        "analysis/access/<int:pk>/",
+        access.BuildingAccessView.as_view(),
+        name="analysis-building-access",
     ),
     path("compliance/rule-sets/", views.RuleSetListView.as_view(), name="rule-set-list"),
     path("compliance/wards/", views.WardComplianceView.as_view(), name="compliance-by-ward"),

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import FloatField, Func, Q
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +87,14 @@ class Municipality(LocalName, models.Model):
     )
     imagery_attribution = models.CharField(
         _("imagery credit"), max_length=200, blank=True, help_text=_("Who made the imagery.")
+    )
+    # How far the desludging vehicles' hose reaches from a road they can use: beyond it a
+    # building is hard to reach (containment.access).
+    hose_length_m = models.PositiveSmallIntegerField(
+        _("hose length (m)"),
+        default=40,
+        validators=[MinValueValidator(5), MaxValueValidator(200)],
+        help_text=_("How far the desludging vehicles' hose reaches from the road."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -180,6 +180,10 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # wards they may), recorded by the registers' editors.
     "spatial-api:disease-cases": {"GET": LOGGED_IN, "POST": EDITORS_ANYWHERE},
     "spatial-api:disease-cases-file": {"POST": EDITORS_ANYWHERE},
+    # Access analysis: whoever reads ward A's buildings (the list asks about ward A, the
+    # building is ward A's).
+    "containment-api:analysis-hard-to-reach": {"GET": WARD_A},
+    "containment-api:analysis-building-access": {"GET": WARD_A},
     "spatial-api:disease-cases-export": {"GET": LOGGED_IN},
     # A count of ward A: withdrawn by whoever records ward A's counts.
     "spatial-api:disease-case": {"DELETE": EDITORS},

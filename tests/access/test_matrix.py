@@ -112,6 +112,7 @@ PK_OF = {
     "spatial-api:building-split": "building",
     "spatial-api:building-merge": "building",
     "spatial-api:disease-case": "disease_case",
+    "containment-api:analysis-building-access": "building",
 }
 
 
@@ -178,6 +179,7 @@ QUERY = {
     "surveys-api:campaign-buildings": "bbox=90.80,22.92,90.86,22.97",
     "surveys-api:ward-package": "ward={ward}",
     "spatial-api:export": "ward={ward}",
+    "containment-api:analysis-hard-to-reach": "municipality={code}&ward={ward}",
 }
 # Every register: its list asked about ward A, its detail about the world's record of it.
 for _register in registry.registers():

@@ -1,0 +1,216 @@
+"""Where a desludging vehicle can stand, and which buildings its hose cannot reach (issue
+30, tools 2 and 5), computed in PostGIS over the road register.
+
+A road is usable by a vehicle when its carriageway is at least as wide as the vehicle and
+its surface is paved, brick or gravel (an earthen lane only when asked: loaded vacutugs
+sink into them in the rains). The vehicle is the narrowest in service in the municipality's
+fleet (any vehicle that fits reaches the building), unless a width is asked for; where the
+fleet records no width, IMIS["VEHICLE_WIDTH_M"] stands in and the answer says so. A
+building is hard to reach when no usable road lies within the municipality's hose length
+of its footprint, measured in metres on the ground (geography, straight: a hose is laid
+around the walls in between, so this is the lower bound of what is needed)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils.translation import gettext as _
+
+from core.scope import user_scope
+from spatial.models import Building, Municipality
+
+from .models import Vehicle
+
+# A building within a centimetre of the hose's reach is reached (coordinates round).
+REACH_TOLERANCE_M = 0.01
+# The nearest usable road is the metric nearest of this many nearest by the index (which
+# orders by degrees, stretched a few per cent east-west at these latitudes).
+CANDIDATES = 4
+PAVED = ("metalled", "brick_paved", "gravelled")
+# Within this of the hose length, a planar distance (EPSG:3106, scale within 0.04%) is
+# checked on the spheroid.
+PLANE_BAND_M = 0.5
+
+
+@dataclass(frozen=True)
+class Assumed:
+    """The vehicle an analysis assumes, and where its width comes from."""
+
+    width_m: float
+    source: str  # "fleet", "asked" or "assumed"
+    hose_length_m: float
+    earthen: bool
+
+    def definition(self) -> str:
+        surfaces = _("any surface") if self.earthen else _("paved, brick or gravel")
+        return _(
+            "A building is hard to reach when no road with a carriageway of at least "
+            "%(width)s m (%(surfaces)s) lies within %(hose)s m of its footprint, in metres "
+            "on the ground."
+        ) % {"width": self.width_m, "surfaces": surfaces, "hose": self.hose_length_m}
+
+
+def vehicle_for(
+    municipality: Municipality,
+    *,
+    width_m: float | None = None,
+    hose_length_m: float | None = None,
+    earthen: bool = False,
+) -> Assumed:
+    """The vehicle and hose an analysis of `municipality` assumes (see the module)."""
+    if width_m is not None:
+        width, source = float(width_m), "asked"
+    else:
+        narrowest = Vehicle.objects.filter(
+            provider__municipality=municipality, is_active=True, width_m__isnull=False
+        ).aggregate(narrowest=Min("width_m"))["narrowest"]
+        if narrowest is not None:
+            width, source = float(narrowest), "fleet"
+        else:
+            width, source = float(settings.IMIS["VEHICLE_WIDTH_M"]), "assumed"
+    hose = float(hose_length_m if hose_length_m is not None else municipality.hose_length_m)
+    return Assumed(width, source, hose, earthen)
+
+
+def _usable(vehicle: Assumed) -> tuple[str, dict[str, Any]]:
+    surfaces = "" if vehicle.earthen else " AND r.surface = ANY(%(paved)s)"
+    return (
+        f"r.carriageway_width_m >= %(width)s{surfaces}",
+        {"width": Decimal(str(vehicle.width_m)), "paved": list(PAVED)},
+    )
+
+
+def _nearest_sql(usable: str) -> str:
+    """LATERAL: the usable road nearest building `b`, in metres."""
+    return f"""
+        LEFT JOIN LATERAL (
+            SELECT k.id, k.code, k.name, k.surface, k.carriageway_width_m,
+                   ST_Distance(k.geom::geography, b.geom::geography) AS distance_m
+              FROM (SELECT r.* FROM spatial_road r
+                     WHERE r.municipality_id = b.municipality_id AND {usable}
+                     ORDER BY r.geom <-> b.geom LIMIT {CANDIDATES}) k
+             ORDER BY distance_m, k.id LIMIT 1) near ON TRUE"""  # noqa: S608 (module SQL)
+
+
+def nearest_usable_road(*, building: Building, vehicle: Assumed) -> dict[str, Any]:
+    """The usable road nearest `building` and whether the hose reaches it (tool 5)."""
+    usable, params = _usable(vehicle)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT near.id, near.code, near.name, near.surface, near.carriageway_width_m,
+                       near.distance_m
+                  FROM spatial_building b {_nearest_sql(usable)}
+                 WHERE b.id = %(building)s""",  # noqa: S608 (module SQL; values bound)
+            params | {"building": building.pk},
+        )
+        row = cursor.fetchone()
+    road = None
+    if row[0] is not None:
+        road = dict(
+            zip(["id", "code", "name", "surface", "carriageway_width_m"], row[:5], strict=True)
+        )
+    distance = row[5]
+    return {
+        "road": road,
+        "distance_m": round(distance, 2) if distance is not None else None,
+        "reachable": distance is not None and distance <= vehicle.hose_length_m + REACH_TOLERANCE_M,
+    }
+
+
+# The usable roads cut into their straight segments, in metres (EPSG:3106, Bangladesh
+# Transverse Mercator) with a spatial index: a building's nearest is then an index probe
+# and a distance to one short segment, not to a whole road of hundreds of vertices.
+SEGMENTS_SQL = """
+    CREATE TEMP TABLE access_segments ON COMMIT DROP AS
+    SELECT r.id, r.code, s.geom AS lonlat, ST_Transform(s.geom, 3106) AS plane
+      FROM spatial_road r CROSS JOIN LATERAL ST_DumpSegments(r.geom) s
+     WHERE r.municipality_id = %(m)s AND {usable}"""
+
+JUDGED_SQL = """
+    WITH judged AS (
+        SELECT b.id, b.bin, b.ward_id, near.code AS road, b.geom,
+               -- On the plane the distance is within a few centimetres of the ground's
+               -- (the projection's scale): near the hose length, the ground decides.
+               CASE WHEN abs(near.plane_m - %(hose)s) < %(band)s
+                    THEN ST_Distance(near.lonlat::geography, b.geom::geography)
+                    ELSE near.plane_m END AS distance_m
+          FROM spatial_building b
+          LEFT JOIN LATERAL (
+              SELECT s.code, s.lonlat, s.plane <-> ST_Transform(b.geom, 3106) AS plane_m
+                FROM access_segments s
+               ORDER BY s.plane <-> ST_Transform(b.geom, 3106) LIMIT 1) near ON TRUE
+         WHERE b.municipality_id = %(m)s AND b.retired_at IS NULL
+           AND (%(wards)s::bigint[] IS NULL OR b.ward_id = ANY(%(wards)s::bigint[]))
+           AND (%(ward)s::bigint IS NULL OR b.ward_id = %(ward)s::bigint)),
+    hard AS (
+        SELECT j.*, j.distance_m IS NULL OR j.distance_m > %(hose)s AS hard,
+               -- Only the buildings listed need a point.
+               CASE WHEN j.distance_m IS NULL OR j.distance_m > %(hose)s
+                    THEN ST_PointOnSurface(j.geom) END AS point
+          FROM judged j)
+    SELECT w.number, count(*), count(*) FILTER (WHERE j.hard),
+           coalesce(json_agg(json_build_object(
+               'bin', j.bin, 'road', j.road,
+               'distance_m', round(j.distance_m::numeric, 1),
+               'lon', round(ST_X(j.point)::numeric, 7),
+               'lat', round(ST_Y(j.point)::numeric, 7))
+             ORDER BY j.distance_m DESC NULLS FIRST, j.bin) FILTER (WHERE j.hard), '[]')
+      FROM hard j LEFT JOIN spatial_ward w ON w.id = j.ward_id
+     GROUP BY w.number ORDER BY w.number NULLS LAST"""
+
+
+def hard_to_reach(
+    *, user, municipality: Municipality, vehicle: Assumed, ward_id: int | None = None
+) -> dict[str, Any]:
+    """Per ward, the standing buildings the user may read and how many are hard to reach,
+    and those buildings (their BIN, ward, point, nearest usable road and its distance, or
+    none when the municipality has no usable road), farthest first (tool 2). Three
+    statements: the usable roads' segments into an indexed temporary table, then one
+    judgement of every building."""
+    usable, params = _usable(vehicle)
+    scope = user_scope(user)
+    wards = None if scope.whole(municipality.pk) else scope.limited_ward_ids
+    params |= {
+        "m": municipality.pk,
+        "hose": vehicle.hose_length_m + REACH_TOLERANCE_M,
+        "band": PLANE_BAND_M,
+        "wards": wards,
+        "ward": ward_id,
+    }
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.access_segments")
+        cursor.execute(SEGMENTS_SQL.format(usable=usable), params)
+        cursor.execute(
+            "CREATE INDEX ON access_segments USING gist (plane); ANALYZE access_segments"
+        )
+        cursor.execute(JUDGED_SQL, params)
+        rows = cursor.fetchall()
+    by_ward, buildings = [], []
+    for number, total, hard, found in rows:
+        by_ward.append({"ward": number, "buildings": total, "hard_to_reach": hard})
+        buildings += [item | {"ward": number} for item in _decoded(found)]
+    return {
+        "definition": vehicle.definition(),
+        "municipality": municipality.code,
+        "hose_length_m": vehicle.hose_length_m,
+        "vehicle_width_m": vehicle.width_m,
+        "vehicle_width_source": vehicle.source,
+        "earthen_roads": vehicle.earthen,
+        "by_ward": by_ward,
+        "buildings": buildings,
+    }
+
+
+def _decoded(found: Any) -> list[dict[str, Any]]:
+    items = json.loads(found) if isinstance(found, str) else found
+    for item in items:
+        for key in ("distance_m", "lon", "lat"):
+            if item[key] is not None:
+                item[key] = float(item[key])
+    return items
