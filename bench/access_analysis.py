@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -30,7 +29,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from bench.towns import bench_town, officer_client  # noqa: E402
+from bench.towns import bench_town, best_of, officer_client  # noqa: E402
 from containment import access  # noqa: E402
 
 RAW = """
@@ -43,15 +42,6 @@ SELECT count(*) FROM spatial_building b
           AND r.geom && ST_Expand(b.geom, %(degrees)s)
           AND ST_DWithin(r.geom::geography, b.geom::geography, %(hose)s))
 """
-
-
-def _best(run, repeats: int = 3):
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main() -> None:
@@ -81,8 +71,8 @@ def main() -> None:
             return cursor.fetchone()[0]
 
     project()  # warm-up
-    project_s, (hard, size) = _best(project)
-    raw_s, raw_hard = _best(raw)
+    project_s, (hard, size) = best_of(project)
+    raw_s, raw_hard = best_of(raw)
     total = municipality.buildings.filter(retired_at__isnull=True).count()
     print(
         f"municipality {municipality.code}: {total} buildings; vehicle {vehicle.width_m} m "

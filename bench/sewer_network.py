@@ -35,7 +35,7 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from bench.towns import bench_town  # noqa: E402
+from bench.towns import bench_town, best_of  # noqa: E402
 from containment.classification import classification_params, sewer_treated_sql  # noqa: E402
 from containment.models import TreatmentPlant  # noqa: E402
 from core import registry  # noqa: E402
@@ -47,15 +47,6 @@ MARGIN = 40_075_016.68 / 2**ZOOM * 64 / 4096  # the tile buffer, as core.tiles d
 
 class Rollback(Exception):
     pass
-
-
-def _timed(run, repeats: int = 3) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def _lay_network(cursor, m: int, plant: int) -> None:
@@ -172,11 +163,11 @@ def main() -> None:
 
                 return go
 
-            project, project_counts = _timed(run(project_sql))
-            raw, raw_counts = _timed(run(raw_sql))
+            project, project_counts = best_of(run(project_sql))
+            raw, raw_counts = best_of(run(raw_sql))
             if project_counts != raw_counts:
                 raise SystemExit(f"the two disagree: {project_counts} and {raw_counts}")
-            reach, _ = _timed(run("SELECT containment_network_reach(%(m)s)"))
+            reach, _ = best_of(run("SELECT containment_network_reach(%(m)s)"))
 
             layer = tile_layer(registry.get("drains"))
             cursor.execute(

@@ -110,15 +110,20 @@ def _found(request: Request):
     )
 
 
+FILTERS = [
+    OpenApiParameter("municipality", str, description="The municipality's code"),
+    OpenApiParameter("from", str, description="First month, YYYY-MM"),
+    OpenApiParameter("to", str, description="Last month, YYYY-MM"),
+]
+
+
 class DiseaseCaseCountsView(APIView):
     @extend_schema(
         operation_id="disease_cases_list",
         tags=["disease-cases"],
         parameters=[
             *PAGE_PARAMETERS,
-            OpenApiParameter("municipality", str, description="The municipality's code"),
-            OpenApiParameter("from", str, description="First month, YYYY-MM"),
-            OpenApiParameter("to", str, description="Last month, YYYY-MM"),
+            *FILTERS,
         ],
         responses={200: page_schema(DiseaseCaseCountSerializer)},
         summary="Waterborne disease cases by ward, month, disease and source",
@@ -184,9 +189,7 @@ class DiseaseCaseExportView(APIView):
         operation_id="disease_cases_export",
         tags=["disease-cases"],
         parameters=[
-            OpenApiParameter("municipality", str, description="The municipality's code"),
-            OpenApiParameter("from", str, description="First month, YYYY-MM"),
-            OpenApiParameter("to", str, description="Last month, YYYY-MM"),
+            *FILTERS,
             OpenApiParameter("file_format", str, enum=["csv", "xlsx"], default="csv"),
         ],
         responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY)},
