@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 
 from core.accounts import ObtainExpiringToken
 from core.search_api import SearchView
+from dashboards.api.areas import AreaSummaryView
 
 urlpatterns = [
     path("", include("spatial.api.urls")),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("dashboards/", include("dashboards.api.urls")),
     path("auth/token/", ObtainExpiringToken.as_view(), name="api-token"),
     path("search/", SearchView.as_view(), name="search"),
+    path("analysis/area-summary/", AreaSummaryView.as_view(), name="analysis-area-summary"),
     # The API's description is public: it names no data, and integrators need it first.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
     path(

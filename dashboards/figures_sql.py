@@ -65,18 +65,39 @@ def _people(alias: str, prefix: str = "people") -> str:
 
 # Figures of some wards only (`%(wards)s`, after a write noted in those wards: stored.py).
 _IN_WARDS = "= ANY(%(wards)s::bigint[])"
+# The area an analysis summarises (issue 30): a geometry in EPSG:4326, bound as EWKB.
+AREA = "ST_GeomFromEWKB(%(area)s)"
+# What a statement covers: the whole municipality (None), the wards `%(wards)s` ("wards"),
+# or what lies in the area `%(area)s` ("area"), within the wards `%(wards)s` unless NULL.
+WHOLE, WARDS, IN_AREA = None, "wards", "area"
 
 
-def _in_wards(column: str, by_ward: bool) -> str:
-    return f" AND {column} {_IN_WARDS}" if by_ward else ""
+def _within(alias: str, within: str | None, ward_column: str = "ward_id") -> str:
+    """The condition, after AND, that row `alias` (with a ward and a geometry) lies in what
+    the statement covers."""
+    if within is WHOLE:
+        return ""
+    wards = f"{alias}.{ward_column} {_IN_WARDS}"
+    if within == WARDS:
+        return f" AND {wards}"
+    return f" AND ST_Intersects({alias}.geom, {AREA}) AND (%(wards)s IS NULL OR {wards})"
 
 
-def classified_sql(by_ward: bool = False) -> str:
+def _fac_within(within: str | None) -> str:
+    """The condition that classified containment `f` lies in what the statement covers
+    (`fac` keeps no geometry: it is looked up)."""
+    if within != IN_AREA:
+        return _within("f", within)
+    return f""" AND f.id IN (SELECT a.id FROM containment_containment a
+                      WHERE a.municipality_id = %(municipality)s{_within("a", within)})"""
+
+
+def classified_sql(within: str | None = WHOLE) -> str:
     """The CTEs `le` (latest emptying), `fac` (containments classified) and `hx` (households
     classified) shared by the ward figures and the per-household classes. A containment's
     rung for a private user and its fate are computed once per containment; a household
-    only adds its sharing and, without a toilet, where its members go. `by_ward`: only the
-    households of the wards `%(wards)s` and the containments in them or used there."""
+    only adds its sharing and, without a toilet, where its members go. `within` (see
+    _within): only the households covered and the containments covered or used by them."""
     private_rung = rung_sql(
         improved="y.improved",
         shared="FALSE",
@@ -96,16 +117,16 @@ def classified_sql(by_ward: bool = False) -> str:
     household_fate = household_fate_sql("h", "f.fate", "pf.fate")
     private_fate = fate_sql("y.sfd", "y.stage", "y.sewer_treated")
     fac_wards = (
-        f""" AND (c.ward_id {_IN_WARDS} OR c.id IN (
+        f""" AND (TRUE{_within("c", within)} OR c.id IN (
                SELECT h.facility_id FROM containment_household h
                  JOIN spatial_building hb ON hb.id = h.building_id
-                WHERE hb.ward_id {_IN_WARDS})
+                WHERE h.municipality_id = %(municipality)s{_within("hb", within)})
              OR c.id IN (
                SELECT pt.containment_id FROM containment_household h
                  JOIN containment_publictoilet pt ON pt.id = h.public_toilet_id
                  JOIN spatial_building hb ON hb.id = h.building_id
-                WHERE hb.ward_id {_IN_WARDS}))"""
-        if by_ward
+                WHERE h.municipality_id = %(municipality)s{_within("hb", within)}))"""
+        if within is not WHOLE
         else ""
     )
     return f"""
@@ -156,15 +177,16 @@ def classified_sql(by_ward: bool = False) -> str:
           LEFT JOIN containment_publictoilet pt
                  ON pt.id = h.public_toilet_id AND pt.retired_at IS NULL
           LEFT JOIN fac pf ON pf.id = pt.containment_id
-         WHERE h.municipality_id = %(municipality)s{_in_wards("b.ward_id", by_ward)}
+         WHERE h.municipality_id = %(municipality)s{_within("b", within)}
     )
     """
 
 
-def ward_figures_sql(by_ward: bool = False) -> str:
-    """Every ward's figures, or with `by_ward` those of the wards `%(wards)s` alone: each
-    ward's row is the same either way (a household counts in its building's ward, a
-    containment in its own)."""
+def ward_figures_sql(within: str | None = WHOLE) -> str:
+    """Every ward's figures, or with `within` (see _within) those of what it covers: with
+    WARDS, each ward's row is the same either way (a household counts in its building's
+    ward, a containment in its own); with IN_AREA, each ward's row counts what lies in the
+    area."""
     rung_columns = ",\n".join(
         f"count(*) FILTER (WHERE x.rung = '{name}') AS households_{name},"
         f" coalesce(sum(x.people) FILTER (WHERE x.rung = '{name}'), 0) AS people_{name}"
@@ -191,7 +213,7 @@ def ward_figures_sql(by_ward: bool = False) -> str:
     due = f"{interval} AND NOT (f.emptied_last IS NULL AND f.built >= f.cutoff)"
     safe = safe_individual_sql(rung="x.rung", sfd="x.sfd", treated="x.sewer_treated")
     return f"""
-    {classified_sql(by_ward)},
+    {classified_sql(within)},
     households AS (
         SELECT x.ward_id,
                count(*) AS households_surveyed,
@@ -230,7 +252,7 @@ def ward_figures_sql(by_ward: bool = False) -> str:
           JOIN containment_containmentbuilding l ON l.building_id = ib.id
           JOIN containment_containment c ON c.id = l.containment_id AND c.retired_at IS NULL
          WHERE ib.municipality_id = %(municipality)s AND ib.functional_use IN ({uses})
-               {_in_wards("ib.ward_id", by_ward)}
+               {_within("ib", within)}
          GROUP BY l.building_id
     ),
     b AS (
@@ -252,7 +274,7 @@ def ward_figures_sql(by_ward: bool = False) -> str:
           FROM spatial_building b
           LEFT JOIN safe_facility sf ON sf.building_id = b.id
          WHERE b.municipality_id = %(municipality)s AND b.retired_at IS NULL
-               {_in_wards("b.ward_id", by_ward)}
+               {_within("b", within)}
     ),
     buildings AS (
         SELECT b.ward_id,
@@ -331,7 +353,7 @@ def ward_figures_sql(by_ward: bool = False) -> str:
                        -- and the types it gives no emptying interval. Once per statement.
                        (SELECT ({_END} - {_EMPTYING_INTERVAL})::date AS cutoff,
                                {_NO_INTERVAL} AS no_interval) r
-                 WHERE TRUE{_in_wards("f.ward_id", by_ward)}) f
+                 WHERE TRUE{_fac_within(within)}) f
           LEFT JOIN emptied e ON e.containment_id = f.id
           LEFT JOIN containment_complianceassessment a ON a.containment_id = f.id
            AND a.rule_set_id = {RULE_SET_IN_FORCE}
@@ -343,7 +365,7 @@ def ward_figures_sql(by_ward: bool = False) -> str:
       LEFT JOIN buildings bl ON bl.ward_id = w.id
       LEFT JOIN households hh ON hh.ward_id = w.id
       LEFT JOIN containments ct ON ct.ward_id = w.id
-     WHERE w.municipality_id = %(municipality)s{_in_wards("w.id", by_ward)}
+     WHERE w.municipality_id = %(municipality)s{_within("w", within, "id")}
      ORDER BY w.number
     """
 

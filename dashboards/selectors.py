@@ -36,10 +36,7 @@ from containment.classification import (
 from spatial.models import Municipality
 
 from . import stored
-from .figures_sql import (
-    classified_sql,
-    ward_figures_sql,
-)
+from .figures_sql import IN_AREA, WARDS, WHOLE, classified_sql, ward_figures_sql
 
 
 @dataclass(frozen=True)
@@ -103,11 +100,17 @@ def _now() -> str:
 
 
 def ward_figures_computed(
-    *, municipality: Municipality, year: int, wards: list[int] | None = None
+    *,
+    municipality: Municipality,
+    year: int,
+    wards: list[int] | None = None,
+    area: bytes | None = None,
 ) -> list[dict]:
     """`ward_figures` computed from the registers: one statement; `wards`: those wards'
-    rows alone."""
+    rows alone. With `area` (EWKB), what lies in it (dashboards/areas.py), within `wards`
+    unless None."""
     period = Period(year)
+    within = IN_AREA if area is not None else WHOLE if wards is None else WARDS
     params = {
         **classification_params(municipality),
         "municipality": municipality.pk,
@@ -115,9 +118,10 @@ def ward_figures_computed(
         "end": period.end,
         "end_of_day": period.end_of_day,
         "wards": wards,
+        "area": area,
     }
     with connection.cursor() as cursor:
-        cursor.execute(ward_figures_sql(by_ward=wards is not None), params)
+        cursor.execute(ward_figures_sql(within), params)
         names = [column.name for column in cursor.description]
         rows = []
         computed_at = _now()

@@ -184,6 +184,9 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # building is ward A's).
     "containment-api:analysis-hard-to-reach": {"GET": WARD_A},
     "containment-api:analysis-building-access": {"GET": WARD_A},
+    # Area summary: a ward's by whoever reads ward A; a drawn area (here none: refused as
+    # incomplete) by anyone logged in, counting only what they read.
+    "analysis-area-summary": {"GET": WARD_A, "POST": LOGGED_IN},
     "spatial-api:disease-cases-export": {"GET": LOGGED_IN},
     # A count of ward A: withdrawn by whoever records ward A's counts.
     "spatial-api:disease-case": {"DELETE": EDITORS},

@@ -180,6 +180,7 @@ QUERY = {
     "surveys-api:ward-package": "ward={ward}",
     "spatial-api:export": "ward={ward}",
     "containment-api:analysis-hard-to-reach": "municipality={code}&ward={ward}",
+    "analysis-area-summary": "municipality={code}&ward={ward}",
 }
 # Every register: its list asked about ward A, its detail about the world's record of it.
 for _register in registry.registers():
