@@ -19,7 +19,7 @@ from core.scope import user_scope
 from spatial import selectors as spatial_selectors
 from spatial.models import Building, Ward
 
-from .. import access
+from .. import access, near_water
 
 
 class AssumptionSerializer(serializers.Serializer):
@@ -150,3 +150,49 @@ class BuildingAccessView(APIView):
                 "definition": vehicle.definition(),
             }
         )
+
+
+class NearWaterQuerySerializer(serializers.Serializer):
+    municipality = serializers.CharField(required=False)
+    distance = serializers.FloatField(
+        min_value=1,
+        max_value=near_water.MAX_DISTANCE_M,
+        required=False,
+        help_text="Metres; by default the rule set's minimum distance from a well",
+    )
+    file_format = serializers.ChoiceField(choices=["json", "csv"], default="json")
+
+
+class NearWaterView(APIView):
+    @extend_schema(
+        operation_id="analysis_near_water",
+        tags=["analysis"],
+        parameters=[
+            OpenApiParameter("municipality", str, description="The municipality's code"),
+            OpenApiParameter("distance", float, description="Metres (1-500)"),
+            OpenApiParameter("file_format", str, enum=["json", "csv"], default="json"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Containments within a distance of wells, water bodies and buildings with "
+        "their own well, and the water they put at risk",
+    )
+    def get(self, request: Request):
+        query = NearWaterQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        found = query.validated_data
+        municipality = spatial_selectors.resolve_municipality(
+            user=request.user, code=found.get("municipality")
+        )
+        result = near_water.near_water(
+            user=request.user, municipality=municipality, distance_m=found.get("distance")
+        )
+        if found["file_format"] == "csv":
+            header = ["code", "ward", "containment_type", "infiltrates", "well_m"]
+            header += ["water_body_m", "own_well_m", "lon", "lat"]
+            rows = ([item[key] for key in header] for item in result["containments"])
+            response = StreamingHttpResponse(
+                tables.csv_lines(header, rows), content_type=tables.CSV_TYPE
+            )
+            response["Content-Disposition"] = 'attachment; filename="near-water.csv"'
+            return response
+        return Response(result)

@@ -28,6 +28,7 @@ urlpatterns = [
         toilets.ToiletCountsView.as_view(),
         name="public-toilet-counts",
     ),
+    path("analysis/near-water/", access.NearWaterView.as_view(), name="analysis-near-water"),
     path(
         "analysis/hard-to-reach/", access.HardToReachView.as_view(), name="analysis-hard-to-reach"
     ),

@@ -184,6 +184,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # building is ward A's).
     "containment-api:analysis-hard-to-reach": {"GET": WARD_A},
     "containment-api:analysis-building-access": {"GET": WARD_A},
+    # Near water: anyone logged in, counting only the containments of their own wards.
+    "containment-api:analysis-near-water": {"GET": LOGGED_IN},
     # Area summary: a ward's by whoever reads ward A; a drawn area (here none: refused as
     # incomplete) by anyone logged in, counting only what they read.
     "analysis-area-summary": {"GET": WARD_A, "POST": LOGGED_IN},

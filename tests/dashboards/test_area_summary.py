@@ -75,7 +75,7 @@ def layout(town):
     )
     pit = ContainmentFactory(
         municipality=town.municipality,
-        containment_type="pit_lined",
+        containment_type="lined_pit_open_bottom",
         outlet="none",
         toilet_type="pour_flush",
         geom=Point(*_east(65), srid=4326),
@@ -115,7 +115,7 @@ def test_a_drawn_area_counts_what_touches_it(gis_client, layout):
     assert found["containments"] == 2
     assert {t["type"]: t["containments"] for t in found["containment_types"]} == {
         "septic_tank": 1,
-        "pit_lined": 1,
+        "lined_pit_open_bottom": 1,
     }
     assert found["wards"] == [{"ward": 1, "buildings": 2, "people": 10}]
     # Every surveyed person in the area is on a rung, as the dashboards classify them: C's
@@ -186,7 +186,7 @@ def test_the_summary_as_a_table(gis_client, layout):
     rows = list(csv.DictReader(io.StringIO(text)))
     table = {(r["section"], r["item"]): r["value"] for r in rows}
     assert table[("register", "buildings")] == "2"
-    assert table[("containment_type", "pit_lined")] == "1"
+    assert table[("containment_type", "lined_pit_open_bottom")] == "1"
     response = gis_client.post(URL, body | {"file_format": "xlsx"}, format="json")
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = {(r[0], r[1]): r[3] for r in sheet.iter_rows(min_row=2, values_only=True)}
