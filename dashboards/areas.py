@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -175,6 +175,12 @@ def area_of(
     return Area(bytes(ewkb), geojson, float(area_m2), described, float(buffer_m))
 
 
+# An area's statements touch a few thousand rows through the indexes. With the default
+# costs (random_page_cost 4, for spinning disks) the planner hashed whole tables instead,
+# and parallel workers took longer to start than the work: 690 ms at tier M, 230 ms with
+# these (docs/performance.md). For these statements only.
+PLANNING = "SET LOCAL random_page_cost = 1.1; SET LOCAL max_parallel_workers_per_gather = 0"
+
 # Buildings and containments in the area beyond the dashboards' figures: population by sex,
 # holdings, and containments by type.
 EXTRA_SQL = f"""
@@ -207,13 +213,16 @@ def summary(*, user, municipality: Municipality, area: Area, year: int | None = 
     year = year or timezone.localdate().year
     limit = user_scope(user)
     wards = None if limit.whole(municipality.pk) else sorted(limit.ward_ids)
-    rows = ward_figures_computed(municipality=municipality, year=year, wards=wards, area=area.ewkb)
-    figures = total_figures(rows)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(PLANNING)
+        rows = ward_figures_computed(
+            municipality=municipality, year=year, wards=wards, area=area.ewkb
+        )
         cursor.execute(
             EXTRA_SQL, {"municipality": municipality.pk, "wards": wards, "area": area.ewkb}
         )
         extra, types = (_decoded(value) for value in cursor.fetchone())
+    figures = total_figures(rows)
     type_labels = dict(ContainmentType.choices)
     return {
         "definition": _(

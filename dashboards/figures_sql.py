@@ -83,6 +83,32 @@ def _within(alias: str, within: str | None, ward_column: str = "ward_id") -> str
     return f" AND ST_Intersects({alias}.geom, {AREA}) AND (%(wards)s IS NULL OR {wards})"
 
 
+# The containments an area's figures classify: those in the area and those its households
+# use (their own or a public toilet's), within the wards `%(wards)s` unless NULL. A few
+# thousand, found by the indexes.
+AREA_CONTAINMENTS_SQL = f"""
+    SELECT a.id FROM containment_containment a
+     WHERE a.municipality_id = %(municipality)s{_within("a", IN_AREA)}
+    UNION
+    SELECT h.facility_id FROM containment_household h
+      JOIN spatial_building hb ON hb.id = h.building_id
+     WHERE h.municipality_id = %(municipality)s AND h.facility_id IS NOT NULL
+           {_within("hb", IN_AREA)}
+    UNION
+    SELECT pt.containment_id FROM containment_household h
+      JOIN containment_publictoilet pt ON pt.id = h.public_toilet_id
+      JOIN spatial_building hb ON hb.id = h.building_id
+     WHERE h.municipality_id = %(municipality)s AND pt.containment_id IS NOT NULL
+           {_within("hb", IN_AREA)}"""
+
+
+def _requests_within(within: str | None) -> str:
+    """For an area, the emptying requests of its containments only (`r`)."""
+    if within != IN_AREA:
+        return ""
+    return " AND r.containment_id = ANY(%(containment_ids)s::bigint[])"
+
+
 def _fac_within(within: str | None) -> str:
     """The condition that classified containment `f` lies in what the statement covers
     (`fac` keeps no geometry: it is looked up)."""
@@ -116,8 +142,12 @@ def classified_sql(within: str | None = WHOLE) -> str:
     )
     household_fate = household_fate_sql("h", "f.fate", "pf.fate")
     private_fate = fate_sql("y.sfd", "y.stage", "y.sewer_treated")
-    fac_wards = (
-        f""" AND (TRUE{_within("c", within)} OR c.id IN (
+    if within == IN_AREA:
+        # Looked up first (AREA_CONTAINMENTS_SQL): bound as a list, the planner knows how
+        # many there are, and fetches them by their key.
+        fac_wards = " AND c.id = ANY(%(containment_ids)s::bigint[])"
+    elif within == WARDS:
+        fac_wards = f""" AND (TRUE{_within("c", within)} OR c.id IN (
                SELECT h.facility_id FROM containment_household h
                  JOIN spatial_building hb ON hb.id = h.building_id
                 WHERE h.municipality_id = %(municipality)s{_within("hb", within)})
@@ -126,14 +156,13 @@ def classified_sql(within: str | None = WHOLE) -> str:
                  JOIN containment_publictoilet pt ON pt.id = h.public_toilet_id
                  JOIN spatial_building hb ON hb.id = h.building_id
                 WHERE h.municipality_id = %(municipality)s{_within("hb", within)}))"""
-        if within is not WHOLE
-        else ""
-    )
+    else:
+        fac_wards = ""
     return f"""
     WITH le AS (
         -- Each containment's latest emptying on record by the period's end.
         {emptyings_sql(_END, latest_per_containment=True)}
-           AND r.municipality_id = %(municipality)s
+           AND r.municipality_id = %(municipality)s{_requests_within(within)}
          ORDER BY r.containment_id, e.emptied_on DESC, e.id DESC
     ),
     fac AS (
@@ -180,6 +209,29 @@ def classified_sql(within: str | None = WHOLE) -> str:
          WHERE h.municipality_id = %(municipality)s{_within("b", within)}
     )
     """
+
+
+def _on_record(within: str | None) -> str:
+    """Whether building `b` has households on record: for a whole town or wards, hashed
+    once (cheaper than a probe per building); for an area's few buildings, probed."""
+    if within == IN_AREA:
+        return "EXISTS (SELECT 1 FROM containment_household h WHERE h.building_id = b.id)"
+    return """b.id IN (SELECT h.building_id FROM containment_household h
+                         WHERE h.municipality_id = %(municipality)s)"""
+
+
+def _surveyed(within: str | None) -> str:
+    """Whether building `b` has an approved survey submission by the period's end (hashed
+    or probed as _on_record)."""
+    if within == IN_AREA:
+        return """EXISTS (SELECT 1 FROM surveys_submission s
+                  JOIN surveys_surveycampaign k ON k.id = s.campaign_id
+                 WHERE s.building_id = b.id AND k.municipality_id = %(municipality)s
+                   AND s.status = 'approved' AND s.received_at <= %(end_of_day)s)"""
+    return """b.id IN (SELECT s.building_id FROM surveys_submission s
+                          JOIN surveys_surveycampaign k ON k.id = s.campaign_id
+                         WHERE k.municipality_id = %(municipality)s AND s.status = 'approved'
+                           AND s.received_at <= %(end_of_day)s)"""
 
 
 def ward_figures_sql(within: str | None = WHOLE) -> str:
@@ -262,15 +314,10 @@ def ward_figures_sql(within: str | None = WHOLE) -> str:
                {_people("b", "population")} AS people,
                -- A dwelling: households live here, or nobody said otherwise.
                b.household_count IS DISTINCT FROM 0 AS dwelling,
-               -- Hashed once: cheaper than a probe per building.
-               b.id IN (SELECT h.building_id FROM containment_household h
-                         WHERE h.municipality_id = %(municipality)s) AS households_on_record,
+               {_on_record(within)} AS households_on_record,
                sf.building_id IS NOT NULL OR b.has_toilet IS FALSE AS sanitation_known,
                coalesce(sf.safe, FALSE) AS safe_facility,
-               b.id IN (SELECT s.building_id FROM surveys_submission s
-                          JOIN surveys_surveycampaign k ON k.id = s.campaign_id
-                         WHERE k.municipality_id = %(municipality)s AND s.status = 'approved'
-                           AND s.received_at <= %(end_of_day)s) AS surveyed
+               {_surveyed(within)} AS surveyed
           FROM spatial_building b
           LEFT JOIN safe_facility sf ON sf.building_id = b.id
          WHERE b.municipality_id = %(municipality)s AND b.retired_at IS NULL
@@ -304,7 +351,7 @@ def ward_figures_sql(within: str | None = WHOLE) -> str:
           LEFT JOIN containment_sludgedelivery d
                     ON d.emptying_id = e.id AND d.status = 'confirmed'
           LEFT JOIN containment_treatmentplant p ON p.id = d.plant_id
-         WHERE r.municipality_id = %(municipality)s
+         WHERE r.municipality_id = %(municipality)s{_requests_within(within)}
            AND e.emptied_on BETWEEN %(start)s AND {_END}
          GROUP BY r.containment_id
     ),

@@ -36,7 +36,14 @@ from containment.classification import (
 from spatial.models import Municipality
 
 from . import stored
-from .figures_sql import IN_AREA, WARDS, WHOLE, classified_sql, ward_figures_sql
+from .figures_sql import (
+    AREA_CONTAINMENTS_SQL,
+    IN_AREA,
+    WARDS,
+    WHOLE,
+    classified_sql,
+    ward_figures_sql,
+)
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,9 @@ def ward_figures_computed(
         "area": area,
     }
     with connection.cursor() as cursor:
+        if area is not None:
+            cursor.execute(AREA_CONTAINMENTS_SQL, params)
+            params["containment_ids"] = [row[0] for row in cursor.fetchall()]
         cursor.execute(ward_figures_sql(within), params)
         names = [column.name for column in cursor.description]
         rows = []
