@@ -160,6 +160,12 @@ class NearWaterQuerySerializer(serializers.Serializer):
         required=False,
         help_text="Metres; by default the rule set's minimum distance from a well",
     )
+    limit = serializers.IntegerField(
+        min_value=1,
+        max_value=near_water.MAX_LIMIT,
+        default=near_water.DEFAULT_LIMIT,
+        help_text="At most this many items in each JSON list (nearest first)",
+    )
     file_format = serializers.ChoiceField(choices=["json", "csv"], default="json")
 
 
@@ -170,6 +176,7 @@ class NearWaterView(APIView):
         parameters=[
             OpenApiParameter("municipality", str, description="The municipality's code"),
             OpenApiParameter("distance", float, description="Metres (1-500)"),
+            OpenApiParameter("limit", int, description="Items per JSON list (1-10000)"),
             OpenApiParameter("file_format", str, enum=["json", "csv"], default="json"),
         ],
         responses={200: OpenApiTypes.OBJECT},
@@ -183,16 +190,19 @@ class NearWaterView(APIView):
         municipality = spatial_selectors.resolve_municipality(
             user=request.user, code=found.get("municipality")
         )
-        result = near_water.near_water(
-            user=request.user, municipality=municipality, distance_m=found.get("distance")
-        )
         if found["file_format"] == "csv":
-            header = ["code", "ward", "containment_type", "infiltrates", "well_m"]
-            header += ["water_body_m", "own_well_m", "lon", "lat"]
-            rows = ([item[key] for key in header] for item in result["containments"])
+            rows = near_water.near_water_rows(
+                user=request.user, municipality=municipality, distance_m=found.get("distance")
+            )
             response = StreamingHttpResponse(
-                tables.csv_lines(header, rows), content_type=tables.CSV_TYPE
+                tables.csv_lines(near_water.LIST_HEADER, rows), content_type=tables.CSV_TYPE
             )
             response["Content-Disposition"] = 'attachment; filename="near-water.csv"'
             return response
+        result = near_water.near_water(
+            user=request.user,
+            municipality=municipality,
+            distance_m=found.get("distance"),
+            limit=found["limit"],
+        )
         return Response(result)

@@ -93,6 +93,15 @@ def test_the_rule_sets_distance_decides_29_and_31_metres(gis_client, layout):
     assert [b["label"] for b in found["buildings_with_own_well_at_risk"]] == [layout["house"].bin]
     assert [w["id"] for w in found["water_bodies_at_risk"]] == [layout["pond"].pk]
     assert found["by_ward"] == [{"ward": 1, "containments": 2}, {"ward": 2, "containments": 1}]
+    assert (
+        found["wells_at_risk_count"],
+        found["water_bodies_at_risk_count"],
+        found["buildings_with_own_well_at_risk_count"],
+    ) == (1, 1, 1)
+    # Lists are cut at `limit`, nearest first; the counts are not.
+    first = gis_client.get(URL, {"limit": 1}).json()
+    assert [item["id"] for item in first["containments"]] == [layout["by_pond"].pk]
+    assert first["containments_near_water"] == 3
 
 
 def test_an_asked_distance_and_a_reader_of_one_ward(gis_client, layout, town):
@@ -106,6 +115,7 @@ def test_an_asked_distance_and_a_reader_of_one_ward(gis_client, layout, town):
     assert [item["id"] for item in east["containments"]] == [layout["by_pond"].pk]
     assert gis_client.get(URL, {"distance": 0}).status_code == 400
     assert gis_client.get(URL, {"distance": 501}).status_code == 400
+    assert gis_client.get(URL, {"limit": 0}).status_code == 400
 
 
 def test_without_a_rule_set_the_domain_default_applies(gis_client, town):
