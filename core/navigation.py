@@ -44,6 +44,7 @@ PAGES = (
     Page("dashboards:indicators", _("Indicators"), frozenset({ADMIN, EXECUTIVE, GIS, PLANT})),
     Page("spatial:map", _("Map"), EVERY_ROLE - {EXECUTIVE}),
     Page("spatial:editor", _("Edit the map"), frozenset({ADMIN, GIS})),
+    Page("dashboards:analysis", _("Map analysis"), frozenset({ADMIN, GIS, EXECUTIVE})),
     Page("dashboards:quality", _("Data quality"), frozenset({ADMIN, GIS})),
     Page("spatial:data", _("Exports and imports"), frozenset({ADMIN, GIS})),
     Page("spatial:disease-cases", _("Disease cases"), frozenset({ADMIN, GIS})),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from containment.choices import ContainmentType
 from core import registry
+from core.local import digits, ward_label
 from core.scope import user_scope
 from spatial.models import LowIncomeCommunity, Municipality, Ward
 
@@ -75,14 +76,16 @@ def _given(
         limit = user_scope(user)
         if found is None or not limit.covers(municipality_id=municipality.pk, ward_id=found.pk):
             raise AreaRefused("ward", _("No such ward of yours."))
-        return bytes(found.geom.ewkb), _("Ward %(number)s") % {"number": found.number}
+        return bytes(found.geom.ewkb), ward_label(
+            {"number": found.number, "name_bn": found.name_bn}
+        )
     if low_income_community is not None:
         found = LowIncomeCommunity.objects.filter(
             pk=low_income_community, municipality=municipality
         ).first()
         if found is None:
             raise AreaRefused("low_income_community", _("No such low-income community here."))
-        return bytes(found.geom.ewkb), found.name
+        return bytes(found.geom.ewkb), found.local_name
     if layer is None or feature is None:
         raise AreaRefused(
             "geometry",
@@ -109,7 +112,7 @@ def _given(
         row = cursor.fetchone()
     if row is None:
         raise AreaRefused("feature", _("No such feature of yours in this layer."))
-    return bytes(row[0]), f"{declared.title or layer} {feature}"
+    return bytes(row[0]), f"{declared.title or layer} {digits(feature)}"
 
 
 AREA_SQL = """
@@ -171,7 +174,10 @@ def area_of(
             },
         )
     if buffer_m:
-        described = _("%(metres)s m around %(what)s") % {"metres": buffer_m, "what": described}
+        described = _("%(metres)s m around %(what)s") % {
+            "metres": digits(f"{buffer_m:g}"),
+            "what": described,
+        }
     return Area(bytes(ewkb), geojson, float(area_m2), described, float(buffer_m))
 
 

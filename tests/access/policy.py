@@ -143,6 +143,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "dashboards:monthly-fsm": {"GET": TOWN},  # the month's figures, as the indicators
     # Data quality: whoever edits the registers there (the wards asked for are ward A's).
     "dashboards:quality": {"GET": EDITORS, "POST": EDITORS},
+    # The map analysis page: any session (its answers come from the scoped analysis API).
+    "dashboards:analysis": {"GET": SESSIONS},
     "dashboards:public": {"GET": EVERYONE},
     "dashboards:public-municipality": {"GET": EVERYONE},  # the town publishes its figures
     "spatial:map": {"GET": SESSIONS},
