@@ -65,12 +65,34 @@ class Area:
     buffer_m: float
 
 
+# Every sewer of the municipality, for "how many would a sewer serve" (the buffer around
+# the existing network; a proposed line is drawn).
+SEWERS_SQL = """SELECT ST_AsEWKB(ST_Collect(d.geom)) FROM containment_drainsegment d
+                 WHERE d.municipality_id = %s AND d.retired_at IS NULL
+                   AND d.network_type = 'sewer'"""
+
+
 def _given(
-    *, user, municipality: Municipality, geometry, ward, low_income_community, layer, feature
+    *,
+    user,
+    municipality: Municipality,
+    geometry,
+    ward,
+    low_income_community,
+    layer,
+    feature,
+    sewers=False,
 ):
     """The geometry asked for (EWKB) and what to call it."""
     if geometry is not None:
         return bytes(geometry.ewkb), _("Drawn area")
+    if sewers:
+        with connection.cursor() as cursor:
+            cursor.execute(SEWERS_SQL, [municipality.pk])
+            found = cursor.fetchone()[0]
+        if found is None:
+            raise AreaRefused("sewers", _("This municipality has no sewer on record."))
+        return bytes(found), _("the sewers")
     if ward is not None:
         found = Ward.objects.filter(pk=ward, municipality=municipality).first()
         limit = user_scope(user)
@@ -134,6 +156,7 @@ def area_of(
     low_income_community: int | None = None,
     layer: str | None = None,
     feature: int | None = None,
+    sewers: bool = False,
     buffer_m: float = 0,
 ) -> Area:
     """The area to summarise: the one given, buffered by `buffer_m` metres on the ground.
@@ -152,6 +175,7 @@ def area_of(
         low_income_community=low_income_community,
         layer=layer,
         feature=feature,
+        sewers=sewers,
     )
     with connection.cursor() as cursor:
         cursor.execute(AREA_SQL, {"given": given, "buffer": buffer_m, "m": municipality.pk})
@@ -263,6 +287,11 @@ def summary(*, user, municipality: Municipality, area: Area, year: int | None = 
         "ladder": ladder(figures),
         "sfd": sfd(figures),
         "containments": figures["containments"],
+        # What the containments are, in the SFD's words: on a sewer already, or not.
+        "sfd_classes": {
+            name: figures[f"sfd_{name}"] for name in ("sewered", "contained", "not_contained")
+        }
+        | {"unknown": figures["sfd_unknown"]},
         "containment_types": [
             {"type": code, "label": str(type_labels.get(code, code)), "containments": count}
             for code, count in sorted(types.items(), key=lambda item: (-item[1], item[0]))

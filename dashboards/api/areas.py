@@ -44,6 +44,9 @@ class AreaAskedSerializer(StrictFieldsMixin, serializers.Serializer):
     feature = serializers.IntegerField(
         min_value=1, required=False, help_text="A feature's id in `layer`, to buffer"
     )
+    sewers = serializers.BooleanField(
+        required=False, help_text="The municipality's existing sewers (with a buffer)"
+    )
     buffer_m = serializers.FloatField(
         min_value=0,
         max_value=areas.MAX_BUFFER_M,
@@ -59,13 +62,14 @@ class AreaAskedSerializer(StrictFieldsMixin, serializers.Serializer):
                 {"layer": [_("A feature is named by its layer and its id.")]}
             )
         given = [way for way in WAYS if attrs.get(way) is not None]
+        given += ["sewers"] if attrs.get("sewers") else []
         if len(given) != 1:
             raise serializers.ValidationError(
                 {
                     "geometry": [
                         _(
-                            "Give one of: a geometry, a ward, a low-income community, or a "
-                            "layer and a feature."
+                            "Give one of: a geometry, a ward, a low-income community, the "
+                            "sewers, or a layer and a feature."
                         )
                     ]
                 }
@@ -93,7 +97,7 @@ def _rows(found: dict) -> Iterator[list]:
         yield ["sfd", fate["fate"], fate["label"], fate["people"]]
     for kind in found["containment_types"]:
         yield ["containment_type", kind["type"], kind["label"], kind["containments"]]
-    for section in ("compliance", "emptying"):
+    for section in ("sfd_classes", "compliance", "emptying"):
         for key, value in found[section].items():
             yield [section, key, key, value]
     yield ["computed", "computed_at", _("Computed at"), found["computed_at"]]
@@ -105,6 +109,7 @@ PARAMETERS = [
     OpenApiParameter("low_income_community", int, description="A low-income community's id"),
     OpenApiParameter("layer", str, enum=list(areas.BUFFERED_LAYERS)),
     OpenApiParameter("feature", int, description="A feature's id in `layer`"),
+    OpenApiParameter("sewers", bool, description="Around the existing sewers"),
     OpenApiParameter("buffer_m", float, description="Metres around it (0-5000)"),
     OpenApiParameter("year", int, description="As of the end of this year (default: today)"),
     OpenApiParameter("file_format", str, enum=["json", "csv", "xlsx"], default="json"),
@@ -128,6 +133,7 @@ class AreaSummaryView(APIView):
                 low_income_community=found.get("low_income_community"),
                 layer=found.get("layer"),
                 feature=found.get("feature"),
+                sewers=found.get("sewers", False),
                 buffer_m=found["buffer_m"],
             )
         except areas.AreaRefused as refused:

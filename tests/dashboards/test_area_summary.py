@@ -235,3 +235,21 @@ def test_the_area_is_found_by_the_spatial_index(layout):
         )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "spatial_building_geom" in plan, plan
+
+
+def test_who_the_existing_sewers_could_serve(gis_client, layout, town):
+    """A sewer 15 m north of A's north wall: within 30 m of it, A alone (B is 54 m east of
+    its end), with A's septic tank not yet on a sewer."""
+    refused = gis_client.post(URL, {"sewers": True, "buffer_m": 30}, format="json")
+    assert refused.status_code == 400
+    assert "sewers" in refused.json()["errors"]
+    (x0, _), (x1, _) = _east(-10), _east(6)
+    north = LAT + 21 / 110_700
+    DrainSegmentFactory(
+        municipality=town.municipality, geom=LineString((x0, north), (x1, north), srid=4326)
+    )
+    found = _summary(gis_client, {"sewers": True, "buffer_m": 30})
+    assert found["buildings"] == 1
+    assert found["people"]["total"] == 5
+    assert found["sfd_classes"] == {"sewered": 0, "contained": 1, "not_contained": 0, "unknown": 0}
+    assert found["area"]["described"] == "30 m around the sewers"

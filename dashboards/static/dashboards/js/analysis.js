@@ -63,13 +63,13 @@
     var kind = $("analysis-area-kind").value;
     $("analysis-ward-row").hidden = kind !== "ward";
     $("analysis-community-row").hidden = kind !== "community";
-    $("analysis-draw-row").hidden = kind === "ward" || kind === "community";
+    $("analysis-draw-row").hidden = kind === "ward" || kind === "community" || kind === "sewers";
     drawnLayer.clearLayers();
     drawn = null;
     $("analysis-drawn").textContent = "";
     // A line or a point is only an area with a buffer around it.
-    if ((kind === "Line" || kind === "Marker") && !(Number($("analysis-buffer").value) > 0)) {
-      $("analysis-buffer").value = kind === "Line" ? "30" : "50";
+    if ((kind === "Line" || kind === "Marker" || kind === "sewers") && !(Number($("analysis-buffer").value) > 0)) {
+      $("analysis-buffer").value = kind === "Marker" ? "50" : "30";
     }
   }
 
@@ -117,6 +117,7 @@
     var body = { municipality: town().code, buffer_m: Number($("analysis-buffer").value) || 0 };
     if (kind === "ward") { body.ward = Number($("analysis-ward").value); }
     else if (kind === "community") { body.low_income_community = Number($("analysis-community").value); }
+    else if (kind === "sewers") { body.sewers = true; }
     else if (drawn) { body.geometry = drawn; }
     else { return null; }
     return body;
@@ -218,6 +219,12 @@
     bars(gettext("People by where their excreta end up (SFD)"),
       found.sfd.fates.filter(function (fate) { return fate.people; })
         .map(function (fate) { return [fate.label, fate.people]; }));
+    table(gettext("Containments by SFD class"), [
+      [gettext("On a sewer"), found.sfd_classes.sewered],
+      [gettext("Contained on site"), found.sfd_classes.contained],
+      [gettext("Not contained"), found.sfd_classes.not_contained],
+      [gettext("Unknown"), found.sfd_classes.unknown],
+    ]);
     bars(gettext("Containments by type"),
       found.containment_types.map(function (item) { return [item.label, item.containments]; }));
     table(gettext("Compliance and emptying"), [
