@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 
 from core.accounts import ObtainExpiringToken
 from core.search_api import SearchView
+from dashboards.api import saved
 from dashboards.api.areas import AreaSummaryView
 
 urlpatterns = [
@@ -16,6 +17,13 @@ urlpatterns = [
     path("auth/token/", ObtainExpiringToken.as_view(), name="api-token"),
     path("search/", SearchView.as_view(), name="search"),
     path("analysis/area-summary/", AreaSummaryView.as_view(), name="analysis-area-summary"),
+    path("analysis/saved/", saved.SavedAnalysisListView.as_view(), name="analysis-saved-list"),
+    path("analysis/saved/<int:pk>/", saved.SavedAnalysisView.as_view(), name="analysis-saved"),
+    path(
+        "analysis/saved/<int:pk>/run/",
+        saved.SavedAnalysisRunView.as_view(),
+        name="analysis-saved-run",
+    ),
     # The API's description is public: it names no data, and integrators need it first.
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
     path(

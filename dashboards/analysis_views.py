@@ -60,6 +60,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
             "hard": reverse("containment-api:analysis-hard-to-reach"),
             "water": reverse("containment-api:analysis-near-water"),
             "buildings": reverse("spatial-api:building-list"),
+            "saved": reverse("analysis-saved-list"),
         },
     }
     return render(request, "dashboards/analysis.html", {"analysis_config": config})

@@ -252,6 +252,8 @@ def summary(*, user, municipality: Municipality, area: Area, year: int | None = 
             EXTRA_SQL, {"municipality": municipality.pk, "wards": wards, "area": area.ewkb}
         )
         extra, types = (_decoded(value) for value in cursor.fetchone())
+    if not rows:
+        raise AreaRefused("geometry", _("The municipality has no ward you read."))
     figures = total_figures(rows)
     type_labels = dict(ContainmentType.choices)
     return {

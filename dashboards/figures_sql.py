@@ -211,6 +211,14 @@ def classified_sql(within: str | None = WHOLE) -> str:
     """
 
 
+def _ward_rows(within: str | None) -> str:
+    """Which wards get a row: for an area, every ward the reader reads (a row of zeros
+    where nothing of the area lies), so that a total always has its columns."""
+    if within == IN_AREA:
+        return f" AND (%(wards)s IS NULL OR w.id {_IN_WARDS})"
+    return _within("w", within, "id")
+
+
 def _on_record(within: str | None) -> str:
     """Whether building `b` has households on record: for a whole town or wards, hashed
     once (cheaper than a probe per building); for an area's few buildings, probed."""
@@ -412,7 +420,7 @@ def ward_figures_sql(within: str | None = WHOLE) -> str:
       LEFT JOIN buildings bl ON bl.ward_id = w.id
       LEFT JOIN households hh ON hh.ward_id = w.id
       LEFT JOIN containments ct ON ct.ward_id = w.id
-     WHERE w.municipality_id = %(municipality)s{_within("w", within, "id")}
+     WHERE w.municipality_id = %(municipality)s{_ward_rows(within)}
      ORDER BY w.number
     """
 

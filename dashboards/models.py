@@ -1,6 +1,7 @@
 """Targets the municipality sets for its indicators. The dashboards read them; they are
 edited in the admin by municipal admins."""
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -113,3 +114,39 @@ class QualitySnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ward_id} {self.taken_on}"
+
+
+class AnalysisTool(models.TextChoices):
+    AREA = "area", _("What lies in an area")
+    HARD_TO_REACH = "hard_to_reach", _("Buildings a vacutug cannot reach")
+    NEAR_WATER = "near_water", _("Containments near water")
+
+
+class SavedAnalysis(models.Model):
+    """A map analysis kept by name (issue 30): its tool and parameters, to run again on
+    today's registers."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="saved_analyses"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    tool = models.CharField(_("question"), max_length=20, choices=AnalysisTool.choices)
+    parameters = models.JSONField(_("parameters"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    last_run_at = models.DateTimeField(_("last run at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("saved analysis")
+        verbose_name_plural = _("saved analyses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"], name="saved_analysis_name_unique"
+            )
+        ]
+        ordering = ["municipality", "name"]
+
+    def __str__(self) -> str:
+        return self.name

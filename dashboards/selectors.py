@@ -35,15 +35,7 @@ from containment.classification import (
 )
 from spatial.models import Municipality
 
-from . import stored
-from .figures_sql import (
-    AREA_CONTAINMENTS_SQL,
-    IN_AREA,
-    WARDS,
-    WHOLE,
-    classified_sql,
-    ward_figures_sql,
-)
+from . import figures_sql, stored
 
 
 @dataclass(frozen=True)
@@ -117,7 +109,9 @@ def ward_figures_computed(
     rows alone. With `area` (EWKB), what lies in it (dashboards/areas.py), within `wards`
     unless None."""
     period = Period(year)
-    within = IN_AREA if area is not None else WHOLE if wards is None else WARDS
+    within = figures_sql.WHOLE if wards is None else figures_sql.WARDS
+    if area is not None:
+        within = figures_sql.IN_AREA
     params = {
         **classification_params(municipality),
         "municipality": municipality.pk,
@@ -129,9 +123,9 @@ def ward_figures_computed(
     }
     with connection.cursor() as cursor:
         if area is not None:
-            cursor.execute(AREA_CONTAINMENTS_SQL, params)
+            cursor.execute(figures_sql.AREA_CONTAINMENTS_SQL, params)
             params["containment_ids"] = [row[0] for row in cursor.fetchall()]
-        cursor.execute(ward_figures_sql(within), params)
+        cursor.execute(figures_sql.ward_figures_sql(within), params)
         names = [column.name for column in cursor.description]
         rows = []
         computed_at = _now()
@@ -157,7 +151,7 @@ def household_classes(*, municipality: Municipality, year: int) -> dict[int, dic
         "end_of_day": period.end_of_day,
     }
     safe = safe_individual_sql(rung="x.rung", sfd="x.sfd", treated="x.sewer_treated")
-    sql = f"""{classified_sql()}
+    sql = f"""{figures_sql.classified_sql()}
         SELECT x.id, x.rung, x.fate, {safe},
                x.stage, x.people FROM hx x"""
     with connection.cursor() as cursor:
@@ -402,12 +396,3 @@ def treatment_capacity(*, municipality: Municipality, years: list[int]) -> dict[
             {"municipality": municipality.pk, "years": years},
         )
         return {year: float(capacity) for year, capacity in cursor.fetchall()}
-
-
-def publishing_municipalities() -> list[Municipality]:
-    return list(Municipality.objects.filter(publishes_dashboard=True).order_by("name"))
-
-
-def publishing_municipality_get(*, code: str) -> Municipality:
-    """Raises Municipality.DoesNotExist unless the municipality publishes its figures."""
-    return Municipality.objects.get(code=code, publishes_dashboard=True)

@@ -16,7 +16,7 @@ from core import pdf
 from spatial import selectors as spatial_selectors
 from spatial.models import Municipality, Ward
 
-from . import downloads, monthly, reports, selectors
+from . import downloads, monthly, reports
 from .forms import DashboardQueryForm, MonthlyReportForm, year_choices
 
 
@@ -220,7 +220,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboards/public_index.html",
-        {"municipalities": selectors.publishing_municipalities()},
+        {"municipalities": spatial_selectors.publishing_municipalities()},
     )
 
 
@@ -230,7 +230,7 @@ def public_municipality(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         return _bad(" ".join(e for errors in form.errors.values() for e in errors))
     try:
-        municipality = selectors.publishing_municipality_get(code=code)
+        municipality = spatial_selectors.publishing_municipality_get(code=code)
     except Municipality.DoesNotExist:
         raise Http404(_("No published figures for this municipality.")) from None
     data = reports.public_wards(

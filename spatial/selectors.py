@@ -288,3 +288,13 @@ def water_sample_figures(*, municipality: Municipality, years: list[int]) -> dic
         found = {row[0]: row[1:] for row in cursor.fetchall()}
     names = ("samples", "meeting", "pending")
     return {year: dict(zip(names, found.get(year, (0, 0, 0)), strict=True)) for year in years}
+
+
+def publishing_municipalities() -> list[Municipality]:
+    """The municipalities that publish their dashboard figures."""
+    return list(Municipality.objects.filter(publishes_dashboard=True).order_by("name"))
+
+
+def publishing_municipality_get(*, code: str) -> Municipality:
+    """Raises Municipality.DoesNotExist unless the municipality publishes its figures."""
+    return Municipality.objects.get(code=code, publishes_dashboard=True)

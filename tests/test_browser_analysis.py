@@ -12,6 +12,7 @@ from django.contrib.gis.geos import LineString, Point
 
 from containment import services
 from core.roles import MembershipRole
+from dashboards.models import SavedAnalysis
 
 from .conftest import log_in, make_town
 from .factories import (
@@ -119,6 +120,18 @@ def test_draw_an_area_and_read_what_lies_in_it(page, live_server, analysis_town)
         page.click("#analysis-csv")
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert "register,buildings,Buildings,2" in text
+    # Saved by name, and run again from the list.
+    page.click("#analysis-saved-box summary")
+    page.fill("#analysis-save-name", "Two houses")
+    page.click("#analysis-save")
+    page.wait_for_function(
+        "() => document.getElementById('analysis-status').textContent.includes('Two houses')"
+    )
+    assert SavedAnalysis.objects.get().name == "Two houses"
+    page.evaluate("() => delete document.getElementById('analysis-map').dataset.buildings")
+    page.click("#analysis-saved-run")
+    page.wait_for_selector("#analysis-map[data-buildings]")
+    assert page.get_attribute("#analysis-map", "data-buildings") == "2"
 
 
 def test_a_ward_in_bangla_on_a_tablet(page, live_server, analysis_town):

@@ -51,8 +51,8 @@ ASSUMPTIONS = [
 ]
 
 
-def _assumed(request: Request) -> tuple[dict, object, access.Assumed]:
-    data = AssumptionSerializer(data=request.query_params)
+def _assumed(request: Request, params) -> tuple[dict, object, access.Assumed]:
+    data = AssumptionSerializer(data=params)
     data.is_valid(raise_exception=True)
     found = data.validated_data
     municipality = spatial_selectors.resolve_municipality(
@@ -79,7 +79,11 @@ class HardToReachView(APIView):
         summary="Buildings no usable road lies within hose length of, per ward and listed",
     )
     def get(self, request: Request):
-        found, municipality, vehicle = _assumed(request)
+        return self.answer(request, request.query_params)
+
+    def answer(self, request: Request, params):
+        """The answer to `params` (a query, or a saved analysis's parameters)."""
+        found, municipality, vehicle = _assumed(request, params)
         ward_id = found.get("ward")
         if ward_id is not None:
             ward = Ward.objects.filter(pk=ward_id, municipality=municipality).first()
@@ -184,7 +188,11 @@ class NearWaterView(APIView):
         "their own well, and the water they put at risk",
     )
     def get(self, request: Request):
-        query = NearWaterQuerySerializer(data=request.query_params)
+        return self.answer(request, request.query_params)
+
+    def answer(self, request: Request, params):
+        """The answer to `params` (a query, or a saved analysis's parameters)."""
+        query = NearWaterQuerySerializer(data=params)
         query.is_valid(raise_exception=True)
         found = query.validated_data
         municipality = spatial_selectors.resolve_municipality(

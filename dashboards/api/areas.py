@@ -117,7 +117,8 @@ PARAMETERS = [
 
 
 class AreaSummaryView(APIView):
-    def _answer(self, request: Request, data) -> Response | HttpResponse:
+    def answer(self, request: Request, data) -> Response | HttpResponse:
+        """The answer to `data` (a request's, or a saved analysis's parameters)."""
         asked = AreaAskedSerializer(data=data)
         asked.is_valid(raise_exception=True)
         found = asked.validated_data
@@ -136,11 +137,11 @@ class AreaSummaryView(APIView):
                 sewers=found.get("sewers", False),
                 buffer_m=found["buffer_m"],
             )
+            result = areas.summary(
+                user=request.user, municipality=municipality, area=area, year=found.get("year")
+            )
         except areas.AreaRefused as refused:
             raise serializers.ValidationError({refused.field: [refused.message]}) from None
-        result = areas.summary(
-            user=request.user, municipality=municipality, area=area, year=found.get("year")
-        )
         kind = found["file_format"]
         if kind == "json":
             return Response(result | {"geometry": json.loads(area.geojson)})
@@ -165,7 +166,7 @@ class AreaSummaryView(APIView):
         summary="What lies in a ward, a low-income community or a buffer around a feature",
     )
     def get(self, request: Request):
-        return self._answer(request, request.query_params.dict())
+        return self.answer(request, request.query_params.dict())
 
     @extend_schema(
         operation_id="analysis_area_summary_drawn",
@@ -175,4 +176,4 @@ class AreaSummaryView(APIView):
         summary="What lies in a drawn area, or a buffer around a drawn point, line or area",
     )
     def post(self, request: Request):
-        return self._answer(request, request.data)
+        return self.answer(request, request.data)

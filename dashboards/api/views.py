@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from spatial import selectors as spatial_selectors
 from spatial.models import Municipality
 
-from .. import reports, selectors
+from .. import reports
 from ..forms import FIRST_YEAR
 
 
@@ -127,7 +127,7 @@ class PublicWardsApi(APIView):
         query = DashboardQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         try:
-            municipality = selectors.publishing_municipality_get(code=code)
+            municipality = spatial_selectors.publishing_municipality_get(code=code)
         except Municipality.DoesNotExist:
             raise Http404 from None
         return Response(

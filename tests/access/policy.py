@@ -191,6 +191,15 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # Area summary: a ward's by whoever reads ward A; a drawn area (here none: refused as
     # incomplete) by anyone logged in, counting only what they read.
     "analysis-area-summary": {"GET": WARD_A, "POST": LOGGED_IN},
+    # Saved analyses: listed and saved by anyone logged in (their own towns'); one is read
+    # and run by the people of its town (counting only their wards), withdrawn by its
+    # author (the GIS officer) or the town's GIS officers and admins, whatever their wards.
+    "analysis-saved-list": {"GET": LOGGED_IN, "POST": LOGGED_IN},
+    "analysis-saved": {
+        "GET": TOWN,
+        "DELETE": frozenset({"gis_officer", "gis_officer_b", "admin_b"}),
+    },
+    "analysis-saved-run": {"GET": TOWN},
     "spatial-api:disease-cases-export": {"GET": LOGGED_IN},
     # A count of ward A: withdrawn by whoever records ward A's counts.
     "spatial-api:disease-case": {"DELETE": EDITORS},

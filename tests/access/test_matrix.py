@@ -112,6 +112,8 @@ PK_OF = {
     "spatial-api:building-split": "building",
     "spatial-api:building-merge": "building",
     "spatial-api:disease-case": "disease_case",
+    "analysis-saved": "saved_analysis",
+    "analysis-saved-run": "saved_analysis",
     "containment-api:analysis-building-access": "building",
 }
 

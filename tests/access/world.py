@@ -26,6 +26,7 @@ from containment.models import (
 from containment.planner import plan_create
 from core import jobs
 from core.roles import MembershipRole
+from dashboards import saved_analyses
 from spatial.models import (
     Building,
     DiseaseCaseCount,
@@ -221,8 +222,16 @@ def build_world() -> World:
         cases=3,
         source="Upazila Health Complex",
     )
+    saved = saved_analyses.saved_analysis_create(
+        user=world.users["gis_officer"],
+        municipality=m,
+        name="Around the old bazar",
+        tool="area",
+        parameters={"geometry": {"type": "Point", "coordinates": [90.81, 22.93]}, "buffer_m": 300},
+    )
     world.ids = {
         "ward": town.west.pk,
+        "saved_analysis": saved.pk,
         "disease_case": disease_case.pk,
         "building": building.pk,
         "road": road.pk,

@@ -343,6 +343,77 @@
   }
   $("analysis-csv").addEventListener("click", function () { download("csv"); });
   $("analysis-xlsx").addEventListener("click", function () { download("xlsx"); });
+  // Saved analyses: the question asked now kept by name, and any kept one run again.
+  var TOOL_NAMES = { area: "area", hard: "hard_to_reach", water: "near_water" };
+  var TOOL_OF = { area: "area", hard_to_reach: "hard", near_water: "water" };
+  var saved = [];
+
+  function loadSaved() {
+    return ask(config.urls.saved, { headers: { Accept: "application/json" } }).then(function (found) {
+      saved = found.filter(function (item) { return item.municipality === town().code; });
+      fill($("analysis-saved"), saved.map(function (item) { return { id: item.id, label: item.name }; }));
+      $("analysis-saved-run").disabled = $("analysis-saved-delete").disabled = !saved.length;
+    }).catch(function (error) { setStatus(error.message); });
+  }
+
+  function parameters(tool) {
+    if (tool === "area") {
+      var body = areaBody();
+      if (body) { delete body.municipality; }
+      return body;
+    }
+    var out = {};
+    query(tool).forEach(function (value, key) { if (key !== "municipality") { out[key] = value; } });
+    return out;
+  }
+
+  $("analysis-save").addEventListener("click", function () {
+    var tool = $("analysis-tool").value;
+    var kept = parameters(tool);
+    if (!kept) { setStatus(gettext("Draw on the map first, or choose a ward or a community.")); return; }
+    ask(config.urls.saved, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
+      body: JSON.stringify({ municipality: town().code, name: $("analysis-save-name").value, tool: TOOL_NAMES[tool], parameters: kept }),
+    }).then(function (item) {
+      setStatus(IMISMap.format(gettext("Saved as %(name)s."), { name: item.name }));
+      return loadSaved().then(function () { $("analysis-saved").value = String(item.id); });
+    }).catch(function (error) { setStatus(error.message); });
+  });
+
+  $("analysis-saved-run").addEventListener("click", function () {
+    var item = saved.filter(function (one) { return String(one.id) === $("analysis-saved").value; })[0];
+    if (!item) { return; }
+    var tool = TOOL_OF[item.tool];
+    $("analysis-tool").value = tool;
+    toolChanged();
+    result.textContent = "";
+    setStatus(gettext("Working…"));
+    ask(config.urls.saved + item.id + "/run/", { headers: { Accept: "application/json" } }).then(function (found) {
+      ({ area: showArea, hard: showHard, water: showWater })[tool](found);
+      lastAsk = null;
+      $("analysis-csv").disabled = $("analysis-xlsx").disabled = true;
+      setStatus(IMISMap.format(gettext("%(name)s, run again."), { name: item.name }));
+    }).catch(function (error) { setStatus(error.message); });
+  });
+
+  $("analysis-saved-delete").addEventListener("click", function () {
+    var id = $("analysis-saved").value;
+    if (!id || !window.confirm(gettext("Withdraw this saved analysis?"))) { return; }
+    fetch(config.urls.saved + id + "/", {
+      method: "DELETE", credentials: "same-origin", headers: { "X-CSRFToken": csrf },
+    }).then(function (response) {
+      if (!response.ok) {
+        return response.json().then(function (body) { throw new Error(IMISMap.errorText(body, response.status)); });
+      }
+      setStatus(gettext("Withdrawn."));
+      return loadSaved();
+    }).catch(function (error) { setStatus(error.message); });
+  });
+
+  $("analysis-municipality").addEventListener("change", loadSaved);
+  loadSaved();
+
   window.IMISAnalysis = { map: map };
   element.dataset.ready = "1";
 })();
