@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyogrio
 import pytest
 from django.contrib.gis.geos import LineString, Point
 
@@ -152,7 +153,7 @@ def test_a_ward_in_bangla_on_a_tablet(page, live_server, analysis_town):
     assert "ওয়ার্ড" in table
 
 
-def test_hard_to_reach_and_near_water_on_the_map(page, live_server, analysis_town):
+def test_hard_to_reach_and_near_water_on_the_map(page, live_server, analysis_town, tmp_path):
     _town, user, _buildings = analysis_town
     open_analysis(page, live_server, user)
     page.select_option("#analysis-tool", "hard")
@@ -164,6 +165,15 @@ def test_hard_to_reach_and_near_water_on_the_map(page, live_server, analysis_tow
     # The road is 33 m south of every building: none within 20 m.
     assert hard == 3
     assert markers >= hard
+    # The same buildings as a GeoPackage, read back with GDAL.
+    with page.expect_download() as download:
+        page.click("#analysis-gpkg")
+    assert download.value.suggested_filename == "hard-to-reach.gpkg"
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    frame = pyogrio.read_dataframe(saved)
+    assert len(frame) == 3
+    assert set(frame.geometry.geom_type) == {"Point"}
     page.select_option("#analysis-tool", "water")
     page.fill("#analysis-distance", "10")
     page.click("#analysis-run")

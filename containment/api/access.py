@@ -5,7 +5,6 @@ reads the buildings, within their wards."""
 
 from __future__ import annotations
 
-from django.http import StreamingHttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
@@ -39,7 +38,7 @@ class AssumptionSerializer(serializers.Serializer):
     earthen = serializers.BooleanField(
         default=False, help_text="Whether vehicles may use earthen roads"
     )
-    file_format = serializers.ChoiceField(choices=["json", "csv"], default="json")
+    file_format = serializers.ChoiceField(choices=["json", "csv", "gpkg"], default="json")
 
 
 ASSUMPTIONS = [
@@ -73,7 +72,7 @@ class HardToReachView(APIView):
         tags=["analysis"],
         parameters=[
             *ASSUMPTIONS,
-            OpenApiParameter("file_format", str, enum=["json", "csv"], default="json"),
+            OpenApiParameter("file_format", str, enum=["json", "csv", "gpkg"], default="json"),
         ],
         responses={200: OpenApiTypes.OBJECT},
         summary="Buildings no usable road lies within hose length of, per ward and listed",
@@ -93,17 +92,13 @@ class HardToReachView(APIView):
         result = access.hard_to_reach(
             user=request.user, municipality=municipality, vehicle=vehicle, ward_id=ward_id
         )
-        if found["file_format"] == "csv":
+        if found["file_format"] != "json":
             header = ["bin", "ward", "nearest_usable_road", "distance_m", "lon", "lat"]
             rows = (
                 [b["bin"], b["ward"], b["road"], b["distance_m"], b["lon"], b["lat"]]
                 for b in result["buildings"]
             )
-            response = StreamingHttpResponse(
-                tables.csv_lines(header, rows), content_type=tables.CSV_TYPE
-            )
-            response["Content-Disposition"] = 'attachment; filename="hard-to-reach.csv"'
-            return response
+            return tables.file_response(found["file_format"], header, rows, name="hard-to-reach")
         return Response(result)
 
 
@@ -170,7 +165,7 @@ class NearWaterQuerySerializer(serializers.Serializer):
         default=near_water.DEFAULT_LIMIT,
         help_text="At most this many items in each JSON list (nearest first)",
     )
-    file_format = serializers.ChoiceField(choices=["json", "csv"], default="json")
+    file_format = serializers.ChoiceField(choices=["json", "csv", "gpkg"], default="json")
 
 
 class NearWaterView(APIView):
@@ -181,7 +176,7 @@ class NearWaterView(APIView):
             OpenApiParameter("municipality", str, description="The municipality's code"),
             OpenApiParameter("distance", float, description="Metres (1-500)"),
             OpenApiParameter("limit", int, description="Items per JSON list (1-10000)"),
-            OpenApiParameter("file_format", str, enum=["json", "csv"], default="json"),
+            OpenApiParameter("file_format", str, enum=["json", "csv", "gpkg"], default="json"),
         ],
         responses={200: OpenApiTypes.OBJECT},
         summary="Containments within a distance of wells, water bodies and buildings with "
@@ -198,15 +193,13 @@ class NearWaterView(APIView):
         municipality = spatial_selectors.resolve_municipality(
             user=request.user, code=found.get("municipality")
         )
-        if found["file_format"] == "csv":
+        if found["file_format"] != "json":
             rows = near_water.near_water_rows(
                 user=request.user, municipality=municipality, distance_m=found.get("distance")
             )
-            response = StreamingHttpResponse(
-                tables.csv_lines(near_water.LIST_HEADER, rows), content_type=tables.CSV_TYPE
+            return tables.file_response(
+                found["file_format"], near_water.LIST_HEADER, rows, name="near-water"
             )
-            response["Content-Disposition"] = 'attachment; filename="near-water.csv"'
-            return response
         result = near_water.near_water(
             user=request.user,
             municipality=municipality,

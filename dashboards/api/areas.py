@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -54,7 +54,7 @@ class AreaAskedSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="Metres on the ground around the area, point, line or feature",
     )
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
-    file_format = serializers.ChoiceField(choices=["json", "csv", "xlsx"], default="json")
+    file_format = serializers.ChoiceField(choices=["json", "csv", "xlsx", "gpkg"], default="json")
 
     def validate(self, attrs: dict) -> dict:
         if (attrs.get("feature") is None) != (attrs.get("layer") is None):
@@ -112,7 +112,7 @@ PARAMETERS = [
     OpenApiParameter("sewers", bool, description="Around the existing sewers"),
     OpenApiParameter("buffer_m", float, description="Metres around it (0-5000)"),
     OpenApiParameter("year", int, description="As of the end of this year (default: today)"),
-    OpenApiParameter("file_format", str, enum=["json", "csv", "xlsx"], default="json"),
+    OpenApiParameter("file_format", str, enum=["json", "csv", "xlsx", "gpkg"], default="json"),
 ]
 
 
@@ -145,18 +145,16 @@ class AreaSummaryView(APIView):
         kind = found["file_format"]
         if kind == "json":
             return Response(result | {"geometry": json.loads(area.geojson)})
+        if kind == "gpkg":
+            # One feature: the area, with each figure as a column.
+            table = list(_rows(result))
+            header = [f"{section}_{item}" for section, item, _label, _value in table]
+            values = [[value for _section, _item, _label, value in table]]
+            return tables.file_response(
+                kind, header, values, name="area-summary", geometries=[json.loads(area.geojson)]
+            )
         header = ["section", "item", "label", "value"]
-        if kind == "xlsx":
-            response = HttpResponse(
-                tables.xlsx_bytes(header, _rows(result), title=_("Area summary")),
-                content_type=tables.XLSX_TYPE,
-            )
-        else:
-            response = StreamingHttpResponse(
-                tables.csv_lines(header, _rows(result)), content_type=tables.CSV_TYPE
-            )
-        response["Content-Disposition"] = f'attachment; filename="area-summary.{kind}"'
-        return response
+        return tables.file_response(kind, header, _rows(result), name="area-summary")
 
     @extend_schema(
         operation_id="analysis_area_summary",

@@ -136,7 +136,7 @@ class SavedAnalysisRunView(APIView):
     @extend_schema(
         operation_id="analysis_saved_run",
         tags=["analysis"],
-        parameters=[OpenApiParameter("file_format", str, enum=["json", "csv", "xlsx"])],
+        parameters=[OpenApiParameter("file_format", str, enum=["json", "csv", "xlsx", "gpkg"])],
         responses={200: OpenApiTypes.OBJECT},
         summary="Run a saved analysis again on today's registers",
     )

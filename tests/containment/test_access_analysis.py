@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pyogrio
 import pytest
 from django.contrib.gis.geos import LineString
 from django.db import connection
@@ -178,3 +179,14 @@ def test_the_nearest_road_is_found_by_the_spatial_index(layout):
         cursor.execute(sql + " WHERE b.id = %(b)s", params | {"b": layout["west"].pk})
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Scan using spatial_road_geom" in plan, plan
+
+
+def test_the_list_as_a_geopackage_read_by_gdal(gis_client, layout, tmp_path):
+    response = gis_client.get(URL, {"file_format": "gpkg"})
+    assert response.status_code == 200
+    path = tmp_path / "hard.gpkg"
+    path.write_bytes(response.content)
+    frame = pyogrio.read_dataframe(path)
+    assert layout["beyond"].bin in set(frame["bin"])
+    assert layout["at_hose"].bin not in set(frame["bin"])
+    assert set(frame.geometry.geom_type) == {"Point"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pyogrio
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
@@ -129,3 +130,15 @@ def test_the_list_as_csv(gis_client, layout):
     assert {row["code"] for row in rows} == {
         layout[name].code for name in ("near", "far", "by_pond")
     }
+
+
+def test_the_list_as_a_geopackage_read_by_gdal(gis_client, layout, tmp_path):
+    response = gis_client.get(URL, {"file_format": "gpkg"})
+    assert response.status_code == 200
+    path = tmp_path / "near.gpkg"
+    path.write_bytes(response.content)
+    frame = pyogrio.read_dataframe(path)
+    assert set(frame["code"]) == {layout[name].code for name in ("near", "far", "by_pond")}
+    assert set(frame.geometry.geom_type) == {"Point"}
+    near = frame[frame["code"] == layout["near"].code].iloc[0]
+    assert near["well_m"] == pytest.approx(29, abs=0.05)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pyogrio
 import pytest
 from django.contrib.gis.geos import LineString, Point
 from django.db import connection
@@ -253,3 +254,17 @@ def test_who_the_existing_sewers_could_serve(gis_client, layout, town):
     assert found["people"]["total"] == 5
     assert found["sfd_classes"] == {"sewered": 0, "contained": 1, "not_contained": 0, "unknown": 0}
     assert found["area"]["described"] == "30 m around the sewers"
+
+
+def test_the_summary_as_a_geopackage_read_by_gdal(gis_client, layout, tmp_path):
+    """The area with its figures as columns, as QGIS opens it (read back with GDAL)."""
+    body = {"geometry": _square_around(-20, 100), "file_format": "gpkg"}
+    response = gis_client.post(URL, body, format="json")
+    assert response.status_code == 200
+    path = tmp_path / "area.gpkg"
+    path.write_bytes(response.content)
+    frame = pyogrio.read_dataframe(path)
+    assert len(frame) == 1
+    assert frame.geometry.iloc[0].geom_type == "Polygon"
+    assert int(frame["register_buildings"].iloc[0]) == 2
+    assert int(frame["people_female"].iloc[0]) == 6

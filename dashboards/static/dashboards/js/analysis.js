@@ -319,7 +319,7 @@
     ask(asked[0], asked[1]).then(function (found) {
       ({ area: showArea, hard: showHard, water: showWater })[tool](found);
       lastAsk = tool;
-      $("analysis-csv").disabled = false;
+      $("analysis-csv").disabled = $("analysis-gpkg").disabled = false;
       $("analysis-xlsx").disabled = tool !== "area";
       setStatus(IMISMap.format(gettext("Answered at %(time)s."), { time: new Date().toLocaleTimeString(document.documentElement.lang) }));
     }).catch(function (error) {
@@ -343,6 +343,7 @@
   }
   $("analysis-csv").addEventListener("click", function () { download("csv"); });
   $("analysis-xlsx").addEventListener("click", function () { download("xlsx"); });
+  $("analysis-gpkg").addEventListener("click", function () { download("gpkg"); });
   // Saved analyses: the question asked now kept by name, and any kept one run again.
   var TOOL_NAMES = { area: "area", hard: "hard_to_reach", water: "near_water" };
   var TOOL_OF = { area: "area", hard_to_reach: "hard", near_water: "water" };
@@ -392,7 +393,7 @@
     ask(config.urls.saved + item.id + "/run/", { headers: { Accept: "application/json" } }).then(function (found) {
       ({ area: showArea, hard: showHard, water: showWater })[tool](found);
       lastAsk = null;
-      $("analysis-csv").disabled = $("analysis-xlsx").disabled = true;
+      $("analysis-csv").disabled = $("analysis-xlsx").disabled = $("analysis-gpkg").disabled = true;
       setStatus(IMISMap.format(gettext("%(name)s, run again."), { name: item.name }));
     }).catch(function (error) { setStatus(error.message); });
   });
