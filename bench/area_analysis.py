@@ -43,7 +43,8 @@ from bench.towns import bench_town, best_of, densest_ward, officer_client  # noq
 from containment import near_water  # noqa: E402
 from containment.classification import classification_params  # noqa: E402
 from dashboards import areas, selectors  # noqa: E402
-from dashboards.figures_sql import AREA_CONTAINMENTS_SQL, IN_AREA, ward_figures_sql  # noqa: E402
+from dashboards.coverage_sql import AREA_CONTAINMENTS_SQL, IN_AREA  # noqa: E402
+from dashboards.figures_sql import ward_figures_sql  # noqa: E402
 
 HALF_SIDE_M = 500
 

@@ -24,7 +24,7 @@ from core.scope import user_scope
 from spatial.models import LowIncomeCommunity, Municipality, Ward
 
 from . import indicators
-from .figures_sql import AREA
+from .coverage_sql import AREA
 from .ladders import ladder, sfd
 from .selectors import Period, total_figures, ward_figures_computed
 

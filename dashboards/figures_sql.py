@@ -24,6 +24,18 @@ from containment.classification import (
     stage_sql,
 )
 
+from .coverage_sql import (
+    IN_AREA,
+    WARDS,
+    WHOLE,
+    fac_within,
+    on_record,
+    requests_within,
+    surveyed_sql,
+    ward_rows,
+    within_sql,
+)
+
 # The JMP rungs from worst to best.
 RUNGS = ("open_defecation", "unimproved", "limited", "basic", "safely_managed")
 SFD_CLASSES = ("contained", "not_contained", "sewered", "unknown")
@@ -63,61 +75,6 @@ def _people(alias: str, prefix: str = "people") -> str:
     )
 
 
-# Figures of some wards only (`%(wards)s`, after a write noted in those wards: stored.py).
-_IN_WARDS = "= ANY(%(wards)s::bigint[])"
-# The area an analysis summarises (issue 30): a geometry in EPSG:4326, bound as EWKB.
-AREA = "ST_GeomFromEWKB(%(area)s)"
-# What a statement covers: the whole municipality (None), the wards `%(wards)s` ("wards"),
-# or what lies in the area `%(area)s` ("area"), within the wards `%(wards)s` unless NULL.
-WHOLE, WARDS, IN_AREA = None, "wards", "area"
-
-
-def _within(alias: str, within: str | None, ward_column: str = "ward_id") -> str:
-    """The condition, after AND, that row `alias` (with a ward and a geometry) lies in what
-    the statement covers."""
-    if within is WHOLE:
-        return ""
-    wards = f"{alias}.{ward_column} {_IN_WARDS}"
-    if within == WARDS:
-        return f" AND {wards}"
-    return f" AND ST_Intersects({alias}.geom, {AREA}) AND (%(wards)s IS NULL OR {wards})"
-
-
-# The containments an area's figures classify: those in the area and those its households
-# use (their own or a public toilet's), within the wards `%(wards)s` unless NULL. A few
-# thousand, found by the indexes.
-AREA_CONTAINMENTS_SQL = f"""
-    SELECT a.id FROM containment_containment a
-     WHERE a.municipality_id = %(municipality)s{_within("a", IN_AREA)}
-    UNION
-    SELECT h.facility_id FROM containment_household h
-      JOIN spatial_building hb ON hb.id = h.building_id
-     WHERE h.municipality_id = %(municipality)s AND h.facility_id IS NOT NULL
-           {_within("hb", IN_AREA)}
-    UNION
-    SELECT pt.containment_id FROM containment_household h
-      JOIN containment_publictoilet pt ON pt.id = h.public_toilet_id
-      JOIN spatial_building hb ON hb.id = h.building_id
-     WHERE h.municipality_id = %(municipality)s AND pt.containment_id IS NOT NULL
-           {_within("hb", IN_AREA)}"""
-
-
-def _requests_within(within: str | None) -> str:
-    """For an area, the emptying requests of its containments only (`r`)."""
-    if within != IN_AREA:
-        return ""
-    return " AND r.containment_id = ANY(%(containment_ids)s::bigint[])"
-
-
-def _fac_within(within: str | None) -> str:
-    """The condition that classified containment `f` lies in what the statement covers
-    (`fac` keeps no geometry: it is looked up)."""
-    if within != IN_AREA:
-        return _within("f", within)
-    return f""" AND f.id IN (SELECT a.id FROM containment_containment a
-                      WHERE a.municipality_id = %(municipality)s{_within("a", within)})"""
-
-
 def classified_sql(within: str | None = WHOLE) -> str:
     """The CTEs `le` (latest emptying), `fac` (containments classified) and `hx` (households
     classified) shared by the ward figures and the per-household classes. A containment's
@@ -147,22 +104,22 @@ def classified_sql(within: str | None = WHOLE) -> str:
         # many there are, and fetches them by their key.
         fac_wards = " AND c.id = ANY(%(containment_ids)s::bigint[])"
     elif within == WARDS:
-        fac_wards = f""" AND (TRUE{_within("c", within)} OR c.id IN (
+        fac_wards = f""" AND (TRUE{within_sql("c", within)} OR c.id IN (
                SELECT h.facility_id FROM containment_household h
                  JOIN spatial_building hb ON hb.id = h.building_id
-                WHERE h.municipality_id = %(municipality)s{_within("hb", within)})
+                WHERE h.municipality_id = %(municipality)s{within_sql("hb", within)})
              OR c.id IN (
                SELECT pt.containment_id FROM containment_household h
                  JOIN containment_publictoilet pt ON pt.id = h.public_toilet_id
                  JOIN spatial_building hb ON hb.id = h.building_id
-                WHERE h.municipality_id = %(municipality)s{_within("hb", within)}))"""
+                WHERE h.municipality_id = %(municipality)s{within_sql("hb", within)}))"""
     else:
         fac_wards = ""
     return f"""
     WITH le AS (
         -- Each containment's latest emptying on record by the period's end.
         {emptyings_sql(_END, latest_per_containment=True)}
-           AND r.municipality_id = %(municipality)s{_requests_within(within)}
+           AND r.municipality_id = %(municipality)s{requests_within(within)}
          ORDER BY r.containment_id, e.emptied_on DESC, e.id DESC
     ),
     fac AS (
@@ -206,40 +163,9 @@ def classified_sql(within: str | None = WHOLE) -> str:
           LEFT JOIN containment_publictoilet pt
                  ON pt.id = h.public_toilet_id AND pt.retired_at IS NULL
           LEFT JOIN fac pf ON pf.id = pt.containment_id
-         WHERE h.municipality_id = %(municipality)s{_within("b", within)}
+         WHERE h.municipality_id = %(municipality)s{within_sql("b", within)}
     )
     """
-
-
-def _ward_rows(within: str | None) -> str:
-    """Which wards get a row: for an area, every ward the reader reads (a row of zeros
-    where nothing of the area lies), so that a total always has its columns."""
-    if within == IN_AREA:
-        return f" AND (%(wards)s IS NULL OR w.id {_IN_WARDS})"
-    return _within("w", within, "id")
-
-
-def _on_record(within: str | None) -> str:
-    """Whether building `b` has households on record: for a whole town or wards, hashed
-    once (cheaper than a probe per building); for an area's few buildings, probed."""
-    if within == IN_AREA:
-        return "EXISTS (SELECT 1 FROM containment_household h WHERE h.building_id = b.id)"
-    return """b.id IN (SELECT h.building_id FROM containment_household h
-                         WHERE h.municipality_id = %(municipality)s)"""
-
-
-def _surveyed(within: str | None) -> str:
-    """Whether building `b` has an approved survey submission by the period's end (hashed
-    or probed as _on_record)."""
-    if within == IN_AREA:
-        return """EXISTS (SELECT 1 FROM surveys_submission s
-                  JOIN surveys_surveycampaign k ON k.id = s.campaign_id
-                 WHERE s.building_id = b.id AND k.municipality_id = %(municipality)s
-                   AND s.status = 'approved' AND s.received_at <= %(end_of_day)s)"""
-    return """b.id IN (SELECT s.building_id FROM surveys_submission s
-                          JOIN surveys_surveycampaign k ON k.id = s.campaign_id
-                         WHERE k.municipality_id = %(municipality)s AND s.status = 'approved'
-                           AND s.received_at <= %(end_of_day)s)"""
 
 
 def ward_figures_sql(within: str | None = WHOLE) -> str:
@@ -312,7 +238,7 @@ def ward_figures_sql(within: str | None = WHOLE) -> str:
           JOIN containment_containmentbuilding l ON l.building_id = ib.id
           JOIN containment_containment c ON c.id = l.containment_id AND c.retired_at IS NULL
          WHERE ib.municipality_id = %(municipality)s AND ib.functional_use IN ({uses})
-               {_within("ib", within)}
+               {within_sql("ib", within)}
          GROUP BY l.building_id
     ),
     b AS (
@@ -322,14 +248,14 @@ def ward_figures_sql(within: str | None = WHOLE) -> str:
                {_people("b", "population")} AS people,
                -- A dwelling: households live here, or nobody said otherwise.
                b.household_count IS DISTINCT FROM 0 AS dwelling,
-               {_on_record(within)} AS households_on_record,
+               {on_record(within)} AS households_on_record,
                sf.building_id IS NOT NULL OR b.has_toilet IS FALSE AS sanitation_known,
                coalesce(sf.safe, FALSE) AS safe_facility,
-               {_surveyed(within)} AS surveyed
+               {surveyed_sql(within)} AS surveyed
           FROM spatial_building b
           LEFT JOIN safe_facility sf ON sf.building_id = b.id
          WHERE b.municipality_id = %(municipality)s AND b.retired_at IS NULL
-               {_within("b", within)}
+               {within_sql("b", within)}
     ),
     buildings AS (
         SELECT b.ward_id,
@@ -359,7 +285,7 @@ def ward_figures_sql(within: str | None = WHOLE) -> str:
           LEFT JOIN containment_sludgedelivery d
                     ON d.emptying_id = e.id AND d.status = 'confirmed'
           LEFT JOIN containment_treatmentplant p ON p.id = d.plant_id
-         WHERE r.municipality_id = %(municipality)s{_requests_within(within)}
+         WHERE r.municipality_id = %(municipality)s{requests_within(within)}
            AND e.emptied_on BETWEEN %(start)s AND {_END}
          GROUP BY r.containment_id
     ),
@@ -408,7 +334,7 @@ def ward_figures_sql(within: str | None = WHOLE) -> str:
                        -- and the types it gives no emptying interval. Once per statement.
                        (SELECT ({_END} - {_EMPTYING_INTERVAL})::date AS cutoff,
                                {_NO_INTERVAL} AS no_interval) r
-                 WHERE TRUE{_fac_within(within)}) f
+                 WHERE TRUE{fac_within(within)}) f
           LEFT JOIN emptied e ON e.containment_id = f.id
           LEFT JOIN containment_complianceassessment a ON a.containment_id = f.id
            AND a.rule_set_id = {RULE_SET_IN_FORCE}
@@ -420,7 +346,7 @@ def ward_figures_sql(within: str | None = WHOLE) -> str:
       LEFT JOIN buildings bl ON bl.ward_id = w.id
       LEFT JOIN households hh ON hh.ward_id = w.id
       LEFT JOIN containments ct ON ct.ward_id = w.id
-     WHERE w.municipality_id = %(municipality)s{_ward_rows(within)}
+     WHERE w.municipality_id = %(municipality)s{ward_rows(within)}
      ORDER BY w.number
     """
 

@@ -35,7 +35,7 @@ from containment.classification import (
 )
 from spatial.models import Municipality
 
-from . import figures_sql, stored
+from . import coverage_sql, figures_sql, stored
 
 
 @dataclass(frozen=True)
@@ -109,9 +109,9 @@ def ward_figures_computed(
     rows alone. With `area` (EWKB), what lies in it (dashboards/areas.py), within `wards`
     unless None."""
     period = Period(year)
-    within = figures_sql.WHOLE if wards is None else figures_sql.WARDS
+    within = coverage_sql.WHOLE if wards is None else coverage_sql.WARDS
     if area is not None:
-        within = figures_sql.IN_AREA
+        within = coverage_sql.IN_AREA
     params = {
         **classification_params(municipality),
         "municipality": municipality.pk,
@@ -123,7 +123,7 @@ def ward_figures_computed(
     }
     with connection.cursor() as cursor:
         if area is not None:
-            cursor.execute(figures_sql.AREA_CONTAINMENTS_SQL, params)
+            cursor.execute(coverage_sql.AREA_CONTAINMENTS_SQL, params)
             params["containment_ids"] = [row[0] for row in cursor.fetchall()]
         cursor.execute(figures_sql.ward_figures_sql(within), params)
         names = [column.name for column in cursor.description]

@@ -142,3 +142,22 @@ def test_the_list_as_a_geopackage_read_by_gdal(gis_client, layout, tmp_path):
     assert set(frame.geometry.geom_type) == {"Point"}
     near = frame[frame["code"] == layout["near"].code].iloc[0]
     assert near["well_m"] == pytest.approx(29, abs=0.05)
+
+
+def test_the_containments_are_found_by_the_spatial_index(layout):
+    """Each source finds its containments through their GiST index (with the few rows
+    here, the planner is told to avoid sequential scans)."""
+    distance, _source = near_water.default_distance(layout["near"].municipality)
+    params = {
+        "m": layout["near"].municipality_id,
+        "distance": distance,
+        "degrees": distance / near_water.METRES_PER_DEGREE_AT_LEAST,
+        "wards": None,
+    }
+    select = near_water.PAIRS_SQL.split("ON COMMIT DROP AS", 1)[1]  # its SELECT
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE containment_containment")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + select, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "containment_containment_geom" in plan, plan
