@@ -18,7 +18,7 @@ from containment.models import ServiceProvider, Vehicle
 from core.roles import MembershipRole
 from spatial.models import Building
 from tests.conftest import client_for
-from tests.factories import BuildingFactory, MembershipFactory, RoadFactory, square
+from tests.factories import BuildingFactory, MembershipFactory, RoadFactory, east_of, square
 
 pytestmark = pytest.mark.django_db
 
@@ -27,14 +27,7 @@ MAIN_LON = 90.84
 
 
 def _east_of(lon: float, lat: float, metres: float) -> tuple[float, float]:
-    """The point `metres` due east of (lon, lat), on the spheroid."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ST_X(g), ST_Y(g) FROM (SELECT ST_Project(ST_SetSRID(ST_MakePoint(%s, %s),"
-            " 4326)::geography, %s, radians(90))::geometry AS g) s",
-            [lon, lat, metres],
-        )
-        return cursor.fetchone()
+    return east_of(lon, lat, metres)
 
 
 def _road(town, code, lon, south, north, width, surface="metalled"):

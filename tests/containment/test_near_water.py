@@ -22,6 +22,7 @@ from tests.factories import (
     MembershipFactory,
     WaterBodyFactory,
     WaterPointFactory,
+    east_of,
     square,
 )
 
@@ -32,13 +33,7 @@ LON, LAT = 90.81, 22.93
 
 
 def _east(metres: float, lon: float = LON, lat: float = LAT) -> tuple[float, float]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ST_X(g), ST_Y(g) FROM (SELECT ST_Project(ST_SetSRID(ST_MakePoint(%s, %s),"
-            " 4326)::geography, %s, radians(90))::geometry AS g) s",
-            [lon, lat, metres],
-        )
-        return cursor.fetchone()
+    return east_of(lon, lat, metres)
 
 
 def _pit(town, lon, lat, **changes):

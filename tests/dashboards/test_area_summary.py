@@ -28,6 +28,7 @@ from tests.factories import (
     DrainSegmentFactory,
     HouseholdFactory,
     MembershipFactory,
+    east_of,
     square,
 )
 
@@ -38,14 +39,7 @@ LON, LAT = 90.81, 22.93
 
 
 def _east(metres: float, lon: float = LON, lat: float = LAT) -> tuple[float, float]:
-    """The point `metres` due east of (lon, lat), on the spheroid."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT ST_X(g), ST_Y(g) FROM (SELECT ST_Project(ST_SetSRID(ST_MakePoint(%s, %s),"
-            " 4326)::geography, %s, radians(90))::geometry AS g) s",
-            [lon, lat, metres],
-        )
-        return cursor.fetchone()
+    return east_of(lon, lat, metres)
 
 
 def _building(town, metres: float, *, male: int, female: int, holding: str, lat=LAT):

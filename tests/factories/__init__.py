@@ -10,6 +10,7 @@ import math
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.gis.geos import LineString, MultiPolygon, Point, Polygon
+from django.db import connection
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -25,6 +26,18 @@ M_PER_DEG_LAT = 110_574.0
 
 def m_per_deg_lon(lat: float) -> float:
     return 111_320.0 * math.cos(math.radians(lat))
+
+
+def east_of(lon: float, lat: float, metres: float) -> tuple[float, float]:
+    """The point `metres` due east of (lon, lat), on the spheroid (PostGIS's ST_Project):
+    where hand-built geometry must lie at an exact distance on the ground."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT ST_X(g), ST_Y(g) FROM (SELECT ST_Project(ST_SetSRID(ST_MakePoint(%s, %s),"
+            " 4326)::geography, %s, radians(90))::geometry AS g) s",
+            [lon, lat, metres],
+        )
+        return cursor.fetchone()
 
 
 def square(lon: float, lat: float, size_m: float = 10.0) -> Polygon:
