@@ -144,8 +144,10 @@ class KoboAccount(models.Model):
 
 @tracked()
 class Submission(models.Model):
+    # No index of its own: the (campaign, building|status|ward) indexes lead with it, and
+    # every submission received writes one index fewer.
     campaign = models.ForeignKey(
-        SurveyCampaign, on_delete=models.CASCADE, related_name="submissions"
+        SurveyCampaign, on_delete=models.CASCADE, related_name="submissions", db_index=False
     )
     enumerator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="survey_submissions"
