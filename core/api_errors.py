@@ -71,3 +71,10 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"])}
     return response
+
+
+def refuse_body(request) -> None:
+    """A deletion takes no body: one sent is refused with a 400 before anything is deleted
+    (read through the parsers, so a malformed or oversized one is refused as such)."""
+    if request.data:
+        raise exceptions.ValidationError(_("A deletion takes no body."))

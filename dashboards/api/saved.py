@@ -5,7 +5,6 @@ through the tool's own view, so a saved analysis answers exactly as the tool doe
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -19,6 +18,7 @@ from containment.api.access import (
     NearWaterQuerySerializer,
     NearWaterView,
 )
+from core.api_errors import refuse_body
 from spatial import selectors as spatial_selectors
 from spatial.api.serializers import StrictFieldsMixin
 
@@ -123,8 +123,7 @@ class SavedAnalysisView(APIView):
         summary="Withdraw a saved analysis (its author, a GIS officer or an admin)",
     )
     def delete(self, request: Request, pk: int) -> Response:
-        if request.data:  # read, so that a malformed body is refused as such
-            raise serializers.ValidationError(_("A deletion takes no body."))
+        refuse_body(request)
         try:
             saved_analyses.saved_analysis_delete(user=request.user, analysis=_one(request, pk))
         except PermissionError as refused:

@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import tables
+from core.api_errors import refuse_body
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
 
 from .. import health, selectors
@@ -225,8 +226,7 @@ class DiseaseCaseCountView(APIView):
         summary="Withdraw a count recorded in error (its history keeps it)",
     )
     def delete(self, request: Request, pk: int) -> Response:
-        if request.data:  # read, so that a malformed body is refused as such
-            raise serializers.ValidationError(_("A deletion takes no body."))
+        refuse_body(request)
         try:
             health.disease_count_withdraw(user=request.user, count_id=pk)
         except DiseaseCaseCount.DoesNotExist:

@@ -15,6 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api_errors import refuse_body
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from core.parsers import PlainMultiPartParser
 from core.permissions import require_role_anywhere
@@ -146,8 +147,7 @@ class KoboMappingView(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         mapping = self._get(request, pk)
         _supervise(request, mapping.municipality_id)
-        if request.body:
-            raise ValidationError({"detail": [_("A deletion takes no body.")]})
+        refuse_body(request)
         services.kobo_mapping_delete(mapping=mapping)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
