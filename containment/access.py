@@ -78,7 +78,8 @@ def vehicle_for(
     return Assumed(width, source, hose, earthen)
 
 
-def _usable(vehicle: Assumed) -> tuple[str, dict[str, Any]]:
+def usable_sql(vehicle: Assumed) -> tuple[str, dict[str, Any]]:
+    """The condition on road `r` that the vehicle can use it, and its parameters."""
     surfaces = "" if vehicle.earthen else " AND r.surface = ANY(%(paved)s)"
     return (
         f"r.carriageway_width_m >= %(width)s{surfaces}",
@@ -100,7 +101,7 @@ def _nearest_sql(usable: str) -> str:
 
 def nearest_usable_road(*, building: Building, vehicle: Assumed) -> dict[str, Any]:
     """The usable road nearest `building` and whether the hose reaches it (tool 5)."""
-    usable, params = _usable(vehicle)
+    usable, params = usable_sql(vehicle)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT near.id, near.code, near.name, near.surface, near.carriageway_width_m,
@@ -173,7 +174,7 @@ def hard_to_reach(
     none when the municipality has no usable road), farthest first (tool 2). Three
     statements: the usable roads' segments into an indexed temporary table, then one
     judgement of every building."""
-    usable, params = _usable(vehicle)
+    usable, params = usable_sql(vehicle)
     scope = user_scope(user)
     wards = None if scope.whole(municipality.pk) else scope.limited_ward_ids
     params |= {

@@ -41,8 +41,9 @@ as_root() {
 PG_VERSION=${PG_VERSION:-15}
 PG_BIN="/usr/lib/postgresql/$PG_VERSION/bin"
 packages=(postgresql-$PG_VERSION postgresql-$PG_VERSION-postgis-3 postgresql-client-$PG_VERSION
-          gdal-bin gettext python3-venv
+          postgresql-$PG_VERSION-pgrouting gdal-bin gettext python3-venv
           libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+# pgRouting routes the desludging vehicles over the road register (containment/routing.py).
 # Pango (with HarfBuzz) lays out the PDF reports; DejaVu covers the signs the bundled
 # Noto Sans Bengali lacks (docs/decisions/0016-pdf-reports.md).
 # Chromium for the browser tests, a Bengali font so Bangla pages render in them, and QGIS's

@@ -2,7 +2,7 @@ from django.urls import path
 
 from spatial.api.layer_views import register_urls
 
-from . import access, desk, desludging, inspections, plans, toilets, views
+from . import access, desk, desludging, inspections, plans, routes, toilets, views
 
 app_name = "containment-api"
 
@@ -28,6 +28,7 @@ urlpatterns = [
         toilets.ToiletCountsView.as_view(),
         name="public-toilet-counts",
     ),
+    path("analysis/route/", routes.RouteView.as_view(), name="analysis-route"),
     path("analysis/near-water/", access.NearWaterView.as_view(), name="analysis-near-water"),
     path(
         "analysis/hard-to-reach/", access.HardToReachView.as_view(), name="analysis-hard-to-reach"

@@ -14,6 +14,7 @@ from .geography import (
     Ward,
 )
 from .health import DiseaseCaseCount
+from .routing import RoadEdge, RoadNetwork
 from .water import WaterBody, WaterPoint, WaterSample, WaterSupplyLine
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "LowIncomeCommunity",
     "Municipality",
     "Road",
+    "RoadEdge",
+    "RoadNetwork",
     "Ward",
     "WaterBody",
     "WaterPoint",

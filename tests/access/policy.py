@@ -186,6 +186,9 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # building is ward A's).
     "containment-api:analysis-hard-to-reach": {"GET": WARD_A},
     "containment-api:analysis-building-access": {"GET": WARD_A},
+    # A vehicle's route of a day: the desk of the provider's municipality (ward B's desk and
+    # admin route it too, seeing only their wards' jobs) and its crew (none in this world).
+    "containment-api:analysis-route": {"GET": frozenset({"help_desk", "help_desk_b", "admin_b"})},
     # Near water: anyone logged in, counting only the containments of their own wards.
     "containment-api:analysis-near-water": {"GET": LOGGED_IN},
     # Area summary: a ward's by whoever reads ward A; a drawn area (here none: refused as

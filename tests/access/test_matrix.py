@@ -163,6 +163,7 @@ QUERY = {
     "surveys-api:day-points": "day=2026-07-15",
     "containment-api:call-card": "building={building}",
     "containment-api:provider-day": "provider={provider}&day=2026-12-06",
+    "containment-api:analysis-route": "vehicle={vehicle}",
     "dashboards:overview": "municipality={code}",
     "dashboards:ward-map": "municipality={code}",
     "dashboards:indicators": "municipality={code}",

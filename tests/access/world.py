@@ -144,7 +144,8 @@ def build_world() -> World:
     provider = ServiceProvider.objects.create(municipality=m, name="Vacutug")
     provider.wards.add(town.west)
     Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
-    plant = TreatmentPlantFactory(municipality=m)
+    # By the road, so that the vehicle's day can be routed (depot unrecorded: from the plant).
+    plant = TreatmentPlantFactory(municipality=m, geom=Point(90.814, 22.9302, srid=4326))
     plant.operators.add(world.users["plant_operator"])
     request = desludging.request_create(
         containment=containment, applicant_name="Rahim", applicant_phone="01711000000"
