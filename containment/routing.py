@@ -1,12 +1,13 @@
 """A vehicle's desludging route for a day (issue 30, tool 6), computed by pgRouting over the
 road register (spatial.road_network).
 
-The jobs are the day's scheduled emptyings of the vehicle's provider that the user reads
-(or the ones asked for). The vehicle uses only the roads it fits (containment.access: the
-carriageway at least as wide as the vehicle, paved, brick or gravel unless earthen roads are
-allowed). It stands on the usable road nearest the tank, which must lie within the
-municipality's hose length, else the job is left to manual emptying; a job whose road does
-not join the depot's is left out too, each with its reason.
+The jobs are the emptyings scheduled to the vehicle's provider for the day or left over from
+earlier days (as on the crew's list) that the user reads, or the ones of them asked for.
+The vehicle uses only the roads it fits (containment.access: the carriageway at least as
+wide as the vehicle, paved, brick or gravel unless earthen roads are allowed). It stands on
+the usable road nearest the tank, which must lie within the municipality's hose length,
+else the job is left to manual emptying; a job whose road does not join the depot's is left
+out too, each with its reason.
 
 Four statements: the usable edges into an indexed temporary table; the network vertex
 where the vehicle stands for the depot, every job and every plant in operation; the network
@@ -30,6 +31,7 @@ from django.contrib.gis.db.models.functions import Transform
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from core.local import digits
 from core.roles import DESLUDGING_DESK_ROLES
 from core.scope import holds_role_anywhere
 from spatial import road_network
@@ -114,7 +116,8 @@ def routable_vehicles(*, user: Any):
 def day_jobs(*, user: Any, vehicle: Vehicle, day: dt.date, ids: list[int] | None = None):
     jobs = (
         selectors.emptying_request_list(user=user)
-        .filter(provider=vehicle.provider, status=RequestStatus.SCHEDULED, scheduled_for=day)
+        # As on the crew's list: the day's visits and those left over from earlier days.
+        .filter(provider=vehicle.provider, status=RequestStatus.SCHEDULED, scheduled_for__lte=day)
         .annotate(point=Transform("containment__geom", 4326))
         .order_by("pk")
     )
@@ -370,10 +373,10 @@ def _answer(vehicle, assumed, day, network, walk, legs, left_out) -> dict[str, A
             "its %(capacity)s m³ tank. Distances are along the roads."
         )
         % {
-            "width": assumed.width_m,
+            "width": _plain(assumed.width_m),
             "surfaces": _("any surface") if assumed.earthen else _("paved, brick or gravel"),
-            "hose": hose,
-            "capacity": vehicle.capacity_m3,
+            "hose": _plain(hose),
+            "capacity": _plain(vehicle.capacity_m3),
         },
         "vehicle": {
             "id": vehicle.pk,
@@ -395,12 +398,18 @@ def _answer(vehicle, assumed, day, network, walk, legs, left_out) -> dict[str, A
     }
 
 
+def _plain(value) -> str:
+    """A measure as people write it: 40, 2.4, 3.5 (not 40.0 or 3.50), in the language's
+    digits."""
+    return digits(f"{float(value):g}")
+
+
 def _left_out(job: Job, hose: float) -> dict[str, Any]:
     if job.vertex is None:
         reason = _(
             "No road this vehicle can use lies within the hose length (%(hose)s m) of the "
             "tank: manual emptying."
-        ) % {"hose": hose}
+        ) % {"hose": _plain(hose)}
     else:
         reason = _("No road this vehicle can use joins the tank's road to the depot.")
     return {

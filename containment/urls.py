@@ -6,6 +6,7 @@ from . import (
     operation_views,
     planner_views,
     request_views,
+    route_views,
     rule_office_views,
     views,
 )
@@ -42,6 +43,7 @@ urlpatterns = [
     path("office/fsm/plants/new/", fsm_office_views.plant_edit, name="plant-new"),
     path("office/fsm/plants/<int:pk>/", fsm_office_views.plant_edit, name="plant-edit"),
     path("crew/", operation_views.crew_day, name="crew"),
+    path("crew/route/", route_views.crew_route, name="crew-route"),
     path("crew/jobs/<int:pk>/", operation_views.crew_job, name="crew-job"),
     path("crew/photos/<int:pk>/", operation_views.emptying_photo, name="emptying-photo"),
     path("plant/", operation_views.plant_desk, name="plant"),

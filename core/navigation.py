@@ -57,6 +57,7 @@ PAGES = (
     Page("containment:inspect", _("Inspections"), frozenset({INSPECTOR})),
     Page("containment:complaints", _("Complaints"), frozenset({DESK, ADMIN, INSPECTOR})),
     Page("containment:crew", _("Today's jobs"), frozenset({PROVIDER})),
+    Page("containment:crew-route", _("Routes"), frozenset({PROVIDER, DESK, ADMIN})),
     Page("containment:plant", _("Plant desk"), frozenset({PLANT})),
     Page("surveys:campaigns", _("Surveys"), frozenset({ADMIN, GIS, SUPERVISOR, ENUMERATOR})),
     Page("surveys:field", _("Field survey"), frozenset({ENUMERATOR, SUPERVISOR})),

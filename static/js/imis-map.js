@@ -246,5 +246,6 @@
     number: function (value) { return numbers.format(value); },
     fieldInput: fieldInput,
     errorText: errorText,
+    escapeText: escapeText,
   };
 })(window);

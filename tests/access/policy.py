@@ -281,6 +281,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # so nobody; tests/containment/test_crew_and_plant.py walks a crew through them).
     "containment:crew": {"GET": NOBODY},
     "containment:crew-job": {"GET": NOBODY, "POST": NOBODY},
+    # A vehicle's route page: as its API (containment-api:analysis-route).
+    "containment:crew-route": {"GET": frozenset({"help_desk", "help_desk_b", "admin_b"})},
     # A photo of an emptying: whoever reads its request (the plant where its load waits too).
     "containment:emptying-photo": {"GET": PERSONAL_DATA | PLANT},
     # The plant's desk: its operators only, the help desk included out.

@@ -164,6 +164,7 @@ QUERY = {
     "containment-api:call-card": "building={building}",
     "containment-api:provider-day": "provider={provider}&day=2026-12-06",
     "containment-api:analysis-route": "vehicle={vehicle}",
+    "containment:crew-route": "vehicle={vehicle}",
     "dashboards:overview": "municipality={code}",
     "dashboards:ward-map": "municipality={code}",
     "dashboards:indicators": "municipality={code}",

@@ -268,6 +268,9 @@ def test_the_day_and_the_chosen_requests_limit_the_jobs(town, fleet):
     first, second = _job(town, fleet, 90.81), _job(town, fleet, 90.812)
     only = _route(fleet["desk"], fleet["vehicle"], requests=str(second.pk))
     assert [s.get("request") for s in only["stops"] if s["kind"] == "job"] == [second.pk]
+    yesterday = (timezone.localdate() - timezone.timedelta(days=1)).isoformat()
+    assert _route(fleet["desk"], fleet["vehicle"], day=yesterday)["jobs"] == 0
+    # Left over from today, tomorrow's route takes both.
     tomorrow = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
-    assert _route(fleet["desk"], fleet["vehicle"], day=tomorrow)["jobs"] == 0
+    assert _route(fleet["desk"], fleet["vehicle"], day=tomorrow)["jobs"] == 2
     assert first.pk != second.pk

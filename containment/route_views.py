@@ -1,0 +1,62 @@
+"""The day's route of a vehicle as a page (issue 30, tool 6): the stops in order on a map
+and a list, to print for the crew. For the crew of the vehicle's provider and the help desk
+(containment.routing.routable_vehicles)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import crew, routing
+
+
+def _day(request: HttpRequest) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+def crew_route(request: HttpRequest) -> HttpResponse:
+    vehicles = list(routing.routable_vehicles(user=request.user).filter(is_active=True))
+    if not vehicles:
+        raise PermissionDenied
+    chosen = request.GET.get("vehicle", "")
+    vehicle = next((v for v in vehicles if str(v.pk) == chosen), None if chosen else vehicles[0])
+    if vehicle is None:
+        raise Http404(_("No such vehicle of yours."))
+    day = _day(request)
+    route, problem = None, None
+    try:
+        route = routing.day_route(user=request.user, vehicle=vehicle, day=day)
+    except routing.RoutingUnavailable:
+        problem = _("Routing needs pgRouting on the database server.")
+    except routing.RouteRefused as refused:
+        problem = str(refused)
+    operated = set(crew.crew_providers(user=request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "containment/crew_route.html",
+        {
+            "vehicles": vehicles,
+            "vehicle": vehicle,
+            "day": day,
+            "route": route,
+            "problem": problem,
+            "crew": vehicle.provider_id in operated,
+            "config": {
+                "route": route["route"] if route else None,
+                "stops": route["stops"] if route else [],
+                "left_out": route["left_out"] if route else [],
+                "basemaps": settings.LEAFLET_CONFIG["TILES"],
+            },
+        },
+    )
