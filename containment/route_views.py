@@ -14,7 +14,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.roles import DESLUDGING_DESK_ROLES, MembershipRole
+from core.scope import holds_role_anywhere
+
 from . import crew, routing
+
+# Who plans or drives a vehicle's day.
+ROUTING_ROLES = DESLUDGING_DESK_ROLES | {MembershipRole.PROVIDER_OPERATOR}
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -26,17 +32,21 @@ def _day(request: HttpRequest) -> dt.date:
 
 @login_required
 def crew_route(request: HttpRequest) -> HttpResponse:
-    vehicles = list(routing.routable_vehicles(user=request.user).filter(is_active=True))
-    if not vehicles:
+    if not holds_role_anywhere(user=request.user, roles=ROUTING_ROLES):
         raise PermissionDenied
+    vehicles = list(routing.routable_vehicles(user=request.user).filter(is_active=True))
     chosen = request.GET.get("vehicle", "")
-    vehicle = next((v for v in vehicles if str(v.pk) == chosen), None if chosen else vehicles[0])
-    if vehicle is None:
+    vehicle = next((v for v in vehicles if str(v.pk) == chosen), None)
+    if chosen and vehicle is None:
         raise Http404(_("No such vehicle of yours."))
+    vehicle = vehicle or (vehicles[0] if vehicles else None)
     day = _day(request)
     route, problem = None, None
     try:
-        route = routing.day_route(user=request.user, vehicle=vehicle, day=day)
+        if vehicle is None:
+            problem = _("No vehicle in service is recorded for your providers.")
+        else:
+            route = routing.day_route(user=request.user, vehicle=vehicle, day=day)
     except routing.RoutingUnavailable:
         problem = _("Routing needs pgRouting on the database server.")
     except routing.RouteRefused as refused:
@@ -51,7 +61,7 @@ def crew_route(request: HttpRequest) -> HttpResponse:
             "day": day,
             "route": route,
             "problem": problem,
-            "crew": vehicle.provider_id in operated,
+            "crew": vehicle is not None and vehicle.provider_id in operated,
             "config": {
                 "route": route["route"] if route else None,
                 "stops": route["stops"] if route else [],

@@ -36,7 +36,7 @@ from core.roles import DESLUDGING_DESK_ROLES
 from core.scope import holds_role_anywhere
 from spatial import road_network
 
-from . import access, crew, selectors
+from . import access, crew, routing_sql, selectors
 from .choices import RequestStatus
 from .models import EmptyingRequest, TreatmentPlant, Vehicle
 
@@ -124,44 +124,6 @@ def day_jobs(*, user: Any, vehicle: Vehicle, day: dt.date, ids: list[int] | None
     return jobs.filter(pk__in=ids) if ids is not None else jobs
 
 
-EDGES_SQL = """
-    CREATE TEMP TABLE route_edges ON COMMIT DROP AS
-    SELECT e.id, e.source, e.target, e.length_m AS cost, e.length_m AS reverse_cost, e.geom
-      FROM spatial_roadedge e JOIN spatial_road r ON r.id = e.road_id
-     WHERE e.municipality_id = %(m)s AND {usable}"""
-
-# Where the vehicle stands for each place: the nearer end of the nearest usable edge within
-# reach (in metres on the ground), the metric nearest of a few nearest by the index.
-STAND_SQL = """
-    SELECT p.n, near.vertex, near.distance_m
-      FROM unnest(%(lons)s::float8[], %(lats)s::float8[], %(reach)s::float8[])
-           WITH ORDINALITY AS p(lon, lat, reach, n)
-      CROSS JOIN LATERAL (SELECT ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326) AS pt) q
-      LEFT JOIN LATERAL (
-          SELECT CASE WHEN ST_LineLocatePoint(k.geom, q.pt) < 0.5 THEN k.source
-                      ELSE k.target END AS vertex, k.distance_m
-            FROM (SELECT e.*, ST_Distance(e.geom::geography, q.pt::geography) AS distance_m
-                    FROM (SELECT * FROM route_edges ORDER BY geom <-> q.pt LIMIT 4) e) k
-           WHERE k.distance_m <= p.reach
-           ORDER BY k.distance_m, k.id LIMIT 1) near ON TRUE
-     ORDER BY p.n"""
-
-MATRIX_SQL = """
-    SELECT start_vid, end_vid, agg_cost FROM pgr_dijkstraCostMatrix(
-        'SELECT id, source, target, cost, reverse_cost FROM route_edges',
-        %(vertices)s::bigint[], false)"""
-
-LEGS_SQL = """
-    SELECT d.start_vid, d.end_vid,
-           ST_AsGeoJSON(ST_MakeLine(CASE WHEN d.node = e.source THEN e.geom
-                                         ELSE ST_Reverse(e.geom) END
-                                    ORDER BY d.path_seq), 7)
-      FROM pgr_dijkstra('SELECT id, source, target, cost, reverse_cost FROM route_edges',
-                        %(pairs)s, false) d
-      JOIN route_edges e ON e.id = d.edge
-     GROUP BY d.start_vid, d.end_vid"""
-
-
 def _vehicle(vehicle: Vehicle, earthen: bool) -> access.Assumed:
     municipality = vehicle.provider.municipality
     if vehicle.width_m is not None:
@@ -231,14 +193,14 @@ def day_route(
     with transaction.atomic(), connection.cursor() as cursor:
         for name in ("route_edges", "route_matrix"):
             cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
-        cursor.execute(EDGES_SQL.format(usable=usable), params | {"m": municipality.pk})
+        cursor.execute(routing_sql.EDGES_SQL.format(usable=usable), params | {"m": municipality.pk})
         cursor.execute("CREATE INDEX ON route_edges USING gist (geom); ANALYZE route_edges")
         places = [(p.point.x, p.point.y, YARD_M) for p in plants]
         places += [(j.lon, j.lat, assumed.hose_length_m) for j in jobs]
         if depot is not None:
             places.append((depot.x, depot.y, YARD_M))
         cursor.execute(
-            STAND_SQL,
+            routing_sql.STAND_SQL,
             {
                 "lons": [p[0] for p in places],
                 "lats": [p[1] for p in places],
@@ -269,7 +231,7 @@ def day_route(
             start = min(reachable_plants)
         vertices = sorted({start, *reachable_plants, *(j.vertex for j in jobs if j.vertex)})
         cursor.execute(
-            "CREATE TEMP TABLE route_matrix ON COMMIT DROP AS " + MATRIX_SQL,
+            "CREATE TEMP TABLE route_matrix ON COMMIT DROP AS " + routing_sql.MATRIX_SQL,
             {"vertices": vertices},
         )
         cursor.execute("SELECT start_vid, end_vid, agg_cost FROM route_matrix")
@@ -346,7 +308,9 @@ def _legs(cursor, stops: list[dict[str, Any]]) -> dict[tuple[int, int], Any]:
     if not pairs:
         return {}
     values = ",".join(f"({int(a)},{int(b)})" for a, b in sorted(pairs))
-    cursor.execute(LEGS_SQL, {"pairs": f"SELECT * FROM (VALUES {values}) AS t(source, target)"})
+    cursor.execute(
+        routing_sql.LEGS_SQL, {"pairs": f"SELECT * FROM (VALUES {values}) AS t(source, target)"}
+    )
     return {(a, b): json.loads(line) for a, b, line in cursor.fetchall()}
 
 

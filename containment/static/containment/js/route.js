@@ -3,6 +3,8 @@
    as red rings. */
 (function () {
   "use strict";
+  var print = document.getElementById("route-print");
+  if (print) { print.addEventListener("click", function () { window.print(); }); }
   var element = document.querySelector("[data-route-map]");
   if (!element) { return; }
   var page = element.closest("[data-config-id]");
