@@ -6,8 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from dashboards.models import SavedAnalysis
 from fixtures import demo
-from spatial.models import Building, LowIncomeCommunity, Municipality, Road, Ward
+from spatial import road_network
+from spatial.models import Building, LowIncomeCommunity, Municipality, Road, RoadEdge, Ward
 
 pytestmark = pytest.mark.django_db
 
@@ -476,7 +478,8 @@ def test_disease_cases_by_ward_show_one_hotspot(generated):
 
 def test_a_town_the_app_has_worked_on_is_purged_whole(db):
     """Regenerating a town (or a bench town of an older generator version) removes what
-    the app made of it since, too: stored figures, quality snapshots, plans, drafts."""
+    the app made of it since, too: stored figures, quality snapshots, plans, drafts, the
+    road network and saved analyses."""
     from containment.planner import plan_create
     from dashboards import services as dashboard_services
 
@@ -485,5 +488,11 @@ def test_a_town_the_app_has_worked_on_is_purged_whole(db):
     dashboard_services.figures_refresh(municipality_ids=[municipality.pk])
     dashboard_services.quality_snapshot_take(municipality=municipality)
     plan_create(municipality=municipality, start_date=dt.date(2026, 12, 6), days=1)
+    # A routed day (the road network built) and a saved analysis.
+    road_network.ensure_network(municipality)
+    assert RoadEdge.objects.filter(municipality=municipality).exists()
+    SavedAnalysis.objects.create(
+        municipality=municipality, name="Ward 1", tool="near_water", parameters={}
+    )
     demo.purge("gen-worked")
     assert not Municipality.objects.filter(code="gen-worked").exists()
