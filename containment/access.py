@@ -133,37 +133,61 @@ SEGMENTS_SQL = """
       FROM spatial_road r CROSS JOIN LATERAL ST_DumpSegments(r.geom) s
      WHERE r.municipality_id = %(m)s AND {usable}"""
 
+# The buildings surely within reach, found from the roads' side through the buildings' own
+# spatial index: within `deg` degrees of a usable segment, where `deg` is the hose length
+# less the band divided by the most metres a degree spans in any direction (a meridian's
+# degree, never over M_PER_DEGREE_MAX), so degrees never overstate the reach. The rest (about
+# a third of a town) take the nearest-segment probe below, which also gives the list its
+# distances.
+M_PER_DEGREE_MAX = 111_700
+REACHED_SQL = """
+    CREATE TEMP TABLE access_reached ON COMMIT DROP AS
+    SELECT DISTINCT b.id
+      FROM access_segments s
+      JOIN spatial_building b ON ST_DWithin(b.geom, s.lonlat, %(deg)s)
+     -- "+ 0": the segment's few buildings are found by the spatial index alone; ANDed with
+     -- the municipality's whole bitmap (every building of the town) each probe costs 10x.
+     WHERE b.municipality_id + 0 = %(m)s AND b.retired_at IS NULL"""
+
 JUDGED_SQL = """
-    WITH judged AS (
+    WITH standing AS (
+        SELECT b.id, b.bin, b.ward_id, b.geom
+          FROM spatial_building b
+         WHERE b.municipality_id = %(m)s AND b.retired_at IS NULL
+           AND (%(wards)s::bigint[] IS NULL OR b.ward_id = ANY(%(wards)s::bigint[]))
+           AND (%(ward)s::bigint IS NULL OR b.ward_id = %(ward)s::bigint)),
+    judged AS (
         SELECT b.id, b.bin, b.ward_id, near.code AS road, b.geom,
                -- On the plane the distance is within a few centimetres of the ground's
                -- (the projection's scale): near the hose length, the ground decides.
                CASE WHEN abs(near.plane_m - %(hose)s) < %(band)s
                     THEN ST_Distance(near.lonlat::geography, b.geom::geography)
                     ELSE near.plane_m END AS distance_m
-          FROM spatial_building b
+          FROM standing b
           LEFT JOIN LATERAL (
               SELECT s.code, s.lonlat, s.plane <-> ST_Transform(b.geom, 3106) AS plane_m
                 FROM access_segments s
                ORDER BY s.plane <-> ST_Transform(b.geom, 3106) LIMIT 1) near ON TRUE
-         WHERE b.municipality_id = %(m)s AND b.retired_at IS NULL
-           AND (%(wards)s::bigint[] IS NULL OR b.ward_id = ANY(%(wards)s::bigint[]))
-           AND (%(ward)s::bigint IS NULL OR b.ward_id = %(ward)s::bigint)),
+         WHERE NOT EXISTS (SELECT 1 FROM access_reached r WHERE r.id = b.id)),
     hard AS (
-        SELECT j.*, j.distance_m IS NULL OR j.distance_m > %(hose)s AS hard,
-               -- Only the buildings listed need a point.
-               CASE WHEN j.distance_m IS NULL OR j.distance_m > %(hose)s
-                    THEN ST_PointOnSurface(j.geom) END AS point
-          FROM judged j)
-    SELECT w.number, count(*), count(*) FILTER (WHERE j.hard),
-           coalesce(json_agg(json_build_object(
-               'bin', j.bin, 'road', j.road,
-               'distance_m', round(j.distance_m::numeric, 1),
-               'lon', round(ST_X(j.point)::numeric, 7),
-               'lat', round(ST_Y(j.point)::numeric, 7))
-             ORDER BY j.distance_m DESC NULLS FIRST, j.bin) FILTER (WHERE j.hard), '[]')
-      FROM hard j LEFT JOIN spatial_ward w ON w.id = j.ward_id
-     GROUP BY w.number ORDER BY w.number NULLS LAST"""
+        -- Only the buildings listed need a point.
+        SELECT j.*, ST_PointOnSurface(j.geom) AS point
+          FROM judged j WHERE j.distance_m IS NULL OR j.distance_m > %(hose)s),
+    listed AS (
+        SELECT h.ward_id, count(*) AS hard,
+               json_agg(json_build_object(
+                   'bin', h.bin, 'road', h.road,
+                   'distance_m', round(h.distance_m::numeric, 1),
+                   'lon', round(ST_X(h.point)::numeric, 7),
+                   'lat', round(ST_Y(h.point)::numeric, 7))
+                 ORDER BY h.distance_m DESC NULLS FIRST, h.bin) AS found
+          FROM hard h GROUP BY h.ward_id),
+    totals AS (SELECT ward_id, count(*) AS total FROM standing GROUP BY ward_id)
+    SELECT w.number, t.total, coalesce(l.hard, 0), coalesce(l.found, '[]')
+      FROM totals t
+      LEFT JOIN listed l ON l.ward_id IS NOT DISTINCT FROM t.ward_id
+      LEFT JOIN spatial_ward w ON w.id = t.ward_id
+     ORDER BY w.number NULLS LAST"""
 
 
 def hard_to_reach(
@@ -171,9 +195,10 @@ def hard_to_reach(
 ) -> dict[str, Any]:
     """Per ward, the standing buildings the user may read and how many are hard to reach,
     and those buildings (their BIN, ward, point, nearest usable road and its distance, or
-    none when the municipality has no usable road), farthest first (tool 2). Three
-    statements: the usable roads' segments into an indexed temporary table, then one
-    judgement of every building."""
+    none when the municipality has no usable road), farthest first (tool 2). Four
+    statements: the usable roads' segments into an indexed temporary table, the buildings
+    surely within reach from the segments' side, then one judgement of every other
+    building."""
     usable, params = usable_sql(vehicle)
     scope = user_scope(user)
     wards = None if scope.whole(municipality.pk) else scope.limited_ward_ids
@@ -181,15 +206,19 @@ def hard_to_reach(
         "m": municipality.pk,
         "hose": vehicle.hose_length_m + REACH_TOLERANCE_M,
         "band": PLANE_BAND_M,
+        "deg": (vehicle.hose_length_m + REACH_TOLERANCE_M - PLANE_BAND_M) / M_PER_DEGREE_MAX,
         "wards": wards,
         "ward": ward_id,
     }
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS pg_temp.access_segments")
+        for name in ("access_segments", "access_reached"):
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
         cursor.execute(SEGMENTS_SQL.format(usable=usable), params)
         cursor.execute(
             "CREATE INDEX ON access_segments USING gist (plane); ANALYZE access_segments"
         )
+        cursor.execute(REACHED_SQL, params)
+        cursor.execute("CREATE UNIQUE INDEX ON access_reached (id); ANALYZE access_reached")
         cursor.execute(JUDGED_SQL, params)
         rows = cursor.fetchall()
     by_ward, buildings = [], []

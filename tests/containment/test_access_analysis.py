@@ -160,7 +160,7 @@ def test_the_nearest_road_is_found_by_the_spatial_index(layout):
     """The nearest-road probe orders by the index's distance (the road register's GiST
     index can serve it; with the few rows here the planner is told to prefer it)."""
     vehicle = access.vehicle_for(layout["west"].municipality)
-    usable, params = access._usable(vehicle)
+    usable, params = access.usable_sql(vehicle)
     with connection.cursor() as cursor:
         # Whatever the statistics of a fresh table, only the GiST index orders by distance
         # without a sort: with sorts and scans discouraged, the probe must use it.
@@ -172,6 +172,27 @@ def test_the_nearest_road_is_found_by_the_spatial_index(layout):
         cursor.execute(sql + " WHERE b.id = %(b)s", params | {"b": layout["west"].pk})
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Index Scan using spatial_road_geom" in plan, plan
+
+
+def test_the_buildings_within_reach_are_found_through_their_own_index(layout):
+    """From the roads' side, each usable segment finds the buildings near it through the
+    buildings' GiST index (not by measuring every building against every segment)."""
+    municipality = layout["west"].municipality
+    vehicle = access.vehicle_for(municipality)
+    usable, params = access.usable_sql(vehicle)
+    params |= {"m": municipality.pk, "deg": 40 / access.M_PER_DEGREE_MAX}
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.access_segments")
+        cursor.execute(access.SEGMENTS_SQL.format(usable=usable), params)
+        cursor.execute("ANALYZE access_segments; ANALYZE spatial_building")
+        # A handful of rows would be scanned whole: with scans and plain index walks
+        # discouraged, only a spatial index can bound the buildings a segment meets.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + access.REACHED_SQL.split(" AS\n", 1)[1], params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute("DROP TABLE pg_temp.access_segments")
+    assert "spatial_building_geom" in plan, plan
 
 
 def test_the_list_as_a_geopackage_read_by_gdal(gis_client, layout, tmp_path):
