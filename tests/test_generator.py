@@ -10,6 +10,7 @@ from dashboards.models import SavedAnalysis
 from fixtures import demo
 from spatial import road_network
 from spatial.models import Building, LowIncomeCommunity, Municipality, Road, RoadEdge, Ward
+from tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -496,3 +497,9 @@ def test_a_town_the_app_has_worked_on_is_purged_whole(db):
     )
     demo.purge("gen-worked")
     assert not Municipality.objects.filter(code="gen-worked").exists()
+    # The change history stood aside for the purge only: an edit after it is recorded.
+    town = MunicipalityFactory()
+    town.name = "Renamed after the purge"
+    town.save()
+    events = Municipality.pgh_event_models["update"].objects.filter(pgh_obj_id=town.pk)
+    assert events.filter(name="Renamed after the purge").exists()
