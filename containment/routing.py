@@ -329,6 +329,8 @@ def _answer(vehicle, assumed, day, network, walk, legs, left_out) -> dict[str, A
     for stop in walk.stops:
         del stop["vertex"]
     hose = assumed.hose_length_m
+    distance_km = sum(s["distance_m"] for s in walk.stops) / 1000
+    speed = float(settings.IMIS["VEHICLE_SPEED_KMH"])
     return {
         "definition": _(
             "The order and roads of the day's scheduled emptyings for one vehicle, from its "
@@ -352,7 +354,10 @@ def _answer(vehicle, assumed, day, network, walk, legs, left_out) -> dict[str, A
         },
         "day": day.isoformat(),
         "hose_length_m": hose,
-        "distance_km": round(sum(s["distance_m"] for s in walk.stops) / 1000, 2),
+        "distance_km": round(distance_km, 2),
+        "driving_hours": round(distance_km / speed, 1),
+        "speed_kmh": speed,
+        "over_a_day": distance_km / speed > settings.IMIS["WORKING_HOURS"],
         "jobs": len({s["request"] for s in walk.stops if s["kind"] == "job"}),
         "plant_trips": sum(1 for s in walk.stops if s["kind"] == "plant"),
         "stops": walk.stops,

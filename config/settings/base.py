@@ -246,6 +246,10 @@ IMIS = {
     "SEWER_TREATED": env_bool("IMIS_SEWER_TREATED", False),
     # The desludging vehicle's width where the fleet records none (hard-to-reach analysis).
     "VEHICLE_WIDTH_M": float(os.environ.get("IMIS_VEHICLE_WIDTH_M", "2.4")),
+    # A loaded desludging vehicle's average speed through town, and a crew's working day:
+    # the route estimates its driving time and says when it is more than a day's work.
+    "VEHICLE_SPEED_KMH": float(os.environ.get("IMIS_VEHICLE_SPEED_KMH", "15")),
+    "WORKING_HOURS": float(os.environ.get("IMIS_WORKING_HOURS", "8")),
     "PITS_IN_GROUNDWATER_RISK": env_bool("IMIS_PITS_IN_GROUNDWATER_RISK", False),
     # JMP counts a never-emptied containment as safely managed in situ whatever its outlet;
     # strict also requires SFD containment (no effluent to a drain, water body or ground).

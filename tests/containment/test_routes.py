@@ -148,6 +148,9 @@ def test_the_route_goes_around_a_lane_narrower_than_the_vehicle(town, fleet, roa
     assert narrower["stops"][1]["distance_m"] == pytest.approx(around - 2 * 222, abs=30)
     assert route["vehicle"]["width_m"] == 2.4
     assert route["vehicle"]["width_source"] == "fleet"
+    # About 8.7 km at 15 km/h: not a day's work.
+    assert route["driving_hours"] == pytest.approx(route["distance_km"] / 15, abs=0.05)
+    assert route["over_a_day"] is False
 
 
 def test_a_tank_one_metre_beyond_the_hose_is_left_to_manual_emptying(town, fleet):
@@ -186,7 +189,8 @@ def test_a_load_that_would_overfill_the_vehicle_goes_to_the_plant_first(town, fl
         assert load <= 3.0
 
 
-def test_jobs_along_one_road_are_driven_out_and_back_once(town, fleet):
+def test_jobs_along_one_road_are_driven_out_and_back_once(town, fleet, settings):
+    settings.IMIS = settings.IMIS | {"WORKING_HOURS": 0.5}
     fleet["vehicle"].capacity_m3 = 20
     fleet["vehicle"].save()
     for lon in (90.84, 90.81, 90.845, 90.813):
@@ -199,6 +203,8 @@ def test_jobs_along_one_road_are_driven_out_and_back_once(town, fleet):
     assert far["lon"] == pytest.approx(90.845, abs=1e-6)
     assert out_and_back == pytest.approx(route["distance_km"] * 1000, abs=10)
     assert out_and_back < 2 * (4250 + 400 + 60)
+    # About 9 km at 15 km/h is more than a half-hour working day.
+    assert route["over_a_day"] is True
 
 
 def test_a_road_added_after_the_network_was_built_is_used(town, fleet):
