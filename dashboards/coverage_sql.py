@@ -31,15 +31,13 @@ AREA_CONTAINMENTS_SQL = f"""
     SELECT a.id FROM containment_containment a
      WHERE a.municipality_id = %(municipality)s{within_sql("a", IN_AREA)}
     UNION
-    SELECT h.facility_id FROM containment_household h
-      JOIN spatial_building hb ON hb.id = h.building_id
-     WHERE h.municipality_id = %(municipality)s AND h.facility_id IS NOT NULL
-           {within_sql("hb", IN_AREA)}
-    UNION
-    SELECT pt.containment_id FROM containment_household h
-      JOIN containment_publictoilet pt ON pt.id = h.public_toilet_id
-      JOIN spatial_building hb ON hb.id = h.building_id
-     WHERE h.municipality_id = %(municipality)s AND pt.containment_id IS NOT NULL
+    -- The households of the area's buildings, found from the buildings (one index probe
+    -- for the area), and the facility each uses: its own or a public toilet's.
+    SELECT v.id FROM spatial_building hb
+      JOIN containment_household h ON h.building_id = hb.id
+      LEFT JOIN containment_publictoilet pt ON pt.id = h.public_toilet_id
+     CROSS JOIN LATERAL (VALUES (h.facility_id), (pt.containment_id)) v(id)
+     WHERE h.municipality_id = %(municipality)s AND v.id IS NOT NULL
            {within_sql("hb", IN_AREA)}"""
 
 
