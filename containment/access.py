@@ -8,7 +8,9 @@ fleet (any vehicle that fits reaches the building), unless a width is asked for;
 fleet records no width, IMIS["VEHICLE_WIDTH_M"] stands in and the answer says so. A
 building is hard to reach when no usable road lies within the municipality's hose length
 of its footprint, measured in metres on the ground (geography, straight: a hose is laid
-around the walls in between, so this is the lower bound of what is needed)."""
+around the walls in between, so for the whole town's list this is the lower bound of what
+is needed). One building's own check (tool 5) lays the hose around the buildings standing
+between it and the road (GROUND_SQL) and judges by that."""
 
 from __future__ import annotations
 
@@ -99,8 +101,41 @@ def _nearest_sql(usable: str) -> str:
              ORDER BY distance_m, k.id LIMIT 1) near ON TRUE"""  # noqa: S608 (module SQL)
 
 
+# The hose laid on the ground from a building to its nearest usable road: the straight line
+# between them (EPSG:3106 metres), and around each other building that stands across it
+# (through its interior, not touching it), by the shorter way round that building's convex
+# hull instead of through it. One building in the way at a time (buildings whose hulls
+# overlap each add their own way round): an estimate of the hose needed, never less than the
+# straight line.
+GROUND_SQL = """
+    WITH ends AS (
+        SELECT ST_ShortestLine(ST_Transform(b.geom, 3106), ST_Transform(r.geom, 3106)) AS line,
+               b.id AS building, b.municipality_id AS m
+          FROM spatial_building b, spatial_road r
+         WHERE b.id = %(building)s AND r.id = %(road)s),
+    across AS (
+        SELECT ST_ConvexHull(ST_Transform(o.geom, 3106)) AS hull, e.line
+          FROM ends e JOIN spatial_building o
+            ON o.geom && ST_Transform(e.line, 4326)
+         WHERE o.municipality_id = e.m AND o.id <> e.building AND o.retired_at IS NULL
+           AND ST_Relate(ST_Transform(o.geom, 3106), e.line, 'T********')),
+    chords AS (
+        SELECT ST_ExteriorRing(a.hull) AS ring, ST_Intersection(a.line, a.hull) AS chord
+          FROM across a),
+    around AS (
+        SELECT ST_Length(c.chord) AS chord_m, ST_Length(c.ring) AS ring_m,
+               abs(ST_LineLocatePoint(c.ring, ST_StartPoint(c.chord))
+                   - ST_LineLocatePoint(c.ring, ST_EndPoint(c.chord))) * ST_Length(c.ring) AS arc_m
+          FROM chords c WHERE GeometryType(c.chord) = 'LINESTRING')
+    SELECT ST_Length(e.line)
+           + coalesce((SELECT sum(least(arc_m, ring_m - arc_m) - chord_m) FROM around), 0),
+           (SELECT count(*) FROM across)
+      FROM ends e"""
+
+
 def nearest_usable_road(*, building: Building, vehicle: Assumed) -> dict[str, Any]:
-    """The usable road nearest `building` and whether the hose reaches it (tool 5)."""
+    """The usable road nearest `building` and whether the hose reaches it (tool 5): in a
+    straight line (metres on the ground), and laid around the buildings in between."""
     usable, params = usable_sql(vehicle)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -111,16 +146,24 @@ def nearest_usable_road(*, building: Building, vehicle: Assumed) -> dict[str, An
             params | {"building": building.pk},
         )
         row = cursor.fetchone()
+        ground, in_the_way = None, 0
+        if row[0] is not None:
+            cursor.execute(GROUND_SQL, {"building": building.pk, "road": row[0]})
+            ground, in_the_way = cursor.fetchone()
     road = None
     if row[0] is not None:
         road = dict(
             zip(["id", "code", "name", "surface", "carriageway_width_m"], row[:5], strict=True)
         )
     distance = row[5]
+    # Where no building stands in the way, the straight line on the spheroid decides.
+    hose = distance if not in_the_way else ground
     return {
         "road": road,
         "distance_m": round(distance, 2) if distance is not None else None,
-        "reachable": distance is not None and distance <= vehicle.hose_length_m + REACH_TOLERANCE_M,
+        "hose_m": round(hose, 2) if hose is not None else None,
+        "buildings_in_the_way": in_the_way,
+        "reachable": hose is not None and hose <= vehicle.hose_length_m + REACH_TOLERANCE_M,
     }
 
 

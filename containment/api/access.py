@@ -114,6 +114,8 @@ class BuildingAccessView(APIView):
                     "building": serializers.CharField(),
                     "road": serializers.DictField(allow_null=True),
                     "distance_m": serializers.FloatField(allow_null=True),
+                    "hose_m": serializers.FloatField(allow_null=True),
+                    "buildings_in_the_way": serializers.IntegerField(),
                     "reachable": serializers.BooleanField(),
                     "hose_length_m": serializers.FloatField(),
                     "vehicle_width_m": serializers.FloatField(),

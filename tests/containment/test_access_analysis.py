@@ -18,7 +18,14 @@ from containment.models import ServiceProvider, Vehicle
 from core.roles import MembershipRole
 from spatial.models import Building
 from tests.conftest import client_for
-from tests.factories import BuildingFactory, MembershipFactory, RoadFactory, east_of, square
+from tests.factories import (
+    M_PER_DEG_LAT,
+    BuildingFactory,
+    MembershipFactory,
+    RoadFactory,
+    east_of,
+    square,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -193,6 +200,27 @@ def test_the_buildings_within_reach_are_found_through_their_own_index(layout):
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("DROP TABLE pg_temp.access_segments")
     assert "spatial_building_geom" in plan, plan
+
+
+def test_a_building_behind_another_needs_the_hose_laid_around_it(gis_client, layout, town):
+    """36 m from the road in a straight line, but a 12 m building stands across the way:
+    the hose goes round its nearer corners, 3 + 12 + 3 m instead of 12 straight through,
+    42 m in all, beyond the 40 m hose. The same building with nothing in the way is
+    reached."""
+    lat = 22.9445
+    behind = _building(town, MAIN_LON, lat, 36.0)
+    x, _y = _east_of(MAIN_LON, lat, 10.0)
+    BuildingFactory(municipality=town.municipality, geom=square(x, lat - 3 / M_PER_DEG_LAT, 12))
+    clear = _building(town, MAIN_LON, 22.9475, 36.0)
+    blocked = gis_client.get(f"/api/v1/analysis/access/{behind.pk}/").json()
+    assert blocked["distance_m"] == pytest.approx(36.0, abs=0.05)
+    assert blocked["buildings_in_the_way"] == 1
+    assert blocked["hose_m"] == pytest.approx(42.0, abs=0.3)
+    assert blocked["reachable"] is False
+    open_way = gis_client.get(f"/api/v1/analysis/access/{clear.pk}/").json()
+    assert open_way["buildings_in_the_way"] == 0
+    assert open_way["hose_m"] == open_way["distance_m"]
+    assert open_way["reachable"] is True
 
 
 def test_the_list_as_a_geopackage_read_by_gdal(gis_client, layout, tmp_path):
