@@ -13,12 +13,18 @@ class Migration(migrations.Migration):
 
     operations = [
         # pgRouting routes the desludging vehicles (containment.routing). Where the server
-        # has no pgRouting (a DATABASE_URL of one's own), everything else works and a route
-        # is refused with a 501 saying what to install.
+        # has no pgRouting, or the role may not create it (a DATABASE_URL of one's own: the
+        # server's administrator runs CREATE EXTENSION pgrouting), everything else works and
+        # a route is refused with a 501 saying what is missing.
         migrations.RunSQL(
             """DO $$ BEGIN
                  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pgrouting')
-                 THEN CREATE EXTENSION IF NOT EXISTS pgrouting;
+                 THEN
+                   BEGIN
+                     CREATE EXTENSION IF NOT EXISTS pgrouting;
+                   EXCEPTION WHEN OTHERS THEN  -- e.g. insufficient_privilege
+                     RAISE NOTICE 'pgRouting not created: %', SQLERRM;
+                   END;
                  END IF;
                END $$;""",
             migrations.RunSQL.noop,
