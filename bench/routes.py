@@ -109,16 +109,8 @@ def raw(vehicle: Vehicle, day: dt.date) -> int:
         cursor.execute(
             "CREATE TEMP TABLE route_matrix AS " + routing_sql.MATRIX_SQL, {"vertices": vertices}
         )
-        listed = ",".join(str(v) for v in vertices)
-        cursor.execute(
-            "SELECT node FROM pgr_TSP(%(cells)s, %(start)s) ORDER BY seq",
-            {
-                "cells": "SELECT start_vid, end_vid, agg_cost FROM route_matrix "
-                f"WHERE start_vid IN ({listed}) AND end_vid IN ({listed})",
-                "start": start,
-            },
-        )
-        tour = [row[0] for row in cursor.fetchall()]
+        others = [v for v in vertices if v != start]
+        tour = [start, *routing.visiting_order(cursor, start, others, lambda a, b: 0.0)]
         values = ",".join(f"({a},{b})" for a, b in itertools.pairwise(tour) if a != b)
         cursor.execute(
             routing_sql.LEGS_SQL,

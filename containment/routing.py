@@ -143,7 +143,7 @@ def _jobs(requests) -> list[Job]:
     return jobs
 
 
-def _order(cursor, start: int, vertices: list[int], cost) -> list[int]:
+def visiting_order(cursor, start: int, vertices: list[int], cost) -> list[int]:
     """The order to visit `vertices` from `start` (pgr_TSP's tour, its return left off)."""
     if len(vertices) <= 1:
         return vertices
@@ -246,7 +246,7 @@ def day_route(
         if not plants_joined:
             raise RouteRefused(_("No road this vehicle can use joins the depot to a plant."))
         walk = Walk(cost, plants_joined, Decimal(vehicle.capacity_m3), start)
-        order = _order(
+        order = visiting_order(
             cursor, start, sorted({j.vertex for j in routed}), lambda a, b: walk.leg(a, b)
         )
         depot_stop = {"kind": "depot", "lon": None, "lat": None, "assumed": depot_assumed}
