@@ -93,9 +93,9 @@ class HardToReachView(APIView):
             user=request.user, municipality=municipality, vehicle=vehicle, ward_id=ward_id
         )
         if found["file_format"] != "json":
-            header = ["bin", "ward", "nearest_usable_road", "distance_m", "lon", "lat"]
+            header = ["bin", "ward", "nearest_usable_road", "distance_m", "hose_m", "lon", "lat"]
             rows = (
-                [b["bin"], b["ward"], b["road"], b["distance_m"], b["lon"], b["lat"]]
+                [b["bin"], b["ward"], b["road"], b["distance_m"], b["hose_m"], b["lon"], b["lat"]]
                 for b in result["buildings"]
             )
             return tables.file_response(found["file_format"], header, rows, name="hard-to-reach")

@@ -217,6 +217,11 @@ def test_a_building_behind_another_needs_the_hose_laid_around_it(gis_client, lay
     assert blocked["buildings_in_the_way"] == 1
     assert blocked["hose_m"] == pytest.approx(42.0, abs=0.3)
     assert blocked["reachable"] is False
+    # The town's list judges alike: the building behind is listed, with both measures.
+    listed = {b["bin"]: b for b in gis_client.get(URL).json()["buildings"]}
+    assert listed[behind.bin]["distance_m"] == pytest.approx(36.0, abs=0.05)
+    assert listed[behind.bin]["hose_m"] == pytest.approx(42.0, abs=0.3)
+    assert clear.bin not in listed
     open_way = gis_client.get(f"/api/v1/analysis/access/{clear.pk}/").json()
     assert open_way["buildings_in_the_way"] == 0
     assert open_way["hose_m"] == open_way["distance_m"]
