@@ -8,20 +8,17 @@ from pathlib import Path
 
 import pytest
 from django.contrib.gis.geos import LineString, Point
-from django.utils import timezone
 
-from containment import desludging
 from containment.models import ServiceProvider, Vehicle
 from core.roles import MembershipRole
 from spatial import road_network
 
 from .conftest import make_town
 from .factories import (
-    BuildingFactory,
-    ContainmentFactory,
     RoadFactory,
     TreatmentPlantFactory,
     operator_of,
+    scheduled_job,
 )
 from .test_browser_campaigns import accessible_in_both_languages
 from .test_browser_service_chain import overflow, phone_page
@@ -32,18 +29,9 @@ LAT = 22.94
 
 
 def _job(town, provider, lon, lat):
-    building = BuildingFactory(municipality=town.municipality)
-    tank = ContainmentFactory(
-        municipality=town.municipality, buildings=[building], geom=Point(lon, lat, srid=4326)
-    )
-    job = desludging.request_create(
-        containment=tank,
-        applicant_name="Rahima Begum",
-        applicant_phone="01712345678",
-        access_notes="Blue gate",
-    )
-    desludging.request_schedule(request=job, provider=provider, scheduled_for=timezone.localdate())
-    return tank
+    return scheduled_job(
+        provider, access_notes="Blue gate", geom=Point(lon, lat, srid=4326)
+    ).containment
 
 
 def test_the_crew_reads_and_prints_its_route_on_a_phone(browser, live_server):

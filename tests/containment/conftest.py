@@ -3,13 +3,11 @@ and the plant's operator logged in."""
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from containment import desludging
 from containment.models import ServiceProvider, Vehicle
 from core.roles import MembershipRole
 
-from ..factories import BuildingFactory, ContainmentFactory, TreatmentPlantFactory, operator_of
+from ..factories import TreatmentPlantFactory, operator_of, scheduled_job
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -26,19 +24,12 @@ def page_client(user) -> Client:
 
 @pytest.fixture
 def chain(town):
-    building = BuildingFactory(municipality=town.municipality)
-    containment = ContainmentFactory(municipality=town.municipality, buildings=[building])
     provider = ServiceProvider.objects.create(municipality=town.municipality, name="Vacutug")
     provider.wards.add(town.west)
     vehicle = Vehicle.objects.create(provider=provider, registration="L-1", capacity_m3=3)
     plant = TreatmentPlantFactory(municipality=town.municipality, name="Lakshmipur FSTP")
-    job = desludging.request_create(
-        containment=containment,
-        applicant_name="Rahima Begum",
-        applicant_phone="01712345678",
-        access_notes="Lane behind the mosque",
-    )
-    desludging.request_schedule(request=job, provider=provider, scheduled_for=timezone.localdate())
+    job = scheduled_job(provider, access_notes="Lane behind the mosque")
+    containment = job.containment
     crew = operator_of(provider, MembershipRole.PROVIDER_OPERATOR)
     operator = operator_of(plant, MembershipRole.PLANT_OPERATOR)
     return {

@@ -25,6 +25,7 @@ from tests.factories import (
     MembershipFactory,
     RoadFactory,
     TreatmentPlantFactory,
+    scheduled_job,
 )
 
 pytestmark = pytest.mark.django_db
@@ -100,24 +101,15 @@ def _job(town, fleet, lon, lat=LAT, metres_off=10.0, volume=(2, 1, 1), scheduled
             [x, y, metres_off],
         )
         x, y = cursor.fetchone()
-    building = BuildingFactory(municipality=town.municipality)
     length, width, depth = volume
-    containment = ContainmentFactory(
-        municipality=town.municipality,
-        buildings=[building],
-        geom=Point(x, y, srid=4326),
-        length_m=length,
-        width_m=width,
-        depth_m=depth,
-    )
-    job = desludging.request_create(
+    tank = dict(geom=Point(x, y, srid=4326), length_m=length, width_m=width, depth_m=depth)
+    if scheduled:
+        return scheduled_job(fleet["provider"], **tank)
+    building = BuildingFactory(municipality=town.municipality)
+    containment = ContainmentFactory(municipality=town.municipality, buildings=[building], **tank)
+    return desludging.request_create(
         containment=containment, applicant_name="Rahima Begum", applicant_phone="01712345678"
     )
-    if scheduled:
-        desludging.request_schedule(
-            request=job, provider=fleet["provider"], scheduled_for=timezone.localdate()
-        )
-    return job
 
 
 def _route(client, vehicle, **query) -> dict:

@@ -298,6 +298,27 @@ def operator_of(register, role: str):
     return user
 
 
+def scheduled_job(provider, day=None, access_notes: str = "", **containment):
+    """A building's tank (ContainmentFactory with `containment`) whose emptying the help
+    desk has taken from Rahima Begum and scheduled to `provider` for `day` (today): the
+    desludging request."""
+    from containment import desludging
+
+    municipality = provider.municipality
+    building = BuildingFactory(municipality=municipality)
+    tank = ContainmentFactory(municipality=municipality, buildings=[building], **containment)
+    job = desludging.request_create(
+        containment=tank,
+        applicant_name="Rahima Begum",
+        applicant_phone="01712345678",
+        access_notes=access_notes,
+    )
+    desludging.request_schedule(
+        request=job, provider=provider, scheduled_for=day or timezone.localdate()
+    )
+    return job
+
+
 def town_campaign(town, **changes):
     """A building survey over both wards of the test town, July to September 2026."""
     import datetime as dt
