@@ -106,47 +106,43 @@ def _nearest_sql(usable: str) -> str:
 # (through its interior, not touching it), by the shorter way round that building's convex
 # hull instead of through it. One building in the way at a time (buildings whose hulls
 # overlap each add their own way round): an estimate of the hose needed, never less than the
-# straight line.
+# straight line. {lines} gives each line's building `id`, municipality `m`, the `line` in
+# the plane and `lonlat`, the line in degrees: the buildings in the way are found through the
+# register's own index, crossed in degrees (the same as in the plane over a few tens of
+# metres), and only those crossed are transformed. Each step is its own subquery (OFFSET 0)
+# so that PostgreSQL computes every hull and chord once, not once for each use.
 AROUND_SQL = """
     SELECT x.id, sum(least(x.arc_m, x.ring_m - x.arc_m) - x.chord_m) AS m, count(*) AS n
-      FROM (SELECT l.id, ST_Length(c.chord) AS chord_m, ST_Length(c.ring) AS ring_m,
+      FROM (SELECT c.id, ST_Length(c.chord) AS chord_m, ST_Length(c.ring) AS ring_m,
                    abs(ST_LineLocatePoint(c.ring, ST_StartPoint(c.chord))
                        - ST_LineLocatePoint(c.ring, ST_EndPoint(c.chord)))
                    * ST_Length(c.ring) AS arc_m
-              FROM {lines} l
-              -- The buildings the line meets (ST_Intersects prepares the line once for all
-              -- its candidates); it crosses those through which it runs a centimetre or more
-              -- of its hull (merely touching a wall is no obstacle).
-              JOIN {obstacles} o
-                ON o.g && l.line AND o.id <> l.id AND ST_Intersects(l.line, o.g)
-             CROSS JOIN LATERAL (SELECT ST_ConvexHull(o.g) AS hull) h
-             CROSS JOIN LATERAL (SELECT ST_ExteriorRing(h.hull) AS ring,
-                                        ST_Intersection(l.line, h.hull) AS chord) c
+              FROM (SELECT h.id, ST_ExteriorRing(h.hull) AS ring,
+                           ST_Intersection(h.line, h.hull) AS chord
+                      FROM (SELECT o.id, o.line, ST_ConvexHull(ST_Transform(o.geom, 3106)) AS hull
+                              FROM (SELECT l.id, l.line, o.geom
+                                      FROM {lines} l
+                                      -- "+ 0": as in REACHED_SQL, the index alone.
+                                      JOIN spatial_building o
+                                        ON o.geom && l.lonlat AND o.id <> l.id
+                                       AND o.municipality_id + 0 = l.m AND o.retired_at IS NULL
+                                       AND ST_Intersects(o.geom, l.lonlat)
+                                    OFFSET 0) o
+                            OFFSET 0) h
+                    OFFSET 0) c
+             -- A line merely touching a wall, or a centimetre into a corner, is no obstacle.
              WHERE GeometryType(c.chord) = 'LINESTRING' AND ST_Length(c.chord) > 0.01) x
      GROUP BY x.id"""
 
 GROUND_SQL = f"""
-    WITH lines AS (
+    WITH lines AS MATERIALIZED (
         SELECT b.id, b.municipality_id AS m, k.line, ST_Transform(k.line, 4326) AS lonlat
           FROM spatial_building b, spatial_road r,
                LATERAL (SELECT ST_ShortestLine(ST_Transform(b.geom, 3106),
                                                ST_Transform(r.geom, 3106)) AS line) k
          WHERE b.id = %(building)s AND r.id = %(road)s),
-    -- The town's other buildings near the line, in the plane.
-    near_line AS (
-        SELECT o.id, ST_Transform(o.geom, 3106) AS g
-          FROM spatial_building o, lines l
-         WHERE o.geom && l.lonlat AND o.municipality_id = l.m AND o.retired_at IS NULL),
-    around AS ({AROUND_SQL.format(lines="lines", obstacles="near_line")})
+    around AS ({AROUND_SQL.format(lines="lines")})
     SELECT coalesce((SELECT m FROM around), 0), coalesce((SELECT n FROM around), 0)"""
-
-# The town's standing buildings in the plane, with a spatial index, for one analysis: the
-# probes and the crossings then need no transform (0.6 s at tier M).
-PLANE_SQL = """
-    CREATE TEMP TABLE access_plane ON COMMIT DROP AS
-    SELECT b.id, ST_Transform(b.geom, 3106) AS g
-      FROM spatial_building b
-     WHERE b.municipality_id = %(m)s AND b.retired_at IS NULL"""
 
 
 def nearest_usable_road(*, building: Building, vehicle: Assumed) -> dict[str, Any]:
@@ -211,13 +207,22 @@ REACHED_SQL = """
      -- the municipality's whole bitmap (every building of the town) each probe costs 10x.
      WHERE b.municipality_id + 0 = %(m)s AND b.retired_at IS NULL"""
 
+# Every building not surely within reach: its nearest usable segment (an index probe in the
+# plane, which also gives the list its road and distance), and for those within the hose in a
+# straight line but farther than the hose less DETOUR_BAND_M (nearer ones are reached, as in
+# REACHED_SQL, by the metre here rather than the degree), the hose laid round the buildings in
+# the way.
 JUDGED_SQL = """
     WITH standing AS (
-        SELECT b.id, b.bin, b.ward_id, b.geom, p.g AS own
-          FROM spatial_building b JOIN access_plane p ON p.id = b.id
+        SELECT b.id, b.bin, b.ward_id, b.geom
+          FROM spatial_building b
          WHERE b.municipality_id = %(m)s AND b.retired_at IS NULL
            AND (%(wards)s::bigint[] IS NULL OR b.ward_id = ANY(%(wards)s::bigint[]))
            AND (%(ward)s::bigint IS NULL OR b.ward_id = %(ward)s::bigint)),
+    unreached AS MATERIALIZED (
+        SELECT b.*, ST_Transform(b.geom, 3106) AS own
+          FROM standing b
+         WHERE NOT EXISTS (SELECT 1 FROM access_reached r WHERE r.id = b.id)),
     judged AS (
         SELECT b.id, b.bin, b.ward_id, near.code AS road, b.geom, b.own, near.plane,
                -- On the plane the distance is within a few centimetres of the ground's
@@ -225,16 +230,17 @@ JUDGED_SQL = """
                CASE WHEN abs(near.plane_m - %(hose)s) < %(band)s
                     THEN ST_Distance(near.lonlat::geography, b.geom::geography)
                     ELSE near.plane_m END AS distance_m
-          FROM standing b
+          FROM unreached b
           LEFT JOIN LATERAL (
               SELECT s.code, s.lonlat, s.plane, s.plane <-> b.own AS plane_m
                 FROM access_segments s
-               ORDER BY s.plane <-> b.own LIMIT 1) near ON TRUE
-         WHERE NOT EXISTS (SELECT 1 FROM access_reached r WHERE r.id = b.id)),
-    lines AS (
-        -- Within reach in a straight line: the hose laid round the buildings in the way.
-        SELECT j.id, ST_ShortestLine(j.own, j.plane) AS line
-          FROM judged j WHERE j.distance_m <= %(hose)s),
+               ORDER BY s.plane <-> b.own LIMIT 1) near ON TRUE),
+    lines AS MATERIALIZED (
+        SELECT k.id, %(m)s AS m, k.line, ST_Transform(k.line, 4326) AS lonlat
+          FROM (SELECT j.id, ST_ShortestLine(j.own, j.plane) AS line
+                  FROM judged j
+                 WHERE j.distance_m <= %(hose)s AND j.distance_m > %(surely)s
+                OFFSET 0) k),
     around AS ({around}),
     laid AS (
         SELECT j.*, j.distance_m + coalesce(a.m, 0) AS hose_m
@@ -266,8 +272,8 @@ def hard_to_reach(
 ) -> dict[str, Any]:
     """Per ward, the standing buildings the user may read and how many are hard to reach,
     and those buildings (their BIN, ward, point, nearest usable road and its distance, or
-    none when the municipality has no usable road), farthest first (tool 2). Four
-    statements: the usable roads' segments into an indexed temporary table, the buildings
+    none when the municipality has no usable road), farthest first (tool 2). Three
+    steps: the usable roads' segments into an indexed temporary table, the buildings
     surely within reach from the segments' side, then one judgement of every other
     building."""
     usable, params = usable_sql(vehicle)
@@ -279,11 +285,12 @@ def hard_to_reach(
         "band": PLANE_BAND_M,
         "deg": (vehicle.hose_length_m + REACH_TOLERANCE_M - PLANE_BAND_M - DETOUR_BAND_M)
         / M_PER_DEGREE_MAX,
+        "surely": vehicle.hose_length_m + REACH_TOLERANCE_M - DETOUR_BAND_M,
         "wards": wards,
         "ward": ward_id,
     }
     with transaction.atomic(), connection.cursor() as cursor:
-        for name in ("access_segments", "access_reached", "access_plane"):
+        for name in ("access_segments", "access_reached"):
             cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{name}")
         cursor.execute(SEGMENTS_SQL.format(usable=usable), params)
         cursor.execute(
@@ -291,13 +298,7 @@ def hard_to_reach(
         )
         cursor.execute(REACHED_SQL, params)
         cursor.execute("CREATE UNIQUE INDEX ON access_reached (id); ANALYZE access_reached")
-        cursor.execute(PLANE_SQL, params)
-        cursor.execute(
-            "CREATE INDEX ON access_plane USING gist (g); CREATE UNIQUE INDEX ON access_plane (id);"
-            " ANALYZE access_plane"
-        )
-        around = AROUND_SQL.format(lines="lines", obstacles="access_plane")
-        cursor.execute(JUDGED_SQL.format(around=around), params)
+        cursor.execute(JUDGED_SQL.format(around=AROUND_SQL.format(lines="lines")), params)
         rows = cursor.fetchall()
     by_ward, buildings = [], []
     for number, total, hard, found in rows:
