@@ -10,7 +10,7 @@ import io
 
 import pyogrio
 import pytest
-from django.contrib.gis.geos import LineString
+from django.contrib.gis.geos import LineString, Polygon
 from django.db import connection
 
 from containment import access
@@ -226,6 +226,29 @@ def test_a_building_behind_another_needs_the_hose_laid_around_it(gis_client, lay
     assert open_way["buildings_in_the_way"] == 0
     assert open_way["hose_m"] == open_way["distance_m"]
     assert open_way["reachable"] is True
+
+
+def test_the_list_counts_buildings_well_within_the_hose_as_reached(gis_client, layout, town):
+    """The town's list lays the hose only for buildings farther than the hose less
+    DETOUR_BAND_M (15 m) in a straight line, by the metre: behind the same 60 m long block,
+    one 24 m from the road is counted reached, one 26 m away is listed with the hose laid
+    round the block. One building's check lays it for both."""
+    lat = 22.952
+    near = _building(town, MAIN_LON, lat, 24.0)
+    far = _building(town, MAIN_LON, lat + 10 / M_PER_DEG_LAT, 26.0)
+    west, _y = _east_of(MAIN_LON, lat, 8.0)
+    east, _y = _east_of(MAIN_LON, lat, 20.0)
+    block = Polygon.from_bbox((west, lat - 25 / M_PER_DEG_LAT, east, lat + 35 / M_PER_DEG_LAT))
+    block.srid = 4326
+    BuildingFactory(municipality=town.municipality, geom=block)
+    listed = {b["bin"]: b for b in gis_client.get(URL).json()["buildings"]}
+    assert near.bin not in listed
+    assert listed[far.bin]["distance_m"] == pytest.approx(26.0, abs=0.05)
+    assert listed[far.bin]["hose_m"] > 60
+    one = gis_client.get(f"/api/v1/analysis/access/{near.pk}/").json()
+    assert one["buildings_in_the_way"] == 1
+    assert one["hose_m"] > 60
+    assert one["reachable"] is False
 
 
 def test_the_list_as_a_geopackage_read_by_gdal(gis_client, layout, tmp_path):
