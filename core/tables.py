@@ -84,6 +84,10 @@ def gpkg_bytes(header: list[str], rows: Iterable[Iterable[Any]], geometries, *, 
         return path.read_bytes()
 
 
+# The forms every analysis answers in (file_format): JSON, or a download (file_response).
+FILE_FORMATS = ["json", "csv", "xlsx", "gpkg"]
+
+
 def file_response(kind: str, header: list[str], rows, *, name: str, geometries=None):
     """An answer as a download named `name`.<kind>: CSV streamed, XLSX, or a GeoPackage
     (`geometries` in the rows' order; by default points at the rows' `lon` and `lat`)."""

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 from django.contrib.gis.geos import LineString, Point
+from openpyxl import load_workbook
 
 from containment import services
 from core.roles import MembershipRole
@@ -179,3 +180,11 @@ def test_hard_to_reach_and_near_water_on_the_map(page, live_server, analysis_tow
     page.click("#analysis-run")
     page.wait_for_selector("#analysis-map[data-near-water]")
     assert page.get_attribute("#analysis-map", "data-near-water") == "1"
+    # Every tool's answer opens in a spreadsheet program too.
+    with page.expect_download() as download:
+        page.click("#analysis-xlsx")
+    assert download.value.suggested_filename == "near-water.xlsx"
+    workbook = tmp_path / download.value.suggested_filename
+    download.value.save_as(workbook)
+    sheet = load_workbook(workbook, read_only=True).active
+    assert len(list(sheet.values)) == 2  # the header and the one containment

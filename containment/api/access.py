@@ -38,7 +38,7 @@ class AssumptionSerializer(serializers.Serializer):
     earthen = serializers.BooleanField(
         default=False, help_text="Whether vehicles may use earthen roads"
     )
-    file_format = serializers.ChoiceField(choices=["json", "csv", "gpkg"], default="json")
+    file_format = serializers.ChoiceField(choices=tables.FILE_FORMATS, default="json")
 
 
 ASSUMPTIONS = [
@@ -72,7 +72,7 @@ class HardToReachView(APIView):
         tags=["analysis"],
         parameters=[
             *ASSUMPTIONS,
-            OpenApiParameter("file_format", str, enum=["json", "csv", "gpkg"], default="json"),
+            OpenApiParameter("file_format", str, enum=tables.FILE_FORMATS, default="json"),
         ],
         responses={200: OpenApiTypes.OBJECT},
         summary="Buildings no usable road lies within hose length of, per ward and listed",
@@ -167,7 +167,7 @@ class NearWaterQuerySerializer(serializers.Serializer):
         default=near_water.DEFAULT_LIMIT,
         help_text="At most this many items in each JSON list (nearest first)",
     )
-    file_format = serializers.ChoiceField(choices=["json", "csv", "gpkg"], default="json")
+    file_format = serializers.ChoiceField(choices=tables.FILE_FORMATS, default="json")
 
 
 class NearWaterView(APIView):
@@ -178,7 +178,7 @@ class NearWaterView(APIView):
             OpenApiParameter("municipality", str, description="The municipality's code"),
             OpenApiParameter("distance", float, description="Metres (1-500)"),
             OpenApiParameter("limit", int, description="Items per JSON list (1-10000)"),
-            OpenApiParameter("file_format", str, enum=["json", "csv", "gpkg"], default="json"),
+            OpenApiParameter("file_format", str, enum=tables.FILE_FORMATS, default="json"),
         ],
         responses={200: OpenApiTypes.OBJECT},
         summary="Containments within a distance of wells, water bodies and buildings with "

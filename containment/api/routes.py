@@ -41,7 +41,7 @@ class RouteQuerySerializer(serializers.Serializer):
         help_text="Comma-separated ids of the day's requests to route (by default all)",
     )
     earthen = serializers.BooleanField(default=False, help_text="Whether earthen roads do")
-    file_format = serializers.ChoiceField(choices=["json", "csv", "gpkg"], default="json")
+    file_format = serializers.ChoiceField(choices=tables.FILE_FORMATS, default="json")
 
     def validate_requests(self, value: str) -> list[int]:
         try:
@@ -83,7 +83,7 @@ class RouteView(APIView):
             OpenApiParameter("day", OpenApiTypes.DATE, description="By default today"),
             OpenApiParameter("requests", str, description="Comma-separated request ids"),
             OpenApiParameter("earthen", bool, description="Vehicles may use earthen roads"),
-            OpenApiParameter("file_format", str, enum=["json", "csv", "gpkg"], default="json"),
+            OpenApiParameter("file_format", str, enum=tables.FILE_FORMATS, default="json"),
         ],
         responses={200: OpenApiTypes.OBJECT, 501: OpenApiTypes.OBJECT},
         summary="The order and roads of a vehicle's scheduled emptyings of a day, from its "

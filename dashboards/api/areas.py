@@ -54,7 +54,7 @@ class AreaAskedSerializer(StrictFieldsMixin, serializers.Serializer):
         help_text="Metres on the ground around the area, point, line or feature",
     )
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
-    file_format = serializers.ChoiceField(choices=["json", "csv", "xlsx", "gpkg"], default="json")
+    file_format = serializers.ChoiceField(choices=tables.FILE_FORMATS, default="json")
 
     def validate(self, attrs: dict) -> dict:
         if (attrs.get("feature") is None) != (attrs.get("layer") is None):
@@ -112,7 +112,7 @@ PARAMETERS = [
     OpenApiParameter("sewers", bool, description="Around the existing sewers"),
     OpenApiParameter("buffer_m", float, description="Metres around it (0-5000)"),
     OpenApiParameter("year", int, description="As of the end of this year (default: today)"),
-    OpenApiParameter("file_format", str, enum=["json", "csv", "xlsx", "gpkg"], default="json"),
+    OpenApiParameter("file_format", str, enum=tables.FILE_FORMATS, default="json"),
 ]
 
 

@@ -18,6 +18,7 @@ from containment.api.access import (
     NearWaterQuerySerializer,
     NearWaterView,
 )
+from core import tables
 from core.api_errors import refuse_body
 from spatial import selectors as spatial_selectors
 from spatial.api.serializers import StrictFieldsMixin
@@ -135,7 +136,7 @@ class SavedAnalysisRunView(APIView):
     @extend_schema(
         operation_id="analysis_saved_run",
         tags=["analysis"],
-        parameters=[OpenApiParameter("file_format", str, enum=["json", "csv", "xlsx", "gpkg"])],
+        parameters=[OpenApiParameter("file_format", str, enum=tables.FILE_FORMATS)],
         responses={200: OpenApiTypes.OBJECT},
         summary="Run a saved analysis again on today's registers",
     )

@@ -25,6 +25,7 @@ from tests.factories import (
     RoadFactory,
     east_of,
     square,
+    xlsx_records,
 )
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,14 @@ def test_the_list_downloads_as_csv(gis_client, layout):
         layout[k].bin for k in ("beyond", "by_narrow", "by_earthen", "west")
     }
     assert {r["nearest_usable_road"] for r in rows} >= {"R-MAIN"}
+
+
+def test_the_list_downloads_as_a_workbook(gis_client, layout):
+    rows = xlsx_records(gis_client.get(URL, {"file_format": "xlsx"}))
+    beyond = next(r for r in rows if r["bin"] == layout["beyond"].bin)
+    assert beyond["nearest_usable_road"] == "R-MAIN"
+    assert beyond["distance_m"] == pytest.approx(41.0, abs=0.1)
+    assert layout["at_hose"].bin not in {r["bin"] for r in rows}
 
 
 def test_the_nearest_road_is_found_by_the_spatial_index(layout):

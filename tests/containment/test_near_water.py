@@ -24,6 +24,7 @@ from tests.factories import (
     WaterPointFactory,
     east_of,
     square,
+    xlsx_records,
 )
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +123,13 @@ def test_the_list_as_csv(gis_client, layout):
     response = gis_client.get(URL, {"file_format": "csv"})
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
+    assert {row["code"] for row in rows} == {
+        layout[name].code for name in ("near", "far", "by_pond")
+    }
+
+
+def test_the_list_as_a_workbook(gis_client, layout):
+    rows = xlsx_records(gis_client.get(URL, {"file_format": "xlsx"}))
     assert {row["code"] for row in rows} == {
         layout[name].code for name in ("near", "far", "by_pond")
     }

@@ -26,6 +26,7 @@ from tests.factories import (
     RoadFactory,
     TreatmentPlantFactory,
     scheduled_job,
+    xlsx_records,
 )
 
 pytestmark = pytest.mark.django_db
@@ -260,6 +261,14 @@ def test_the_stops_download_as_csv(town, fleet):
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert [r["kind"] for r in rows] == ["depot", "job", "plant", "depot"]
     assert rows[1]["request"] == str(job.pk)
+
+
+def test_the_stops_download_as_a_workbook(town, fleet):
+    job = _job(town, fleet, 90.81)
+    query = {"vehicle": fleet["vehicle"].pk, "file_format": "xlsx"}
+    rows = xlsx_records(fleet["desk"].get(URL, query))
+    assert [r["kind"] for r in rows] == ["depot", "job", "plant", "depot"]
+    assert rows[1]["request"] == job.pk
 
 
 def test_the_day_and_the_chosen_requests_limit_the_jobs(town, fleet):

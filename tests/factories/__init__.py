@@ -364,3 +364,18 @@ def survey_team(town):
     ).wards.add(town.west)
     services.assignment_create(campaign=campaign, enumerator=enumerator, ward=town.west)
     return campaign, supervisor, enumerator
+
+
+def xlsx_records(response) -> list[dict]:
+    """The rows of a downloaded workbook's first sheet, as dictionaries under its header
+    (read by openpyxl, as a spreadsheet program would)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    assert response.status_code == 200, response.content
+    assert response["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    rows = list(load_workbook(io.BytesIO(response.content), read_only=True).active.values)
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]

@@ -56,7 +56,6 @@
     ["area", "hard", "water"].forEach(function (name) {
       $("analysis-" + name + "-options").hidden = name !== tool;
     });
-    $("analysis-xlsx").hidden = tool !== "area";
   }
 
   function kindChanged() {
@@ -319,8 +318,7 @@
     ask(asked[0], asked[1]).then(function (found) {
       ({ area: showArea, hard: showHard, water: showWater })[tool](found);
       lastAsk = tool;
-      $("analysis-csv").disabled = $("analysis-gpkg").disabled = false;
-      $("analysis-xlsx").disabled = tool !== "area";
+      $("analysis-csv").disabled = $("analysis-xlsx").disabled = $("analysis-gpkg").disabled = false;
       setStatus(IMISMap.format(gettext("Answered at %(time)s."), { time: new Date().toLocaleTimeString(document.documentElement.lang) }));
     }).catch(function (error) {
       setStatus(error.message);
