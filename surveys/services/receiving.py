@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.gis.geos import Point, Polygon
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as RestValidationError
 
@@ -25,6 +26,7 @@ from ..choices import CampaignStatus, Flag, MatchKind, SubmissionStatus
 from ..models import Assignment, Submission, SurveyCampaign
 from ..questionnaire import QUESTIONNAIRES
 from .matching import match_points
+from .storing import submissions_insert
 
 
 class SubmissionConflict(Exception):
@@ -339,7 +341,7 @@ def submissions_receive_batch(
         )
     try:
         with transaction.atomic():
-            created = Submission.objects.bulk_create(rows)
+            created = submissions_insert(rows, timezone.now())
     except IntegrityError:
         # Some UUID arrived at the same moment on another connection: one by one instead.
         for k in accepted:

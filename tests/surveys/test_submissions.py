@@ -198,7 +198,44 @@ def _queue(survey, town):
     ]
     refused_then_valid = item(survey, answers={"floor_count": -3})
     queue += [refused_then_valid, {**refused_then_valid, "answers": {"floor_count": 2}}]
+    # A building not on the map, drawn by the enumerator.
+    x, y, size = centre.x + 300 * per_m, centre.y, 0.0001
+    ring = [[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]
+    queue.append(
+        item(
+            survey,
+            lon=x + size / 2,
+            lat=y + size / 2,
+            footprint={"type": "Polygon", "coordinates": [ring]},
+        )
+    )
     return queue
+
+
+# Everything a submission stores from what was sent and matched (geometries compared
+# exactly, coordinate by coordinate).
+STORED = (
+    "client_uuid",
+    "building_id",
+    "ward_id",
+    "match_kind",
+    "flags",
+    "payload_sha256",
+    "answers",
+    "device_time",
+    "gps_accuracy_m",
+    "match_distance_m",
+    "status",
+    "enumerator_id",
+    "campaign_id",
+    "review_reason",
+    "geom",
+    "footprint",
+)
+
+
+def _stored():
+    return list(Submission.objects.order_by("id").values_list(*STORED))
 
 
 def _comparable(result):
@@ -231,11 +268,7 @@ def test_a_batch_answers_exactly_as_one_by_one(survey, town):
                 else:
                     result.update(data)
                 one_by_one.append(result)
-            stored_alone.extend(
-                Submission.objects.order_by("id").values_list(
-                    "client_uuid", "building_id", "ward_id", "match_kind", "flags"
-                )
-            )
+            stored_alone.extend(_stored())
             raise Undo
 
     with pytest.raises(Undo):
@@ -261,15 +294,12 @@ def test_a_batch_answers_exactly_as_one_by_one(survey, town):
         400,
         400,
         201,
+        201,
     ]
     assert [_comparable(r) for r in batched] == [
         _comparable({**r, "client_uuid": r["client_uuid"] or ""}) for r in one_by_one
     ]
-    stored_batch = list(
-        Submission.objects.order_by("id").values_list(
-            "client_uuid", "building_id", "ward_id", "match_kind", "flags"
-        )
-    )
+    stored_batch = _stored()
     assert stored_batch == stored_alone
     assert stored_batch[1][4] == ["duplicate_building"]
     assert "poor_accuracy" in stored_batch[3][4]
