@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.contrib.gis.geos import GEOSException, GEOSGeometry
+from django.contrib.gis.geos import GEOSException, GEOSGeometry, Point
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -172,6 +172,10 @@ def parse_geojson_geometry(
             )
     if geom_type in ("Polygon", "MultiPolygon"):
         _check_rings(geom_type, coords, field)
+    if geom_type == "Point":
+        # A checked position is a valid point: built directly, not through GDAL's JSON
+        # reader (a third of the time a field submission's checks took).
+        return Point(float(coords[0]), float(coords[1]), srid=SRID)
 
     try:
         geom = GEOSGeometry(json.dumps({"type": geom_type, "coordinates": coords}), srid=SRID)
