@@ -19,6 +19,7 @@ from containment.choices import (
     SludgeDestination,
     ToiletType,
 )
+from core.serializers import PresentFieldsMixin
 from spatial.choices import FunctionalUse, StructureType, WaterSource
 
 VERSION = "building-v1"
@@ -59,7 +60,7 @@ _EMPTIED = AskedWhen("ever_emptied", "isNot", False)
 _SHARED = AskedWhen("toilet_shared", "is", True)
 
 
-class HouseholdAnswers(serializers.Serializer):
+class HouseholdAnswers(PresentFieldsMixin, serializers.Serializer):
     """One household of the building: its members, and the toilet it usually uses (the
     building's, another household's or a public one, or none: then where members go)."""
 
@@ -97,7 +98,7 @@ def _household_errors(*, has_toilet, shared, sharing, members_go) -> dict:
     return errors
 
 
-class AnswersV1(serializers.Serializer):
+class AnswersV1(PresentFieldsMixin, serializers.Serializer):
     """Questionnaire building-v1. Unknown keys are refused; every field may be skipped
     except where a skip logic rule says otherwise (see validate)."""
 

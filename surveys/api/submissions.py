@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from core.api_errors import api_exception_handler
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from core.serializers import PresentFieldsMixin, reused
 from spatial.api.serializers import GeometryInputField, StrictFieldsMixin
 from spatial.models import Ward
 
@@ -27,7 +28,7 @@ from .review import QUEUE_PARAMETERS, queue_from
 MAX_BATCH = 500
 
 
-class SubmissionInputSerializer(StrictFieldsMixin, serializers.Serializer):
+class SubmissionInputSerializer(StrictFieldsMixin, PresentFieldsMixin, serializers.Serializer):
     client_uuid = serializers.UUIDField()
     campaign = serializers.PrimaryKeyRelatedField(queryset=SurveyCampaign.objects.all())
     device_time = serializers.DateTimeField()
@@ -121,9 +122,7 @@ def _conflict_body(conflict: services.SubmissionConflict) -> dict[str, Any]:
 def _receive(user: Any, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) for one submission: 201 stored, 200 resend acknowledged,
     409 UUID reused with another payload."""
-    item = SubmissionInputSerializer(data=data)
-    item.is_valid(raise_exception=True)
-    values = dict(item.validated_data)
+    values = dict(reused(SubmissionInputSerializer).run_validation(data))
     try:
         received = services.submission_receive(
             enumerator=user,
@@ -139,7 +138,7 @@ def _receive(user: Any, data: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         )
     except services.SubmissionConflict as conflict:
         return status.HTTP_409_CONFLICT, _conflict_body(conflict)
-    body = SubmissionAckSerializer(received.submission).data
+    body = reused(SubmissionAckSerializer).to_representation(received.submission)
     return (status.HTTP_201_CREATED if received.created else status.HTTP_200_OK), body
 
 

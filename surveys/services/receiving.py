@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as RestValidationError
 
+from core.serializers import reused
 from spatial.geometry import check_within_municipality
 from spatial.models import Ward
 
@@ -122,7 +123,7 @@ def _check_answers(campaign, gps_accuracy_m: float, answers: dict, questionnaire
     if not math.isfinite(gps_accuracy_m) or gps_accuracy_m < 0:
         raise ValidationError({"gps_accuracy_m": [_("GPS accuracy must be a positive number.")]})
     if questionnaire is None:
-        questionnaire = QUESTIONNAIRES[campaign.questionnaire_version]()
+        questionnaire = reused(QUESTIONNAIRES[campaign.questionnaire_version])
     try:
         questionnaire.run_validation(answers)
     except RestValidationError as error:
@@ -170,7 +171,6 @@ def submission_receive(
     )
     _check_campaign(campaign, assigned, ward)
     _check_answers(campaign, gps_accuracy_m, answers)
-    check_within_municipality(point, campaign.municipality_id)
     _check_footprint(footprint, campaign.municipality_id)
     if corrects is not None and (
         corrects.status != SubmissionStatus.RETURNED
@@ -181,9 +181,13 @@ def submission_receive(
             {"corrects": [_("Only a submission returned to you can be corrected.")]}
         )
 
-    _covered, building_id, kind, distance, ward_id = match_points(
+    # The match says whether the municipality covers the point; only a point it does not
+    # cover needs the boundary's own check (the margin, the refusal's wording), as in a batch.
+    covered, building_id, kind, distance, ward_id = match_points(
         [(point, campaign.municipality_id)]
     )[0]
+    if not covered:
+        check_within_municipality(point, campaign.municipality_id)
     if footprint is not None:
         # The enumerator says the building is not on the map: no match to another one.
         building_id, kind, distance = None, MatchKind.NEW, None
