@@ -159,7 +159,7 @@ def raw_insert(campaign, enumerator, municipality, points) -> float:
 
 def main() -> None:
     municipality = bench_town()
-    enumerator = bench_user(municipality, "bench-enumerator", MembershipRole.ENUMERATOR)
+    enumerator = bench_user(municipality, "bench-ingest-enumerator", MembershipRole.ENUMERATOR)
     Token.objects.filter(user=enumerator).delete()
     token = Token.objects.create(user=enumerator).key
     SurveyCampaign.objects.filter(municipality=municipality, name="bench ingest").delete()
