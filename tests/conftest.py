@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
+from core.copying import close_kept_connections
 from core.roles import MembershipRole
 from spatial.models import Municipality, Ward
 
@@ -25,6 +26,14 @@ from .factories import (
 # Playwright's sync API runs an event loop in the test thread; Django's ORM is used from
 # the same thread only, so its async-safety guard can be relaxed for browser tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _copying_connections_closed(django_db_setup):
+    """The copying connections that threads keep (core.copying) are closed before the test
+    database is dropped, which it could not be while they are open."""
+    yield
+    close_kept_connections()
 
 
 @dataclass
