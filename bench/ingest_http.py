@@ -18,7 +18,6 @@ are deleted afterwards.
 
 from __future__ import annotations
 
-import datetime as dt
 import http.client
 import json
 import multiprocessing
@@ -39,10 +38,9 @@ from django.db import connection, connections  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from bench.servers import gunicorn  # noqa: E402
-from bench.towns import bench_town, bench_user, percentile95  # noqa: E402
+from bench.towns import bench_campaign, bench_town, bench_user, percentile95  # noqa: E402
 from core.roles import MembershipRole  # noqa: E402
-from spatial.models import Building, Ward  # noqa: E402
-from surveys import services  # noqa: E402
+from spatial.models import Building  # noqa: E402
 from surveys.models import SurveyCampaign  # noqa: E402
 
 CLIENTS = int(os.environ.get("INGEST_CLIENTS", "20"))
@@ -163,17 +161,7 @@ def main() -> None:
     Token.objects.filter(user=enumerator).delete()
     token = Token.objects.create(user=enumerator).key
     SurveyCampaign.objects.filter(municipality=municipality, name="bench ingest").delete()
-    wards = list(Ward.objects.filter(municipality=municipality))
-    campaign = services.campaign_create(
-        municipality=municipality,
-        name="bench ingest",
-        starts_on=dt.date(2026, 1, 1),
-        ends_on=dt.date(2026, 12, 31),
-        wards=wards,
-        questionnaire_version="building-v1",
-    )
-    for ward in wards:
-        services.assignment_create(campaign=campaign, enumerator=enumerator, ward=ward)
+    campaign = bench_campaign(municipality, enumerator, "bench ingest")
     count = SINGLES + 2 * BATCHED
     points = [
         b.geom.point_on_surface

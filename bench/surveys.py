@@ -11,7 +11,6 @@ back, so nothing is left behind.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import statistics
@@ -32,12 +31,11 @@ from django.db import transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from bench.towns import percentile95  # noqa: E402
+from bench.towns import bench_campaign, percentile95  # noqa: E402
 from core.models import Membership  # noqa: E402
 from core.roles import MembershipRole  # noqa: E402
 from fixtures import demo  # noqa: E402
-from spatial.models import Building, Municipality, Ward  # noqa: E402
-from surveys import services  # noqa: E402
+from spatial.models import Building, Municipality  # noqa: E402
 
 COUNT = int(os.environ.get("BENCH_SUBMISSIONS", "2000"))
 BATCH = 200
@@ -75,17 +73,7 @@ def main() -> None:
         Membership.objects.create(
             user=enumerator, municipality=municipality, role=MembershipRole.ENUMERATOR
         )
-        wards = list(Ward.objects.filter(municipality=municipality))
-        campaign = services.campaign_create(
-            municipality=municipality,
-            name="bench",
-            starts_on=dt.date(2026, 1, 1),
-            ends_on=dt.date(2026, 12, 31),
-            wards=wards,
-            questionnaire_version="building-v1",
-        )
-        for ward in wards:
-            services.assignment_create(campaign=campaign, enumerator=enumerator, ward=ward)
+        campaign = bench_campaign(municipality, enumerator, "bench")
         client = Client()
         client.force_login(enumerator)
         singles = list(payloads(campaign, buildings[:COUNT]))

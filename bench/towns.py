@@ -77,6 +77,28 @@ def bench_user(municipality, username: str, role):
     return user
 
 
+def bench_campaign(municipality, enumerator, name: str):
+    """A survey campaign of the whole town for 2026 (the building questionnaire), with
+    `enumerator` assigned to every ward."""
+    import datetime as dt
+
+    from spatial.models import Ward
+    from surveys import services
+
+    wards = list(Ward.objects.filter(municipality=municipality))
+    campaign = services.campaign_create(
+        municipality=municipality,
+        name=name,
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+        wards=wards,
+        questionnaire_version="building-v1",
+    )
+    for ward in wards:
+        services.assignment_create(campaign=campaign, enumerator=enumerator, ward=ward)
+    return campaign
+
+
 def officer_client(municipality):
     """A test client (Django's whole request stack, in process) logged in as the bench
     town's GIS officer."""
