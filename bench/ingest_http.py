@@ -37,6 +37,7 @@ django.setup()
 from django.db import connection, connections  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
+from bench.field_submission import submission  # noqa: E402
 from bench.servers import gunicorn  # noqa: E402
 from bench.towns import bench_campaign, bench_town, bench_user, percentile95  # noqa: E402
 from core.roles import MembershipRole  # noqa: E402
@@ -70,25 +71,7 @@ RAW = """
 
 
 def payload(campaign_id: int, point) -> dict:
-    return {
-        "client_uuid": str(uuid.uuid4()),
-        "campaign": campaign_id,
-        "device_time": "2026-11-20T10:30:00+06:00",
-        "geometry": {"type": "Point", "coordinates": [point.x, point.y]},
-        "gps_accuracy_m": 6.0,
-        "answers": {
-            "floor_count": 2,
-            "functional_use": "residential",
-            "household_count": 1,
-            "population_male": 2,
-            "population_female": 3,
-            "has_toilet": True,
-            "toilet_type": "flush",
-            "containment_type": "septic_tank",
-            "outlet": "soak_pit",
-            "ever_emptied": False,
-        },
-    }
+    return submission(campaign_id, point.x, point.y)
 
 
 def _client(base: str, token: str, path: str, bodies: list[bytes], start, out) -> None:

@@ -10,9 +10,14 @@ import json
 import math
 import os
 import random
-import uuid
+import sys
+from pathlib import Path
 
 from locust import HttpUser, between, constant, task
+
+# locust runs this file from its own virtualenv: its neighbour is found by path.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from field_submission import submission
 
 TOKENS = json.loads(os.environ["IMIS_LOAD_TOKENS"])
 TOWN = json.loads(os.environ["IMIS_LOAD_TOWN"])
@@ -82,28 +87,9 @@ class EnumeratorUser(HttpUser):
     @task
     def submit(self):
         west, south, east, north = TOWN["assigned_extent"]
-        body = {
-            "client_uuid": str(uuid.uuid4()),
-            "campaign": TOWN["campaign"],
-            "device_time": "2026-11-20T10:30:00+06:00",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [random.uniform(west, east), random.uniform(south, north)],
-            },
-            "gps_accuracy_m": 6.0,
-            "answers": {
-                "floor_count": 2,
-                "functional_use": "residential",
-                "household_count": 1,
-                "population_male": 2,
-                "population_female": 3,
-                "has_toilet": True,
-                "toilet_type": "flush",
-                "containment_type": "septic_tank",
-                "outlet": "soak_pit",
-                "ever_emptied": False,
-            },
-        }
+        body = submission(
+            TOWN["campaign"], random.uniform(west, east), random.uniform(south, north)
+        )
         self.client.post(
             "/api/v1/surveys/submissions/", json=body, name="/api/v1/surveys/submissions/"
         )
