@@ -51,3 +51,7 @@ PERSONAL_DATA_ROLES = frozenset(
 
 # Roles allowed to edit the registers of geography (wards, buildings, roads).
 REGISTER_EDITOR_ROLES = frozenset({MembershipRole.MUNICIPAL_ADMIN, MembershipRole.GIS_OFFICER})
+
+# Roles shown owners' national ID numbers and phones unmasked (each view logged): the
+# municipal admin, who settles ownership and enforcement. Everyone else reads them masked.
+UNMASKED_PERSONAL_DATA_ROLES = frozenset({MembershipRole.MUNICIPAL_ADMIN})

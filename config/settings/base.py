@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "containment",
     "surveys",
     "dashboards",
+    "holdings",
 ]
 
 MIDDLEWARE = [
