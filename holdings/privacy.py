@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.roles import UNMASKED_PERSONAL_DATA_ROLES
-from core.scope import user_scope
+from core.scope import holds_role_anywhere, user_scope
 
 from .models import Owner, PersonalDataAccess
 from .models.register import HoldingSettings
@@ -37,6 +37,10 @@ def may_unmask(user: Any, *, municipality_id: int, ward_id: int | None) -> bool:
     """Whether `user` may see a holding's owners' ID numbers and phones whole."""
     scope = user_scope(user, UNMASKED_PERSONAL_DATA_ROLES)
     return scope.covers(municipality_id=municipality_id, ward_id=ward_id)
+
+
+def may_read_log(user: Any) -> bool:
+    return holds_role_anywhere(user=user, roles=UNMASKED_PERSONAL_DATA_ROLES)
 
 
 def owner_masked(owner: Owner) -> dict[str, str]:

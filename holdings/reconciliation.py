@@ -53,12 +53,15 @@ def resolve(*, user: Any, row: QueuedRow, holding: Holding) -> QueuedRow:
 
 
 @transaction.atomic
-def dismiss(*, user: Any, row: QueuedRow) -> QueuedRow:
+def dismiss(*, user: Any, row: QueuedRow, reason: str) -> QueuedRow:
     """Leave the row unwritten (a holding that no longer exists, a test row): kept on the
     queue's record as dismissed, by whom and when."""
     row = _open(row)
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the row is left unwritten.")]})
     row.state = QueueState.DISMISSED
+    row.reason = reason.strip()[:200]
     row.resolved_by = user
     row.resolved_at = timezone.now()
-    row.save(update_fields=["state", "resolved_by", "resolved_at"])
+    row.save(update_fields=["state", "reason", "resolved_by", "resolved_at"])
     return row

@@ -185,7 +185,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for the containment types wherever a field offers them.
-    "ENUM_NAME_OVERRIDES": {"ContainmentTypeEnum": "containment.choices.ContainmentType"},
+    "ENUM_NAME_OVERRIDES": {
+        "ContainmentTypeEnum": "containment.choices.ContainmentType",
+        "FeedMatchOutcomeEnum": "holdings.choices.Outcome",
+        # The compliance outcome keeps the name it had before the feeds' outcome came.
+        "OutcomeEnum": "containment.choices.ComplianceStatus",
+        "KindEnum": "core.models.LayerJob.Kind",
+        "HoldingChangeKindEnum": "holdings.choices.ChangeKind",
+        "PersonalDataAccessKindEnum": "holdings.models.PersonalDataAccess.Kind",
+    },
 }
 
 # Maps: OpenStreetMap tiles in production; settings.test empties TILES so tests fetch nothing.

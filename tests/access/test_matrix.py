@@ -115,6 +115,12 @@ PK_OF = {
     "analysis-saved": "saved_analysis",
     "analysis-saved-run": "saved_analysis",
     "containment-api:analysis-building-access": "building",
+    "holdings-api:holding-detail": "holding",
+    "holdings-api:holding-transfer": "holding",
+    "holdings-api:holding-split": "holding",
+    "holdings-api:owner-personal-data": "ownership",
+    "holdings-api:queue-resolve": "queued_row",
+    "holdings-api:queue-dismiss": "queued_row",
 }
 
 
@@ -185,6 +191,11 @@ QUERY = {
     "spatial-api:export": "ward={ward}",
     "containment-api:analysis-hard-to-reach": "municipality={code}&ward={ward}",
     "analysis-area-summary": "municipality={code}&ward={ward}",
+    "holdings-api:holding-list": "municipality={code}",
+    "holdings-api:holding-export": "municipality={code}",
+    "holdings-api:feed-imports": "municipality={code}",
+    "holdings-api:queue-list": "municipality={code}",
+    "holdings-api:personal-data-log": "municipality={code}",
 }
 # Every register: its list asked about ward A, its detail about the world's record of it.
 for _register in registry.registers():

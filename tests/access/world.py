@@ -27,6 +27,9 @@ from containment.planner import plan_create
 from core import jobs
 from core.roles import MembershipRole
 from dashboards import saved_analyses
+from holdings import importing
+from holdings import services as holding_services
+from holdings.models import QueuedRow
 from spatial.models import (
     Building,
     DiseaseCaseCount,
@@ -230,8 +233,24 @@ def build_world() -> World:
         tool="area",
         parameters={"geometry": {"type": "Point", "coordinates": [90.81, 22.93]}, "buffer_m": 300},
     )
+    holding = holding_services.holding_create(
+        municipality=m, ward=town.west, number="12/A", buildings=[building]
+    )
+    (ownership,) = holding_services.owners_set(
+        holding=holding, owners=[{"name": "Rahima Begum", "phone": "01712000222"}]
+    )
+    importing.import_feed(
+        user=world.users["gis_officer"],
+        municipality=m,
+        feed="tax",
+        records=[{"holding": "999", "ward": "1", "year": "2025-26", "assessed": "5", "paid": "0"}],
+        commit=True,
+    )
     world.ids = {
         "ward": town.west.pk,
+        "holding": holding.pk,
+        "ownership": ownership.pk,
+        "queued_row": QueuedRow.objects.get(municipality=m).pk,
         "saved_analysis": saved.pk,
         "disease_case": disease_case.pk,
         "building": building.pk,

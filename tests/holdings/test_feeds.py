@@ -128,7 +128,7 @@ def test_a_queued_row_whose_holding_is_added_later_is_resolved_by_the_next_impor
 def test_dismissing_keeps_the_row_and_its_decision(town, holdings, gis_officer):
     _run(town, gis_officer, Feed.TAX, feed_rows("tax.csv"))
     row = QueuedRow.objects.get(holding_number="999")
-    reconciliation.dismiss(user=gis_officer, row=row)
+    reconciliation.dismiss(user=gis_officer, row=row, reason="A test row of the tax office")
     _run(town, gis_officer, Feed.TAX, feed_rows("tax.csv"))
     row.refresh_from_db()
     assert row.state == QueueState.DISMISSED
