@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from procrastinate.contrib.django import app
 
-from . import imports, io
+from . import imports, io, registry
 from .features import LayerQuery, count_features, stream_feature_collection
 from .models import LayerJob
 from .pagination import MAX_OFFSET
@@ -230,6 +230,7 @@ def _export_query(job: LayerJob) -> LayerQuery:
     area = parameters.get("area")
     return layer_query(
         user=job.owner,
+        roles=registry.readers(job.layer),
         read=FeatureRead(
             bbox=tuple(bbox) if bbox else None,
             ward_id=parameters.get("ward"),

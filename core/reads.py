@@ -8,7 +8,7 @@ place that applies the user's scope."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -18,12 +18,20 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
+from . import registry
 from .attributes import Condition, parse_ids, parse_sort, parse_where
 from .features import CRS84, Layer, LayerQuery, OutputCrs, PageEnd
 from .local import latin_digits
 from .pagination import MAX_OFFSET
 from .parameters import parse_bbox, parse_crs, parse_datetime_interval, parse_int
-from .scope import municipalities_visible, municipality_model, user_scope, ward_model, wards_visible
+from .scope import (
+    holds_role_anywhere,
+    municipalities_visible,
+    municipality_model,
+    user_scope,
+    ward_model,
+    wards_visible,
+)
 
 GEOJSON = "application/geo+json"
 
@@ -189,6 +197,13 @@ def page_links(
     return links
 
 
+def readable(name: str, user: Any) -> bool:
+    """Whether `user` holds a role that reads the register `name` somewhere (every
+    register without declared readers is readable)."""
+    roles = registry.readers(name)
+    return roles is None or holds_role_anywhere(user=user, roles=roles)
+
+
 def layer_query(
     *,
     user: Any,
@@ -198,13 +213,15 @@ def layer_query(
     feature_id: int | None = None,
     limit: int | None = None,
     crs: OutputCrs | None = None,
+    roles: Iterable[str] | None = None,
 ) -> LayerQuery:
     """The one constructor of a layer read for `user`: what the client asked (`read`,
     core.reads), within what the user may see: the municipalities wholly visible and the
-    wards visible in the others (a public layer is read whole). A ward or municipality the
-    user does not see is a 400, as one that does not exist."""
+    wards visible in the others (a public layer is read whole); with `roles` (a register's
+    readers, core.registry.readers) only where the user holds one of them. A ward or
+    municipality the user does not see is a 400, as one that does not exist."""
     read = read or FeatureRead()
-    scope = user_scope(user)
+    scope = user_scope(user, roles)
     ids = None if scope.everything or public else sorted(scope.municipality_ids)
     ward_ids = () if public else scope.limited_ward_ids
     if read.municipality is not None:
@@ -231,7 +248,9 @@ def layer_query(
                 .values_list("pk", flat=True)
             )
     if read.ward_id is not None:
-        wards = ward_model().objects.all() if public else wards_visible(user)
+        wards = ward_model().objects.all()
+        if not public:
+            wards = wards_visible(user) if roles is None else scope.filter(wards, ward="id")
         if not wards.filter(pk=read.ward_id).exists():
             raise ValidationError({"ward": [_("Unknown ward %(ward)s.") % {"ward": read.ward_id}]})
     return LayerQuery(

@@ -96,6 +96,9 @@ class Register:
     route: str = ""
     # Readable without logging in (ward boundaries); otherwise within the user's scope.
     public: bool = False
+    # Read only by these roles, in the wards where they hold them (holdings: the roles
+    # that read personal data); None: by every role of the ward.
+    readers: frozenset[str] | None = None
     # REST: the selector reading one record and the services writing it; None: not offered.
     get: Callable[..., Any] | None = None
     create: Callable[..., Any] | None = None
@@ -278,6 +281,12 @@ def get(name: str) -> Register:
 def collections() -> dict[str, Layer]:
     """The layers offered as OGC API collections and file exports, by name."""
     return {r.name: r.features() for r in _REGISTERS.values() if r.ogc}
+
+
+def readers(name: str) -> frozenset[str] | None:
+    """The roles that read the register `name` (None: every role)."""
+    register = _REGISTERS.get(name)
+    return None if register is None else register.readers
 
 
 def is_public(name: str) -> bool:

@@ -34,11 +34,14 @@ def search(*, user: Any, text: str, limit: int = 10) -> list[dict[str, Any]]:
     text = normalised(text)
     if not text:
         return []
-    query = layer_query(user=user)
+    everyone = layer_query(user=user)
     found = []
     for register in registry.registers():
         if not (register.search and register.page_key and register.get):
             continue
+        query = (
+            everyone if register.readers is None else layer_query(user=user, roles=register.readers)
+        )
         layer = register.features()
         where, params = query.where(layer)
         matches = " OR ".join(f"upper({column}) LIKE upper(%s)" for column in register.search)

@@ -28,6 +28,7 @@ class TileLayer:
     condition: str = ""  # SQL over alias t that every feature of the tile meets
     # "In one of the wards %s" for scoping to a ward-limited membership (spatial/layers.py).
     ward_condition: str = "t.ward_id = ANY(%s)"
+    readers: frozenset[str] | None = None  # core.registry.Register.readers
 
 
 def tile_layer(register: Register) -> TileLayer | None:
@@ -48,6 +49,7 @@ def tile_layer(register: Register) -> TileLayer | None:
         joins=layer.joins,
         condition=layer.condition,
         ward_condition=layer.ward_condition,
+        readers=register.readers,
     )
 
 

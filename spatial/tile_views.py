@@ -54,7 +54,7 @@ def tile(request, name: str, z: int, x: int, y: int):
         return refused
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         raise Http404(_("No such tile."))
-    query = layer_query(user=user, public=layer.public)
+    query = layer_query(user=user, public=layer.public, roles=layer.readers)
     scope = {"municipality_ids": query.municipality_ids, "scope_ward_ids": query.scope_ward_ids}
     # Known from the versions of the tables the layer reads: a revalidation renders nothing.
     tag = version_tag(layer, **scope)

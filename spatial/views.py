@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 
-from core import imports, jobs, registry
+from core import imports, jobs, reads, registry
 from core.attributes import MAX_IDS, property_kinds
 from core.registry import collections
 
@@ -29,11 +29,13 @@ def _page(register: registry.Register) -> dict | None:
     return {"url": reverse(f"record-{register.name}", args=["__key__"]), "key": register.page_key}
 
 
-def _map_layers() -> list[dict]:
-    """The registers on the map, as the map script draws them (core.registry.MapLayer)."""
+def _map_layers(user) -> list[dict]:
+    """The registers on the map that `user` reads, as the map script draws them
+    (core.registry.MapLayer)."""
     layers = []
     for register in sorted(
-        (r for r in registry.registers() if r.map is not None), key=lambda r: r.map.order
+        (r for r in registry.registers() if r.map is not None and reads.readable(r.name, user)),
+        key=lambda r: r.map.order,
     ):
         drawn = register.map
         namespace = f"{register.app_label}-api:{register.url_name}"
@@ -42,8 +44,13 @@ def _map_layers() -> list[dict]:
                 "name": register.name,
                 "title": str(register.title),
                 "cssClass": register.url_name,
-                "url": reverse(f"{namespace}-list"),
-                "detailUrl": reverse(f"{namespace}-detail", args=[0]) if register.get else "",
+                # A register without a REST list is drawn from its OGC API items.
+                "url": reverse(f"{namespace}-list")
+                if register.api
+                else reverse("ogc:items", kwargs={"name": register.name}),
+                "detailUrl": reverse(f"{namespace}-detail", args=[0])
+                if register.get and register.api
+                else "",
                 "shape": drawn.shape,
                 "style": drawn.style.as_json(),
                 "classify": drawn.classify,
@@ -98,7 +105,7 @@ def municipality_map(request: HttpRequest) -> HttpResponse:
         "extent": selectors.municipality_extent(user=request.user),
         "basemaps": _basemaps(request),
         "language": get_language(),
-        "layers": _map_layers(),
+        "layers": _map_layers(request.user),
     }
     return render(
         request, "spatial/map.html", {"map_config": config, "municipalities": municipalities}
@@ -205,7 +212,7 @@ EXPORT_FORMAT_LABELS = {
 @login_required
 def data_transfers(request: HttpRequest) -> HttpResponse:
     """Exports and imports of layers, run by the background worker; the page follows them."""
-    layers = collections()
+    layers = {n: la for n, la in collections().items() if reads.readable(n, request.user)}
     municipalities = list(selectors.municipality_list(user=request.user))
     editable = [
         m for m in municipalities if selectors.can_edit_registers(user=request.user, municipality=m)

@@ -5,9 +5,9 @@ transfers, splits and merges that change them, with history."""
 import re
 
 from django.conf import settings
+from django.contrib.gis.db import models
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +78,9 @@ class HoldingSettings(models.Model):
         return re.fullmatch(self.number_pattern, number_key) is not None
 
 
-@tracked(exclude=["updated_at"])
+# The footprint follows the buildings (their history has it); a holding's history keeps
+# what people decide about it.
+@tracked(exclude=["updated_at", "geom"])
 class Holding(Retirable):
     municipality = models.ForeignKey(
         "spatial.Municipality",
@@ -112,6 +114,11 @@ class Holding(Retirable):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
+    )
+    # The union of its buildings' footprints in service, kept by the database (migration
+    # 0002) whenever a building is placed, moved or retired: the map, tiles and exports.
+    geom = models.MultiPolygonField(
+        _("footprint"), srid=4326, null=True, blank=True, editable=False
     )
     buildings = models.ManyToManyField(
         "spatial.Building",

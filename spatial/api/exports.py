@@ -10,7 +10,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from core import io
+from core import io, reads, registry
 from core.features import stream_feature_collection
 from core.pagination import MAX_OFFSET
 from core.reads import FeatureRead, layer_query
@@ -60,13 +60,14 @@ class ExportView(APIView):
     )
     def get(self, request: Request, name: str):
         layer = collections().get(name)
-        if layer is None:
+        if layer is None or not reads.readable(name, request.user):
             raise exceptions.NotFound(_("Unknown layer."))
         params = ExportQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         values = params.validated_data
         query = layer_query(
             user=request.user,
+            roles=registry.readers(name),
             read=FeatureRead(bbox=values.get("bbox"), ward_id=values.get("ward")),
             area_wkb=bytes(values["area"].wkb) if "area" in values else None,
             limit=MAX_OFFSET,

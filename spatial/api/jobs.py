@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core import imports, io, jobs
+from core import imports, io, jobs, reads
 from core.attributes import MAX_IDS
 from core.files import private_file_response
 from core.models import LayerJob
@@ -107,7 +107,8 @@ class ExportJobInputSerializer(StrictFieldsMixin, serializers.Serializer):
     crs = serializers.ChoiceField(choices=list(io.FILE_CRS), default="EPSG:4326")
 
     def validate_layer(self, value: str) -> str:
-        if value not in collections():
+        user = self.context["request"].user if "request" in self.context else None
+        if value not in collections() or (user and not reads.readable(value, user)):
             raise serializers.ValidationError(_("Unknown layer."))
         return value
 
@@ -161,7 +162,7 @@ class ExportJobView(APIView):
         summary="Start an export of a layer in the background",
     )
     def post(self, request: Request) -> Response:
-        data = ExportJobInputSerializer(data=request.data)
+        data = ExportJobInputSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         ward_id = values.get("ward")

@@ -156,7 +156,12 @@ class LayerListView(RegisterView):
     def get(self, request: Request) -> StreamingHttpResponse:
         layer = self.register.features()
         read = parse_read(request.query_params, layer, REST_LIST)
-        query = layer_query(user=request.user, read=read, area_wkb=_area(request))
+        query = layer_query(
+            user=request.user,
+            read=read,
+            area_wkb=_area(request),
+            roles=self.register.readers,
+        )
         # A continuation page (`after`) leaves numberMatched out: the first page counted.
         matched = (
             None if read.after is not None else selectors.layer_count(layer=layer, query=query)

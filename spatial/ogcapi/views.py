@@ -21,7 +21,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from core import registry
+from core import reads, registry
 from core.authentication import ExpiringTokenAuthentication, RememberedBasicAuthentication
 from core.features import (
     CRS84,
@@ -143,7 +143,9 @@ def _collection(request: Request, base: str, layer: Layer, extent: list[float]) 
 
 
 def _visible(request: Request, name: str) -> bool:
-    return registry.is_public(name) or request.user.is_authenticated
+    if registry.is_public(name):
+        return True
+    return request.user.is_authenticated and reads.readable(name, request.user)
 
 
 @extend_schema(exclude=True)
@@ -167,7 +169,7 @@ class CollectionsView(OgcView):
 
 def _layer_or_404(request: Request, name: str) -> Layer:
     layer = registry.collections().get(name)
-    if layer is None:
+    if layer is None or (request.user.is_authenticated and not reads.readable(name, request.user)):
         raise Http404(_("Unknown collection %(name)s.") % {"name": name})
     if not _visible(request, name):
         raise exceptions.NotAuthenticated(_("Log in to read this collection."))
@@ -187,7 +189,12 @@ class ItemsView(OgcView):
     def get(self, request: Request, name: str):
         layer = _layer_or_404(request, name)
         read = parse_read(request.query_params, layer, OGC_ITEMS)
-        query = layer_query(user=request.user, read=read, public=registry.is_public(name))
+        query = layer_query(
+            user=request.user,
+            read=read,
+            public=registry.is_public(name),
+            roles=registry.readers(name),
+        )
         # A continuation page (`after`) leaves numberMatched out: the first page counted.
         matched = count_features(layer, query) if read.after is None else None
         base = f"{self.base(request)}/collections/{name}/items"
@@ -211,6 +218,7 @@ class ItemView(OgcView):
             user=request.user,
             read=read,
             public=registry.is_public(name),
+            roles=registry.readers(name),
             feature_id=int(fid),
             limit=1,
         )
