@@ -8,7 +8,7 @@ from core.local import ward_label
 from spatial import selectors as spatial_selectors
 from spatial.models import Municipality
 
-from . import indicators, laboratory, selectors
+from . import indicators, laboratory, revenue, selectors
 from .kpis import fsm_kpis
 from .ladders import comparison, ladder, moment, sfd
 from .models import IndicatorTarget
@@ -149,6 +149,18 @@ def ward_map(
     """Every ward's indicator values for the choropleth, with the indicators' labels and
     units, and the municipality's own values for reference. One query."""
     rows = selectors.ward_figures(municipality=municipality, year=year)
+    shown = list(indicators.MAP_INDICATORS)
+    wards = ward_rows(rows, ward_ids)
+    total = indicators.map_values(selectors.total_figures(rows))
+    # The revenue feeds' figures, once the municipality keeps holdings (stored, one query).
+    money = revenue.revenue_by_ward(municipality=municipality)
+    if any(row["holdings"] for row in money["wards"]):
+        shown += indicators.REVENUE_INDICATORS
+        by_ward = {row["ward"]: row for row in money["wards"]}
+        for ward in wards:
+            if ward["ward"] in by_ward:
+                ward["values"].update(revenue.revenue_values(by_ward[ward["ward"]]))
+        total.update(revenue.revenue_values(revenue.total(money["wards"])))
     return {
         "municipality": {"code": municipality.code, "name": municipality.name},
         "year": year,
@@ -159,10 +171,11 @@ def ward_map(
                 "unit": indicator.unit,
                 "higher_is_better": indicator.higher_is_better,
             }
-            for indicator in indicators.MAP_INDICATORS
+            for indicator in shown
         ],
-        "total": indicators.map_values(selectors.total_figures(rows)),
-        "wards": ward_rows(rows, ward_ids),
+        "total": total,
+        "wards": wards,
+        "revenue": {"fiscal_year": money["fiscal_year"], "computed_at": money["computed_at"]},
     }
 
 

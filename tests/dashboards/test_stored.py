@@ -19,7 +19,7 @@ from containment.models import (
     SludgeDelivery,
     TreatmentPlant,
 )
-from dashboards import figures_sql, selectors, services
+from dashboards import figures_sql, revenue, selectors, services
 from dashboards import stored as stored_module
 from dashboards.models import FiguresChange, StoredFigures
 from spatial.models import Building, Ward
@@ -29,6 +29,7 @@ from tests.factories import BuildingFactory, HouseholdFactory, square
 pytestmark = pytest.mark.django_db
 
 triggers = importlib.import_module("dashboards.migrations.0010_sewer_network_triggers")
+holdings_triggers = importlib.import_module("dashboards.migrations.0012_holdings_triggers")
 
 
 def _content(rows):
@@ -303,7 +304,8 @@ def test_the_background_refresh_leaves_current_figures(dashboard_town, django_as
 
 
 def _tables_read(sql: str) -> set[str]:
-    return set(re.findall(r"(?:FROM|JOIN)\s+((?:spatial|containment|surveys)_[a-z_]+)", sql))
+    pattern = r"(?:FROM|JOIN)\s+((?:spatial|containment|surveys|holdings)_[a-z_]+)"
+    return set(re.findall(pattern, sql))
 
 
 def test_every_register_the_statements_read_has_change_triggers():
@@ -311,8 +313,12 @@ def test_every_register_the_statements_read_has_change_triggers():
     read = _tables_read(figures_sql.ward_figures_sql())
     assert "spatial_building" in read
     assert "surveys_submission" in read
-    sources = set(triggers.SOURCES)
+    sources = set(triggers.SOURCES) | set(holdings_triggers.NEW_SOURCES)
     assert read <= sources
+    # The revenue figures read the holdings tables, and only ones whose writes are noted.
+    revenue_read = _tables_read(revenue._SQL)
+    assert "holdings_taxstatus" in revenue_read
+    assert revenue_read <= sources
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT event_object_table FROM information_schema.triggers"
