@@ -12,6 +12,17 @@ from django.db import connection
 from . import compliance
 from .choices import ContainmentType
 
+# The holdings on a building `b` and their current owners, from the holding register
+# (issue 31): a LATERAL join giving `held.numbers` and `held.owners` (NULL when the building
+# carries no registered holding).
+HELD = """LEFT JOIN LATERAL (
+            SELECT string_agg(DISTINCT h.number, ', ') AS numbers,
+                   string_agg(DISTINCT o.name, '; ') AS owners
+              FROM holdings_holdingbuilding hb
+              JOIN holdings_holding h ON h.id = hb.holding_id AND h.retired_at IS NULL
+              LEFT JOIN holdings_ownership s ON s.holding_id = h.id AND s.until IS NULL
+              LEFT JOIN holdings_owner o ON o.id = s.owner_id
+             WHERE hb.building_id = b.id) held ON TRUE"""
 # Days the notice gives the holding to comply (the Paurashava's usual notice period).
 NOTICE_DAYS = 30
 # One PDF holds at most this many notices (some seconds of layout); a ward with more is
@@ -26,15 +37,16 @@ def notice_counts_by_ward(*, rule_set_id: int | None) -> dict[int | None, int]:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT c.ward_id,
-                   count(DISTINCT coalesce('h' || nullif(b.holding_number, ''),
+                   count(DISTINCT coalesce('h' || held.numbers, 'h' || nullif(b.holding_number, ''),
                                            'b' || nullif(b.bin, ''), 'c' || c.code))
               FROM containment_complianceassessment a
               JOIN containment_containment c ON c.id = a.containment_id AND c.retired_at IS NULL
               LEFT JOIN containment_containmentbuilding l
                 ON l.containment_id = c.id AND l.is_responsible
               LEFT JOIN spatial_building b ON b.id = l.building_id
+              {HELD}
              WHERE a.rule_set_id = %s AND a.status = 'non_compliant'
              GROUP BY c.ward_id
             """,

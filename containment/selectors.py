@@ -22,6 +22,7 @@ from spatial.models import Municipality
 from spatial.selectors import User, record_in_scope, scoped
 
 from .classification import facility_rung_annotation, sfd_class_annotation
+from .enforcement import HELD
 from .models import (
     ComplianceAssessment,
     ComplianceRuleSet,
@@ -139,14 +140,16 @@ ENFORCEMENT_COLUMNS = [
 
 def enforcement_rows(*, municipality: Municipality, ward_ids: list[int] | None = None):
     """Non-compliant containments under the newest rule set (in `ward_ids` only, when
-    given), ward by ward, with the
-    responsible building's BIN and holding, the owner named in the latest request, and the
-    rule outcomes (render them with compliance.describe). One query, streamed."""
+    given), ward by ward, with the responsible building's BIN, its holdings and their
+    current owners from the holding register (else the building's holding number and the
+    owner named in the latest request), and the rule outcomes (render them with
+    compliance.describe). One query, streamed."""
     rule_set = active_rule_set(municipality=municipality)
     if rule_set is None:
         return
-    sql = """
-        SELECT c.code, w.number, b.bin, b.holding_number, owner.owner_name, owner.owner_phone,
+    sql = f"""
+        SELECT c.code, w.number, b.bin, coalesce(held.numbers, nullif(b.holding_number, '')),
+               coalesce(held.owners, owner.owner_name), owner.owner_phone,
                c.containment_type, c.outlet, c.last_emptied_on,
                round(a.well_distance_m::numeric, 1), %(version)s, a.outcomes
           FROM containment_complianceassessment a
@@ -155,6 +158,7 @@ def enforcement_rows(*, municipality: Municipality, ward_ids: list[int] | None =
           LEFT JOIN containment_containmentbuilding l
             ON l.containment_id = c.id AND l.is_responsible
           LEFT JOIN spatial_building b ON b.id = l.building_id
+          {HELD}
           LEFT JOIN LATERAL (
             SELECT r.owner_name, r.owner_phone FROM containment_emptyingrequest r
              WHERE r.containment_id = c.id AND r.owner_name <> ''
@@ -162,7 +166,7 @@ def enforcement_rows(*, municipality: Municipality, ward_ids: list[int] | None =
          WHERE a.rule_set_id = %(rule_set)s AND a.status = 'non_compliant'
            AND (%(wards)s::bigint[] IS NULL OR c.ward_id = ANY(%(wards)s::bigint[]))
          ORDER BY w.number, c.code
-    """
+    """  # noqa: S608 (HELD is a fixed fragment of containment.enforcement)
     with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(
             sql, {"rule_set": rule_set.pk, "version": rule_set.version, "wards": ward_ids}

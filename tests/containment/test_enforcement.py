@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from containment import services
+from containment import enforcement, services
+from holdings import services as holding_services
 
 from ..factories import BuildingFactory, ContainmentFactory, square
 
@@ -82,3 +83,23 @@ def test_unknown_export_format_is_400(gis_client, failing):
 def test_other_municipality_is_unknown(gis_client, failing, other_town):
     response = gis_client.get(URL, {"municipality": other_town.municipality.code})
     assert response.status_code == 400
+
+
+def test_the_list_and_notices_name_the_holding_register_s_owners(gis_client, town, failing):
+    building = failing[0].buildings.get()
+    holding = holding_services.holding_create(
+        municipality=town.municipality, ward=town.west, number="77/B", buildings=[building]
+    )
+    holding_services.owners_set(
+        holding=holding,
+        owners=[{"name": "Rahima Begum", "national_id": "1990123456789"}, {"name": "Karim"}],
+    )
+    rows = gis_client.get(URL).json()["results"]
+    row = next(r for r in rows if r["containment"] == failing[0].code)
+    assert row["holding_number"] == "77/B"
+    assert row["owner"] == "Karim; Rahima Begum"
+    assert "1990123456789" not in str(rows)
+    counts = enforcement.notice_counts_by_ward(
+        rule_set_id=services.rule_set_ensure(municipality=town.municipality).pk
+    )
+    assert counts[town.west.pk] == 1
