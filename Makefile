@@ -60,7 +60,7 @@ audit: setup ## Check the locked packages against known vulnerabilities (pip-aud
 
 .PHONY: worker
 worker: ## Run only the background worker (exports, imports); `make run` starts one itself
-	@$(WITH_ENV) $(PY) manage.py procrastinate worker --queues layers,dashboards
+	@$(WITH_ENV) $(PY) manage.py procrastinate worker --queues layers,dashboards,holdings
 
 .PHONY: test
 test: setup-test check ## Set up and run every check and test (lint, checks, pytest incl. browser)

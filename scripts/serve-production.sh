@@ -93,7 +93,7 @@ worker_loop() {
   local child=""
   trap '[ -n "$child" ] && kill "$child" 2>/dev/null; exit 0' TERM INT
   while true; do
-    "$PY" manage.py procrastinate worker --queues layers,dashboards &
+    "$PY" manage.py procrastinate worker --queues layers,dashboards,holdings &
     child=$!
     wait "$child" || true
     sleep 5
