@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("spatial.urls")),
     path("", include("containment.urls")),
     path("", include("surveys.urls")),
+    path("holdings/", include("holdings.urls")),
     path("api/v1/", include("config.api_urls")),
     path("ogc/", include("spatial.ogcapi.urls")),
     # QGIS does not follow a redirect from /ogc to /ogc/: answer the landing page on both.

@@ -48,6 +48,7 @@ PAGES = (
     Page("dashboards:quality", _("Data quality"), frozenset({ADMIN, GIS})),
     Page("spatial:data", _("Exports and imports"), frozenset({ADMIN, GIS})),
     Page("spatial:disease-cases", _("Disease cases"), frozenset({ADMIN, GIS})),
+    Page("holdings:office", _("Holdings and revenue"), frozenset({ADMIN, GIS})),
     Page(
         "containment:compliance",
         _("Compliance"),

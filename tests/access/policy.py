@@ -199,6 +199,18 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # author (the GIS officer) or the town's GIS officers and admins, whatever their wards.
     "analysis-saved-list": {"GET": LOGGED_IN, "POST": LOGGED_IN},
     # ---------------------------------------------------------------- holdings (issue 31)
+    # The revenue desk and its queue: the editors of a whole municipality (each its own).
+    "holdings:office": {
+        "GET": frozenset({"gis_officer", "other_admin"}),
+        "POST": frozenset({"gis_officer", "other_admin"}),
+    },
+    "holdings:queue": {
+        "GET": frozenset({"gis_officer", "other_admin"}),
+        "POST": frozenset({"gis_officer", "other_admin"}),
+    },
+    # A holding's page: whoever reads personal data in its ward; showing an ID number whole
+    # (POST) is the ward's municipal admin's (none in this world: tests/holdings).
+    "holdings:holding": {"GET": PERSONAL_DATA, "POST": NOBODY},
     # Holdings name their owners: read by the roles that read personal data (each in the
     # wards they read), written by the registers' editors of the ward.
     "holdings-api:holding-list": {"GET": PERSONAL_DATA_ANYWHERE, "POST": EDITORS_ANYWHERE},

@@ -116,6 +116,7 @@ PK_OF = {
     "analysis-saved-run": "saved_analysis",
     "containment-api:analysis-building-access": "building",
     "holdings-api:holding-detail": "holding",
+    "holdings:holding": "holding",
     "holdings-api:holding-transfer": "holding",
     "holdings-api:holding-split": "holding",
     "holdings-api:owner-personal-data": "ownership",

@@ -1,0 +1,45 @@
+"""The forms of the holdings pages (issue 31): they check the shape; holdings.importing,
+holdings.reconciliation and holdings.services do the work."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Feed
+from .models import HoldingSettings
+
+
+class FeedFileForm(forms.Form):
+    feed = forms.ChoiceField(label=_("Feed"), choices=Feed.choices)
+    file = forms.FileField(
+        label=_("File exported by the system (CSV or XLSX)"),
+        help_text=_(
+            "Check it first: every row is read and matched to a holding, nothing is written. "
+            "Import writes all rows or none; rows that match no holding wait on the queue."
+        ),
+    )
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = HoldingSettings
+        fields = [
+            "number_pattern",
+            "number_example",
+            "ward_prefixed",
+            "retention_years",
+            "renewal_needs_emptying",
+        ]
+
+
+class ResolveForm(forms.Form):
+    row = forms.IntegerField(widget=forms.HiddenInput)
+    holding = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    number = forms.CharField(label=_("Holding number"), max_length=40, required=False)
+    ward = forms.IntegerField(label=_("Ward"), min_value=1, required=False)
+
+
+class DismissForm(forms.Form):
+    row = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Why it is left unwritten"), max_length=200)

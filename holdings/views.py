@@ -1,0 +1,214 @@
+"""The holdings pages (issue 31): the revenue desk of the municipality's editors (a feed
+checked and imported, the imports so far, the settings of its admin), the reconciliation
+queue, and a holding's own page. Thin: forms check the shape, the services do the work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from core import people
+from core.forms import add_service_errors
+from core.sheets import read_sheet
+from spatial.models import Municipality
+
+from . import importing, numbers, privacy, reconciliation, selectors, services
+from .api.feeds import MAX_BYTES, MAX_ROWS
+from .choices import QueueState
+from .forms import DismissForm, FeedFileForm, ResolveForm, SettingsForm
+from .models import Holding, Ownership, QueuedRow
+
+
+def _feed_municipality(request: HttpRequest) -> Municipality:
+    ids = selectors.feed_municipalities(user=request.user)
+    found = Municipality.objects.order_by("name")
+    if ids is not None:
+        found = found.filter(pk__in=ids)
+    code = request.GET.get("municipality")
+    municipality = (found.filter(code=code) if code else found).first()
+    if municipality is None:
+        raise PermissionDenied
+    return municipality
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def office(request: HttpRequest) -> HttpResponse:
+    """Revenue feeds: check a file, import it, see the imports and what waits."""
+    municipality = _feed_municipality(request)
+    administers = people.administered(user=request.user).filter(pk=municipality.pk).exists()
+    rules = services.holding_settings(municipality)
+    form = FeedFileForm()
+    settings_form = SettingsForm(instance=rules)
+    report, status = None, 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action in ("check", "import"):
+            form = FeedFileForm(request.POST, request.FILES)
+            status = 400
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                try:
+                    rows = read_sheet(
+                        upload.read(), upload.name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES
+                    )
+                    report = importing.import_feed(
+                        user=request.user,
+                        municipality=municipality,
+                        feed=form.cleaned_data["feed"],
+                        records=rows,
+                        commit=action == "import",
+                        file_name=upload.name,
+                    )
+                    status = 200 if not report.problem_count else 400
+                except ValidationError as error:
+                    add_service_errors(form, error)
+        elif action == "settings" and administers:
+            settings_form = SettingsForm(request.POST, instance=rules)
+            status = 400
+            if settings_form.is_valid():
+                settings_form.instance.municipality = municipality
+                settings_form.save()
+                messages.success(request, _("The holding settings are saved."))
+                return redirect(reverse("holdings:office") + f"?municipality={municipality.code}")
+        else:
+            status = 400
+    context = {
+        "municipality": municipality,
+        "form": form,
+        "report": report,
+        "settings_form": settings_form if administers else None,
+        "imports": selectors.feed_imports(user=request.user, municipality=municipality)[:12],
+        "waiting": selectors.queue_list(user=request.user, municipality=municipality).count(),
+    }
+    return render(request, "holdings/office.html", context, status=status)
+
+
+def _candidates(rows: list[QueuedRow]) -> dict[int, Holding]:
+    ids = {pk for row in rows for pk in row.candidates}
+    return {h.pk: h for h in Holding.objects.filter(pk__in=ids).select_related("ward")}
+
+
+def _resolve(request: HttpRequest, municipality: Municipality, form: ResolveForm) -> None:
+    row = selectors.queued_row_get(user=request.user, row_id=form.cleaned_data["row"])
+    chosen = form.cleaned_data.get("holding")
+    if not chosen and form.cleaned_data.get("number"):
+        found = selectors.holding_list(
+            user=request.user, municipality=municipality, number=form.cleaned_data["number"]
+        )
+        if form.cleaned_data.get("ward"):
+            found = found.filter(ward__number=form.cleaned_data["ward"])
+        matches = list(found[:2])
+        if len(matches) != 1:
+            raise ValidationError(
+                {"number": [_("Name one holding: give its number and its ward.")]}
+            )
+        chosen = matches[0].pk
+    if not chosen:
+        raise ValidationError({"number": [_("Choose a holding, or give its number.")]})
+    holding = selectors.holding_get(user=request.user, holding_id=chosen)
+    reconciliation.resolve(user=request.user, row=row, holding=holding)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def queue(request: HttpRequest) -> HttpResponse:
+    """The feed rows that matched no holding, or several: tie each to its holding (from
+    its candidates, or by number and ward) or leave it unwritten with a reason."""
+    municipality = _feed_municipality(request)
+    status = 200
+    error_row, resolve_error = None, None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form = ResolveForm(request.POST) if action == "resolve" else DismissForm(request.POST)
+        status = 400
+        if action in ("resolve", "dismiss") and form.is_valid():
+            try:
+                if action == "resolve":
+                    _resolve(request, municipality, form)
+                    messages.success(request, _("The row is written to the holding."))
+                else:
+                    row = selectors.queued_row_get(
+                        user=request.user, row_id=form.cleaned_data["row"]
+                    )
+                    reconciliation.dismiss(
+                        user=request.user, row=row, reason=form.cleaned_data["reason"]
+                    )
+                    messages.success(request, _("The row is left unwritten."))
+                return redirect(reverse("holdings:queue") + f"?municipality={municipality.code}")
+            except (ValidationError, QueuedRow.DoesNotExist, Holding.DoesNotExist) as error:
+                error_row = request.POST.get("row")
+                resolve_error = (
+                    " ".join(m for texts in error.message_dict.values() for m in texts)
+                    if isinstance(error, ValidationError)
+                    else _("Unknown row or holding.")
+                )
+    rows = list(selectors.queue_list(user=request.user, municipality=municipality)[:200])
+    candidates = _candidates(rows)
+    for row in rows:
+        row.candidate_holdings = [candidates[pk] for pk in row.candidates if pk in candidates]
+        row.sent_key = numbers.key(row.holding_number)
+    context = {
+        "municipality": municipality,
+        "rows": rows,
+        "total": selectors.queue_list(user=request.user, municipality=municipality).count(),
+        "error_row": error_row,
+        "resolve_error": resolve_error,
+        "states": QueueState,
+    }
+    return render(request, "holdings/queue.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def holding_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """A holding: its buildings, owners (ID numbers and phones masked; shown whole to the
+    roles that may see them, on asking, logged), tax years, water, solid-waste fee,
+    trade licences and the changes that made it."""
+    try:
+        holding = selectors.holding_get(user=request.user, holding_id=pk)
+    except Holding.DoesNotExist:
+        raise Http404 from None
+    may_unmask = privacy.may_unmask(
+        request.user, municipality_id=holding.municipality_id, ward_id=holding.ward_id
+    )
+    shown = {}
+    if request.method == "POST":
+        if not may_unmask:
+            raise PermissionDenied
+        try:
+            ownership = holding.ownerships.select_related("owner").get(
+                pk=int(request.POST.get("ownership", ""))
+            )
+        except (ValueError, Ownership.DoesNotExist):
+            raise Http404 from None
+        shown[ownership.pk] = privacy.owner_unmasked(
+            user=request.user,
+            owner=ownership.owner,
+            client_address=request.META.get("REMOTE_ADDR"),
+        )
+    ownerships = list(holding.ownerships.select_related("owner").order_by("until", "pk"))
+    for ownership in ownerships:
+        ownership.masked = privacy.owner_masked(ownership.owner)
+        ownership.shown = shown.get(ownership.pk)
+    context = {
+        "holding": holding,
+        "ownerships": ownerships,
+        "may_unmask": may_unmask,
+        "tax": holding.tax_years.order_by("-fiscal_year"),
+        "water": holding.water_accounts.order_by("account_number"),
+        "waste": holding.waste_fees.order_by("-fiscal_year"),
+        "licences": holding.trade_licences.order_by("-valid_until"),
+        "changes": selectors.holding_changes(holding=holding).prefetch_related("before", "after"),
+        "buildings": holding.placements.select_related("building").order_by("building__bin"),
+    }
+    response = render(request, "holdings/holding.html", context)
+    if shown:
+        response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,100 @@
+"""The holdings pages as their users meet them: a feed checked then imported from the
+revenue desk, a queued row resolved and one dismissed, a holding's page with its owners
+masked and shown whole to the admin (logged)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from core.roles import MembershipRole
+from holdings import services
+from holdings.models import PersonalDataAccess, QueuedRow, TaxStatus
+from tests.factories import MembershipFactory
+
+from .conftest import FEEDS
+
+pytestmark = pytest.mark.django_db
+
+
+def _session(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _upload(client, action):
+    content = (FEEDS / "tax.csv").read_bytes()
+    return client.post(
+        reverse("holdings:office"),
+        {"feed": "tax", "action": action, "file": SimpleUploadedFile("tax.csv", content)},
+    )
+
+
+def test_a_feed_is_checked_then_imported_from_the_revenue_desk(town, holdings, gis_officer):
+    client = _session(gis_officer)
+    page = client.get(reverse("holdings:office"))
+    assert page.status_code == 200
+    assert b'id="holding-settings"' not in page.content  # the admin's, not the officer's
+    checked = _upload(client, "check")
+    assert checked.status_code == 200
+    assert b"Checked: nothing written yet" in checked.content
+    assert b'id="feed-matched">6<' in checked.content
+    assert not TaxStatus.objects.exists()
+    done = _upload(client, "import")
+    assert b"Imported" in done.content
+    assert TaxStatus.objects.count() == 6
+    assert b"2 rows wait on the reconciliation queue" in done.content
+
+
+def test_the_queue_resolves_by_candidate_and_dismisses_with_a_reason(town, holdings, gis_officer):
+    client = _session(gis_officer)
+    _upload(client, "import")
+    ambiguous = QueuedRow.objects.get(holding_number="0012")
+    page = client.get(reverse("holdings:queue"))
+    assert f'id="queued-{ambiguous.pk}"'.encode() in page.content
+    resolved = client.post(
+        reverse("holdings:queue"),
+        {"action": "resolve", "row": ambiguous.pk, "holding": holdings[1, "12"].pk},
+    )
+    assert resolved.status_code == 302
+    assert TaxStatus.objects.filter(holding=holdings[1, "12"]).exists()
+    other = QueuedRow.objects.get(holding_number="999")
+    refused = client.post(reverse("holdings:queue"), {"action": "dismiss", "row": other.pk})
+    assert refused.status_code == 400
+    by_number = client.post(
+        reverse("holdings:queue"),
+        {"action": "resolve", "row": other.pk, "number": "12", "ward": ""},
+    )
+    assert by_number.status_code == 400  # two wards have a 12: say which
+    assert b"Name one holding" in by_number.content
+    client.post(
+        reverse("holdings:queue"),
+        {"action": "dismiss", "row": other.pk, "reason": "A test row of the tax office"},
+    )
+    other.refresh_from_db()
+    assert other.state == "dismissed"
+
+
+def test_a_holding_page_masks_owners_and_shows_them_to_the_admin_logged(
+    town, holdings, gis_officer
+):
+    holding = holdings[1, "12/A"]
+    (ownership,) = services.owners_set(
+        holding=holding, owners=[{"name": "Rahima Begum", "national_id": "1990123456789"}]
+    )
+    url = reverse("holdings:holding", args=[holding.pk])
+    page = _session(gis_officer).get(url)
+    assert page.status_code == 200
+    assert b"1990123456789" not in page.content
+    assert "•••••••••6789".encode() in page.content
+    assert _session(gis_officer).post(url, {"ownership": ownership.pk}).status_code == 403
+    admin = MembershipFactory(
+        municipality=town.municipality, role=MembershipRole.MUNICIPAL_ADMIN
+    ).user
+    shown = _session(admin).post(url, {"ownership": ownership.pk})
+    assert b"1990123456789" in shown.content
+    assert shown["Cache-Control"] == "no-store"
+    assert PersonalDataAccess.objects.get().user == admin
+    admin_page = _session(admin).get(reverse("holdings:office"))
+    assert b'id="holding-settings"' in admin_page.content

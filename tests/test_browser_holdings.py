@@ -1,0 +1,80 @@
+"""The revenue desk in Chromium (issue 31): the GIS officer checks the holding tax
+system's export, imports it, resolves an ambiguous row on the reconciliation queue and
+reads the holding's page, its owners masked. The pages pass axe and speak Bangla."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.roles import MembershipRole
+from holdings import services
+from holdings.models import QueuedRow, TaxStatus
+
+from .conftest import log_in, make_town
+from .factories import BuildingFactory, MembershipFactory
+from .holdings.conftest import FEEDS, NUMBERS
+from .test_browser_campaigns import accessible_in_both_languages
+from .test_browser_roles import AXE
+from .test_browser_service_chain import GUIDE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_the_gis_officer_imports_a_tax_feed_and_resolves_the_queue(page, live_server):
+    town = make_town()
+    made = {}
+    for ward, numbers in NUMBERS.items():
+        for number in numbers:
+            made[ward, number] = services.holding_create(
+                municipality=town.municipality,
+                ward=town.west if ward == 1 else town.east,
+                number=number,
+                buildings=[BuildingFactory(municipality=town.municipality)],
+            )
+    services.owners_set(
+        holding=made[1, "12"], owners=[{"name": "Rahima Begum", "national_id": "1990123456789"}]
+    )
+    officer = MembershipFactory(
+        municipality=town.municipality, role=MembershipRole.GIS_OFFICER
+    ).user
+    page.context.add_init_script(path=str(AXE))
+    log_in(page, live_server, officer)
+    page.click("nav a:has-text('Holdings and revenue')")
+    page.wait_for_selector("#feed-form")
+    page.select_option("#id_feed", "tax")
+    page.set_input_files("#id_file", str(FEEDS / "tax.csv"))
+    page.click("#feed-form button[value=check]")
+    page.wait_for_selector("#feed-report")
+    assert page.inner_text("#feed-matched") == "6"
+    assert not TaxStatus.objects.exists()
+    page.set_input_files("#id_file", str(FEEDS / "tax.csv"))
+    page.click("#feed-form button[value=import]")
+    page.wait_for_selector("#feed-report h2:has-text('Imported')")
+    assert TaxStatus.objects.count() == 6
+    GUIDE.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(GUIDE / "revenue-feeds.png"), full_page=True)
+    page.goto(f"{live_server.url}/holdings/")  # the page again, read (not posted)
+    page.wait_for_selector("#feed-imports")
+    problems = accessible_in_both_languages(page, {"tax", "csv"})  # the file's name
+    assert not problems, problems
+
+    page.click("a:has-text('Open the queue')")
+    ambiguous = QueuedRow.objects.get(holding_number="0012")
+    card = f"#queued-{ambiguous.pk}"
+    page.wait_for_selector(card)
+    page.check(f"{card} input[name=holding][value='{made[1, '12'].pk}']")
+    page.click(f"{card} button[value=resolve]")
+    page.wait_for_selector("text=The row is written to the holding.")
+    assert TaxStatus.objects.filter(holding=made[1, "12"]).exists()
+    problems = accessible_in_both_languages(page, set())
+    assert not problems, problems
+
+    page.goto(f"{live_server.url}/holdings/{made[1, '12'].pk}/")
+    page.wait_for_selector("#holding-owners")
+    owners = page.inner_text("#holding-owners")
+    assert "Rahima Begum" in owners
+    assert "1990123456789" not in owners
+    assert "6789" in owners
+    assert "800" in page.inner_text("#holding-tax")
+    problems = accessible_in_both_languages(page, {"Rahima", "Begum"})
+    assert not problems, problems
