@@ -112,6 +112,14 @@ _LICENCE_STATUS = (
     f" ELSE '{LicenceStatus.VALID}' END"
 )
 
+# The municipality's renewal condition (HoldingSettings.renewal_needs_emptying): a licence
+# due for renewal (or expired) at premises whose tank is overdue for emptying is held.
+_RENEWAL_HELD = (
+    "(coalesce((SELECT s.renewal_needs_emptying FROM holdings_holdingsettings s"
+    " WHERE s.municipality_id = t.municipality_id), false)"
+    f" AND t.valid_until < current_date + 60 AND {_OVERDUE})"
+)
+
 LICENCES = Layer(
     name="trade-licences",
     title=_("Trade licences"),
@@ -129,6 +137,7 @@ LICENCES = Layer(
         "ward_number": "w.number",
         "tank_status": _TANKS,
         "emptying_overdue": _OVERDUE,
+        "renewal_held": _RENEWAL_HELD,
     },
     joins=MUNICIPALITY_JOIN
     + "JOIN holdings_holding h ON h.id = t.holding_id "
@@ -139,14 +148,16 @@ LICENCES = Layer(
     extra_filters={
         "business_type": "t.business_type = %s",
         "tank_status": f"{_TANKS} = %s",
+        "renewal_held": f"{_RENEWAL_HELD} = %s::boolean",
     },
     filter_choices={
         "business_type": tuple(LicenceType.values),
         "tank_status": tuple(TankStatus.values),
+        "renewal_held": ("true", "false"),
     },
     temporal="t.updated_at",
     read_only=("municipality", "food_business", "licence_status", "holding_number",
-               "ward_number", "tank_status", "emptying_overdue"),
+               "ward_number", "tank_status", "emptying_overdue", "renewal_held"),
 )  # fmt: skip
 
 _LABELS = {
@@ -235,6 +246,7 @@ register(
             "licence_status": _("Licence"),
             "tank_status": _("Premises' tanks"),
             "emptying_overdue": _("Emptying overdue"),
+            "renewal_held": _("Renewal held until the tank is emptied"),
         },
         choices={"licence_status": LicenceStatus, "tank_status": TankStatus},
     ),

@@ -9,7 +9,7 @@ import pytest
 from containment import services as containment_services
 from core.roles import MembershipRole
 from holdings import importing, services
-from holdings.models import Holding
+from holdings.models import Holding, HoldingSettings
 from spatial import services as spatial_services
 from tests.conftest import client_for
 from tests.factories import BuildingFactory, ContainmentFactory, MembershipFactory, square
@@ -102,6 +102,12 @@ def test_trade_licences_show_their_premises_tanks(town, holdings, gis_officer, g
     assert by_number["TL-2025-0003"]["licence_status"] == "expired"
     failing = _items(gis_client, "trade-licences", tank_status="non_compliant")["features"]
     assert [f["properties"]["licence_number"] for f in failing] == ["TL-2025-0001"]
+    # The municipality's renewal condition: a licence due at premises overdue for emptying.
+    assert hotel["emptying_overdue"] is True  # never emptied, built 2018
+    assert hotel["renewal_held"] is False  # the condition is off
+    HoldingSettings.objects.create(municipality=town.municipality, renewal_needs_emptying=True)
+    held = _items(gis_client, "trade-licences", renewal_held="true")["features"]
+    assert [f["properties"]["licence_number"] for f in held] == ["TL-2025-0001"]
     holding = Holding.objects.get(pk=hotel_holding.pk)
     point = features[0]["geometry"]["coordinates"]
     assert holding.geom.extent[0] - 0.001 < point[0] < holding.geom.extent[2] + 0.001
