@@ -18,22 +18,32 @@ NEW_SOURCES = {
 SOURCES = {**previous.SOURCES, **NEW_SOURCES}
 
 
-def forward_sql() -> list[str]:
+def triggers_sql(sources: dict) -> list[str]:
+    """The change-note triggers of `sources` ({table: (wards, municipalities)}); later
+    migrations adding registers to the figures call it too."""
     return [
         f"CREATE TRIGGER figures_change_{event} AFTER {event.upper()} ON {table} "
         f"REFERENCING {tables} FOR EACH STATEMENT "
         f"EXECUTE FUNCTION dashboards_note_figures_change("
         f"{base._quote(wards)}, {base._quote(municipalities)})"
-        for table, (wards, municipalities) in NEW_SOURCES.items()
+        for table, (wards, municipalities) in sources.items()
         for event, tables in base.EVENTS.items()
     ]
 
 
-BACKWARD = [
-    f"DROP TRIGGER IF EXISTS figures_change_{event} ON {table}"
-    for table in NEW_SOURCES
-    for event in base.EVENTS
-]
+def drop_sql(sources: dict) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS figures_change_{event} ON {table}"
+        for table in sources
+        for event in base.EVENTS
+    ]
+
+
+def forward_sql() -> list[str]:
+    return triggers_sql(NEW_SOURCES)
+
+
+BACKWARD = drop_sql(NEW_SOURCES)
 
 
 class Migration(migrations.Migration):

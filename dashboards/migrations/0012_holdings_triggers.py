@@ -6,7 +6,7 @@ import importlib
 
 from django.db import migrations
 
-base = importlib.import_module("dashboards.migrations.0007_figures_by_ward")
+sewers = importlib.import_module("dashboards.migrations.0010_sewer_network_triggers")
 
 _OF_HOLDINGS = (
     "SELECT h.municipality_id, h.ward_id FROM holdings_holding h "
@@ -29,28 +29,12 @@ NEW_SOURCES = {
 }
 
 
-def forward_sql() -> list[str]:
-    return [
-        f"CREATE TRIGGER figures_change_{event} AFTER {event.upper()} ON {table} "
-        f"REFERENCING {tables} FOR EACH STATEMENT "
-        f"EXECUTE FUNCTION dashboards_note_figures_change("
-        f"{base._quote(wards)}, {base._quote(municipalities)})"
-        for table, (wards, municipalities) in NEW_SOURCES.items()
-        for event, tables in base.EVENTS.items()
-    ]
-
-
-BACKWARD = [
-    f"DROP TRIGGER IF EXISTS figures_change_{event} ON {table}"
-    for table in NEW_SOURCES
-    for event in base.EVENTS
-]
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("dashboards", "0011_saved_analysis"),
         ("holdings", "0002_footprint_by_the_database"),
     ]
 
-    operations = [migrations.RunSQL(forward_sql(), BACKWARD)]
+    operations = [
+        migrations.RunSQL(sewers.triggers_sql(NEW_SOURCES), sewers.drop_sql(NEW_SOURCES))
+    ]

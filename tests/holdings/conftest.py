@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from containment import services as containment_services
 from core.sheets import read_sheet
-from holdings import services
-from tests.factories import BuildingFactory
+from holdings import importing, services
+from tests.factories import BuildingFactory, ContainmentFactory
 
 FEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "feeds"
 # Holding numbers of ward 1 and ward 2 of the town.
@@ -32,3 +33,24 @@ def holdings(town):
                 buildings=[building],
             )
     return made
+
+
+def failing_tank(town, holding) -> None:
+    """A tank to an open drain under the holding's building, assessed: it fails the rules."""
+    ContainmentFactory(
+        municipality=town.municipality,
+        buildings=list(holding.buildings.all()),
+        outlet="open_drain",
+    )
+    containment_services.assess_municipality(municipality=town.municipality)
+
+
+def imported(town, user, feed: str, name: str):
+    """The sample feed file `name` imported (committed) into the town."""
+    return importing.import_feed(
+        user=user,
+        municipality=town.municipality,
+        feed=feed,
+        records=feed_rows(name),
+        commit=True,
+    )

@@ -3,12 +3,9 @@ the sanitation view (holdings in arrears whose tanks fail the rules)."""
 
 import pytest
 
-from containment import services as containment_services
 from dashboards import revenue
-from holdings import importing
-from tests.factories import ContainmentFactory
 
-from .conftest import feed_rows
+from .conftest import failing_tank, imported
 
 pytestmark = pytest.mark.django_db
 
@@ -26,19 +23,8 @@ def test_the_ward_map_shows_revenue_once_the_town_keeps_holdings(
     codes = {i["code"] for i in before["indicators"]}
     assert "tax_in_arrears" in codes  # holdings exist: the revenue indicators are offered
     assert before["total"]["tax_in_arrears"] is None  # but no feed was imported yet
-    ContainmentFactory(
-        municipality=town.municipality,
-        buildings=list(holdings[1, "12/A"].buildings.all()),
-        outlet="open_drain",
-    )
-    containment_services.assess_municipality(municipality=town.municipality)
-    importing.import_feed(
-        user=gis_officer,
-        municipality=town.municipality,
-        feed="tax",
-        records=feed_rows("tax.csv"),
-        commit=True,
-    )
+    failing_tank(town, holdings[1, "12/A"])
+    imported(town, gis_officer, "tax", "tax.csv")
     after = _ward_map(gis_client, town)
     wards = {w["number"]: w["values"] for w in after["wards"]}
     # Ward 1: 7, 12/A, 30, 31 have tax records (12 is ambiguous, queued); 12/A in arrears.
@@ -56,13 +42,7 @@ def test_the_ward_map_shows_revenue_once_the_town_keeps_holdings(
 def test_revenue_figures_are_stored_and_read_in_one_query(
     town, holdings, gis_officer, django_assert_max_num_queries
 ):
-    importing.import_feed(
-        user=gis_officer,
-        municipality=town.municipality,
-        feed="tax",
-        records=feed_rows("tax.csv"),
-        commit=True,
-    )
+    imported(town, gis_officer, "tax", "tax.csv")
     first = revenue.revenue_by_ward(municipality=town.municipality)
     with django_assert_max_num_queries(1):
         again = revenue.revenue_by_ward(municipality=town.municipality)

@@ -6,15 +6,14 @@ import json
 
 import pytest
 
-from containment import services as containment_services
 from core.roles import MembershipRole
-from holdings import importing, services
+from holdings import services
 from holdings.models import Holding, HoldingSettings
 from spatial import services as spatial_services
 from tests.conftest import client_for
-from tests.factories import BuildingFactory, ContainmentFactory, MembershipFactory, square
+from tests.factories import BuildingFactory, MembershipFactory, square
 
-from .conftest import NUMBERS, feed_rows
+from .conftest import NUMBERS, failing_tank, imported
 
 pytestmark = pytest.mark.django_db
 OGC = "/ogc/collections/"
@@ -47,13 +46,7 @@ def test_a_holding_s_footprint_follows_its_buildings(town, gis_officer):
 
 
 def test_the_holdings_layer_carries_the_tax_state(town, holdings, gis_officer, gis_client):
-    importing.import_feed(
-        user=gis_officer,
-        municipality=town.municipality,
-        feed="tax",
-        records=feed_rows("tax.csv"),
-        commit=True,
-    )
+    imported(town, gis_officer, "tax", "tax.csv")
     features = _items(gis_client, "holdings")["features"]
     by_number = {(f["properties"]["ward_number"], f["properties"]["number"]): f for f in features}
     assert len(by_number) == sum(len(n) for n in NUMBERS.values())
@@ -80,19 +73,8 @@ def test_roles_that_do_not_read_personal_data_do_not_see_the_layers(town, holdin
 
 def test_trade_licences_show_their_premises_tanks(town, holdings, gis_officer, gis_client):
     hotel_holding = holdings[1, "12/A"]
-    ContainmentFactory(
-        municipality=town.municipality,
-        buildings=list(hotel_holding.buildings.all()),
-        outlet="open_drain",
-    )
-    containment_services.assess_municipality(municipality=town.municipality)
-    importing.import_feed(
-        user=gis_officer,
-        municipality=town.municipality,
-        feed="trade_licence",
-        records=feed_rows("trade_licences.csv"),
-        commit=True,
-    )
+    failing_tank(town, hotel_holding)
+    imported(town, gis_officer, "trade_licence", "trade_licences.csv")
     features = _items(gis_client, "trade-licences")["features"]
     by_number = {f["properties"]["licence_number"]: f["properties"] for f in features}
     hotel = by_number["TL-2025-0001"]
