@@ -7,13 +7,14 @@ No owner, ID number or phone is in them: those stay in the holding's own record.
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, Layer
-from core.registry import MapLayer, Register, Style, Tile, register
+from core.registry import Linked, MapLayer, Register, Style, Tile, link, register
 
 from .choices import FOOD_LICENCES, LicenceType
-from .models import Holding, TradeLicence
+from .models import Holding, HoldingBuilding, TradeLicence
 from .selectors import READER_ROLES
 from .status import ArrearsStatus, LicenceStatus, TankStatus
 
@@ -44,6 +45,34 @@ _LICENCES = (
     " WHERE l.holding_id = t.id AND l.valid_until >= current_date)::int"
 )
 
+
+# A holding's tanks under the municipality's newest rule set (`holding` is the SQL of the
+# holding's id): non-compliant if any is, compliant if all assessed are; and whether any
+# is overdue for emptying.
+def _assessed(holding: str) -> str:
+    return (
+        " FROM holdings_holdingbuilding hb"
+        " JOIN containment_containmentbuilding cb ON cb.building_id = hb.building_id"
+        " JOIN containment_containment c ON c.id = cb.containment_id AND c.retired_at IS NULL"
+        " JOIN containment_complianceassessment a ON a.containment_id = c.id"
+        " AND a.rule_set_id = (SELECT rs.id FROM containment_complianceruleset rs"
+        " WHERE rs.municipality_id = t.municipality_id ORDER BY rs.version DESC LIMIT 1)"
+        f" WHERE hb.holding_id = {holding}"
+    )
+
+
+def _tanks(holding: str) -> str:
+    return (
+        f"(SELECT CASE WHEN bool_or(a.status = 'non_compliant')"
+        f" THEN '{TankStatus.NON_COMPLIANT}'"
+        f" WHEN bool_and(a.status = 'compliant') THEN '{TankStatus.COMPLIANT}'"
+        f" ELSE '{TankStatus.UNKNOWN}' END {_assessed(holding)})"
+    )
+
+
+_TANKS = _tanks("t.holding_id")
+_ASSESSED = _assessed("t.holding_id")
+
 HOLDING_PROPERTIES = {
     "municipality": MUNICIPALITY_CODE,
     "number": "t.number",
@@ -60,6 +89,8 @@ HOLDING_PROPERTIES = {
     "water_billing": _WATER,
     "waste_fee": _WASTE,
     "valid_licences": _LICENCES,
+    # The sanitation view of the same holding: its tanks against the rules in force.
+    "tank_status": _tanks("t.id"),
 }
 
 
@@ -71,6 +102,14 @@ def _holdings(name: str, title, condition: str = "") -> Layer:
         properties=HOLDING_PROPERTIES,
         joins=_JOINS,
         condition="t.retired_at IS NULL AND t.geom IS NOT NULL" + condition,
+        extra_filters={
+            "arrears_status": f"{_ARREARS_STATUS} = %s",
+            "tank_status": f"{_tanks('t.id')} = %s",
+        },
+        filter_choices={
+            "arrears_status": tuple(ArrearsStatus.values),
+            "tank_status": tuple(TankStatus.values),
+        },
         temporal="t.updated_at",
         read_only=tuple(HOLDING_PROPERTIES),
     )
@@ -85,22 +124,6 @@ IN_ARREARS = _holdings(
     " WHERE b.holding_id = t.id) AND a.arrears > 0)",
 )
 
-# The premises' tanks under the municipality's newest rule set: non-compliant if any is,
-# compliant if all assessed are; and whether any is overdue for emptying.
-_ASSESSED = (
-    " FROM holdings_holdingbuilding hb"
-    " JOIN containment_containmentbuilding cb ON cb.building_id = hb.building_id"
-    " JOIN containment_containment c ON c.id = cb.containment_id AND c.retired_at IS NULL"
-    " JOIN containment_complianceassessment a ON a.containment_id = c.id"
-    " AND a.rule_set_id = (SELECT rs.id FROM containment_complianceruleset rs"
-    " WHERE rs.municipality_id = t.municipality_id ORDER BY rs.version DESC LIMIT 1)"
-    " WHERE hb.holding_id = t.holding_id"
-)
-_TANKS = (
-    f"(SELECT CASE WHEN bool_or(a.status = 'non_compliant') THEN '{TankStatus.NON_COMPLIANT}'"
-    f" WHEN bool_and(a.status = 'compliant') THEN '{TankStatus.COMPLIANT}'"
-    f" ELSE '{TankStatus.UNKNOWN}' END {_ASSESSED})"
-)
 _OVERDUE = (
     f"coalesce((SELECT bool_or(a.outcomes->'emptying'->>'outcome' = 'fail') {_ASSESSED}), false)"
 )
@@ -171,10 +194,11 @@ _LABELS = {
     "water_billing": _("Water billing"),
     "waste_fee": _("Solid-waste fee"),
     "valid_licences": _("Valid trade licences"),
+    "tank_status": _("Tanks"),
 }
-_CHOICES = {"arrears_status": ArrearsStatus}
+_CHOICES = {"arrears_status": ArrearsStatus, "tank_status": TankStatus}
 _POPUP = ("number", "ward_number", "land_use", "tax_year", "arrears", "last_payment_on",
-          "water_billing", "waste_fee", "valid_licences")  # fmt: skip
+          "water_billing", "waste_fee", "valid_licences", "tank_status")  # fmt: skip
 
 register(
     Register(
@@ -251,4 +275,27 @@ register(
         choices={"licence_status": LicenceStatus, "tank_status": TankStatus},
     ),
     app="holdings",
+)
+
+# On a building's page: the holdings on it (their numbers and flats only; the holding's
+# own page shows its owners and revenue to the roles that read them).
+link(
+    "buildings",
+    Linked(
+        "holdings",
+        _("Holdings on it"),
+        {"number": _("Holding"), "unit": _("Flat or unit")},
+        lambda building: [
+            {
+                "number": placement.holding.number,
+                "unit": placement.unit,
+                "url": reverse("holdings:holding", args=[placement.holding_id]),
+            }
+            for placement in HoldingBuilding.objects.filter(
+                building=building, holding__retired_at=None
+            )
+            .select_related("holding")
+            .order_by("holding__number_key")
+        ],
+    ),
 )

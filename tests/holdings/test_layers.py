@@ -93,3 +93,16 @@ def test_trade_licences_show_their_premises_tanks(town, holdings, gis_officer, g
     holding = Holding.objects.get(pk=hotel_holding.pk)
     point = features[0]["geometry"]["coordinates"]
     assert holding.geom.extent[0] - 0.001 < point[0] < holding.geom.extent[2] + 0.001
+
+
+def test_holdings_in_arrears_with_failing_tanks_are_one_filter_away(
+    town, holdings, gis_officer, gis_client
+):
+    failing_tank(town, holdings[1, "12/A"])
+    failing_tank(town, holdings[1, "30"])
+    imported(town, gis_officer, "tax", "tax.csv")
+    both = _items(
+        gis_client, "holdings", arrears_status="in_arrears", tank_status="non_compliant"
+    )["features"]
+    assert [f["properties"]["number"] for f in both] == ["12/A"]  # 30 is paid up
+    assert gis_client.get(f"{OGC}holdings/items", {"tank_status": "broken"}).status_code == 400

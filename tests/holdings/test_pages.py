@@ -98,3 +98,11 @@ def test_a_holding_page_masks_owners_and_shows_them_to_the_admin_logged(
     assert PersonalDataAccess.objects.get().user == admin
     admin_page = _session(admin).get(reverse("holdings:office"))
     assert b'id="holding-settings"' in admin_page.content
+
+
+def test_a_building_page_lists_its_holdings(town, holdings, gis_officer):
+    building = holdings[1, "12/A"].buildings.get()
+    building.refresh_from_db()
+    page = _session(gis_officer).get(f"/buildings/{building.bin}/")
+    assert page.status_code == 200
+    assert reverse("holdings:holding", args=[holdings[1, "12/A"].pk]).encode() in page.content
