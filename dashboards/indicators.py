@@ -134,39 +134,6 @@ MAP_INDICATORS: tuple[MapIndicator, ...] = (
 )  # fmt: skip
 
 
-# The revenue feeds beside sanitation (dashboards/revenue.py; shown once a municipality has
-# holdings). Numerator and denominator name revenue figures.
-REVENUE_INDICATORS: tuple[MapIndicator, ...] = (
-    MapIndicator(
-        "tax_in_arrears", _("Holdings in tax arrears (holdings with a tax record)"), "share",
-        False, "holdings_in_arrears", "holdings_with_tax",
-    ),
-    MapIndicator(
-        "tax_collection", _("Holding tax collected (paid over assessed, latest year)"),
-        "share", True, "tax_paid", "tax_assessed",
-    ),
-    MapIndicator(
-        "tax_arrears_bdt", _("Holding tax arrears (BDT)"), "count", False, "tax_arrears",
-    ),
-    MapIndicator(
-        "arrears_failing_tanks", _("Holdings in arrears with a non-compliant tank"), "count",
-        False, "in_arrears_failing_tanks",
-    ),
-    MapIndicator(
-        "water_in_arrears", _("Water accounts in arrears (holdings with water)"), "share",
-        False, "water_in_arrears", "holdings_with_water",
-    ),
-    MapIndicator(
-        "waste_fee_paid", _("Solid-waste fee paid (holdings billed)"), "share", True,
-        "waste_fee_paid", "holdings_with_waste_fee",
-    ),
-    MapIndicator(
-        "tax_coverage", _("Holdings with a tax record (coverage)"), "share", True,
-        "holdings_with_tax", "holdings",
-    ),
-)  # fmt: skip
-
-
 def derived(row: dict) -> dict:
     """The figures a ward map or chart needs beyond the raw counts."""
     return {

@@ -155,7 +155,7 @@ def ward_map(
     # The revenue feeds' figures, once the municipality keeps holdings (stored, one query).
     money = revenue.revenue_by_ward(municipality=municipality)
     if any(row["holdings"] for row in money["wards"]):
-        shown += indicators.REVENUE_INDICATORS
+        shown += revenue.REVENUE_INDICATORS
         by_ward = {row["ward"]: row for row in money["wards"]}
         for ward in wards:
             if ward["ward"] in by_ward:

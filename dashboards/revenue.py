@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from spatial.models import Municipality
 
@@ -125,11 +126,44 @@ def revenue_by_ward(*, municipality: Municipality) -> dict:
     )
 
 
+# The revenue feeds beside sanitation (dashboards/revenue.py; shown once a municipality has
+# holdings). Numerator and denominator name revenue figures.
+REVENUE_INDICATORS: tuple[indicators.MapIndicator, ...] = (
+    indicators.MapIndicator(
+        "tax_in_arrears", _("Holdings in tax arrears (holdings with a tax record)"), "share",
+        False, "holdings_in_arrears", "holdings_with_tax",
+    ),
+    indicators.MapIndicator(
+        "tax_collection", _("Holding tax collected (paid over assessed, latest year)"),
+        "share", True, "tax_paid", "tax_assessed",
+    ),
+    indicators.MapIndicator(
+        "tax_arrears_bdt", _("Holding tax arrears (BDT)"), "count", False, "tax_arrears",
+    ),
+    indicators.MapIndicator(
+        "arrears_failing_tanks", _("Holdings in arrears with a non-compliant tank"), "count",
+        False, "in_arrears_failing_tanks",
+    ),
+    indicators.MapIndicator(
+        "water_in_arrears", _("Water accounts in arrears (holdings with water)"), "share",
+        False, "water_in_arrears", "holdings_with_water",
+    ),
+    indicators.MapIndicator(
+        "waste_fee_paid", _("Solid-waste fee paid (holdings billed)"), "share", True,
+        "waste_fee_paid", "holdings_with_waste_fee",
+    ),
+    indicators.MapIndicator(
+        "tax_coverage", _("Holdings with a tax record (coverage)"), "share", True,
+        "holdings_with_tax", "holdings",
+    ),
+)  # fmt: skip
+
+
 def revenue_values(row: dict) -> dict[str, float | None]:
-    """The ward map's revenue indicators (indicators.REVENUE_INDICATORS) of one ward's (or
+    """The ward map's revenue indicators (REVENUE_INDICATORS) of one ward's (or
     the town's) figures."""
     values = {}
-    for indicator in indicators.REVENUE_INDICATORS:
+    for indicator in REVENUE_INDICATORS:
         numerator = row[indicator.numerator]
         if indicator.unit == "count":
             values[indicator.code] = numerator if row["holdings"] else None

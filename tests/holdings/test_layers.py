@@ -101,8 +101,8 @@ def test_holdings_in_arrears_with_failing_tanks_are_one_filter_away(
     failing_tank(town, holdings[1, "12/A"])
     failing_tank(town, holdings[1, "30"])
     imported(town, gis_officer, "tax", "tax.csv")
-    both = _items(
-        gis_client, "holdings", arrears_status="in_arrears", tank_status="non_compliant"
-    )["features"]
+    both = _items(gis_client, "holdings", arrears_status="in_arrears", tank_status="non_compliant")[
+        "features"
+    ]
     assert [f["properties"]["number"] for f in both] == ["12/A"]  # 30 is paid up
     assert gis_client.get(f"{OGC}holdings/items", {"tank_status": "broken"}).status_code == 400
