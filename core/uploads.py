@@ -17,3 +17,18 @@ def check_photo(upload: UploadedFile) -> None:
     upload.seek(0)
     if not any(head.startswith(signature) for signature in _PHOTO_SIGNATURES):
         raise ValidationError({"image": [_("Send a JPEG or PNG photo.")]})
+
+
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+_DOCUMENT_SIGNATURES = (b"%PDF-", *_PHOTO_SIGNATURES)
+
+
+def check_document(upload: UploadedFile, field: str = "evidence") -> None:
+    """A scanned document as offices keep them: a PDF, JPEG or PNG of at most 10 MiB,
+    judged by its first bytes. Raises ValidationError on `field`."""
+    if upload.size > DOCUMENT_MAX_BYTES:
+        raise ValidationError({field: [_("A document may be at most 10 MB.")]})
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(signature) for signature in _DOCUMENT_SIGNATURES):
+        raise ValidationError({field: [_("Send the document as a PDF, JPEG or PNG.")]})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from core.roles import PERSONAL_DATA_ROLES, REGISTER_EDITOR_ROLES, UNMASKED_PERSONAL_DATA_ROLES
 from core.scope import holds_role_anywhere, user_scope
@@ -72,6 +72,16 @@ def holding_changes(*, holding: Holding) -> QuerySet[HoldingChange]:
     return (
         HoldingChange.objects.filter(before=holding) | HoldingChange.objects.filter(after=holding)
     ).distinct()
+
+
+def change_get(*, user: Any, change_id: int) -> HoldingChange:
+    """A recorded change with a holding (before or after it) the user reads, retired ones
+    included (HoldingChange.DoesNotExist otherwise)."""
+    holdings = user_scope(user, READER_ROLES).filter(Holding.all_objects.all())
+    found = HoldingChange.objects.filter(pk=change_id).filter(
+        Q(before__in=holdings) | Q(after__in=holdings)
+    )
+    return found.distinct().get()
 
 
 def ownership_get(*, user: Any, ownership_id: int) -> Ownership:

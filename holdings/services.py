@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.local import bangladesh_mobile
+from core.uploads import check_document
 
 from . import numbers
 from .choices import ChangeKind
@@ -192,6 +193,19 @@ def _change(municipality: Any, kind: str, user: Any, happened_on: dt.date, **evi
         evidence=evidence.get("evidence") or "",
         note=evidence.get("note", ""),
     )
+
+
+@transaction.atomic
+def change_attach_evidence(*, change: HoldingChange, upload: Any) -> HoldingChange:
+    """Keep the scanned deed or order behind a recorded change (a PDF, JPEG or PNG)."""
+    check_document(upload)
+    kind = {b"%PDF-": "pdf", b"\x89PNG": "png"}
+    head = upload.read(5)
+    upload.seek(0)
+    suffix = next((ext for sig, ext in kind.items() if head.startswith(sig)), "jpg")
+    change.evidence.save(f"change-{change.pk}.{suffix}", upload, save=False)
+    change.save(update_fields=["evidence"])
+    return change
 
 
 @transaction.atomic

@@ -4,6 +4,9 @@ queue, and a holding's own page. Thin: forms check the shape, the services do th
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,9 +19,10 @@ from django.views.decorators.http import require_http_methods
 from core import people
 from core.forms import add_service_errors
 from core.sheets import read_sheet
+from spatial import selectors as spatial_selectors
 from spatial.models import Municipality
 
-from . import importing, numbers, privacy, reconciliation, selectors, services
+from . import importing, privacy, reconciliation, selectors, services
 from .api.feeds import MAX_BYTES, MAX_ROWS
 from .choices import QueueState
 from .forms import DismissForm, FeedFileForm, ResolveForm, SettingsForm
@@ -95,6 +99,31 @@ def _candidates(rows: list[QueuedRow]) -> dict[int, Holding]:
     return {h.pk: h for h in Holding.objects.filter(pk__in=ids).select_related("ward")}
 
 
+def _footprints(rows: list[QueuedRow], candidates: dict[int, Holding]) -> dict:
+    """The candidates' footprints as GeoJSON, each naming the queued rows it may answer."""
+    rows_of: dict[int, list[dict]] = {}
+    for row in rows:
+        for pk in row.candidates:
+            rows_of.setdefault(pk, []).append({"id": row.pk, "sent": row.holding_number})
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": holding.pk,
+                "geometry": json.loads(holding.geom.geojson),
+                "properties": {
+                    "number": holding.number,
+                    "ward": holding.ward.number,
+                    "rows": rows_of.get(holding.pk, []),
+                },
+            }
+            for holding in candidates.values()
+            if holding.geom is not None
+        ],
+    }
+
+
 def _resolve(request: HttpRequest, municipality: Municipality, form: ResolveForm) -> None:
     row = selectors.queued_row_get(user=request.user, row_id=form.cleaned_data["row"])
     chosen = form.cleaned_data.get("holding")
@@ -153,9 +182,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     candidates = _candidates(rows)
     for row in rows:
         row.candidate_holdings = [candidates[pk] for pk in row.candidates if pk in candidates]
-        row.sent_key = numbers.key(row.holding_number)
+        row.candidate_ids = ",".join(str(h.pk) for h in row.candidate_holdings if h.geom)
+    map_config = {
+        "tiles": settings.LEAFLET_CONFIG["TILES"],
+        "extent": spatial_selectors.municipality_extent(user=request.user),
+        "candidates": _footprints(rows, candidates),
+    }
     context = {
         "municipality": municipality,
+        "map_config": map_config,
         "rows": rows,
         "total": selectors.queue_list(user=request.user, municipality=municipality).count(),
         "error_row": error_row,

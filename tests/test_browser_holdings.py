@@ -62,7 +62,12 @@ def test_the_gis_officer_imports_a_tax_feed_and_resolves_the_queue(page, live_se
     ambiguous = QueuedRow.objects.get(holding_number="0012")
     card = f"#queued-{ambiguous.pk}"
     page.wait_for_selector(card)
-    page.check(f"{card} input[name=holding][value='{made[1, '12'].pk}']")
+    # On the map: the row's candidates, one chosen from its footprint's popup.
+    page.wait_for_selector("#queue-map .leaflet-interactive")
+    page.click(f"{card} button[data-show-candidates]")
+    page.click(".leaflet-popup button:has-text('Choose for the row of 0012')")
+    chosen = page.eval_on_selector(f"{card} input[name=holding]:checked", "e => e.value")
+    assert chosen == str(made[1, "12"].pk)
     page.click(f"{card} button[value=resolve]")
     page.wait_for_selector("text=The row is written to the holding.")
     assert TaxStatus.objects.filter(holding=made[1, "12"]).exists()

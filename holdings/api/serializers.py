@@ -93,11 +93,15 @@ class ChangeSerializer(serializers.ModelSerializer):
     before = serializers.SerializerMethodField()
     after = serializers.SerializerMethodField()
     recorded_by = serializers.CharField(source="recorded_by.username", allow_null=True)
+    has_evidence = serializers.SerializerMethodField(help_text="A document is attached")
 
     class Meta:
         model = HoldingChange
-        fields = ["id", "kind", "happened_on", "evidence_reference", "note", "before", "after",
-                  "recorded_by", "recorded_at"]  # fmt: skip
+        fields = ["id", "kind", "happened_on", "evidence_reference", "has_evidence", "note",
+                  "before", "after", "recorded_by", "recorded_at"]  # fmt: skip
+
+    def get_has_evidence(self, change: HoldingChange) -> bool:
+        return bool(change.evidence)
 
     def get_before(self, change: HoldingChange) -> list[str]:
         return [h.number for h in change.before.all()]

@@ -16,6 +16,7 @@ urlpatterns = [
         views.PersonalDataView.as_view(),
         name="owner-personal-data",
     ),
+    path("changes/<int:pk>/evidence/", views.ChangeEvidenceView.as_view(), name="change-evidence"),
     path("personal-data-log/", feeds.PersonalDataLogView.as_view(), name="personal-data-log"),
     path("feeds/", feeds.FeedPushView.as_view(), name="feed-push"),
     path("feeds/file/", feeds.FeedFileView.as_view(), name="feed-file"),

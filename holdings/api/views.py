@@ -6,22 +6,26 @@ logged; the export leaves them out unless the exporting role may see them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import tables
+from core.files import private_file_response
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
+from core.parsers import PlainMultiPartParser
 from spatial import selectors as spatial_selectors
 from spatial.models import Building, Ward
 
 from .. import privacy, selectors, services
-from ..models import Holding, Ownership
+from ..models import Holding, HoldingChange, Ownership
 from . import serializers as s
 
 TAGS = ["holdings"]
@@ -302,3 +306,54 @@ def _rows(holdings, whole: bool):
         if whole:
             row += ["; ".join(o.national_id for o in owners), "; ".join(o.phone for o in owners)]
         yield row
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    evidence = serializers.FileField(help_text="The deed or order: PDF, JPEG or PNG, 10 MB")
+
+
+class ChangeEvidenceView(APIView):
+    """The scanned document behind a transfer, split or merge: kept privately, read by
+    whoever reads one of the change's holdings, attached by their editors."""
+
+    parser_classes = [PlainMultiPartParser]
+
+    def _change(self, request: Request, pk: int) -> HoldingChange:
+        try:
+            return selectors.change_get(user=request.user, change_id=pk)
+        except HoldingChange.DoesNotExist:
+            raise exceptions.NotFound() from None
+
+    @extend_schema(
+        operation_id="holdings_change_evidence",
+        tags=TAGS,
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)},
+        summary="The document behind a recorded change",
+    )
+    def get(self, request: Request, pk: int):
+        change = self._change(request, pk)
+        if not change.evidence:
+            raise exceptions.NotFound(_("No document was attached."))
+        path = Path(change.evidence.path)
+        return private_file_response(path, filename=path.name)
+
+    @extend_schema(
+        operation_id="holdings_change_evidence_attach",
+        tags=TAGS,
+        request={"multipart/form-data": EvidenceUploadSerializer},
+        responses={200: s.ChangeSerializer},
+        summary="Attach the scanned deed or order to a recorded change",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        change = self._change(request, pk)
+        holdings = [*change.before.all(), *change.after.all()]
+        if not any(
+            selectors.may_edit(
+                user=request.user, municipality_id=h.municipality_id, ward_id=h.ward_id
+            )
+            for h in holdings
+        ):
+            raise exceptions.PermissionDenied(_("You may not edit this holding."))
+        data = _valid(EvidenceUploadSerializer, request)
+        services.change_attach_evidence(change=change, upload=data["evidence"])
+        return Response(s.ChangeSerializer(change).data)

@@ -219,6 +219,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "holdings-api:holding-transfer": {"POST": EDITORS},
     "holdings-api:holding-split": {"POST": EDITORS},
     "holdings-api:holding-merge": {"POST": EDITORS_ANYWHERE},
+    # The deed behind a change: read with its holdings, attached by their editors.
+    "holdings-api:change-evidence": {"GET": PERSONAL_DATA, "POST": EDITORS},
     # ID numbers and phones whole: the municipal admin of the ward (none in this world;
     # tests/holdings/test_api.py shows one let through, and logged).
     "holdings-api:owner-personal-data": {"GET": NOBODY},

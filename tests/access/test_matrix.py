@@ -117,6 +117,7 @@ PK_OF = {
     "containment-api:analysis-building-access": "building",
     "holdings-api:holding-detail": "holding",
     "holdings:holding": "holding",
+    "holdings-api:change-evidence": "holding_change",
     "holdings-api:holding-transfer": "holding",
     "holdings-api:holding-split": "holding",
     "holdings-api:owner-personal-data": "ownership",

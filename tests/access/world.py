@@ -239,6 +239,17 @@ def build_world() -> World:
     (ownership,) = holding_services.owners_set(
         holding=holding, owners=[{"name": "Rahima Begum", "phone": "01712000222"}]
     )
+    change = holding_services.ownership_transfer(
+        user=world.users["gis_officer"],
+        holding=holding,
+        owners=[{"name": "Shapla Khatun"}],
+        happened_on=dt.date(2026, 3, 1),
+        evidence_reference="Deed 101/2026",
+    )
+    holding_services.change_attach_evidence(
+        change=change,
+        upload=SimpleUploadedFile("deed.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    )
     importing.import_feed(
         user=world.users["gis_officer"],
         municipality=m,
@@ -250,6 +261,7 @@ def build_world() -> World:
         "ward": town.west.pk,
         "holding": holding.pk,
         "ownership": ownership.pk,
+        "holding_change": change.pk,
         "queued_row": QueuedRow.objects.get(municipality=m).pk,
         "saved_analysis": saved.pk,
         "disease_case": disease_case.pk,

@@ -278,3 +278,33 @@ def test_retention_erases_former_owners_ids_and_phones(town, gis_officer, owned)
     assert (rahima.national_id, rahima.phone) == ("", "")
     assert rahima.personal_data_erased_at is not None
     assert Owner.objects.get(name="Shapla Khatun").phone == "01911000111"
+
+
+def test_the_deed_behind_a_transfer_is_kept_privately(town, gis_client, gis_officer, owned):
+    change = services.ownership_transfer(
+        user=gis_officer,
+        holding=owned,
+        owners=[{"name": "Shapla Khatun"}],
+        happened_on=dt.date(2026, 5, 4),
+        evidence_reference="Deed 77/2026",
+    )
+    url = f"{API}changes/{change.pk}/evidence/"
+    assert gis_client.get(url).status_code == 404  # nothing attached yet
+    refused = gis_client.post(
+        url, {"evidence": SimpleUploadedFile("deed.txt", b"not a scan")}, format="multipart"
+    )
+    assert refused.status_code == 400
+    pdf = b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n"
+    done = gis_client.post(
+        url, {"evidence": SimpleUploadedFile("deed.pdf", pdf)}, format="multipart"
+    )
+    assert done.status_code == 200
+    assert done.json()["has_evidence"] is True
+    read = gis_client.get(url)
+    assert read.status_code == 200
+    assert b"".join(read.streaming_content) == pdf
+    assert read["Cache-Control"] == "private, no-store"
+    enumerator = MembershipFactory(
+        municipality=town.municipality, role=MembershipRole.ENUMERATOR
+    ).user
+    assert client_for(enumerator).get(url).status_code == 404
