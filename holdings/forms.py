@@ -43,3 +43,20 @@ class ResolveForm(forms.Form):
 class DismissForm(forms.Form):
     row = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Why it is left unwritten"), max_length=200)
+
+
+class TransferForm(forms.Form):
+    """An ownership transfer as the register records it from the deed: the new owner (and a
+    co-owner), the date, the deed or mutation case number and, if at hand, its scan."""
+
+    happened_on = forms.DateField(
+        label=_("Date of the transfer"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    evidence_reference = forms.CharField(
+        label=_("Deed or mutation case number"), max_length=80, required=False
+    )
+    evidence = forms.FileField(label=_("Scan of the deed (PDF, JPEG or PNG)"), required=False)
+    name = forms.CharField(label=_("New owner"), max_length=120)
+    national_id = forms.CharField(label=_("National ID number"), max_length=30, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    co_owner = forms.CharField(label=_("Co-owner (if any)"), max_length=120, required=False)

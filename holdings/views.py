@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from spatial.models import Municipality
 from . import importing, privacy, reconciliation, selectors, services
 from .api.feeds import MAX_BYTES, MAX_ROWS
 from .choices import QueueState
-from .forms import DismissForm, FeedFileForm, ResolveForm, SettingsForm
+from .forms import DismissForm, FeedFileForm, ResolveForm, SettingsForm, TransferForm
 from .models import Holding, Ownership, QueuedRow
 
 
@@ -200,6 +201,31 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "holdings/queue.html", context, status=status)
 
 
+def _transfer(request: HttpRequest, holding: Holding, form: TransferForm) -> bool:
+    """Record the transfer the form describes (with its scan); False when refused."""
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    owners = [{k: data[k] for k in ("name", "national_id", "phone") if data.get(k)}]
+    if data.get("co_owner"):
+        owners.append({"name": data["co_owner"]})
+    try:
+        with transaction.atomic():
+            change = services.ownership_transfer(
+                user=request.user,
+                holding=holding,
+                owners=owners,
+                happened_on=data["happened_on"],
+                evidence_reference=data.get("evidence_reference", ""),
+            )
+            if data.get("evidence"):
+                services.change_attach_evidence(change=change, upload=data["evidence"])
+    except ValidationError as error:
+        add_service_errors(form, error, aliases={"owners": "name"})
+        return False
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def holding_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -213,8 +239,20 @@ def holding_page(request: HttpRequest, pk: int) -> HttpResponse:
     may_unmask = privacy.may_unmask(
         request.user, municipality_id=holding.municipality_id, ward_id=holding.ward_id
     )
-    shown = {}
-    if request.method == "POST":
+    may_edit = selectors.may_edit(
+        user=request.user, municipality_id=holding.municipality_id, ward_id=holding.ward_id
+    )
+    shown, status = {}, 200
+    transfer = TransferForm() if may_edit else None
+    if request.method == "POST" and request.POST.get("action") == "transfer":
+        if not may_edit:
+            raise PermissionDenied
+        transfer = TransferForm(request.POST, request.FILES)
+        if _transfer(request, holding, transfer):
+            messages.success(request, _("The transfer is recorded."))
+            return redirect(reverse("holdings:holding", args=[holding.pk]))
+        status = 400
+    elif request.method == "POST":
         if not may_unmask:
             raise PermissionDenied
         try:
@@ -236,6 +274,7 @@ def holding_page(request: HttpRequest, pk: int) -> HttpResponse:
         "holding": holding,
         "ownerships": ownerships,
         "may_unmask": may_unmask,
+        "transfer": transfer,
         "tax": holding.tax_years.order_by("-fiscal_year"),
         "water": holding.water_accounts.order_by("account_number"),
         "waste": holding.waste_fees.order_by("-fiscal_year"),
@@ -243,7 +282,7 @@ def holding_page(request: HttpRequest, pk: int) -> HttpResponse:
         "changes": selectors.holding_changes(holding=holding).prefetch_related("before", "after"),
         "buildings": holding.placements.select_related("building").order_by("building__bin"),
     }
-    response = render(request, "holdings/holding.html", context)
+    response = render(request, "holdings/holding.html", context, status=status)
     if shown:
         response["Cache-Control"] = "no-store"
     return response

@@ -106,3 +106,37 @@ def test_a_building_page_lists_its_holdings(town, holdings, gis_officer):
     page = _session(gis_officer).get(f"/buildings/{building.bin}/")
     assert page.status_code == 200
     assert reverse("holdings:holding", args=[holdings[1, "12/A"].pk]).encode() in page.content
+
+
+def test_a_transfer_is_recorded_from_the_holding_s_page_with_its_deed(
+    town, holdings, gis_officer
+):
+    holding = holdings[1, "30"]
+    services.owners_set(holding=holding, owners=[{"name": "Abul Kalam"}])
+    url = reverse("holdings:holding", args=[holding.pk])
+    client = _session(gis_officer)
+    refused = client.post(url, {"action": "transfer", "name": "X", "happened_on": "2099-01-01"})
+    assert refused.status_code == 400  # a date in the future
+    done = client.post(
+        url,
+        {
+            "action": "transfer",
+            "happened_on": "2026-10-10",
+            "evidence_reference": "Mutation 55/2026",
+            "evidence": SimpleUploadedFile("deed.pdf", b"%PDF-1.4\n%%EOF\n"),
+            "name": "Salma Akter",
+            "phone": "01911-000111",
+            "co_owner": "Rafiqul Islam",
+        },
+    )
+    assert done.status_code == 302
+    current = {o.owner.name for o in holding.ownerships.filter(until__isnull=True)}
+    assert current == {"Salma Akter", "Rafiqul Islam"}
+    change = holding.changes_in.get()
+    assert change.evidence_reference == "Mutation 55/2026"
+    assert change.evidence.name.endswith(".pdf")
+    page = client.get(url)
+    assert b"Abul Kalam" in page.content  # a former owner, kept
+    assert reverse("holdings-api:change-evidence", args=[change.pk]).encode() in page.content
+    executive = MembershipFactory(municipality=town.municipality, role=MembershipRole.EXECUTIVE)
+    assert b'id="holding-transfer"' not in _session(executive.user).get(url).content
