@@ -108,9 +108,7 @@ def test_a_building_page_lists_its_holdings(town, holdings, gis_officer):
     assert reverse("holdings:holding", args=[holdings[1, "12/A"].pk]).encode() in page.content
 
 
-def test_a_transfer_is_recorded_from_the_holding_s_page_with_its_deed(
-    town, holdings, gis_officer
-):
+def test_a_transfer_is_recorded_from_the_holding_s_page_with_its_deed(town, holdings, gis_officer):
     holding = holdings[1, "30"]
     services.owners_set(holding=holding, owners=[{"name": "Abul Kalam"}])
     url = reverse("holdings:holding", args=[holding.pk])
