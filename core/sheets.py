@@ -50,7 +50,10 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error as exc:
-        raise ValidationError({"file": [_("The CSV could not be read.")]}) from exc
+        header = text.lstrip().partition("\n")[0]
+        if not header.strip() or any(d in header for d in ",;\t"):
+            raise ValidationError({"file": [_("The CSV could not be read.")]}) from exc
+        dialect = csv.excel  # one column: nothing to separate
     return [
         {(k or "").strip(): (v or "") for k, v in row.items() if k}
         for row in csv.DictReader(io.StringIO(text), dialect=dialect)

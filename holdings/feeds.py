@@ -123,18 +123,18 @@ class FeedSpec:
     complete: Callable[[dict], dict] = lambda row: row
 
     def column_map(self, header: list[str]) -> tuple[dict[str, str], list[str]]:
-        """{file's column: feed column} and the required feed columns the file lacks."""
-        found: dict[str, str] = {}
-        for name in header:
-            for column in (*HOLDING_COLUMNS, *self.columns):
-                if _header(name) in column.names() and column.name not in found.values():
-                    found[name] = column.name
-        missing = [
-            c.name
-            for c in (*HOLDING_COLUMNS, *self.columns)
-            if c.required and c.name not in found.values()
-        ]
-        return found, missing
+        return column_map((*HOLDING_COLUMNS, *self.columns), header)
+
+
+def column_map(columns: tuple[Column, ...], header: list[str]):
+    """{file's column: declared column} and the required columns the file lacks."""
+    found: dict[str, str] = {}
+    for name in header:
+        for column in columns:
+            if _header(name) in column.names() and column.name not in found.values():
+                found[name] = column.name
+    missing = [c.name for c in columns if c.required and c.name not in found.values()]
+    return found, missing
 
 
 HOLDING_COLUMNS = (

@@ -9,9 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from .choices import Feed
 from .models import HoldingSettings
 
+REGISTER = "register"  # the holding register itself (holdings.loading), not a feed
+
 
 class FeedFileForm(forms.Form):
-    feed = forms.ChoiceField(label=_("Feed"), choices=Feed.choices)
+    feed = forms.ChoiceField(
+        label=_("Feed"),
+        choices=[(REGISTER, _("Holding register (holdings, buildings, owners)")), *Feed.choices],
+        initial=Feed.TAX,
+    )
     file = forms.FileField(
         label=_("File exported by the system (CSV or XLSX)"),
         help_text=_(

@@ -23,10 +23,10 @@ from core.sheets import read_sheet
 from spatial import selectors as spatial_selectors
 from spatial.models import Municipality
 
-from . import importing, privacy, reconciliation, selectors, services
+from . import importing, loading, privacy, reconciliation, selectors, services
 from .api.feeds import MAX_BYTES, MAX_ROWS
 from .choices import QueueState
-from .forms import DismissForm, FeedFileForm, ResolveForm, SettingsForm, TransferForm
+from .forms import REGISTER, DismissForm, FeedFileForm, ResolveForm, SettingsForm, TransferForm
 from .models import Holding, Ownership, QueuedRow
 
 
@@ -63,14 +63,18 @@ def office(request: HttpRequest) -> HttpResponse:
                     rows = read_sheet(
                         upload.read(), upload.name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES
                     )
-                    report = importing.import_feed(
+                    run = dict(
                         user=request.user,
                         municipality=municipality,
-                        feed=form.cleaned_data["feed"],
                         records=rows,
                         commit=action == "import",
                         file_name=upload.name,
                     )
+                    feed = form.cleaned_data["feed"]
+                    if feed == REGISTER:
+                        report = loading.load_register(**run)
+                    else:
+                        report = importing.import_feed(feed=feed, **run)
                     status = 200 if not report.problem_count else 400
                 except ValidationError as error:
                     add_service_errors(form, error)

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
 from core.sheets import read_sheet
 
-from .. import importing, privacy, reconciliation, selectors
+from .. import importing, loading, privacy, reconciliation, selectors
 from ..choices import QueueState
 from ..models import Holding, QueuedRow
 from . import serializers as s
@@ -95,6 +95,35 @@ class FeedFileView(APIView):
             file_name=upload.name,
         )
         return _report(report)
+
+
+class RegisterFileView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="holdings_register_upload",
+        tags=["holdings"],
+        request={"multipart/form-data": s.RegisterFileSerializer},
+        responses={200: s.RegisterReportSerializer},
+        summary="The holding register loaded from a file (its own export edited, or the "
+        "municipality's property register): holdings, buildings and owners written all or "
+        "none (dry_run: report only); changed owners are recorded as transfers",
+    )
+    def post(self, request: Request) -> Response:
+        if not selectors.may_run_feeds_anywhere(user=request.user):
+            raise exceptions.PermissionDenied(_("You may not load the holding register."))
+        data = _valid(s.RegisterFileSerializer, request)
+        municipality = _feed_municipality(request, data.get("municipality"))
+        upload = data["file"]
+        rows = read_sheet(upload.read(), upload.name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+        report = loading.load_register(
+            user=request.user,
+            municipality=municipality,
+            records=rows,
+            commit=not data["dry_run"],
+            file_name=upload.name,
+        )
+        return Response(s.RegisterReportSerializer(report).data)
 
 
 class FeedImportListView(APIView):

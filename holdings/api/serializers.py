@@ -214,6 +214,29 @@ class FeedFileSerializer(StrictFieldsMixin, serializers.Serializer):
     dry_run = serializers.BooleanField(default=False)
 
 
+class RegisterFileSerializer(StrictFieldsMixin, serializers.Serializer):
+    municipality = serializers.CharField(required=False)
+    file = serializers.FileField(
+        help_text="CSV (UTF-8) or XLSX: ward, holding_number, and any of address, land_use, "
+        "annual_valuation, valuation_year, floor_area_m2, buildings (BINs), owners, "
+        "national_ids and phones ('; ' between owners), as the export writes them"
+    )
+    dry_run = serializers.BooleanField(default=False)
+
+
+class RegisterReportSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    holdings = serializers.IntegerField(help_text="Holdings the file names (rows merged)")
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    owners_changed = serializers.IntegerField(help_text="Recorded as transfers naming the file")
+    committed = serializers.BooleanField()
+    problem_count = serializers.IntegerField()
+    problems = serializers.ListField(child=serializers.DictField())
+    ignored_columns = serializers.ListField(child=serializers.CharField())
+
+
 class FeedReportSerializer(serializers.Serializer):
     feed = serializers.ChoiceField(Feed.choices)
     rows = serializers.IntegerField()

@@ -7,6 +7,7 @@ app_name = "holdings-api"
 urlpatterns = [
     path("", views.HoldingListView.as_view(), name="holding-list"),
     path("export/", views.HoldingExportView.as_view(), name="holding-export"),
+    path("register/", feeds.RegisterFileView.as_view(), name="register-file"),
     path("merge/", views.HoldingMergeView.as_view(), name="holding-merge"),
     path("<int:pk>/", views.HoldingView.as_view(), name="holding-detail"),
     path("<int:pk>/transfer/", views.HoldingTransferView.as_view(), name="holding-transfer"),

@@ -285,7 +285,8 @@ class HoldingExportView(APIView):
             holdings = holdings.filter(municipality=municipality)
         whole = privacy.may_unmask(request.user, municipality_id=municipality.pk, ward_id=None)
         header = ["ward", "holding_number", "address", "land_use", "annual_valuation",
-                  "buildings", "owners", "tax_year", "arrears"]  # fmt: skip
+                  "valuation_year", "floor_area_m2", "buildings", "owners", "tax_year",
+                  "arrears"]  # fmt: skip
         if whole:
             header += ["national_ids", "phones"]
             privacy.log_export(
@@ -301,7 +302,8 @@ def _rows(holdings, whole: bool):
     for h in holdings.iterator(chunk_size=2000):
         owners = [o.owner for o in h.current]
         row = [h.ward.number, h.number, h.address, h.land_use, h.annual_valuation,
-               " ".join(b.bin for b in h.buildings.all()), "; ".join(o.name for o in owners),
+               h.valuation_year, h.floor_area_m2, " ".join(b.bin for b in h.buildings.all()),
+               "; ".join(o.name for o in owners),
                h.tax_year or "", h.arrears]  # fmt: skip
         if whole:
             row += ["; ".join(o.national_id for o in owners), "; ".join(o.phone for o in owners)]

@@ -52,7 +52,26 @@ class FeedImport(models.Model):
         return f"{self.get_feed_display()} {self.submitted_at:%Y-%m-%d %H:%M}"
 
 
-class TaxStatus(models.Model):
+class FeedRecord(models.Model):
+    """What every feed's record carries: the import that last wrote it, and when."""
+
+    last_import = models.ForeignKey(FeedImport, on_delete=models.SET_NULL, null=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PaidRecord(FeedRecord):
+    """A feed's record of a bill: the day the billing system last saw it paid."""
+
+    last_payment_on = models.DateField(_("last payment"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class TaxStatus(PaidRecord):
     """A holding's tax of one fiscal year as the holding tax system reports it."""
 
     holding = models.ForeignKey(Holding, on_delete=models.CASCADE, related_name="tax_years")
@@ -60,9 +79,6 @@ class TaxStatus(models.Model):
     assessed = _money(_("tax assessed (BDT)"))
     paid = _money(_("tax paid (BDT)"))
     arrears = _money(_("arrears (BDT)"))  # all years unpaid, as the tax system reports
-    last_payment_on = models.DateField(_("last payment"), null=True, blank=True)
-    last_import = models.ForeignKey(FeedImport, on_delete=models.SET_NULL, null=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("holding tax")
@@ -75,16 +91,13 @@ class TaxStatus(models.Model):
         return f"{self.holding_id} {self.fiscal_year}"
 
 
-class WaterAccount(models.Model):
+class WaterAccount(PaidRecord):
     municipality = models.ForeignKey("spatial.Municipality", on_delete=models.CASCADE)
     holding = models.ForeignKey(Holding, on_delete=models.CASCADE, related_name="water_accounts")
     account_number = models.CharField(_("water account"), max_length=40)
     connection = models.CharField(_("connection"), max_length=12, choices=WaterConnection.choices)
     billing = models.CharField(_("billing"), max_length=12, choices=BillingStatus.choices)
     arrears = _money(_("arrears (BDT)"))
-    last_payment_on = models.DateField(_("last payment"), null=True, blank=True)
-    last_import = models.ForeignKey(FeedImport, on_delete=models.SET_NULL, null=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("water account")
@@ -99,15 +112,12 @@ class WaterAccount(models.Model):
         return self.account_number
 
 
-class WasteFee(models.Model):
+class WasteFee(PaidRecord):
     holding = models.ForeignKey(Holding, on_delete=models.CASCADE, related_name="waste_fees")
     fiscal_year = models.CharField(_("fiscal year"), max_length=7)
     status = models.CharField(_("status"), max_length=12, choices=WasteFeeStatus.choices)
     due = _money(_("fee due (BDT)"))
     paid = _money(_("fee paid (BDT)"))
-    last_payment_on = models.DateField(_("last payment"), null=True, blank=True)
-    last_import = models.ForeignKey(FeedImport, on_delete=models.SET_NULL, null=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("solid-waste fee")
@@ -120,7 +130,7 @@ class WasteFee(models.Model):
         return f"{self.holding_id} {self.fiscal_year}"
 
 
-class TradeLicence(models.Model):
+class TradeLicence(FeedRecord):
     """A trade licence and the holding of its premises."""
 
     municipality = models.ForeignKey("spatial.Municipality", on_delete=models.CASCADE)
@@ -130,8 +140,6 @@ class TradeLicence(models.Model):
     business_type = models.CharField(_("business type"), max_length=20, choices=LicenceType.choices)
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"))
-    last_import = models.ForeignKey(FeedImport, on_delete=models.SET_NULL, null=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("trade licence")

@@ -229,6 +229,7 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # ones are refused each municipality's feeds by the view, and read empty lists).
     "holdings-api:feed-push": {"POST": EDITORS_ANYWHERE},
     "holdings-api:feed-file": {"POST": EDITORS_ANYWHERE},
+    "holdings-api:register-file": {"POST": EDITORS_ANYWHERE},
     "holdings-api:feed-imports": {"GET": frozenset({"gis_officer", "gis_officer_b", "admin_b"})},
     "holdings-api:queue-list": {"GET": frozenset({"gis_officer", "gis_officer_b", "admin_b"})},
     "holdings-api:queue-resolve": {"POST": EDITORS},
