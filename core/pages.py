@@ -165,11 +165,13 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _linked_elsewhere(linked: registry.Linked, record: Any) -> dict:
+def _linked_elsewhere(linked: registry.Linked, record: Any, user: Any) -> dict:
     """Records another app links to this one (registry.link), as a table."""
     rows = linked.rows(record)
     return {
         "label": linked.label,
+        "add_url": linked.add(record, user) if linked.add else "",
+        "add_label": linked.add_label,
         "columns": [str(label) for label in linked.columns.values()],
         "rows": [
             {"url": row.get("url", ""), "cells": [_cell(row.get(key)) for key in linked.columns]}
@@ -262,7 +264,7 @@ def record_page(request: HttpRequest, name: str, key: str) -> HttpResponse:
                 {"label": register.label(prop), "value": _shown(register, prop, value)}
             )
     for one in registry.links(register.name):
-        linked.append(_linked_elsewhere(one, record))
+        linked.append(_linked_elsewhere(one, record, request.user))
     geometry = feature.get("geometry")
     centre = GEOSGeometry(json.dumps(geometry)).point_on_surface if geometry else None
     context = {

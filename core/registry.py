@@ -240,6 +240,10 @@ class Linked:
     columns: dict[str, Any]
     # The record -> its rows: {column: value as shown, "url": a page, optional}.
     rows: Callable[[Any], list[dict[str, Any]]]
+    # (record, user) -> the page adding one more for this record, "" when the user may not;
+    # and that link's words.
+    add: Callable[[Any, Any], str] | None = None
+    add_label: Any = ""
 
 
 _YES, _NO = gettext_lazy("Yes"), gettext_lazy("No")

@@ -14,6 +14,7 @@ from core.features import MUNICIPALITY_CODE, MUNICIPALITY_JOIN, Layer
 from core.registry import Linked, MapLayer, Register, Style, Tile, link, register
 
 from .choices import FOOD_LICENCES, LicenceType
+from .editing import new_holding_url
 from .models import Holding, HoldingBuilding, TradeLicence
 from .selectors import READER_ROLES
 from .status import ArrearsStatus, LicenceStatus, TankStatus
@@ -297,5 +298,7 @@ link(
             .select_related("holding")
             .order_by("holding__number_key")
         ],
+        add=new_holding_url,
+        add_label=_("New holding on this building"),
     ),
 )

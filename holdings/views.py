@@ -209,10 +209,7 @@ def _transfer(request: HttpRequest, holding: Holding, form: TransferForm) -> boo
     """Record the transfer the form describes (with its scan); False when refused."""
     if not form.is_valid():
         return False
-    data = form.cleaned_data
-    owners = [{k: data[k] for k in ("name", "national_id", "phone") if data.get(k)}]
-    if data.get("co_owner"):
-        owners.append({"name": data["co_owner"]})
+    data, owners = form.cleaned_data, form.owners()
     try:
         with transaction.atomic():
             change = services.ownership_transfer(

@@ -211,6 +211,14 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # A holding's page: whoever reads personal data in its ward; showing an ID number whole
     # (POST) is the ward's municipal admin's (none in this world: tests/holdings).
     "holdings:holding": {"GET": PERSONAL_DATA, "POST": NOBODY},
+    # A new holding: the registers' editors of the municipality (those of some wards choose
+    # among theirs); a split or merge: the editors of the holding's ward.
+    "holdings:new": {
+        "GET": frozenset({"gis_officer", "gis_officer_b", "admin_b"}),
+        "POST": frozenset({"gis_officer", "gis_officer_b", "admin_b"}),
+    },
+    "holdings:split": {"GET": EDITORS, "POST": EDITORS},
+    "holdings:merge": {"GET": EDITORS, "POST": EDITORS},
     # Holdings name their owners: read by the roles that read personal data (each in the
     # wards they read), written by the registers' editors of the ward.
     "holdings-api:holding-list": {"GET": PERSONAL_DATA_ANYWHERE, "POST": EDITORS_ANYWHERE},

@@ -117,6 +117,8 @@ PK_OF = {
     "containment-api:analysis-building-access": "building",
     "holdings-api:holding-detail": "holding",
     "holdings:holding": "holding",
+    "holdings:split": "holding",
+    "holdings:merge": "holding",
     "holdings-api:change-evidence": "holding_change",
     "holdings-api:holding-transfer": "holding",
     "holdings-api:holding-split": "holding",
@@ -168,6 +170,7 @@ def _path(route: str, name: str, ids: dict) -> str:
 
 # Query strings naming the town, so that scoped endpoints are asked about its data.
 QUERY = {
+    "holdings:new": "municipality={code}",
     "surveys-api:day-points": "day=2026-07-15",
     "containment-api:call-card": "building={building}",
     "containment-api:provider-day": "provider={provider}&day=2026-12-06",

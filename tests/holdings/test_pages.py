@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from core.roles import MembershipRole
 from holdings import services
-from holdings.models import PersonalDataAccess, QueuedRow, TaxStatus
+from holdings.models import Holding, PersonalDataAccess, QueuedRow, TaxStatus
 from tests.factories import MembershipFactory
 
 from .conftest import FEEDS
@@ -138,3 +138,47 @@ def test_a_transfer_is_recorded_from_the_holding_s_page_with_its_deed(town, hold
     assert reverse("holdings-api:change-evidence", args=[change.pk]).encode() in page.content
     executive = MembershipFactory(municipality=town.municipality, role=MembershipRole.EXECUTIVE)
     assert b'id="holding-transfer"' not in _session(executive.user).get(url).content
+
+
+def test_a_new_holding_is_offered_on_a_building_page_to_its_editors_only(
+    town, holdings, gis_officer, executive
+):
+    building = holdings[1, "12/A"].buildings.get()
+    building.refresh_from_db()
+    offer = f"{reverse('holdings:new')}?bin={building.bin}".encode()
+    assert offer in _session(gis_officer).get(f"/buildings/{building.bin}/").content
+    assert offer not in _session(executive).get(f"/buildings/{building.bin}/").content
+    assert _session(executive).get(offer.decode()).status_code == 403
+
+
+def test_a_ward_editor_registers_holdings_in_their_wards_only(town, holdings):
+    membership = MembershipFactory(municipality=town.municipality, role=MembershipRole.GIS_OFFICER)
+    membership.wards.add(town.east)
+    client = _session(membership.user)
+    url = f"{reverse('holdings:new')}?municipality={town.municipality.code}"
+    form = client.get(url).context["form"]
+    assert list(form.fields["ward"].queryset) == [town.east]
+    refused = client.post(url, {"ward": town.west.pk, "number": "99"})
+    assert refused.status_code == 400
+    assert "ward" in refused.context["form"].errors
+    made = client.post(url, {"ward": town.east.pk, "number": "99", "name": "Selina Akter"})
+    assert made.status_code == 302
+    holding = Holding.objects.get(number_key="99")
+    assert holding.ward == town.east
+    assert holding.ownerships.get().owner.name == "Selina Akter"
+    again = client.post(url, {"ward": town.east.pk, "number": "০৯৯"})
+    assert again.status_code == 400
+    assert "already" in str(again.context["form"].errors["number"])
+
+
+def test_a_merge_names_holdings_of_the_same_ward(town, holdings, gis_officer):
+    client = _session(gis_officer)
+    url = reverse("holdings:merge", args=[holdings[1, "30"].pk])
+    refused = client.post(url, {"others": "45", "number": "30", "happened_on": "2026-11-01"})
+    assert refused.status_code == 400  # 45 is a holding of ward 2
+    assert "45" in str(refused.context["form"].errors["others"])
+    done = client.post(url, {"others": "31", "number": "30", "happened_on": "2026-11-01"})
+    assert done.status_code == 302
+    merged = Holding.objects.get(number_key="30", retired_at=None)
+    assert merged.pk not in (holdings[1, "30"].pk, holdings[1, "31"].pk)
+    assert merged.buildings.count() == 2
