@@ -16,6 +16,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Each app declares its registers in its layers.py, as admin.py declares admin pages.
         autodiscover_modules("layers")
+        # An app's jobs.py registers the runners of its background jobs (core.jobs).
+        autodiscover_modules("jobs")
         # After every migrate, the tables the tile layers read carry the version triggers.
         post_migrate.connect(install_table_versions, sender=self)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
@@ -68,7 +69,7 @@ QUEUE = "layers"
 RUN_TASK = "spatial.run_layer_job"
 
 
-def _defer(job: LayerJob) -> None:
+def defer(job: LayerJob) -> None:
     # The Django connector writes the queue row in this transaction: no job without its row.
     app.configure_task(name=RUN_TASK, queue=QUEUE).defer(job_id=job.pk)
 
@@ -102,7 +103,7 @@ def export_job_start(
         },
         stage=_("waiting for the worker"),
     )
-    _defer(job)
+    defer(job)
     return job
 
 
@@ -131,12 +132,8 @@ def import_job_start(
         },
         stage=_("waiting for the worker"),
     )
-    folder = job_folder(job)
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / UPLOAD_NAME, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    _defer(job)
+    keep_upload(job, upload)
+    defer(job)
     return job
 
 
@@ -171,7 +168,7 @@ def import_job_commit(*, checked: LayerJob) -> LayerJob:
     shutil.copyfile(job_folder(checked) / UPLOAD_NAME, folder / UPLOAD_NAME)
     checked.parameters = {**checked.parameters, "commit_job": job.pk}
     checked.save(update_fields=["parameters"])
-    _defer(job)
+    defer(job)
     return job
 
 
@@ -186,10 +183,36 @@ def jobs_purge(*, now=None) -> int:
 
 
 # ------------------------------------------------------------------------- the worker side
-def _progress(job: LayerJob, **fields: Any) -> None:
+def progress(job: LayerJob, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(job, name, value)
     LayerJob.objects.filter(pk=job.pk).update(**fields)
+
+
+# Jobs of other apps (a revenue feed's file): their layer name -> the function that runs
+# one, registered by the app (its AppConfig.ready); it reads the job's parameters and
+# uploaded file, reports progress and leaves its report in the job's result.
+RUNNERS: dict[str, Callable[[LayerJob], None]] = {}
+
+
+def register_runner(name: str, runner: Callable[[LayerJob], None]) -> None:
+    RUNNERS[name] = runner
+
+
+def keep_upload(job: LayerJob, upload) -> None:
+    """The uploaded file, kept in the job's folder for the worker."""
+    folder = job_folder(job)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / UPLOAD_NAME, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+
+
+def uploaded(job: LayerJob) -> Path:
+    upload = job_folder(job) / UPLOAD_NAME
+    if not upload.is_file():
+        raise JobError(_("The uploaded file is gone; upload it again."))
+    return upload
 
 
 def run_job(job_id: int) -> None:
@@ -198,14 +221,16 @@ def run_job(job_id: int) -> None:
     job = LayerJob.objects.select_related("owner", "municipality").filter(pk=job_id).first()
     if job is None or job.status != LayerJob.Status.QUEUED:
         return
-    _progress(job, status=LayerJob.Status.RUNNING, started_at=timezone.now(), stage="")
+    progress(job, status=LayerJob.Status.RUNNING, started_at=timezone.now(), stage="")
     try:
-        if job.kind == LayerJob.Kind.EXPORT:
+        if job.layer in RUNNERS:
+            RUNNERS[job.layer](job)
+        elif job.kind == LayerJob.Kind.EXPORT:
             _run_export(job)
         else:
             _run_import(job)
     except (JobError, io.UploadError) as error:
-        _progress(
+        progress(
             job,
             status=LayerJob.Status.FAILED,
             error=str(error),
@@ -214,14 +239,14 @@ def run_job(job_id: int) -> None:
         return
     except Exception:
         logger.exception("Layer job %s failed", job.pk)
-        _progress(
+        progress(
             job,
             status=LayerJob.Status.FAILED,
             error=_("The job failed unexpectedly; the administrators can see why in the log."),
             finished_at=timezone.now(),
         )
         return
-    _progress(job, status=LayerJob.Status.DONE, finished_at=timezone.now(), stage=_("done"))
+    progress(job, status=LayerJob.Status.DONE, finished_at=timezone.now(), stage=_("done"))
 
 
 def _export_query(job: LayerJob) -> LayerQuery:
@@ -248,9 +273,9 @@ def _run_export(job: LayerJob) -> None:
         raise JobError(_("Unknown layer."))
     fmt = job.parameters["format"]
     query = _export_query(job)
-    _progress(job, stage=_("counting features"))
+    progress(job, stage=_("counting features"))
     total = count_features(layer, query)
-    _progress(job, total=total, stage=_("writing the file"))
+    progress(job, total=total, stage=_("writing the file"))
     folder = job_folder(job)
     folder.mkdir(parents=True, exist_ok=True)
     extension = EXPORT_FORMATS[fmt][0]
@@ -261,7 +286,7 @@ def _run_export(job: LayerJob) -> None:
     def written(count: int) -> None:
         if count - last[0] >= PROGRESS_STEP or count >= total:
             last[0] = count
-            _progress(job, done=min(count, total))
+            progress(job, done=min(count, total))
 
     if fmt in ("gpkg", "shp"):
         path = io.write_vector(
@@ -287,19 +312,17 @@ def _run_export(job: LayerJob) -> None:
     else:
         io.write_xlsx(layer, query, folder / name, progress=written)
     shutil.rmtree(folder / "shp", ignore_errors=True)
-    _progress(job, done=total, file_name=name, result={"features": total})
+    progress(job, done=total, file_name=name, result={"features": total})
 
 
 def _run_import(job: LayerJob) -> None:
     folder = job_folder(job)
-    upload = folder / UPLOAD_NAME
-    if not upload.is_file():
-        raise JobError(_("The uploaded file is gone; upload it again."))
+    upload = uploaded(job)
     extracted = folder / "files"
     shutil.rmtree(extracted, ignore_errors=True)
     extracted.mkdir()
     try:
-        _progress(job, stage=_("reading the file"))
+        progress(job, stage=_("reading the file"))
         limit = settings.IMIS["MAX_IMPORT_BYTES"]
         read = io.read_upload(
             upload,
@@ -311,13 +334,13 @@ def _run_import(job: LayerJob) -> None:
     finally:
         shutil.rmtree(extracted, ignore_errors=True)
     commit = bool(job.parameters.get("commit"))
-    _progress(job, total=len(read.records), stage=_("checking rows"))
+    progress(job, total=len(read.records), stage=_("checking rows"))
 
     def checked(count: int) -> None:
-        _progress(job, done=count)
+        progress(job, done=count)
 
     def writing() -> None:
-        _progress(job, stage=_("writing to the register"))
+        progress(job, stage=_("writing to the register"))
 
     # The history of every record the import writes names its owner and this job.
     with pghistory.context(user=job.owner_id, import_job=job.pk):
@@ -330,7 +353,7 @@ def _run_import(job: LayerJob) -> None:
             before_write=writing,
         )
         report = imports.import_layer(request)
-    _progress(
+    progress(
         job,
         done=len(read.records),
         result=asdict(report) | {"source_crs": read.source_crs},

@@ -97,6 +97,30 @@ def as_choice(choices) -> Callable[[Any], str]:
     return convert
 
 
+def as_area(value: Any) -> Decimal:
+    area = as_money(value)  # digits as the systems write them, zero or more
+    if area >= Decimal("1e7"):
+        raise ValueError(_("too large (square metres are expected)"))
+    return area.quantize(Decimal("0.1"))
+
+
+def as_list(value: Any) -> list[str]:
+    """A cell naming several owners, separated by ';'."""
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def as_positional(value: Any) -> list[str]:
+    """A cell of values of the owners in their order, a blank part for one without."""
+    parts = [part.strip() for part in str(value).split(";")]
+    while parts and not parts[-1]:
+        parts.pop()
+    return parts
+
+
+def as_bins(value: Any) -> list[str]:
+    return [p for p in re.split(r"[\s,;]+", latin_digits(str(value)).strip()) if p]
+
+
 @dataclass(frozen=True)
 class Column:
     name: str

@@ -10,6 +10,7 @@ that matches no holding, or several, is not a problem: it waits on the queue."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,10 @@ from core.imports.spec import MAX_REPORTED
 from . import feeds, matching, numbers, writing
 from .choices import Outcome
 from .models import FeedImport, HoldingSettings
+
+# The largest file a feed or the holding register is read from.
+MAX_ROWS = 200_000
+MAX_BYTES = 60 * 2**20
 
 
 @dataclass
@@ -125,6 +130,7 @@ def import_feed(
     commit: bool,
     file_name: str = "",
     first_line: int = 2,
+    stage: Callable[[str], None] = lambda text: None,
 ) -> FeedReport:
     """Check, match and (with `commit` and no problem) write a feed's rows: all or
     nothing. `records` are the rows as {column: cell} (a file's header names, or the
@@ -133,10 +139,12 @@ def import_feed(
     report = FeedReport(feed=feed, rows=len(records))
     settings = HoldingSettings.objects.filter(municipality=municipality).first()
     settings = settings or HoldingSettings(municipality=municipality)
+    stage(_("checking rows"))
     rows = _checked(spec, records, first_line, report, settings)
     if report.problem_count:
         return report
     ward_ids = dict(municipality.wards.values_list("number", "id"))
+    stage(_("matching holding numbers"))
     with transaction.atomic():
         matching.load(rows, ward_ids)
         matching.match(municipality.pk)
@@ -154,6 +162,7 @@ def import_feed(
         if not commit or report.problem_count:
             transaction.set_rollback(True)
             return report
+        stage(_("writing to the register"))
         done = FeedImport.objects.create(
             municipality=municipality,
             feed=feed,

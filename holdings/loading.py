@@ -12,9 +12,8 @@ current ones are recorded as a transfer naming the file, so the history keeps bo
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,42 +22,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.imports.spec import MAX_REPORTED, as_text
-from core.local import bangladesh_mobile, latin_digits
+from core.local import bangladesh_mobile
 from spatial.choices import FunctionalUse
 from spatial.models import Building
 
 from . import feeds, numbers
 from .choices import ChangeKind
-from .feeds import Column, as_choice, as_fiscal_year, as_money
+from .feeds import (
+    Column,
+    as_area,
+    as_bins,
+    as_choice,
+    as_fiscal_year,
+    as_list,
+    as_money,
+    as_positional,
+)
 from .models import Holding, HoldingBuilding, HoldingChange, Owner, Ownership
 from .services import holding_settings
 
 ATTRIBUTES = ("address", "land_use", "annual_valuation", "valuation_year", "floor_area_m2")
 BATCH = 2000
-
-
-def as_area(value: Any) -> Decimal:
-    area = as_money(value)  # digits as the systems write them, zero or more
-    if area >= Decimal("1e7"):
-        raise ValueError(_("too large (square metres are expected)"))
-    return area.quantize(Decimal("0.1"))
-
-
-def as_list(value: Any) -> list[str]:
-    """A cell naming several owners, separated by ';'."""
-    return [part.strip() for part in str(value).split(";") if part.strip()]
-
-
-def as_positional(value: Any) -> list[str]:
-    """A cell of values of the owners in their order, a blank part for one without."""
-    parts = [part.strip() for part in str(value).split(";")]
-    while parts and not parts[-1]:
-        parts.pop()
-    return parts
-
-
-def as_bins(value: Any) -> list[str]:
-    return [p for p in re.split(r"[\s,;]+", latin_digits(str(value)).strip()) if p]
 
 
 COLUMNS = (
@@ -374,17 +358,20 @@ def load_register(
     commit: bool,
     file_name: str = "",
     first_line: int = 2,
+    stage: Callable[[str], None] = lambda text: None,
 ) -> RegisterReport:
     """Check the file's holdings and (with `commit` and no problem) write them: all or
     nothing. A dry run writes too, inside a transaction it rolls back, so its counts are
     those the import would give."""
     report = RegisterReport(rows=len(records))
+    stage(_("checking rows"))
     entries = _read(records, first_line, municipality, report)
     bins = _buildings(municipality, entries, report)
     report.holdings = len(entries)
     if report.problem_count:
         return report
     listed = list(entries.values())
+    stage(_("writing to the register"))
     with transaction.atomic():
         writer = _Writer(municipality, user, file_name, report)
         held = writer.holdings(listed)

@@ -17,16 +17,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core import jobs as core_jobs
 from core import people
 from core.forms import add_service_errors
+from core.models import LayerJob
 from core.sheets import read_sheet
 from spatial import selectors as spatial_selectors
 from spatial.models import Municipality
 
-from . import importing, loading, privacy, reconciliation, selectors, services
-from .api.feeds import MAX_BYTES, MAX_ROWS
+from . import importing, jobs, loading, privacy, reconciliation, selectors, services
 from .choices import QueueState
 from .forms import REGISTER, DismissForm, FeedFileForm, ResolveForm, SettingsForm, TransferForm
+from .importing import MAX_BYTES, MAX_ROWS
 from .models import Holding, Ownership, QueuedRow
 
 
@@ -42,6 +44,44 @@ def _feed_municipality(request: HttpRequest) -> Municipality:
     return municipality
 
 
+def _run_file(request: HttpRequest, municipality: Municipality, form: FeedFileForm, commit: bool):
+    """The feed (or register) file the form carries, checked or imported: its report, or
+    for a large file the background job started (its progress shown on the desk)."""
+    upload, feed = form.cleaned_data["file"], form.cleaned_data["feed"]
+    if jobs.background(upload):
+        return jobs.feed_job_start(
+            user=request.user, municipality=municipality, feed=feed, upload=upload, commit=commit
+        )
+    rows = read_sheet(upload.read(), upload.name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    run = {
+        "user": request.user,
+        "municipality": municipality,
+        "records": rows,
+        "commit": commit,
+        "file_name": upload.name,
+    }
+    if feed == REGISTER:
+        return loading.load_register(**run)
+    return importing.import_feed(feed=feed, **run)
+
+
+def _job(request: HttpRequest, municipality: Municipality) -> LayerJob | None:
+    number = request.GET.get("job") or request.POST.get("job") or ""
+    if not number.isdigit():
+        return None
+    found = LayerJob.objects.filter(
+        pk=int(number), owner=request.user, municipality=municipality, layer=jobs.LAYER
+    ).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _desk(municipality: Municipality, job: LayerJob | None = None) -> HttpResponse:
+    query = f"?municipality={municipality.code}" + (f"&job={job.pk}" if job else "")
+    return redirect(reverse("holdings:office") + query)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def office(request: HttpRequest) -> HttpResponse:
@@ -51,33 +91,28 @@ def office(request: HttpRequest) -> HttpResponse:
     rules = services.holding_settings(municipality)
     form = FeedFileForm()
     settings_form = SettingsForm(instance=rules)
-    report, status = None, 200
+    job = _job(request, municipality)
+    report, status = (job.result or None) if job else None, 200
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action in ("check", "import"):
             form = FeedFileForm(request.POST, request.FILES)
             status = 400
             if form.is_valid():
-                upload = form.cleaned_data["file"]
                 try:
-                    rows = read_sheet(
-                        upload.read(), upload.name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES
-                    )
-                    run = dict(
-                        user=request.user,
-                        municipality=municipality,
-                        records=rows,
-                        commit=action == "import",
-                        file_name=upload.name,
-                    )
-                    feed = form.cleaned_data["feed"]
-                    if feed == REGISTER:
-                        report = loading.load_register(**run)
-                    else:
-                        report = importing.import_feed(feed=feed, **run)
-                    status = 200 if not report.problem_count else 400
+                    report = _run_file(request, municipality, form, action == "import")
                 except ValidationError as error:
                     add_service_errors(form, error)
+                if isinstance(report, LayerJob):
+                    return _desk(municipality, report)
+                if report is not None:
+                    status = 200 if not report.problem_count else 400
+        elif action == "commit-job" and job is not None:
+            try:
+                return _desk(municipality, core_jobs.import_job_commit(checked=job))
+            except core_jobs.JobError as error:
+                messages.error(request, str(error))
+                return _desk(municipality, job)
         elif action == "settings" and administers:
             settings_form = SettingsForm(request.POST, instance=rules)
             status = 400
@@ -85,13 +120,14 @@ def office(request: HttpRequest) -> HttpResponse:
                 settings_form.instance.municipality = municipality
                 settings_form.save()
                 messages.success(request, _("The holding settings are saved."))
-                return redirect(reverse("holdings:office") + f"?municipality={municipality.code}")
+                return _desk(municipality)
         else:
             status = 400
     context = {
         "municipality": municipality,
         "form": form,
         "report": report,
+        "job": job,
         "settings_form": settings_form if administers else None,
         "imports": selectors.feed_imports(user=request.user, municipality=municipality)[:12],
         "waiting": selectors.queue_list(user=request.user, municipality=municipality).count(),

@@ -232,6 +232,9 @@ IMIS = {
     # Exports and imports run by the background worker keep their files here this long.
     "JOB_FILES_DIR": Path(os.environ.get("IMIS_JOB_FILES_DIR", MEDIA_ROOT / "jobs")),
     "JOB_KEEP_HOURS": int(os.environ.get("IMIS_JOB_KEEP_HOURS", "48")),
+    # A revenue feed or holding register file larger than this is imported by the worker,
+    # its progress shown, rather than while the page waits (about 25,000 rows of tax).
+    "HOLDINGS_BACKGROUND_BYTES": int(os.environ.get("IMIS_HOLDINGS_BACKGROUND_BYTES", "2000000")),
     # Private files go out through authorised views; with a prefix here, as nginx's
     # X-Accel-Redirect to an internal location aliased to MEDIA_ROOT (config/files.py).
     "PRIVATE_FILES_ACCEL": os.environ.get("IMIS_PRIVATE_FILES_ACCEL", ""),

@@ -19,13 +19,12 @@ from core.sheets import read_sheet
 
 from .. import importing, loading, privacy, reconciliation, selectors
 from ..choices import QueueState
+from ..importing import MAX_BYTES, MAX_ROWS
 from ..models import Holding, QueuedRow
 from . import serializers as s
 from .views import _municipality, _valid
 
 TAGS = ["holding feeds"]
-MAX_ROWS = 200_000
-MAX_BYTES = 60 * 2**20
 
 
 def _feed_municipality(request: Request, code: str | None):
