@@ -145,8 +145,10 @@ def too_large_message(size: int | None, limit: int) -> str:
             "The request body is over the %(limit)s MB this server accepts in one request."
         ) % {"limit": mb(limit)}
     how = _(
-        "Send a large layer as a file to the import job (POST /api/v1/jobs/imports/), and "
-        "survey submissions in batches (POST /api/v1/surveys/submissions/batch/)."
+        "Send a large layer as a file to the import job (POST /api/v1/jobs/imports/), "
+        "survey submissions in batches (POST /api/v1/surveys/submissions/batch/), and a "
+        "revenue feed as its file (POST /api/v1/holdings/feeds/file/) or in pushes of "
+        "fewer rows."
     )
     return f"{said} {how}"
 

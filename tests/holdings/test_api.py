@@ -308,3 +308,19 @@ def test_the_deed_behind_a_transfer_is_kept_privately(town, gis_client, gis_offi
         municipality=town.municipality, role=MembershipRole.ENUMERATOR
     ).user
     assert client_for(enumerator).get(url).status_code == 404
+
+
+def test_a_push_over_the_request_limit_is_a_clear_413_writing_nothing(
+    town, holdings, gis_client, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4000
+    rows = [
+        {"holding_number": "12", "ward": "1", "fiscal_year": "2025-26", "assessed": "9"}
+        for _ in range(100)
+    ]
+    body = {"municipality": town.municipality.code, "feed": "tax", "rows": rows}
+    answer = gis_client.post(f"{API}feeds/", body, format="json")
+    assert answer.status_code == 413
+    assert "/api/v1/holdings/feeds/file/" in answer.json()["detail"]
+    assert not TaxStatus.objects.exists()
+    assert not QueuedRow.objects.exists()
