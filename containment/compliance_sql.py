@@ -21,7 +21,7 @@ _OWN_WELLS = f"'{WaterSource.TUBE_WELL}', '{WaterSource.DUG_WELL}'"
 # (0.001 was 99.5 m there: a well 99.8 m due east went unseen.)
 WELL_SEARCH_DEGREES = 0.0012
 
-_WELLS = f"w.point_type IN ({_WELL_TYPES}) AND w.retired_at IS NULL"
+WELLS = f"w.point_type IN ({_WELL_TYPES}) AND w.retired_at IS NULL"
 
 # The nearest well of each containment, one containment at a time: the index finds wells in
 # the box, then the distance is measured in metres on the spheroid. Any municipality's well:
@@ -32,7 +32,7 @@ _WELL_PROBE = f"""
   LEFT JOIN LATERAL (
     SELECT min(ST_Distance(w.geom::geography, c.geom::geography)) AS distance
       FROM spatial_waterpoint w
-     WHERE w.geom && ST_Expand(c.geom, {WELL_SEARCH_DEGREES}) AND {_WELLS}
+     WHERE w.geom && ST_Expand(c.geom, {WELL_SEARCH_DEGREES}) AND {WELLS}
        AND ST_DWithin(w.geom::geography, c.geom::geography, {WELL_SEARCH_RADIUS_M})
   ) well ON TRUE"""
 
@@ -57,7 +57,7 @@ well_cells AS MATERIALIZED (
   SELECT w.id, ST_X(w.geom) AS x, ST_Y(w.geom) AS y,
          floor(ST_X(w.geom) / {_G})::int + dx AS cx, floor(ST_Y(w.geom) / {_G})::int + dy AS cy
     FROM spatial_waterpoint w, generate_series(-1, 1) dx, generate_series(-1, 1) dy
-   WHERE {_WELLS} AND w.geom && (
+   WHERE {WELLS} AND w.geom && (
      SELECT ST_MakeEnvelope(min(x) - {_G}, min(y) - {_G}, max(x) + {_G}, max(y) + {_G}, {SRID})
        FROM assessed)),
 nearest_candidate AS (
@@ -82,7 +82,7 @@ SELECT c.id, c.containment_type, c.outlet, c.ever_emptied, c.last_emptied_on,
        well.distance IS NOT NULL OR own.distance IS NOT NULL
          OR c.ward_id IN (SELECT wd.id FROM spatial_ward wd WHERE EXISTS (
               SELECT 1 FROM spatial_waterpoint w
-               WHERE w.geom && wd.geom AND {_WELLS}
+               WHERE w.geom && wd.geom AND {WELLS}
                  AND ST_Intersects(w.geom, wd.geom))) AS well_data
   FROM containment_containment c
   LEFT JOIN LATERAL (

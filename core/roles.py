@@ -15,6 +15,8 @@ class MembershipRole(models.TextChoices):
     # Linked to their provider or plant by ServiceProvider.operators / TreatmentPlant.operators.
     PROVIDER_OPERATOR = "provider_operator", _("Service-provider operator")
     PLANT_OPERATOR = "plant_operator", _("Treatment-plant operator")
+    # The town planner or assistant engineer who takes in and reviews building applications.
+    BUILDING_OFFICER = "building_officer", _("Building approval officer")
 
 
 # Roles allowed to record desludging requests and their steps.

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "surveys",
     "dashboards",
     "holdings",
+    "approvals",
 ]
 
 MIDDLEWARE = [
