@@ -42,8 +42,18 @@ def may_submit(*, user: Any, municipality: Any) -> bool:
     return user_scope(user, roles).touches(municipality.pk)
 
 
+def may_read_anywhere(*, user: Any) -> bool:
+    return not user_scope(user, APPROVAL_ROLES).is_empty
+
+
+def may_submit_anywhere(*, user: Any) -> bool:
+    roles = (MembershipRole.BUILDING_OFFICER, MembershipRole.MUNICIPAL_ADMIN)
+    return not user_scope(user, roles).is_empty
+
+
 def next_steps(*, user: Any, application: Application) -> dict[str, bool]:
-    """What the user may do with the application now: advance, reject, amend, confirm."""
+    """What the user may do with the application now: receive documents, advance,
+    reject, amend the design, confirm it built."""
     following = NEXT.get(application.stage)
     advance = following is not None and following != Stage.BUILT
     open_ = application.stage in OPEN_STAGES
@@ -52,6 +62,7 @@ def next_steps(*, user: Any, application: Application) -> dict[str, bool]:
         return acting_role(user=user, application=application, stage=stage) is not None
 
     return {
+        "documents": application.stage == Stage.RECEIVED and may(Stage.DOCUMENTS_CHECKED),
         "advance": advance and may(following),
         "reject": open_ and may(NEXT[application.stage]),
         "amend": open_ and may(Stage.PLAN_REVIEWED),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("surveys/", include("surveys.api.urls")),
     path("dashboards/", include("dashboards.api.urls")),
     path("holdings/", include("holdings.api.urls")),
+    path("approvals/", include("approvals.api.urls")),
     path("auth/token/", ObtainExpiringToken.as_view(), name="api-token"),
     path("search/", SearchView.as_view(), name="search"),
     path("analysis/area-summary/", AreaSummaryView.as_view(), name="analysis-area-summary"),

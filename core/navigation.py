@@ -28,6 +28,7 @@ DESK = Role.FSM_HELP_DESK
 INSPECTOR = Role.INSPECTOR
 PROVIDER = Role.PROVIDER_OPERATOR
 PLANT = Role.PLANT_OPERATOR
+BUILDING = Role.BUILDING_OFFICER
 EVERY_ROLE = frozenset(Role)
 
 
@@ -49,6 +50,11 @@ PAGES = (
     Page("spatial:data", _("Exports and imports"), frozenset({ADMIN, GIS})),
     Page("spatial:disease-cases", _("Disease cases"), frozenset({ADMIN, GIS})),
     Page("holdings:office", _("Holdings and revenue"), frozenset({ADMIN, GIS})),
+    Page(
+        "approvals:office",
+        _("Building approval"),
+        frozenset({ADMIN, BUILDING, INSPECTOR, EXECUTIVE}),
+    ),
     Page(
         "containment:compliance",
         _("Compliance"),
