@@ -87,6 +87,7 @@ LANDING = (
     (DESK, "containment:desk"),
     (PLANT, "containment:plant"),
     (PROVIDER, "containment:crew"),
+    (BUILDING, "approvals:office"),
 )
 
 

@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from django.utils import timezone, translation
@@ -32,6 +33,7 @@ def _header(name: str) -> str:
     return re.sub(r"[\s._\-/()]+", "_", text).strip("_")
 
 
+@lru_cache(maxsize=8192)
 def as_money(value: Any) -> Decimal:
     """Taka as the billing systems write them: Bangla or Latin digits, thousands
     separators (1,20,000), a '৳' or 'Tk' sign."""
@@ -48,6 +50,7 @@ def as_money(value: Any) -> Decimal:
     return number.quantize(Decimal("0.01"))
 
 
+@lru_cache(maxsize=8192)
 def as_fiscal_year(value: Any) -> str:
     """A Bangladeshi fiscal year (July to June) as 2025-26, from 2025-26, 2025-2026,
     2025/26 or the Bangla of any of them."""
@@ -60,6 +63,7 @@ def as_fiscal_year(value: Any) -> str:
     return f"{first}-{second:02d}"
 
 
+@lru_cache(maxsize=8192)
 def as_local_date(value: Any) -> dt.date:
     """A date as ISO (2026-03-31) or as the municipality writes it (31/03/2026,
     31-03-2026), Bangla digits too."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -65,7 +66,10 @@ class Reading:
     key: str
 
 
-def parts(text: str) -> list[str]:
+# A feed reads each number three or four times (its readings, its key, the row's
+# identity) and its wards and years over and over: the recent ones are remembered.
+@lru_cache(maxsize=4096)
+def parts(text: str) -> tuple[str, ...]:
     """The number's parts: digit runs without leading zeros and letter runs in capitals,
     labels left out; ward words are kept (a caller decides what follows them)."""
     found = []
@@ -75,20 +79,23 @@ def parts(text: str) -> list[str]:
                 found.append(str(int(part)))
             elif part.strip() and part not in LABEL_WORDS:
                 found.append(part.strip())
-    return found
+    return tuple(found)
 
 
+@lru_cache(maxsize=4096)
 def key(text: str) -> str:
     """The key a holding is stored and matched by ("" when the text has no number)."""
     return _joined(parts(text))
 
 
-def _joined(found: list[str]) -> str:
+@lru_cache(maxsize=4096)
+def _joined(found: tuple[str, ...]) -> str:
     if not any(p.isdigit() for p in found):
         return ""
     return "/".join(p for p in found if p not in WARD_WORDS)
 
 
+@lru_cache(maxsize=1024)
 def ward_number(text: str | int | None) -> int | None:
     """The ward a cell names ("4", "০৪", "Ward 4"), or None when it names none."""
     if text is None or str(text).strip() == "":

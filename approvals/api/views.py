@@ -38,6 +38,12 @@ def _application(request: Request, pk: int) -> Application:
         raise exceptions.NotFound() from None
 
 
+def _may(request: Request, application: Application, step: str) -> None:
+    """Refuse a step the user may not take now, before reading what they sent."""
+    if not selectors.next_steps(user=request.user, application=application)[step]:
+        raise exceptions.PermissionDenied(_("This step is not yours to take now."))
+
+
 def _answer(application: Application, code=status.HTTP_200_OK) -> Response:
     fresh = Application.objects.select_related(
         "municipality", "ward", "holding", "design_rule_set", "building", "containment"
@@ -112,6 +118,7 @@ class DocumentView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         application = _application(request, pk)
+        _may(request, application, "documents")
         data = _valid(s.DocumentInputSerializer, request)
         services.document_receive(
             user=request.user, application=application, kind=data["kind"], upload=data.get("file")
@@ -132,6 +139,7 @@ class AdvanceView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         application = _application(request, pk)
+        _may(request, application, "advance")
         data = _valid(s.NoteSerializer, request)
         application = services.application_advance(
             user=request.user, application=application, note=data.get("note", "")
@@ -151,6 +159,7 @@ class RejectView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         application = _application(request, pk)
+        _may(request, application, "reject")
         data = _valid(s.ReasonsSerializer, request)
         application = services.application_reject(
             user=request.user, application=application, reasons=data["reasons"]
@@ -170,6 +179,7 @@ class DesignView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         application = _application(request, pk)
+        _may(request, application, "amend")
         data = _valid(s.DesignInputSerializer, request)
         application = services.application_amend_design(
             user=request.user, application=application, **data
@@ -190,6 +200,7 @@ class BuiltView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         application = _application(request, pk)
+        _may(request, application, "confirm")
         data = dict(_valid(s.BuiltInputSerializer, request))
         application = services.construction_confirm(
             user=request.user,

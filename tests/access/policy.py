@@ -71,6 +71,9 @@ SUBMITTERS = frozenset({"enumerator_a", "enumerator_b"}) | SUPERVISORS_ANYWHERE
 SUPERVISOR_OF_A = frozenset({"supervisor_a"})
 ENUMERATOR_OF_A = frozenset({"enumerator_a"})
 PLANT = frozenset({"plant_operator"})
+APPROVAL_READERS = frozenset({"executive", "executive_b", "inspector_b", "admin_b", "other_admin"})
+APPROVAL_INTAKE = frozenset({"admin_b", "other_admin"})
+APPROVAL_READERS_OF_A = frozenset({"executive"})
 
 GROUPS = {
     "EVERYONE": EVERYONE,
@@ -218,6 +221,21 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         "POST": frozenset({"gis_officer", "gis_officer_b", "admin_b"}),
     },
     "holdings:split": {"GET": EDITORS, "POST": EDITORS},
+    # ---------------------------------------------------------------- approvals (issue 32)
+    # Building applications: read by the roles of approval (the inspector, the executive,
+    # the admin; the building officer has no principal here: tests/approvals); taken in by
+    # the officer or the admin; each step is its owner's (tests/approvals shows them).
+    "approvals:office": {"GET": APPROVAL_READERS},
+    "approvals:new": {"GET": APPROVAL_INTAKE, "POST": APPROVAL_INTAKE},
+    "approvals:application": {"GET": APPROVAL_READERS_OF_A, "POST": NOBODY},
+    "approvals:certificate": {"GET": APPROVAL_READERS_OF_A},
+    "approvals-api:application-list": {"GET": APPROVAL_READERS, "POST": APPROVAL_INTAKE},
+    "approvals-api:application-detail": {"GET": APPROVAL_READERS_OF_A},
+    "approvals-api:application-document": {"POST": NOBODY},
+    "approvals-api:application-advance": {"POST": NOBODY},
+    "approvals-api:application-reject": {"POST": NOBODY},
+    "approvals-api:application-design": {"POST": NOBODY},
+    "approvals-api:application-built": {"POST": NOBODY},
     "holdings:merge": {"GET": EDITORS, "POST": EDITORS},
     # Holdings name their owners: read by the roles that read personal data (each in the
     # wards they read), written by the registers' editors of the ward.

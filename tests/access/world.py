@@ -14,6 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from approvals import services as approval_services
+from approvals.choices import Document, Stage
 from containment import complaints, crew, desludging, inspections
 from containment.models import (
     Containment,
@@ -40,8 +42,11 @@ from spatial.models import (
 )
 from surveys import services as survey_services
 from surveys.models import KoboMapping, Submission
+from tests.approvals.conftest import proposal as approval_proposal
 from tests.conftest import make_town
 from tests.factories import (
+    NORTH,
+    SPLIT,
     BuildingFactory,
     ContainmentFactory,
     DrainSegmentFactory,
@@ -257,7 +262,18 @@ def build_world() -> World:
         records=[{"holding": "999", "ward": "1", "year": "2025-26", "assessed": "5", "paid": "0"}],
         commit=True,
     )
+    approver = member(MembershipRole.MUNICIPAL_ADMIN, m)  # not a principal: takes every step
+    application = approval_services.application_submit(
+        user=approver,
+        municipality=m,
+        **approval_proposal(footprint=square(SPLIT - 0.004, NORTH - 0.004, 12)),
+    )
+    for kind in Document.values:
+        approval_services.document_receive(user=approver, application=application, kind=kind)
+    while application.stage != Stage.APPROVED:
+        application = approval_services.application_advance(user=approver, application=application)
     world.ids = {
+        "application": application.pk,
         "ward": town.west.pk,
         "holding": holding.pk,
         "ownership": ownership.pk,
