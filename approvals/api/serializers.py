@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
@@ -13,7 +14,21 @@ from ..choices import Document
 from ..models import Application, StageEvent
 
 
-class ApplicationInputSerializer(StrictFieldsMixin, serializers.Serializer):
+class _ShapesMixin:
+    """A footprint is one valid polygon; a tank's place is a point."""
+
+    def validate_footprint(self, value):
+        if value is not None and (value.geom_type != "Polygon" or not value.valid):
+            raise serializers.ValidationError(_("The footprint must be one valid polygon."))
+        return value
+
+    def validate_tank_location(self, value):
+        if value is not None and value.geom_type != "Point":
+            raise serializers.ValidationError(_("The tank's place must be a point."))
+        return value
+
+
+class ApplicationInputSerializer(_ShapesMixin, StrictFieldsMixin, serializers.Serializer):
     municipality = serializers.CharField(required=False)
     applicant_name = serializers.CharField(max_length=120)
     applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
@@ -35,7 +50,7 @@ class ApplicationInputSerializer(StrictFieldsMixin, serializers.Serializer):
     )
 
 
-class DesignInputSerializer(StrictFieldsMixin, serializers.Serializer):
+class DesignInputSerializer(_ShapesMixin, StrictFieldsMixin, serializers.Serializer):
     """The amended design: any of the proposal's design fields."""
 
     floors = serializers.IntegerField(min_value=1, max_value=60, required=False)
@@ -69,7 +84,7 @@ class DocumentInputSerializer(StrictFieldsMixin, serializers.Serializer):
     file = serializers.FileField(required=False, help_text="The scan: PDF, JPEG or PNG, 10 MB")
 
 
-class BuiltInputSerializer(StrictFieldsMixin, serializers.Serializer):
+class BuiltInputSerializer(_ShapesMixin, StrictFieldsMixin, serializers.Serializer):
     as_approved = serializers.BooleanField()
     differences = serializers.CharField(max_length=2000, required=False, allow_blank=True)
     footprint = GeometryField(required=False, help_text="The footprint as built, if it differs")

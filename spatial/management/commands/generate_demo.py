@@ -6,6 +6,7 @@ from containment.models import ServiceProvider, TreatmentPlant
 from core.models import Membership
 from core.roles import MembershipRole
 from fixtures import demo
+from fixtures.demo.approvals import demo_applications
 from spatial.models import Municipality
 
 # Local demo accounts only: `make run` creates them on a fresh database. The fifth member
@@ -20,6 +21,7 @@ DEMO_USERS = [
     ("mayor", "mayor", MembershipRole.MUNICIPAL_ADMIN, False, ()),
     ("operator", "operator", MembershipRole.PROVIDER_OPERATOR, False, ()),
     ("plant", "plant", MembershipRole.PLANT_OPERATOR, False, ()),
+    ("planner", "planner", MembershipRole.BUILDING_OFFICER, False, ()),
 ]
 
 
@@ -37,7 +39,8 @@ class Command(BaseCommand):
             "--with-users",
             action="store_true",
             help="Also create the demo accounts (admin, gis, executive, councillor, desk, "
-            "inspector, mayor, operator, plant; password = user name).",
+            "inspector, mayor, operator, plant, planner; password = user name) and the "
+            "building applications they handle.",
         )
         parser.add_argument(
             "--if-empty",
@@ -60,6 +63,8 @@ class Command(BaseCommand):
         )
         if options["with_users"]:
             self._users(result.municipality)
+            made = demo_applications(result.municipality)
+            self.stdout.write(f"  {made} building applications")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {result.municipality.name}: {result.wards} wards, "
