@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from containment.choices import ComplianceStatus, ContainmentType, Outlet
 from core.history import tracked
+from core.roles import MembershipRole
 from spatial.choices import FunctionalUse
 
 from .choices import Document, Stage
@@ -168,6 +169,10 @@ class StageEvent(models.Model):
         verbose_name = _("stage of an application")
         verbose_name_plural = _("stages of applications")
         ordering = ["at", "id"]
+
+    @property
+    def role_label(self) -> str:
+        return str(dict(MembershipRole.choices).get(self.role, self.role))
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.stage}"

@@ -170,15 +170,16 @@ def _design(application: Application, user: Any, role: str) -> bool:
     application.design_status = status
     application.design_outcomes = outcomes
     application.design_checked_at = timezone.now()
-    data = {"rule_set_version": rules.version, "status": status, "outcomes": outcomes}
+    data = {"action": "design_check", "rule_set_version": rules.version, "status": status}
+    data["outcomes"] = outcomes
     data["surroundings"] = {k: v for k, v in around.items()}
     if status != ComplianceStatus.COMPLIANT:
         application.save()
-        _event(application, application.stage, user, role, _("design check"), data)
+        _event(application, application.stage, user, role, "", data)
         return False
     application.stage = Stage.DESIGN_CHECKED
     application.save()
-    _event(application, Stage.DESIGN_CHECKED, user, role, _("design check"), data)
+    _event(application, Stage.DESIGN_CHECKED, user, role, "", data)
     return True
 
 
@@ -249,9 +250,8 @@ def application_amend_design(*, user: Any, application: Application, **changes: 
     if application.stage in (Stage.DESIGN_CHECKED, Stage.SITE_INSPECTED):
         application.stage = Stage.PLAN_REVIEWED
     application.save()
-    _event(
-        application, application.stage, user, role, _("design amended"), {"fields": sorted(changes)}
-    )
+    amended = {"action": "design_amended", "fields": sorted(changes)}
+    _event(application, application.stage, user, role, "", amended)
     return application
 
 

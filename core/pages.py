@@ -257,8 +257,13 @@ def record_page(request: HttpRequest, name: str, key: str) -> HttpResponse:
             continue
         if prop in TIMESTAMPS and value:
             value = date_format(parse_datetime(value), "DATETIME_FORMAT")
-        if isinstance(value, list | dict):
+        if isinstance(value, dict) or (
+            isinstance(value, list) and all(isinstance(row, dict) for row in value)
+        ):
             linked.append(_linked(register, prop, value))
+        elif isinstance(value, list):  # a list of codes (the rules a containment fails)
+            shown = ", ".join(str(_shown(register, prop, item)) for item in value)
+            attributes.append({"label": register.label(prop), "value": shown or "–"})
         else:
             attributes.append(
                 {"label": register.label(prop), "value": _shown(register, prop, value)}

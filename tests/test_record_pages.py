@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from containment import services as containment_services
 from core.roles import MembershipRole
 from spatial import services as spatial_services
 from spatial.models import Building
@@ -203,3 +204,16 @@ def test_a_record_page_draws_the_record_on_a_phone_in_bangla(page, live_server, 
     page.goto(f"{live_server.url}/buildings/{building.bin}/")
     assert "১২" in page.inner_text("#attributes")  # the holding number in Bangla digits
     assert "ইতিহাস" in page.inner_text("main")
+
+
+def test_a_containments_page_names_the_rules_it_fails(officer_client, town):
+    """A list of codes (the rules failed) is an attribute, by its labels, not a table."""
+    building = _building(town)
+    containment = ContainmentFactory(
+        municipality=town.municipality, buildings=[building], outlet="open_drain"
+    )
+    containment_services.assess_municipality(municipality=town.municipality)
+    containment.refresh_from_db()
+    page = officer_client.get(f"/containments/{containment.code}/")
+    assert page.status_code == 200
+    assert "Outlet" in page.content.decode()

@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework_gis.fields import GeometryField
 
 from containment.choices import ContainmentType, Outlet
-from spatial.api.serializers import StrictFieldsMixin
+from spatial.api.serializers import GeometryInputField, StrictFieldsMixin
 from spatial.choices import FunctionalUse
 
 from ..choices import Document
 from ..models import Application, StageEvent
 
 
-class _ShapesMixin:
-    """A footprint is one valid polygon; a tank's place is a point."""
-
-    def validate_footprint(self, value):
-        if value is not None and (value.geom_type != "Polygon" or not value.valid):
-            raise serializers.ValidationError(_("The footprint must be one valid polygon."))
-        return value
-
-    def validate_tank_location(self, value):
-        if value is not None and value.geom_type != "Point":
-            raise serializers.ValidationError(_("The tank's place must be a point."))
-        return value
-
-
-class ApplicationInputSerializer(_ShapesMixin, StrictFieldsMixin, serializers.Serializer):
+class ApplicationInputSerializer(StrictFieldsMixin, serializers.Serializer):
     municipality = serializers.CharField(required=False)
     applicant_name = serializers.CharField(max_length=120)
     applicant_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
@@ -37,11 +22,13 @@ class ApplicationInputSerializer(_ShapesMixin, StrictFieldsMixin, serializers.Se
     floors = serializers.IntegerField(min_value=1, max_value=60)
     functional_use = serializers.ChoiceField(FunctionalUse.choices)
     occupants = serializers.IntegerField(min_value=1, max_value=100_000)
-    footprint = GeometryField(help_text="The proposed footprint: a GeoJSON Polygon (WGS 84)")
+    footprint = GeometryInputField(
+        allowed_types=("Polygon",), help_text="The proposed footprint: a GeoJSON Polygon"
+    )
     containment_type = serializers.ChoiceField(ContainmentType.choices)
     volume_m3 = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=0)
     outlet = serializers.ChoiceField(Outlet.choices)
-    tank_location = GeometryField(required=False, allow_null=True)
+    tank_location = GeometryInputField(allowed_types=("Point",), required=False, allow_null=True)
     well_distance_m = serializers.DecimalField(
         max_digits=7, decimal_places=2, min_value=0, required=False, allow_null=True
     )
@@ -50,19 +37,19 @@ class ApplicationInputSerializer(_ShapesMixin, StrictFieldsMixin, serializers.Se
     )
 
 
-class DesignInputSerializer(_ShapesMixin, StrictFieldsMixin, serializers.Serializer):
+class DesignInputSerializer(StrictFieldsMixin, serializers.Serializer):
     """The amended design: any of the proposal's design fields."""
 
     floors = serializers.IntegerField(min_value=1, max_value=60, required=False)
     functional_use = serializers.ChoiceField(FunctionalUse.choices, required=False)
     occupants = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
-    footprint = GeometryField(required=False)
+    footprint = GeometryInputField(allowed_types=("Polygon",), required=False)
     containment_type = serializers.ChoiceField(ContainmentType.choices, required=False)
     volume_m3 = serializers.DecimalField(
         max_digits=7, decimal_places=2, min_value=0, required=False
     )
     outlet = serializers.ChoiceField(Outlet.choices, required=False)
-    tank_location = GeometryField(required=False, allow_null=True)
+    tank_location = GeometryInputField(allowed_types=("Point",), required=False, allow_null=True)
     well_distance_m = serializers.DecimalField(
         max_digits=7, decimal_places=2, min_value=0, required=False, allow_null=True
     )
@@ -84,10 +71,12 @@ class DocumentInputSerializer(StrictFieldsMixin, serializers.Serializer):
     file = serializers.FileField(required=False, help_text="The scan: PDF, JPEG or PNG, 10 MB")
 
 
-class BuiltInputSerializer(_ShapesMixin, StrictFieldsMixin, serializers.Serializer):
+class BuiltInputSerializer(StrictFieldsMixin, serializers.Serializer):
     as_approved = serializers.BooleanField()
     differences = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    footprint = GeometryField(required=False, help_text="The footprint as built, if it differs")
+    footprint = GeometryInputField(
+        allowed_types=("Polygon",), required=False, help_text="The footprint as built"
+    )
     containment_type = serializers.ChoiceField(ContainmentType.choices, required=False)
     outlet = serializers.ChoiceField(Outlet.choices, required=False)
     volume_m3 = serializers.DecimalField(

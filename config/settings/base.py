@@ -194,6 +194,9 @@ SPECTACULAR_SETTINGS = {
         "KindEnum": "core.models.LayerJob.Kind",
         "HoldingChangeKindEnum": "holdings.choices.ChangeKind",
         "PersonalDataAccessKindEnum": "holdings.models.PersonalDataAccess.Kind",
+        # A holding's land use and a proposed building's use are the same code list.
+        "FunctionalUseEnum": "spatial.choices.FunctionalUse",
+        "OutletEnum": "containment.choices.Outlet",
     },
 }
 
