@@ -36,6 +36,7 @@ ROLES = {
     "inspector": navigation.INSPECTOR,
     "operator": navigation.PROVIDER,
     "plant": navigation.PLANT,
+    "planner": navigation.BUILDING,
 }
 # Latin words a Bangla page may show: names of data, programs, standards and codes.
 ALLOWED = {
@@ -145,8 +146,9 @@ def _axe(page) -> list[str]:
 
 def _data_names() -> set[str]:
     """Latin words in the town's own names that have no Bangla form (providers, plants,
-    campaigns, user names). Municipalities, wards and LICs have one, and a Bangla page
+    campaigns, applicants and their plots, user names). Municipalities, wards and LICs have one, and a Bangla page
     shows it."""
+    from approvals.models import Application
     from containment.models import ServiceProvider, TreatmentPlant
     from surveys.models import SurveyCampaign
 
@@ -155,6 +157,8 @@ def _data_names() -> set[str]:
         (ServiceProvider, "name"),
         (TreatmentPlant, "name"),
         (SurveyCampaign, "name"),
+        (Application, "applicant_name"),  # as the applicant wrote it
+        (Application, "plot"),
     ):
         for value in model.objects.values_list(field, flat=True):
             names.update(LATIN_WORD.findall(value or ""))

@@ -5,7 +5,7 @@ municipal admin may take any); a refusal says which role the step is for."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
@@ -106,103 +106,105 @@ class ApplicationView(APIView):
         return _answer(_application(request, pk))
 
 
-class DocumentView(APIView):
-    parser_classes = [PlainMultiPartParser, JSONParser]
+class _StepView(APIView):
+    """A step of the application: refused unless it is the user's now, then the input
+    checked and the service run; the answer is the application as it stands."""
 
-    @extend_schema(
-        operation_id="approvals_document",
-        tags=TAGS,
-        request={"multipart/form-data": s.DocumentInputSerializer},
-        responses={200: s.ApplicationSerializer},
-        summary="A document of the checklist received (with its scan)",
-    )
+    parser_classes = [JSONParser]
+    step = ""
+    input_serializer: type = s.NoteSerializer
+
+    def act(self, request: Request, application: Application, data: dict) -> None:
+        raise NotImplementedError
+
     def post(self, request: Request, pk: int) -> Response:
         application = _application(request, pk)
-        _may(request, application, "documents")
-        data = _valid(s.DocumentInputSerializer, request)
+        _may(request, application, self.step)
+        self.act(request, application, dict(_valid(self.input_serializer, request)))
+        return _answer(application)
+
+
+def _schema(operation_id: str, serializer, summary: str, multipart: bool = False):
+    request = {"multipart/form-data": serializer} if multipart else serializer
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=operation_id,
+            tags=TAGS,
+            request=request,
+            responses={200: s.ApplicationSerializer},
+            summary=summary,
+        )
+    )
+
+
+@_schema(
+    "approvals_document",
+    s.DocumentInputSerializer,
+    "A document of the checklist received (with its scan)",
+    multipart=True,
+)
+class DocumentView(_StepView):
+    parser_classes = [PlainMultiPartParser, JSONParser]
+    step, input_serializer = "documents", s.DocumentInputSerializer
+
+    def act(self, request, application, data):
         services.document_receive(
             user=request.user, application=application, kind=data["kind"], upload=data.get("file")
         )
-        return _answer(application)
 
 
-class AdvanceView(APIView):
-    parser_classes = [JSONParser]
+@_schema(
+    "approvals_advance",
+    s.NoteSerializer,
+    "Move the application to its next stage (from the plan review: run the design check, "
+    "which moves it only if the design complies)",
+)
+class AdvanceView(_StepView):
+    step, input_serializer = "advance", s.NoteSerializer
 
-    @extend_schema(
-        operation_id="approvals_advance",
-        tags=TAGS,
-        request=s.NoteSerializer,
-        responses={200: s.ApplicationSerializer},
-        summary="Move the application to its next stage (from the plan review: run the "
-        "design check, which moves it only if the design complies)",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        application = _application(request, pk)
-        _may(request, application, "advance")
-        data = _valid(s.NoteSerializer, request)
-        application = services.application_advance(
+    def act(self, request, application, data):
+        services.application_advance(
             user=request.user, application=application, note=data.get("note", "")
         )
-        return _answer(application)
 
 
-class RejectView(APIView):
-    parser_classes = [JSONParser]
+@_schema(
+    "approvals_reject",
+    s.ReasonsSerializer,
+    "Reject the application, with the reasons the applicant reads",
+)
+class RejectView(_StepView):
+    step, input_serializer = "reject", s.ReasonsSerializer
 
-    @extend_schema(
-        operation_id="approvals_reject",
-        tags=TAGS,
-        request=s.ReasonsSerializer,
-        responses={200: s.ApplicationSerializer},
-        summary="Reject the application, with the reasons the applicant reads",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        application = _application(request, pk)
-        _may(request, application, "reject")
-        data = _valid(s.ReasonsSerializer, request)
-        application = services.application_reject(
+    def act(self, request, application, data):
+        services.application_reject(
             user=request.user, application=application, reasons=data["reasons"]
         )
-        return _answer(application)
 
 
-class DesignView(APIView):
-    parser_classes = [JSONParser]
+@_schema(
+    "approvals_amend_design",
+    s.DesignInputSerializer,
+    "The amended design, before the decision (it is checked again)",
+)
+class DesignView(_StepView):
+    step, input_serializer = "amend", s.DesignInputSerializer
 
-    @extend_schema(
-        operation_id="approvals_amend_design",
-        tags=TAGS,
-        request=s.DesignInputSerializer,
-        responses={200: s.ApplicationSerializer},
-        summary="The amended design, before the decision (it is checked again)",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        application = _application(request, pk)
-        _may(request, application, "amend")
-        data = _valid(s.DesignInputSerializer, request)
-        application = services.application_amend_design(
-            user=request.user, application=application, **data
-        )
-        return _answer(application)
+    def act(self, request, application, data):
+        services.application_amend_design(user=request.user, application=application, **data)
 
 
-class BuiltView(APIView):
-    parser_classes = [JSONParser]
+@_schema(
+    "approvals_built",
+    s.BuiltInputSerializer,
+    "The inspector found the building built (as approved, or with what differs): it and "
+    "its tank enter the registers",
+)
+class BuiltView(_StepView):
+    step, input_serializer = "confirm", s.BuiltInputSerializer
 
-    @extend_schema(
-        operation_id="approvals_built",
-        tags=TAGS,
-        request=s.BuiltInputSerializer,
-        responses={200: s.ApplicationSerializer},
-        summary="The inspector found the building built (as approved, or with what "
-        "differs): it and its tank enter the registers",
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        application = _application(request, pk)
-        _may(request, application, "confirm")
-        data = dict(_valid(s.BuiltInputSerializer, request))
-        application = services.construction_confirm(
+    def act(self, request, application, data):
+        services.construction_confirm(
             user=request.user,
             application=application,
             as_approved=data.pop("as_approved"),
@@ -210,4 +212,3 @@ class BuiltView(APIView):
             footprint=data.pop("footprint", None),
             **data,
         )
-        return _answer(application)

@@ -232,7 +232,32 @@
     return input;
   }
 
+  // Leaflet.draw's words in the page's language, and a control drawing one polygon or
+  // rectangle (the export's area, a proposed building's footprint).
+  function shapeDrawControl(polygonLabel) {
+    var local = L.drawLocal.draw;
+    local.toolbar.buttons.polygon = polygonLabel || gettext("Draw a polygon");
+    local.toolbar.buttons.rectangle = gettext("Draw a rectangle");
+    local.toolbar.actions.text = gettext("Cancel");
+    local.toolbar.actions.title = gettext("Cancel");
+    local.toolbar.finish.text = gettext("Finish");
+    local.toolbar.finish.title = gettext("Finish");
+    local.toolbar.undo.text = gettext("Delete the last point");
+    local.toolbar.undo.title = gettext("Delete the last point");
+    local.handlers.polygon.tooltip = { start: gettext("Click to start drawing."), cont: gettext("Click to continue drawing."), end: gettext("Click the first point to close the shape.") };
+    local.handlers.rectangle.tooltip.start = gettext("Click and drag to draw a rectangle.");
+    local.handlers.simpleshape.tooltip.end = gettext("Release the mouse to finish.");
+    return new L.Control.Draw({
+      draw: {
+        polygon: { allowIntersection: false, showArea: false },
+        rectangle: { showArea: false },
+        polyline: false, circle: false, marker: false, circlemarker: false,
+      },
+    });
+  }
+
   global.IMISMap = {
+    shapeDrawControl: shapeDrawControl,
     readConfig: readConfig,
     createMap: createMap,
     layersControl: layersControl,

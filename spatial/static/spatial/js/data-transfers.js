@@ -176,25 +176,7 @@
   IMISMap.fetchGeoJSON(config.urls.wards).then(function (wards) {
     L.geoJSON(wards, { style: { color: "#555", weight: 1, fill: false }, interactive: false }).addTo(areaMap);
   }, function () { /* the outline is a guide only */ });
-  var local = L.drawLocal.draw;
-  local.toolbar.buttons.polygon = gettext("Draw a polygon");
-  local.toolbar.buttons.rectangle = gettext("Draw a rectangle");
-  local.toolbar.actions.text = gettext("Cancel");
-  local.toolbar.actions.title = gettext("Cancel");
-  local.toolbar.finish.text = gettext("Finish");
-  local.toolbar.finish.title = gettext("Finish");
-  local.toolbar.undo.text = gettext("Delete the last point");
-  local.toolbar.undo.title = gettext("Delete the last point");
-  local.handlers.polygon.tooltip = { start: gettext("Click to start drawing."), cont: gettext("Click to continue drawing."), end: gettext("Click the first point to close the shape.") };
-  local.handlers.rectangle.tooltip.start = gettext("Click and drag to draw a rectangle.");
-  local.handlers.simpleshape.tooltip.end = gettext("Release the mouse to finish.");
-  areaMap.addControl(new L.Control.Draw({
-    draw: {
-      polygon: { allowIntersection: false, showArea: false },
-      rectangle: { showArea: false },
-      polyline: false, circle: false, marker: false, circlemarker: false,
-    },
-  }));
+  areaMap.addControl(IMISMap.shapeDrawControl());
   areaMap.on(L.Draw.Event.CREATED, function (event) {
     drawn.clearLayers();
     drawn.addLayer(event.layer);
