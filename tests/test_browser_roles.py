@@ -146,8 +146,8 @@ def _axe(page) -> list[str]:
 
 def _data_names() -> set[str]:
     """Latin words in the town's own names that have no Bangla form (providers, plants,
-    campaigns, applicants and their plots, user names). Municipalities, wards and LICs have one, and a Bangla page
-    shows it."""
+    campaigns, applicants and their plots, user names). Municipalities, wards and LICs
+    have one, and a Bangla page shows it."""
     from approvals.models import Application
     from containment.models import ServiceProvider, TreatmentPlant
     from surveys.models import SurveyCampaign
