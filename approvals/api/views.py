@@ -7,13 +7,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, status
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
-from core.parsers import PlainMultiPartParser
+from core.parsers import LimitedJSONParser, PlainMultiPartParser
 from holdings.models import Holding
 from spatial.selectors import resolve_municipality
 
@@ -52,7 +51,7 @@ def _answer(application: Application, code=status.HTTP_200_OK) -> Response:
 
 
 class ApplicationListView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [LimitedJSONParser]
 
     @extend_schema(
         operation_id="approvals_list",
@@ -110,7 +109,7 @@ class _StepView(APIView):
     """A step of the application: refused unless it is the user's now, then the input
     checked and the service run; the answer is the application as it stands."""
 
-    parser_classes = [JSONParser]
+    parser_classes = [LimitedJSONParser]
     step = ""
     input_serializer: type = s.NoteSerializer
 
@@ -144,7 +143,7 @@ def _schema(operation_id: str, serializer, summary: str, multipart: bool = False
     multipart=True,
 )
 class DocumentView(_StepView):
-    parser_classes = [PlainMultiPartParser, JSONParser]
+    parser_classes = [PlainMultiPartParser, LimitedJSONParser]
     step, input_serializer = "documents", s.DocumentInputSerializer
 
     def act(self, request, application, data):
