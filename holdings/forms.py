@@ -10,9 +10,8 @@ from core.local import ward_label
 from spatial.choices import FunctionalUse
 
 from .choices import Feed
+from .loading import REGISTER
 from .models import HoldingSettings
-
-REGISTER = "register"  # the holding register itself (holdings.loading), not a feed
 
 
 class FeedFileForm(forms.Form):

@@ -20,8 +20,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.imports.spec import MAX_REPORTED
+from core.sheets import read_sheet
 
-from . import feeds, matching, numbers, writing
+from . import feeds, loading, matching, numbers, writing
 from .choices import Outcome
 from .models import FeedImport, HoldingSettings
 
@@ -184,3 +185,16 @@ def import_feed(
         report.committed = True
         report.import_id = done.pk
     return report
+
+
+def sheet_rows(content: bytes, name: str) -> list[dict]:
+    """The rows of a feed's (or the register's) CSV or XLSX file, within the limits."""
+    return read_sheet(content, name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+
+
+def import_rows(*, feed: str, **run: Any):
+    """A feed's rows imported (`import_feed`), or the holding register's when `feed` is
+    loading.REGISTER (`load_register`): the desk, its jobs and the API call this."""
+    if feed == loading.REGISTER:
+        return loading.load_register(**run)
+    return import_feed(feed=feed, **run)

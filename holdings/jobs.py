@@ -17,11 +17,8 @@ from django.utils.translation import gettext as _
 
 from core import jobs
 from core.models import LayerJob
-from core.sheets import read_sheet
 
-from . import importing, loading
-from .forms import REGISTER
-from .importing import MAX_BYTES, MAX_ROWS
+from . import importing
 
 LAYER = "holdings-feed"  # the jobs' layer name (the feed or "register" is a parameter)
 
@@ -63,7 +60,7 @@ def run(job: LayerJob) -> None:
     content = jobs.uploaded(job).read_bytes()
     name = job.parameters.get("file", "")
     try:
-        rows = read_sheet(content, name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+        rows = importing.sheet_rows(content, name)
     except ValidationError as error:
         raise _refused(error) from None
     jobs.progress(job, total=len(rows))
@@ -78,10 +75,7 @@ def run(job: LayerJob) -> None:
     feed = job.parameters.get("feed")
     with pghistory.context(user=job.owner_id, import_job=job.pk):
         try:
-            if feed == REGISTER:
-                report = loading.load_register(**run)
-            else:
-                report = importing.import_feed(feed=feed, **run)
+            report = importing.import_rows(feed=feed, **run)
         except ValidationError as error:
             raise _refused(error) from None
     jobs.progress(job, done=len(rows), result=_result(report))

@@ -41,6 +41,8 @@ from .feeds import (
 from .models import Holding, HoldingBuilding, HoldingChange, Owner, Ownership
 from .services import holding_settings
 
+# The feed code the revenue desk and its jobs give the holding register itself.
+REGISTER = "register"
 ATTRIBUTES = ("address", "land_use", "annual_valuation", "valuation_year", "floor_area_m2")
 BATCH = 2000
 

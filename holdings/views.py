@@ -21,14 +21,12 @@ from core import jobs as core_jobs
 from core import people
 from core.forms import add_service_errors
 from core.models import LayerJob
-from core.sheets import read_sheet
 from spatial import selectors as spatial_selectors
 from spatial.models import Municipality
 
-from . import importing, jobs, loading, privacy, reconciliation, selectors, services
+from . import importing, jobs, privacy, reconciliation, selectors, services
 from .choices import QueueState
-from .forms import REGISTER, DismissForm, FeedFileForm, ResolveForm, SettingsForm, TransferForm
-from .importing import MAX_BYTES, MAX_ROWS
+from .forms import DismissForm, FeedFileForm, ResolveForm, SettingsForm, TransferForm
 from .models import Holding, Ownership, QueuedRow
 
 
@@ -52,17 +50,14 @@ def _run_file(request: HttpRequest, municipality: Municipality, form: FeedFileFo
         return jobs.feed_job_start(
             user=request.user, municipality=municipality, feed=feed, upload=upload, commit=commit
         )
-    rows = read_sheet(upload.read(), upload.name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
-    run = {
-        "user": request.user,
-        "municipality": municipality,
-        "records": rows,
-        "commit": commit,
-        "file_name": upload.name,
-    }
-    if feed == REGISTER:
-        return loading.load_register(**run)
-    return importing.import_feed(feed=feed, **run)
+    return importing.import_rows(
+        feed=feed,
+        user=request.user,
+        municipality=municipality,
+        records=importing.sheet_rows(upload.read(), upload.name),
+        commit=commit,
+        file_name=upload.name,
+    )
 
 
 def _job(request: HttpRequest, municipality: Municipality) -> LayerJob | None:

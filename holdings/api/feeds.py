@@ -15,11 +15,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.pagination import PAGE_PARAMETERS, page_schema, paged_response
-from core.sheets import read_sheet
 
 from .. import importing, loading, privacy, reconciliation, selectors
 from ..choices import QueueState
-from ..importing import MAX_BYTES, MAX_ROWS
 from ..models import Holding, QueuedRow
 from . import serializers as s
 from .views import _municipality, _valid
@@ -79,20 +77,7 @@ class FeedFileView(APIView):
         "(dry_run: report only); unmatched rows are queued",
     )
     def post(self, request: Request) -> Response:
-        if not selectors.may_run_feeds_anywhere(user=request.user):
-            raise exceptions.PermissionDenied(_("You may not import revenue feeds."))
-        data = _valid(s.FeedFileSerializer, request)
-        municipality = _feed_municipality(request, data.get("municipality"))
-        upload = data["file"]
-        rows = read_sheet(upload.read(), upload.name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
-        report = importing.import_feed(
-            user=request.user,
-            municipality=municipality,
-            feed=data["feed"],
-            records=rows,
-            commit=not data["dry_run"],
-            file_name=upload.name,
-        )
+        report = _from_file(request, s.FeedFileSerializer, _("You may not import revenue feeds."))
         return _report(report)
 
 
@@ -109,20 +94,27 @@ class RegisterFileView(APIView):
         "none (dry_run: report only); changed owners are recorded as transfers",
     )
     def post(self, request: Request) -> Response:
-        if not selectors.may_run_feeds_anywhere(user=request.user):
-            raise exceptions.PermissionDenied(_("You may not load the holding register."))
-        data = _valid(s.RegisterFileSerializer, request)
-        municipality = _feed_municipality(request, data.get("municipality"))
-        upload = data["file"]
-        rows = read_sheet(upload.read(), upload.name, max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
-        report = loading.load_register(
-            user=request.user,
-            municipality=municipality,
-            records=rows,
-            commit=not data["dry_run"],
-            file_name=upload.name,
-        )
+        refused = _("You may not load the holding register.")
+        report = _from_file(request, s.RegisterFileSerializer, refused)
         return Response(s.RegisterReportSerializer(report).data)
+
+
+def _from_file(request: Request, serializer, refused: str):
+    """A feed's file (or the register's, whose serializer names no feed) read and
+    imported, all or none, for the editors of its whole municipality."""
+    if not selectors.may_run_feeds_anywhere(user=request.user):
+        raise exceptions.PermissionDenied(refused)
+    data = _valid(serializer, request)
+    municipality = _feed_municipality(request, data.get("municipality"))
+    upload = data["file"]
+    return importing.import_rows(
+        feed=data.get("feed", loading.REGISTER),
+        user=request.user,
+        municipality=municipality,
+        records=importing.sheet_rows(upload.read(), upload.name),
+        commit=not data["dry_run"],
+        file_name=upload.name,
+    )
 
 
 class FeedImportListView(APIView):
