@@ -195,6 +195,8 @@ class RequestOrigin(models.TextChoices):
 
     CALL = "call", _("A call to the help desk")
     PLAN = "plan", _("Scheduled desludging")
+    # A citizen asked on the citizens' pages (issue 33), proving the holding theirs.
+    ONLINE = "online", _("A citizen's request online")
 
 
 class RequestStatus(models.TextChoices):

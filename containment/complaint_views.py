@@ -4,6 +4,8 @@ containment/complaints.py reads and writes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.files import private_file_response
 from core.forms import add_service_errors, answer_post
 from core.roles import COMPLAINT_READER_ROLES
 from core.scope import holds_role_anywhere
@@ -20,7 +23,7 @@ from spatial import selectors as spatial_selectors
 
 from . import complaints
 from .choices import ComplaintKind, ComplaintStatus
-from .models import Complaint
+from .models import Complaint, ComplaintPhoto
 from .operation_forms import ComplaintChangeForm, ComplaintForm
 
 OPEN = [ComplaintStatus.OPEN, ComplaintStatus.IN_PROGRESS]
@@ -120,3 +123,14 @@ def complaint_page(request: HttpRequest, pk: int) -> HttpResponse:
         {"complaint": complaint, "form": form, "history": complaints.complaint_history(complaint)},
         status=status,
     )
+
+
+@login_required
+def complaint_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """A complainant's photo, for those who read the complaint."""
+    try:
+        photo = complaints.complaint_photo_get(user=request.user, photo_id=pk)
+    except ComplaintPhoto.DoesNotExist:
+        raise Http404 from None
+    path = Path(photo.image.path)
+    return private_file_response(path, filename=path.name)

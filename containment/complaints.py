@@ -22,7 +22,7 @@ from spatial.selectors import record_in_scope
 
 from . import selectors
 from .choices import ComplaintStatus
-from .models import Complaint, Containment
+from .models import Complaint, ComplaintPhoto, Containment
 
 C = ComplaintStatus
 CHANGES: dict[str, set[str]] = {
@@ -51,6 +51,13 @@ def complaint_list(
 def complaint_get(*, user: Any, complaint_id: int) -> Complaint:
     """Complaint.DoesNotExist when unknown or out of the user's scope."""
     return complaint_list(user=user).get(pk=complaint_id)
+
+
+def complaint_photo_get(*, user: Any, photo_id: int) -> ComplaintPhoto:
+    """A complaint's photo, if the user reads the complaint."""
+    return ComplaintPhoto.objects.get(
+        pk=photo_id, complaint__in=complaint_list(user=user, status=None, kind=None)
+    )
 
 
 def may_take_complaints(*, user: Any, municipality_id: int) -> bool:
@@ -101,6 +108,8 @@ def complaint_create(
         if record is not None and record.municipality_id != municipality.pk:
             raise ValidationError({"where": [_("This place is in another municipality.")]})
     anchor = containment or building
+    # Without a record, where it is: the point a citizen placed, and its ward.
+    point, ward = details.pop("location", None), details.pop("ward", None)
     complaint = Complaint(
         municipality=municipality,
         kind=kind,
@@ -108,13 +117,13 @@ def complaint_create(
         description=description.strip(),
         building=building,
         containment=containment,
-        ward_id=getattr(anchor, "ward_id", None),
+        ward_id=getattr(anchor, "ward_id", None) if anchor else getattr(ward, "pk", None),
         location=(
             containment.geom
             if containment
             else building.geom.point_on_surface
             if building
-            else None
+            else point
         ),
         created_by=created_by,
         **details,

@@ -23,6 +23,9 @@ urlpatterns = [
     path("desk/requests/<int:pk>/", request_views.request_page, name="request"),
     path("desk/complaints/", complaint_views.complaint_list, name="complaints"),
     path("desk/complaints/<int:pk>/", complaint_views.complaint_page, name="complaint"),
+    path(
+        "desk/complaints/photos/<int:pk>/", complaint_views.complaint_photo, name="complaint-photo"
+    ),
     path("inspections/", views.inspector_page, name="inspect"),
     path("inspections/sw.js", views.inspector_worker, name="inspect-worker"),
     path("office/rules/", rule_office_views.rules_page, name="office-rules"),

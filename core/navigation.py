@@ -60,6 +60,7 @@ PAGES = (
         _("Compliance"),
         frozenset({ADMIN, GIS, EXECUTIVE, INSPECTOR, DESK}),
     ),
+    Page("citizens:office-certificates", _("Certificates"), frozenset({EXECUTIVE, ADMIN})),
     Page("containment:desk", _("Call desk"), frozenset({DESK, ADMIN})),
     Page("containment:inspect", _("Inspections"), frozenset({INSPECTOR})),
     Page("containment:complaints", _("Complaints"), frozenset({DESK, ADMIN, INSPECTOR})),

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "dashboards",
     "holdings",
     "approvals",
+    "citizens",
 ]
 
 MIDDLEWARE = [
@@ -245,6 +246,26 @@ IMIS = {
     # Dashboard figures written to less than this long ago are served while the worker
     # recomputes them (0: every read after a write recomputes first). Decision 0008.
     "DASHBOARD_MAX_AGE_S": int(os.environ.get("IMIS_DASHBOARD_MAX_AGE_S", "60")),
+    # Citizen services (issue 33). Failures of lookups lock a holding number, and a client
+    # address, for LOCK_MINUTES; a one-time code lives OTP_MINUTES; a citizen's page stays
+    # open SESSION_MINUTES; an address files at most FILINGS_PER_HOUR complaints or requests.
+    "CITIZEN_LIMITS": {
+        "LOCK_MINUTES": 15,
+        "FAILURES_PER_HOLDING": 5,
+        "FAILURES_PER_ADDRESS": 20,
+        "OTP_MINUTES": 10,
+        "OTP_PER_HOUR": 3,
+        "SESSION_MINUTES": 30,
+        "FILINGS_PER_HOUR": 10,
+    },
+    # Behind this many proxies (the shipped nginx is one), the client's address is read
+    # from X-Forwarded-For; 0 reads REMOTE_ADDR.
+    "TRUSTED_PROXIES": int(os.environ.get("IMIS_TRUSTED_PROXIES", "0")),
+    # Certificates' QR links are signed with this key (the secret key unless set): keep it
+    # when the secret key is rotated, or every certificate issued fails verification.
+    "CERTIFICATE_KEY": os.environ.get("IMIS_CERTIFICATE_KEY", ""),
+    # Where citizens pay their bills (the billing system's page); empty hides the link.
+    "BILL_PAYMENT_URL": os.environ.get("IMIS_BILL_PAYMENT_URL", ""),
     # Messages to households about their desludging request (scheduled, emptied) go out
     # through this class (containment/notices.py). The logging backend only writes them to
     # the log; an SMS gateway's backend is a class with the same send(phone, text).

@@ -7,7 +7,7 @@ One module per subdomain; every model (and the rule sets' default callables, whi
 migrations name as containment.models.*) is importable from here.
 """
 
-from .complaints import Complaint
+from .complaints import Complaint, ComplaintPhoto
 from .compliance import (
     ComplianceAssessment,
     ComplianceRuleSet,
@@ -37,6 +37,7 @@ from .toilets import PublicToilet, PublicToiletCount
 __all__ = [
     "POSITIVE",
     "Complaint",
+    "ComplaintPhoto",
     "ComplianceAssessment",
     "ComplianceRuleSet",
     "ComplianceRun",

@@ -73,3 +73,15 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.pk})"
+
+
+class ComplaintPhoto(models.Model):
+    """A photo the complainant sent (issue 33: citizens complain from their phones)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(_("photo"), upload_to="complaints/%Y/%m/")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("complaint photo")
+        verbose_name_plural = _("complaint photos")

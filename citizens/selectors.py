@@ -1,0 +1,95 @@
+"""Reads of citizen services (issue 33): a reference's case and what happened to it, and
+the certificates the councillor and the office see."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db.models import QuerySet
+
+from core.local import latin_digits
+from core.scope import user_scope
+
+from .choices import CaseKind, CertificateStatus
+from .models import Certificate, CitizenCase
+from .services import REFERENCE_ALPHABET, REVOKERS
+
+_REFERENCE = re.compile(rf"^([{REFERENCE_ALPHABET}]{{4}})-?([{REFERENCE_ALPHABET}]{{4}})$")
+
+
+def reference_typed(text: str) -> str:
+    """A reference as typed ("ac4f-9kty", with spaces) in its stored form, or ""."""
+    found = _REFERENCE.match("".join(latin_digits(text or "").upper().split()))
+    return f"{found[1]}-{found[2]}" if found else ""
+
+
+def case_get(reference: str) -> CitizenCase | None:
+    if not reference:
+        return None
+    return (
+        CitizenCase.objects.select_related(
+            "municipality",
+            "emptying_request__containment",
+            "emptying_request__provider",
+            "complaint",
+            "certificate",
+        )
+        .filter(reference=reference)
+        .first()
+    )
+
+
+def case_story(case: CitizenCase) -> dict[str, Any]:
+    """What the citizen reads of the case: its status and the steps with their times. No
+    names or phones: the reference alone opens this page."""
+    if case.kind == CaseKind.EMPTYING:
+        request = case.emptying_request
+        steps = [
+            (request.requested_at, "requested"),
+            (request.scheduled_at, "scheduled"),
+            (request.emptied_at, "emptied"),
+            (request.closed_at, "closed"),
+            (request.cancelled_at, "cancelled"),
+        ]
+        return {
+            "status": request.get_status_display(),
+            "record": request,
+            "steps": [(at, step) for at, step in steps if at],
+        }
+    if case.kind == CaseKind.COMPLAINT:
+        complaint = case.complaint
+        steps = [(complaint.created_at, "received"), (complaint.closed_at, "closed")]
+        return {
+            "status": complaint.get_status_display(),
+            "record": complaint,
+            "steps": [(at, step) for at, step in steps if at],
+        }
+    certificate = case.certificate
+    steps = [
+        (certificate.applied_at, "applied"),
+        (
+            certificate.decided_at,
+            certificate.status if certificate.status != "revoked" else "issued",
+        ),
+        (certificate.revoked_at, "revoked"),
+    ]
+    return {
+        "status": certificate.get_status_display(),
+        "record": certificate,
+        "steps": [(at, step) for at, step in steps if at],
+        "downloadable": certificate.status == CertificateStatus.ISSUED,
+    }
+
+
+def certificate_list(*, user: Any, status: str | None = None) -> QuerySet[Certificate]:
+    """The certificates of the wards the user decides or revokes in."""
+    found = user_scope(user, REVOKERS).filter(
+        Certificate.objects.select_related("municipality", "ward", "holding")
+    )
+    return found.filter(status=status) if status else found
+
+
+def certificate_get(*, user: Any, certificate_id: int) -> Certificate:
+    """Certificate.DoesNotExist when unknown or out of the user's wards."""
+    return certificate_list(user=user).get(pk=certificate_id)
