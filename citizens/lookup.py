@@ -55,12 +55,17 @@ def _typed(code: str) -> str:
     return "".join(latin_digits(code or "").upper().split()).replace("-", "")
 
 
+def new_bill_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(BILL_CODE_LENGTH))
+
+
 def bill_code_for(holding: Holding) -> str:
     """The code the billing system prints on the holding's bills (made on first need)."""
     found = BillCode.objects.filter(holding=holding).first()
     if found is None:
-        code = "".join(secrets.choice(ALPHABET) for _ in range(BILL_CODE_LENGTH))
-        found, _created = BillCode.objects.get_or_create(holding=holding, defaults={"code": code})
+        found, _created = BillCode.objects.get_or_create(
+            holding=holding, defaults={"code": new_bill_code()}
+        )
     return found.code
 
 

@@ -4,15 +4,18 @@ reason, and an issued certificate revoked. Thin: services decide who may."""
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.scope import holds_role_anywhere
+from core.scope import holds_role_anywhere, user_scope
+from spatial.models import Municipality
 
 from . import certificates, selectors, services
 from .choices import CertificateStatus
@@ -32,7 +35,12 @@ def certificate_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "citizens/office_certificates.html",
-        {"certificates": shown, "wanted": wanted, "statuses": CertificateStatus.choices},
+        {
+            "certificates": shown,
+            "wanted": wanted,
+            "statuses": CertificateStatus.choices,
+            "code_towns": selectors.code_towns(user=request.user),
+        },
     )
 
 
@@ -109,3 +117,26 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if certificate.status not in (CertificateStatus.ISSUED, CertificateStatus.REVOKED):
         raise Http404(_("This application has no certificate."))
     return certificate_response(request, certificate)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+def bill_codes(request: HttpRequest) -> HttpResponse:
+    """The codes the billing system prints on the bills, one row per holding (codes made
+    for holdings that have none yet), for the municipal admin of the whole municipality."""
+    code = request.GET.get("municipality", "")
+    scope = user_scope(request.user, services.CODE_KEEPERS)
+    municipality = Municipality.objects.filter(code=code).first()
+    if municipality is None or not scope.whole(municipality.pk):
+        raise PermissionDenied
+    services.bill_codes_issue(municipality=municipality)
+    writer = csv.writer(_Echo())
+    rows = selectors.bill_code_rows(municipality=municipality)
+    body = (writer.writerow(row) for row in rows)
+    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="bill-codes-{municipality.code}.csv"'
+    return response

@@ -9,11 +9,11 @@ from typing import Any
 from django.db.models import QuerySet
 
 from core.local import latin_digits
-from core.scope import user_scope
+from core.scope import municipalities_visible, user_scope
 
 from .choices import CaseKind, CertificateStatus
-from .models import Certificate, CitizenCase
-from .services import REFERENCE_ALPHABET, REVOKERS
+from .models import BillCode, Certificate, CitizenCase
+from .services import CODE_KEEPERS, REFERENCE_ALPHABET, REVOKERS
 
 _REFERENCE = re.compile(rf"^([{REFERENCE_ALPHABET}]{{4}})-?([{REFERENCE_ALPHABET}]{{4}})$")
 
@@ -93,3 +93,22 @@ def certificate_list(*, user: Any, status: str | None = None) -> QuerySet[Certif
 def certificate_get(*, user: Any, certificate_id: int) -> Certificate:
     """Certificate.DoesNotExist when unknown or out of the user's wards."""
     return certificate_list(user=user).get(pk=certificate_id)
+
+
+def bill_code_rows(*, municipality: Any):
+    """The header and (ward, holding number, code) of every holding in service."""
+    yield ("ward", "holding", "bill_code")
+    found = (
+        BillCode.objects.filter(
+            holding__municipality=municipality, holding__retired_at__isnull=True
+        )
+        .order_by("holding__ward__number", "holding__number_key")
+        .values_list("holding__ward__number", "holding__number", "code")
+    )
+    yield from found.iterator(chunk_size=5000)
+
+
+def code_towns(*, user: Any) -> list:
+    """The municipalities whose codes on the bills this user hands to the billing system."""
+    scope = user_scope(user, CODE_KEEPERS)
+    return [m for m in municipalities_visible(user) if scope.whole(m.pk)]

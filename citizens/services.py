@@ -26,12 +26,14 @@ from core.uploads import check_photo
 from holdings.models import Holding
 from spatial.models import Municipality, Ward
 
-from . import certificates, messaging
+from . import certificates, lookup, messaging
 from .choices import CaseKind, CertificateStatus
-from .models import Certificate, CitizenCase
+from .models import BillCode, Certificate, CitizenCase
 
 REFERENCE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 DECIDERS = frozenset({MembershipRole.EXECUTIVE})
+# Who hands the codes on the bills to the billing system.
+CODE_KEEPERS = frozenset({MembershipRole.MUNICIPAL_ADMIN})
 REVOKERS = frozenset({MembershipRole.EXECUTIVE, MembershipRole.MUNICIPAL_ADMIN})
 
 
@@ -256,3 +258,23 @@ def certificate_revoke(*, certificate: Certificate, user: Any, reason: str) -> C
     certificate.revoked_at = timezone.now()
     certificate.save()
     return certificate
+
+
+@transaction.atomic
+def bill_codes_issue(*, municipality: Municipality) -> int:
+    """A code for every holding in service that has none yet; how many were made."""
+    missing = Holding.objects.filter(municipality=municipality, bill_code__isnull=True)
+    made = [
+        BillCode(holding_id=pk, code=lookup.new_bill_code())
+        for pk in missing.values_list("pk", flat=True)
+    ]
+    BillCode.objects.bulk_create(made, batch_size=5000)
+    return len(made)
+
+
+@transaction.atomic
+def bill_code_replace(*, holding: Holding) -> str:
+    """A new code for a holding whose code leaked: the old one stops working at once."""
+    code = lookup.new_bill_code()
+    BillCode.objects.update_or_create(holding=holding, defaults={"code": code})
+    return code

@@ -26,6 +26,7 @@ urlpatterns = [
     path("citizen/<slug:code>/holding/leave/", views.leave, name="leave"),
     path("citizen/<slug:code>/complaint/", public_views.complaint, name="complaint"),
     path("office/certificates/", office_views.certificate_list, name="office-certificates"),
+    path("office/bill-codes.csv", office_views.bill_codes, name="bill-codes"),
     path(
         "office/certificates/<int:pk>/",
         office_views.certificate_page,

@@ -74,6 +74,8 @@ PLANT = frozenset({"plant_operator"})
 APPROVAL_READERS = frozenset({"executive", "executive_b", "inspector_b", "admin_b", "other_admin"})
 APPROVAL_INTAKE = frozenset({"admin_b", "other_admin"})
 APPROVAL_READERS_OF_A = frozenset({"executive"})
+CERTIFICATE_OFFICE = frozenset({"executive", "executive_b", "admin_b", "other_admin"})
+CERTIFICATE_OF_A = frozenset({"executive"})
 
 GROUPS = {
     "EVERYONE": EVERYONE,
@@ -96,6 +98,7 @@ GROUPS = {
     "ENUMERATOR_OF_A": ENUMERATOR_OF_A,
     "PLANT": PLANT,
     "NOBODY": NOBODY,
+    "CERTIFICATE_OFFICE": CERTIFICATE_OFFICE,
 }
 
 
@@ -306,6 +309,31 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         "GET": frozenset({"gis_officer", "executive", "help_desk"}),
         "POST": DESK_OF_A,
     },
+    "containment:complaint-photo": {"GET": frozenset({"gis_officer", "executive", "help_desk"})},
+    # ---------------------------------------------------------------- citizens (issue 33)
+    # Public pages: a holding opens only with its code (tests/citizens), a reference's page
+    # shows no names, a certificate's QR page is meant for anyone who holds the paper.
+    "citizens:start": {"GET": EVERYONE},
+    "citizens:town": {"GET": EVERYONE},
+    "citizens:lookup": {"GET": EVERYONE, "POST": EVERYONE},
+    "citizens:holding": {"GET": EVERYONE},
+    "citizens:emptying": {"GET": EVERYONE, "POST": EVERYONE},
+    "citizens:certificate-apply": {"GET": EVERYONE, "POST": EVERYONE},
+    "citizens:leave": {"POST": EVERYONE},
+    "citizens:complaint": {"GET": EVERYONE, "POST": EVERYONE},
+    "citizens:track": {"GET": EVERYONE},
+    "citizens:case": {"GET": EVERYONE},
+    "citizens:case-certificate": {"GET": EVERYONE},
+    "citizens:verify": {"GET": EVERYONE},
+    # The councillor's desk: executives and admins; a certificate of ward A is the town's
+    # executive's (the councillor of ward B and the admin of ward B are refused it). A step
+    # posted without its name is refused to all.
+    "citizens:office-certificates": {"GET": CERTIFICATE_OFFICE},
+    "citizens:office-certificate": {"GET": CERTIFICATE_OF_A, "POST": NOBODY},
+    "citizens:office-certificate-pdf": {"GET": CERTIFICATE_OF_A},
+    # The codes on the bills: the admin of the whole municipality only (none of the
+    # principals; tests/citizens/test_bill_codes.py lets the town's admin through).
+    "citizens:bill-codes": {"GET": NOBODY},
     # The inspector's worklist: whoever records inspections somewhere (his own wards' list).
     "containment:inspect": {
         "GET": frozenset({"gis_officer", "gis_officer_b", "inspector_b"}) | ADMINS_ANYWHERE

@@ -127,6 +127,10 @@ PK_OF = {
     "approvals-api:application-design": "application",
     "approvals-api:application-built": "application",
     "holdings:merge": "holding",
+    "citizens:verify": "certificate",
+    "citizens:office-certificate": "certificate",
+    "citizens:office-certificate-pdf": "certificate",
+    "containment:complaint-photo": "complaint_photo",
     "holdings-api:change-evidence": "holding_change",
     "holdings-api:holding-transfer": "holding",
     "holdings-api:holding-split": "holding",
@@ -148,6 +152,8 @@ def _path(route: str, name: str, ids: dict) -> str:
         "z": 16,
         "x": x,
         "y": y,
+        "reference": ids.get("reference", "ACDE-FGHJ"),
+        "signed": ids.get("signed", "x"),
     }
     if name.startswith("record-"):
         keys = ids["page_keys"]  # one per register; one value for all (hostile ids)
@@ -179,6 +185,7 @@ def _path(route: str, name: str, ids: dict) -> str:
 # Query strings naming the town, so that scoped endpoints are asked about its data.
 QUERY = {
     "holdings:new": "municipality={code}",
+    "citizens:bill-codes": "municipality={code}",
     "surveys-api:day-points": "day=2026-07-15",
     "containment-api:call-card": "building={building}",
     "containment-api:provider-day": "provider={provider}&day=2026-12-06",

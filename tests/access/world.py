@@ -16,8 +16,11 @@ from rest_framework.authtoken.models import Token
 
 from approvals import services as approval_services
 from approvals.choices import Document, Stage
+from citizens import certificates
+from citizens import services as citizen_services
 from containment import complaints, crew, desludging, inspections
 from containment.models import (
+    ComplaintPhoto,
     Containment,
     DrainSegment,
     PublicToilet,
@@ -272,7 +275,23 @@ def build_world() -> World:
         approval_services.document_receive(user=approver, application=application, kind=kind)
     while application.stage != Stage.APPROVED:
         application = approval_services.application_advance(user=approver, application=application)
+    # A citizen's certificate of the holding, issued by the town's executive (the councillor
+    # of ward A is not a principal), followed by its reference; the complaint's photo.
+    case = citizen_services.certificate_apply(
+        holding=holding, kind="holding", applicant_name="Shapla", applicant_phone="01712000333"
+    )
+    certificate = citizen_services.certificate_approve(
+        certificate=case.certificate, user=world.users["executive"]
+    )
+    complaint_photo = ComplaintPhoto.objects.create(
+        complaint=complaint,
+        image=SimpleUploadedFile("lane.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png"),
+    )
     world.ids = {
+        "certificate": certificate.pk,
+        "reference": case.reference,
+        "signed": certificates.signature(certificate),
+        "complaint_photo": complaint_photo.pk,
         "application": application.pk,
         "ward": town.west.pk,
         "holding": holding.pk,

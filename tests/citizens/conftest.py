@@ -27,6 +27,10 @@ def kept_texts(settings):
 
 @pytest.fixture
 def home(town):
+    return make_home(town)
+
+
+def make_home(town):
     building = BuildingFactory(municipality=town.municipality)
     holding = holding_services.holding_create(
         municipality=town.municipality, ward=town.west, number="12/A", buildings=[building],

@@ -9,7 +9,7 @@ from citizens.models import CitizenCase
 from containment.choices import RequestOrigin, RequestStatus
 from containment.models import Complaint, EmptyingRequest
 from core.roles import MembershipRole
-from tests.factories import SOUTH, WEST, MembershipFactory
+from tests.factories import SOUTH, WEST, BuildingFactory, ContainmentFactory, MembershipFactory
 
 from .conftest import opened
 
@@ -59,8 +59,6 @@ def test_an_emptying_request_enters_the_desludging_chain(
 
 
 def test_a_tank_of_another_holding_cannot_be_asked_for(town, home):
-    from tests.factories import BuildingFactory, ContainmentFactory
-
     stranger = ContainmentFactory(
         municipality=town.municipality, buildings=[BuildingFactory(municipality=town.municipality)]
     )
