@@ -317,3 +317,7 @@ def _write(municipality: Municipality, plan: list, shapes: dict, buildings: dict
     rule_set = active_rule_set(municipality=municipality)
     if rule_set is not None:
         compliance.assess(rule_set=rule_set)
+
+
+# The import framework reads the attributes of an import from its spec (core.imports.mapping).
+import_containments.spec = SPEC

@@ -163,3 +163,31 @@ class TableChange(models.Model):
         verbose_name = _("table change")
         verbose_name_plural = _("table changes")
         indexes = [models.Index(fields=["table_name"], name="tablechange_table_idx")]
+
+
+class ImportMapping(models.Model):
+    """How a municipality's own files name a register's attributes and codes (issue 35):
+    `columns` maps a file's column to the register's attribute ("ওয়ার্ড_নং" -> "number"),
+    `values` maps, per attribute, the file's words to the register's codes ("পাকা" ->
+    "rcc_framed"). Saved once per town and layer, applied to every import of it."""
+
+    municipality = models.ForeignKey(
+        MUNICIPALITY_MODEL, on_delete=models.CASCADE, related_name="import_mappings"
+    )
+    layer = models.CharField(_("layer"), max_length=60)
+    columns = models.JSONField(_("columns"), default=dict, blank=True)
+    values = models.JSONField(_("codes"), default=dict, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "layer"], name="import_mapping_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.layer} ({self.municipality_id})"

@@ -6,6 +6,7 @@ tail (finish: a dry run reports, a commit writes all or nothing). A register's o
 between the two."""
 
 from .. import registry
+from . import mapping
 from .checks import check_rows, finish, same_shape
 from .spec import (
     GIS_COLUMNS,
@@ -68,4 +69,4 @@ def import_layer(request: ImportRequest) -> ImportReport:
     """Import rows read from a file into the register `request.layer`, by the importer its
     declaration names: a dry run reports every problem per row; with `commit` and no
     problem, every row is written in one transaction, else nothing is."""
-    return registry.get(request.layer).importer(request)
+    return registry.get(request.layer).importer(mapping.apply(request))

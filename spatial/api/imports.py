@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pghistory
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -19,13 +20,19 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import imports, io
-from core.parsers import PlainMultiPartParser
+from core.imports import mapping
+from core.parsers import LimitedJSONParser, PlainMultiPartParser
 from core.permissions import require_role_anywhere
 from core.roles import REGISTER_EDITOR_ROLES
+from core.scope import user_scope
 
 from .. import selectors
 from ..models import Municipality
 from .layer_views import require_editor
+
+MUNICIPALITY_PARAMETER = OpenApiParameter(
+    "municipality", str, description="The municipality's code (optional with one)"
+)
 
 
 class ImportInputSerializer(serializers.Serializer):
@@ -107,3 +114,86 @@ class ImportApi(APIView):
                 )
         body = asdict(report) | {"source_crs": read.source_crs}
         return Response(body, status=status.HTTP_200_OK)
+
+
+class ImportMappingSerializer(serializers.Serializer):
+    columns = serializers.DictField(
+        child=serializers.CharField(max_length=60),
+        required=False,
+        help_text="The file's column -> the register's attribute",
+    )
+    values = serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField(max_length=60)),
+        required=False,
+        help_text="Per attribute: the file's word -> the register's code",
+    )
+
+
+def _mapping_town(request: Request, name: str) -> Municipality:
+    """The municipality (`?municipality=`) whose mapping of layer `name` is asked for: its
+    whole-town register editors keep it."""
+    require_role_anywhere(request.user, REGISTER_EDITOR_ROLES)
+    if name not in imports.importable_layers():
+        raise exceptions.NotFound(_("No import for %(layer)s.") % {"layer": name})
+    code = request.query_params.get("municipality")
+    requested = Municipality.objects.filter(code=code).first() if code else None
+    if code and requested is None:
+        raise exceptions.ValidationError({"municipality": [_("Unknown municipality.")]})
+    municipality = selectors.municipality_for_new_record(user=request.user, requested=requested)
+    if not user_scope(request.user, REGISTER_EDITOR_ROLES).whole(municipality.pk):
+        raise exceptions.PermissionDenied(
+            _("Only an editor of the whole municipality keeps its import names.")
+        )
+    return municipality
+
+
+def _mapping_body(municipality: Municipality, name: str) -> dict:
+    found = mapping.mapping_get(municipality=municipality, layer=name)
+    return {
+        "layer": name,
+        "municipality": municipality.code,
+        "attributes": sorted(mapping.attributes(name)),
+        "columns": found.columns if found else {},
+        "values": found.values if found else {},
+    }
+
+
+class ImportMappingApi(APIView):
+    """A town's own names for a layer's columns and codes, applied to its every import."""
+
+    permission_classes = [IsAuthenticated]
+    parser_classes = [LimitedJSONParser]
+
+    @extend_schema(
+        operation_id="imports_mapping_retrieve",
+        parameters=[MUNICIPALITY_PARAMETER],
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["imports"],
+        summary="The town's names for a layer's columns and codes",
+    )
+    def get(self, request: Request, name: str) -> Response:
+        return Response(_mapping_body(_mapping_town(request, name), name))
+
+    @extend_schema(
+        operation_id="imports_mapping_update",
+        parameters=[MUNICIPALITY_PARAMETER],
+        request=ImportMappingSerializer,
+        responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+        tags=["imports"],
+        summary="Save the town's names for a layer's columns and codes",
+    )
+    def put(self, request: Request, name: str) -> Response:
+        municipality = _mapping_town(request, name)
+        form = ImportMappingSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            mapping.mapping_set(
+                municipality=municipality,
+                layer=name,
+                columns=form.validated_data.get("columns", {}),
+                values=form.validated_data.get("values", {}),
+                user=request.user,
+            )
+        except DjangoValidationError as error:
+            raise exceptions.ValidationError(error.message_dict) from None
+        return Response(_mapping_body(municipality, name))

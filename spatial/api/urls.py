@@ -16,6 +16,7 @@ urlpatterns = [
     path("disease-cases/<int:pk>/", health.DiseaseCaseCountView.as_view(), name="disease-case"),
     path("exports/<str:name>/", exports.ExportView.as_view(), name="export"),
     path("imports/<str:name>/", imports.ImportApi.as_view(), name="import"),
+    path("imports/<str:name>/mapping/", imports.ImportMappingApi.as_view(), name="import-mapping"),
     path("jobs/", jobs.LayerJobListView.as_view(), name="layer-jobs"),
     path("jobs/exports/", jobs.ExportJobView.as_view(), name="layer-job-export"),
     path("jobs/imports/", jobs.ImportJobView.as_view(), name="layer-job-import"),

@@ -437,6 +437,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "dashboards-api:public-wards": {"GET": EVERYONE},
     # ---------------------------------------------------------------- GIS interoperability
     "spatial-api:export": {"GET": WARD_A},  # ?ward=A
+    # A town's names for a layer's columns and codes: its whole-town register editors.
+    "spatial-api:import-mapping": {"GET": EDITORS, "PUT": EDITORS},
     "spatial-api:import": {"POST": EDITORS_ANYWHERE},
     "spatial-api:layer-jobs": {"GET": LOGGED_IN},  # one's own jobs
     "spatial-api:layer-job-export": {"POST": LOGGED_IN},

@@ -186,6 +186,7 @@ def _path(route: str, name: str, ids: dict) -> str:
 QUERY = {
     "holdings:new": "municipality={code}",
     "citizens:bill-codes": "municipality={code}",
+    "spatial-api:import-mapping": "municipality={code}",
     "surveys-api:day-points": "day=2026-07-15",
     "containment-api:call-card": "building={building}",
     "containment-api:provider-day": "provider={provider}&day=2026-12-06",
