@@ -19,6 +19,7 @@ urlpatterns = [
     path("holdings/", include("holdings.urls")),
     path("approvals/", include("approvals.urls")),
     path("", include("citizens.urls")),
+    path("office/municipalities/", include("onboarding.urls")),
     path("api/v1/", include("config.api_urls")),
     path("ogc/", include("spatial.ogcapi.urls")),
     # QGIS does not follow a redirect from /ogc to /ogc/: answer the landing page on both.

@@ -70,6 +70,7 @@ PAGES = (
     Page("surveys:campaigns", _("Surveys"), frozenset({ADMIN, GIS, SUPERVISOR, ENUMERATOR})),
     Page("surveys:field", _("Field survey"), frozenset({ENUMERATOR, SUPERVISOR})),
     Page("spatial:connect", _("QGIS and API"), frozenset({ADMIN, GIS})),
+    Page("onboarding:municipalities", _("Municipalities"), frozenset({ADMIN})),
     Page("people", _("People"), frozenset({ADMIN})),
     Page("dashboards:targets", _("Targets"), frozenset({ADMIN})),
     Page("containment:office-fsm", _("Providers and plants"), frozenset({ADMIN})),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "holdings",
     "approvals",
     "citizens",
+    "onboarding",
 ]
 
 MIDDLEWARE = [

@@ -334,6 +334,13 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     # The codes on the bills: the admin of the whole municipality only (none of the
     # principals; tests/citizens/test_bill_codes.py lets the town's admin through).
     "citizens:bill-codes": {"GET": NOBODY},
+    # ---------------------------------------------------------------- moving in (issue 35)
+    # The checklists: the municipal admins (each reads the towns he administers whole); a
+    # new municipality and the town's checklist are the system administrator's (and the
+    # town's whole admin's), none of the principals (tests/onboarding).
+    "onboarding:municipalities": {"GET": ADMINS_ANYWHERE},
+    "onboarding:new": {"GET": NOBODY, "POST": NOBODY},
+    "onboarding:checklist": {"GET": NOBODY},
     # The inspector's worklist: whoever records inspections somewhere (his own wards' list).
     "containment:inspect": {
         "GET": frozenset({"gis_officer", "gis_officer_b", "inspector_b"}) | ADMINS_ANYWHERE
