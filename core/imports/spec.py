@@ -151,6 +151,7 @@ def as_code(choices):
         return text
 
     convert.empty = ""
+    convert.choices = choices  # for forms that map a town's words to the codes
     return convert
 
 

@@ -341,6 +341,8 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
     "onboarding:municipalities": {"GET": ADMINS_ANYWHERE},
     "onboarding:new": {"GET": NOBODY, "POST": NOBODY},
     "onboarding:checklist": {"GET": NOBODY},
+    # The town's names for a layer's columns and words: its whole-town register editors.
+    "onboarding:names": {"GET": EDITORS, "POST": EDITORS},
     # The inspector's worklist: whoever records inspections somewhere (his own wards' list).
     "containment:inspect": {
         "GET": frozenset({"gis_officer", "gis_officer_b", "inspector_b"}) | ADMINS_ANYWHERE

@@ -152,6 +152,7 @@ def _path(route: str, name: str, ids: dict) -> str:
         "z": 16,
         "x": x,
         "y": y,
+        "layer": "buildings",
         "reference": ids.get("reference", "ACDE-FGHJ"),
         "signed": ids.get("signed", "x"),
     }
