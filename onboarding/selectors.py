@@ -20,6 +20,8 @@ from core.scope import user_scope
 from holdings.models import Holding
 from spatial.models import Building, LowIncomeCommunity, Municipality, Road, Ward
 
+from .models import HeldRow, MigrationRun
+
 READERS = frozenset({MembershipRole.MUNICIPAL_ADMIN})
 
 WARD_COVER = """
@@ -100,3 +102,12 @@ def checklist(municipality: Municipality) -> list[Item]:
 
 def mappings(municipality: Municipality) -> QuerySet[ImportMapping]:
     return ImportMapping.objects.filter(municipality=municipality).order_by("layer")
+
+
+def held_rows(municipality: Municipality) -> QuerySet:
+    """The rows of the town's move from Base IMIS that wait for a fix, with their reason."""
+    return HeldRow.objects.filter(municipality=municipality).order_by("table", "key")
+
+
+def last_run(municipality: Municipality) -> MigrationRun | None:
+    return MigrationRun.objects.filter(municipality=municipality).first()

@@ -66,6 +66,8 @@ def checklist(request: HttpRequest, code: str) -> HttpResponse:
             "items": selectors.checklist(town),
             "mappings": selectors.mappings(town),
             "layers": imports.importable_layers(),
+            "held": selectors.held_rows(town)[:500],
+            "last_run": selectors.last_run(town),
         },
     )
 
