@@ -325,6 +325,20 @@ register(
         model=LowIncomeCommunity,
         id_kwarg="low_income_community",
         summary="List low-income communities as a GeoJSON FeatureCollection",
+        # A town's own boundaries of its low-income communities, matched by name (issue 35).
+        importer=RegisterImport(
+            LowIncomeCommunity,
+            ("Polygon", "MultiPolygon"),
+            "name",
+            {
+                "name": as_text(120),
+                "name_bn": as_text(120),
+                "household_count": as_count,
+                "population": as_count,
+            },
+            required=("name",),
+            export_layer=LOW_INCOME_COMMUNITIES,
+        ),
         map=MapLayer(
             "area",
             Style("#d95f02", fill="#fdb863", weight=1.5, fill_opacity=0.25, dash="4 3"),

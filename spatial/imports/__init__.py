@@ -46,7 +46,7 @@ from core.imports import (
     same_shape,
 )
 
-from ..models import Building, Municipality, Road, Ward
+from ..models import Building, LowIncomeCommunity, Municipality, Road, Ward
 from ..services import buildings_rederive_membership
 
 __all__ = ["RegisterImport"]
@@ -262,5 +262,6 @@ def _write(municipality: Municipality, spec: ImportSpec, plan: list, shapes: dic
                 match.updated_at = now
             names.add("updated_at")
         spec.model.objects.bulk_update(updated, sorted(names), batch_size=2000)
-    if spec.model is Ward and (created or updated):
+    # Buildings take their ward and low-income community from the boundaries.
+    if spec.model in (Ward, LowIncomeCommunity) and (created or updated):
         buildings_rederive_membership(municipality=municipality)

@@ -9,14 +9,24 @@ import zipfile
 import geopandas
 import pytest
 import shapely
+from django.contrib.gis.geos import GEOSGeometry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from containment.selectors import active_rule_set
 from core.roles import MembershipRole
-from spatial.models import Municipality
+from spatial.models import Building, LowIncomeCommunity, Municipality
 from tests.conftest import client_for
-from tests.factories import EAST, NORTH, SOUTH, SPLIT, WEST, MembershipFactory, UserFactory
+from tests.factories import (
+    EAST,
+    NORTH,
+    SOUTH,
+    SPLIT,
+    WEST,
+    BuildingFactory,
+    MembershipFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 BOUNDARY = shapely.box(WEST, SOUTH, EAST, NORTH)
@@ -126,3 +136,41 @@ def test_only_the_system_administrator_creates_and_admins_read_their_own(town, o
     desk = MembershipFactory(municipality=town.municipality, role=MembershipRole.FSM_HELP_DESK)
     client.force_login(desk.user)
     assert client.get("/office/municipalities/").status_code == 403
+
+
+def test_low_income_communities_load_from_the_towns_file(town):
+    officer = MembershipFactory(municipality=town.municipality, role=MembershipRole.GIS_OFFICER)
+    inside = shapely.box(WEST + 0.001, SOUTH + 0.001, WEST + 0.003, SOUTH + 0.003)
+    building = BuildingFactory(
+        municipality=town.municipality,
+        geom=GEOSGeometry(
+            shapely.box(WEST + 0.0015, SOUTH + 0.0015, WEST + 0.0016, SOUTH + 0.0016).wkt, srid=4326
+        ),
+    )
+    frame = geopandas.GeoDataFrame(
+        {"name": ["Chor Kalibari", ""], "population": [340, 5]},
+        geometry=[inside, shapely.box(WEST + 0.01, SOUTH + 0.01, WEST + 0.011, SOUTH + 0.011)],
+        crs=4326,
+    )
+
+    def post(rows, **data):
+        content = rows.to_json().encode()
+        return (
+            client_for(officer.user)
+            .post(
+                "/api/v1/imports/low-income-communities/",
+                {"file": SimpleUploadedFile("l.geojson", content), **data},
+                format="multipart",
+            )
+            .json()
+        )
+
+    dry = post(frame)
+    assert {p["row"] for p in dry["problems"]} == {2}  # the row without its name
+    assert {p["field"] for p in dry["problems"]} == {"name"}
+    assert not LowIncomeCommunity.objects.exists()
+    assert post(frame.iloc[:1], commit="true")["committed"] is True
+    lic = LowIncomeCommunity.objects.get(municipality=town.municipality)
+    assert (lic.name, lic.population) == ("Chor Kalibari", 340)
+    building.refresh_from_db()
+    assert Building.objects.get(pk=building.pk).low_income_community == lic
