@@ -52,8 +52,9 @@ class ColumnsForm(forms.Form):
 
     def __init__(self, *args, layer: str, columns: list[str], saved: dict, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        known = sorted(mapping.attributes(layer))
-        choices = [("", _("(not imported)")), *[(a, a) for a in known]]
+        labels = mapping.attribute_labels(layer)
+        known = sorted(labels, key=lambda a: labels[a])
+        choices = [("", _("(not imported)")), *[(a, labels[a]) for a in known]]
         for index, column in enumerate(columns):
             guess = saved.get(column) or (column if column in known else "")
             self.fields[f"c{index}"] = forms.ChoiceField(
@@ -72,12 +73,14 @@ class ColumnsForm(forms.Form):
 class WordsForm(forms.Form):
     """Each word of a code-list column that is not a code: the code it means."""
 
-    def __init__(self, *args, asked: list[tuple[str, str, Any]], saved: dict, **kwargs):
+    def __init__(
+        self, *args, asked: list[tuple[str, str, Any]], saved: dict, labels: dict, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.asked = asked
         for index, (attribute, word, choices) in enumerate(asked):
             self.fields[f"w{index}"] = forms.ChoiceField(
-                label=f"{attribute}: {word}",
+                label=f"{labels.get(attribute, attribute)}: {word}",
                 choices=[("", _("(leave as it is)")), *choices.choices],
                 required=False,
                 initial=saved.get(attribute, {}).get(word, ""),
@@ -105,3 +108,17 @@ def words_asked(layer: str, sample: dict, columns: dict[str, str]) -> list[tuple
             if word not in coded[attribute].values:
                 asked.append((attribute, word, coded[attribute]))
     return asked
+
+
+def saved_lines(layer: str, saved: Any) -> list[str]:
+    """What the town has saved for the layer, in the reader's words."""
+    if saved is None:
+        return []
+    labels = mapping.attribute_labels(layer)
+    coded = code_attributes(layer)
+    lines = [f"{column} → {labels.get(a, a)}" for column, a in saved.columns.items()]
+    for attribute, words in saved.values.items():
+        codes = dict(coded[attribute].choices) if attribute in coded else {}
+        for word, code in words.items():
+            lines.append(f"{labels.get(attribute, attribute)}: {word} → {codes.get(code, code)}")
+    return lines

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core import imports, io
+from core import imports, io, registry
 from core.forms import add_service_errors
 from core.imports import mapping
 from core.roles import REGISTER_EDITOR_ROLES
@@ -65,7 +65,7 @@ def checklist(request: HttpRequest, code: str) -> HttpResponse:
             "municipality": town,
             "items": selectors.checklist(town),
             "mappings": selectors.mappings(town),
-            "layers": imports.importable_layers(),
+            "layers": [(n, registry.get(n).title) for n in imports.importable_layers()],
             "held": selectors.held_rows(town)[:500],
             "last_run": selectors.last_run(town),
         },
@@ -110,7 +110,7 @@ def town_names(request: HttpRequest, code: str, layer: str) -> HttpResponse:
         asked = names.words_asked(layer, sample, columns_saved)
         words_form = names.WordsForm(
             request.POST if request.POST.get("step") == "words" else None,
-            asked=asked, saved=values_saved,
+            asked=asked, saved=values_saved, labels=mapping.attribute_labels(layer),
         ) if asked else None  # fmt: skip
     step = request.POST.get("step") if request.method == "POST" else None
     form = {"columns": columns_form, "words": words_form}.get(step or "")
@@ -135,6 +135,8 @@ def town_names(request: HttpRequest, code: str, layer: str) -> HttpResponse:
         {
             "municipality": town,
             "layer": layer,
+            "title": registry.get(layer).title,
+            "saved_lines": names.saved_lines(layer, saved),
             "saved": saved,
             "problem": problem,
             "columns_form": columns_form,

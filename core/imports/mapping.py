@@ -24,6 +24,21 @@ def attributes(layer: str) -> dict[str, Any]:
     return dict(getattr(spec, "fields", {}))
 
 
+def attribute_labels(layer: str) -> dict[str, str]:
+    """Each attribute the layer's import reads, named as its register field is (in the
+    reader's language), else by its own name."""
+    importer = registry.get(layer).importer
+    spec = getattr(importer, "spec", importer)
+    labels = {}
+    for name in attributes(layer):
+        field = spec.links[name].field if name in getattr(spec, "links", {}) else name
+        try:
+            labels[name] = str(spec.model._meta.get_field(field).verbose_name)
+        except Exception:  # a column the import reads that is not a field (a BIN to link)
+            labels[name] = name
+    return labels
+
+
 def mapping_get(*, municipality: Any, layer: str) -> ImportMapping | None:
     return ImportMapping.objects.filter(municipality=municipality, layer=layer).first()
 
