@@ -27,6 +27,7 @@ from holdings.models import Holding, HoldingBuilding
 from holdings.numbers import key as number_key
 from spatial.models import Building, LowIncomeCommunity, Road, Ward
 
+from . import base_imis_services as more
 from . import base_imis_source as src
 from .models import HeldRow, MigrationRun
 
@@ -71,6 +72,10 @@ class Move:
             }
         self.shapes[table].append(shapely.normalize(shapely.set_precision(geom, 1e-9)).wkb)
         return geom, ""
+
+    @staticmethod
+    def geos(geom, multi: bool = False) -> GEOSGeometry:
+        return _geos(geom, multi)
 
     def count(self, table: str, created: bool) -> None:
         self.counts[table]["created" if created else "updated"] += 1
@@ -323,6 +328,8 @@ def migrate(*, source: str, municipality: Any, commit: bool, user: Any = None) -
             for step in (move.wards, move.lics, move.roads, move.buildings_, move.holdings,
                          move.containments, move.sequences):  # fmt: skip
                 step()
+            for step in (more.providers, more.plants, more.networks, more.toilets):
+                step(move)
             if not commit:
                 raise _DryRun
             _keep_held(municipality, move.held)

@@ -39,6 +39,30 @@ TABLES = {
         ("id", "type_id", "size", "construction_date", "emptied_status",
          "last_emptied_date", "no_of_times_emptied"),
     ),
+    "providers": (
+        "fsm.service_providers",
+        "id",
+        ("id", "company_name", "contact_number", "ward", "status"),
+    ),
+    "plants": (
+        "fsm.treatment_plants",
+        "id",
+        ("id", "name", "type", "status", "capacity_per_day"),
+    ),
+    "drains": ("utility_info.drains", "code", ("code", "cover_type", "size", "surface_type")),
+    "sewers": ("utility_info.sewers", "code", ("code", "diameter")),
+    "water_lines": (
+        "utility_info.water_supplys",
+        "code",
+        ("code", "type", "diameter", "material_type"),
+    ),
+    "toilets": (
+        "fsm.toilets",
+        "id",
+        ("id", "name", "type", "operator_or_maintainer", "male_or_female_facility",
+         "handicap_facility", "male_seats", "female_seats", "pwd_seats", "fee_collected",
+         "status"),
+    ),
 }  # fmt: skip
 LOOKUPS = {
     "structure_types": ("building_info.structure_types", "type"),
@@ -67,7 +91,7 @@ def _select(conn, table: str, wanted, *, geometry: bool) -> list[dict[str, Any]]
         return []
     chosen = [c for c in wanted if c in have]
     parts = [sql.Identifier(c) for c in chosen]
-    if geometry:
+    if geometry and "geom" in have:
         parts.append(sql.SQL(
             "ST_AsBinary(CASE WHEN ST_SRID(geom) = 0 THEN ST_SetSRID(geom, 4326) "
             "ELSE ST_Transform(geom, 4326) END) AS geom"
@@ -197,3 +221,34 @@ def containment_of(type_name: str) -> tuple[str, str] | None:
     if container is None:
         return None
     return container, code_of(OUTLETS, type_name) or ""
+
+
+PLANTS = (
+    ("co", "co_treatment"),
+    ("dewats", "dewats"),
+    ("decentral", "dewats"),
+    ("landfill", "landfill"),
+    ("fstp", "fstp"),
+    ("faecal", "fstp"),
+    ("fecal", "fstp"),
+    ("sludge", "fstp"),
+    ("treatment", "fstp"),
+)
+PIPES = (
+    ("transmission", "transmission"),
+    ("main", "transmission"),
+    ("distribution", "distribution"),
+    ("service", "service"),
+)
+MATERIALS = (
+    ("upvc", "upvc"),
+    ("pvc", "upvc"),
+    ("hdpe", "hdpe"),
+    ("galvan", "gi"),
+    ("gi", "gi"),
+    ("ductile", "di"),
+    ("cast", "ci"),
+    ("asbestos", "ac"),
+)
+TOILETS = (("community", "community"), ("school", "school"),
+           ("institution", "institutional"), ("public", "public"))  # fmt: skip

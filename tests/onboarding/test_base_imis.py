@@ -16,11 +16,17 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 
-from containment.models import Containment
+from containment.models import (
+    Containment,
+    DrainSegment,
+    PublicToilet,
+    ServiceProvider,
+    TreatmentPlant,
+)
 from holdings.models import Holding
 from onboarding import base_imis
 from onboarding.models import HeldRow
-from spatial.models import Building, LowIncomeCommunity, Road, Ward
+from spatial.models import Building, LowIncomeCommunity, Road, Ward, WaterSupplyLine
 from tests.factories import EAST, NORTH, SOUTH, WEST, MunicipalityFactory, UserFactory, box
 
 pytestmark = pytest.mark.django_db
@@ -102,8 +108,31 @@ def test_a_town_moves_from_base_imis(source, town):
         LowIncomeCommunity.objects.filter(municipality=town).values_list("geom", flat=True)
     )
 
+    # Providers, plants, networks and toilets.
+    assert tables["providers"] == {"read": 2, "created": 2}
+    assert tables["plants"] == {"read": 1, "created": 1}
+    assert ServiceProvider.objects.get(name="Lakshmipur Vacutug Service").phone == "01811222333"
+    assert not ServiceProvider.objects.get(name="Old Sweepers Cooperative").is_active
+    assert list(
+        ServiceProvider.objects.get(name="Lakshmipur Vacutug Service").wards.values_list(
+            "number", flat=True
+        )
+    ) == [1]
+    assert TreatmentPlant.objects.get(municipality=town).plant_type == "fstp"
+    kinds = dict(DrainSegment.objects.filter(municipality=town).values_list("code", "network_type"))
+    assert kinds == {"D0001": "covered_drain", "D0002": "open_drain", "S0001": "sewer"}
+    pipe = WaterSupplyLine.objects.get(municipality=town, code="W0001")
+    assert (pipe.pipe_role, pipe.material, pipe.diameter_mm) == ("distribution", "upvc", 100)
+    toilet = PublicToilet.objects.get(municipality=town)
+    assert (toilet.toilet_kind, toilet.seats, toilet.accessible) == ("public", 8, True)
+
     held = {(h.table, h.key): h.reason for h in HeldRow.objects.filter(municipality=town)}
-    assert set(held) == {("buildings", "B000104"), ("containments", "C000203")}
+    assert set(held) == {
+        ("buildings", "B000104"),
+        ("containments", "C000203"),
+        ("toilets", "2"),
+    }
+    assert "Hanging latrine" in held["toilets", "2"]
     assert "Self-intersection" in held["buildings", "B000104"]
     assert "Bio-digester" in held["containments", "C000203"]
 
@@ -125,8 +154,9 @@ def test_a_second_run_creates_nothing_and_a_fixed_row_leaves_the_holding_area(so
     assert tables["buildings"] == {"read": 4, "updated": 3, "created": 1}
     assert Building.objects.filter(municipality=town).count() == 4
     assert Holding.objects.filter(municipality=town).count() == 2
-    assert list(HeldRow.objects.filter(municipality=town).values_list("key", flat=True)) == [
-        "C000203"
+    assert sorted(HeldRow.objects.filter(municipality=town).values_list("key", flat=True)) == [
+        "2",
+        "C000203",
     ]
 
 
