@@ -5,8 +5,6 @@ held is kept in the session between the steps (its columns and a few words of ea
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -21,14 +19,7 @@ MAX_WORDS = 40  # a column with more distinct words is not a code list
 
 def sample_of(upload: UploadedFile) -> dict[str, Any]:
     """The file's columns and, for each, its distinct words when they are few."""
-    with tempfile.TemporaryDirectory(prefix="imis-names-") as folder:
-        path = Path(folder) / "upload"
-        with open(path, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        extracted = Path(folder) / "files"
-        extracted.mkdir()
-        read = io.read_upload(path, folder=extracted)
+    read = io.read_uploaded(upload)
     words: dict[str, list[str]] = {}
     for column in read.columns:
         seen = {str(r.get(column)).strip() for r in read.records if r.get(column) is not None}

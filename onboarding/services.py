@@ -4,8 +4,6 @@ then loaded through the import framework (with the town's names for its columns)
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import shapely
@@ -28,17 +26,10 @@ def boundary_from_file(upload: UploadedFile) -> GEOSGeometry:
     """The municipality's boundary from an uploaded GeoJSON, GeoPackage or zipped
     Shapefile (all its polygons together), in EPSG:4326. ValidationError on `boundary`
     saying what is wrong."""
-    with tempfile.TemporaryDirectory(prefix="imis-boundary-") as folder:
-        path = Path(folder) / "upload"
-        with open(path, "wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        extracted = Path(folder) / "files"
-        extracted.mkdir()
-        try:
-            read = io.read_upload(path, folder=extracted, limits=io.UploadLimits(max_features=500))
-        except io.UploadError as error:
-            raise ValidationError({"boundary": [str(error)]}) from None
+    try:
+        read = io.read_uploaded(upload, limits=io.UploadLimits(max_features=500))
+    except io.UploadError as error:
+        raise ValidationError({"boundary": [str(error)]}) from None
     shapes = [g for g in read.geometries if g is not None]
     if not shapes or any(g.geom_type not in ("Polygon", "MultiPolygon") for g in shapes):
         raise ValidationError({"boundary": [_("The file must hold the boundary as polygons.")]})

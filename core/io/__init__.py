@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from core import tables
 from core.features import CRS84, EPSG_3106, Layer, LayerQuery, geometry_in
 
-from .reading import ReadLayer, UploadError, UploadLimits, read_upload
+from .reading import ReadLayer, UploadError, UploadLimits, read_upload, read_uploaded
 
 # Reading uploads lives in reading.py; core.io offers both directions.
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "gdal_field_names",
     "iter_csv",
     "read_upload",
+    "read_uploaded",
     "shapefile_field_names",
     "vector_sql",
     "write_vector",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,3 +276,16 @@ def read_upload(
     return ReadLayer(
         shapes, records, source_crs, source_format, [str(c) for c in attributes.columns]
     )
+
+
+def read_uploaded(upload, **options) -> ReadLayer:
+    """`read_upload` of a file uploaded to a view (a Django UploadedFile), written to a
+    folder of its own that is removed afterwards. Raises UploadError."""
+    with tempfile.TemporaryDirectory(prefix="imis-upload-") as folder:
+        path = Path(folder) / "upload"
+        with open(path, "wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        extracted = Path(folder) / "files"
+        extracted.mkdir()
+        return read_upload(path, folder=extracted, **options)

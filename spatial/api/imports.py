@@ -3,9 +3,7 @@ write. Answers 200 with the report (per-row problems) or 400 when the file canno
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 
 import pghistory
 from django.conf import settings
@@ -89,29 +87,21 @@ class ImportApi(APIView):
         values, municipality = import_upload(request, ImportInputSerializer)
         upload = values["file"]
         limit = settings.IMIS["MAX_IMPORT_BYTES"]
-        with tempfile.TemporaryDirectory(prefix="imis-import-") as folder:
-            path = Path(folder) / "upload"
-            with open(path, "wb") as out:
-                for chunk in upload.chunks():
-                    out.write(chunk)
-            extracted = Path(folder) / "files"
-            extracted.mkdir()
-            try:
-                read = io.read_upload(
-                    path,
-                    folder=extracted,
-                    layer=values.get("layer"),
-                    limits=io.UploadLimits(max_bytes=limit),
-                    crs=values.get("crs"),
+        try:
+            read = io.read_uploaded(
+                upload,
+                layer=values.get("layer"),
+                limits=io.UploadLimits(max_bytes=limit),
+                crs=values.get("crs"),
+            )
+        except io.UploadError as error:
+            raise exceptions.ValidationError({"file": [str(error)]}) from None
+        with pghistory.context(user=request.user.pk):
+            report = imports.import_layer(
+                imports.ImportRequest.from_file(
+                    read, municipality=municipality, layer=name, commit=values["commit"]
                 )
-            except io.UploadError as error:
-                raise exceptions.ValidationError({"file": [str(error)]}) from None
-            with pghistory.context(user=request.user.pk):
-                report = imports.import_layer(
-                    imports.ImportRequest.from_file(
-                        read, municipality=municipality, layer=name, commit=values["commit"]
-                    )
-                )
+            )
         body = asdict(report) | {"source_crs": read.source_crs}
         return Response(body, status=status.HTTP_200_OK)
 
