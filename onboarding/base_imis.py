@@ -27,6 +27,7 @@ from holdings.models import Holding, HoldingBuilding
 from holdings.numbers import key as number_key
 from spatial.models import Building, LowIncomeCommunity, Road, Ward
 
+from . import base_imis_history as history
 from . import base_imis_services as more
 from . import base_imis_source as src
 from .models import HeldRow, MigrationRun
@@ -46,10 +47,12 @@ class Move:
         self.held: list[dict] = []
         self.shapes: dict[str, list[bytes]] = defaultdict(list)
         self.buildings: dict[str, Building] = {}
+        # Base IMIS's ids of providers, plants and vehicles -> the records they became.
+        self.ids: dict[str, dict] = defaultdict(dict)
 
     def hold(self, table: str, key: Any, row: dict, reason: str) -> None:
         self.counts[table]["held"] += 1
-        kept = {k: v for k, v in row.items() if k != "geom"}
+        kept = _plain({k: v for k, v in row.items() if k != "geom"})
         self.held.append({"table": table, "key": str(key), "reason": reason, "data": kept})
 
     def shape(self, table: str, row: dict, kinds: tuple[str, ...]):
@@ -328,7 +331,8 @@ def migrate(*, source: str, municipality: Any, commit: bool, user: Any = None) -
             for step in (move.wards, move.lics, move.roads, move.buildings_, move.holdings,
                          move.containments, move.sequences):  # fmt: skip
                 step()
-            for step in (more.providers, more.plants, more.networks, more.toilets):
+            for step in (more.providers, more.plants, more.networks, more.toilets,
+                         history.vehicles, history.requests):  # fmt: skip
                 step(move)
             if not commit:
                 raise _DryRun
@@ -350,7 +354,7 @@ def _keep_held(municipality: Any, held: list[dict]) -> None:
     for h in held:
         HeldRow.objects.update_or_create(
             municipality=municipality, source="base_imis", table=h["table"], key=h["key"],
-            defaults={"data": _plain(h["data"]), "reason": h["reason"]},
+            defaults={"data": h["data"], "reason": h["reason"]},
         )  # fmt: skip
 
 

@@ -43,6 +43,7 @@ def providers(move: Any) -> None:
             name=name[:120],
             defaults={"phone": phone, "is_active": _active(row["status"])},
         )
+        move.ids["providers"][row["id"]] = provider
         ward = Ward.objects.filter(municipality=move.m, number=row["ward"]).first()
         if ward is not None:
             provider.wards.add(ward)
@@ -63,7 +64,7 @@ def plants(move: Any) -> None:
             )
             move.hold("plants", row["id"], row, reason)
             continue
-        _plant, created = TreatmentPlant.objects.update_or_create(
+        plant, created = TreatmentPlant.objects.update_or_create(
             municipality=move.m,
             name=row["name"].strip()[:120],
             defaults={
@@ -73,6 +74,7 @@ def plants(move: Any) -> None:
                 "geom": move.geos(geom),
             },
         )
+        move.ids["plants"][row["id"]] = plant
         move.count("plants", created)
 
 

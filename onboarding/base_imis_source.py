@@ -63,6 +63,30 @@ TABLES = {
          "handicap_facility", "male_seats", "female_seats", "pwd_seats", "fee_collected",
          "status"),
     ),
+    "vehicles": (
+        "fsm.desludging_vehicles",
+        "id",
+        ("id", "service_provider_id", "license_plate_number", "capacity", "width"),
+    ),
+    "applications": (
+        "fsm.applications",
+        "id",
+        ("id", "containment_id", "applicant_name", "applicant_contact", "customer_name",
+         "customer_contact", "application_date", "proposed_emptying_date",
+         "service_provider_id", "emergency_desludging_status", "emptying_status",
+         "sludge_collection_status", "feedback_status"),
+    ),
+    "emptyings": (
+        "fsm.emptyings",
+        "id",
+        ("id", "application_id", "emptied_date", "desludging_vehicle_id", "no_of_trips",
+         "receipt_number", "total_cost", "volume_of_sludge"),
+    ),
+    "collections": (
+        "fsm.sludge_collections",
+        "id",
+        ("id", "application_id", "treatment_plant_id", "volume_of_sludge", "date"),
+    ),
 }  # fmt: skip
 LOOKUPS = {
     "structure_types": ("building_info.structure_types", "type"),

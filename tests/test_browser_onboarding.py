@@ -41,8 +41,9 @@ def test_a_town_moves_in_through_the_browser(page, live_server, tmp_path):
     roads = tmp_path / "roads.geojson"
     line = shapely.LineString([(WEST + 0.001, SOUTH + 0.001), (WEST + 0.003, SOUTH + 0.001)])
     roads.write_text(
-        geopandas.GeoDataFrame({"code": ["R-1"], "ধরন": ["প্রধান"]}, geometry=[line], crs=4326)
-        .to_json()
+        geopandas.GeoDataFrame(
+            {"code": ["R-1"], "ধরন": ["প্রধান"]}, geometry=[line], crs=4326
+        ).to_json()
     )
     page.context.add_init_script(path=str(AXE))
     admin = UserFactory(username="sysadmin", is_superuser=True, is_staff=True)

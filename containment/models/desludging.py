@@ -183,6 +183,9 @@ class EmptyingRequest(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The request's number in the system it came from ("base_imis:123"), so that a move
+    # run again finds it (onboarding.base_imis_history); empty for requests made here.
+    imported_from = models.CharField(_("imported from"), max_length=60, blank=True, default="")
 
     class Meta:
         verbose_name = _("emptying request")
@@ -202,6 +205,11 @@ class EmptyingRequest(models.Model):
             models.CheckConstraint(
                 condition=Q(origin="plan") | (~Q(applicant_name="") & ~Q(applicant_phone="")),
                 name="request_call_has_caller",
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "imported_from"],
+                condition=~Q(imported_from=""),
+                name="request_imported_once",
             ),
             # A containment waits for one emptying at a time (containment.desludging).
             models.UniqueConstraint(

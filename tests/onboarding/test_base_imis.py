@@ -19,6 +19,7 @@ from django.test import Client
 from containment.models import (
     Containment,
     DrainSegment,
+    EmptyingRequest,
     PublicToilet,
     ServiceProvider,
     TreatmentPlant,
@@ -126,12 +127,30 @@ def test_a_town_moves_from_base_imis(source, town):
     toilet = PublicToilet.objects.get(municipality=town)
     assert (toilet.toilet_kind, toilet.seats, toilet.accessible) == ("public", 8, True)
 
+    # The desludging history: the emptied application closed, with its emptying and load.
+    assert tables["vehicles"] == {"read": 1, "created": 1}
+    assert tables["requests"] == {"read": 3, "created": 2, "held": 1}, run.report["held"]
+    done = EmptyingRequest.objects.get(municipality=town, imported_from="base_imis:11")
+    assert (done.containment.code, done.status) == ("C000201", "closed")
+    assert done.emptying.vehicle.registration == "Lakshmipur-Da-11-0001"
+    assert done.emptying.trips == 2
+    [load] = done.emptying.deliveries.all()
+    assert (load.status, load.volume_received_m3, load.plant.name) == (
+        "confirmed",
+        3,
+        "Lakshmipur FSTP",
+    )
+    waiting = EmptyingRequest.objects.get(municipality=town, imported_from="base_imis:12")
+    assert (waiting.status, waiting.applicant_phone) == ("requested", "01911000222")
+
     held = {(h.table, h.key): h.reason for h in HeldRow.objects.filter(municipality=town)}
     assert set(held) == {
         ("buildings", "B000104"),
         ("containments", "C000203"),
         ("toilets", "2"),
+        ("requests", "13"),
     }
+    assert "containment was not brought over" in held["requests", "13"]
     assert "Hanging latrine" in held["toilets", "2"]
     assert "Self-intersection" in held["buildings", "B000104"]
     assert "Bio-digester" in held["containments", "C000203"]
@@ -155,9 +174,12 @@ def test_a_second_run_creates_nothing_and_a_fixed_row_leaves_the_holding_area(so
     assert Building.objects.filter(municipality=town).count() == 4
     assert Holding.objects.filter(municipality=town).count() == 2
     assert sorted(HeldRow.objects.filter(municipality=town).values_list("key", flat=True)) == [
+        "13",
         "2",
         "C000203",
     ]
+    assert tables["requests"] == {"read": 3, "updated": 2, "held": 1}
+    assert EmptyingRequest.objects.filter(municipality=town).count() == 2
 
 
 def test_a_dry_run_writes_nothing(source, town):
