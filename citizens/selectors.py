@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from core.local import latin_digits
 from core.scope import municipalities_visible, user_scope
@@ -112,3 +112,22 @@ def code_towns(*, user: Any) -> list:
     """The municipalities whose codes on the bills this user hands to the billing system."""
     scope = user_scope(user, CODE_KEEPERS)
     return [m for m in municipalities_visible(user) if scope.whole(m.pk)]
+
+
+def holding_cases(holding: Any, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The holding's requests and certificate applications made on these pages, newest
+    first, each with its reference and status (for its citizen, who proved the holding)."""
+    found = (
+        CitizenCase.objects.filter(
+            Q(certificate__holding=holding)
+            | Q(emptying_request__containment__buildings__holding_placements__holding=holding)
+        )
+        .select_related("emptying_request", "certificate")
+        .distinct()
+        .order_by("-created_at")[:limit]
+    )
+    return [
+        {"case": case, "status": case_story(case)["status"]}
+        for case in found
+        if case.kind != CaseKind.COMPLAINT
+    ]

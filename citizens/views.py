@@ -19,7 +19,7 @@ from core.forms import add_service_errors
 from core.local import digits
 from spatial.models import Municipality
 
-from . import guard, lookup, messaging, services, session
+from . import guard, lookup, messaging, selectors, services, session
 from .choices import Action, Outcome
 from .forms import CertificateForm, EmptyingForm, LookupForm
 
@@ -201,6 +201,7 @@ def holding_page(request: HttpRequest, code: str) -> HttpResponse:
         {
             "municipality": municipality,
             "status": lookup.holding_status(holding),
+            "cases": selectors.holding_cases(holding),
             "payment_url": settings.IMIS["BILL_PAYMENT_URL"],
         },
     )

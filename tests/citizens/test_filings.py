@@ -52,6 +52,9 @@ def test_an_emptying_request_enters_the_desludging_chain(
     )
     assert again.status_code == 400
     assert EmptyingRequest.objects.count() == 1
+    # The holding's page lists it, with its reference and status.
+    listed = client.get(f"/citizen/{town.municipality.code}/holding/mine/").content.decode()
+    assert f"/citizen/track/{case.reference}/" in listed
     # The citizen follows it as the chain moves it on.
     tracked = Client().get(f"/citizen/track/{case.reference}/")
     assert "Rahima" not in tracked.content.decode()  # no names on a reference's page
