@@ -58,14 +58,13 @@ def _demo(municipality: Municipality) -> dict | None:
     return {"ward": holding.ward.number, "number": holding.number, "code": holding.bill_code.code}
 
 
+def _log(request, municipality, action, outcome, **given) -> None:
+    """Keep what was tried on this municipality's citizens' pages (guard.log)."""
+    guard.log(request, action=action, outcome=outcome, municipality_id=municipality.pk, **given)
+
+
 def _locked_answer(request, form, municipality, key) -> int:
-    guard.log(
-        request,
-        action=Action.LOOKUP,
-        outcome=Outcome.LOCKED,
-        municipality_id=municipality.pk,
-        number_key=key,
-    )
+    _log(request, municipality, Action.LOOKUP, Outcome.LOCKED, number_key=key)
     form.add_error(
         None,
         _(
@@ -83,14 +82,7 @@ def _send_code(request, municipality, holding, key) -> None:
     phones = lookup.registered_phones(holding) if holding else []
     if holding is None or not phones or not lookup.otp_allowed(holding):
         outcome = Outcome.WRONG if holding is None else Outcome.LIMITED
-        guard.log(
-            request,
-            action=Action.CODE_SENT,
-            outcome=outcome,
-            municipality_id=municipality.pk,
-            holding=holding,
-            number_key=key,
-        )
+        _log(request, municipality, Action.CODE_SENT, outcome, holding=holding, number_key=key)
         return
     code = lookup.otp_issue(holding, phones[0])
     with translation.override("bn"):
@@ -105,14 +97,7 @@ def _send_code(request, municipality, holding, key) -> None:
         kept = template % {**values, "code": "••••••"}
     for phone in phones:
         messaging.send(municipality_id=municipality.pk, phone=phone, text=text, kept=kept)
-    guard.log(
-        request,
-        action=Action.CODE_SENT,
-        outcome=Outcome.OK,
-        municipality_id=municipality.pk,
-        holding=holding,
-        number_key=key,
-    )
+    _log(request, municipality, Action.CODE_SENT, Outcome.OK, holding=holding, number_key=key)
 
 
 def _proved(holding, code: str) -> bool:
@@ -147,24 +132,18 @@ def holding_lookup(request: HttpRequest, code: str) -> HttpResponse:
                 elif not data["code"]:
                     form.add_error("code", _("Type the code from your bill or your phone."))
                 elif holding is not None and _proved(holding, data["code"]):
-                    guard.log(
+                    _log(
                         request,
-                        action=Action.LOOKUP,
-                        outcome=Outcome.OK,
-                        municipality_id=municipality.pk,
+                        municipality,
+                        Action.LOOKUP,
+                        Outcome.OK,
                         holding=holding,
                         number_key=key,
                     )
                     session.open_holding(request, holding)
                     return redirect("citizens:holding", municipality.code)
                 else:
-                    guard.log(
-                        request,
-                        action=Action.LOOKUP,
-                        outcome=Outcome.WRONG,
-                        municipality_id=municipality.pk,
-                        number_key=key,
-                    )
+                    _log(request, municipality, Action.LOOKUP, Outcome.WRONG, number_key=key)
                     form.add_error(None, _("The holding number or the code is not right."))
     response = render(
         request,
@@ -187,11 +166,11 @@ def holding_page(request: HttpRequest, code: str) -> HttpResponse:
     municipality, holding = _proved_or_lookup(request, code)
     if holding is None:
         return redirect("citizens:lookup", code)
-    guard.log(
+    _log(
         request,
-        action=Action.STATUS,
-        outcome=Outcome.OK,
-        municipality_id=municipality.pk,
+        municipality,
+        Action.STATUS,
+        Outcome.OK,
         holding=holding,
         number_key=holding.number_key,
     )
@@ -255,14 +234,7 @@ def emptying_request(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _filed(request, municipality, case, action, holding=None) -> HttpResponse:
-    guard.log(
-        request,
-        action=action,
-        outcome=Outcome.OK,
-        municipality_id=municipality.pk,
-        holding=holding,
-        reference=case.reference,
-    )
+    _log(request, municipality, action, Outcome.OK, holding=holding, reference=case.reference)
     messages.success(
         request,
         _("Received. Your reference is %(reference)s; we sent it to your phone too.")
